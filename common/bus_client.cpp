@@ -1,0 +1,173 @@
+#include "bus_client.h"
+
+#include <deque>
+#include <zmq_addon.hpp>
+
+#include "frames.h"
+#include "mwp/messages/events.capnp.h"
+
+namespace mwp {
+
+std::string eventIdOfFrame(const std::string& frame) {
+  try {
+    FrameReader reader(frame);
+    return reader.root<msg::Envelope>().getEventId().cStr();
+  } catch (const kj::Exception&) {
+    return "";
+  }
+}
+
+bool waitReadable(zmq::socket_t& socket, std::chrono::milliseconds timeout) {
+  zmq::pollitem_t item{socket.handle(), 0, ZMQ_POLLIN, 0};
+  try {
+    zmq::poll(&item, 1, timeout);
+  } catch (const zmq::error_t& e) {
+    if (e.num() != EINTR) throw;
+    return false;
+  }
+  return item.revents & ZMQ_POLLIN;
+}
+
+Publisher::Publisher(zmq::context_t& context, std::string endpoint, PublisherOptions options)
+    : context_(context), endpoint_(std::move(endpoint)), options_(options) {
+  reconnect();
+}
+
+void Publisher::reconnect() {
+  socket_ = zmq::socket_t(context_, zmq::socket_type::dealer);
+  socket_.set(zmq::sockopt::linger, 0);
+  socket_.set(zmq::sockopt::sndhwm, 0);
+  socket_.set(zmq::sockopt::rcvhwm, 0);
+  socket_.connect(endpoint_);
+}
+
+std::vector<IngestResult> Publisher::publish(const std::vector<std::string>& frames) {
+  std::vector<IngestResult> results(frames.size());
+  std::vector<std::string> ids;
+  ids.reserve(frames.size());
+  for (const auto& f : frames) ids.push_back(eventIdOfFrame(f));
+
+  std::deque<size_t> inFlight;  // indices sent on the current socket, oldest first
+  size_t next = 0, done = 0;
+  int silentTimeouts = 0;
+  while (done < frames.size()) {
+    while (next < frames.size() && inFlight.size() < options_.window) {
+      socket_.send(zmq::buffer(frames[next]), zmq::send_flags::none);
+      inFlight.push_back(next++);
+    }
+    if (!waitReadable(socket_, options_.replyTimeout)) {
+      if (++silentTimeouts >= options_.attempts) {
+        throw BusUnreachable("no answer from the bus at " + endpoint_ + " after " +
+                             std::to_string(silentTimeouts) + " attempts");
+      }
+      // Outcome unknown: send everything unanswered again, on a fresh connection so that no late
+      // answer from the old one can be mistaken for a new one.
+      reconnect();
+      std::deque<size_t> resend;
+      resend.swap(inFlight);
+      for (size_t index : resend) {
+        socket_.send(zmq::buffer(frames[index]), zmq::send_flags::none);
+        inFlight.push_back(index);
+      }
+      continue;
+    }
+    zmq::message_t message;
+    while (socket_.recv(message, zmq::recv_flags::dontwait)) {
+      IngestResult result;
+      try {
+        FrameReader reader(std::string_view(static_cast<const char*>(message.data()), message.size()));
+        auto reply = reader.root<msg::IngestReply>();
+        result = {reply.getStatus(), reply.getEventId().cStr(), reply.getPartition(),
+                  reply.getSequence(), reply.getReason().cStr()};
+      } catch (const kj::Exception&) {
+        continue;  // not an answer of the bus's; the frame it should have answered is re-sent
+      }
+      // The oldest frame in flight that carries this eventId: the bus answers in arrival order.
+      for (auto it = inFlight.begin(); it != inFlight.end(); ++it) {
+        if (ids[*it] == result.eventId) {
+          results[*it] = std::move(result);
+          inFlight.erase(it);
+          ++done;
+          silentTimeouts = 0;  // progress: only a bus that answers nothing is unreachable
+          break;
+        }
+      }
+    }
+  }
+  return results;
+}
+
+EventFollower::EventFollower(zmq::context_t& context, const std::string& publishEndpoint,
+                             Redis& redis, std::map<uint32_t, uint64_t> cursors)
+    : redis_(redis), socket_(context, zmq::socket_type::sub), cursors_(std::move(cursors)) {
+  socket_.set(zmq::sockopt::linger, 0);
+  socket_.set(zmq::sockopt::rcvhwm, 100000);
+  for (const auto& [partition, cursor] : cursors_) {
+    socket_.set(zmq::sockopt::subscribe, partitionTopic(partition));
+    known_[partition] = UINT64_MAX;  // unknown until caught up once: read the log to its end
+  }
+  socket_.connect(publishEndpoint);
+}
+
+void EventFollower::catchUp(uint32_t partition, uint64_t through, std::vector<LoggedEvent>& out,
+                            size_t limit) {
+  uint64_t& cursor = cursors_[partition];
+  while (cursor < through && out.size() < limit) {
+    size_t page = std::min<size_t>(1000, limit - out.size());
+    auto events = readLog(redis_, partition, cursor + 1, page);
+    ++catchUpReads_;
+    for (auto& e : events) {
+      if (e.sequence > through) break;
+      if (e.sequence == cursor + 1) {
+        cursor = e.sequence;
+        out.push_back(std::move(e));
+      }
+    }
+    if (events.size() < page) {
+      // The log has nothing more: what the bus announced is all there is.
+      if (through == UINT64_MAX) known_[partition] = cursor;
+      break;
+    }
+  }
+}
+
+void EventFollower::accept(LoggedEvent event, std::vector<LoggedEvent>& out) {
+  uint64_t& cursor = cursors_[event.partition];
+  uint64_t& known = known_[event.partition];
+  if (known == UINT64_MAX || event.sequence > known) known = event.sequence;
+  if (event.sequence <= cursor) return;  // already applied: a duplicate delivery
+  if (event.sequence > cursor + 1 || event.envelope.empty()) {
+    // A gap, or a heartbeat ahead of us: the log has what PUB/SUB dropped.
+    catchUp(event.partition, event.sequence, out, SIZE_MAX);
+    return;
+  }
+  cursor = event.sequence;
+  out.push_back(std::move(event));
+}
+
+std::vector<LoggedEvent> EventFollower::poll(std::chrono::milliseconds timeout, size_t maxEvents) {
+  std::vector<LoggedEvent> out;
+  // First whatever the log holds beyond the cursors (a start, or a range left from last time).
+  for (const auto& [partition, known] : known_) {
+    if (known > cursors_[partition]) catchUp(partition, known, out, maxEvents);
+    if (out.size() >= maxEvents) return out;
+  }
+  if (out.empty()) waitReadable(socket_, timeout);
+  std::vector<zmq::message_t> frames;
+  while (out.size() < maxEvents) {
+    frames.clear();
+    auto received = zmq::recv_multipart(socket_, std::back_inserter(frames), zmq::recv_flags::dontwait);
+    if (!received) break;
+    if (frames.size() != 3) continue;
+    auto partition = partitionOfTopic(frames[0].to_string());
+    if (!partition || !cursors_.count(*partition)) continue;
+    LoggedEvent event;
+    event.partition = *partition;
+    event.sequence = std::stoull(frames[1].to_string());
+    event.envelope = frames[2].to_string();
+    accept(std::move(event), out);
+  }
+  return out;
+}
+
+}  // namespace mwp

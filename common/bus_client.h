@@ -1,0 +1,93 @@
+// The two sides of the bus a program uses.
+//
+// Publisher: sends events to the bus's ingest socket and waits for each one's answer, re-sending
+// what is unanswered after a timeout on a fresh connection. Re-sending is safe because the bus
+// de-duplicates by eventId. Not thread-safe.
+//
+// EventFollower: delivers every event of a set of partitions exactly once and in sequence order,
+// after a cursor. PUB/SUB may drop messages; a gap, a heartbeat ahead of the cursor or a late
+// start makes it read the missing range from the Redis log. Not thread-safe.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+#include <zmq.hpp>
+
+#include "event_log.h"
+#include "mwp/messages/bus.capnp.h"
+
+namespace mwp {
+
+struct BusUnreachable : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct IngestResult {
+  msg::IngestReply::Status status = msg::IngestReply::Status::NACK;
+  std::string eventId;
+  uint32_t partition = 0;
+  uint64_t sequence = 0;
+  std::string reason;
+};
+
+struct PublisherOptions {
+  std::chrono::milliseconds replyTimeout{2000};  // silence after which unanswered frames are re-sent
+  int attempts = 5;                              // consecutive silent timeouts before giving up
+  size_t window = 512;                           // frames in flight at once
+};
+
+class Publisher {
+ public:
+  Publisher(zmq::context_t& context, std::string endpoint, PublisherOptions options = {});
+
+  // One result per frame, in the order given. Throws BusUnreachable when the bus stays silent
+  // through every attempt; results already received are then lost to the caller, but every frame
+  // may be sent again safely.
+  std::vector<IngestResult> publish(const std::vector<std::string>& frames);
+  IngestResult publish(const std::string& frame) { return publish(std::vector{frame}).front(); }
+
+ private:
+  void reconnect();
+
+  zmq::context_t& context_;
+  std::string endpoint_;
+  PublisherOptions options_;
+  zmq::socket_t socket_;
+};
+
+// Waits until `socket` has a message or `timeout` passes. A signal (SIGTERM on its way to the
+// stop flag) ends the wait early instead of throwing EINTR. Returns whether a message is ready.
+bool waitReadable(zmq::socket_t& socket, std::chrono::milliseconds timeout);
+
+// The eventId a frame carries, read the way the bus reads it; "" when the frame is unreadable.
+std::string eventIdOfFrame(const std::string& frame);
+
+class EventFollower {
+ public:
+  // `cursors`: for each owned partition, the last sequence already applied (0: none).
+  EventFollower(zmq::context_t& context, const std::string& publishEndpoint, Redis& redis,
+                std::map<uint32_t, uint64_t> cursors);
+
+  // Up to `maxEvents` events after the cursors, in order within each partition, each exactly once;
+  // waits up to `timeout` when nothing is ready. Throws RedisUnavailable while catching up fails.
+  std::vector<LoggedEvent> poll(std::chrono::milliseconds timeout, size_t maxEvents);
+
+  const std::map<uint32_t, uint64_t>& cursors() const { return cursors_; }
+  uint64_t catchUpReads() const { return catchUpReads_; }
+
+ private:
+  void accept(LoggedEvent event, std::vector<LoggedEvent>& out);
+  void catchUp(uint32_t partition, uint64_t through, std::vector<LoggedEvent>& out, size_t limit);
+
+  Redis& redis_;
+  zmq::socket_t socket_;
+  std::map<uint32_t, uint64_t> cursors_;
+  std::map<uint32_t, uint64_t> known_;  // highest sequence the bus has announced per partition
+  uint64_t catchUpReads_ = 0;
+};
+
+}  // namespace mwp

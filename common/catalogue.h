@@ -1,0 +1,60 @@
+// The measure catalogue: the 30 measures, the departments and the areas, read from
+// common/catalogue.json (built into the binary). Immutable after construction; thread-safe.
+#pragma once
+
+#include <capnp/message.h>
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mwp/messages/catalogue.capnp.h"
+#include "mwp/messages/events.capnp.h"
+
+namespace mwp {
+
+class Catalogue {
+ public:
+  // The catalogue compiled into this binary. Throws if the data file does not fit its schema
+  // (a build defect, caught by the catalogue's unit test).
+  static const Catalogue& builtIn();
+
+  // Parses a catalogue in the JSON form of messages/catalogue.capnp.
+  explicit Catalogue(std::string_view json);
+
+  msg::Catalogue::Reader data() const;
+
+  // 1..30, or an empty reader's worth of nothing: check `hasMeasure` first.
+  bool hasMeasure(int number) const;
+  msg::Measure::Reader measure(int number) const;
+
+  // A Mianyang county (GB/T 2260) or a park of the area table: what an envelope's `area` may be.
+  bool isReportingArea(std::string_view code) const;
+  std::vector<std::string> reportingAreas() const;
+
+  // Whether `activity` is one measure `number` lists for activityReported.
+  bool isListedActivity(int number, std::string_view activity) const;
+
+  // The default rule of who may report what: the lead and cooperating departments of each
+  // measure that counts the kind. `activityMeasure` is the measure an activityReported names
+  // (ignored for other kinds). Derived kinds are only for mwpService, and mwpService only for them.
+  bool mayReport(msg::Department source, std::string_view kind, int activityMeasure) const;
+
+  // The kinds that count toward at least one measure.
+  const std::set<std::string, std::less<>>& kinds() const { return kinds_; }
+
+  std::string departmentName(msg::Department id) const;
+
+ private:
+  std::unique_ptr<capnp::MallocMessageBuilder> message_;
+  std::map<int, msg::Measure::Reader> measures_;
+  std::set<std::string, std::less<>> areas_;
+  std::set<std::string, std::less<>> kinds_;
+  // kind (or "activityReported:<measure>") → departments allowed to report it
+  std::map<std::string, std::set<msg::Department>, std::less<>> reporters_;
+};
+
+}  // namespace mwp

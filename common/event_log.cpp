@@ -1,0 +1,61 @@
+#include "event_log.h"
+
+#include <cstdio>
+
+namespace mwp {
+
+namespace keys {
+std::string log(uint32_t partition) { return "mwp:log:" + std::to_string(partition); }
+std::string sequence(uint32_t partition) { return "mwp:seq:" + std::to_string(partition); }
+std::string dedup(const std::string& eventId) { return "mwp:dedup:" + eventId; }
+}  // namespace keys
+
+const char* const kIngestScript = R"lua(
+local prior = redis.call('GET', KEYS[1])
+if prior then return {0, prior} end
+local seq = redis.call('INCR', KEYS[2])
+redis.call('XADD', KEYS[3], seq .. '-0', 'e', ARGV[1])
+redis.call('SET', KEYS[1], ARGV[4] .. ':' .. seq .. ':' .. ARGV[2], 'EX', ARGV[3])
+return {1, seq}
+)lua";
+
+std::vector<LoggedEvent> readLog(Redis& redis, uint32_t partition, uint64_t from, size_t count) {
+  auto reply = redis.command({"XRANGE", keys::log(partition), std::to_string(from) + "-0", "+",
+                              "COUNT", std::to_string(count)});
+  if (reply.isError()) throw RedisUnavailable("XRANGE failed: " + reply.str);
+  std::vector<LoggedEvent> events;
+  events.reserve(reply.elements.size());
+  for (const auto& entry : reply.elements) {
+    if (entry.elements.size() != 2 || entry.elements[1].elements.size() < 2) continue;
+    LoggedEvent event;
+    event.partition = partition;
+    event.sequence = std::stoull(entry.elements[0].str);  // "<seq>-0"
+    event.envelope = entry.elements[1].elements[1].str;
+    events.push_back(std::move(event));
+  }
+  return events;
+}
+
+std::vector<uint64_t> lastSequences(Redis& redis, uint32_t partitionCount) {
+  std::vector<RedisCommand> commands;
+  for (uint32_t p = 0; p < partitionCount; ++p) commands.push_back({"GET", keys::sequence(p)});
+  std::vector<uint64_t> result;
+  for (const auto& reply : redis.pipeline(commands)) {
+    result.push_back(reply.isNil() ? 0 : std::stoull(reply.str));
+  }
+  return result;
+}
+
+std::string partitionTopic(uint32_t partition) {
+  char buf[16];
+  snprintf(buf, sizeof buf, "p.%04u.", partition);
+  return buf;
+}
+
+std::optional<uint32_t> partitionOfTopic(const std::string& topic) {
+  unsigned p = 0;
+  if (topic.size() != 7 || sscanf(topic.c_str(), "p.%4u.", &p) != 1) return std::nullopt;
+  return p;
+}
+
+}  // namespace mwp

@@ -1,0 +1,41 @@
+// Cap'n Proto messages in and out of single ZeroMQ frames and Redis strings.
+#pragma once
+
+#include <capnp/message.h>
+#include <capnp/serialize.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mwp {
+
+// The largest frame the bus reads; anything longer is refused before it is parsed.
+constexpr size_t kMaxFrameBytes = 64 * 1024;
+
+// Limits for reading untrusted frames: a 64 KiB event never needs more.
+capnp::ReaderOptions untrustedReaderOptions();
+
+// A message read from bytes it does not own. ZeroMQ hands out frames at any alignment and
+// Cap'n Proto 0.9.2 throws "Detected unaligned data" on them, so the bytes are always copied into
+// a word array first; the copy is the price of never trusting the caller's buffer.
+class FrameReader {
+ public:
+  // Throws kj::Exception when the bytes are not a well-formed message (truncated, bad segment
+  // table, over the limits).
+  explicit FrameReader(std::string_view bytes);
+  template <typename T>
+  typename T::Reader root() {
+    return reader_->getRoot<T>();
+  }
+
+ private:
+  kj::Array<capnp::word> words_;
+  std::optional<capnp::FlatArrayMessageReader> reader_;
+};
+
+// The flat (unpacked) serialization of a message, as one string.
+std::string toBytes(capnp::MessageBuilder& message);
+
+}  // namespace mwp

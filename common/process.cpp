@@ -1,0 +1,42 @@
+#include "process.h"
+
+#include <csignal>
+#include <cstring>
+
+namespace mwp {
+namespace {
+std::atomic<bool> gStop{false};  // the one global: a signal handler can reach nothing else
+void onSignal(int) { gStop = true; }
+}  // namespace
+
+const std::atomic<bool>& stopRequested() { return gStop; }
+
+void installStopSignals() {
+  struct sigaction action {};
+  action.sa_handler = onSignal;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGTERM, &action, nullptr);
+  sigaction(SIGINT, &action, nullptr);
+}
+
+RedisEndpoint redisFromEnv(Env& env) {
+  RedisEndpoint endpoint;
+  endpoint.host = env.text("MWP_REDIS_HOST", "127.0.0.1", "Redis host");
+  endpoint.port = static_cast<int>(env.integer("MWP_REDIS_PORT", 6379, 1, 65535, "Redis port"));
+  endpoint.password = env.secret("MWP_REDIS_PASSWORD", "", "Redis AUTH password");
+  return endpoint;
+}
+
+uint32_t partitionCountFromEnv(Env& env) {
+  return static_cast<uint32_t>(env.integer("MWP_PARTITION_COUNT", 8, 1, 4096,
+                                           "partitions of the event log (bus and services alike)"));
+}
+
+bool wantsPrintConfig(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    if (strcmp(argv[i], "--print-config") == 0) return true;
+  }
+  return false;
+}
+
+}  // namespace mwp

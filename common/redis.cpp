@@ -1,0 +1,155 @@
+#include "redis.h"
+
+#include <hiredis/hiredis.h>
+
+#include <thread>
+
+namespace mwp {
+namespace {
+
+RedisReply convert(const redisReply* r) {
+  RedisReply out;
+  switch (r->type) {
+    case REDIS_REPLY_STRING:
+      out.type = RedisReply::Type::kString;
+      out.str.assign(r->str, r->len);
+      break;
+    case REDIS_REPLY_STATUS:
+      out.type = RedisReply::Type::kStatus;
+      out.str.assign(r->str, r->len);
+      break;
+    case REDIS_REPLY_ERROR:
+      out.type = RedisReply::Type::kError;
+      out.str.assign(r->str, r->len);
+      break;
+    case REDIS_REPLY_INTEGER:
+      out.type = RedisReply::Type::kInteger;
+      out.integer = r->integer;
+      break;
+    case REDIS_REPLY_ARRAY:
+      out.type = RedisReply::Type::kArray;
+      for (size_t i = 0; i < r->elements; ++i) out.elements.push_back(convert(r->element[i]));
+      break;
+    default:
+      out.type = RedisReply::Type::kNil;
+  }
+  return out;
+}
+
+void append(redisContext* c, const RedisCommand& argv) {
+  std::vector<const char*> args;
+  std::vector<size_t> lengths;
+  args.reserve(argv.size());
+  lengths.reserve(argv.size());
+  for (const auto& a : argv) {
+    args.push_back(a.data());
+    lengths.push_back(a.size());
+  }
+  redisAppendCommandArgv(c, static_cast<int>(args.size()), args.data(), lengths.data());
+}
+
+}  // namespace
+
+Redis::Redis(RedisEndpoint endpoint, std::chrono::milliseconds connectDeadline)
+    : endpoint_(std::move(endpoint)), connectDeadline_(connectDeadline) {}
+
+Redis::~Redis() { drop(); }
+
+void Redis::drop() {
+  if (context_) redisFree(context_);
+  context_ = nullptr;
+}
+
+size_t Redis::addScript(std::string source) {
+  scripts_.push_back(std::move(source));
+  drop();  // the next call connects and loads every script, this one included
+  return scripts_.size() - 1;
+}
+
+bool Redis::tryConnect(std::string& error) {
+  timeval timeout{2, 0};
+  redisContext* c = redisConnectWithTimeout(endpoint_.host.c_str(), endpoint_.port, timeout);
+  if (!c || c->err) {
+    error = c ? c->errstr : "cannot allocate a connection";
+    if (c) redisFree(c);
+    return false;
+  }
+  redisSetTimeout(c, timeval{5, 0});
+  context_ = c;
+  try {
+    if (!endpoint_.password.empty()) {
+      auto auth = command({"AUTH", endpoint_.password});
+      if (auth.isError()) throw RedisUnavailable("AUTH refused: " + auth.str);
+    }
+    shas_.clear();
+    for (const auto& script : scripts_) {
+      auto loaded = command({"SCRIPT", "LOAD", script});
+      if (loaded.isError()) throw RedisUnavailable("SCRIPT LOAD failed: " + loaded.str);
+      shas_.push_back(loaded.str);
+    }
+  } catch (const RedisUnavailable& e) {
+    error = e.what();
+    drop();
+    return false;
+  }
+  return true;
+}
+
+void Redis::ensureConnected() {
+  if (context_) return;
+  auto deadline = std::chrono::steady_clock::now() + connectDeadline_;
+  auto backoff = std::chrono::milliseconds(50);
+  std::string error;
+  while (!tryConnect(error)) {
+    if (std::chrono::steady_clock::now() + backoff > deadline) {
+      throw RedisUnavailable("Redis at " + endpoint_.host + ":" + std::to_string(endpoint_.port) +
+                             " unreachable: " + error);
+    }
+    std::this_thread::sleep_for(backoff);
+    backoff = std::min(backoff * 2, std::chrono::milliseconds(1000));
+  }
+}
+
+RedisReply Redis::command(const RedisCommand& argv) {
+  ensureConnected();
+  append(context_, argv);
+  void* raw = nullptr;
+  if (redisGetReply(context_, &raw) != REDIS_OK || !raw) {
+    std::string error = context_->errstr;
+    drop();
+    throw RedisUnavailable("Redis connection lost: " + error);
+  }
+  auto reply = convert(static_cast<redisReply*>(raw));
+  freeReplyObject(raw);
+  return reply;
+}
+
+std::vector<RedisReply> Redis::pipeline(const std::vector<RedisCommand>& commands) {
+  ensureConnected();
+  for (const auto& c : commands) append(context_, c);
+  std::vector<RedisReply> replies;
+  replies.reserve(commands.size());
+  for (size_t i = 0; i < commands.size(); ++i) {
+    void* raw = nullptr;
+    if (redisGetReply(context_, &raw) != REDIS_OK || !raw) {
+      std::string error = context_->errstr;
+      drop();
+      throw RedisUnavailable("Redis connection lost in a pipeline: " + error);
+    }
+    replies.push_back(convert(static_cast<redisReply*>(raw)));
+    freeReplyObject(raw);
+  }
+  return replies;
+}
+
+RedisCommand Redis::scriptCommand(size_t script, const std::vector<std::string>& keys,
+                                  const std::vector<std::string>& args) {
+  ensureConnected();
+  RedisCommand argv = {"EVALSHA", shas_.at(script)};
+  argv.push_back(std::to_string(keys.size()));
+  argv.insert(argv.end(), keys.begin(), keys.end());
+  argv.insert(argv.end(), args.begin(), args.end());
+  return argv;
+}
+
+}  // namespace mwp

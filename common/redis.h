@@ -1,0 +1,74 @@
+// A Redis connection over hiredis 0.14, with pipelining, Lua scripts loaded once per connection,
+// and reconnection with backoff. A hiredis context is never reused after an I/O error: it is
+// dropped, the call throws RedisUnavailable (the command's outcome is unknown), and the next call
+// connects afresh. Not thread-safe: one Redis per thread.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+struct redisContext;
+
+namespace mwp {
+
+struct RedisUnavailable : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct RedisReply {
+  enum class Type { kString, kStatus, kInteger, kNil, kArray, kError };
+  Type type = Type::kNil;
+  std::string str;  // kString, kStatus, kError
+  int64_t integer = 0;
+  std::vector<RedisReply> elements;
+
+  bool isError() const { return type == Type::kError; }
+  bool isNil() const { return type == Type::kNil; }
+};
+
+using RedisCommand = std::vector<std::string>;
+
+struct RedisEndpoint {
+  std::string host = "127.0.0.1";
+  int port = 6379;
+  std::string password;  // AUTH after connecting when set
+};
+
+class Redis {
+ public:
+  explicit Redis(RedisEndpoint endpoint,
+                 std::chrono::milliseconds connectDeadline = std::chrono::seconds(10));
+  ~Redis();
+  Redis(const Redis&) = delete;
+  Redis& operator=(const Redis&) = delete;
+
+  // Registers a Lua script, loaded on every (re)connection; returns the handle for evalScript.
+  size_t addScript(std::string source);
+
+  RedisReply command(const RedisCommand& argv);
+  // Sends every command, then reads every reply: one round trip. Replies are in command order.
+  std::vector<RedisReply> pipeline(const std::vector<RedisCommand>& commands);
+  // The EVALSHA command for a registered script, to put into a pipeline.
+  // Connects first if needed, so the script's SHA is known.
+  RedisCommand scriptCommand(size_t script, const std::vector<std::string>& keys,
+                             const std::vector<std::string>& args);
+
+  bool connected() const { return context_ != nullptr; }
+  const RedisEndpoint& endpoint() const { return endpoint_; }
+
+ private:
+  void ensureConnected();
+  bool tryConnect(std::string& error);
+  void drop();
+
+  RedisEndpoint endpoint_;
+  std::chrono::milliseconds connectDeadline_;
+  redisContext* context_ = nullptr;
+  std::vector<std::string> scripts_;
+  std::vector<std::string> shas_;
+};
+
+}  // namespace mwp

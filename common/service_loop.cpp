@@ -1,0 +1,262 @@
+#include "service_loop.h"
+
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/registry.h>
+
+#include <thread>
+
+#include "frames.h"
+
+namespace mwp {
+
+int64_t systemClock() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::optional<std::string> MemoryState::get(const std::string& key) {
+  auto it = values.find(key);
+  return it == values.end() ? std::nullopt : it->second;
+}
+void MemoryState::put(const std::string& key, std::string value) { values[key] = std::move(value); }
+void MemoryState::erase(const std::string& key) { values[key] = std::nullopt; }
+void MemoryState::add(const std::string& hash, const std::string& field, int64_t delta) {
+  counters[hash][field] += delta;
+}
+
+namespace {
+
+// Verdicts are kept long enough for any integrator to look an event up.
+constexpr const char* kVerdictTtlSeconds = "7776000";  // 90 days
+
+// The batch's writes in an overlay; reads fall through to Redis for keys not yet written.
+class BatchState : public StateTx {
+ public:
+  BatchState(Redis& redis, std::function<std::string(const std::string&)> name)
+      : redis_(redis), name_(std::move(name)) {}
+
+  std::optional<std::string> get(const std::string& key) override {
+    if (overlay.values.count(key)) return overlay.get(key);
+    auto cached = reads_.find(key);
+    if (cached != reads_.end()) return cached->second;
+    auto reply = redis_.command({"GET", name_(key)});
+    if (reply.isError()) throw RedisUnavailable("GET failed: " + reply.str);
+    std::optional<std::string> value;
+    if (!reply.isNil()) value = reply.str;
+    reads_[key] = value;
+    return value;
+  }
+  void put(const std::string& key, std::string value) override { overlay.put(key, std::move(value)); }
+  void erase(const std::string& key) override { overlay.erase(key); }
+  void add(const std::string& hash, const std::string& field, int64_t delta) override {
+    overlay.add(hash, field, delta);
+  }
+
+  MemoryState overlay;
+
+ private:
+  Redis& redis_;
+  std::function<std::string(const std::string&)> name_;
+  std::map<std::string, std::optional<std::string>> reads_;
+};
+
+}  // namespace
+
+struct ServiceLoop::Metrics {
+  Metrics(prometheus::Registry& registry, const std::string& service)
+      : events(prometheus::BuildCounter()
+                   .Name("mwp_service_events_total")
+                   .Help("Events a service has seen, by outcome: applied, refused (a verdict with "
+                         "a reason), or ignored (a kind the service does not own)")
+                   .Register(registry)),
+        cursor(prometheus::BuildGauge()
+                   .Name("mwp_service_cursor")
+                   .Help("Last sequence applied per partition; lag = mwp_bus_partition_sequence − this")
+                   .Register(registry)),
+        faults(prometheus::BuildCounter()
+                   .Name("mwp_service_faults_total")
+                   .Help("Rounds abandoned for a fault of Redis or the bus, then retried")
+                   .Register(registry)),
+        applied(events.Add({{"service", service}, {"outcome", "applied"}})),
+        refused(events.Add({{"service", service}, {"outcome", "refused"}})),
+        ignored(events.Add({{"service", service}, {"outcome", "ignored"}})),
+        service_(service),
+        faultCount(faults.Add({{"service", service}})) {}
+
+  prometheus::Gauge& cursorOf(uint32_t partition) {
+    return cursor.Add({{"service", service_}, {"partition", std::to_string(partition)}});
+  }
+
+  prometheus::Family<prometheus::Counter>& events;
+  prometheus::Family<prometheus::Gauge>& cursor;
+  prometheus::Family<prometheus::Counter>& faults;
+  prometheus::Counter& applied;
+  prometheus::Counter& refused;
+  prometheus::Counter& ignored;
+  std::string service_;
+  prometheus::Counter& faultCount;
+};
+
+ServiceLoop::ServiceLoop(ServiceLoopOptions options, zmq::context_t& context, Redis& redis,
+                         Publisher& publisher, EventRules& rules, Clock clock,
+                         prometheus::Registry& registry)
+    : options_(std::move(options)),
+      context_(context),
+      redis_(redis),
+      publisher_(publisher),
+      rules_(rules),
+      clock_(std::move(clock)),
+      log_(options_.service),
+      metrics_(std::make_unique<Metrics>(registry, options_.service)) {}
+
+ServiceLoop::~ServiceLoop() = default;
+
+std::string ServiceLoop::stateKey(const std::string& key) const {
+  return "mwp:svc:" + options_.service + ":" + key;
+}
+std::string ServiceLoop::verdictKey(const std::string& eventId) const {
+  return "mwp:verdict:" + options_.service + ":" + eventId;
+}
+std::string ServiceLoop::cursorKey(uint32_t partition) const {
+  return "mwp:cursor:" + options_.service + ":" + std::to_string(partition);
+}
+std::string ServiceLoop::outboxKey() const { return "mwp:outbox:" + options_.service; }
+
+std::map<uint32_t, uint64_t> ServiceLoop::loadCursors() {
+  std::vector<RedisCommand> commands;
+  for (auto p : options_.partitions) commands.push_back({"GET", cursorKey(p)});
+  auto replies = redis_.pipeline(commands);
+  std::map<uint32_t, uint64_t> cursors;
+  for (size_t i = 0; i < options_.partitions.size(); ++i) {
+    cursors[options_.partitions[i]] = replies[i].isNil() ? 0 : std::stoull(replies[i].str);
+  }
+  return cursors;
+}
+
+size_t ServiceLoop::runOnce() {
+  if (!follower_) {
+    // Fresh start, or after a fault: resume from what Redis says was committed.
+    follower_ = std::make_unique<EventFollower>(context_, options_.publishEndpoint, redis_,
+                                                loadCursors());
+    sendOutbox();  // derived events committed before a crash but not yet acknowledged
+  }
+  auto batch = follower_->poll(options_.idlePoll, options_.maxBatch);
+  if (batch.empty()) return 0;
+  commit(batch);
+  sendOutbox();
+  return batch.size();
+}
+
+void ServiceLoop::commit(const std::vector<LoggedEvent>& batch) {
+  BatchState state(redis_, [this](const std::string& key) { return stateKey(key); });
+  std::vector<std::pair<std::string, std::string>> verdicts;
+  std::vector<std::string> outbox;
+  std::map<uint32_t, uint64_t> cursors;
+  size_t applied = 0, refused = 0, ignored = 0;
+  int64_t now = clock_();
+
+  for (const auto& logged : batch) {
+    cursors[logged.partition] = logged.sequence;
+    std::string eventId;
+    std::optional<Applied> result;
+    try {
+      FrameReader reader(logged.envelope);
+      auto event = reader.root<msg::Envelope>();
+      eventId = event.getEventId().cStr();
+      result = rules_.apply(event, state, now);
+    } catch (const kj::Exception& e) {
+      // The bus stored only valid events, so this is a defect; the event is refused, not retried
+      // forever, and the log says where.
+      log_.error("cannot apply a stored event", {{"partition", std::to_string(logged.partition)},
+                                                 {"sequence", std::to_string(logged.sequence)},
+                                                 {"error", e.getDescription().cStr()}});
+      result = Applied{Verdict{false, "unreadable stored event"}, {}};
+    }
+    if (!result) {
+      ++ignored;
+      continue;
+    }
+    result->verdict.applied ? ++applied : ++refused;
+    if (!eventId.empty()) {
+      verdicts.emplace_back(eventId, result->verdict.applied
+                                         ? "applied"
+                                         : "refused: " + result->verdict.reason);
+    }
+    for (auto& d : result->derived) outbox.push_back(std::move(d));
+  }
+
+  std::vector<RedisCommand> tx{{"MULTI"}};
+  for (const auto& [key, value] : state.overlay.values) {
+    if (value) {
+      tx.push_back({"SET", stateKey(key), *value});
+    } else {
+      tx.push_back({"DEL", stateKey(key)});
+    }
+  }
+  for (const auto& [hash, fields] : state.overlay.counters) {
+    for (const auto& [field, delta] : fields) {
+      tx.push_back({"HINCRBY", stateKey(hash), field, std::to_string(delta)});
+    }
+  }
+  for (const auto& [eventId, verdict] : verdicts) {
+    tx.push_back({"SET", verdictKey(eventId), verdict, "EX", kVerdictTtlSeconds});
+  }
+  if (!outbox.empty()) {
+    RedisCommand push{"RPUSH", outboxKey()};
+    push.insert(push.end(), outbox.begin(), outbox.end());
+    tx.push_back(std::move(push));
+  }
+  for (const auto& [partition, sequence] : cursors) {
+    tx.push_back({"SET", cursorKey(partition), std::to_string(sequence)});
+  }
+  tx.push_back({"EXEC"});
+  auto replies = redis_.pipeline(tx);
+  const auto& exec = replies.back();
+  if (exec.type != RedisReply::Type::kArray) {
+    throw RedisUnavailable("transaction not committed: " + (exec.isError() ? exec.str : "aborted"));
+  }
+  for (const auto& r : exec.elements) {
+    if (r.isError()) throw RedisUnavailable("a write of the transaction failed: " + r.str);
+  }
+  metrics_->applied.Increment(applied);
+  metrics_->refused.Increment(refused);
+  metrics_->ignored.Increment(ignored);
+  for (const auto& [partition, sequence] : cursors) {
+    metrics_->cursorOf(partition).Set(static_cast<double>(sequence));
+  }
+}
+
+void ServiceLoop::sendOutbox() {
+  auto pending = redis_.command({"LRANGE", outboxKey(), "0", "-1"});
+  if (pending.elements.empty()) return;
+  std::vector<std::string> frames;
+  for (auto& e : pending.elements) frames.push_back(std::move(e.str));
+  auto results = publisher_.publish(frames);
+  for (const auto& r : results) {
+    if (r.status == msg::IngestReply::Status::NACK) {
+      log_.error("the bus refused a derived event", {{"eventId", r.eventId}, {"reason", r.reason}});
+    }
+  }
+  // Every frame has an answer now (ACK, DUP, or a NACK that a retry would only repeat).
+  redis_.command({"LTRIM", outboxKey(), std::to_string(frames.size()), "-1"});
+}
+
+void ServiceLoop::run(const std::atomic<bool>& stop) {
+  auto backoff = std::chrono::milliseconds(100);
+  while (!stop) {
+    try {
+      runOnce();
+      backoff = std::chrono::milliseconds(100);
+    } catch (const std::exception& e) {
+      metrics_->faultCount.Increment();
+      log_.warn("round abandoned; resuming from the last commit", {{"error", e.what()}});
+      follower_.reset();
+      std::this_thread::sleep_for(backoff);
+      backoff = std::min(backoff * 2, std::chrono::milliseconds(2000));
+    }
+  }
+}
+
+}  // namespace mwp

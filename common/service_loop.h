@@ -1,0 +1,118 @@
+// The loop every service shares: follow the owned partitions, apply each event with the
+// service's rules, and commit the new state, the verdict, the derived events (into an outbox) and
+// the cursor in one Redis transaction. Then send the outbox through the bus. A crash anywhere
+// repeats at most the uncommitted batch, whose derived events carry ids derived from their cause,
+// so the bus drops the second copy.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bus_client.h"
+#include "log.h"
+#include "mwp/messages/events.capnp.h"
+#include "redis.h"
+
+namespace prometheus {
+class Registry;
+}
+
+namespace mwp {
+
+// Unix seconds now. Injected so rules and tests control time.
+using Clock = std::function<int64_t()>;
+int64_t systemClock();
+
+// A service's state as its rules see it while applying one event: reads see earlier writes of
+// the same batch. Keys are the service's own; the loop puts them under the service's namespace.
+class StateTx {
+ public:
+  virtual ~StateTx() = default;
+  virtual std::optional<std::string> get(const std::string& key) = 0;
+  virtual void put(const std::string& key, std::string value) = 0;
+  virtual void erase(const std::string& key) = 0;
+  // Adds to a counter in a hash (indicators). Write-only: read such counters from Redis directly.
+  virtual void add(const std::string& hash, const std::string& field, int64_t delta) = 0;
+};
+
+struct Verdict {
+  bool applied = true;
+  std::string reason;  // why it was refused; empty when applied
+};
+
+struct Applied {
+  Verdict verdict;
+  std::vector<std::string> derived;  // envelopes (flat bytes) to send through the bus
+};
+
+// A service's rules: a pure function of (state, event, clock). Return nullopt for kinds the
+// service does not own. Must not throw for bad content: refuse it with a verdict.
+class EventRules {
+ public:
+  virtual ~EventRules() = default;
+  virtual std::optional<Applied> apply(msg::Envelope::Reader event, StateTx& state,
+                                       int64_t nowSeconds) = 0;
+};
+
+// StateTx over a plain map: for unit tests of the rules, and as the loop's overlay.
+class MemoryState : public StateTx {
+ public:
+  std::optional<std::string> get(const std::string& key) override;
+  void put(const std::string& key, std::string value) override;
+  void erase(const std::string& key) override;
+  void add(const std::string& hash, const std::string& field, int64_t delta) override;
+
+  std::map<std::string, std::optional<std::string>> values;  // nullopt: erased
+  std::map<std::string, std::map<std::string, int64_t>> counters;
+};
+
+struct ServiceLoopOptions {
+  std::string service;                 // "employment", …: names keys, metrics and logs
+  std::vector<uint32_t> partitions;    // the partitions this instance owns
+  std::string publishEndpoint;         // the bus's PUB socket
+  size_t maxBatch = 256;               // events committed per transaction
+  std::chrono::milliseconds idlePoll{200};
+};
+
+class ServiceLoop {
+ public:
+  // `publisher` sends derived events; `registry` receives the loop's metrics.
+  ServiceLoop(ServiceLoopOptions options, zmq::context_t& context, Redis& redis,
+              Publisher& publisher, EventRules& rules, Clock clock, prometheus::Registry& registry);
+  ~ServiceLoop();
+
+  // One round: wait for events, apply a batch, commit, send the outbox. Returns events applied.
+  size_t runOnce();
+  // Rounds until `stop`; a fault of Redis or the bus is logged, counted and retried.
+  void run(const std::atomic<bool>& stop);
+
+  // Key names, for readers of a service's state (queries, tests).
+  std::string stateKey(const std::string& key) const;
+  std::string verdictKey(const std::string& eventId) const;
+  std::string cursorKey(uint32_t partition) const;
+  std::string outboxKey() const;
+
+ private:
+  struct Metrics;
+  std::map<uint32_t, uint64_t> loadCursors();
+  void commit(const std::vector<LoggedEvent>& batch);
+  void sendOutbox();
+
+  ServiceLoopOptions options_;
+  zmq::context_t& context_;
+  Redis& redis_;
+  Publisher& publisher_;
+  EventRules& rules_;
+  Clock clock_;
+  Logger log_;
+  std::unique_ptr<Metrics> metrics_;
+  std::unique_ptr<EventFollower> follower_;
+};
+
+}  // namespace mwp

@@ -1,0 +1,55 @@
+@0xc7dd2232efc6e2a7;
+# The shape of common/catalogue.json: the 30 measures, the departments and the areas. The data
+# file is the one place these facts live; code reads it through this schema and docs are
+# generated from it (`mwpctl catalogue --markdown`).
+
+using Cxx = import "/capnp/c++.capnp";
+$Cxx.namespace("mwp::msg");
+using Events = import "events.capnp";
+
+struct Catalogue {
+  departments @0 :List(DepartmentInfo);
+  areas @1 :List(Area);
+  measures @2 :List(Measure);
+}
+
+struct DepartmentInfo {
+  id @0 :Events.Department;
+  nameZh @1 :Text;
+}
+
+struct Area {
+  code @0 :Text;   # GB/T 2260 for counties; our own code for parks (no GB/T 2260 code exists)
+  nameZh @1 :Text;
+  kind @2 :Kind;
+  enum Kind { county @0; park @1; }
+}
+
+enum Service { employment @0; housing @1; education @2; health @3; rights @4; outreach @5; }
+
+struct Measure {
+  number @0 :UInt8;
+  titleZh @1 :Text;
+  titleEn @2 :Text;
+  responsibleZh @3 :Text;
+  # The policy's 〔责任单位〕 verbatim: lead before the semicolon, cooperating after.
+  lead @4 :List(Events.Department);
+  cooperating @5 :List(Events.Department);
+  # Those of the 责任单位 that report events here. By default they may report this measure's kinds.
+  service @6 :Service;
+  kinds @7 :List(Text);          # the event kinds that count toward this measure
+  indicators @8 :List(Indicator);
+  activities @9 :List(Text);     # outreach only: the activities activityReported may name
+}
+
+struct Indicator {
+  name @0 :Text;     # snake_case, the `indicator` label of mwp_measure_value
+  titleZh @1 :Text;
+  titleEn @2 :Text;
+  target :union {  # in JSON: "target": {"atLeast": 100}; absent: none
+    none @3 :Void;
+    atLeast @4 :Float64;  # per year, city-wide, unless perArea
+    atMost @5 :Float64;
+  }
+  perArea @6 :Bool;  # the target applies to each county and park, not to the city as a whole
+}

@@ -1,0 +1,58 @@
+# Shared by ops/*.sh: install what is missing, build, start a private Redis. Source it; do not run.
+# Every function prints what it does on stderr and stops the script on failure.
+
+MWP_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# Debian packages the build, the tests and the main job need.
+MWP_PACKAGES=(
+  build-essential cmake pkg-config
+  libzmq3-dev cppzmq-dev capnproto libcapnp-dev libhiredis-dev prometheus-cpp-dev
+  libcpp-httplib-dev redis-server redis-tools googletest libgtest-dev libgmock-dev curl
+)
+
+say() { printf '%s\n' "mwp: $*" >&2; }
+
+ensure_packages() {
+  local missing=()
+  for p in "${MWP_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  say "installing ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# build DIR [CMAKE_BUILD_TYPE]
+build() {
+  local dir=$1 type=${2:-RelWithDebInfo}
+  say "building into ${dir#$MWP_ROOT/} ($type)"
+  cmake -S "$MWP_ROOT" -B "$dir" -DCMAKE_BUILD_TYPE="$type" >/dev/null
+  cmake --build "$dir" -j"$(nproc)"
+}
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()' 2>/dev/null \
+    || shuf -i 20000-60000 -n 1
+}
+
+# start_redis PORT DIR [extra redis-server options…]: a Redis of our own, not the system's.
+start_redis() {
+  local port=$1 dir=$2; shift 2
+  mkdir -p "$dir"
+  redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --daemonize yes \
+    --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" --save "" "$@" >/dev/null
+  for _ in $(seq 50); do
+    redis-cli -p "$port" ping 2>/dev/null | grep -q PONG && return 0
+    sleep 0.1
+  done
+  say "Redis did not start on port $port; its log:"; cat "$dir/redis.log" >&2
+  return 1
+}
+
+stop_redis() {
+  local port=$1
+  redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true
+}

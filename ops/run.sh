@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# The main job, from a fresh Debian bookworm machine: installs what is missing, builds, starts
+# Redis (append-only file on, data under var/), the bus and every service built so far, publishes
+# the sample events through the real bus, and runs until Ctrl-C or SIGTERM, then stops them all.
+#   ops/run.sh [--no-sample]
+# Ports (defaults): MWP_REDIS_PORT 6380, MWP_BUS_INGEST_PORT 7101, MWP_BUS_PUBLISH_PORT 7102,
+# MWP_BUS_ADMIN_PORT 9101.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+sample=1
+[ "${1:-}" = "--no-sample" ] && sample=0
+
+ensure_packages
+build "$MWP_ROOT/build"
+
+var="$MWP_ROOT/var"
+mkdir -p "$var/redis" "$var/log"
+export MWP_REDIS_PORT=${MWP_REDIS_PORT:-6380}
+export MWP_BUS_INGEST_BIND="tcp://127.0.0.1:${MWP_BUS_INGEST_PORT:-7101}"
+export MWP_BUS_PUBLISH_BIND="tcp://127.0.0.1:${MWP_BUS_PUBLISH_PORT:-7102}"
+export MWP_BUS_ADMIN_PORT=${MWP_BUS_ADMIN_PORT:-9101}
+export MWP_BUS_INGEST=$MWP_BUS_INGEST_BIND MWP_BUS_PUBLISH=$MWP_BUS_PUBLISH_BIND
+
+pids=()
+stop_all() {
+  trap - INT TERM EXIT
+  say "stopping"
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  redis-cli -p "$MWP_REDIS_PORT" shutdown >/dev/null 2>&1 || true  # saves nothing: the AOF has it all
+  say "stopped"
+}
+trap stop_all INT TERM EXIT
+
+# appendfsync everysec: an acknowledged event survives kill -9 of any process (the write reached
+# the kernel before the answer); only a power cut can take the last second.
+start_redis "$MWP_REDIS_PORT" "$var/redis" --appendonly yes --appendfsync everysec
+say "Redis on 127.0.0.1:$MWP_REDIS_PORT, data in var/redis"
+
+"$MWP_ROOT/build/services/bus/mwp-bus" 2>>"$var/log/bus.log" &
+pids+=($!)
+for _ in $(seq 50); do
+  curl -fsS "http://127.0.0.1:$MWP_BUS_ADMIN_PORT/readyz" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+curl -fsS "http://127.0.0.1:$MWP_BUS_ADMIN_PORT/readyz" >/dev/null || { say "the bus did not become ready; see var/log/bus.log"; exit 1; }
+
+cat > "$var/run.env" <<ENV
+MWP_BUS_INGEST=$MWP_BUS_INGEST
+MWP_BUS_PUBLISH=$MWP_BUS_PUBLISH
+MWP_REDIS_PORT=$MWP_REDIS_PORT
+MWP_BUS_METRICS_URL=http://127.0.0.1:$MWP_BUS_ADMIN_PORT/metrics
+ENV
+
+if [ "$sample" = 1 ]; then
+  say "publishing the sample events (one of every kind) through the bus:"
+  "$MWP_ROOT/build/tools/mwpctl/mwpctl" publish "$MWP_ROOT/tests/fixtures/every_kind.ndjson" \
+    | awk '{n[$1]++} END {for (k in n) printf "  %s %d\n", k, n[k]}' >&2 || true
+fi
+
+cat >&2 <<MSG
+mwp is running. Logs in var/log/, settings for scripts in var/run.env.
+  publish:   build/tools/mwpctl/mwpctl publish events.ndjson
+  the log:   build/tools/mwpctl/mwpctl tail
+  metrics:   curl http://127.0.0.1:$MWP_BUS_ADMIN_PORT/metrics
+Ctrl-C stops everything.
+MSG
+wait "${pids[@]}"

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh Debian bookworm machine: installs what is missing, builds,
+# starts a private Redis on a free port, runs every test under CTest, stops Redis.
+#   ops/test.sh [ctest options…]     e.g. ops/test.sh -R Bus
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+ensure_packages
+build "$MWP_ROOT/build"
+
+port=$(free_port)
+dir=$(mktemp -d /tmp/mwp-test-redis.XXXXXX)
+trap 'stop_redis "$port"; rm -rf "$dir"' EXIT
+start_redis "$port" "$dir" --appendonly yes
+say "test Redis on 127.0.0.1:$port"
+
+export MWP_TEST_REDIS_PORT=$port
+cd "$MWP_ROOT/build"
+ctest --output-on-failure --timeout 300 "$@"

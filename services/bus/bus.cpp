@@ -1,0 +1,310 @@
+#include "bus.h"
+
+#include <capnp/message.h>
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+#include <thread>
+#include <zmq_addon.hpp>
+
+#include "bus_client.h"
+#include "event_kinds.h"
+#include "event_log.h"
+#include "event_rules.h"
+#include "frames.h"
+#include "mwp/messages/bus.capnp.h"
+
+namespace mwp::bus {
+namespace {
+
+using Status = msg::IngestReply::Status;
+
+// FNV-1a over the canonical form, so a re-send with the same content is recognised however the
+// sender laid out its message.
+std::string digestOf(const std::string& canonical) {
+  uint64_t hash = 1469598103934665603ull;
+  for (unsigned char c : canonical) {
+    hash ^= c;
+    hash *= 1099511628211ull;
+  }
+  char buf[17];
+  snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(hash));
+  return buf;
+}
+
+// The event as stored and fanned out: its canonical form (one segment, no slack, pointers in
+// pre-order) framed as a flat message. canonicalize() returns the segment alone, so the
+// one-segment table is put in front of it.
+std::string canonicalBytes(msg::Envelope::Reader envelope) {
+  auto words = capnp::canonicalize(envelope);
+  uint32_t table[2] = {0, static_cast<uint32_t>(words.size())};  // segment count − 1, size
+  auto bytes = words.asBytes();
+  std::string out(reinterpret_cast<const char*>(table), sizeof table);
+  out.append(reinterpret_cast<const char*>(bytes.begin()), bytes.size());
+  return out;
+}
+
+}  // namespace
+
+struct Bus::Pending {
+  zmq::message_t identity;
+  std::string eventId;
+  std::string source;       // for the audit copy of a refused frame
+  std::string raw;          // the frame as received (audit copy of a refused frame)
+  std::string envelope;     // canonical bytes of an accepted event
+  std::string digest;
+  uint32_t partition = 0;
+  Status status = Status::NACK;
+  uint64_t sequence = 0;
+  std::string reason;
+  bool answered = false;    // storing confirmed: an answer may go out
+};
+
+struct Bus::Metrics {
+  Metrics(prometheus::Registry& registry, uint32_t partitions)
+      : events(prometheus::BuildCounter()
+                   .Name("mwp_bus_events_total")
+                   .Help("Frames answered by the bus, by outcome: ack (stored now), duplicate "
+                         "(stored before), nack (refused)")
+                   .Register(registry)),
+        ack(events.Add({{"outcome", "ack"}})),
+        duplicate(events.Add({{"outcome", "duplicate"}})),
+        nack(events.Add({{"outcome", "nack"}})),
+        redisFaults(prometheus::BuildCounter()
+                        .Name("mwp_bus_redis_faults_total")
+                        .Help("Round trips to Redis that failed and were retried")
+                        .Register(registry)
+                        .Add({})),
+        batchSeconds(prometheus::BuildHistogram()
+                         .Name("mwp_bus_batch_seconds")
+                         .Help("Time to check, store and answer one batch of frames")
+                         .Register(registry)
+                         .Add({}, prometheus::Histogram::BucketBoundaries{
+                                      0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+                                      0.5, 1})),
+        sequenceFamily(prometheus::BuildGauge()
+                           .Name("mwp_bus_partition_sequence")
+                           .Help("Last sequence stored per partition")
+                           .Register(registry)) {
+    for (uint32_t p = 0; p < partitions; ++p) {
+      sequence.push_back(&sequenceFamily.Add({{"partition", std::to_string(p)}}));
+    }
+  }
+  prometheus::Family<prometheus::Counter>& events;
+  prometheus::Counter& ack;
+  prometheus::Counter& duplicate;
+  prometheus::Counter& nack;
+  prometheus::Counter& redisFaults;
+  prometheus::Histogram& batchSeconds;
+  prometheus::Family<prometheus::Gauge>& sequenceFamily;
+  std::vector<prometheus::Gauge*> sequence;
+};
+
+Bus::Bus(BusOptions options, zmq::context_t& context, Redis& redis, const Catalogue& catalogue,
+         Clock clock, prometheus::Registry& registry)
+    : options_(std::move(options)),
+      ingest_(context, zmq::socket_type::router),
+      publish_(context, zmq::socket_type::pub),
+      redis_(redis),
+      catalogue_(catalogue),
+      clock_(std::move(clock)),
+      metrics_(std::make_unique<Metrics>(registry, options_.partitionCount)),
+      ingestScript_(redis.addScript(kIngestScript)),
+      lastSequence_(options_.partitionCount, 0) {
+  ingest_.set(zmq::sockopt::linger, 0);
+  ingest_.set(zmq::sockopt::maxmsgsize, static_cast<int64_t>(kMaxFrameBytes) * 4);
+  ingest_.set(zmq::sockopt::rcvhwm, 100000);
+  ingest_.set(zmq::sockopt::sndhwm, 100000);
+  publish_.set(zmq::sockopt::linger, 0);
+  publish_.set(zmq::sockopt::sndhwm, 1000000);
+}
+
+Bus::~Bus() = default;
+
+void Bus::bind() {
+  ingest_.bind(options_.ingestEndpoint);
+  publish_.bind(options_.publishEndpoint);
+}
+
+void Bus::run(const std::atomic<bool>& stop) {
+  while (!stop) {
+    try {
+      lastSequence_ = lastSequences(redis_, options_.partitionCount);
+      healthy_ = true;
+      break;
+    } catch (const RedisUnavailable& e) {
+      healthy_ = false;
+      log_.warn("waiting for Redis", {{"error", e.what()}});
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
+  }
+  auto nextHeartbeat = std::chrono::steady_clock::now();
+  std::vector<Pending> batch;
+  while (!stop) {
+    auto now = std::chrono::steady_clock::now();
+    if (now >= nextHeartbeat) {
+      heartbeat();
+      nextHeartbeat = now + options_.heartbeatInterval;
+    }
+    auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(nextHeartbeat - now);
+    if (!waitReadable(ingest_, std::min(wait, std::chrono::milliseconds(200)))) continue;
+
+    batch.clear();
+    std::vector<zmq::message_t> frames;
+    while (batch.size() < options_.maxBatch) {
+      frames.clear();
+      if (!zmq::recv_multipart(ingest_, std::back_inserter(frames), zmq::recv_flags::dontwait)) break;
+      Pending p;
+      p.identity = std::move(frames[0]);
+      if (frames.size() != 2) {
+        p.reason = "send one event per message, as a single frame";
+      } else {
+        p.raw = frames[1].to_string();
+      }
+      batch.push_back(std::move(p));
+    }
+    serveBatch(batch);
+  }
+}
+
+void Bus::serveBatch(std::vector<Pending>& batch) {
+  auto started = std::chrono::steady_clock::now();
+  int64_t now = clock_();
+  for (auto& p : batch) {
+    if (!p.reason.empty()) continue;
+    if (p.raw.size() > kMaxFrameBytes) {
+      p.reason = "frame of " + std::to_string(p.raw.size()) + " bytes is over the limit of " +
+                 std::to_string(kMaxFrameBytes);
+      continue;
+    }
+    try {
+      FrameReader reader(p.raw);
+      auto event = reader.root<msg::Envelope>();
+      p.eventId = event.getEventId().cStr();
+      if (p.eventId.size() > 64) p.eventId.resize(64);
+      p.source = enumName(event.getSource());
+      if (auto problem = checkEvent(event, catalogue_, now)) {
+        p.reason = *problem;
+        continue;
+      }
+      p.envelope = canonicalBytes(event);
+      p.digest = digestOf(p.envelope);
+      p.partition = partitionOf(subjectOf(event), options_.partitionCount);
+    } catch (const kj::Exception& e) {
+      p.reason = std::string("not a readable Cap'n Proto envelope (") + e.getDescription().cStr() + ")";
+    }
+  }
+  store(batch);
+
+  for (auto& p : batch) {
+    if (!p.answered) continue;  // storing unconfirmed: the sender's retry will be answered
+    capnp::MallocMessageBuilder message;
+    auto reply = message.initRoot<msg::IngestReply>();
+    reply.setEventId(p.eventId);
+    reply.setStatus(p.status);
+    reply.setPartition(p.partition);
+    reply.setSequence(p.sequence);
+    reply.setReason(p.reason);
+    std::string bytes = toBytes(message);
+    std::array<zmq::const_buffer, 2> parts{zmq::buffer(p.identity.data(), p.identity.size()),
+                                           zmq::buffer(bytes)};
+    zmq::send_multipart(ingest_, parts, zmq::send_flags::dontwait);
+    switch (p.status) {
+      case Status::ACK:
+        metrics_->ack.Increment();
+        publish_.send(zmq::buffer(partitionTopic(p.partition)), zmq::send_flags::sndmore);
+        publish_.send(zmq::buffer(std::to_string(p.sequence)), zmq::send_flags::sndmore);
+        publish_.send(zmq::buffer(p.envelope), zmq::send_flags::none);
+        break;
+      case Status::DUPLICATE: metrics_->duplicate.Increment(); break;
+      case Status::NACK: metrics_->nack.Increment(); break;
+    }
+  }
+  metrics_->batchSeconds.Observe(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+}
+
+void Bus::store(std::vector<Pending>& batch) {
+  std::vector<RedisCommand> commands;
+  std::vector<Pending*> owners;
+  for (auto& p : batch) {
+    if (p.reason.empty()) {
+      commands.push_back(redis_.scriptCommand(
+          ingestScript_, {keys::dedup(p.eventId), keys::sequence(p.partition), keys::log(p.partition)},
+          {p.envelope, p.digest, std::to_string(options_.dedupWindowSeconds),
+           std::to_string(p.partition)}));
+    } else {
+      commands.push_back({"XADD", keys::kRejected, "MAXLEN", "~", std::to_string(options_.rejectedKept),
+                          "*", "reason", p.reason, "eventId", p.eventId, "source", p.source,
+                          "frame", p.raw});
+    }
+    owners.push_back(&p);
+  }
+  if (commands.empty()) return;
+  std::vector<RedisReply> replies;
+  for (int attempt = 1;; ++attempt) {
+    try {
+      replies = redis_.pipeline(commands);
+      healthy_ = true;
+      break;
+    } catch (const RedisUnavailable& e) {
+      healthy_ = false;
+      metrics_->redisFaults.Increment();
+      log_.warn("storing a batch failed", {{"error", e.what()}, {"attempt", std::to_string(attempt)}});
+      if (attempt == 3) return;  // unanswered; senders re-send
+      std::this_thread::sleep_for(std::chrono::milliseconds(200 * attempt));
+      // The script SHA may be stale after Redis restarted: rebuild the commands.
+      for (size_t i = 0; i < owners.size(); ++i) {
+        if (commands[i][0] == "EVALSHA") {
+          Pending& p = *owners[i];
+          commands[i] = redis_.scriptCommand(
+              ingestScript_, {keys::dedup(p.eventId), keys::sequence(p.partition), keys::log(p.partition)},
+              {p.envelope, p.digest, std::to_string(options_.dedupWindowSeconds),
+               std::to_string(p.partition)});
+        }
+      }
+    }
+  }
+  for (size_t i = 0; i < owners.size(); ++i) {
+    Pending& p = *owners[i];
+    const RedisReply& r = replies[i];
+    if (r.isError()) {
+      log_.error("Redis refused a write", {{"error", r.str}});
+      continue;  // unanswered
+    }
+    p.answered = true;
+    if (!p.reason.empty()) continue;  // a NACK, audit copy stored
+    if (r.elements.size() == 2 && r.elements[0].integer == 1) {
+      p.status = Status::ACK;
+      p.sequence = static_cast<uint64_t>(r.elements[1].integer);
+      lastSequence_[p.partition] = std::max(lastSequence_[p.partition], p.sequence);
+      metrics_->sequence[p.partition]->Set(static_cast<double>(lastSequence_[p.partition]));
+    } else if (r.elements.size() == 2) {
+      // "partition:sequence:digest" of the event first stored under this eventId
+      const std::string& prior = r.elements[1].str;
+      auto first = prior.find(':'), second = prior.find(':', first + 1);
+      std::string digest = prior.substr(second + 1);
+      if (digest != p.digest) {
+        p.status = Status::NACK;
+        p.reason = "eventId " + p.eventId +
+                   " was already used for a different event; give each event its own id";
+        continue;
+      }
+      p.status = Status::DUPLICATE;
+      p.partition = static_cast<uint32_t>(std::stoul(prior.substr(0, first)));
+      p.sequence = std::stoull(prior.substr(first + 1, second - first - 1));
+    }
+  }
+}
+
+void Bus::heartbeat() {
+  for (uint32_t p = 0; p < options_.partitionCount; ++p) {
+    publish_.send(zmq::buffer(partitionTopic(p)), zmq::send_flags::sndmore);
+    publish_.send(zmq::buffer(std::to_string(lastSequence_[p])), zmq::send_flags::sndmore);
+    publish_.send(zmq::const_buffer(), zmq::send_flags::none);
+  }
+}
+
+}  // namespace mwp::bus

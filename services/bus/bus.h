@@ -1,0 +1,72 @@
+// mwp-bus: takes events in, checks them, de-duplicates, sequences and stores them durably,
+// acknowledges, and fans them out. Path of one frame:
+//   ROUTER ingest → size and Cap'n Proto checks → checkEvent (schema rules, catalogue) →
+//   ingest script in Redis (dedup + sequence + append, pipelined per batch) → reply →
+//   PUB [topic][sequence][envelope].
+// A refused frame gets a NACK with the reason and an audit copy in the rejected-events stream.
+// Nothing is answered before Redis has it. Single-threaded: run() owns both sockets.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+#include <zmq.hpp>
+
+#include "catalogue.h"
+#include "log.h"
+#include "redis.h"
+#include "service_loop.h"
+
+namespace prometheus {
+class Registry;
+}
+
+namespace mwp::bus {
+
+struct BusOptions {
+  std::string ingestEndpoint = "tcp://127.0.0.1:7101";
+  std::string publishEndpoint = "tcp://127.0.0.1:7102";
+  uint32_t partitionCount = 8;
+  int64_t dedupWindowSeconds = 30 * 24 * 3600;  // how long an eventId is remembered
+  std::chrono::milliseconds heartbeatInterval{1000};
+  size_t maxBatch = 512;  // frames taken per Redis round trip
+  int64_t rejectedKept = 1000000;  // the rejected-events stream is trimmed to about this many
+};
+
+class Bus {
+ public:
+  Bus(BusOptions options, zmq::context_t& context, Redis& redis, const Catalogue& catalogue,
+      Clock clock, prometheus::Registry& registry);
+  ~Bus();
+
+  // Binds both sockets; throws zmq::error_t if an endpoint is taken.
+  void bind();
+  // Serves until `stop`. Faults of Redis are logged and retried; frames whose storing could not
+  // be confirmed get no answer, so their senders re-send them (safe: de-duplication).
+  void run(const std::atomic<bool>& stop);
+  // Whether the last round trip to Redis succeeded.
+  bool healthy() const { return healthy_; }
+
+ private:
+  struct Metrics;
+  struct Pending;
+  void serveBatch(std::vector<Pending>& batch);
+  void store(std::vector<Pending>& batch);
+  void heartbeat();
+
+  BusOptions options_;
+  zmq::socket_t ingest_;
+  zmq::socket_t publish_;
+  Redis& redis_;
+  const Catalogue& catalogue_;
+  Clock clock_;
+  Logger log_{"bus"};
+  std::unique_ptr<Metrics> metrics_;
+  size_t ingestScript_;
+  std::vector<uint64_t> lastSequence_;
+  std::atomic<bool> healthy_{false};
+};
+
+}  // namespace mwp::bus

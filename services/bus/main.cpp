@@ -1,0 +1,53 @@
+// mwp-bus: reads its configuration, builds its parts, serves until SIGTERM.
+#include <prometheus/registry.h>
+
+#include <iostream>
+
+#include "admin_server.h"
+#include "bus.h"
+#include "process.h"
+
+int main(int argc, char** argv) {
+  using namespace mwp;
+  Logger log("bus");
+  try {
+    Env env;
+    bus::BusOptions options;
+    options.ingestEndpoint = env.text("MWP_BUS_INGEST_BIND", "tcp://127.0.0.1:7101",
+                                      "where department systems send events (ROUTER)");
+    options.publishEndpoint = env.text("MWP_BUS_PUBLISH_BIND", "tcp://127.0.0.1:7102",
+                                       "where services follow stored events (PUB)");
+    options.partitionCount = partitionCountFromEnv(env);
+    options.dedupWindowSeconds =
+        env.integer("MWP_DEDUP_WINDOW_DAYS", 30, 1, 3650, "days an eventId is remembered") * 86400;
+    auto redisEndpoint = redisFromEnv(env);
+    std::string adminHost = env.text("MWP_ADMIN_HOST", "127.0.0.1", "admin port address");
+    int adminPort = static_cast<int>(
+        env.integer("MWP_BUS_ADMIN_PORT", 9101, 0, 65535, "/metrics, /livez, /readyz"));
+    if (wantsPrintConfig(argc, argv)) {
+      std::cout << env.describe();
+      return 0;
+    }
+
+    installStopSignals();
+    zmq::context_t context;
+    Redis redis(redisEndpoint);
+    prometheus::Registry registry;
+    bus::Bus bus(options, context, redis, Catalogue::builtIn(), systemClock, registry);
+    bus.bind();
+    AdminServer admin(adminHost, adminPort, registry, [&bus] { return bus.healthy(); });
+    log.info("serving", {{"ingest", options.ingestEndpoint},
+                         {"publish", options.publishEndpoint},
+                         {"admin", adminHost + ":" + std::to_string(admin.port())},
+                         {"partitions", std::to_string(options.partitionCount)}});
+    bus.run(stopRequested());
+    log.info("stopped");
+    return 0;
+  } catch (const ConfigError& e) {
+    log.error("bad configuration", {{"error", e.what()}});
+    return 78;
+  } catch (const std::exception& e) {
+    log.error("cannot start", {{"error", e.what()}});
+    return 1;
+  }
+}

@@ -1,0 +1,191 @@
+// The shared service loop against a real bus and Redis, with a small rule set standing in for a
+// service: fairs counted once per fairId (a refusal otherwise), and a derived event per certificate.
+#include "service_loop.h"
+
+#include <gtest/gtest.h>
+
+#include "event_log.h"
+#include "frames.h"
+#include "test_env.h"
+
+namespace mwp {
+namespace {
+
+class FairRules : public EventRules {
+ public:
+  std::optional<Applied> apply(msg::Envelope::Reader event, StateTx& state, int64_t) override {
+    if (event.isJobFairHeld()) {
+      std::string key = std::string("fair:") + event.getJobFairHeld().getFairId().cStr();
+      if (state.get(key)) return Applied{{false, "fair already counted"}, {}};
+      state.put(key, event.getEventId().cStr());
+      state.add("fairs", "all", 1);
+      return Applied{};
+    }
+    if (event.isSkillCertified()) {
+      capnp::MallocMessageBuilder message;
+      auto derived = message.initRoot<msg::Envelope>();
+      derived.setEventId(std::string("subsidy:") + event.getEventId().cStr());
+      derived.setOccurredAt(event.getOccurredAt());
+      derived.setSource(msg::Department::MWP_SERVICE);
+      derived.setArea(event.getArea());
+      derived.setWorkerId(event.getWorkerId());
+      derived.setCausedBy(event.getEventId());
+      auto grant = derived.initSubsidyGranted();
+      grant.setCertificateNo(event.getSkillCertified().getCertificateNo());
+      grant.setLevel(event.getSkillCertified().getLevel());
+      grant.setAmountYuan(1500);
+      return Applied{{}, {toBytes(message)}};
+    }
+    return std::nullopt;
+  }
+};
+
+class ServiceLoopTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    test::flushRedis();
+    bus_ = std::make_unique<test::BusThread>(kPartitions);
+    publisher_ = std::make_unique<Publisher>(context_, bus_->ingest);
+  }
+
+  std::unique_ptr<ServiceLoop> makeLoop(std::vector<uint32_t> partitions,
+                                        const std::string& name = "fairs") {
+    ServiceLoopOptions options;
+    options.service = name;
+    options.partitions = std::move(partitions);
+    options.publishEndpoint = bus_->publish;
+    options.idlePoll = std::chrono::milliseconds(50);
+    return std::make_unique<ServiceLoop>(options, context_, redis_, *publisher_, rules_,
+                                         test::fixtureNow, registry_);
+  }
+
+  std::string fair(const std::string& eventId, const std::string& fairId) {
+    std::string line = test::withEventId(test::fixtureLines()[2], eventId);
+    line.replace(line.find("F-2026-001"), 10, fairId);
+    return test::frameOf(line);
+  }
+
+  void publishAll(const std::vector<std::string>& frames) {
+    for (const auto& r : publisher_->publish(frames)) {
+      ASSERT_NE(r.status, msg::IngestReply::Status::NACK) << r.reason;
+    }
+  }
+
+  // Runs the loops until each has applied everything stored in its partitions.
+  void runUntilCaughtUp(std::vector<ServiceLoop*> loops) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+    while (std::chrono::steady_clock::now() < deadline) {
+      for (auto* loop : loops) loop->runOnce();
+      auto last = lastSequences(redis_, kPartitions);
+      bool done = true;
+      for (uint32_t p = 0; p < kPartitions; ++p) {
+        bool owned = false;
+        for (auto* loop : loops) {
+          auto cursor = redis_.command({"GET", loop->cursorKey(p)});
+          if (!cursor.isNil() && std::stoull(cursor.str) == last[p]) owned = true;
+        }
+        if (last[p] > 0 && !owned) done = false;
+      }
+      if (done) return;
+    }
+    FAIL() << "the loops did not catch up";
+  }
+
+  int64_t fairsCounted(ServiceLoop& loop) {
+    auto reply = redis_.command({"HGET", loop.stateKey("fairs"), "all"});
+    return reply.isNil() ? 0 : std::stoll(reply.str);
+  }
+
+  // How many times an eventId is stored in the log.
+  int storedCopies(const std::string& eventId) {
+    int copies = 0;
+    for (uint32_t p = 0; p < kPartitions; ++p) {
+      for (const auto& e : readLog(redis_, p, 1, 100000)) {
+        FrameReader reader(e.envelope);
+        if (eventId == reader.root<msg::Envelope>().getEventId().cStr()) ++copies;
+      }
+    }
+    return copies;
+  }
+
+  static constexpr uint32_t kPartitions = 4;
+  zmq::context_t context_;
+  Redis redis_{test::testRedis()};
+  prometheus::Registry registry_;
+  FairRules rules_;
+  std::unique_ptr<test::BusThread> bus_;
+  std::unique_ptr<Publisher> publisher_;
+};
+
+TEST_F(ServiceLoopTest, AppliesEachEventOnceAndRecordsVerdicts) {
+  auto loop = makeLoop({0, 1, 2, 3});
+  publishAll({fair("e1", "F1"), fair("e2", "F2"), fair("e3", "F1")});
+  runUntilCaughtUp({loop.get()});
+  EXPECT_EQ(fairsCounted(*loop), 2);
+  EXPECT_EQ(redis_.command({"GET", loop->verdictKey("e1")}).str, "applied");
+  EXPECT_EQ(redis_.command({"GET", loop->verdictKey("e3")}).str, "refused: fair already counted");
+}
+
+TEST_F(ServiceLoopTest, KindsTheServiceDoesNotOwnGetNoVerdict) {
+  auto loop = makeLoop({0, 1, 2, 3});
+  publishAll({test::frameOf(test::fixtureLines()[0])});  // workerRegistered
+  runUntilCaughtUp({loop.get()});
+  EXPECT_TRUE(redis_.command({"GET", loop->verdictKey("fixture-01-workerRegistered")}).isNil());
+}
+
+TEST_F(ServiceLoopTest, ARestartResumesWithoutRepeatingOrSkipping) {
+  {
+    auto loop = makeLoop({0, 1, 2, 3});
+    std::vector<std::string> frames;
+    for (int i = 0; i < 300; ++i) frames.push_back(fair("a" + std::to_string(i), "A" + std::to_string(i)));
+    publishAll(frames);
+    runUntilCaughtUp({loop.get()});
+  }
+  std::vector<std::string> frames;
+  for (int i = 0; i < 200; ++i) frames.push_back(fair("b" + std::to_string(i), "B" + std::to_string(i)));
+  publishAll(frames);
+  auto restarted = makeLoop({0, 1, 2, 3});
+  runUntilCaughtUp({restarted.get()});
+  EXPECT_EQ(fairsCounted(*restarted), 500);
+}
+
+TEST_F(ServiceLoopTest, TwoInstancesWithDisjointPartitionsApplyEveryEventOnce) {
+  auto first = makeLoop({0, 1});
+  auto second = makeLoop({2, 3});
+  std::vector<std::string> frames;
+  for (int i = 0; i < 400; ++i) frames.push_back(fair("s" + std::to_string(i), "S" + std::to_string(i)));
+  publishAll(frames);
+  runUntilCaughtUp({first.get(), second.get()});
+  EXPECT_EQ(fairsCounted(*first), 400);  // both write the same counter, each for its own events
+  for (int i = 0; i < 400; ++i) {
+    EXPECT_EQ(redis_.command({"GET", first->verdictKey("s" + std::to_string(i))}).str, "applied");
+  }
+}
+
+TEST_F(ServiceLoopTest, DerivedEventsReachTheBusOnceEvenWhenSentAgain) {
+  auto loop = makeLoop({0, 1, 2, 3});
+  publishAll({test::frameOf(test::fixtureLines()[8])});  // skillCertified
+  runUntilCaughtUp({loop.get()});
+  runUntilCaughtUp({loop.get()});  // and the derived event it caused
+  EXPECT_EQ(storedCopies("subsidy:fixture-09-skillCertified"), 1);
+  EXPECT_EQ(redis_.command({"LLEN", loop->outboxKey()}).integer, 0);
+
+  // A crash after the commit but before the outbox was emptied: the same derived event is sent
+  // again on restart, and the bus keeps one copy.
+  std::string frame;
+  for (uint32_t p = 0; p < kPartitions && frame.empty(); ++p) {
+    for (const auto& e : readLog(redis_, p, 1, 1000)) {
+      FrameReader reader(e.envelope);
+      if (reader.root<msg::Envelope>().isSubsidyGranted()) frame = e.envelope;
+    }
+  }
+  ASSERT_FALSE(frame.empty());
+  redis_.command({"RPUSH", loop->outboxKey(), frame});
+  auto restarted = makeLoop({0, 1, 2, 3});
+  restarted->runOnce();
+  EXPECT_EQ(storedCopies("subsidy:fixture-09-skillCertified"), 1);
+  EXPECT_EQ(redis_.command({"LLEN", loop->outboxKey()}).integer, 0);
+}
+
+}  // namespace
+}  // namespace mwp

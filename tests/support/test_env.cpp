@@ -1,0 +1,127 @@
+#include "test_env.h"
+
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <variant>
+
+#include "event_json.h"
+#include "frames.h"
+#include "service_loop.h"
+
+namespace mwp::test {
+
+RedisEndpoint testRedis() {
+  const char* port = std::getenv("MWP_TEST_REDIS_PORT");
+  if (!port) {
+    ADD_FAILURE() << "MWP_TEST_REDIS_PORT is not set: run the tests with ops/test.sh";
+    throw std::runtime_error("no test Redis");
+  }
+  RedisEndpoint endpoint;
+  endpoint.port = std::atoi(port);
+  return endpoint;
+}
+
+void flushRedis() {
+  Redis redis(testRedis());
+  redis.command({"FLUSHALL"});
+}
+
+std::string freeEndpoint() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  int port = ntohs(addr.sin_port);
+  close(fd);
+  return "tcp://127.0.0.1:" + std::to_string(port);
+}
+
+std::vector<std::string> fixtureLines() {
+  std::ifstream in(MWP_FIXTURE_DIR "/every_kind.ndjson");
+  std::vector<std::string> lines;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty()) lines.push_back(line);
+  }
+  return lines;
+}
+
+std::string frameOf(const std::string& json) {
+  auto decoded = decodeEventJson(json);
+  if (auto* error = std::get_if<JsonError>(&decoded)) {
+    throw std::runtime_error("fixture does not decode: " + error->reason);
+  }
+  return toBytes(*std::get<DecodedEvent>(decoded).message);
+}
+
+std::string withEventId(const std::string& json, const std::string& eventId) {
+  auto start = json.find("\"eventId\": \"") + 12;
+  auto end = json.find('"', start);
+  return json.substr(0, start) + eventId + json.substr(end);
+}
+
+int64_t fixtureNow() { return 1772424000; }  // 2026-03-02T04:00:00Z
+
+BusThread::BusThread(uint32_t partitionCount)
+    : ingest(freeEndpoint()), publish(freeEndpoint()), redis_(testRedis()) {
+  bus::BusOptions options;
+  options.ingestEndpoint = ingest;
+  options.publishEndpoint = publish;
+  options.partitionCount = partitionCount;
+  options.heartbeatInterval = std::chrono::milliseconds(100);
+  bus_ = std::make_unique<bus::Bus>(options, context_, redis_, Catalogue::builtIn(), systemClock,
+                                    registry);
+  bus_->bind();
+  thread_ = std::thread([this] { bus_->run(stop_); });
+}
+
+BusThread::~BusThread() {
+  stop_ = true;
+  thread_.join();
+}
+
+BusProcess::BusProcess(std::string ingest, std::string publish, uint32_t partitionCount)
+    : ingest_(std::move(ingest)), publish_(std::move(publish)), partitionCount_(partitionCount) {}
+
+BusProcess::~BusProcess() { kill9(); }
+
+void BusProcess::start() {
+  std::string redisPort = std::to_string(testRedis().port);
+  pid_ = fork();
+  if (pid_ == 0) {
+    setenv("MWP_BUS_INGEST_BIND", ingest_.c_str(), 1);
+    setenv("MWP_BUS_PUBLISH_BIND", publish_.c_str(), 1);
+    setenv("MWP_PARTITION_COUNT", std::to_string(partitionCount_).c_str(), 1);
+    setenv("MWP_REDIS_PORT", redisPort.c_str(), 1);
+    setenv("MWP_BUS_ADMIN_PORT", "0", 1);
+    execl(MWP_BUS_BINARY, MWP_BUS_BINARY, nullptr);
+    _exit(127);
+  }
+}
+
+void BusProcess::kill9() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGKILL);
+  waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+}
+
+void BusProcess::stop() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGTERM);
+  waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+}
+
+}  // namespace mwp::test

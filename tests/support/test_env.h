@@ -1,0 +1,71 @@
+// What the tests share: the Redis that ops/test.sh started, free ports on 127.0.0.1, the fixture
+// events (one valid event of every kind), and a bus running in a thread or as a process.
+#pragma once
+
+#include <prometheus/registry.h>
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+#include <zmq.hpp>
+
+#include "bus.h"
+#include "catalogue.h"
+#include "redis.h"
+
+namespace mwp::test {
+
+// The Redis of the test run (MWP_TEST_REDIS_PORT). Fails the test if it is not set: run the
+// tests through ops/test.sh, which starts one.
+RedisEndpoint testRedis();
+// Empties the test Redis (FLUSHALL): each integration test starts from nothing.
+void flushRedis();
+
+// "tcp://127.0.0.1:<a port free right now>"
+std::string freeEndpoint();
+
+// tests/fixtures/every_kind.ndjson: one valid JSON event per kind, in schema order.
+std::vector<std::string> fixtureLines();
+// The flat Cap'n Proto frame of a JSON event (which must be valid).
+std::string frameOf(const std::string& json);
+// A fixture event with its eventId replaced.
+std::string withEventId(const std::string& json, const std::string& eventId);
+
+// The clock the fixtures were written against: 2026-03-02T12:00:00+08:00.
+int64_t fixtureNow();
+
+// A bus in a thread of the test process, on free endpoints.
+class BusThread {
+ public:
+  explicit BusThread(uint32_t partitionCount = 4);
+  ~BusThread();
+  std::string ingest;
+  std::string publish;
+  prometheus::Registry registry;
+
+ private:
+  zmq::context_t context_;
+  Redis redis_;
+  std::unique_ptr<bus::Bus> bus_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+// The mwp-bus binary as a child process (for kill -9), with the test Redis.
+class BusProcess {
+ public:
+  BusProcess(std::string ingest, std::string publish, uint32_t partitionCount = 4);
+  ~BusProcess();
+  void start();
+  void kill9();
+  void stop();  // SIGTERM and wait
+
+ private:
+  std::string ingest_, publish_;
+  uint32_t partitionCount_;
+  int pid_ = -1;
+};
+
+}  // namespace mwp::test

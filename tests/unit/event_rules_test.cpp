@@ -1,0 +1,131 @@
+#include "event_rules.h"
+
+#include <gtest/gtest.h>
+
+#include <variant>
+
+#include "event_json.h"
+#include "event_kinds.h"
+#include "test_env.h"
+
+namespace mwp {
+namespace {
+
+// The reason checkEvent gives for a JSON event, or "" when it accepts it.
+std::string verdictOf(const std::string& json, int64_t now = test::fixtureNow()) {
+  auto decoded = decodeEventJson(json);
+  if (auto* e = std::get_if<JsonError>(&decoded)) return "json: " + e->reason;
+  auto reason = checkEvent(std::get<DecodedEvent>(decoded).envelope(), Catalogue::builtIn(), now);
+  return reason.value_or("");
+}
+
+std::string replaced(std::string json, const std::string& from, const std::string& to) {
+  auto at = json.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  if (at != std::string::npos) json.replace(at, from.size(), to);
+  return json;
+}
+
+std::string line(size_t index) { return test::fixtureLines().at(index); }
+const size_t kWorkerRegistered = 0, kJobFair = 2, kSkillCertified = 8, kWageClaimAccepted = 29,
+             kHealthCheck = 26, kActivity = 41, kSubsidyGranted = 42;
+
+TEST(EventRules, EveryFixtureEventIsAccepted) {
+  for (const auto& l : test::fixtureLines()) EXPECT_EQ(verdictOf(l), "") << l;
+}
+
+TEST(EventRules, ABadResidentIdIsRefusedWithoutQuotingIt) {
+  auto reason = verdictOf(replaced(line(kWorkerRegistered), "510703199005121230", "510703199005121231"));
+  EXPECT_EQ(reason, "workerId: not a valid resident ID (18 characters, GB 11643 check character)");
+  EXPECT_EQ(reason.find("51070319900512123"), std::string::npos);
+}
+
+TEST(EventRules, AnAreaOutsideMianyangIsRefused) {
+  EXPECT_EQ(verdictOf(replaced(line(kJobFair), "\"area\": \"510703\"", "\"area\": \"440300\"")),
+            "area: not a Mianyang county code or a park of the area table");
+}
+
+TEST(EventRules, PayloadAreaCodesMayBeAnywhereInChinaButMustHaveTheForm) {
+  EXPECT_EQ(verdictOf(replaced(line(kWorkerRegistered), "\"hukouArea\": \"510722\"",
+                               "\"hukouArea\": \"440300\"")), "");
+  EXPECT_EQ(verdictOf(replaced(line(kWorkerRegistered), "\"hukouArea\": \"510722\"",
+                               "\"hukouArea\": \"990300\"")),
+            "workerRegistered.hukouArea: not a GB/T 2260 area code (six digits with a real province prefix)");
+}
+
+TEST(EventRules, DatesMustBeRealDays) {
+  EXPECT_EQ(verdictOf(replaced(line(kSkillCertified), "2026-02-28", "2026-02-30")),
+            "skillCertified.issuedOn: not a date in the form YYYY-MM-DD");
+}
+
+TEST(EventRules, AnEventFromTheFutureIsRefused) {
+  auto json = replaced(line(kJobFair), "2026-03-02T09:00:00+08:00", "2026-03-02T12:06:00+08:00");
+  EXPECT_EQ(verdictOf(json), "occurredAt: more than 5 minutes in the future");
+  EXPECT_EQ(verdictOf(replaced(line(kJobFair), "2026-03-02T09:00:00+08:00",
+                               "2026-03-02T12:04:00+08:00")), "");
+}
+
+TEST(EventRules, WorkerIdIsRequiredForPersonalKindsAndForbiddenForOthers) {
+  auto withoutWorker = replaced(line(kSkillCertified), "\"workerId\": \"510703199005121230\", ", "");
+  EXPECT_EQ(verdictOf(withoutWorker), "workerId: required for skillCertified");
+  auto withWorker = replaced(line(kJobFair), "\"area\": \"510703\"",
+                             "\"area\": \"510703\", \"workerId\": \"510703199005121230\"");
+  EXPECT_EQ(verdictOf(withWorker), "workerId: must be absent for jobFairHeld (not about one person)");
+}
+
+TEST(EventRules, GenderMustAgreeWithTheResidentId) {
+  EXPECT_EQ(verdictOf(replaced(line(kWorkerRegistered), "\"male\"", "\"female\"")),
+            "workerRegistered.gender: does not agree with the resident ID's 17th digit");
+}
+
+TEST(EventRules, AnEmployerCodeMustCarryItsCheckCharacter) {
+  EXPECT_EQ(verdictOf(replaced(line(kWorkerRegistered), "91512081MA62K0260E", "91512081MA62K0260F")),
+            "workerRegistered.employerCode: not a valid unified social credit code (GB 32100 check "
+            "character)");
+}
+
+TEST(EventRules, ADepartmentMayReportOnlyItsMeasuresKinds) {
+  EXPECT_EQ(verdictOf(replaced(line(kHealthCheck), "\"source\": \"health\"", "\"source\": \"court\"")),
+            "source: court may not report healthCheckCompleted");
+  EXPECT_EQ(verdictOf(replaced(line(kSubsidyGranted), "\"source\": \"mwpService\"",
+                               "\"source\": \"hrss\"")),
+            "source: hrss may not report subsidyGranted");
+}
+
+TEST(EventRules, AnActivityMustBeOneItsMeasureLists) {
+  EXPECT_EQ(verdictOf(replaced(line(kActivity), "condolenceVisitOutside", "cultureEvent")),
+            "activityReported.activity: measure 23 lists condolenceVisitOutside, familyVisit");
+  EXPECT_EQ(verdictOf(replaced(line(kActivity), "\"measure\": 23", "\"measure\": 4")),
+            "activityReported.measure: 4 is not an outreach measure (12, 13, 17–19, 23–30)");
+}
+
+TEST(EventRules, EnumsLeftUnspecifiedAndZeroCountsAreRefused) {
+  EXPECT_EQ(verdictOf(replaced(line(kSkillCertified), "\"intermediate\"", "\"unspecified\"")),
+            "skillCertified.level: missing");
+  EXPECT_EQ(verdictOf(replaced(line(kJobFair), "\"employers\": 40", "\"employers\": 0")),
+            "jobFairHeld.employers: must be at least 1");
+}
+
+TEST(EventRules, TextsAreLimited) {
+  EXPECT_EQ(verdictOf(replaced(line(kWageClaimAccepted), "WC-2026-001", std::string(201, 'x'))),
+            "wageClaimAccepted.caseNo: longer than 200 characters");
+  EXPECT_EQ(verdictOf(replaced(line(kWageClaimAccepted), "WC-2026-001", "")),
+            "wageClaimAccepted.caseNo: must not be empty");
+}
+
+TEST(EventRules, AllEventsOfACaseShareAPartition) {
+  auto subject = [](size_t index) {
+    auto decoded = decodeEventJson(line(index));
+    return subjectOf(std::get<DecodedEvent>(decoded).envelope());
+  };
+  EXPECT_EQ(subject(28), "caseNo:WC-2026-001");  // wageClaimFiled, which also names a worker
+  EXPECT_EQ(subject(kWageClaimAccepted), "caseNo:WC-2026-001");
+  EXPECT_EQ(subject(kSkillCertified), "worker:510703199005121230");
+  EXPECT_EQ(partitionOf("caseNo:WC-2026-001", 8), partitionOf("caseNo:WC-2026-001", 8));
+  std::set<uint32_t> used;
+  for (int i = 0; i < 1000; ++i) used.insert(partitionOf("worker:" + std::to_string(i), 8));
+  EXPECT_EQ(used.size(), 8u) << "subjects spread over every partition";
+}
+
+}  // namespace
+}  // namespace mwp

@@ -1,0 +1,227 @@
+// mwpctl: the command line for clerks and operators.
+//   mwpctl publish [FILE…]        JSON events, one per line (stdin without FILE), through the
+//                                 acknowledged ingest; one line out per event:
+//                                   ACK <eventId> <partition>:<seq> | DUP … | NACK <eventId> <reason>
+//                                 exit 0: none refused, 65: some refused, 69: bus unreachable
+//   mwpctl tail [--from SEQ] [--partition P] [--follow]
+//                                 the stored log as JSON lines, from sequence SEQ (default 1)
+//   mwpctl catalogue [--markdown] the measure catalogue (docs/measures.md is its markdown)
+// Endpoints: --bus ENDPOINT or MWP_BUS_INGEST; MWP_BUS_PUBLISH, MWP_REDIS_HOST/PORT for tail.
+#include <capnp/compat/json.h>
+
+#include <fstream>
+#include <iostream>
+#include <variant>
+
+#include "bus_client.h"
+#include "catalogue.h"
+#include "event_json.h"
+#include "event_kinds.h"
+#include "frames.h"
+#include "process.h"
+
+namespace mwp {
+namespace {
+
+constexpr int kExitRefused = 65;      // EX_DATAERR
+constexpr int kExitUnreachable = 69;  // EX_UNAVAILABLE
+constexpr int kExitUsage = 64;        // EX_USAGE
+constexpr size_t kChunk = 2000;       // lines held in memory at once
+
+struct Line {
+  std::string eventId;
+  std::string frame;   // set when the line decoded
+  std::string reason;  // set when it did not
+};
+
+const char* statusWord(msg::IngestReply::Status s) {
+  switch (s) {
+    case msg::IngestReply::Status::ACK: return "ACK";
+    case msg::IngestReply::Status::DUPLICATE: return "DUP";
+    default: return "NACK";
+  }
+}
+
+// Publishes one chunk of lines and prints their answers in input order. Returns refused count.
+size_t publishChunk(Publisher& publisher, std::vector<Line>& lines) {
+  std::vector<std::string> frames;
+  for (const auto& l : lines) {
+    if (!l.frame.empty()) frames.push_back(l.frame);
+  }
+  auto results = publisher.publish(frames);
+  size_t refused = 0, next = 0;
+  for (const auto& l : lines) {
+    if (l.frame.empty()) {
+      std::cout << "NACK " << l.eventId << " " << l.reason << "\n";
+      ++refused;
+      continue;
+    }
+    const auto& r = results[next++];
+    if (r.status == msg::IngestReply::Status::NACK) {
+      std::cout << "NACK " << l.eventId << " " << r.reason << "\n";
+      ++refused;
+    } else {
+      std::cout << statusWord(r.status) << " " << l.eventId << " " << r.partition << ":"
+                << r.sequence << "\n";
+    }
+  }
+  std::cout.flush();
+  lines.clear();
+  return refused;
+}
+
+int publish(const std::vector<std::string>& files, const std::string& endpoint) {
+  zmq::context_t context;
+  Publisher publisher(context, endpoint);
+  std::vector<Line> lines;
+  size_t refused = 0;
+  auto readFrom = [&](std::istream& in) {
+    std::string text;
+    while (std::getline(in, text)) {
+      if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
+      auto decoded = decodeEventJson(text);
+      if (auto* error = std::get_if<JsonError>(&decoded)) {
+        lines.push_back({error->eventId, "", error->reason});
+      } else {
+        auto& event = std::get<DecodedEvent>(decoded);
+        lines.push_back({event.envelope().getEventId().cStr(), toBytes(*event.message), ""});
+      }
+      if (lines.size() >= kChunk) refused += publishChunk(publisher, lines);
+    }
+  };
+  try {
+    if (files.empty()) {
+      readFrom(std::cin);
+    } else {
+      for (const auto& f : files) {
+        std::ifstream in(f);
+        if (!in) {
+          std::cerr << "mwpctl: cannot read " << f << "\n";
+          return kExitUsage;
+        }
+        readFrom(in);
+      }
+    }
+    refused += publishChunk(publisher, lines);
+  } catch (const BusUnreachable& e) {
+    std::cerr << "mwpctl: " << e.what() << "\n";
+    return kExitUnreachable;
+  }
+  return refused ? kExitRefused : 0;
+}
+
+void printEvent(const LoggedEvent& e) {
+  FrameReader reader(e.envelope);
+  std::cout << "{\"partition\":" << e.partition << ",\"sequence\":" << e.sequence
+            << ",\"event\":" << encodeEventJson(reader.root<msg::Envelope>()) << "}\n";
+}
+
+int tail(uint64_t from, std::optional<uint32_t> only, bool follow, Env& env) {
+  uint32_t count = partitionCountFromEnv(env);
+  Redis redis(redisFromEnv(env));
+  std::string publishEndpoint = env.text("MWP_BUS_PUBLISH", "tcp://127.0.0.1:7102", "bus PUB");
+  std::map<uint32_t, uint64_t> cursors;
+  for (uint32_t p = 0; p < count; ++p) {
+    if (!only || *only == p) cursors[p] = from > 0 ? from - 1 : 0;
+  }
+  zmq::context_t context;
+  EventFollower follower(context, publishEndpoint, redis, cursors);
+  installStopSignals();
+  while (!stopRequested()) {
+    auto events = follower.poll(std::chrono::milliseconds(200), 1000);
+    for (const auto& e : events) printEvent(e);
+    std::cout.flush();
+    if (!follow && events.empty()) break;
+  }
+  return 0;
+}
+
+void printMarkdown(const Catalogue& catalogue) {
+  std::cout << "# The 30 measures\n\nGenerated by `mwpctl catalogue --markdown` from "
+               "`common/catalogue.json`; edit that file, not this one.\n\n"
+               "| # | measure | lead | service | kinds | indicators (target) |\n"
+               "|---|---|---|---|---|---|\n";
+  for (auto m : catalogue.data().getMeasures()) {
+    std::string lead, kinds, indicators;
+    for (auto d : m.getLead()) lead += (lead.empty() ? "" : "、") + catalogue.departmentName(d);
+    for (auto k : m.getKinds()) kinds += (kinds.empty() ? "`" : ", `") + std::string(k.cStr()) + "`";
+    for (auto a : m.getActivities()) kinds += std::string(" ·") + a.cStr();
+    for (auto i : m.getIndicators()) {
+      indicators += (indicators.empty() ? "" : "<br>") + std::string("`") + i.getName().cStr() + "`";
+      auto t = i.getTarget();
+      if (t.isAtLeast()) indicators += " ≥ " + std::to_string(static_cast<int64_t>(t.getAtLeast()));
+      if (t.isAtMost()) indicators += " ≤ " + std::to_string(static_cast<int64_t>(t.getAtMost()));
+      if (i.getPerArea()) indicators += " per area";
+    }
+    std::string serviceName = enumName(m.getService());
+    std::cout << "| " << int(m.getNumber()) << " | " << m.getTitleZh().cStr() << " — "
+              << m.getTitleEn().cStr() << " | " << lead << " | " << serviceName << " | " << kinds
+              << " | " << indicators << " |\n";
+  }
+}
+
+int usage() {
+  std::cerr << "usage: mwpctl publish [--bus ENDPOINT] [FILE…]\n"
+               "       mwpctl tail [--from SEQ] [--partition P] [--follow]\n"
+               "       mwpctl catalogue [--markdown]\n";
+  return kExitUsage;
+}
+
+}  // namespace
+}  // namespace mwp
+
+int main(int argc, char** argv) {
+  using namespace mwp;
+  if (argc < 2) return usage();
+  std::string verb = argv[1];
+  try {
+    Env env;
+    if (verb == "publish") {
+      std::string endpoint = env.text("MWP_BUS_INGEST", "tcp://127.0.0.1:7101", "bus ingest");
+      std::vector<std::string> files;
+      for (int i = 2; i < argc; ++i) {
+        std::string a = argv[i];
+        if (a == "--bus" && i + 1 < argc) {
+          endpoint = argv[++i];
+        } else if (a.rfind("--", 0) == 0) {
+          return usage();
+        } else {
+          files.push_back(a);
+        }
+      }
+      return publish(files, endpoint);
+    }
+    if (verb == "tail") {
+      uint64_t from = 1;
+      std::optional<uint32_t> partition;
+      bool follow = false;
+      for (int i = 2; i < argc; ++i) {
+        std::string a = argv[i];
+        if (a == "--from" && i + 1 < argc) {
+          from = std::stoull(argv[++i]);
+        } else if (a == "--partition" && i + 1 < argc) {
+          partition = static_cast<uint32_t>(std::stoul(argv[++i]));
+        } else if (a == "--follow") {
+          follow = true;
+        } else {
+          return usage();
+        }
+      }
+      return tail(from, partition, follow, env);
+    }
+    if (verb == "catalogue") {
+      if (argc > 2 && std::string(argv[2]) == "--markdown") {
+        printMarkdown(Catalogue::builtIn());
+      } else {
+        capnp::JsonCodec codec;
+        codec.setPrettyPrint(true);
+        std::cout << codec.encode(Catalogue::builtIn().data()).cStr() << "\n";
+      }
+      return 0;
+    }
+    return usage();
+  } catch (const std::exception& e) {
+    std::cerr << "mwpctl: " << e.what() << "\n";
+    return 1;
+  }
+}
