@@ -231,42 +231,16 @@ void Bus::store(std::vector<Pending>& batch) {
   std::vector<Pending*> owners;
   for (auto& p : batch) {
     if (p.reason.empty()) {
-      commands.push_back(redis_.scriptCommand(
-          ingestScript_, {keys::dedup(p.eventId), keys::sequence(p.partition), keys::log(p.partition)},
-          {p.envelope, p.digest, std::to_string(options_.dedupWindowSeconds),
-           std::to_string(p.partition)}));
+      commands.push_back(ingestCommand(p));
     } else {
-      commands.push_back({"XADD", keys::kRejected, "MAXLEN", "~", std::to_string(options_.rejectedKept),
-                          "*", "reason", p.reason, "eventId", p.eventId, "source", p.source,
-                          "frame", p.raw});
+      commands.push_back(auditCommand(p));
     }
     owners.push_back(&p);
   }
   if (commands.empty()) return;
   std::vector<RedisReply> replies;
-  for (int attempt = 1;; ++attempt) {
-    try {
-      replies = redis_.pipeline(commands);
-      healthy_ = true;
-      break;
-    } catch (const RedisUnavailable& e) {
-      healthy_ = false;
-      metrics_->redisFaults.Increment();
-      log_.warn("storing a batch failed", {{"error", e.what()}, {"attempt", std::to_string(attempt)}});
-      if (attempt == 3) return;  // unanswered; senders re-send
-      std::this_thread::sleep_for(std::chrono::milliseconds(200 * attempt));
-      // The script SHA may be stale after Redis restarted: rebuild the commands.
-      for (size_t i = 0; i < owners.size(); ++i) {
-        if (commands[i][0] == "EVALSHA") {
-          Pending& p = *owners[i];
-          commands[i] = redis_.scriptCommand(
-              ingestScript_, {keys::dedup(p.eventId), keys::sequence(p.partition), keys::log(p.partition)},
-              {p.envelope, p.digest, std::to_string(options_.dedupWindowSeconds),
-               std::to_string(p.partition)});
-        }
-      }
-    }
-  }
+  if (!pipelineWithRetry(commands, owners, replies)) return;  // unanswered; senders re-send
+  std::vector<Pending*> conflicts;  // eventIds reused for other content: refused after the fact
   for (size_t i = 0; i < owners.size(); ++i) {
     Pending& p = *owners[i];
     const RedisReply& r = replies[i];
@@ -290,11 +264,56 @@ void Bus::store(std::vector<Pending>& batch) {
         p.status = Status::NACK;
         p.reason = "eventId " + p.eventId +
                    " was already used for a different event; give each event its own id";
+        p.raw = p.envelope;
+        conflicts.push_back(&p);
         continue;
       }
       p.status = Status::DUPLICATE;
       p.partition = static_cast<uint32_t>(std::stoul(prior.substr(0, first)));
       p.sequence = std::stoull(prior.substr(first + 1, second - first - 1));
+    }
+  }
+  if (conflicts.empty()) return;
+  // A refusal is answered only once its audit copy is stored.
+  std::vector<RedisCommand> audits;
+  for (auto* p : conflicts) {
+    p->answered = false;
+    audits.push_back(auditCommand(*p));
+  }
+  std::vector<RedisReply> audited;
+  if (!pipelineWithRetry(audits, conflicts, audited)) return;
+  for (size_t i = 0; i < conflicts.size(); ++i) conflicts[i]->answered = !audited[i].isError();
+}
+
+RedisCommand Bus::auditCommand(const Pending& p) const {
+  return {"XADD", keys::kRejected, "MAXLEN", "~", std::to_string(options_.rejectedKept), "*",
+          "reason", p.reason, "eventId", p.eventId, "source", p.source, "frame", p.raw};
+}
+
+RedisCommand Bus::ingestCommand(const Pending& p) {
+  return redis_.scriptCommand(
+      ingestScript_, {keys::dedup(p.eventId), keys::sequence(p.partition), keys::log(p.partition)},
+      {p.envelope, p.digest, std::to_string(options_.dedupWindowSeconds),
+       std::to_string(p.partition)});
+}
+
+bool Bus::pipelineWithRetry(std::vector<RedisCommand>& commands,
+                            const std::vector<Pending*>& owners, std::vector<RedisReply>& replies) {
+  for (int attempt = 1;; ++attempt) {
+    try {
+      replies = redis_.pipeline(commands);
+      healthy_ = true;
+      return true;
+    } catch (const RedisUnavailable& e) {
+      healthy_ = false;
+      metrics_->redisFaults.Increment();
+      log_.warn("storing a batch failed", {{"error", e.what()}, {"attempt", std::to_string(attempt)}});
+      if (attempt == 3) return false;
+      std::this_thread::sleep_for(std::chrono::milliseconds(200 * attempt));
+      // A restarted Redis has forgotten the script: the reconnection loaded it under a new SHA.
+      for (size_t i = 0; i < owners.size(); ++i) {
+        if (commands[i][0] == "EVALSHA") commands[i] = ingestCommand(*owners[i]);
+      }
     }
   }
 }

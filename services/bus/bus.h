@@ -55,6 +55,11 @@ class Bus {
   void serveBatch(std::vector<Pending>& batch);
   void store(std::vector<Pending>& batch);
   void heartbeat();
+  RedisCommand ingestCommand(const Pending& p);
+  RedisCommand auditCommand(const Pending& p) const;
+  // Sends the pipeline, retrying twice after a fault; false if Redis stayed out of reach.
+  bool pipelineWithRetry(std::vector<RedisCommand>& commands, const std::vector<Pending*>& owners,
+                         std::vector<RedisReply>& replies);
 
   BusOptions options_;
   zmq::socket_t ingest_;

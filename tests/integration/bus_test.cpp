@@ -82,6 +82,7 @@ TEST_F(BusTest, AnEventIdReusedForDifferentContentIsRefused) {
   EXPECT_EQ(result.status, Status::NACK);
   EXPECT_NE(result.reason.find("already used for a different event"), std::string::npos);
   EXPECT_EQ(storedEvents(), 1);
+  EXPECT_EQ(rejectedEvents(), 1) << "the refused event is kept for audit";
 }
 
 TEST_F(BusTest, ABadResidentIdIsRefusedWithTheReason) {

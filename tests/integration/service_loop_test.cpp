@@ -34,7 +34,9 @@ class FairRules : public EventRules {
       grant.setCertificateNo(event.getSkillCertified().getCertificateNo());
       grant.setLevel(event.getSkillCertified().getLevel());
       grant.setAmountYuan(1500);
-      return Applied{{}, {toBytes(message)}};
+      Applied applied;
+      applied.derived.push_back(toBytes(message));
+      return applied;
     }
     return std::nullopt;
   }

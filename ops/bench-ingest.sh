@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Bus ingest rate beside raw Redis, same machine, same run, same Redis settings as ops/run.sh
+# (append-only file, fsync every second). Prints both and their ratio; docs/performance.md keeps
+# the latest table.
+#   ops/bench-ingest.sh [EVENTS] [RUNS]
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+events=${1:-100000}
+runs=${2:-5}
+
+ensure_packages
+build "$MWP_ROOT/build-release" Release >/dev/null 2>&1
+
+port=$(free_port)
+dir=$(mktemp -d /tmp/mwp-bench.XXXXXX)
+bus_pid=
+cleanup() { [ -n "$bus_pid" ] && kill "$bus_pid" 2>/dev/null; wait 2>/dev/null; stop_redis "$port"; rm -rf "$dir"; }
+trap cleanup EXIT
+start_redis "$port" "$dir" --appendonly yes --appendfsync everysec
+
+ingest="tcp://127.0.0.1:$(free_port)"
+MWP_REDIS_PORT=$port MWP_BUS_INGEST_BIND=$ingest MWP_BUS_PUBLISH_BIND="tcp://127.0.0.1:$(free_port)" \
+  MWP_BUS_ADMIN_PORT=0 "$MWP_ROOT/build-release/services/bus/mwp-bus" 2>"$dir/bus.log" &
+bus_pid=$!
+sleep 0.5
+
+echo "== mwp bus: $runs runs of $events events, pipelined publisher =="
+MWP_BUS_INGEST=$ingest "$MWP_ROOT/build-release/tools/bench/mwp-bench-ingest" \
+  "$MWP_ROOT/tests/fixtures/every_kind.ndjson" --events "$events" --runs "$runs" | tee "$dir/mwp.txt"
+
+# The raw limit: XADD of a payload the size of a stored event (~400 bytes), pipelined 256 deep.
+payload=$(head -c 400 /dev/zero | tr '\0' 'x')
+echo "== redis-benchmark XADD, $runs runs of $events, -P 256 =="
+for r in $(seq "$runs"); do
+  redis-benchmark -p "$port" -n "$events" -P 256 -q XADD "bench:raw" '*' e "$payload" 2>/dev/null \
+    | tr '\r' '\n' | grep -E 'requests per second' | tail -1 | sed -e 's/^.*: \([0-9.]* requests\)/\1/' -e "s/^/run $r: /"
+done | tee "$dir/raw.txt"
+
+mwp=$(awk '/^median/ {print $2}' "$dir/mwp.txt")
+raw=$(awk '{for (i=1;i<=NF;i++) if ($i ~ /^[0-9.]+$/ && $(i+1) == "requests") print $i}' "$dir/raw.txt" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+echo "== median: mwp $mwp events/s, raw XADD $raw/s, ratio $(awk -v a="$mwp" -v b="$raw" 'BEGIN {printf "%.2f", a/b}') =="
