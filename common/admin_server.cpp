@@ -32,7 +32,8 @@ AdminServer::AdminServer(const std::string& host, int port, prometheus::Registry
     port_ = server_->bind_to_port(host, port) ? port : -1;
   }
   if (port_ <= 0) {
-    throw std::runtime_error("admin port " + host + ":" + std::to_string(port) + " cannot be bound");
+    throw std::runtime_error("admin port " + host + ":" + std::to_string(port) +
+                             " cannot be bound");
   }
   thread_ = std::thread([this] { server_->listen_after_bind(); });
 }

@@ -75,7 +75,8 @@ std::vector<IngestResult> Publisher::publish(const std::vector<std::string>& fra
     while (socket_.recv(message, zmq::recv_flags::dontwait)) {
       IngestResult result;
       try {
-        FrameReader reader(std::string_view(static_cast<const char*>(message.data()), message.size()));
+        FrameReader reader(
+            std::string_view(static_cast<const char*>(message.data()), message.size()));
         auto reply = reader.root<msg::IngestReply>();
         result = {reply.getStatus(), reply.getEventId().cStr(), reply.getPartition(),
                   reply.getSequence(), reply.getReason().cStr()};
@@ -156,7 +157,8 @@ std::vector<LoggedEvent> EventFollower::poll(std::chrono::milliseconds timeout, 
   std::vector<zmq::message_t> frames;
   while (out.size() < maxEvents) {
     frames.clear();
-    auto received = zmq::recv_multipart(socket_, std::back_inserter(frames), zmq::recv_flags::dontwait);
+    auto received =
+        zmq::recv_multipart(socket_, std::back_inserter(frames), zmq::recv_flags::dontwait);
     if (!received) break;
     if (frames.size() != 3) continue;
     auto partition = partitionOfTopic(frames[0].to_string());

@@ -35,9 +35,10 @@ struct IngestResult {
 };
 
 struct PublisherOptions {
-  std::chrono::milliseconds replyTimeout{2000};  // silence after which unanswered frames are re-sent
-  int attempts = 5;                              // consecutive silent timeouts before giving up
-  size_t window = 512;                           // frames in flight at once
+  std::chrono::milliseconds replyTimeout{
+      2000};            // silence after which unanswered frames are re-sent
+  int attempts = 5;     // consecutive silent timeouts before giving up
+  size_t window = 512;  // frames in flight at once
 };
 
 class Publisher {

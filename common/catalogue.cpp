@@ -13,7 +13,8 @@ const Catalogue& Catalogue::builtIn() {
   return catalogue;
 }
 
-Catalogue::Catalogue(std::string_view json) : message_(std::make_unique<capnp::MallocMessageBuilder>()) {
+Catalogue::Catalogue(std::string_view json)
+    : message_(std::make_unique<capnp::MallocMessageBuilder>()) {
   capnp::JsonCodec codec;
   codec.setRejectUnknownFields(true);
   auto root = message_->initRoot<msg::Catalogue>();
@@ -39,13 +40,21 @@ msg::Catalogue::Reader Catalogue::data() const {
   return message_->getRoot<msg::Catalogue>().asReader();
 }
 
-bool Catalogue::hasMeasure(int number) const { return measures_.count(number) > 0; }
+bool Catalogue::hasMeasure(int number) const {
+  return measures_.count(number) > 0;
+}
 
-msg::Measure::Reader Catalogue::measure(int number) const { return measures_.at(number); }
+msg::Measure::Reader Catalogue::measure(int number) const {
+  return measures_.at(number);
+}
 
-bool Catalogue::isReportingArea(std::string_view code) const { return areas_.count(code) > 0; }
+bool Catalogue::isReportingArea(std::string_view code) const {
+  return areas_.count(code) > 0;
+}
 
-std::vector<std::string> Catalogue::reportingAreas() const { return {areas_.begin(), areas_.end()}; }
+std::vector<std::string> Catalogue::reportingAreas() const {
+  return {areas_.begin(), areas_.end()};
+}
 
 bool Catalogue::isListedActivity(int number, std::string_view activity) const {
   auto it = measures_.find(number);

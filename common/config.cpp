@@ -7,7 +7,9 @@
 namespace mwp {
 namespace {
 
-const char* lookup(const std::string& name) { return std::getenv(name.c_str()); }
+const char* lookup(const std::string& name) {
+  return std::getenv(name.c_str());
+}
 
 int64_t parseInteger(const std::string& name, const std::string& text) {
   try {

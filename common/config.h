@@ -22,7 +22,8 @@ class Env {
   int64_t integer(const std::string& name, int64_t fallback, int64_t min, int64_t max,
                   const std::string& help);
   // A set of partitions such as "0-3" or "0,2,5-7", each below `count`; "all" or unset: all.
-  std::vector<uint32_t> partitions(const std::string& name, uint32_t count, const std::string& help);
+  std::vector<uint32_t> partitions(const std::string& name, uint32_t count,
+                                   const std::string& help);
 
   // One line per variable read: NAME=value  # help
   std::string describe() const;

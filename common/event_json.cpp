@@ -41,8 +41,8 @@ std::optional<std::string> checkMembers(JsonValue::Reader value, capnp::StructSc
         unionMembers.emplace_back(name.cStr());
       }
       if (field->getType().isStruct()) {
-        auto nested = checkMembers(member.getValue(), field->getType().asStruct(),
-                                   memberName(path, name));
+        auto nested =
+            checkMembers(member.getValue(), field->getType().asStruct(), memberName(path, name));
         if (nested) return nested;
       }
     } else {
@@ -58,7 +58,8 @@ std::optional<std::string> checkMembers(JsonValue::Reader value, capnp::StructSc
   if (schema.getUnionFields().size() > 0) {
     if (unionMembers.empty()) return "no payload: name one kind, e.g. \"workerRegistered\": {…}";
     if (unionMembers.size() > 1) {
-      return "more than one payload (" + unionMembers[0] + ", " + unionMembers[1] + "): one event, one kind";
+      return "more than one payload (" + unionMembers[0] + ", " + unionMembers[1] +
+             "): one event, one kind";
     }
   }
   return std::nullopt;

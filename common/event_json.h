@@ -24,7 +24,8 @@ struct DecodedEvent {
 
 struct JsonError {
   std::string eventId;  // what the text carried as eventId, or "-" if nothing readable
-  std::string reason;   // what is wrong, naming the member: "skillCertified.insuredMonth: unknown field"
+  std::string
+      reason;  // what is wrong, naming the member: "skillCertified.insuredMonth: unknown field"
 };
 
 std::variant<DecodedEvent, JsonError> decodeEventJson(std::string_view json);

@@ -13,7 +13,9 @@ std::optional<capnp::schema::Value::Reader> findIn(
   return std::nullopt;
 }
 
-capnp::StructSchema envelopeSchema() { return capnp::Schema::from<msg::Envelope>(); }
+capnp::StructSchema envelopeSchema() {
+  return capnp::Schema::from<msg::Envelope>();
+}
 
 }  // namespace
 

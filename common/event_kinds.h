@@ -35,8 +35,7 @@ constexpr uint64_t kDerived = 0xd2a3f0c4a8e1b70b;
 // The annotation `id` on a field or struct, if present.
 std::optional<capnp::schema::Value::Reader> findAnnotation(capnp::StructSchema::Field field,
                                                            uint64_t id);
-std::optional<capnp::schema::Value::Reader> findAnnotation(capnp::StructSchema schema,
-                                                           uint64_t id);
+std::optional<capnp::schema::Value::Reader> findAnnotation(capnp::StructSchema schema, uint64_t id);
 
 // Every kind of the catalogue, in schema order (without the `noPayload` marker).
 const std::vector<std::string>& allKinds();

@@ -5,9 +5,15 @@
 namespace mwp {
 
 namespace keys {
-std::string log(uint32_t partition) { return "mwp:log:" + std::to_string(partition); }
-std::string sequence(uint32_t partition) { return "mwp:seq:" + std::to_string(partition); }
-std::string dedup(const std::string& eventId) { return "mwp:dedup:" + eventId; }
+std::string log(uint32_t partition) {
+  return "mwp:log:" + std::to_string(partition);
+}
+std::string sequence(uint32_t partition) {
+  return "mwp:seq:" + std::to_string(partition);
+}
+std::string dedup(const std::string& eventId) {
+  return "mwp:dedup:" + eventId;
+}
 }  // namespace keys
 
 const char* const kIngestScript = R"lua(

@@ -6,7 +6,9 @@
 namespace mwp {
 namespace {
 
-bool isDigit(char c) { return c >= '0' && c <= '9'; }
+bool isDigit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 bool allDigits(std::string_view s) {
   for (char c : s) {
@@ -31,8 +33,8 @@ std::optional<int32_t> daysFromCivil(int y, int m, int d) {
 }  // namespace
 
 bool isValidResidentId(std::string_view id) {
-  static constexpr std::array<int, 17> kWeights = {7, 9, 10, 5, 8, 4, 2, 1, 6,
-                                                   3, 7, 9, 10, 5, 8, 4, 2};
+  static constexpr std::array<int, 17> kWeights = {7, 9, 10, 5,  8, 4, 2, 1, 6,
+                                                   3, 7, 9,  10, 5, 8, 4, 2};
   static constexpr std::string_view kCheck = "10X98765432";
   if (id.size() != 18 || !allDigits(id.substr(0, 17))) return false;
   if (!isAreaCodeForm(id.substr(0, 6))) return false;
@@ -43,7 +45,9 @@ bool isValidResidentId(std::string_view id) {
   return id[17] == kCheck[sum % 11];
 }
 
-bool residentIdIsMale(std::string_view validId) { return (validId[16] - '0') % 2 == 1; }
+bool residentIdIsMale(std::string_view validId) {
+  return (validId[16] - '0') % 2 == 1;
+}
 
 int32_t residentIdBirthDay(std::string_view validId) {
   return *daysFromCivil(number(validId.substr(6, 4)), number(validId.substr(10, 2)),

@@ -13,8 +13,12 @@ std::mutex& writeMutex() {
 
 Logger::Logger(std::string component) : component_(std::move(component)) {}
 
-void Logger::info(const std::string& message, Fields fields) const { write("info", message, fields); }
-void Logger::warn(const std::string& message, Fields fields) const { write("warn", message, fields); }
+void Logger::info(const std::string& message, Fields fields) const {
+  write("info", message, fields);
+}
+void Logger::warn(const std::string& message, Fields fields) const {
+  write("warn", message, fields);
+}
 void Logger::error(const std::string& message, Fields fields) const {
   write("error", message, fields);
 }
@@ -35,11 +39,21 @@ std::string jsonQuote(const std::string& text) {
   std::string out = "\"";
   for (unsigned char c : text) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           char buf[8];

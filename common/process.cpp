@@ -6,10 +6,14 @@
 namespace mwp {
 namespace {
 std::atomic<bool> gStop{false};  // the one global: a signal handler can reach nothing else
-void onSignal(int) { gStop = true; }
+void onSignal(int) {
+  gStop = true;
+}
 }  // namespace
 
-const std::atomic<bool>& stopRequested() { return gStop; }
+const std::atomic<bool>& stopRequested() {
+  return gStop;
+}
 
 void installStopSignals() {
   struct sigaction action {};
@@ -22,7 +26,8 @@ void installStopSignals() {
 RedisEndpoint redisFromEnv(Env& env) {
   RedisEndpoint endpoint;
   endpoint.host = env.text("MWP_REDIS_HOST", "127.0.0.1", "Redis host");
-  endpoint.port = static_cast<int>(env.integer("MWP_REDIS_PORT", 6379, 1, 65535, "Redis port"));
+  endpoint.port = static_cast<int>(env.integer(
+      "MWP_REDIS_PORT", 6380, 1, 65535, "Redis port (mwp runs its own, off the system default)"));
   endpoint.password = env.secret("MWP_REDIS_PASSWORD", "", "Redis AUTH password");
   return endpoint;
 }

@@ -53,7 +53,9 @@ void append(redisContext* c, const RedisCommand& argv) {
 Redis::Redis(RedisEndpoint endpoint, std::chrono::milliseconds connectDeadline)
     : endpoint_(std::move(endpoint)), connectDeadline_(connectDeadline) {}
 
-Redis::~Redis() { drop(); }
+Redis::~Redis() {
+  drop();
+}
 
 void Redis::drop() {
   if (context_) redisFree(context_);

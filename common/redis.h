@@ -33,7 +33,7 @@ using RedisCommand = std::vector<std::string>;
 
 struct RedisEndpoint {
   std::string host = "127.0.0.1";
-  int port = 6379;
+  int port = 6380;       // ops/run.sh starts mwp's own Redis here, beside any system Redis on 6379
   std::string password;  // AUTH after connecting when set
 };
 

@@ -20,8 +20,12 @@ std::optional<std::string> MemoryState::get(const std::string& key) {
   auto it = values.find(key);
   return it == values.end() ? std::nullopt : it->second;
 }
-void MemoryState::put(const std::string& key, std::string value) { values[key] = std::move(value); }
-void MemoryState::erase(const std::string& key) { values[key] = std::nullopt; }
+void MemoryState::put(const std::string& key, std::string value) {
+  values[key] = std::move(value);
+}
+void MemoryState::erase(const std::string& key) {
+  values[key] = std::nullopt;
+}
 void MemoryState::add(const std::string& hash, const std::string& field, int64_t delta) {
   counters[hash][field] += delta;
 }
@@ -48,7 +52,9 @@ class BatchState : public StateTx {
     reads_[key] = value;
     return value;
   }
-  void put(const std::string& key, std::string value) override { overlay.put(key, std::move(value)); }
+  void put(const std::string& key, std::string value) override {
+    overlay.put(key, std::move(value));
+  }
   void erase(const std::string& key) override { overlay.erase(key); }
   void add(const std::string& hash, const std::string& field, int64_t delta) override {
     overlay.add(hash, field, delta);
@@ -71,10 +77,12 @@ struct ServiceLoop::Metrics {
                    .Help("Events a service has seen, by outcome: applied, refused (a verdict with "
                          "a reason), or ignored (a kind the service does not own)")
                    .Register(registry)),
-        cursor(prometheus::BuildGauge()
-                   .Name("mwp_service_cursor")
-                   .Help("Last sequence applied per partition; lag = mwp_bus_partition_sequence − this")
-                   .Register(registry)),
+        cursor(
+            prometheus::BuildGauge()
+                .Name("mwp_service_cursor")
+                .Help(
+                    "Last sequence applied per partition; lag = mwp_bus_partition_sequence − this")
+                .Register(registry)),
         faults(prometheus::BuildCounter()
                    .Name("mwp_service_faults_total")
                    .Help("Rounds abandoned for a fault of Redis or the bus, then retried")
@@ -122,7 +130,9 @@ std::string ServiceLoop::verdictKey(const std::string& eventId) const {
 std::string ServiceLoop::cursorKey(uint32_t partition) const {
   return "mwp:cursor:" + options_.service + ":" + std::to_string(partition);
 }
-std::string ServiceLoop::outboxKey() const { return "mwp:outbox:" + options_.service; }
+std::string ServiceLoop::outboxKey() const {
+  return "mwp:outbox:" + options_.service;
+}
 
 std::map<uint32_t, uint64_t> ServiceLoop::loadCursors() {
   std::vector<RedisCommand> commands;
@@ -138,8 +148,8 @@ std::map<uint32_t, uint64_t> ServiceLoop::loadCursors() {
 size_t ServiceLoop::runOnce() {
   if (!follower_) {
     // Fresh start, or after a fault: resume from what Redis says was committed.
-    follower_ = std::make_unique<EventFollower>(context_, options_.publishEndpoint, redis_,
-                                                loadCursors());
+    follower_ =
+        std::make_unique<EventFollower>(context_, options_.publishEndpoint, redis_, loadCursors());
     sendOutbox();  // derived events committed before a crash but not yet acknowledged
   }
   auto batch = follower_->poll(options_.idlePoll, options_.maxBatch);
@@ -180,9 +190,8 @@ void ServiceLoop::commit(const std::vector<LoggedEvent>& batch) {
     }
     result->verdict.applied ? ++applied : ++refused;
     if (!eventId.empty()) {
-      verdicts.emplace_back(eventId, result->verdict.applied
-                                         ? "applied"
-                                         : "refused: " + result->verdict.reason);
+      verdicts.emplace_back(
+          eventId, result->verdict.applied ? "applied" : "refused: " + result->verdict.reason);
     }
     for (auto& d : result->derived) outbox.push_back(std::move(d));
   }

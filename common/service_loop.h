@@ -73,10 +73,10 @@ class MemoryState : public StateTx {
 };
 
 struct ServiceLoopOptions {
-  std::string service;                 // "employment", …: names keys, metrics and logs
-  std::vector<uint32_t> partitions;    // the partitions this instance owns
-  std::string publishEndpoint;         // the bus's PUB socket
-  size_t maxBatch = 256;               // events committed per transaction
+  std::string service;               // "employment", …: names keys, metrics and logs
+  std::vector<uint32_t> partitions;  // the partitions this instance owns
+  std::string publishEndpoint;       // the bus's PUB socket
+  size_t maxBatch = 256;             // events committed per transaction
   std::chrono::milliseconds idlePoll{200};
 };
 

@@ -51,15 +51,15 @@ std::string canonicalBytes(msg::Envelope::Reader envelope) {
 struct Bus::Pending {
   zmq::message_t identity;
   std::string eventId;
-  std::string source;       // for the audit copy of a refused frame
-  std::string raw;          // the frame as received (audit copy of a refused frame)
-  std::string envelope;     // canonical bytes of an accepted event
+  std::string source;    // for the audit copy of a refused frame
+  std::string raw;       // the frame as received (audit copy of a refused frame)
+  std::string envelope;  // canonical bytes of an accepted event
   std::string digest;
   uint32_t partition = 0;
   Status status = Status::NACK;
   uint64_t sequence = 0;
   std::string reason;
-  bool answered = false;    // storing confirmed: an answer may go out
+  bool answered = false;  // storing confirmed: an answer may go out
 };
 
 struct Bus::Metrics {
@@ -77,13 +77,13 @@ struct Bus::Metrics {
                         .Help("Round trips to Redis that failed and were retried")
                         .Register(registry)
                         .Add({})),
-        batchSeconds(prometheus::BuildHistogram()
-                         .Name("mwp_bus_batch_seconds")
-                         .Help("Time to check, store and answer one batch of frames")
-                         .Register(registry)
-                         .Add({}, prometheus::Histogram::BucketBoundaries{
-                                      0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
-                                      0.5, 1})),
+        batchSeconds(
+            prometheus::BuildHistogram()
+                .Name("mwp_bus_batch_seconds")
+                .Help("Time to check, store and answer one batch of frames")
+                .Register(registry)
+                .Add({}, prometheus::Histogram::BucketBoundaries{0.0005, 0.001, 0.0025, 0.005, 0.01,
+                                                                 0.025, 0.05, 0.1, 0.25, 0.5, 1})),
         sequenceFamily(prometheus::BuildGauge()
                            .Name("mwp_bus_partition_sequence")
                            .Help("Last sequence stored per partition")
@@ -155,7 +155,8 @@ void Bus::run(const std::atomic<bool>& stop) {
     std::vector<zmq::message_t> frames;
     while (batch.size() < options_.maxBatch) {
       frames.clear();
-      if (!zmq::recv_multipart(ingest_, std::back_inserter(frames), zmq::recv_flags::dontwait)) break;
+      if (!zmq::recv_multipart(ingest_, std::back_inserter(frames), zmq::recv_flags::dontwait))
+        break;
       Pending p;
       p.identity = std::move(frames[0]);
       if (frames.size() != 2) {
@@ -193,7 +194,8 @@ void Bus::serveBatch(std::vector<Pending>& batch) {
       p.digest = digestOf(p.envelope);
       p.partition = partitionOf(subjectOf(event), options_.partitionCount);
     } catch (const kj::Exception& e) {
-      p.reason = std::string("not a readable Cap'n Proto envelope (") + e.getDescription().cStr() + ")";
+      p.reason =
+          std::string("not a readable Cap'n Proto envelope (") + e.getDescription().cStr() + ")";
     }
   }
   store(batch);
@@ -218,8 +220,12 @@ void Bus::serveBatch(std::vector<Pending>& batch) {
         publish_.send(zmq::buffer(std::to_string(p.sequence)), zmq::send_flags::sndmore);
         publish_.send(zmq::buffer(p.envelope), zmq::send_flags::none);
         break;
-      case Status::DUPLICATE: metrics_->duplicate.Increment(); break;
-      case Status::NACK: metrics_->nack.Increment(); break;
+      case Status::DUPLICATE:
+        metrics_->duplicate.Increment();
+        break;
+      case Status::NACK:
+        metrics_->nack.Increment();
+        break;
     }
   }
   metrics_->batchSeconds.Observe(
@@ -286,8 +292,9 @@ void Bus::store(std::vector<Pending>& batch) {
 }
 
 RedisCommand Bus::auditCommand(const Pending& p) const {
-  return {"XADD", keys::kRejected, "MAXLEN", "~", std::to_string(options_.rejectedKept), "*",
-          "reason", p.reason, "eventId", p.eventId, "source", p.source, "frame", p.raw};
+  return {"XADD",   keys::kRejected, "MAXLEN", "~",       std::to_string(options_.rejectedKept),
+          "*",      "reason",        p.reason, "eventId", p.eventId,
+          "source", p.source,        "frame",  p.raw};
 }
 
 RedisCommand Bus::ingestCommand(const Pending& p) {
@@ -307,7 +314,8 @@ bool Bus::pipelineWithRetry(std::vector<RedisCommand>& commands,
     } catch (const RedisUnavailable& e) {
       healthy_ = false;
       metrics_->redisFaults.Increment();
-      log_.warn("storing a batch failed", {{"error", e.what()}, {"attempt", std::to_string(attempt)}});
+      log_.warn("storing a batch failed",
+                {{"error", e.what()}, {"attempt", std::to_string(attempt)}});
       if (attempt == 3) return false;
       std::this_thread::sleep_for(std::chrono::milliseconds(200 * attempt));
       // A restarted Redis has forgotten the script: the reconnection loaded it under a new SHA.

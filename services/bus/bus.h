@@ -31,7 +31,7 @@ struct BusOptions {
   uint32_t partitionCount = 8;
   int64_t dedupWindowSeconds = 30 * 24 * 3600;  // how long an eventId is remembered
   std::chrono::milliseconds heartbeatInterval{1000};
-  size_t maxBatch = 512;  // frames taken per Redis round trip
+  size_t maxBatch = 512;           // frames taken per Redis round trip
   int64_t rejectedKept = 1000000;  // the rejected-events stream is trimmed to about this many
 };
 

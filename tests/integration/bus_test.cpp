@@ -1,7 +1,6 @@
 // The bus with a real Redis and real ZeroMQ sockets on 127.0.0.1.
-#include <gtest/gtest.h>
-
 #include <capnp/schema.h>
+#include <gtest/gtest.h>
 
 #include <cstring>
 #include <zmq_addon.hpp>
@@ -104,7 +103,8 @@ TEST_F(BusTest, AnUnknownKindIsRefused) {
   std::string frame = test::frameOf(fixture(2));
   auto offset = capnp::Schema::from<msg::Envelope>().getProto().getStruct().getDiscriminantOffset();
   uint16_t unknown = 999;
-  // Flat single-segment message: 8 bytes segment table, 8 bytes root pointer, then the data section.
+  // Flat single-segment message: 8 bytes segment table, 8 bytes root pointer, then the data
+  // section.
   std::memcpy(frame.data() + 16 + 2 * offset, &unknown, sizeof unknown);
   EXPECT_EQ(refusalOf(frame), "unknown kind: this bus's schema does not have it (newer sender?)");
 }

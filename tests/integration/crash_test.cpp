@@ -23,8 +23,8 @@ TEST(BusCrash, KillNineDuringAStreamLosesNothingAcknowledged) {
 
   std::vector<std::string> frames;
   for (int i = 0; i < kEvents; ++i) {
-    frames.push_back(test::frameOf(
-        test::withEventId(test::fixtureLines()[41], "crash-" + std::to_string(i))));
+    frames.push_back(
+        test::frameOf(test::withEventId(test::fixtureLines()[41], "crash-" + std::to_string(i))));
   }
 
   // The killer: a kill -9 in the middle of the 5th and of the 13th chunk of 500, each followed
@@ -74,8 +74,8 @@ TEST(BusCrash, KillNineDuringAStreamLosesNothingAcknowledged) {
   int acknowledged = 0;
   for (const auto& r : results) {
     ASSERT_NE(r.status, msg::IngestReply::Status::NACK) << r.eventId << ": " << r.reason;
-    EXPECT_EQ(copies[r.eventId], 1) << r.eventId << " acknowledged but stored "
-                                    << copies[r.eventId] << " times";
+    EXPECT_EQ(copies[r.eventId], 1)
+        << r.eventId << " acknowledged but stored " << copies[r.eventId] << " times";
     ++acknowledged;
   }
   EXPECT_EQ(acknowledged, kEvents);

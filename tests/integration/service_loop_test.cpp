@@ -1,5 +1,6 @@
 // The shared service loop against a real bus and Redis, with a small rule set standing in for a
-// service: fairs counted once per fairId (a refusal otherwise), and a derived event per certificate.
+// service: fairs counted once per fairId (a refusal otherwise), and a derived event per
+// certificate.
 #include "service_loop.h"
 
 #include <gtest/gtest.h>
@@ -139,12 +140,14 @@ TEST_F(ServiceLoopTest, ARestartResumesWithoutRepeatingOrSkipping) {
   {
     auto loop = makeLoop({0, 1, 2, 3});
     std::vector<std::string> frames;
-    for (int i = 0; i < 300; ++i) frames.push_back(fair("a" + std::to_string(i), "A" + std::to_string(i)));
+    for (int i = 0; i < 300; ++i)
+      frames.push_back(fair("a" + std::to_string(i), "A" + std::to_string(i)));
     publishAll(frames);
     runUntilCaughtUp({loop.get()});
   }
   std::vector<std::string> frames;
-  for (int i = 0; i < 200; ++i) frames.push_back(fair("b" + std::to_string(i), "B" + std::to_string(i)));
+  for (int i = 0; i < 200; ++i)
+    frames.push_back(fair("b" + std::to_string(i), "B" + std::to_string(i)));
   publishAll(frames);
   auto restarted = makeLoop({0, 1, 2, 3});
   runUntilCaughtUp({restarted.get()});
@@ -155,7 +158,8 @@ TEST_F(ServiceLoopTest, TwoInstancesWithDisjointPartitionsApplyEveryEventOnce) {
   auto first = makeLoop({0, 1});
   auto second = makeLoop({2, 3});
   std::vector<std::string> frames;
-  for (int i = 0; i < 400; ++i) frames.push_back(fair("s" + std::to_string(i), "S" + std::to_string(i)));
+  for (int i = 0; i < 400; ++i)
+    frames.push_back(fair("s" + std::to_string(i), "S" + std::to_string(i)));
   publishAll(frames);
   runUntilCaughtUp({first.get(), second.get()});
   EXPECT_EQ(fairsCounted(*first), 400);  // both write the same counter, each for its own events

@@ -71,7 +71,9 @@ std::string withEventId(const std::string& json, const std::string& eventId) {
   return json.substr(0, start) + eventId + json.substr(end);
 }
 
-int64_t fixtureNow() { return 1772424000; }  // 2026-03-02T04:00:00Z
+int64_t fixtureNow() {
+  return 1772424000;
+}  // 2026-03-02T04:00:00Z
 
 BusThread::BusThread(uint32_t partitionCount)
     : ingest(freeEndpoint()), publish(freeEndpoint()), redis_(testRedis()) {
@@ -94,7 +96,9 @@ BusThread::~BusThread() {
 BusProcess::BusProcess(std::string ingest, std::string publish, uint32_t partitionCount)
     : ingest_(std::move(ingest)), publish_(std::move(publish)), partitionCount_(partitionCount) {}
 
-BusProcess::~BusProcess() { kill9(); }
+BusProcess::~BusProcess() {
+  kill9();
+}
 
 void BusProcess::start() {
   std::string redisPort = std::to_string(testRedis().port);

@@ -7,7 +7,9 @@
 namespace mwp {
 namespace {
 
-const Catalogue& catalogue() { return Catalogue::builtIn(); }
+const Catalogue& catalogue() {
+  return Catalogue::builtIn();
+}
 
 TEST(Catalogue, HasAllThirtyMeasuresInOrder) {
   auto measures = catalogue().data().getMeasures();

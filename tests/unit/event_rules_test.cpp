@@ -26,7 +26,9 @@ std::string replaced(std::string json, const std::string& from, const std::strin
   return json;
 }
 
-std::string line(size_t index) { return test::fixtureLines().at(index); }
+std::string line(size_t index) {
+  return test::fixtureLines().at(index);
+}
 const size_t kWorkerRegistered = 0, kJobFair = 2, kSkillCertified = 8, kWageClaimAccepted = 29,
              kHealthCheck = 26, kActivity = 41, kSubsidyGranted = 42;
 
@@ -35,7 +37,8 @@ TEST(EventRules, EveryFixtureEventIsAccepted) {
 }
 
 TEST(EventRules, ABadResidentIdIsRefusedWithoutQuotingIt) {
-  auto reason = verdictOf(replaced(line(kWorkerRegistered), "510703199005121230", "510703199005121231"));
+  auto reason =
+      verdictOf(replaced(line(kWorkerRegistered), "510703199005121230", "510703199005121231"));
   EXPECT_EQ(reason, "workerId: not a valid resident ID (18 characters, GB 11643 check character)");
   EXPECT_EQ(reason.find("51070319900512123"), std::string::npos);
 }
@@ -47,10 +50,12 @@ TEST(EventRules, AnAreaOutsideMianyangIsRefused) {
 
 TEST(EventRules, PayloadAreaCodesMayBeAnywhereInChinaButMustHaveTheForm) {
   EXPECT_EQ(verdictOf(replaced(line(kWorkerRegistered), "\"hukouArea\": \"510722\"",
-                               "\"hukouArea\": \"440300\"")), "");
+                               "\"hukouArea\": \"440300\"")),
+            "");
   EXPECT_EQ(verdictOf(replaced(line(kWorkerRegistered), "\"hukouArea\": \"510722\"",
                                "\"hukouArea\": \"990300\"")),
-            "workerRegistered.hukouArea: not a GB/T 2260 area code (six digits with a real province prefix)");
+            "workerRegistered.hukouArea: not a GB/T 2260 area code (six digits with a real "
+            "province prefix)");
 }
 
 TEST(EventRules, DatesMustBeRealDays) {
@@ -61,16 +66,19 @@ TEST(EventRules, DatesMustBeRealDays) {
 TEST(EventRules, AnEventFromTheFutureIsRefused) {
   auto json = replaced(line(kJobFair), "2026-03-02T09:00:00+08:00", "2026-03-02T12:06:00+08:00");
   EXPECT_EQ(verdictOf(json), "occurredAt: more than 5 minutes in the future");
-  EXPECT_EQ(verdictOf(replaced(line(kJobFair), "2026-03-02T09:00:00+08:00",
-                               "2026-03-02T12:04:00+08:00")), "");
+  EXPECT_EQ(
+      verdictOf(replaced(line(kJobFair), "2026-03-02T09:00:00+08:00", "2026-03-02T12:04:00+08:00")),
+      "");
 }
 
 TEST(EventRules, WorkerIdIsRequiredForPersonalKindsAndForbiddenForOthers) {
-  auto withoutWorker = replaced(line(kSkillCertified), "\"workerId\": \"510703199005121230\", ", "");
+  auto withoutWorker =
+      replaced(line(kSkillCertified), "\"workerId\": \"510703199005121230\", ", "");
   EXPECT_EQ(verdictOf(withoutWorker), "workerId: required for skillCertified");
   auto withWorker = replaced(line(kJobFair), "\"area\": \"510703\"",
                              "\"area\": \"510703\", \"workerId\": \"510703199005121230\"");
-  EXPECT_EQ(verdictOf(withWorker), "workerId: must be absent for jobFairHeld (not about one person)");
+  EXPECT_EQ(verdictOf(withWorker),
+            "workerId: must be absent for jobFairHeld (not about one person)");
 }
 
 TEST(EventRules, GenderMustAgreeWithTheResidentId) {
@@ -79,14 +87,16 @@ TEST(EventRules, GenderMustAgreeWithTheResidentId) {
 }
 
 TEST(EventRules, AnEmployerCodeMustCarryItsCheckCharacter) {
-  EXPECT_EQ(verdictOf(replaced(line(kWorkerRegistered), "91512081MA62K0260E", "91512081MA62K0260F")),
-            "workerRegistered.employerCode: not a valid unified social credit code (GB 32100 check "
-            "character)");
+  EXPECT_EQ(
+      verdictOf(replaced(line(kWorkerRegistered), "91512081MA62K0260E", "91512081MA62K0260F")),
+      "workerRegistered.employerCode: not a valid unified social credit code (GB 32100 check "
+      "character)");
 }
 
 TEST(EventRules, ADepartmentMayReportOnlyItsMeasuresKinds) {
-  EXPECT_EQ(verdictOf(replaced(line(kHealthCheck), "\"source\": \"health\"", "\"source\": \"court\"")),
-            "source: court may not report healthCheckCompleted");
+  EXPECT_EQ(
+      verdictOf(replaced(line(kHealthCheck), "\"source\": \"health\"", "\"source\": \"court\"")),
+      "source: court may not report healthCheckCompleted");
   EXPECT_EQ(verdictOf(replaced(line(kSubsidyGranted), "\"source\": \"mwpService\"",
                                "\"source\": \"hrss\"")),
             "source: hrss may not report subsidyGranted");

@@ -17,11 +17,11 @@ TEST(ResidentId, RefusesAWrongCheckCharacter) {
 
 TEST(ResidentId, RefusesBadShapes) {
   EXPECT_FALSE(isValidResidentId(""));
-  EXPECT_FALSE(isValidResidentId("11010519491231002"));     // 17 characters
-  EXPECT_FALSE(isValidResidentId("11010519491231002XX"));   // 19
-  EXPECT_FALSE(isValidResidentId("11010519491231002x"));    // lower-case x is not the standard's
+  EXPECT_FALSE(isValidResidentId("11010519491231002"));    // 17 characters
+  EXPECT_FALSE(isValidResidentId("11010519491231002XX"));  // 19
+  EXPECT_FALSE(isValidResidentId("11010519491231002x"));   // lower-case x is not the standard's
   EXPECT_FALSE(isValidResidentId("1101051949123A002X"));
-  EXPECT_FALSE(isValidResidentId("990105194912310027"));    // no province 99
+  EXPECT_FALSE(isValidResidentId("990105194912310027"));  // no province 99
 }
 
 TEST(ResidentId, RefusesADateThatDoesNotExist) {

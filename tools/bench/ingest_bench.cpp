@@ -47,15 +47,16 @@ int main(int argc, char** argv) {
     for (size_t i = 0; i < events; ++i) {
       std::string json = samples[i % samples.size()];
       auto start = json.find("\"eventId\": \"") + 12;
-      json.replace(start, json.find('"', start) - start,
-                   "bench-" + std::to_string(stamp) + "-" + std::to_string(run) + "-" +
-                       std::to_string(i));
+      json.replace(
+          start, json.find('"', start) - start,
+          "bench-" + std::to_string(stamp) + "-" + std::to_string(run) + "-" + std::to_string(i));
       auto decoded = decodeEventJson(json);
       frames.push_back(toBytes(*std::get<DecodedEvent>(decoded).message));
     }
     auto started = std::chrono::steady_clock::now();
     auto results = publisher.publish(frames);
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     size_t acked = std::count_if(results.begin(), results.end(), [](const IngestResult& r) {
       return r.status == msg::IngestReply::Status::ACK;
     });

@@ -1,8 +1,11 @@
 // mwpctl: the command line for clerks and operators.
-//   mwpctl publish [FILE…]        JSON events, one per line (stdin without FILE), through the
+//   mwpctl publish [--bus ENDPOINT] [--timeout MS] [FILE…]
+//                                 JSON events, one per line (stdin without FILE), through the
 //                                 acknowledged ingest; one line out per event:
-//                                   ACK <eventId> <partition>:<seq> | DUP … | NACK <eventId> <reason>
+//                                   ACK <eventId> <partition>:<seq> | DUP … | NACK <eventId>
+//                                   <reason>
 //                                 exit 0: none refused, 65: some refused, 69: bus unreachable
+//                                 (silent for 5 × MS, default 2000)
 //   mwpctl tail [--from SEQ] [--partition P] [--follow]
 //                                 the stored log as JSON lines, from sequence SEQ (default 1)
 //   mwpctl catalogue [--markdown] the measure catalogue (docs/measures.md is its markdown)
@@ -36,9 +39,12 @@ struct Line {
 
 const char* statusWord(msg::IngestReply::Status s) {
   switch (s) {
-    case msg::IngestReply::Status::ACK: return "ACK";
-    case msg::IngestReply::Status::DUPLICATE: return "DUP";
-    default: return "NACK";
+    case msg::IngestReply::Status::ACK:
+      return "ACK";
+    case msg::IngestReply::Status::DUPLICATE:
+      return "DUP";
+    default:
+      return "NACK";
   }
 }
 
@@ -70,9 +76,10 @@ size_t publishChunk(Publisher& publisher, std::vector<Line>& lines) {
   return refused;
 }
 
-int publish(const std::vector<std::string>& files, const std::string& endpoint) {
+int publish(const std::vector<std::string>& files, const std::string& endpoint,
+            PublisherOptions options) {
   zmq::context_t context;
-  Publisher publisher(context, endpoint);
+  Publisher publisher(context, endpoint, options);
   std::vector<Line> lines;
   size_t refused = 0;
   auto readFrom = [&](std::istream& in) {
@@ -144,10 +151,12 @@ void printMarkdown(const Catalogue& catalogue) {
   for (auto m : catalogue.data().getMeasures()) {
     std::string lead, kinds, indicators;
     for (auto d : m.getLead()) lead += (lead.empty() ? "" : "、") + catalogue.departmentName(d);
-    for (auto k : m.getKinds()) kinds += (kinds.empty() ? "`" : ", `") + std::string(k.cStr()) + "`";
+    for (auto k : m.getKinds())
+      kinds += (kinds.empty() ? "`" : ", `") + std::string(k.cStr()) + "`";
     for (auto a : m.getActivities()) kinds += std::string(" ·") + a.cStr();
     for (auto i : m.getIndicators()) {
-      indicators += (indicators.empty() ? "" : "<br>") + std::string("`") + i.getName().cStr() + "`";
+      indicators +=
+          (indicators.empty() ? "" : "<br>") + std::string("`") + i.getName().cStr() + "`";
       auto t = i.getTarget();
       if (t.isAtLeast()) indicators += " ≥ " + std::to_string(static_cast<int64_t>(t.getAtLeast()));
       if (t.isAtMost()) indicators += " ≤ " + std::to_string(static_cast<int64_t>(t.getAtMost()));
@@ -161,7 +170,7 @@ void printMarkdown(const Catalogue& catalogue) {
 }
 
 int usage() {
-  std::cerr << "usage: mwpctl publish [--bus ENDPOINT] [FILE…]\n"
+  std::cerr << "usage: mwpctl publish [--bus ENDPOINT] [--timeout MS] [FILE…]\n"
                "       mwpctl tail [--from SEQ] [--partition P] [--follow]\n"
                "       mwpctl catalogue [--markdown]\n";
   return kExitUsage;
@@ -179,17 +188,20 @@ int main(int argc, char** argv) {
     if (verb == "publish") {
       std::string endpoint = env.text("MWP_BUS_INGEST", "tcp://127.0.0.1:7101", "bus ingest");
       std::vector<std::string> files;
+      PublisherOptions options;
       for (int i = 2; i < argc; ++i) {
         std::string a = argv[i];
         if (a == "--bus" && i + 1 < argc) {
           endpoint = argv[++i];
+        } else if (a == "--timeout" && i + 1 < argc) {
+          options.replyTimeout = std::chrono::milliseconds(std::stoul(argv[++i]));
         } else if (a.rfind("--", 0) == 0) {
           return usage();
         } else {
           files.push_back(a);
         }
       }
-      return publish(files, endpoint);
+      return publish(files, endpoint, options);
     }
     if (verb == "tail") {
       uint64_t from = 1;

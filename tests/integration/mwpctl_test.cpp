@@ -1,0 +1,70 @@
+// mwpctl as a clerk runs it: a file of JSON lines in, one answer line per event out, exit codes.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include "test_env.h"
+
+namespace mwp {
+namespace {
+
+struct Run {
+  int exitCode;
+  std::vector<std::string> lines;
+};
+
+Run mwpctl(const std::string& args, const std::string& input) {
+  std::string path = testing::TempDir() + "mwpctl_input.ndjson";
+  std::ofstream(path) << input;
+  std::string command = std::string(MWP_CTL_BINARY) + " " + args + " " + path + " 2>/dev/null";
+  FILE* pipe = popen(command.c_str(), "r");
+  Run run{0, {}};
+  char buffer[4096];
+  while (fgets(buffer, sizeof buffer, pipe)) {
+    std::string line(buffer);
+    if (!line.empty() && line.back() == '\n') line.pop_back();
+    run.lines.push_back(line);
+  }
+  run.exitCode = WEXITSTATUS(pclose(pipe));
+  return run;
+}
+
+TEST(Mwpctl, PublishAnswersEveryLineInOrderAndExits65WhenAnyIsRefused) {
+  test::flushRedis();
+  test::BusThread bus(4);
+  auto fixtures = test::fixtureLines();
+  std::string misspelt = fixtures[8];
+  misspelt.replace(misspelt.find("insuredMonths"), 13, "insuredMonth");
+  std::string input =
+      fixtures[2] + "\n" + "this is not json\n" + misspelt + "\n\n" + fixtures[2] + "\n";
+
+  auto run = mwpctl("publish --bus " + bus.ingest, input);
+  ASSERT_EQ(run.lines.size(), 4u);
+  EXPECT_EQ(run.lines[0].rfind("ACK fixture-03-jobFairHeld ", 0), 0u) << run.lines[0];
+  EXPECT_EQ(run.lines[1].rfind("NACK - not valid JSON", 0), 0u) << run.lines[1];
+  EXPECT_EQ(run.lines[2],
+            "NACK fixture-09-skillCertified skillCertified.insuredMonth: unknown field");
+  // The same event again: stored once, answered with the original's place.
+  EXPECT_EQ(run.lines[3], "DUP" + run.lines[0].substr(3));
+  EXPECT_EQ(run.exitCode, 65);
+}
+
+TEST(Mwpctl, PublishExitsZeroWhenEverythingIsStored) {
+  test::flushRedis();
+  test::BusThread bus(4);
+  auto run = mwpctl("publish --bus " + bus.ingest, test::fixtureLines()[0] + "\n");
+  ASSERT_EQ(run.lines.size(), 1u);
+  EXPECT_EQ(run.lines[0].rfind("ACK fixture-01-workerRegistered ", 0), 0u);
+  EXPECT_EQ(run.exitCode, 0);
+}
+
+TEST(Mwpctl, PublishExits69WhenTheBusCannotBeReached) {
+  // Nothing listens there; five silent attempts of 200 ms each.
+  auto run =
+      mwpctl("publish --timeout 200 --bus " + test::freeEndpoint(), test::fixtureLines()[0] + "\n");
+  EXPECT_EQ(run.exitCode, 69);
+}
+
+}  // namespace
+}  // namespace mwp
