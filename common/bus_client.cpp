@@ -110,6 +110,11 @@ EventFollower::EventFollower(zmq::context_t& context, const std::string& publish
   socket_.connect(publishEndpoint);
 }
 
+uint64_t EventFollower::announced(uint32_t partition) const {
+  auto known = known_.at(partition);
+  return known == UINT64_MAX ? cursors_.at(partition) : known;
+}
+
 void EventFollower::catchUp(uint32_t partition, uint64_t through, std::vector<LoggedEvent>& out,
                             size_t limit) {
   uint64_t& cursor = cursors_[partition];

@@ -78,6 +78,8 @@ class EventFollower {
   std::vector<LoggedEvent> poll(std::chrono::milliseconds timeout, size_t maxEvents);
 
   const std::map<uint32_t, uint64_t>& cursors() const { return cursors_; }
+  // The highest sequence the bus has announced for a partition (its cursor until it has heard).
+  uint64_t announced(uint32_t partition) const;
   uint64_t catchUpReads() const { return catchUpReads_; }
 
  private:

@@ -188,12 +188,7 @@ std::string subjectOf(msg::Envelope::Reader event) {
 }
 
 uint32_t partitionOf(std::string_view subject, uint32_t partitionCount) {
-  uint64_t hash = 1469598103934665603ull;
-  for (unsigned char c : subject) {
-    hash ^= c;
-    hash *= 1099511628211ull;
-  }
-  return static_cast<uint32_t>(hash % partitionCount);
+  return static_cast<uint32_t>(fnv1a64(subject) % partitionCount);
 }
 
 }  // namespace mwp

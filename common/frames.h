@@ -2,6 +2,7 @@
 #pragma once
 
 #include <capnp/message.h>
+#include <capnp/any.h>
 #include <capnp/serialize.h>
 
 #include <optional>
@@ -37,5 +38,14 @@ class FrameReader {
 
 // The flat (unpacked) serialization of a message, as one string.
 std::string toBytes(capnp::MessageBuilder& message);
+
+// A struct's canonical form (one segment, no slack, nothing unreachable) as a flat message.
+// Equal content gives equal bytes, whoever built it; state records shed the garbage that list
+// growth leaves behind.
+std::string framedSegment(kj::ArrayPtr<const capnp::word> segment);
+template <typename Reader>
+std::string canonicalFrame(Reader reader) {
+  return framedSegment(capnp::canonicalize(reader));
+}
 
 }  // namespace mwp

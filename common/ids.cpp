@@ -107,6 +107,19 @@ std::string formatDate(int32_t daysSinceEpoch) {
   return buf;
 }
 
+int32_t addMonths(int32_t daysSinceEpoch, int months) {
+  using namespace std::chrono;
+  year_month_day ymd{sys_days{days{daysSinceEpoch}}};
+  year_month_day moved = ymd + std::chrono::months{months};
+  if (!moved.ok()) moved = year_month_day_last{moved.year(), month_day_last{moved.month()}};
+  return static_cast<int32_t>(sys_days{moved}.time_since_epoch().count());
+}
+
+int32_t chinaDayOf(int64_t unixSeconds) {
+  int64_t local = unixSeconds + 8 * 3600;
+  return static_cast<int32_t>(local >= 0 ? local / 86400 : (local - 86399) / 86400);
+}
+
 std::optional<int64_t> parseRfc3339(std::string_view t) {
   // 2026-03-01T09:30:00[.123]Z or …+08:00
   if (t.size() < 20 || (t[10] != 'T' && t[10] != 't')) return std::nullopt;
@@ -138,6 +151,21 @@ std::optional<int64_t> parseRfc3339(std::string_view t) {
     return std::nullopt;
   }
   return int64_t{*day} * 86400 + hh * 3600 + mm * 60 + ss - offsetSeconds;
+}
+
+uint64_t fnv1a64(std::string_view bytes) {
+  uint64_t hash = 1469598103934665603ull;
+  for (unsigned char c : bytes) {
+    hash ^= c;
+    hash *= 1099511628211ull;
+  }
+  return hash;
+}
+
+std::string hex64(uint64_t value) {
+  char buf[17];
+  snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(value));
+  return buf;
 }
 
 bool isValidEventId(std::string_view id) {

@@ -34,8 +34,19 @@ bool isAreaCodeForm(std::string_view code);
 std::optional<int32_t> parseDate(std::string_view text);
 std::string formatDate(int32_t daysSinceEpoch);
 
+// The same day `months` calendar months later; the month's last day where it is shorter
+// (2025-08-31 + 6 months = 2026-02-28).
+int32_t addMonths(int32_t daysSinceEpoch, int months);
+
+// The calendar day (in China, UTC+8) of a Unix time.
+int32_t chinaDayOf(int64_t unixSeconds);
+
 // RFC 3339 with a mandatory offset (`Z` or ±HH:MM), fractional seconds allowed, as Unix seconds.
 std::optional<int64_t> parseRfc3339(std::string_view text);
+
+// FNV-1a, 64 bits: a stable hash for partitioning and content digests (not for security).
+uint64_t fnv1a64(std::string_view bytes);
+std::string hex64(uint64_t value);
 
 // 1..64 characters of [A-Za-z0-9._:-]: what an eventId may be.
 bool isValidEventId(std::string_view id);

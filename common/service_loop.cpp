@@ -2,11 +2,13 @@
 
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
 #include <thread>
 
 #include "frames.h"
+#include "ids.h"
 
 namespace mwp {
 
@@ -29,19 +31,48 @@ void MemoryState::erase(const std::string& key) {
 void MemoryState::add(const std::string& hash, const std::string& field, int64_t delta) {
   counters[hash][field] += delta;
 }
+void MemoryState::index(const std::string& set, const std::string& member, double score) {
+  indexes[set][member] = score;
+}
+void MemoryState::unindex(const std::string& set, const std::string& member) {
+  indexes[set][member] = std::nullopt;
+}
+
+std::string deriveEvent(msg::Envelope::Reader cause, const std::string& prefix,
+                        const std::function<void(msg::Envelope::Builder)>& fill) {
+  std::string id = prefix + ":" + cause.getEventId().cStr();
+  if (id.size() > 64) id = prefix + ":" + hex64(fnv1a64(cause.getEventId().cStr()));
+  capnp::MallocMessageBuilder message;
+  auto derived = message.initRoot<msg::Envelope>();
+  derived.setEventId(id);
+  derived.setOccurredAt(cause.getOccurredAt());
+  derived.setSource(msg::Department::MWP_SERVICE);
+  derived.setArea(cause.getArea());
+  if (cause.hasWorkerId()) derived.setWorkerId(cause.getWorkerId());
+  derived.setCausedBy(cause.getEventId());
+  fill(derived);
+  return toBytes(message);
+}
+
+std::string serviceKey(const std::string& service, const std::string& key) {
+  return "mwp:svc:" + service + ":" + key;
+}
 
 namespace {
 
 // Verdicts are kept long enough for any integrator to look an event up.
 constexpr const char* kVerdictTtlSeconds = "7776000";  // 90 days
 
-// The batch's writes in an overlay; reads fall through to Redis for keys not yet written.
+// The batch's writes in an overlay; reads fall through to Redis for keys not yet written. Each
+// event writes into a staging layer first, merged into the batch only if the event is applied:
+// a refused event changes nothing, whatever its rules wrote before refusing.
 class BatchState : public StateTx {
  public:
   BatchState(Redis& redis, std::function<std::string(const std::string&)> name)
       : redis_(redis), name_(std::move(name)) {}
 
   std::optional<std::string> get(const std::string& key) override {
+    if (event_.values.count(key)) return event_.get(key);
     if (overlay.values.count(key)) return overlay.get(key);
     auto cached = reads_.find(key);
     if (cached != reads_.end()) return cached->second;
@@ -52,19 +83,38 @@ class BatchState : public StateTx {
     reads_[key] = value;
     return value;
   }
-  void put(const std::string& key, std::string value) override {
-    overlay.put(key, std::move(value));
-  }
-  void erase(const std::string& key) override { overlay.erase(key); }
+  void put(const std::string& key, std::string value) override { event_.put(key, std::move(value)); }
+  void erase(const std::string& key) override { event_.erase(key); }
   void add(const std::string& hash, const std::string& field, int64_t delta) override {
-    overlay.add(hash, field, delta);
+    event_.add(hash, field, delta);
   }
+  void index(const std::string& set, const std::string& member, double score) override {
+    event_.index(set, member, score);
+  }
+  void unindex(const std::string& set, const std::string& member) override {
+    event_.unindex(set, member);
+  }
+
+  // The event was applied: its writes join the batch.
+  void keepEvent() {
+    for (auto& [key, value] : event_.values) overlay.values[key] = std::move(value);
+    for (auto& [hash, fields] : event_.counters) {
+      for (auto& [field, delta] : fields) overlay.counters[hash][field] += delta;
+    }
+    for (auto& [set, members] : event_.indexes) {
+      for (auto& [member, score] : members) overlay.indexes[set][member] = score;
+    }
+    event_ = MemoryState{};
+  }
+  // The event was refused, or failed: its writes are dropped.
+  void dropEvent() { event_ = MemoryState{}; }
 
   MemoryState overlay;
 
  private:
   Redis& redis_;
   std::function<std::string(const std::string&)> name_;
+  MemoryState event_;
   std::map<std::string, std::optional<std::string>> reads_;
 };
 
@@ -83,6 +133,18 @@ struct ServiceLoop::Metrics {
                 .Help(
                     "Last sequence applied per partition; lag = mwp_bus_partition_sequence − this")
                 .Register(registry)),
+        lag(prometheus::BuildGauge()
+                .Name("mwp_service_lag_events")
+                .Help("Events the bus has announced per partition that the service has not applied")
+                .Register(registry)),
+        batchSeconds(prometheus::BuildHistogram()
+                         .Name("mwp_service_batch_seconds")
+                         .Help("Time to apply, commit and send the outbox of one batch")
+                         .Register(registry)
+                         .Add({{"service", service}},
+                              prometheus::Histogram::BucketBoundaries{0.0005, 0.001, 0.0025, 0.005,
+                                                                      0.01, 0.025, 0.05, 0.1, 0.25,
+                                                                      0.5, 1})),
         faults(prometheus::BuildCounter()
                    .Name("mwp_service_faults_total")
                    .Help("Rounds abandoned for a fault of Redis or the bus, then retried")
@@ -98,7 +160,13 @@ struct ServiceLoop::Metrics {
   }
 
   prometheus::Family<prometheus::Counter>& events;
+  prometheus::Gauge& lagOf(uint32_t partition) {
+    return lag.Add({{"service", service_}, {"partition", std::to_string(partition)}});
+  }
+
   prometheus::Family<prometheus::Gauge>& cursor;
+  prometheus::Family<prometheus::Gauge>& lag;
+  prometheus::Histogram& batchSeconds;
   prometheus::Family<prometheus::Counter>& faults;
   prometheus::Counter& applied;
   prometheus::Counter& refused;
@@ -122,7 +190,7 @@ ServiceLoop::ServiceLoop(ServiceLoopOptions options, zmq::context_t& context, Re
 ServiceLoop::~ServiceLoop() = default;
 
 std::string ServiceLoop::stateKey(const std::string& key) const {
-  return "mwp:svc:" + options_.service + ":" + key;
+  return serviceKey(options_.service, key);
 }
 std::string ServiceLoop::verdictKey(const std::string& eventId) const {
   return "mwp:verdict:" + options_.service + ":" + eventId;
@@ -153,9 +221,18 @@ size_t ServiceLoop::runOnce() {
     sendOutbox();  // derived events committed before a crash but not yet acknowledged
   }
   auto batch = follower_->poll(options_.idlePoll, options_.maxBatch);
-  if (batch.empty()) return 0;
-  commit(batch);
-  sendOutbox();
+  if (!batch.empty()) {
+    auto started = std::chrono::steady_clock::now();
+    commit(batch);
+    sendOutbox();
+    metrics_->batchSeconds.Observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  }
+  for (const auto& [partition, cursor] : follower_->cursors()) {
+    uint64_t announced = follower_->announced(partition);
+    metrics_->lagOf(partition).Set(announced > cursor ? static_cast<double>(announced - cursor) : 0);
+  }
+  healthy_ = true;
   return batch.size();
 }
 
@@ -186,9 +263,17 @@ void ServiceLoop::commit(const std::vector<LoggedEvent>& batch) {
     }
     if (!result) {
       ++ignored;
+      state.dropEvent();
       continue;
     }
-    result->verdict.applied ? ++applied : ++refused;
+    if (result->verdict.applied) {
+      ++applied;
+      state.keepEvent();
+    } else {
+      ++refused;
+      state.dropEvent();
+      result->derived.clear();
+    }
     if (!eventId.empty()) {
       verdicts.emplace_back(
           eventId, result->verdict.applied ? "applied" : "refused: " + result->verdict.reason);
@@ -207,6 +292,15 @@ void ServiceLoop::commit(const std::vector<LoggedEvent>& batch) {
   for (const auto& [hash, fields] : state.overlay.counters) {
     for (const auto& [field, delta] : fields) {
       tx.push_back({"HINCRBY", stateKey(hash), field, std::to_string(delta)});
+    }
+  }
+  for (const auto& [set, members] : state.overlay.indexes) {
+    for (const auto& [member, score] : members) {
+      if (score) {
+        tx.push_back({"ZADD", stateKey(set), std::to_string(*score), member});
+      } else {
+        tx.push_back({"ZREM", stateKey(set), member});
+      }
     }
   }
   for (const auto& [eventId, verdict] : verdicts) {
@@ -259,6 +353,7 @@ void ServiceLoop::run(const std::atomic<bool>& stop) {
       runOnce();
       backoff = std::chrono::milliseconds(100);
     } catch (const std::exception& e) {
+      healthy_ = false;
       metrics_->faultCount.Increment();
       log_.warn("round abandoned; resuming from the last commit", {{"error", e.what()}});
       follower_.reset();

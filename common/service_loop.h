@@ -39,7 +39,14 @@ class StateTx {
   virtual void erase(const std::string& key) = 0;
   // Adds to a counter in a hash (indicators). Write-only: read such counters from Redis directly.
   virtual void add(const std::string& hash, const std::string& field, int64_t delta) = 0;
+  // Puts `member` into a sorted set under `score`, or takes it out (time-ordered indexes, e.g.
+  // the registry by last update). Write-only, like add().
+  virtual void index(const std::string& set, const std::string& member, double score) = 0;
+  virtual void unindex(const std::string& set, const std::string& member) = 0;
 };
+
+// The Redis key of a service's own state key: "mwp:svc:<service>:<key>".
+std::string serviceKey(const std::string& service, const std::string& key);
 
 struct Verdict {
   bool applied = true;
@@ -50,6 +57,13 @@ struct Applied {
   Verdict verdict;
   std::vector<std::string> derived;  // envelopes (flat bytes) to send through the bus
 };
+
+// A derived event in reply to `cause`: from mwpService, same area, worker and time, with an
+// eventId derived from the cause's (`prefix:<cause id>`, or a digest of it when that would pass
+// 64 characters), so a re-application after a crash makes the same event and the bus keeps one.
+// `fill` sets the payload.
+std::string deriveEvent(msg::Envelope::Reader cause, const std::string& prefix,
+                        const std::function<void(msg::Envelope::Builder)>& fill);
 
 // A service's rules: a pure function of (state, event, clock). Return nullopt for kinds the
 // service does not own. Must not throw for bad content: refuse it with a verdict.
@@ -67,9 +81,12 @@ class MemoryState : public StateTx {
   void put(const std::string& key, std::string value) override;
   void erase(const std::string& key) override;
   void add(const std::string& hash, const std::string& field, int64_t delta) override;
+  void index(const std::string& set, const std::string& member, double score) override;
+  void unindex(const std::string& set, const std::string& member) override;
 
   std::map<std::string, std::optional<std::string>> values;  // nullopt: erased
   std::map<std::string, std::map<std::string, int64_t>> counters;
+  std::map<std::string, std::map<std::string, std::optional<double>>> indexes;  // nullopt: removed
 };
 
 struct ServiceLoopOptions {
@@ -92,6 +109,9 @@ class ServiceLoop {
   // Rounds until `stop`; a fault of Redis or the bus is logged, counted and retried.
   void run(const std::atomic<bool>& stop);
 
+  // Whether the last round reached Redis and the bus (for /readyz). Thread-safe.
+  bool healthy() const { return healthy_; }
+
   // Key names, for readers of a service's state (queries, tests).
   std::string stateKey(const std::string& key) const;
   std::string verdictKey(const std::string& eventId) const;
@@ -113,6 +133,7 @@ class ServiceLoop {
   Logger log_;
   std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<EventFollower> follower_;
+  std::atomic<bool> healthy_{false};
 };
 
 }  // namespace mwp

@@ -52,4 +52,10 @@ struct Indicator {
     atMost @5 :Float64;
   }
   perArea @6 :Bool;  # the target applies to each county and park, not to the city as a whole
+  ratio @7 :Ratio;   # set for a ratio: computed from two counters the service keeps
+}
+
+struct Ratio {
+  numerator @0 :Text;
+  denominator @1 :Text;
 }

@@ -14,37 +14,13 @@
 #include "event_log.h"
 #include "event_rules.h"
 #include "frames.h"
+#include "ids.h"
 #include "mwp/messages/bus.capnp.h"
 
 namespace mwp::bus {
 namespace {
 
 using Status = msg::IngestReply::Status;
-
-// FNV-1a over the canonical form, so a re-send with the same content is recognised however the
-// sender laid out its message.
-std::string digestOf(const std::string& canonical) {
-  uint64_t hash = 1469598103934665603ull;
-  for (unsigned char c : canonical) {
-    hash ^= c;
-    hash *= 1099511628211ull;
-  }
-  char buf[17];
-  snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(hash));
-  return buf;
-}
-
-// The event as stored and fanned out: its canonical form (one segment, no slack, pointers in
-// pre-order) framed as a flat message. canonicalize() returns the segment alone, so the
-// one-segment table is put in front of it.
-std::string canonicalBytes(msg::Envelope::Reader envelope) {
-  auto words = capnp::canonicalize(envelope);
-  uint32_t table[2] = {0, static_cast<uint32_t>(words.size())};  // segment count − 1, size
-  auto bytes = words.asBytes();
-  std::string out(reinterpret_cast<const char*>(table), sizeof table);
-  out.append(reinterpret_cast<const char*>(bytes.begin()), bytes.size());
-  return out;
-}
 
 }  // namespace
 
@@ -190,8 +166,10 @@ void Bus::serveBatch(std::vector<Pending>& batch) {
         p.reason = *problem;
         continue;
       }
-      p.envelope = canonicalBytes(event);
-      p.digest = digestOf(p.envelope);
+      p.envelope = canonicalFrame(event);
+      // Over the canonical form, so a re-send with the same content is recognised however the
+      // sender laid out its message.
+      p.digest = hex64(fnv1a64(p.envelope));
       p.partition = partitionOf(subjectOf(event), options_.partitionCount);
     } catch (const kj::Exception& e) {
       p.reason =

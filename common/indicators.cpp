@@ -1,0 +1,192 @@
+#include "indicators.h"
+
+#include <prometheus/gauge.h>
+#include <prometheus/registry.h>
+
+#include <chrono>
+#include <set>
+#include <sstream>
+
+#include "log.h"
+
+namespace mwp {
+namespace {
+
+std::string hashOf(int year) { return "ind:" + std::to_string(year); }
+
+std::string fieldOf(int measure, std::string_view indicator, std::string_view area) {
+  return std::to_string(measure) + "|" + std::string(indicator) + "|" + std::string(area);
+}
+
+int currentYear(int64_t nowSeconds) {
+  using namespace std::chrono;
+  year_month_day ymd{floor<days>(sys_seconds{seconds{nowSeconds}})};
+  return static_cast<int>(ymd.year());
+}
+
+std::string formatValue(double v) {
+  std::ostringstream out;
+  out << v;
+  return out.str();
+}
+
+}  // namespace
+
+void countIndicator(StateTx& state, int measure, std::string_view indicator, std::string_view area,
+                    int year, int64_t delta) {
+  state.add(hashOf(year), fieldOf(measure, indicator, area), delta);
+}
+
+int yearOf(std::string_view date) { return std::stoi(std::string(date.substr(0, 4))); }
+
+IndicatorExporter::IndicatorExporter(std::string service, msg::Service owned,
+                                     const Catalogue& catalogue, prometheus::Registry& registry,
+                                     ComputedIndicators computed)
+    : service_(std::move(service)),
+      owned_(owned),
+      catalogue_(catalogue),
+      computed_(std::move(computed)),
+      values_(prometheus::BuildGauge()
+                  .Name("mwp_measure_value")
+                  .Help("Each indicator of the 30 measures, per area (\"all\": city-wide) and year")
+                  .Register(registry)),
+      targets_(prometheus::BuildGauge()
+                   .Name("mwp_measure_target")
+                   .Help("The policy's target for an indicator, where it sets one")
+                   .Register(registry)) {}
+
+IndicatorExporter::~IndicatorExporter() = default;
+
+std::optional<double> IndicatorExporter::targetOf(int measure, const std::string& indicator) const {
+  for (auto i : catalogue_.measure(measure).getIndicators()) {
+    if (indicator != i.getName().cStr()) continue;
+    auto t = i.getTarget();
+    if (t.isAtLeast()) return t.getAtLeast();
+    if (t.isAtMost()) return t.getAtMost();
+  }
+  return std::nullopt;
+}
+
+std::vector<IndicatorValue> IndicatorExporter::read(Redis& redis, int64_t nowSeconds) const {
+  // Every counter, by (year, measure, name, area).
+  std::map<std::tuple<int, int, std::string, std::string>, double> counted;
+  std::set<int> years{currentYear(nowSeconds)};
+  std::string prefix = serviceKey(service_, "ind:");
+  std::string cursor = "0";
+  do {
+    auto page = redis.command({"SCAN", cursor, "MATCH", prefix + "*", "COUNT", "1000"});
+    if (page.elements.size() != 2) throw RedisUnavailable("SCAN failed: " + page.str);
+    cursor = page.elements[0].str;
+    for (const auto& key : page.elements[1].elements) {
+      int year = std::stoi(key.str.substr(prefix.size()));
+      years.insert(year);
+      auto fields = redis.command({"HGETALL", key.str});
+      for (size_t i = 0; i + 1 < fields.elements.size(); i += 2) {
+        std::stringstream parts(fields.elements[i].str);
+        std::string measure, name, area;
+        std::getline(parts, measure, '|');
+        std::getline(parts, name, '|');
+        std::getline(parts, area, '|');
+        double v = std::stod(fields.elements[i + 1].str);
+        counted[{year, std::stoi(measure), name, area}] += v;
+        counted[{year, std::stoi(measure), name, "all"}] += v;
+      }
+    }
+  } while (cursor != "0");
+
+  std::vector<IndicatorValue> out;
+  if (computed_) {
+    for (auto& v : computed_(redis, nowSeconds)) {
+      counted[{v.year, v.measure, v.indicator, v.area}] += v.value;
+      if (v.area != "all") counted[{v.year, v.measure, v.indicator, "all"}] += v.value;
+    }
+  }
+  for (auto measure : catalogue_.data().getMeasures()) {
+    if (measure.getService() != owned_) continue;
+    int m = measure.getNumber();
+    for (auto indicator : measure.getIndicators()) {
+      std::string name = indicator.getName().cStr();
+      for (int year : years) {
+        // Every area that counted this indicator (or the counters of its ratio), and "all".
+        std::set<std::string> areas{"all"};
+        std::string numerator, denominator;
+        if (indicator.hasRatio()) {
+          numerator = indicator.getRatio().getNumerator().cStr();
+          denominator = indicator.getRatio().getDenominator().cStr();
+        }
+        for (const auto& [key, v] : counted) {
+          const auto& [y, cm, cname, carea] = key;
+          if (y == year && cm == m && (cname == name || cname == denominator)) areas.insert(carea);
+        }
+        for (const auto& area : areas) {
+          auto valueOf = [&](const std::string& n) {
+            auto it = counted.find({year, m, n, area});
+            return it == counted.end() ? 0.0 : it->second;
+          };
+          double value = valueOf(name);
+          if (indicator.hasRatio()) {
+            double d = valueOf(denominator);
+            if (d == 0) continue;  // no ratio without a denominator: absent, not 0 or 1
+            value = valueOf(numerator) / d;
+          }
+          out.push_back({m, name, area, year, value});
+        }
+      }
+    }
+  }
+  return out;
+}
+
+void IndicatorExporter::refresh(Redis& redis, int64_t nowSeconds) {
+  auto values = read(redis, nowSeconds);
+  std::lock_guard lock(mutex_);
+  std::set<int> years;
+  for (const auto& v : values) {
+    values_
+        .Add({{"measure", std::to_string(v.measure)},
+              {"indicator", v.indicator},
+              {"area", v.area},
+              {"year", std::to_string(v.year)}})
+        .Set(v.value);
+    years.insert(v.year);
+  }
+  for (auto measure : catalogue_.data().getMeasures()) {
+    if (measure.getService() != owned_) continue;
+    for (auto indicator : measure.getIndicators()) {
+      auto target = targetOf(measure.getNumber(), indicator.getName().cStr());
+      if (!target) continue;
+      std::vector<std::string> areas{"all"};
+      if (indicator.getPerArea()) areas = catalogue_.reportingAreas();
+      for (int year : years) {
+        for (const auto& area : areas) {
+          targets_
+              .Add({{"measure", std::to_string(measure.getNumber())},
+                    {"indicator", indicator.getName().cStr()},
+                    {"area", area},
+                    {"year", std::to_string(year)}})
+              .Set(*target);
+        }
+      }
+    }
+  }
+}
+
+std::string IndicatorExporter::queryJson(Redis& redis, int64_t nowSeconds, int year,
+                                         const std::string& area, int measure) const {
+  std::string json = "[";
+  for (const auto& v : read(redis, nowSeconds)) {
+    if ((year && v.year != year) || (!area.empty() && v.area != area) ||
+        (measure && v.measure != measure)) {
+      continue;
+    }
+    auto target = targetOf(v.measure, v.indicator);
+    if (json.size() > 1) json += ",";
+    json += "{\"measure\":" + std::to_string(v.measure) + ",\"indicator\":" + jsonQuote(v.indicator) +
+            ",\"area\":" + jsonQuote(v.area) + ",\"year\":" + std::to_string(v.year) +
+            ",\"value\":" + formatValue(v.value) +
+            ",\"target\":" + (target ? formatValue(*target) : "null") + "}";
+  }
+  return json + "]";
+}
+
+}  // namespace mwp

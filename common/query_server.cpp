@@ -1,0 +1,128 @@
+#include "query_server.h"
+
+#include <capnp/message.h>
+
+#include <zmq_addon.hpp>
+
+#include "bus_client.h"
+#include "frames.h"
+
+namespace mwp {
+namespace {
+
+std::string reply(const std::function<void(msg::QueryReply::Builder)>& fill) {
+  capnp::MallocMessageBuilder message;
+  fill(message.initRoot<msg::QueryReply>());
+  return toBytes(message);
+}
+
+}  // namespace
+
+QueryServer::QueryServer(zmq::context_t& context, const std::string& endpoint, RedisEndpoint redis,
+                         std::string service, QueryHandler& handler, IndicatorExporter& indicators,
+                         Clock clock, std::chrono::milliseconds refreshEvery)
+    : socket_(context, zmq::socket_type::router),
+      redis_(std::move(redis)),
+      service_(std::move(service)),
+      handler_(handler),
+      indicators_(indicators),
+      clock_(std::move(clock)),
+      refreshEvery_(refreshEvery),
+      log_(service_ + ".query") {
+  socket_.set(zmq::sockopt::linger, 0);
+  socket_.set(zmq::sockopt::maxmsgsize, int64_t{64 * 1024});
+  socket_.bind(endpoint);
+  endpoint_ = socket_.get(zmq::sockopt::last_endpoint);
+  thread_ = std::thread([this] { serve(); });
+}
+
+QueryServer::~QueryServer() {
+  stop_ = true;
+  thread_.join();
+}
+
+void QueryServer::serve() {
+  auto nextRefresh = std::chrono::steady_clock::now();
+  std::vector<zmq::message_t> frames;
+  while (!stop_) {
+    if (std::chrono::steady_clock::now() >= nextRefresh) {
+      try {
+        indicators_.refresh(redis_, clock_());
+      } catch (const std::exception& e) {
+        log_.warn("indicators not refreshed", {{"error", e.what()}});
+      }
+      nextRefresh = std::chrono::steady_clock::now() + refreshEvery_;
+    }
+    if (!waitReadable(socket_, std::chrono::milliseconds(100))) continue;
+    while (true) {
+      frames.clear();
+      if (!zmq::recv_multipart(socket_, std::back_inserter(frames), zmq::recv_flags::dontwait)) break;
+      std::string answerBytes =
+          frames.size() == 2
+              ? answer(frames[1].to_string())
+              : reply([](auto r) { r.setError("send one query per message, as a single frame"); });
+      std::array<zmq::const_buffer, 2> parts{zmq::buffer(frames[0].data(), frames[0].size()),
+                                             zmq::buffer(answerBytes)};
+      zmq::send_multipart(socket_, parts, zmq::send_flags::dontwait);
+    }
+  }
+}
+
+std::string QueryServer::answer(const std::string& request) {
+  try {
+    FrameReader reader(request);
+    auto query = reader.root<msg::Query>();
+    std::optional<std::string> json;
+    switch (query.which()) {
+      case msg::Query::WORKER_SECTION:
+        json = handler_.workerSection(redis_, query.getWorkerSection().cStr());
+        break;
+      case msg::Query::INDICATORS: {
+        auto q = query.getIndicators();
+        json = indicators_.queryJson(redis_, clock_(), q.getYear(), q.getArea().cStr(), q.getMeasure());
+        break;
+      }
+      case msg::Query::VERDICT: {
+        auto verdict = redis_.command(
+            {"GET", "mwp:verdict:" + service_ + ":" + query.getVerdict().cStr()});
+        if (!verdict.isNil()) json = jsonQuote(verdict.str);
+        break;
+      }
+      case msg::Query::LIST:
+        json = handler_.list(redis_, query.getList());
+        break;
+    }
+    if (!json) return reply([](auto r) { r.setNotFound(); });
+    return reply([&](auto r) { r.setJson(*json); });
+  } catch (const kj::Exception& e) {
+    return reply([&](auto r) {
+      r.setError(std::string("not a readable query (") + e.getDescription().cStr() + ")");
+    });
+  } catch (const std::exception& e) {
+    log_.warn("query not answered", {{"error", e.what()}});
+    return reply([&](auto r) { r.setError(std::string("cannot answer now: ") + e.what()); });
+  }
+}
+
+QueryClient::QueryClient(zmq::context_t& context, const std::string& endpoint)
+    : context_(context), endpoint_(endpoint), socket_(context, zmq::socket_type::dealer) {
+  socket_.set(zmq::sockopt::linger, 0);
+  socket_.connect(endpoint_);
+}
+
+std::optional<std::string> QueryClient::ask(capnp::MessageBuilder& query,
+                                            std::chrono::milliseconds deadline) {
+  std::string bytes = toBytes(query);
+  socket_.send(zmq::buffer(bytes), zmq::send_flags::none);
+  if (!waitReadable(socket_, deadline)) {
+    socket_ = zmq::socket_t(context_, zmq::socket_type::dealer);
+    socket_.set(zmq::sockopt::linger, 0);
+    socket_.connect(endpoint_);
+    return std::nullopt;
+  }
+  zmq::message_t answer;
+  (void)socket_.recv(answer);
+  return answer.to_string();
+}
+
+}  // namespace mwp

@@ -1,0 +1,76 @@
+// A service's read side: its ROUTER query socket (the gateway asks, over DEALER), answered from
+// Redis on a connection and thread of its own, so queries never wait for the service loop. The
+// same thread refreshes the service's indicator gauges, which read the same Redis.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <zmq.hpp>
+
+#include "indicators.h"
+#include "mwp/messages/query.capnp.h"
+#include "redis.h"
+#include "service_loop.h"
+
+namespace mwp {
+
+// What a service answers beyond what every service answers (indicators, verdicts).
+class QueryHandler {
+ public:
+  virtual ~QueryHandler() = default;
+  // The service's section of a worker's record, as JSON; nullopt when it has none.
+  virtual std::optional<std::string> workerSection(Redis& redis, const std::string& workerId) = 0;
+  // A named listing, as JSON; nullopt when the service has no listing of that name.
+  virtual std::optional<std::string> list(Redis& redis, msg::ListQuery::Reader query) {
+    (void)redis;
+    (void)query;
+    return std::nullopt;
+  }
+};
+
+class QueryServer {
+ public:
+  // Binds `endpoint` (throws zmq::error_t if taken) and serves until destroyed.
+  QueryServer(zmq::context_t& context, const std::string& endpoint, RedisEndpoint redis,
+              std::string service, QueryHandler& handler, IndicatorExporter& indicators,
+              Clock clock, std::chrono::milliseconds refreshEvery = std::chrono::seconds(5));
+  ~QueryServer();
+
+  // The bound endpoint (with the port chosen when the endpoint asked for port 0 / "*").
+  const std::string& endpoint() const { return endpoint_; }
+
+ private:
+  void serve();
+  std::string answer(const std::string& request);
+
+  zmq::socket_t socket_;
+  std::string endpoint_;
+  Redis redis_;
+  std::string service_;
+  QueryHandler& handler_;
+  IndicatorExporter& indicators_;
+  Clock clock_;
+  std::chrono::milliseconds refreshEvery_;
+  Logger log_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+// The client side: one question, one answer, within a deadline. Not thread-safe.
+class QueryClient {
+ public:
+  QueryClient(zmq::context_t& context, const std::string& endpoint);
+  // nullopt when no answer came within `deadline` (the socket is then replaced, so a late answer
+  // cannot be taken for the next question's).
+  std::optional<std::string> ask(capnp::MessageBuilder& query, std::chrono::milliseconds deadline);
+
+ private:
+  zmq::context_t& context_;
+  std::string endpoint_;
+  zmq::socket_t socket_;
+};
+
+}  // namespace mwp

@@ -1,0 +1,70 @@
+#include "service_main.h"
+
+#include <prometheus/registry.h>
+
+#include <algorithm>
+#include <iostream>
+
+#include "admin_server.h"
+#include "process.h"
+
+namespace mwp {
+
+int runService(const ServiceParts& parts, int argc, char** argv) {
+  Logger log(parts.name);
+  std::string upper = parts.name;
+  std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
+  try {
+    Env env;
+    auto redisEndpoint = redisFromEnv(env);
+    uint32_t partitionCount = partitionCountFromEnv(env);
+    ServiceLoopOptions options;
+    options.service = parts.name;
+    options.partitions = env.partitions("MWP_PARTITIONS", partitionCount,
+                                        "the partitions this instance owns, e.g. 0-3");
+    options.publishEndpoint =
+        env.text("MWP_BUS_PUBLISH", "tcp://127.0.0.1:7102", "the bus's fan-out (PUB)");
+    std::string ingest = env.text("MWP_BUS_INGEST", "tcp://127.0.0.1:7101",
+                                  "the bus's ingest, for derived events");
+    std::string queryBind =
+        env.text("MWP_" + upper + "_QUERY_BIND",
+                 "tcp://127.0.0.1:" + std::to_string(parts.queryPort), "query socket (ROUTER)");
+    std::string adminHost = env.text("MWP_ADMIN_HOST", "127.0.0.1", "admin port address");
+    int adminPort = static_cast<int>(env.integer("MWP_" + upper + "_ADMIN_PORT", parts.adminPort,
+                                                 0, 65535, "/metrics, /livez, /readyz"));
+    auto rules = parts.makeRules(env);
+    auto queries = parts.makeQueries();
+    if (wantsPrintConfig(argc, argv)) {
+      std::cout << env.describe();
+      return 0;
+    }
+
+    installStopSignals();
+    zmq::context_t context;
+    prometheus::Registry registry;
+    Redis redis(redisEndpoint);
+    Publisher publisher(context, ingest);
+    ServiceLoop loop(options, context, redis, publisher, *rules, systemClock, registry);
+    IndicatorExporter indicators(parts.name, parts.owns, Catalogue::builtIn(), registry,
+                                 parts.computed);
+    QueryServer queryServer(context, queryBind, redisEndpoint, parts.name, *queries, indicators,
+                            systemClock);
+    AdminServer admin(adminHost, adminPort, registry, [&loop] { return loop.healthy(); });
+    std::string partitions;
+    for (auto p : options.partitions) partitions += (partitions.empty() ? "" : ",") + std::to_string(p);
+    log.info("serving", {{"query", queryServer.endpoint()},
+                         {"admin", adminHost + ":" + std::to_string(admin.port())},
+                         {"partitions", partitions}});
+    loop.run(stopRequested());
+    log.info("stopped");
+    return 0;
+  } catch (const ConfigError& e) {
+    log.error("bad configuration", {{"error", e.what()}});
+    return 78;
+  } catch (const std::exception& e) {
+    log.error("cannot start", {{"error", e.what()}});
+    return 1;
+  }
+}
+
+}  // namespace mwp

@@ -1,0 +1,52 @@
+// The skill-upgrade subsidy of measure 4 (技能提升补贴): who gets it and how much. A pure function
+// of the policy's settings, the claim, and the worker's record.
+//
+// 措施四: 对符合享受失业保险技能提升补贴的绵阳籍农民工，按初级工1000元、中级工1500元、高级工2000元
+// 的补贴标准发放. The eligibility conditions come from the national and provincial notices the
+// measure refers to (MEASURES.md): unemployment insurance paid for a minimum number of months
+// (36 in 2017, 12 from 2019), a claim within 12 months of the certificate, one subsidy per
+// occupation and level, none for a lower level once a higher one of the same occupation is paid.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <variant>
+
+#include "config.h"
+#include "mwp/messages/employment.capnp.h"
+
+namespace mwp::employment {
+
+struct SubsidyPolicy {
+  std::map<msg::SkillLevel, uint32_t> amountYuan{{msg::SkillLevel::JUNIOR, 1000},
+                                                 {msg::SkillLevel::INTERMEDIATE, 1500},
+                                                 {msg::SkillLevel::SENIOR, 2000}};
+  uint32_t minInsuredMonths = 12;
+  int claimWindowMonths = 12;
+  std::string homeAreaPrefix = "5107";  // 绵阳籍: a hukou in Mianyang
+
+  // MWP_SUBSIDY_* variables, these values as defaults.
+  static SubsidyPolicy fromEnv(Env& env);
+};
+
+struct SubsidyClaim {
+  std::string occupation;
+  msg::SkillLevel level;
+  int32_t issuedOn;    // days since 1970-01-01
+  int32_t claimedOn;   // the day the certificate was reported
+  uint32_t insuredMonths;
+};
+
+struct Granted {
+  uint32_t amountYuan;
+};
+struct Denied {
+  std::string reason;
+};
+
+// `record` is the worker's record before this certificate is added to it.
+std::variant<Granted, Denied> decideSubsidy(const SubsidyPolicy& policy, const SubsidyClaim& claim,
+                                            msg::EmploymentRecord::Reader record);
+
+}  // namespace mwp::employment

@@ -1,0 +1,78 @@
+// Applies JSON events to a service's rules with no sockets and no Redis, the way the service loop
+// does: each event on a copy of the state, kept only if the event is applied.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <variant>
+
+#include "event_json.h"
+#include "event_rules.h"
+#include "frames.h"
+#include "service_loop.h"
+#include "test_env.h"
+
+namespace mwp::test {
+
+class RulesHarness {
+ public:
+  explicit RulesHarness(EventRules& rules, int64_t now = fixtureNow()) : rules_(rules), now_(now) {}
+
+  // The verdict on one JSON event, which must pass the bus's checks: "applied", "refused: …", or
+  // "ignored" for a kind the rules do not own.
+  std::string apply(const std::string& json) {
+    auto decoded = decodeEventJson(json);
+    if (auto* e = std::get_if<JsonError>(&decoded)) {
+      ADD_FAILURE() << "not a valid event: " << e->reason << "\n" << json;
+      return "invalid";
+    }
+    auto event = std::get<DecodedEvent>(decoded).envelope();
+    if (auto problem = checkEvent(event, Catalogue::builtIn(), now_)) {
+      ADD_FAILURE() << "the bus would refuse it: " << *problem << "\n" << json;
+      return "invalid";
+    }
+    MemoryState attempt = state;
+    auto result = rules_.apply(event, attempt, now_);
+    if (!result) return "ignored";
+    if (!result->verdict.applied) return "refused: " + result->verdict.reason;
+    state = std::move(attempt);
+    for (auto& d : result->derived) derived.push_back(std::move(d));
+    return "applied";
+  }
+
+  // The counter of an indicator in the state (0 when never counted).
+  int64_t indicator(int year, int measure, const std::string& name, const std::string& area) {
+    auto& hash = state.counters["ind:" + std::to_string(year)];
+    auto it = hash.find(std::to_string(measure) + "|" + name + "|" + area);
+    return it == hash.end() ? 0 : it->second;
+  }
+
+  // The derived events so far, read back.
+  std::vector<std::unique_ptr<FrameReader>> derivedEvents() {
+    std::vector<std::unique_ptr<FrameReader>> out;
+    for (const auto& d : derived) out.push_back(std::make_unique<FrameReader>(d));
+    return out;
+  }
+
+  void setNow(int64_t now) { now_ = now; }
+
+  MemoryState state;
+  std::vector<std::string> derived;
+
+ private:
+  EventRules& rules_;
+  int64_t now_;
+};
+
+// A JSON event built from a kind, its payload and the envelope's other members.
+inline std::string event(const std::string& id, const std::string& kind, const std::string& payload,
+                         const std::string& workerId = "", const std::string& source = "hrss",
+                         const std::string& area = "510703",
+                         const std::string& occurredAt = "2026-03-02T09:00:00+08:00") {
+  std::string json = "{\"eventId\":\"" + id + "\",\"occurredAt\":\"" + occurredAt +
+                     "\",\"source\":\"" + source + "\",\"area\":\"" + area + "\",";
+  if (!workerId.empty()) json += "\"workerId\":\"" + workerId + "\",";
+  return json + "\"" + kind + "\":" + payload + "}";
+}
+
+}  // namespace mwp::test
