@@ -1,8 +1,8 @@
 // Cap'n Proto messages in and out of single ZeroMQ frames and Redis strings.
 #pragma once
 
-#include <capnp/message.h>
 #include <capnp/any.h>
+#include <capnp/message.h>
 #include <capnp/serialize.h>
 
 #include <optional>

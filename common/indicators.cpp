@@ -12,7 +12,9 @@
 namespace mwp {
 namespace {
 
-std::string hashOf(int year) { return "ind:" + std::to_string(year); }
+std::string hashOf(int year) {
+  return "ind:" + std::to_string(year);
+}
 
 std::string fieldOf(int measure, std::string_view indicator, std::string_view area) {
   return std::to_string(measure) + "|" + std::string(indicator) + "|" + std::string(area);
@@ -37,7 +39,9 @@ void countIndicator(StateTx& state, int measure, std::string_view indicator, std
   state.add(hashOf(year), fieldOf(measure, indicator, area), delta);
 }
 
-int yearOf(std::string_view date) { return std::stoi(std::string(date.substr(0, 4))); }
+int yearOf(std::string_view date) {
+  return std::stoi(std::string(date.substr(0, 4)));
+}
 
 IndicatorExporter::IndicatorExporter(std::string service, msg::Service owned,
                                      const Catalogue& catalogue, prometheus::Registry& registry,
@@ -181,9 +185,9 @@ std::string IndicatorExporter::queryJson(Redis& redis, int64_t nowSeconds, int y
     }
     auto target = targetOf(v.measure, v.indicator);
     if (json.size() > 1) json += ",";
-    json += "{\"measure\":" + std::to_string(v.measure) + ",\"indicator\":" + jsonQuote(v.indicator) +
-            ",\"area\":" + jsonQuote(v.area) + ",\"year\":" + std::to_string(v.year) +
-            ",\"value\":" + formatValue(v.value) +
+    json += "{\"measure\":" + std::to_string(v.measure) +
+            ",\"indicator\":" + jsonQuote(v.indicator) + ",\"area\":" + jsonQuote(v.area) +
+            ",\"year\":" + std::to_string(v.year) + ",\"value\":" + formatValue(v.value) +
             ",\"target\":" + (target ? formatValue(*target) : "null") + "}";
   }
   return json + "]";

@@ -56,7 +56,8 @@ void QueryServer::serve() {
     if (!waitReadable(socket_, std::chrono::milliseconds(100))) continue;
     while (true) {
       frames.clear();
-      if (!zmq::recv_multipart(socket_, std::back_inserter(frames), zmq::recv_flags::dontwait)) break;
+      if (!zmq::recv_multipart(socket_, std::back_inserter(frames), zmq::recv_flags::dontwait))
+        break;
       std::string answerBytes =
           frames.size() == 2
               ? answer(frames[1].to_string())
@@ -79,12 +80,13 @@ std::string QueryServer::answer(const std::string& request) {
         break;
       case msg::Query::INDICATORS: {
         auto q = query.getIndicators();
-        json = indicators_.queryJson(redis_, clock_(), q.getYear(), q.getArea().cStr(), q.getMeasure());
+        json = indicators_.queryJson(redis_, clock_(), q.getYear(), q.getArea().cStr(),
+                                     q.getMeasure());
         break;
       }
       case msg::Query::VERDICT: {
-        auto verdict = redis_.command(
-            {"GET", "mwp:verdict:" + service_ + ":" + query.getVerdict().cStr()});
+        auto verdict =
+            redis_.command({"GET", "mwp:verdict:" + service_ + ":" + query.getVerdict().cStr()});
         if (!verdict.isNil()) json = jsonQuote(verdict.str);
         break;
       }

@@ -83,7 +83,9 @@ class BatchState : public StateTx {
     reads_[key] = value;
     return value;
   }
-  void put(const std::string& key, std::string value) override { event_.put(key, std::move(value)); }
+  void put(const std::string& key, std::string value) override {
+    event_.put(key, std::move(value));
+  }
   void erase(const std::string& key) override { event_.erase(key); }
   void add(const std::string& hash, const std::string& field, int64_t delta) override {
     event_.add(hash, field, delta);
@@ -137,14 +139,14 @@ struct ServiceLoop::Metrics {
                 .Name("mwp_service_lag_events")
                 .Help("Events the bus has announced per partition that the service has not applied")
                 .Register(registry)),
-        batchSeconds(prometheus::BuildHistogram()
-                         .Name("mwp_service_batch_seconds")
-                         .Help("Time to apply, commit and send the outbox of one batch")
-                         .Register(registry)
-                         .Add({{"service", service}},
-                              prometheus::Histogram::BucketBoundaries{0.0005, 0.001, 0.0025, 0.005,
-                                                                      0.01, 0.025, 0.05, 0.1, 0.25,
-                                                                      0.5, 1})),
+        batchSeconds(
+            prometheus::BuildHistogram()
+                .Name("mwp_service_batch_seconds")
+                .Help("Time to apply, commit and send the outbox of one batch")
+                .Register(registry)
+                .Add({{"service", service}},
+                     prometheus::Histogram::BucketBoundaries{0.0005, 0.001, 0.0025, 0.005, 0.01,
+                                                             0.025, 0.05, 0.1, 0.25, 0.5, 1})),
         faults(prometheus::BuildCounter()
                    .Name("mwp_service_faults_total")
                    .Help("Rounds abandoned for a fault of Redis or the bus, then retried")
@@ -230,7 +232,8 @@ size_t ServiceLoop::runOnce() {
   }
   for (const auto& [partition, cursor] : follower_->cursors()) {
     uint64_t announced = follower_->announced(partition);
-    metrics_->lagOf(partition).Set(announced > cursor ? static_cast<double>(announced - cursor) : 0);
+    metrics_->lagOf(partition).Set(announced > cursor ? static_cast<double>(announced - cursor)
+                                                      : 0);
   }
   healthy_ = true;
   return batch.size();

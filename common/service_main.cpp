@@ -24,14 +24,16 @@ int runService(const ServiceParts& parts, int argc, char** argv) {
                                         "the partitions this instance owns, e.g. 0-3");
     options.publishEndpoint =
         env.text("MWP_BUS_PUBLISH", "tcp://127.0.0.1:7102", "the bus's fan-out (PUB)");
-    std::string ingest = env.text("MWP_BUS_INGEST", "tcp://127.0.0.1:7101",
-                                  "the bus's ingest, for derived events");
+    std::string ingest =
+        env.text("MWP_BUS_INGEST", "tcp://127.0.0.1:7101", "the bus's ingest, for derived events");
     std::string queryBind =
         env.text("MWP_" + upper + "_QUERY_BIND",
                  "tcp://127.0.0.1:" + std::to_string(parts.queryPort), "query socket (ROUTER)");
     std::string adminHost = env.text("MWP_ADMIN_HOST", "127.0.0.1", "admin port address");
-    int adminPort = static_cast<int>(env.integer("MWP_" + upper + "_ADMIN_PORT", parts.adminPort,
-                                                 0, 65535, "/metrics, /livez, /readyz"));
+    int adminPort = static_cast<int>(env.integer("MWP_" + upper + "_ADMIN_PORT", parts.adminPort, 0,
+                                                 65535, "/metrics, /livez, /readyz"));
+    auto refreshEvery = std::chrono::milliseconds(env.integer(
+        "MWP_INDICATOR_REFRESH_MS", 5000, 100, 3600000, "how often measure gauges are re-read"));
     auto rules = parts.makeRules(env);
     auto queries = parts.makeQueries();
     if (wantsPrintConfig(argc, argv)) {
@@ -48,10 +50,11 @@ int runService(const ServiceParts& parts, int argc, char** argv) {
     IndicatorExporter indicators(parts.name, parts.owns, Catalogue::builtIn(), registry,
                                  parts.computed);
     QueryServer queryServer(context, queryBind, redisEndpoint, parts.name, *queries, indicators,
-                            systemClock);
+                            systemClock, refreshEvery);
     AdminServer admin(adminHost, adminPort, registry, [&loop] { return loop.healthy(); });
     std::string partitions;
-    for (auto p : options.partitions) partitions += (partitions.empty() ? "" : ",") + std::to_string(p);
+    for (auto p : options.partitions)
+      partitions += (partitions.empty() ? "" : ",") + std::to_string(p);
     log.info("serving", {{"query", queryServer.endpoint()},
                          {"admin", adminHost + ":" + std::to_string(admin.port())},
                          {"partitions", partitions}});

@@ -43,8 +43,8 @@ class StoredRecord {
 //   auto t = appendTo<msg::Training>(record.orphanage(), w.getTrainings(),
 //                                    [&](auto o) { w.adoptTrainings(kj::mv(o)); });
 template <typename T, typename Adopt>
-typename T::Builder appendTo(capnp::Orphanage orphanage,
-                             typename capnp::List<T>::Builder current, Adopt adopt) {
+typename T::Builder appendTo(capnp::Orphanage orphanage, typename capnp::List<T>::Builder current,
+                             Adopt adopt) {
   auto grown = orphanage.newOrphan<capnp::List<T>>(current.size() + 1);
   auto list = grown.get();
   for (unsigned i = 0; i < current.size(); ++i) list.setWithCaveats(i, current[i].asReader());

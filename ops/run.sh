@@ -21,6 +21,9 @@ export MWP_BUS_INGEST_BIND="tcp://127.0.0.1:${MWP_BUS_INGEST_PORT:-7101}"
 export MWP_BUS_PUBLISH_BIND="tcp://127.0.0.1:${MWP_BUS_PUBLISH_PORT:-7102}"
 export MWP_BUS_ADMIN_PORT=${MWP_BUS_ADMIN_PORT:-9101}
 export MWP_BUS_INGEST=$MWP_BUS_INGEST_BIND MWP_BUS_PUBLISH=$MWP_BUS_PUBLISH_BIND
+# Services built so far, with their query and admin ports (defaults in each service's main.cpp):
+#   employment 7201 / 9201
+MWP_SERVICES="employment"
 
 pids=()
 stop_all() {
@@ -46,11 +49,21 @@ for _ in $(seq 50); do
 done
 curl -fsS "http://127.0.0.1:$MWP_BUS_ADMIN_PORT/readyz" >/dev/null || { say "the bus did not become ready; see var/log/bus.log"; exit 1; }
 
+# The services: each follows every partition (one instance each on one machine).
+start_service() {
+  local name=$1
+  "$MWP_ROOT/build/services/$name/mwp-$name" 2>>"$var/log/$name.log" &
+  pids+=($!)
+}
+for service in $MWP_SERVICES; do start_service "$service"; done
+
 cat > "$var/run.env" <<ENV
 MWP_BUS_INGEST=$MWP_BUS_INGEST
 MWP_BUS_PUBLISH=$MWP_BUS_PUBLISH
 MWP_REDIS_PORT=$MWP_REDIS_PORT
 MWP_BUS_METRICS_URL=http://127.0.0.1:$MWP_BUS_ADMIN_PORT/metrics
+MWP_EMPLOYMENT_QUERY=tcp://127.0.0.1:7201
+MWP_EMPLOYMENT_METRICS_URL=http://127.0.0.1:9201/metrics
 ENV
 
 if [ "$sample" = 1 ]; then
@@ -63,7 +76,8 @@ cat >&2 <<MSG
 mwp is running. Logs in var/log/, settings for scripts in var/run.env.
   publish:   build/tools/mwpctl/mwpctl publish events.ndjson
   the log:   build/tools/mwpctl/mwpctl tail
-  metrics:   curl http://127.0.0.1:$MWP_BUS_ADMIN_PORT/metrics
+  metrics:   curl http://127.0.0.1:$MWP_BUS_ADMIN_PORT/metrics          (the bus)
+             curl http://127.0.0.1:9201/metrics | grep mwp_measure   (employment: measures 1–10, 16)
 Ctrl-C stops everything.
 MSG
 wait "${pids[@]}"

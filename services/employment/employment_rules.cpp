@@ -10,7 +10,9 @@ namespace {
 
 using Record = StoredRecord<msg::EmploymentRecord>;
 
-Applied refused(std::string reason) { return Applied{Verdict{false, std::move(reason)}, {}}; }
+Applied refused(std::string reason) {
+  return Applied{Verdict{false, std::move(reason)}, {}};
+}
 
 // A natural key seen before means the same fact re-sent under another eventId: it counts once.
 bool seenBefore(StateTx& state, const std::string& key, msg::Envelope::Reader event) {
@@ -71,7 +73,8 @@ Applied workerUpdated(Context& c) {
   auto e = c.event.getWorkerUpdated();
   Record record(c.state, workerKey(c.event));
   auto profile = record.get().getProfile();
-  if (!profile.getRegistered()) return refused("worker not in the real-name registry: register first");
+  if (!profile.getRegistered())
+    return refused("worker not in the real-name registry: register first");
   profile.setCurrentArea(e.getCurrentArea());
   profile.setCurrentCity(e.getCurrentCity());
   profile.setEmployerCode(e.getEmployerCode());
@@ -248,7 +251,8 @@ Applied certificateMailed(Context& c) {
                    " is not recorded for this worker");
   }
   if (cert->getMailedOn().size() > 0) {
-    return refused(std::string("certificate ") + e.getCertificateNo().cStr() + " is already mailed");
+    return refused(std::string("certificate ") + e.getCertificateNo().cStr() +
+                   " is already mailed");
   }
   cert->setMailedOn(e.getMailedOn());
   cert->setTrackingNo(e.getTrackingNo());
@@ -314,7 +318,8 @@ Applied demonstrationSiteRecognized(Context& c) {
   auto e = c.event.getDemonstrationSiteRecognized();
   std::string key = std::string("site:") + e.getName().cStr() + ":" + enumName(e.getLevel());
   if (seenBefore(c.state, key, c.event)) {
-    return refused(std::string("site ") + e.getName().cStr() + " is already recognised at this level");
+    return refused(std::string("site ") + e.getName().cStr() +
+                   " is already recognised at this level");
   }
   c.count(9, "sites_recognized", e.getRecognizedOn().cStr());
   if (e.getLevel() != msg::DemonstrationLevel::MUNICIPAL) {
@@ -402,9 +407,9 @@ Applied crossRegionMedicalRegistered(Context& c) {
   auto e = c.event.getCrossRegionMedicalRegistered();
   Record record(c.state, workerKey(c.event));
   auto w = record.get();
-  auto m = appendTo<msg::MedicalRegistration>(
-      record.orphanage(), w.getMedicalRegistrations(),
-      [&](auto o) { w.adoptMedicalRegistrations(kj::mv(o)); });
+  auto m =
+      appendTo<msg::MedicalRegistration>(record.orphanage(), w.getMedicalRegistrations(),
+                                         [&](auto o) { w.adoptMedicalRegistrations(kj::mv(o)); });
   m.setInsuredArea(e.getInsuredArea());
   m.setRegisteredOn(e.getRegisteredOn());
   record.save();
@@ -414,35 +419,59 @@ Applied crossRegionMedicalRegistered(Context& c) {
 
 }  // namespace
 
-std::string updatedIndex(const std::string& area) { return "updated:" + area; }
+std::string updatedIndex(const std::string& area) {
+  return "updated:" + area;
+}
 
 std::optional<Applied> EmploymentRules::apply(msg::Envelope::Reader event, StateTx& state,
                                               int64_t nowSeconds) {
   Context c{event, state, event.getArea().cStr()};
   using E = msg::Envelope;
   switch (event.which()) {
-    case E::WORKER_REGISTERED: return workerRegistered(c);
-    case E::WORKER_UPDATED: return workerUpdated(c);
-    case E::JOB_FAIR_HELD: return jobFairHeld(c);
-    case E::VACANCY_PUBLISHED: return vacancyPublished(c, nowSeconds);
-    case E::EMPLOYMENT_REGISTERED: return employmentRegistered(c);
-    case E::UNEMPLOYMENT_REGISTERED: return unemploymentRegistered(c);
-    case E::PUBLIC_WELFARE_JOB_ASSIGNED: return publicWelfareJobAssigned(c);
-    case E::TRAINING_COMPLETED: return trainingCompleted(c);
-    case E::SKILL_CERTIFIED: return skillCertified(c, subsidy_);
-    case E::CERTIFICATE_MAILED: return certificateMailed(c);
-    case E::SUBSIDY_GRANTED: return subsidyDecided(c, event.getSubsidyGranted().getCertificateNo());
-    case E::SUBSIDY_DENIED: return subsidyDecided(c, event.getSubsidyDenied().getCertificateNo());
-    case E::SKILL_COMPETITION_ENTERED: return skillCompetitionEntered(c);
-    case E::LABOUR_BRAND_ESTABLISHED: return labourBrandEstablished(c);
-    case E::BUSINESS_STARTED: return businessStarted(c);
-    case E::DEMONSTRATION_SITE_RECOGNIZED: return demonstrationSiteRecognized(c);
-    case E::GUARANTEE_LOAN_APPLIED: return guaranteeLoanApplied(c);
-    case E::GUARANTEE_LOAN_DECIDED: return guaranteeLoanDecided(c);
-    case E::SOCIAL_SECURITY_CARD_ISSUED: return socialSecurityCardIssued(c);
-    case E::INSURANCE_TRANSFERRED: return insuranceTransferred(c);
-    case E::CROSS_REGION_MEDICAL_REGISTERED: return crossRegionMedicalRegistered(c);
-    default: return std::nullopt;  // another service's kind
+    case E::WORKER_REGISTERED:
+      return workerRegistered(c);
+    case E::WORKER_UPDATED:
+      return workerUpdated(c);
+    case E::JOB_FAIR_HELD:
+      return jobFairHeld(c);
+    case E::VACANCY_PUBLISHED:
+      return vacancyPublished(c, nowSeconds);
+    case E::EMPLOYMENT_REGISTERED:
+      return employmentRegistered(c);
+    case E::UNEMPLOYMENT_REGISTERED:
+      return unemploymentRegistered(c);
+    case E::PUBLIC_WELFARE_JOB_ASSIGNED:
+      return publicWelfareJobAssigned(c);
+    case E::TRAINING_COMPLETED:
+      return trainingCompleted(c);
+    case E::SKILL_CERTIFIED:
+      return skillCertified(c, subsidy_);
+    case E::CERTIFICATE_MAILED:
+      return certificateMailed(c);
+    case E::SUBSIDY_GRANTED:
+      return subsidyDecided(c, event.getSubsidyGranted().getCertificateNo());
+    case E::SUBSIDY_DENIED:
+      return subsidyDecided(c, event.getSubsidyDenied().getCertificateNo());
+    case E::SKILL_COMPETITION_ENTERED:
+      return skillCompetitionEntered(c);
+    case E::LABOUR_BRAND_ESTABLISHED:
+      return labourBrandEstablished(c);
+    case E::BUSINESS_STARTED:
+      return businessStarted(c);
+    case E::DEMONSTRATION_SITE_RECOGNIZED:
+      return demonstrationSiteRecognized(c);
+    case E::GUARANTEE_LOAN_APPLIED:
+      return guaranteeLoanApplied(c);
+    case E::GUARANTEE_LOAN_DECIDED:
+      return guaranteeLoanDecided(c);
+    case E::SOCIAL_SECURITY_CARD_ISSUED:
+      return socialSecurityCardIssued(c);
+    case E::INSURANCE_TRANSFERRED:
+      return insuranceTransferred(c);
+    case E::CROSS_REGION_MEDICAL_REGISTERED:
+      return crossRegionMedicalRegistered(c);
+    default:
+      return std::nullopt;  // another service's kind
   }
 }
 

@@ -12,9 +12,9 @@ namespace {
 
 using test::event;
 
-constexpr const char* kWorker = "510703199005121230";     // male, born 1990
-constexpr const char* kWorkerB = "510722198803040026";    // female
-constexpr const char* kOutsider = "440305198507205678";   // male, hukou registered in Shenzhen
+constexpr const char* kWorker = "510703199005121230";    // male, born 1990
+constexpr const char* kWorkerB = "510722198803040026";   // female
+constexpr const char* kOutsider = "440305198507205678";  // male, hukou registered in Shenzhen
 constexpr const char* kEmployer = "91512081MA62K0260E";
 
 std::string registration(const std::string& id, const std::string& worker,
@@ -45,7 +45,8 @@ class EmploymentRulesTest : public ::testing::Test {
     auto events = h.derivedEvents();
     if (events.empty()) return "none";
     auto e = events.back()->root<msg::Envelope>();
-    if (e.isSubsidyGranted()) return "granted " + std::to_string(e.getSubsidyGranted().getAmountYuan());
+    if (e.isSubsidyGranted())
+      return "granted " + std::to_string(e.getSubsidyGranted().getAmountYuan());
     return std::string("denied: ") + e.getSubsidyDenied().getReason().cStr();
   }
 
@@ -67,9 +68,10 @@ TEST_F(EmploymentRulesTest, RegisteringTwiceUpdatesAndCountsOnce) {
 }
 
 TEST_F(EmploymentRulesTest, AnUpdateOfAnUnknownWorkerIsRefused) {
-  std::string update = event("u1", "workerUpdated",
-                             R"({"currentArea":"440300","currentCity":"深圳","employed":true,"updatedOn":"2026-02-01"})",
-                             kWorker);
+  std::string update = event(
+      "u1", "workerUpdated",
+      R"({"currentArea":"440300","currentCity":"深圳","employed":true,"updatedOn":"2026-02-01"})",
+      kWorker);
   EXPECT_EQ(h.apply(update), "refused: worker not in the real-name registry: register first");
   h.apply(registration("r1", kWorker));
   EXPECT_EQ(h.apply(update), "applied");
@@ -79,9 +81,10 @@ TEST_F(EmploymentRulesTest, TheRegistryIndexFollowsTheLastUpdate) {
   h.apply(registration("r1", kWorker, "510722", "male", "2026-01-10", "510703"));
   EXPECT_EQ(h.state.indexes["updated:510703"][kWorker], *parseDate("2026-01-10"));
   // The record moves to the office of the latest update.
-  h.apply(event("u1", "workerUpdated",
-                R"({"currentArea":"510722","currentCity":"三台","employed":true,"updatedOn":"2026-02-01"})",
-                kWorker, "hrss", "510722"));
+  h.apply(event(
+      "u1", "workerUpdated",
+      R"({"currentArea":"510722","currentCity":"三台","employed":true,"updatedOn":"2026-02-01"})",
+      kWorker, "hrss", "510722"));
   EXPECT_EQ(h.state.indexes["updated:510722"][kWorker], *parseDate("2026-02-01"));
   EXPECT_FALSE(h.state.indexes["updated:510703"][kWorker].has_value());
 }
@@ -133,7 +136,8 @@ TEST_F(EmploymentRulesTest, PoorWorkersPlacedAreCountedApart) {
   auto job = [](const std::string& id, bool poor) {
     return event(id, "employmentRegistered",
                  std::string(R"({"employerCode":")") + kEmployer +
-                     R"(","startedOn":"2026-03-01","registeredPoor":)" + (poor ? "true" : "false") + "}",
+                     R"(","startedOn":"2026-03-01","registeredPoor":)" + (poor ? "true" : "false") +
+                     "}",
                  kWorker);
   };
   h.apply(job("j1", true));
@@ -146,10 +150,10 @@ TEST_F(EmploymentRulesTest, PoorWorkersPlacedAreCountedApart) {
 
 TEST_F(EmploymentRulesTest, AWorkerCountsOnceAYearTowardTheTrainedTarget) {
   auto course = [](const std::string& id, const std::string& worker, const std::string& on) {
-    return event(id, "trainingCompleted",
-                 R"({"programme":"ecommerce","hours":40,"provider":"绵阳职院","completedOn":")" + on +
-                     "\"}",
-                 worker);
+    return event(
+        id, "trainingCompleted",
+        R"({"programme":"ecommerce","hours":40,"provider":"绵阳职院","completedOn":")" + on + "\"}",
+        worker);
   };
   h.apply(course("t1", kWorker, "2026-01-10"));
   h.apply(course("t2", kWorker, "2026-02-10"));
@@ -168,7 +172,8 @@ TEST_F(EmploymentRulesTest, AnEligibleWorkerIsPaidByLevel) {
   EXPECT_EQ(h.apply(certificate("c2", kWorker, "C2", "intermediate", "2026-02-01", 12, "电工")),
             "applied");
   EXPECT_EQ(lastSubsidy(), "granted 1500");
-  EXPECT_EQ(h.apply(certificate("c3", kWorker, "C3", "senior", "2026-02-01", 12, "钳工")), "applied");
+  EXPECT_EQ(h.apply(certificate("c3", kWorker, "C3", "senior", "2026-02-01", 12, "钳工")),
+            "applied");
   EXPECT_EQ(lastSubsidy(), "granted 2000");
   EXPECT_EQ(h.indicator(2026, 4, "subsidies_granted", "510703"), 3);
   EXPECT_EQ(h.indicator(2026, 4, "subsidy_yuan", "510703"), 4500);
@@ -211,8 +216,9 @@ TEST_F(EmploymentRulesTest, AClaimExactlyTwelveMonthsAfterTheCertificateIsInTime
   h.apply(certificate("c1", kWorker, "C1", "junior", "2025-03-02", 24));
   EXPECT_EQ(lastSubsidy(), "granted 1000");
   h.apply(certificate("c2", kWorker, "C2", "junior", "2025-03-01", 24, "电工"));
-  EXPECT_EQ(lastSubsidy(),
-            "denied: claimed on 2026-03-02, more than 12 months after the certificate of 2025-03-01");
+  EXPECT_EQ(
+      lastSubsidy(),
+      "denied: claimed on 2026-03-02, more than 12 months after the certificate of 2025-03-01");
 }
 
 TEST_F(EmploymentRulesTest, OneSubsidyPerOccupationAndLevelAndNoneBelowAHigherOne) {
@@ -230,8 +236,9 @@ TEST_F(EmploymentRulesTest, OneSubsidyPerOccupationAndLevelAndNoneBelowAHigherOn
 TEST_F(EmploymentRulesTest, LevelsTheMeasureDoesNotCoverAreDenied) {
   h.apply(registration("r1", kWorker));
   h.apply(certificate("c1", kWorker, "C1", "technician", "2026-02-01", 24));
-  EXPECT_EQ(lastSubsidy(),
-            "denied: level technician is not covered: the measure pays junior, intermediate and senior");
+  EXPECT_EQ(
+      lastSubsidy(),
+      "denied: level technician is not covered: the measure pays junior, intermediate and senior");
 }
 
 TEST_F(EmploymentRulesTest, TheThresholdAndAmountsAreConfiguration) {
@@ -259,9 +266,10 @@ TEST_F(EmploymentRulesTest, ACertificateReSentUnderAnotherIdCountsOnce) {
 
 TEST_F(EmploymentRulesTest, MailingNeedsTheCertificateAndHappensOnce) {
   auto mailed = [](const std::string& id, const std::string& number) {
-    return event(id, "certificateMailed",
-                 R"({"certificateNo":")" + number + R"(","trackingNo":"SF1","mailedOn":"2026-03-01"})",
-                 kWorker);
+    return event(
+        id, "certificateMailed",
+        R"({"certificateNo":")" + number + R"(","trackingNo":"SF1","mailedOn":"2026-03-01"})",
+        kWorker);
   };
   EXPECT_EQ(h.apply(mailed("m1", "C9")), "refused: certificate C9 is not recorded for this worker");
   h.apply(certificate("c1", kWorker, "C1", "junior", "2026-02-01", 24));
@@ -273,13 +281,13 @@ TEST_F(EmploymentRulesTest, MailingNeedsTheCertificateAndHappensOnce) {
 TEST_F(EmploymentRulesTest, ASubsidyEventComingBackConfirmsTheRecordedDecision) {
   h.apply(registration("r1", kWorker));
   h.apply(certificate("c1", kWorker, "C1", "junior", "2026-02-01", 24));
-  std::string back = event("subsidy:c1", "subsidyGranted",
-                           R"({"certificateNo":"C1","level":"junior","amountYuan":1000})", kWorker,
-                           "mwpService");
+  std::string back =
+      event("subsidy:c1", "subsidyGranted",
+            R"({"certificateNo":"C1","level":"junior","amountYuan":1000})", kWorker, "mwpService");
   EXPECT_EQ(h.apply(back), "applied");
-  std::string stray = event("subsidy:x", "subsidyGranted",
-                            R"({"certificateNo":"C7","level":"junior","amountYuan":1000})", kWorker,
-                            "mwpService");
+  std::string stray =
+      event("subsidy:x", "subsidyGranted",
+            R"({"certificateNo":"C7","level":"junior","amountYuan":1000})", kWorker, "mwpService");
   EXPECT_EQ(h.apply(stray), "refused: no subsidy decision recorded for certificate C7");
   EXPECT_EQ(h.indicator(2026, 4, "subsidies_granted", "510703"), 1) << "nothing counted twice";
 }
@@ -294,7 +302,8 @@ std::string loanApplied(const std::string& id, const std::string& number, bool e
 }
 std::string loanDecided(const std::string& id, const std::string& number, bool approved) {
   return event(id, "guaranteeLoanDecided",
-               R"({"applicationNo":")" + number + R"(","approved":)" + (approved ? "true" : "false") +
+               R"({"applicationNo":")" + number + R"(","approved":)" +
+                   (approved ? "true" : "false") +
                    R"(,"amountYuan":100000,"decidedOn":"2026-02-20"})",
                kWorker);
 }
@@ -312,10 +321,12 @@ TEST_F(EmploymentRulesTest, LoansKeepTheCountersOfTheirRatio) {
 }
 
 TEST_F(EmploymentRulesTest, ALoanDecisionNeedsItsApplicationAndComesOnce) {
-  EXPECT_EQ(h.apply(loanDecided("d1", "L9", true)), "refused: no loan application L9 for this worker");
+  EXPECT_EQ(h.apply(loanDecided("d1", "L9", true)),
+            "refused: no loan application L9 for this worker");
   h.apply(loanApplied("a1", "L1", true));
   h.apply(loanDecided("d2", "L1", true));
-  EXPECT_EQ(h.apply(loanDecided("d3", "L1", true)), "refused: loan application L1 is already decided");
+  EXPECT_EQ(h.apply(loanDecided("d3", "L1", true)),
+            "refused: loan application L1 is already decided");
 }
 
 TEST_F(EmploymentRulesTest, OneSocialSecurityCardPerWorker) {

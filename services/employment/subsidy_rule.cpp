@@ -15,8 +15,8 @@ SubsidyPolicy SubsidyPolicy::fromEnv(Env& env) {
       env.integer("MWP_SUBSIDY_SENIOR_YUAN", 2000, 0, 100000, "高级工 skill-upgrade subsidy"));
   p.minInsuredMonths = static_cast<uint32_t>(env.integer(
       "MWP_SUBSIDY_MIN_INSURED_MONTHS", 12, 0, 120, "months of unemployment insurance required"));
-  p.claimWindowMonths = static_cast<int>(env.integer(
-      "MWP_SUBSIDY_CLAIM_WINDOW_MONTHS", 12, 1, 120, "months after the certificate to claim"));
+  p.claimWindowMonths = static_cast<int>(env.integer("MWP_SUBSIDY_CLAIM_WINDOW_MONTHS", 12, 1, 120,
+                                                     "months after the certificate to claim"));
   p.homeAreaPrefix = env.text("MWP_HOME_AREA_PREFIX", "5107", "hukou prefix of 绵阳籍 workers");
   return p;
 }

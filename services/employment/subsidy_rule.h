@@ -33,8 +33,8 @@ struct SubsidyPolicy {
 struct SubsidyClaim {
   std::string occupation;
   msg::SkillLevel level;
-  int32_t issuedOn;    // days since 1970-01-01
-  int32_t claimedOn;   // the day the certificate was reported
+  int32_t issuedOn;   // days since 1970-01-01
+  int32_t claimedOn;  // the day the certificate was reported
   uint32_t insuredMonths;
 };
 

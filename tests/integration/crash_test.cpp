@@ -18,7 +18,7 @@ TEST(BusCrash, KillNineDuringAStreamLosesNothingAcknowledged) {
   constexpr uint32_t kPartitions = 4;
   constexpr int kEvents = 10000;
   std::string ingest = test::freeEndpoint(), publish = test::freeEndpoint();
-  test::BusProcess bus(ingest, publish, kPartitions);
+  auto bus = test::busProcess(ingest, publish, kPartitions);
   bus.start();
 
   std::vector<std::string> frames;

@@ -76,7 +76,10 @@ int64_t fixtureNow() {
 }  // 2026-03-02T04:00:00Z
 
 BusThread::BusThread(uint32_t partitionCount)
-    : ingest(freeEndpoint()), publish(freeEndpoint()), redis_(testRedis()) {
+    : ingest(freeEndpoint()),
+      publish(freeEndpoint()),
+      partitionCount(partitionCount),
+      redis_(testRedis()) {
   bus::BusOptions options;
   options.ingestEndpoint = ingest;
   options.publishEndpoint = publish;
@@ -93,39 +96,44 @@ BusThread::~BusThread() {
   thread_.join();
 }
 
-BusProcess::BusProcess(std::string ingest, std::string publish, uint32_t partitionCount)
-    : ingest_(std::move(ingest)), publish_(std::move(publish)), partitionCount_(partitionCount) {}
+ChildProcess::ChildProcess(std::string binary, std::map<std::string, std::string> env)
+    : binary_(std::move(binary)), env_(std::move(env)) {}
 
-BusProcess::~BusProcess() {
+ChildProcess::~ChildProcess() {
   kill9();
 }
 
-void BusProcess::start() {
+void ChildProcess::start() {
   std::string redisPort = std::to_string(testRedis().port);
   pid_ = fork();
   if (pid_ == 0) {
-    setenv("MWP_BUS_INGEST_BIND", ingest_.c_str(), 1);
-    setenv("MWP_BUS_PUBLISH_BIND", publish_.c_str(), 1);
-    setenv("MWP_PARTITION_COUNT", std::to_string(partitionCount_).c_str(), 1);
     setenv("MWP_REDIS_PORT", redisPort.c_str(), 1);
-    setenv("MWP_BUS_ADMIN_PORT", "0", 1);
-    execl(MWP_BUS_BINARY, MWP_BUS_BINARY, nullptr);
+    for (const auto& [name, value] : env_) setenv(name.c_str(), value.c_str(), 1);
+    execl(binary_.c_str(), binary_.c_str(), nullptr);
     _exit(127);
   }
 }
 
-void BusProcess::kill9() {
+void ChildProcess::kill9() {
   if (pid_ <= 0) return;
   ::kill(pid_, SIGKILL);
   waitpid(pid_, nullptr, 0);
   pid_ = -1;
 }
 
-void BusProcess::stop() {
+void ChildProcess::stop() {
   if (pid_ <= 0) return;
   ::kill(pid_, SIGTERM);
   waitpid(pid_, nullptr, 0);
   pid_ = -1;
+}
+
+ChildProcess busProcess(const std::string& ingest, const std::string& publish,
+                        uint32_t partitionCount) {
+  return ChildProcess(MWP_BUS_BINARY, {{"MWP_BUS_INGEST_BIND", ingest},
+                                       {"MWP_BUS_PUBLISH_BIND", publish},
+                                       {"MWP_PARTITION_COUNT", std::to_string(partitionCount)},
+                                       {"MWP_BUS_ADMIN_PORT", "0"}});
 }
 
 }  // namespace mwp::test

@@ -5,6 +5,7 @@
 #include <prometheus/registry.h>
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -43,6 +44,7 @@ class BusThread {
   ~BusThread();
   std::string ingest;
   std::string publish;
+  uint32_t partitionCount;
   prometheus::Registry registry;
 
  private:
@@ -53,19 +55,27 @@ class BusThread {
   std::thread thread_;
 };
 
-// The mwp-bus binary as a child process (for kill -9), with the test Redis.
-class BusProcess {
+// An mwp binary as a child process (for kill -9 and restarts), with the test Redis and the given
+// environment on top of this process's.
+class ChildProcess {
  public:
-  BusProcess(std::string ingest, std::string publish, uint32_t partitionCount = 4);
-  ~BusProcess();
+  ChildProcess(std::string binary, std::map<std::string, std::string> env);
+  ~ChildProcess();
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
   void start();
   void kill9();
   void stop();  // SIGTERM and wait
+  bool running() const { return pid_ > 0; }
 
  private:
-  std::string ingest_, publish_;
-  uint32_t partitionCount_;
+  std::string binary_;
+  std::map<std::string, std::string> env_;
   int pid_ = -1;
 };
+
+// The mwp-bus binary on the given endpoints.
+ChildProcess busProcess(const std::string& ingest, const std::string& publish,
+                        uint32_t partitionCount = 4);
 
 }  // namespace mwp::test
