@@ -38,21 +38,39 @@ void MemoryState::unindex(const std::string& set, const std::string& member) {
   indexes[set][member] = std::nullopt;
 }
 
-std::string deriveEvent(msg::Envelope::Reader cause, const std::string& prefix,
-                        const std::function<void(msg::Envelope::Builder)>& fill) {
-  std::string id = prefix + ":" + cause.getEventId().cStr();
-  if (id.size() > 64) id = prefix + ":" + hex64(fnv1a64(cause.getEventId().cStr()));
+std::string makeDerivedEvent(const DerivedHeader& header,
+                             const std::function<void(msg::Envelope::Builder)>& fill) {
+  std::string id = header.eventId;
+  if (id.size() > 64) {
+    auto colon = id.find(':');
+    id = id.substr(0, colon) + ":" + hex64(fnv1a64(id));
+  }
   capnp::MallocMessageBuilder message;
   auto derived = message.initRoot<msg::Envelope>();
   derived.setEventId(id);
-  derived.setOccurredAt(cause.getOccurredAt());
+  derived.setOccurredAt(header.occurredAt);
   derived.setSource(msg::Department::MWP_SERVICE);
-  derived.setArea(cause.getArea());
-  if (cause.hasWorkerId()) derived.setWorkerId(cause.getWorkerId());
-  derived.setCausedBy(cause.getEventId());
+  derived.setArea(header.area);
+  if (!header.workerId.empty()) derived.setWorkerId(header.workerId);
+  if (!header.causedBy.empty()) derived.setCausedBy(header.causedBy);
   fill(derived);
   return toBytes(message);
 }
+
+std::string deriveEvent(msg::Envelope::Reader cause, const std::string& prefix,
+                        const std::function<void(msg::Envelope::Builder)>& fill) {
+  return makeDerivedEvent({prefix + ":" + cause.getEventId().cStr(), cause.getOccurredAt().cStr(),
+                           cause.getArea().cStr(), cause.getWorkerId().cStr(),
+                           cause.getEventId().cStr()},
+                          fill);
+}
+
+void MemoryState::setTimer(const std::string& member, int64_t fireAt) {
+  timers[member] = fireAt;
+}
+void MemoryState::clearTimer(const std::string& member) { timers.erase(member); }
+
+std::string timerSet(uint32_t partition) { return "timers:" + std::to_string(partition); }
 
 std::string serviceKey(const std::string& service, const std::string& key) {
   return "mwp:svc:" + service + ":" + key;
@@ -97,6 +115,15 @@ class BatchState : public StateTx {
     event_.unindex(set, member);
   }
 
+  void setTimer(const std::string& member, int64_t fireAt) override {
+    event_.index(timerSet(partition_), member, static_cast<double>(fireAt));
+  }
+  void clearTimer(const std::string& member) override {
+    event_.unindex(timerSet(partition_), member);
+  }
+  // Timers belong to the partition of the event (or timer) being applied.
+  void setPartition(uint32_t partition) { partition_ = partition; }
+
   // The event was applied: its writes join the batch.
   void keepEvent() {
     for (auto& [key, value] : event_.values) overlay.values[key] = std::move(value);
@@ -118,6 +145,7 @@ class BatchState : public StateTx {
   std::function<std::string(const std::string&)> name_;
   MemoryState event_;
   std::map<std::string, std::optional<std::string>> reads_;
+  uint32_t partition_ = 0;
 };
 
 }  // namespace
@@ -223,6 +251,10 @@ size_t ServiceLoop::runOnce() {
     sendOutbox();  // derived events committed before a crash but not yet acknowledged
   }
   auto batch = follower_->poll(options_.idlePoll, options_.maxBatch);
+  if (std::chrono::steady_clock::now() >= nextTimerCheck_) {
+    fireTimers();
+    nextTimerCheck_ = std::chrono::steady_clock::now() + options_.timerInterval;
+  }
   if (!batch.empty()) {
     auto started = std::chrono::steady_clock::now();
     commit(batch);
@@ -239,23 +271,31 @@ size_t ServiceLoop::runOnce() {
   return batch.size();
 }
 
-void ServiceLoop::commit(const std::vector<LoggedEvent>& batch) {
-  BatchState state(redis_, [this](const std::string& key) { return stateKey(key); });
+// What one transaction writes: the state of a batch, the verdicts, the outbox, the cursors.
+struct ServiceLoop::Commit {
+  explicit Commit(ServiceLoop& loop)
+      : state(loop.redis_, [&loop](const std::string& key) { return loop.stateKey(key); }) {}
+  BatchState state;
   std::vector<std::pair<std::string, std::string>> verdicts;
   std::vector<std::string> outbox;
   std::map<uint32_t, uint64_t> cursors;
+};
+
+void ServiceLoop::commit(const std::vector<LoggedEvent>& batch) {
+  Commit commit(*this);
   size_t applied = 0, refused = 0, ignored = 0;
   int64_t now = clock_();
 
   for (const auto& logged : batch) {
-    cursors[logged.partition] = logged.sequence;
+    commit.cursors[logged.partition] = logged.sequence;
+    commit.state.setPartition(logged.partition);
     std::string eventId;
     std::optional<Applied> result;
     try {
       FrameReader reader(logged.envelope);
       auto event = reader.root<msg::Envelope>();
       eventId = event.getEventId().cStr();
-      result = rules_.apply(event, state, now);
+      result = rules_.apply(event, commit.state, now);
     } catch (const kj::Exception& e) {
       // The bus stored only valid events, so this is a defect; the event is refused, not retried
       // forever, and the log says where.
@@ -266,38 +306,73 @@ void ServiceLoop::commit(const std::vector<LoggedEvent>& batch) {
     }
     if (!result) {
       ++ignored;
-      state.dropEvent();
+      commit.state.dropEvent();
       continue;
     }
     if (result->verdict.applied) {
       ++applied;
-      state.keepEvent();
+      commit.state.keepEvent();
     } else {
       ++refused;
-      state.dropEvent();
+      commit.state.dropEvent();
       result->derived.clear();
     }
     if (!eventId.empty()) {
-      verdicts.emplace_back(
+      commit.verdicts.emplace_back(
           eventId, result->verdict.applied ? "applied" : "refused: " + result->verdict.reason);
     }
-    for (auto& d : result->derived) outbox.push_back(std::move(d));
+    for (auto& d : result->derived) commit.outbox.push_back(std::move(d));
   }
+  write(commit);
+  metrics_->applied.Increment(applied);
+  metrics_->refused.Increment(refused);
+  metrics_->ignored.Increment(ignored);
+  for (const auto& [partition, sequence] : commit.cursors) {
+    metrics_->cursorOf(partition).Set(static_cast<double>(sequence));
+  }
+}
 
+size_t ServiceLoop::fireTimers() {
+  int64_t now = clock_();
+  Commit commit(*this);
+  size_t fired = 0;
+  for (auto partition : options_.partitions) {
+    auto due = redis_.command({"ZRANGEBYSCORE", stateKey(timerSet(partition)), "-inf",
+                               std::to_string(now), "LIMIT", "0", "256"});
+    if (due.isError()) throw RedisUnavailable("ZRANGEBYSCORE failed: " + due.str);
+    commit.state.setPartition(partition);
+    for (const auto& member : due.elements) {
+      // A timer fires once: whatever the rules do, it is cleared in the same transaction.
+      commit.state.clearTimer(member.str);
+      auto result = rules_.onTimer(member.str, commit.state, now);
+      commit.state.keepEvent();
+      for (auto& d : result.derived) commit.outbox.push_back(std::move(d));
+      ++fired;
+    }
+  }
+  if (fired > 0) {
+    write(commit);
+    sendOutbox();
+  }
+  return fired;
+}
+
+void ServiceLoop::write(Commit& commit) {
+  auto& overlay = commit.state.overlay;
   std::vector<RedisCommand> tx{{"MULTI"}};
-  for (const auto& [key, value] : state.overlay.values) {
+  for (const auto& [key, value] : overlay.values) {
     if (value) {
       tx.push_back({"SET", stateKey(key), *value});
     } else {
       tx.push_back({"DEL", stateKey(key)});
     }
   }
-  for (const auto& [hash, fields] : state.overlay.counters) {
+  for (const auto& [hash, fields] : overlay.counters) {
     for (const auto& [field, delta] : fields) {
       tx.push_back({"HINCRBY", stateKey(hash), field, std::to_string(delta)});
     }
   }
-  for (const auto& [set, members] : state.overlay.indexes) {
+  for (const auto& [set, members] : overlay.indexes) {
     for (const auto& [member, score] : members) {
       if (score) {
         tx.push_back({"ZADD", stateKey(set), std::to_string(*score), member});
@@ -306,15 +381,15 @@ void ServiceLoop::commit(const std::vector<LoggedEvent>& batch) {
       }
     }
   }
-  for (const auto& [eventId, verdict] : verdicts) {
+  for (const auto& [eventId, verdict] : commit.verdicts) {
     tx.push_back({"SET", verdictKey(eventId), verdict, "EX", kVerdictTtlSeconds});
   }
-  if (!outbox.empty()) {
+  if (!commit.outbox.empty()) {
     RedisCommand push{"RPUSH", outboxKey()};
-    push.insert(push.end(), outbox.begin(), outbox.end());
+    push.insert(push.end(), commit.outbox.begin(), commit.outbox.end());
     tx.push_back(std::move(push));
   }
-  for (const auto& [partition, sequence] : cursors) {
+  for (const auto& [partition, sequence] : commit.cursors) {
     tx.push_back({"SET", cursorKey(partition), std::to_string(sequence)});
   }
   tx.push_back({"EXEC"});
@@ -325,12 +400,6 @@ void ServiceLoop::commit(const std::vector<LoggedEvent>& batch) {
   }
   for (const auto& r : exec.elements) {
     if (r.isError()) throw RedisUnavailable("a write of the transaction failed: " + r.str);
-  }
-  metrics_->applied.Increment(applied);
-  metrics_->refused.Increment(refused);
-  metrics_->ignored.Increment(ignored);
-  for (const auto& [partition, sequence] : cursors) {
-    metrics_->cursorOf(partition).Set(static_cast<double>(sequence));
   }
 }
 

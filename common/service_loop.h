@@ -43,7 +43,15 @@ class StateTx {
   // the registry by last update). Write-only, like add().
   virtual void index(const std::string& set, const std::string& member, double score) = 0;
   virtual void unindex(const std::string& set, const std::string& member) = 0;
+  // Asks for EventRules::onTimer(member) once the clock reaches `fireAt` (Unix seconds); setting
+  // it again moves it. Timers live with the partition of the event that sets them, so the
+  // instance that owns the subject is the one that fires them.
+  virtual void setTimer(const std::string& member, int64_t fireAt) = 0;
+  virtual void clearTimer(const std::string& member) = 0;
 };
+
+// The sorted set (of a service's state) that holds a partition's timers.
+std::string timerSet(uint32_t partition);
 
 // The Redis key of a service's own state key: "mwp:svc:<service>:<key>".
 std::string serviceKey(const std::string& service, const std::string& key);
@@ -65,6 +73,18 @@ struct Applied {
 std::string deriveEvent(msg::Envelope::Reader cause, const std::string& prefix,
                         const std::function<void(msg::Envelope::Builder)>& fill);
 
+// The same for an event with no single cause (a deadline passing). Every field must be a pure
+// function of the state, so that the event made again after a crash is the same event.
+struct DerivedHeader {
+  std::string eventId;  // "prefix:…"; past 64 characters, the part after the prefix is hashed
+  std::string occurredAt;
+  std::string area;
+  std::string workerId;
+  std::string causedBy;
+};
+std::string makeDerivedEvent(const DerivedHeader& header,
+                             const std::function<void(msg::Envelope::Builder)>& fill);
+
 // A service's rules: a pure function of (state, event, clock). Return nullopt for kinds the
 // service does not own. Must not throw for bad content: refuse it with a verdict.
 class EventRules {
@@ -72,6 +92,13 @@ class EventRules {
   virtual ~EventRules() = default;
   virtual std::optional<Applied> apply(msg::Envelope::Reader event, StateTx& state,
                                        int64_t nowSeconds) = 0;
+  // A timer the rules set has come due (it is already cleared). The verdict is ignored.
+  virtual Applied onTimer(const std::string& member, StateTx& state, int64_t nowSeconds) {
+    (void)member;
+    (void)state;
+    (void)nowSeconds;
+    return {};
+  }
 };
 
 // StateTx over a plain map: for unit tests of the rules, and as the loop's overlay.
@@ -83,8 +110,11 @@ class MemoryState : public StateTx {
   void add(const std::string& hash, const std::string& field, int64_t delta) override;
   void index(const std::string& set, const std::string& member, double score) override;
   void unindex(const std::string& set, const std::string& member) override;
+  void setTimer(const std::string& member, int64_t fireAt) override;
+  void clearTimer(const std::string& member) override;
 
   std::map<std::string, std::optional<std::string>> values;  // nullopt: erased
+  std::map<std::string, int64_t> timers;                      // member → fire at
   std::map<std::string, std::map<std::string, int64_t>> counters;
   std::map<std::string, std::map<std::string, std::optional<double>>> indexes;  // nullopt: removed
 };
@@ -95,6 +125,7 @@ struct ServiceLoopOptions {
   std::string publishEndpoint;       // the bus's PUB socket
   size_t maxBatch = 256;             // events committed per transaction
   std::chrono::milliseconds idlePoll{200};
+  std::chrono::milliseconds timerInterval{1000};  // how often due timers are looked for
 };
 
 class ServiceLoop {
@@ -120,8 +151,11 @@ class ServiceLoop {
 
  private:
   struct Metrics;
+  struct Commit;
   std::map<uint32_t, uint64_t> loadCursors();
   void commit(const std::vector<LoggedEvent>& batch);
+  size_t fireTimers();
+  void write(Commit& commit);
   void sendOutbox();
 
   ServiceLoopOptions options_;
@@ -134,6 +168,7 @@ class ServiceLoop {
   std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<EventFollower> follower_;
   std::atomic<bool> healthy_{false};
+  std::chrono::steady_clock::time_point nextTimerCheck_{};
 };
 
 }  // namespace mwp

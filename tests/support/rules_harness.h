@@ -56,6 +56,25 @@ class RulesHarness {
 
   void setNow(int64_t now) { now_ = now; }
 
+  // Fires every timer due at `now`, as the loop does; returns how many fired.
+  size_t fireTimers(int64_t now) {
+    size_t fired = 0;
+    for (bool again = true; again;) {
+      again = false;
+      for (const auto& [member, fireAt] : state.timers) {
+        if (fireAt > now) continue;
+        std::string due = member;
+        state.clearTimer(due);
+        auto result = rules_.onTimer(due, state, now);
+        for (auto& d : result.derived) derived.push_back(std::move(d));
+        ++fired;
+        again = true;
+        break;  // the map changed
+      }
+    }
+    return fired;
+  }
+
   MemoryState state;
   std::vector<std::string> derived;
 

@@ -1,0 +1,26 @@
+// The legal deadlines of measures 20–22, as configuration with the law's values as defaults.
+#pragma once
+
+#include "config.h"
+
+namespace mwp::rights {
+
+struct DeadlinePolicy {
+  // 劳动保障监察条例 art. 17, 若干规定 art. 18: accept a wage complaint within 5 working days;
+  // finish within 60 working days of acceptance, extendable once by at most 30.
+  int wageAcceptWorkingDays = 5;
+  int wageResolveWorkingDays = 60;
+  int wageMaxExtensionWorkingDays = 30;
+  // 劳动争议调解仲裁法 art. 29: decide on acceptance within 5 days of the application; art. 14:
+  // mediation within 15 days; art. 43: award within 45 days of acceptance, +15 once.
+  int disputeAcceptDays = 5;
+  int disputeMediationDays = 15;
+  int disputeAwardDays = 45;
+  int disputeMaxExtensionDays = 15;
+  // 法律援助 程序规定 art. 13: decide within 7 working days of a complete application.
+  int legalAidDecisionWorkingDays = 7;
+
+  static DeadlinePolicy fromEnv(Env& env);
+};
+
+}  // namespace mwp::rights
