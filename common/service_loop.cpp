@@ -59,18 +59,22 @@ std::string makeDerivedEvent(const DerivedHeader& header,
 
 std::string deriveEvent(msg::Envelope::Reader cause, const std::string& prefix,
                         const std::function<void(msg::Envelope::Builder)>& fill) {
-  return makeDerivedEvent({prefix + ":" + cause.getEventId().cStr(), cause.getOccurredAt().cStr(),
-                           cause.getArea().cStr(), cause.getWorkerId().cStr(),
-                           cause.getEventId().cStr()},
-                          fill);
+  return makeDerivedEvent(
+      {prefix + ":" + cause.getEventId().cStr(), cause.getOccurredAt().cStr(),
+       cause.getArea().cStr(), cause.getWorkerId().cStr(), cause.getEventId().cStr()},
+      fill);
 }
 
 void MemoryState::setTimer(const std::string& member, int64_t fireAt) {
   timers[member] = fireAt;
 }
-void MemoryState::clearTimer(const std::string& member) { timers.erase(member); }
+void MemoryState::clearTimer(const std::string& member) {
+  timers.erase(member);
+}
 
-std::string timerSet(uint32_t partition) { return "timers:" + std::to_string(partition); }
+std::string timerSet(uint32_t partition) {
+  return "timers:" + std::to_string(partition);
+}
 
 std::string serviceKey(const std::string& service, const std::string& key) {
   return "mwp:svc:" + service + ":" + key;

@@ -114,7 +114,7 @@ class MemoryState : public StateTx {
   void clearTimer(const std::string& member) override;
 
   std::map<std::string, std::optional<std::string>> values;  // nullopt: erased
-  std::map<std::string, int64_t> timers;                      // member → fire at
+  std::map<std::string, int64_t> timers;                     // member → fire at
   std::map<std::string, std::map<std::string, int64_t>> counters;
   std::map<std::string, std::map<std::string, std::optional<double>>> indexes;  // nullopt: removed
 };

@@ -34,6 +34,8 @@ int runService(const ServiceParts& parts, int argc, char** argv) {
                                                  65535, "/metrics, /livez, /readyz"));
     auto refreshEvery = std::chrono::milliseconds(env.integer(
         "MWP_INDICATOR_REFRESH_MS", 5000, 100, 3600000, "how often measure gauges are re-read"));
+    options.timerInterval = std::chrono::milliseconds(env.integer(
+        "MWP_TIMER_INTERVAL_MS", 1000, 10, 86400000, "how often due deadlines are looked for"));
     auto rules = parts.makeRules(env);
     auto queries = parts.makeQueries();
     if (wantsPrintConfig(argc, argv)) {

@@ -22,8 +22,8 @@ export MWP_BUS_PUBLISH_BIND="tcp://127.0.0.1:${MWP_BUS_PUBLISH_PORT:-7102}"
 export MWP_BUS_ADMIN_PORT=${MWP_BUS_ADMIN_PORT:-9101}
 export MWP_BUS_INGEST=$MWP_BUS_INGEST_BIND MWP_BUS_PUBLISH=$MWP_BUS_PUBLISH_BIND
 # Services built so far, with their query and admin ports (defaults in each service's main.cpp):
-#   employment 7201 / 9201
-MWP_SERVICES="employment"
+#   employment 7201 / 9201, rights 7205 / 9205
+MWP_SERVICES="employment rights"
 
 pids=()
 stop_all() {
@@ -64,6 +64,8 @@ MWP_REDIS_PORT=$MWP_REDIS_PORT
 MWP_BUS_METRICS_URL=http://127.0.0.1:$MWP_BUS_ADMIN_PORT/metrics
 MWP_EMPLOYMENT_QUERY=tcp://127.0.0.1:7201
 MWP_EMPLOYMENT_METRICS_URL=http://127.0.0.1:9201/metrics
+MWP_RIGHTS_QUERY=tcp://127.0.0.1:7205
+MWP_RIGHTS_METRICS_URL=http://127.0.0.1:9205/metrics
 ENV
 
 if [ "$sample" = 1 ]; then
@@ -78,6 +80,7 @@ mwp is running. Logs in var/log/, settings for scripts in var/run.env.
   the log:   build/tools/mwpctl/mwpctl tail
   metrics:   curl http://127.0.0.1:$MWP_BUS_ADMIN_PORT/metrics          (the bus)
              curl http://127.0.0.1:9201/metrics | grep mwp_measure   (employment: measures 1–10, 16)
+             curl http://127.0.0.1:9205/metrics | grep mwp_measure   (rights: measures 20–22)
 Ctrl-C stops everything.
 MSG
 wait "${pids[@]}"

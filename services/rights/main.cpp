@@ -9,8 +9,9 @@ int main(int argc, char** argv) {
   parts.name = "rights";
   parts.owns = msg::Service::RIGHTS;
   parts.makeRules = [](Env& env) {
-    std::string holidays = env.text("MWP_HOLIDAYS_FILE", MWP_DEFAULT_HOLIDAYS_FILE,
-                                    "national holidays and 调休 workdays, for working-day deadlines");
+    std::string holidays =
+        env.text("MWP_HOLIDAYS_FILE", MWP_DEFAULT_HOLIDAYS_FILE,
+                 "national holidays and 调休 workdays, for working-day deadlines");
     return std::make_unique<rights::RightsRules>(rights::DeadlinePolicy::fromEnv(env),
                                                  rights::WorkingCalendar::fromFile(holidays));
   };

@@ -55,10 +55,12 @@ std::optional<std::string> RightsQueries::list(Redis& redis, msg::ListQuery::Rea
   uint32_t size = query.getPageSize() ? std::min(query.getPageSize(), kMaxPage) : kDefaultPage;
   uint64_t offset = 0;
   if (query.getPageToken().size() > 0) offset = std::stoull(query.getPageToken().cStr());
-  auto keys = redis.command({"ZRANGE", serviceKey(kService, caseIndex(status, area.empty() ? "all" : area)),
-                             std::to_string(offset), std::to_string(offset + size)});
+  auto keys =
+      redis.command({"ZRANGE", serviceKey(kService, caseIndex(status, area.empty() ? "all" : area)),
+                     std::to_string(offset), std::to_string(offset + size)});
   std::vector<std::string> page;
-  for (size_t i = 0; i < keys.elements.size() && i < size; ++i) page.push_back(keys.elements[i].str);
+  for (size_t i = 0; i < keys.elements.size() && i < size; ++i)
+    page.push_back(keys.elements[i].str);
   std::string next = keys.elements.size() > size ? std::to_string(offset + size) : "";
   return "{\"cases\":[" + casesJson(redis, page) + "],\"nextPageToken\":\"" + next + "\"}";
 }

@@ -12,29 +12,40 @@ namespace {
 using Record = StoredRecord<msg::RightsCase>;
 using Stage = msg::CaseStage;
 
-Applied refused(std::string reason) { return Applied{Verdict{false, std::move(reason)}, {}}; }
+Applied refused(std::string reason) {
+  return Applied{Verdict{false, std::move(reason)}, {}};
+}
 
 const char* typeKey(msg::CaseType type) {
   switch (type) {
-    case msg::CaseType::WAGE_CLAIM: return "wage";
-    case msg::CaseType::DISPUTE: return "dispute";
-    default: return "aid";
+    case msg::CaseType::WAGE_CLAIM:
+      return "wage";
+    case msg::CaseType::DISPUTE:
+      return "dispute";
+    default:
+      return "aid";
   }
 }
 
 const char* typeName(msg::CaseType type) {
   switch (type) {
-    case msg::CaseType::WAGE_CLAIM: return "wage claim";
-    case msg::CaseType::DISPUTE: return "dispute";
-    default: return "legal-aid request";
+    case msg::CaseType::WAGE_CLAIM:
+      return "wage claim";
+    case msg::CaseType::DISPUTE:
+      return "dispute";
+    default:
+      return "legal-aid request";
   }
 }
 
 int measureOf(msg::CaseType type) {
   switch (type) {
-    case msg::CaseType::WAGE_CLAIM: return 20;
-    case msg::CaseType::DISPUTE: return 21;
-    default: return 22;
+    case msg::CaseType::WAGE_CLAIM:
+      return 20;
+    case msg::CaseType::DISPUTE:
+      return 21;
+    default:
+      return 22;
   }
 }
 
@@ -43,9 +54,13 @@ std::string caseKey(msg::CaseType type, capnp::Text::Reader caseNo) {
 }
 
 // A deadline has passed once its day is over in China: the timer fires at the next midnight.
-int64_t endOfDay(int32_t day) { return (int64_t{day} + 1) * 86400 - 8 * 3600; }
+int64_t endOfDay(int32_t day) {
+  return (int64_t{day} + 1) * 86400 - 8 * 3600;
+}
 
-int32_t day(capnp::Text::Reader date) { return *parseDate(date.cStr()); }
+int32_t day(capnp::Text::Reader date) {
+  return *parseDate(date.cStr());
+}
 
 class Case {
  public:
@@ -74,7 +89,8 @@ class Case {
     c.setStatus(msg::CaseStatus::FILED);
     if (event.hasWorkerId() && event.getWorkerId().size() > 0) {
       c.setWorkerId(event.getWorkerId());
-      StoredRecord<msg::WorkerCases> worker(state_, std::string("worker:") + event.getWorkerId().cStr());
+      StoredRecord<msg::WorkerCases> worker(state_,
+                                            std::string("worker:") + event.getWorkerId().cStr());
       auto cases = worker.get().getCases();
       auto grown = worker.orphanage().newOrphan<capnp::List<capnp::Text>>(cases.size() + 1);
       for (unsigned i = 0; i < cases.size(); ++i) grown.get().set(i, cases[i]);
@@ -172,7 +188,8 @@ Applied wageClaimAccepted(msg::Envelope::Reader event, StateTx& state, const Dea
   auto e = event.getWageClaimAccepted();
   Case c(state, msg::CaseType::WAGE_CLAIM, e.getCaseNo());
   if (!c.exists()) return refused(c.name() + " is not filed");
-  if (c.get().getStatus() != msg::CaseStatus::FILED) return refused(c.name() + " is already accepted");
+  if (c.get().getStatus() != msg::CaseStatus::FILED)
+    return refused(c.name() + " is already accepted");
   if (day(e.getAcceptedOn()) < day(c.get().getFiledOn())) {
     return refused(c.name() + ": accepted before it was filed");
   }
@@ -210,8 +227,10 @@ Applied wageClaimResolved(msg::Envelope::Reader event, StateTx& state) {
   auto e = event.getWageClaimResolved();
   Case c(state, msg::CaseType::WAGE_CLAIM, e.getCaseNo());
   if (!c.exists()) return refused(c.name() + " is not filed");
-  if (c.get().getStatus() == msg::CaseStatus::FILED) return refused(c.name() + " is not accepted yet");
-  if (c.get().getStatus() == msg::CaseStatus::CLOSED) return refused(c.name() + " is already resolved");
+  if (c.get().getStatus() == msg::CaseStatus::FILED)
+    return refused(c.name() + " is not accepted yet");
+  if (c.get().getStatus() == msg::CaseStatus::CLOSED)
+    return refused(c.name() + " is already resolved");
   c.get().setRecoveredYuan(e.getRecoveredYuan());
   c.close(e.getResolvedOn(), enumName(e.getOutcome()));
   c.count("claims_resolved");
@@ -239,9 +258,12 @@ Applied disputeFiled(msg::Envelope::Reader event, StateTx& state, const Deadline
 std::optional<Applied> needsAccepted(Case& c) {
   if (!c.exists()) return refused(c.name() + " is not filed");
   switch (c.get().getStatus()) {
-    case msg::CaseStatus::FILED: return refused(c.name() + " is not accepted yet");
-    case msg::CaseStatus::CLOSED: return refused(c.name() + " is already closed");
-    default: return std::nullopt;
+    case msg::CaseStatus::FILED:
+      return refused(c.name() + " is not accepted yet");
+    case msg::CaseStatus::CLOSED:
+      return refused(c.name() + " is already closed");
+    default:
+      return std::nullopt;
   }
 }
 
@@ -324,7 +346,8 @@ Applied disputeClosed(msg::Envelope::Reader event, StateTx& state) {
   auto e = event.getDisputeClosed();
   Case c(state, msg::CaseType::DISPUTE, e.getCaseNo());
   if (!c.exists()) return refused(c.name() + " is not filed");
-  if (c.get().getStatus() == msg::CaseStatus::CLOSED) return refused(c.name() + " is already closed");
+  if (c.get().getStatus() == msg::CaseStatus::CLOSED)
+    return refused(c.name() + " is already closed");
   std::string outcome = enumName(e.getOutcome());
   c.close(e.getClosedOn(), outcome);
   c.count("disputes_closed");
@@ -358,7 +381,8 @@ Applied legalAidDecided(msg::Envelope::Reader event, StateTx& state) {
   auto e = event.getLegalAidDecided();
   Case c(state, msg::CaseType::LEGAL_AID, e.getCaseNo());
   if (!c.exists()) return refused(c.name() + " is not requested");
-  if (c.get().getStatus() == msg::CaseStatus::CLOSED) return refused(c.name() + " is already decided");
+  if (c.get().getStatus() == msg::CaseStatus::CLOSED)
+    return refused(c.name() + " is already decided");
   c.finish(Stage::LEGAL_AID_DECISION, e.getDecidedOn());
   c.close(e.getDecidedOn(), e.getGranted() ? "granted" : "refused");
   c.count(e.getGranted() ? "aid_granted" : "aid_refused");
@@ -369,9 +393,12 @@ Applied legalAidDecided(msg::Envelope::Reader event, StateTx& state) {
 msg::CaseType typeOfStage(Stage stage) {
   switch (stage) {
     case Stage::WAGE_CLAIM_ACCEPTANCE:
-    case Stage::WAGE_CLAIM_RESOLUTION: return msg::CaseType::WAGE_CLAIM;
-    case Stage::LEGAL_AID_DECISION: return msg::CaseType::LEGAL_AID;
-    default: return msg::CaseType::DISPUTE;
+    case Stage::WAGE_CLAIM_RESOLUTION:
+      return msg::CaseType::WAGE_CLAIM;
+    case Stage::LEGAL_AID_DECISION:
+      return msg::CaseType::LEGAL_AID;
+    default:
+      return msg::CaseType::DISPUTE;
   }
 }
 
@@ -394,21 +421,36 @@ std::string caseIndex(const std::string& status, const std::string& area) {
 std::optional<Applied> RightsRules::apply(msg::Envelope::Reader event, StateTx& state, int64_t) {
   using E = msg::Envelope;
   switch (event.which()) {
-    case E::WAGE_CLAIM_FILED: return wageClaimFiled(event, state, policy_, calendar_);
-    case E::WAGE_CLAIM_ACCEPTED: return wageClaimAccepted(event, state, policy_, calendar_);
-    case E::WAGE_CLAIM_EXTENDED: return wageClaimExtended(event, state, policy_, calendar_);
-    case E::WAGE_CLAIM_RESOLVED: return wageClaimResolved(event, state);
-    case E::DISPUTE_FILED: return disputeFiled(event, state, policy_);
-    case E::DISPUTE_ACCEPTED: return disputeAccepted(event, state, policy_);
-    case E::DISPUTE_REJECTED: return disputeRejected(event, state);
-    case E::DISPUTE_MEDIATED: return disputeMediated(event, state);
-    case E::DISPUTE_EXTENDED: return disputeExtended(event, state, policy_);
-    case E::DISPUTE_AWARDED: return disputeAwarded(event, state);
-    case E::DISPUTE_CLOSED: return disputeClosed(event, state);
-    case E::LEGAL_AID_REQUESTED: return legalAidRequested(event, state, policy_, calendar_);
-    case E::LEGAL_AID_DECIDED: return legalAidDecided(event, state);
-    case E::CASE_OVERDUE: return caseOverdue(event, state);
-    default: return std::nullopt;
+    case E::WAGE_CLAIM_FILED:
+      return wageClaimFiled(event, state, policy_, calendar_);
+    case E::WAGE_CLAIM_ACCEPTED:
+      return wageClaimAccepted(event, state, policy_, calendar_);
+    case E::WAGE_CLAIM_EXTENDED:
+      return wageClaimExtended(event, state, policy_, calendar_);
+    case E::WAGE_CLAIM_RESOLVED:
+      return wageClaimResolved(event, state);
+    case E::DISPUTE_FILED:
+      return disputeFiled(event, state, policy_);
+    case E::DISPUTE_ACCEPTED:
+      return disputeAccepted(event, state, policy_);
+    case E::DISPUTE_REJECTED:
+      return disputeRejected(event, state);
+    case E::DISPUTE_MEDIATED:
+      return disputeMediated(event, state);
+    case E::DISPUTE_EXTENDED:
+      return disputeExtended(event, state, policy_);
+    case E::DISPUTE_AWARDED:
+      return disputeAwarded(event, state);
+    case E::DISPUTE_CLOSED:
+      return disputeClosed(event, state);
+    case E::LEGAL_AID_REQUESTED:
+      return legalAidRequested(event, state, policy_, calendar_);
+    case E::LEGAL_AID_DECIDED:
+      return legalAidDecided(event, state);
+    case E::CASE_OVERDUE:
+      return caseOverdue(event, state);
+    default:
+      return std::nullopt;
   }
 }
 
@@ -434,16 +476,16 @@ Applied RightsRules::onTimer(const std::string& member, StateTx& state, int64_t)
     // event and the bus keeps one.
     int32_t dueDay = day(d.getDueOn());
     Applied applied;
-    applied.derived.push_back(makeDerivedEvent(
-        {"overdue:" + std::string(typeKey(c.getType())) + ":" + c.getCaseNo().cStr() + ":" +
-             stageName,
-         formatDate(dueDay + 1) + "T00:00:00+08:00", c.getArea().cStr(), "", ""},
-        [&](msg::Envelope::Builder e) {
-          auto o = e.initCaseOverdue();
-          o.setCaseNo(c.getCaseNo());
-          o.setStage(d.getStage());
-          o.setDueOn(d.getDueOn());
-        }));
+    applied.derived.push_back(
+        makeDerivedEvent({"overdue:" + std::string(typeKey(c.getType())) + ":" +
+                              c.getCaseNo().cStr() + ":" + stageName,
+                          formatDate(dueDay + 1) + "T00:00:00+08:00", c.getArea().cStr(), "", ""},
+                         [&](msg::Envelope::Builder e) {
+                           auto o = e.initCaseOverdue();
+                           o.setCaseNo(c.getCaseNo());
+                           o.setStage(d.getStage());
+                           o.setDueOn(d.getDueOn());
+                         }));
     return applied;
   }
   return {};

@@ -18,19 +18,22 @@ constexpr const char* kWorker = "510703199005121230";
 constexpr const char* kEmployer = "91512081MA62K0260E";
 
 // The first moment after `date` in China: when a deadline on `date` has passed.
-int64_t after(const char* date) { return (int64_t{*parseDate(date)} + 1) * 86400 - 8 * 3600; }
+int64_t after(const char* date) {
+  return (int64_t{*parseDate(date)} + 1) * 86400 - 8 * 3600;
+}
 
 std::string wageFiled(const std::string& id, const std::string& caseNo, const std::string& on,
                       bool government = false) {
-  return event(id, "wageClaimFiled",
-               R"({"caseNo":")" + caseNo + R"(","employerCode":")" + kEmployer +
-                   R"(","project":"安置房","governmentInvested":)" + (government ? "true" : "false") +
-                   R"(,"amountYuan":50000,"workersAffected":8,"channel":"hotline","filedOn":")" + on +
-                   "\"}",
-               kWorker);
+  return event(
+      id, "wageClaimFiled",
+      R"({"caseNo":")" + caseNo + R"(","employerCode":")" + kEmployer +
+          R"(","project":"安置房","governmentInvested":)" + (government ? "true" : "false") +
+          R"(,"amountYuan":50000,"workersAffected":8,"channel":"hotline","filedOn":")" + on + "\"}",
+      kWorker);
 }
 std::string wageAccepted(const std::string& id, const std::string& caseNo, const std::string& on) {
-  return event(id, "wageClaimAccepted", R"({"caseNo":")" + caseNo + R"(","acceptedOn":")" + on + "\"}");
+  return event(id, "wageClaimAccepted",
+               R"({"caseNo":")" + caseNo + R"(","acceptedOn":")" + on + "\"}");
 }
 std::string wageExtended(const std::string& id, const std::string& caseNo, int days) {
   return event(id, "wageClaimExtended",
@@ -39,16 +42,17 @@ std::string wageExtended(const std::string& id, const std::string& caseNo, int d
 }
 std::string wageResolved(const std::string& id, const std::string& caseNo, const std::string& on) {
   return event(id, "wageClaimResolved",
-               R"({"caseNo":")" + caseNo + R"(","recoveredYuan":45000,"outcome":"partlyPaid","resolvedOn":")" +
-                   on + "\"}");
+               R"({"caseNo":")" + caseNo +
+                   R"(","recoveredYuan":45000,"outcome":"partlyPaid","resolvedOn":")" + on + "\"}");
 }
 std::string disputeFiled(const std::string& id, const std::string& caseNo, const std::string& on) {
   return event(id, "disputeFiled",
-               R"({"caseNo":")" + caseNo + R"(","category":"wages","claimYuan":20000,"filedOn":")" + on +
-                   "\"}",
+               R"({"caseNo":")" + caseNo + R"(","category":"wages","claimYuan":20000,"filedOn":")" +
+                   on + "\"}",
                kWorker);
 }
-std::string disputeAccepted(const std::string& id, const std::string& caseNo, const std::string& on) {
+std::string disputeAccepted(const std::string& id, const std::string& caseNo,
+                            const std::string& on) {
   return event(id, "disputeAccepted",
                R"({"caseNo":")" + caseNo + R"(","simplified":true,"acceptedOn":")" + on + "\"}");
 }
@@ -94,7 +98,8 @@ TEST_F(RightsRulesTest, AcceptanceIsDueOnTheFifthWorkingDayOverAWeekend) {
 TEST_F(RightsRulesTest, AcceptanceTheDayAfterIsLate) {
   h.apply(wageFiled("w1", "WC-1", "2026-03-06"));
   h.apply(wageAccepted("w2", "WC-1", "2026-03-16"));
-  EXPECT_EQ(deadline("case:wage:WC-1", msg::CaseStage::WAGE_CLAIM_ACCEPTANCE), "2026-03-13 done late");
+  EXPECT_EQ(deadline("case:wage:WC-1", msg::CaseStage::WAGE_CLAIM_ACCEPTANCE),
+            "2026-03-13 done late");
   EXPECT_EQ(h.indicator(2026, 20, "stages_late", "510703"), 1);
 }
 
@@ -109,7 +114,8 @@ TEST_F(RightsRulesTest, APassedDeadlineEmitsOneCaseOverdueAtTheEndOfItsDay) {
   EXPECT_EQ(h.fireTimers(after("2026-03-13")), 1u);
   EXPECT_EQ(overdue(), (std::vector<std::string>{"WC-1 wageClaimAcceptance 2026-03-13"}));
   EXPECT_EQ(h.fireTimers(after("2026-12-31")), 0u) << "once per case and stage";
-  EXPECT_EQ(deadline("case:wage:WC-1", msg::CaseStage::WAGE_CLAIM_ACCEPTANCE), "2026-03-13 overdue");
+  EXPECT_EQ(deadline("case:wage:WC-1", msg::CaseStage::WAGE_CLAIM_ACCEPTANCE),
+            "2026-03-13 overdue");
   EXPECT_EQ(h.indicator(2026, 20, "cases_overdue", "510703"), 1);
   auto e = h.derivedEvents()[0]->root<msg::Envelope>();
   EXPECT_EQ(std::string(e.getEventId().cStr()), "overdue:wage:WC-1:wageClaimAcceptance");
@@ -140,12 +146,14 @@ TEST_F(RightsRulesTest, ResolutionIsDueSixtyWorkingDaysAfterAcceptancePlusOneExt
   auto due60 = formatDate(WorkingCalendar::fromFile(MWP_DEFAULT_HOLIDAYS_FILE)
                               .addWorkingDays(*parseDate("2026-03-02"), 60));
   EXPECT_EQ(deadline("case:wage:WC-1", msg::CaseStage::WAGE_CLAIM_RESOLUTION), due60);
-  EXPECT_EQ(h.apply(wageExtended("w3", "WC-1", 31)), "refused: an extension of at most 30 working days");
+  EXPECT_EQ(h.apply(wageExtended("w3", "WC-1", 31)),
+            "refused: an extension of at most 30 working days");
   EXPECT_EQ(h.apply(wageExtended("w4", "WC-1", 30)), "applied");
   auto due90 = formatDate(WorkingCalendar::fromFile(MWP_DEFAULT_HOLIDAYS_FILE)
                               .addWorkingDays(*parseDate("2026-03-02"), 90));
   EXPECT_EQ(deadline("case:wage:WC-1", msg::CaseStage::WAGE_CLAIM_RESOLUTION), due90);
-  EXPECT_EQ(h.apply(wageExtended("w5", "WC-1", 5)), "refused: wage claim WC-1 is already extended once");
+  EXPECT_EQ(h.apply(wageExtended("w5", "WC-1", 5)),
+            "refused: wage claim WC-1 is already extended once");
 }
 
 TEST_F(RightsRulesTest, TheAwardIsDueOnTheFortyFifthDayAndAnExtensionMovesItOnce) {
@@ -154,8 +162,9 @@ TEST_F(RightsRulesTest, TheAwardIsDueOnTheFortyFifthDayAndAnExtensionMovesItOnce
   EXPECT_EQ(deadline("case:dispute:LD-1", msg::CaseStage::DISPUTE_AWARD), "2026-04-16");
   EXPECT_EQ(deadline("case:dispute:LD-1", msg::CaseStage::DISPUTE_MEDIATION), "2026-03-17");
   auto extend = [](const std::string& id, int days) {
-    return event(id, "disputeExtended",
-                 R"({"caseNo":"LD-1","days":)" + std::to_string(days) + R"(,"extendedOn":"2026-04-10"})");
+    return event(
+        id, "disputeExtended",
+        R"({"caseNo":"LD-1","days":)" + std::to_string(days) + R"(,"extendedOn":"2026-04-10"})");
   };
   EXPECT_EQ(h.apply(extend("d3", 16)),
             "refused: an extension of at most 15 days (劳动争议调解仲裁法 art. 43)");
@@ -173,14 +182,14 @@ TEST_F(RightsRulesTest, DisputeAcceptanceIsDueFiveCalendarDaysAfterFiling) {
 }
 
 TEST_F(RightsRulesTest, LegalAidIsDecidedWithinSevenWorkingDays) {
-  std::string request = event("a1", "legalAidRequested",
-                              R"({"caseNo":"LA-1","matter":"wages","requestedOn":"2026-03-06"})",
-                              kWorker, "justice");
+  std::string request =
+      event("a1", "legalAidRequested",
+            R"({"caseNo":"LA-1","matter":"wages","requestedOn":"2026-03-06"})", kWorker, "justice");
   EXPECT_EQ(h.apply(request), "applied");
   EXPECT_EQ(deadline("case:aid:LA-1", msg::CaseStage::LEGAL_AID_DECISION), "2026-03-17");
   auto decided = [](const std::string& id) {
-    return event(id, "legalAidDecided", R"({"caseNo":"LA-1","granted":true,"decidedOn":"2026-03-10"})",
-                 "", "justice");
+    return event(id, "legalAidDecided",
+                 R"({"caseNo":"LA-1","granted":true,"decidedOn":"2026-03-10"})", "", "justice");
   };
   EXPECT_EQ(h.apply(decided("a2")), "applied");
   EXPECT_EQ(h.apply(decided("a3")), "refused: legal-aid request LA-1 is already decided");
@@ -188,10 +197,13 @@ TEST_F(RightsRulesTest, LegalAidIsDecidedWithinSevenWorkingDays) {
 }
 
 TEST_F(RightsRulesTest, EventsOutOfOrderAreRefusedWithTheReason) {
-  EXPECT_EQ(h.apply(wageAccepted("x1", "WC-9", "2026-03-02")), "refused: wage claim WC-9 is not filed");
-  EXPECT_EQ(h.apply(wageResolved("x2", "WC-9", "2026-03-02")), "refused: wage claim WC-9 is not filed");
+  EXPECT_EQ(h.apply(wageAccepted("x1", "WC-9", "2026-03-02")),
+            "refused: wage claim WC-9 is not filed");
+  EXPECT_EQ(h.apply(wageResolved("x2", "WC-9", "2026-03-02")),
+            "refused: wage claim WC-9 is not filed");
   h.apply(wageFiled("w1", "WC-9", "2026-03-02"));
-  EXPECT_EQ(h.apply(wageFiled("w1b", "WC-9", "2026-03-02")), "refused: wage claim WC-9 is already filed");
+  EXPECT_EQ(h.apply(wageFiled("w1b", "WC-9", "2026-03-02")),
+            "refused: wage claim WC-9 is already filed");
   EXPECT_EQ(h.apply(wageResolved("x3", "WC-9", "2026-03-03")),
             "refused: wage claim WC-9 is not accepted yet");
   EXPECT_EQ(h.apply(wageExtended("x4", "WC-9", 10)),
@@ -203,11 +215,13 @@ TEST_F(RightsRulesTest, EventsOutOfOrderAreRefusedWithTheReason) {
             "refused: wage claim WC-9 is already accepted");
 
   h.apply(disputeFiled("d1", "LD-9", "2026-03-01"));
-  auto award = event("x7", "disputeAwarded",
-                     R"({"caseNo":"LD-9","awardedYuan":100,"final":false,"awardedOn":"2026-03-05"})");
+  auto award =
+      event("x7", "disputeAwarded",
+            R"({"caseNo":"LD-9","awardedYuan":100,"final":false,"awardedOn":"2026-03-05"})");
   EXPECT_EQ(h.apply(award), "refused: dispute LD-9 is not accepted yet");
   auto close = [](const std::string& id) {
-    return event(id, "disputeClosed", R"({"caseNo":"LD-9","outcome":"withdrawn","closedOn":"2026-03-05"})");
+    return event(id, "disputeClosed",
+                 R"({"caseNo":"LD-9","outcome":"withdrawn","closedOn":"2026-03-05"})");
   };
   EXPECT_EQ(h.apply(close("d2")), "applied");
   EXPECT_EQ(h.apply(close("d3")), "refused: dispute LD-9 is already closed");
@@ -225,7 +239,8 @@ TEST_F(RightsRulesTest, GovernmentInvestedProjectsCountAsNewArrears) {
 TEST_F(RightsRulesTest, ClosingACaseEndsItsOpenStagesAndItsTimers) {
   h.apply(disputeFiled("d1", "LD-1", "2026-03-01"));
   h.apply(disputeAccepted("d2", "LD-1", "2026-03-02"));
-  h.apply(event("d3", "disputeClosed", R"({"caseNo":"LD-1","outcome":"settled","closedOn":"2026-03-10"})"));
+  h.apply(event("d3", "disputeClosed",
+                R"({"caseNo":"LD-1","outcome":"settled","closedOn":"2026-03-10"})"));
   EXPECT_TRUE(h.state.timers.empty());
   EXPECT_EQ(h.fireTimers(after("2027-01-01")), 0u);
 }

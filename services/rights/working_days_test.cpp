@@ -7,8 +7,12 @@
 namespace mwp::rights {
 namespace {
 
-WorkingCalendar shipped() { return WorkingCalendar::fromFile(MWP_DEFAULT_HOLIDAYS_FILE); }
-int32_t d(const char* date) { return *parseDate(date); }
+WorkingCalendar shipped() {
+  return WorkingCalendar::fromFile(MWP_DEFAULT_HOLIDAYS_FILE);
+}
+int32_t d(const char* date) {
+  return *parseDate(date);
+}
 
 TEST(WorkingDays, TheFifthWorkingDayFromAFridayIsTheNextFriday) {
   EXPECT_EQ(shipped().addWorkingDays(d("2026-03-06"), 5), d("2026-03-13"));

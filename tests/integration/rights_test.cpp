@@ -1,0 +1,170 @@
+// mwp-rights through the real bus: cases in time, cases late, cases years late, and exactly one
+// caseOverdue per case and stage — also when the service is killed between a deadline and its
+// emission. Dates are relative to today, as the service judges against its own clock.
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "bus_client.h"
+#include "event_kinds.h"
+#include "event_log.h"
+#include "frames.h"
+#include "ids.h"
+#include "mwp/messages/query.capnp.h"
+#include "rules_harness.h"
+#include "service_harness.h"
+
+namespace mwp {
+namespace {
+
+using test::event;
+
+constexpr const char* kWorker = "510703199005121230";
+
+std::string daysAgo(int n) {
+  return formatDate(chinaDayOf(systemClock()) - n);
+}
+
+std::vector<std::string> cases() {
+  auto wageFiled = [](const std::string& id, const std::string& no, const std::string& on) {
+    return event(
+        id, "wageClaimFiled",
+        R"({"caseNo":")" + no +
+            R"(","employerCode":"91512081MA62K0260E","project":"厂房","governmentInvested":false,"amountYuan":30000,"workersAffected":3,"channel":"online","filedOn":")" +
+            on + "\"}",
+        kWorker);
+  };
+  auto wageAccepted = [](const std::string& id, const std::string& no, const std::string& on) {
+    return event(id, "wageClaimAccepted",
+                 R"({"caseNo":")" + no + R"(","acceptedOn":")" + on + "\"}");
+  };
+  return {
+      // In time: filed two days ago, accepted yesterday; resolution due in 60 working days.
+      wageFiled("ok-filed", "WC-OK", daysAgo(2)), wageAccepted("ok-accepted", "WC-OK", daysAgo(1)),
+      // Late: filed 30 days ago and never accepted.
+      wageFiled("late-filed", "WC-LATE", daysAgo(30)),
+      // Years late: filed and accepted in 2023, reported only now, never resolved.
+      wageFiled("old-filed", "WC-2023", "2023-05-04"),
+      wageAccepted("old-accepted", "WC-2023", "2023-05-05"),
+      // A dispute accepted 59 days ago: mediation (15) and award (45) both passed.
+      event("dispute-filed", "disputeFiled",
+            R"({"caseNo":"LD-LATE","category":"wages","claimYuan":9000,"filedOn":")" + daysAgo(60) +
+                "\"}",
+            kWorker),
+      event("dispute-accepted", "disputeAccepted",
+            R"({"caseNo":"LD-LATE","simplified":false,"acceptedOn":")" + daysAgo(59) + "\"}")};
+}
+
+const std::multiset<std::string> kExpectedOverdue{
+    "WC-LATE wageClaimAcceptance", "WC-2023 wageClaimResolution", "LD-LATE disputeMediation",
+    "LD-LATE disputeAward"};
+
+class RightsServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    test::flushRedis();
+    bus_ = std::make_unique<test::BusThread>(4);
+    publisher_ = std::make_unique<Publisher>(context_, bus_->ingest);
+  }
+
+  void publish(const std::vector<std::string>& json) {
+    std::vector<std::string> frames;
+    for (const auto& j : json) frames.push_back(test::frameOf(j));
+    for (const auto& r : publisher_->publish(frames)) {
+      ASSERT_NE(r.status, msg::IngestReply::Status::NACK) << r.reason;
+    }
+  }
+
+  // "caseNo stage" of every caseOverdue stored on the bus, with repeats.
+  std::multiset<std::string> storedOverdue() {
+    Redis redis(test::testRedis());
+    std::multiset<std::string> out;
+    for (uint32_t p = 0; p < 4; ++p) {
+      for (const auto& e : readLog(redis, p, 1, 100000)) {
+        FrameReader reader(e.envelope);
+        auto envelope = reader.root<msg::Envelope>();
+        if (!envelope.isCaseOverdue()) continue;
+        out.insert(std::string(envelope.getCaseOverdue().getCaseNo().cStr()) + " " +
+                   enumName(envelope.getCaseOverdue().getStage()));
+      }
+    }
+    return out;
+  }
+
+  std::multiset<std::string> waitForOverdue(size_t n) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+    auto seen = storedOverdue();
+    while (seen.size() < n && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      seen = storedOverdue();
+    }
+    return seen;
+  }
+
+  zmq::context_t context_;
+  std::unique_ptr<test::BusThread> bus_;
+  std::unique_ptr<Publisher> publisher_;
+};
+
+TEST_F(RightsServiceTest, EveryOverdueStageGetsExactlyOneCaseOverdue) {
+  test::RunningService rights(MWP_RIGHTS_BINARY, "rights", *bus_);
+  publish(cases());
+  rights.waitForVerdict("dispute-accepted");
+  EXPECT_EQ(waitForOverdue(4), kExpectedOverdue);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // more timer rounds: no repeats
+  EXPECT_EQ(storedOverdue(), kExpectedOverdue);
+  rights.waitForVerdict("overdue:wage:WC-LATE:wageClaimAcceptance");  // came back, confirmed
+
+  // What a caseworker sees: the overdue list of the city, and the worker's cases.
+  capnp::MallocMessageBuilder query;
+  auto list = query.initRoot<msg::Query>().initList();
+  list.setName("cases");
+  list.setFilter("overdue|");
+  auto overdue = rights.ask(query);
+  ASSERT_EQ(overdue.first, "json");
+  for (const char* no : {"WC-LATE", "WC-2023", "LD-LATE"}) {
+    EXPECT_NE(overdue.second.find(no), std::string::npos) << overdue.second;
+  }
+  EXPECT_EQ(overdue.second.find("WC-OK"), std::string::npos);
+  auto section = rights.section(kWorker);
+  ASSERT_EQ(section.first, "json");
+  EXPECT_NE(section.second.find(R"("caseNo":"WC-OK")"), std::string::npos);
+  EXPECT_NE(section.second.find(R"("overdue":true)"), std::string::npos);
+
+  EXPECT_EQ(
+      rights.waitForMetric("mwp_measure_value",
+                           {{"measure", "21"}, {"indicator", "cases_overdue"}, {"area", "all"}}, 2),
+      2);
+}
+
+TEST_F(RightsServiceTest, AKillBetweenTheDeadlineAndTheEmissionStillEmitsOnce) {
+  {
+    // Timers are looked for once at start, then not for an hour: the cases are applied, their
+    // deadlines have passed, nothing is emitted — and then the service dies.
+    test::RunningService sleepy(MWP_RIGHTS_BINARY, "rights", *bus_,
+                                {{"MWP_TIMER_INTERVAL_MS", "3600000"}});
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    publish(cases());
+    sleepy.waitForVerdict("dispute-accepted");
+    EXPECT_TRUE(storedOverdue().empty());
+    sleepy.kill9();
+  }
+  test::RunningService rights(MWP_RIGHTS_BINARY, "rights", *bus_);
+  EXPECT_EQ(waitForOverdue(4), kExpectedOverdue);
+  rights.kill9();
+  rights.start();  // and once more: nothing is emitted twice
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_EQ(storedOverdue(), kExpectedOverdue);
+}
+
+TEST_F(RightsServiceTest, EventsOutOfOrderAreRefusedAndChangeNothing) {
+  test::RunningService rights(MWP_RIGHTS_BINARY, "rights", *bus_);
+  publish({event("close-unknown", "disputeClosed",
+                 R"({"caseNo":"LD-NONE","outcome":"withdrawn","closedOn":"2026-03-01"})")});
+  rights.waitForVerdict("close-unknown");
+  EXPECT_EQ(rights.verdict("close-unknown").second, "\"refused: dispute LD-NONE is not filed\"");
+  EXPECT_EQ(rights.section(kWorker).first, "notFound");
+}
+
+}  // namespace
+}  // namespace mwp
