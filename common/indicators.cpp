@@ -26,6 +26,35 @@ int currentYear(int64_t nowSeconds) {
   return static_cast<int>(ymd.year());
 }
 
+// "<measure>|<indicator>|<area>[|<rest>]"
+std::tuple<int, std::string, std::string, std::string> splitField(const std::string& field) {
+  std::stringstream parts(field);
+  std::string measure, name, area, rest;
+  std::getline(parts, measure, '|');
+  std::getline(parts, name, '|');
+  std::getline(parts, area, '|');
+  std::getline(parts, rest);
+  return {std::stoi(measure), name, area, rest};
+}
+
+// Calls `each(year, field, value)` for every field of every hash named <prefix><year>.
+void scanHashes(Redis& redis, const std::string& prefix,
+                const std::function<void(int, const std::string&, double)>& each) {
+  std::string cursor = "0";
+  do {
+    auto page = redis.command({"SCAN", cursor, "MATCH", prefix + "*", "COUNT", "1000"});
+    if (page.elements.size() != 2) throw RedisUnavailable("SCAN failed: " + page.str);
+    cursor = page.elements[0].str;
+    for (const auto& key : page.elements[1].elements) {
+      int year = std::stoi(key.str.substr(prefix.size()));
+      auto fields = redis.command({"HGETALL", key.str});
+      for (size_t i = 0; i + 1 < fields.elements.size(); i += 2) {
+        each(year, fields.elements[i].str, std::stod(fields.elements[i + 1].str));
+      }
+    }
+  } while (cursor != "0");
+}
+
 std::string formatValue(double v) {
   std::ostringstream out;
   out << v;
@@ -37,6 +66,12 @@ std::string formatValue(double v) {
 void countIndicator(StateTx& state, int measure, std::string_view indicator, std::string_view area,
                     int year, int64_t delta) {
   state.add(hashOf(year), fieldOf(measure, indicator, area), delta);
+}
+
+void countForMedian(StateTx& state, int measure, std::string_view indicator, std::string_view area,
+                    int year, int64_t value) {
+  state.add("med:" + std::to_string(year),
+            fieldOf(measure, indicator, area) + "|" + std::to_string(value), 1);
 }
 
 int yearOf(std::string_view date) {
@@ -74,29 +109,32 @@ std::optional<double> IndicatorExporter::targetOf(int measure, const std::string
 std::vector<IndicatorValue> IndicatorExporter::read(Redis& redis, int64_t nowSeconds) const {
   // Every counter, by (year, measure, name, area).
   std::map<std::tuple<int, int, std::string, std::string>, double> counted;
+  // Every median's observations: (year, measure, name, area) → value → how often.
+  std::map<std::tuple<int, int, std::string, std::string>, std::map<int64_t, int64_t>> observed;
   std::set<int> years{currentYear(nowSeconds)};
-  std::string prefix = serviceKey(service_, "ind:");
-  std::string cursor = "0";
-  do {
-    auto page = redis.command({"SCAN", cursor, "MATCH", prefix + "*", "COUNT", "1000"});
-    if (page.elements.size() != 2) throw RedisUnavailable("SCAN failed: " + page.str);
-    cursor = page.elements[0].str;
-    for (const auto& key : page.elements[1].elements) {
-      int year = std::stoi(key.str.substr(prefix.size()));
-      years.insert(year);
-      auto fields = redis.command({"HGETALL", key.str});
-      for (size_t i = 0; i + 1 < fields.elements.size(); i += 2) {
-        std::stringstream parts(fields.elements[i].str);
-        std::string measure, name, area;
-        std::getline(parts, measure, '|');
-        std::getline(parts, name, '|');
-        std::getline(parts, area, '|');
-        double v = std::stod(fields.elements[i + 1].str);
-        counted[{year, std::stoi(measure), name, area}] += v;
-        counted[{year, std::stoi(measure), name, "all"}] += v;
+  scanHashes(redis, serviceKey(service_, "ind:"), [&](int year, const std::string& field, double v) {
+    years.insert(year);
+    auto [measure, name, area, rest] = splitField(field);
+    counted[{year, measure, name, area}] += v;
+    counted[{year, measure, name, "all"}] += v;
+  });
+  scanHashes(redis, serviceKey(service_, "med:"), [&](int year, const std::string& field, double n) {
+    years.insert(year);
+    auto [measure, name, area, value] = splitField(field);
+    observed[{year, measure, name, area}][std::stoll(value)] += static_cast<int64_t>(n);
+    observed[{year, measure, name, "all"}][std::stoll(value)] += static_cast<int64_t>(n);
+  });
+  for (const auto& [key, histogram] : observed) {
+    int64_t total = 0, seen = 0;
+    for (const auto& [value, n] : histogram) total += n;
+    for (const auto& [value, n] : histogram) {
+      seen += n;
+      if (2 * seen >= total) {  // the lower median: half the observations are at most this
+        counted[key] = static_cast<double>(value);
+        break;
       }
     }
-  } while (cursor != "0");
+  }
 
   std::vector<IndicatorValue> out;
   if (computed_) {

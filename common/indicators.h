@@ -31,6 +31,11 @@ namespace mwp {
 void countIndicator(StateTx& state, int measure, std::string_view indicator, std::string_view area,
                     int year, int64_t delta = 1);
 
+// Adds one observation (days to close a case, days to decide a placement) to an indicator that is
+// the median of its observations: the exporter works the median out per area and city-wide.
+void countForMedian(StateTx& state, int measure, std::string_view indicator, std::string_view area,
+                    int year, int64_t value);
+
 // The calendar year of a YYYY-MM-DD date (which the bus has already checked).
 int yearOf(std::string_view date);
 

@@ -1,25 +1,12 @@
 #include "employment_queries.h"
 
-#include <capnp/compat/json.h>
-
 #include "employment_rules.h"
-#include "frames.h"
 #include "ids.h"
-#include "mwp/messages/employment.capnp.h"
 
 namespace mwp::employment {
 
 namespace {
 constexpr const char* kService = "employment";
-}
-
-std::optional<std::string> EmploymentQueries::workerSection(Redis& redis,
-                                                            const std::string& workerId) {
-  auto stored = redis.command({"GET", serviceKey(kService, "worker:" + workerId)});
-  if (stored.isNil()) return std::nullopt;
-  FrameReader reader(stored.str);
-  capnp::JsonCodec codec;
-  return std::string(codec.encode(reader.root<msg::EmploymentRecord>()).cStr());
 }
 
 std::vector<IndicatorValue> staleRecords(Redis& redis, int64_t nowSeconds) {

@@ -16,7 +16,6 @@ int main(int argc, char** argv) {
                                                  rights::WorkingCalendar::fromFile(holidays));
   };
   parts.makeQueries = [] { return std::make_unique<rights::RightsQueries>(); };
-  parts.computed = rights::medianDaysToClose;
   parts.queryPort = 7205;
   parts.adminPort = 9205;
   return runService(parts, argc, argv);

@@ -3,7 +3,6 @@
 #include <capnp/compat/json.h>
 
 #include <algorithm>
-#include <map>
 
 #include "frames.h"
 #include "mwp/messages/rights.capnp.h"
@@ -63,39 +62,6 @@ std::optional<std::string> RightsQueries::list(Redis& redis, msg::ListQuery::Rea
     page.push_back(keys.elements[i].str);
   std::string next = keys.elements.size() > size ? std::to_string(offset + size) : "";
   return "{\"cases\":[" + casesJson(redis, page) + "],\"nextPageToken\":\"" + next + "\"}";
-}
-
-std::vector<IndicatorValue> medianDaysToClose(Redis& redis, int64_t) {
-  std::vector<IndicatorValue> out;
-  std::string prefix = serviceKey(kService, "close_days:");
-  auto keys = redis.command({"KEYS", prefix + "*"});  // one key a year: a handful
-  for (const auto& key : keys.elements) {
-    int year = std::stoi(key.str.substr(prefix.size()));
-    std::map<std::string, std::map<int, int64_t>> histogram;  // area → days → cases
-    auto fields = redis.command({"HGETALL", key.str});
-    for (size_t i = 0; i + 1 < fields.elements.size(); i += 2) {
-      const std::string& field = fields.elements[i].str;
-      auto bar = field.find('|');
-      int days = std::stoi(field.substr(bar + 1));
-      int64_t n = std::stoll(fields.elements[i + 1].str);
-      histogram[field.substr(0, bar)][days] += n;
-      histogram["all"][days] += n;
-    }
-    for (const auto& [area, counts] : histogram) {
-      int64_t total = 0;
-      for (const auto& [d, n] : counts) total += n;
-      // The lower median: the day by which half the cases were closed.
-      int64_t seen = 0;
-      for (const auto& [d, n] : counts) {
-        seen += n;
-        if (2 * seen >= total) {
-          out.push_back({21, "median_days_to_close", area, year, static_cast<double>(d)});
-          break;
-        }
-      }
-    }
-  }
-  return out;
 }
 
 }  // namespace mwp::rights

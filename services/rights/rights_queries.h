@@ -1,9 +1,7 @@
 // What the rights service answers on its query socket: a worker's cases with their stages, due
-// dates and overdue flags; open or overdue cases of an area, paged; and, as a computed indicator,
-// the median days from filing to closing a dispute.
+// dates and overdue flags, and open or overdue cases of an area, paged.
 #pragma once
 
-#include "indicators.h"
 #include "query_server.h"
 
 namespace mwp::rights {
@@ -15,7 +13,5 @@ class RightsQueries : public QueryHandler {
   // {"cases":[…],"nextPageToken":"…"} with the token empty on the last page.
   std::optional<std::string> list(Redis& redis, msg::ListQuery::Reader query) override;
 };
-
-std::vector<IndicatorValue> medianDaysToClose(Redis& redis, int64_t nowSeconds);
 
 }  // namespace mwp::rights

@@ -353,9 +353,9 @@ Applied disputeClosed(msg::Envelope::Reader event, StateTx& state) {
   c.count("disputes_closed");
   c.count(("disputes_" + outcome).c_str());
   // 快结: days from filing to closing, for the median.
-  int days = day(e.getClosedOn()) - day(c.get().getFiledOn());
-  state.add("close_days:" + std::to_string(yearOf(c.get().getFiledOn().cStr())),
-            std::string(c.get().getArea().cStr()) + "|" + std::to_string(days), 1);
+  countForMedian(state, 21, "median_days_to_close", c.get().getArea().cStr(),
+                 yearOf(c.get().getFiledOn().cStr()),
+                 day(e.getClosedOn()) - day(c.get().getFiledOn()));
   c.save();
   return {};
 }

@@ -5,7 +5,7 @@
 // years late with old dates.
 //
 // State keys: case:<type>:<caseNo> (a RightsCase), worker:<id> (the worker's cases), indexes
-// open:<area> and overdue:<area> (and :all) for listings, close_days:<year> for the median.
+// open:<area> and overdue:<area> (and :all) for listings.
 #pragma once
 
 #include "deadlines.h"
