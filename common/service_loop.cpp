@@ -38,6 +38,12 @@ void MemoryState::unindex(const std::string& set, const std::string& member) {
   indexes[set][member] = std::nullopt;
 }
 
+bool seenBefore(StateTx& state, const std::string& naturalKey, msg::Envelope::Reader event) {
+  if (state.get(naturalKey)) return true;
+  state.put(naturalKey, event.getEventId().cStr());
+  return false;
+}
+
 std::string makeDerivedEvent(const DerivedHeader& header,
                              const std::function<void(msg::Envelope::Builder)>& fill) {
   std::string id = header.eventId;

@@ -66,6 +66,13 @@ struct Applied {
   std::vector<std::string> derived;  // envelopes (flat bytes) to send through the bus
 };
 
+// A refusal: the event is recorded with the reason and changes nothing.
+inline Applied refuse(std::string reason) { return Applied{Verdict{false, std::move(reason)}, {}}; }
+
+// Whether a fact's own key (a fair's number, a certificate's) was seen before under another
+// eventId; remembers it if not. Department systems re-send facts under new ids: they count once.
+bool seenBefore(StateTx& state, const std::string& naturalKey, msg::Envelope::Reader event);
+
 // A derived event in reply to `cause`: from mwpService, same area, worker and time, with an
 // eventId derived from the cause's (`prefix:<cause id>`, or a digest of it when that would pass
 // 64 characters), so a re-application after a crash makes the same event and the bus keeps one.

@@ -10,15 +10,8 @@ namespace {
 
 using Record = StoredRecord<msg::EmploymentRecord>;
 
-Applied refused(std::string reason) {
+Applied refuse(std::string reason) {
   return Applied{Verdict{false, std::move(reason)}, {}};
-}
-
-// A natural key seen before means the same fact re-sent under another eventId: it counts once.
-bool seenBefore(StateTx& state, const std::string& key, msg::Envelope::Reader event) {
-  if (state.get(key)) return true;
-  state.put(key, event.getEventId().cStr());
-  return false;
 }
 
 std::string workerKey(msg::Envelope::Reader event) {
@@ -74,7 +67,7 @@ Applied workerUpdated(Context& c) {
   Record record(c.state, workerKey(c.event));
   auto profile = record.get().getProfile();
   if (!profile.getRegistered())
-    return refused("worker not in the real-name registry: register first");
+    return refuse("worker not in the real-name registry: register first");
   profile.setCurrentArea(e.getCurrentArea());
   profile.setCurrentCity(e.getCurrentCity());
   profile.setEmployerCode(e.getEmployerCode());
@@ -87,7 +80,7 @@ Applied workerUpdated(Context& c) {
 Applied jobFairHeld(Context& c) {
   auto e = c.event.getJobFairHeld();
   if (seenBefore(c.state, std::string("fair:") + e.getFairId().cStr(), c.event)) {
-    return refused(std::string("fair ") + e.getFairId().cStr() + " is already counted");
+    return refuse(std::string("fair ") + e.getFairId().cStr() + " is already counted");
   }
   std::string_view on = e.getHeldOn().cStr();
   c.count(1, "fairs_held", on);
@@ -109,7 +102,7 @@ Applied jobFairHeld(Context& c) {
 Applied vacancyPublished(Context& c, int64_t now) {
   auto e = c.event.getVacancyPublished();
   if (seenBefore(c.state, std::string("vacancy:") + e.getVacancyId().cStr(), c.event)) {
-    return refused(std::string("vacancy ") + e.getVacancyId().cStr() + " is already counted");
+    return refuse(std::string("vacancy ") + e.getVacancyId().cStr() + " is already counted");
   }
   // A vacancy has no date of its own: it counts in the year it was reported.
   c.count(2, "vacancies_published", formatDate(chinaDayOf(now)), e.getPositions());
@@ -138,7 +131,7 @@ Applied unemploymentRegistered(Context& c) {
   int32_t on = *parseDate(e.getRegisteredOn().cStr());
   // 措施三: 将在城镇居住半年以上的失业农民工纳入失业登记范围.
   if (on < addMonths(since, 6)) {
-    return refused("resident in the town since " + formatDate(since) +
+    return refuse("resident in the town since " + formatDate(since) +
                    ": unemployment registration needs 6 months of residence (措施三), reached on " +
                    formatDate(addMonths(since, 6)));
   }
@@ -190,7 +183,7 @@ Applied skillCertified(Context& c, const SubsidyPolicy& policy) {
   auto e = c.event.getSkillCertified();
   std::string number = e.getCertificateNo().cStr();
   if (seenBefore(c.state, "certificate:" + number, c.event)) {
-    return refused("certificate " + number + " is already recorded");
+    return refuse("certificate " + number + " is already recorded");
   }
   Record record(c.state, workerKey(c.event));
   auto w = record.get();
@@ -247,11 +240,11 @@ Applied certificateMailed(Context& c) {
   Record record(c.state, workerKey(c.event));
   auto cert = findCertificate(record.get(), e.getCertificateNo());
   if (!cert) {
-    return refused(std::string("certificate ") + e.getCertificateNo().cStr() +
+    return refuse(std::string("certificate ") + e.getCertificateNo().cStr() +
                    " is not recorded for this worker");
   }
   if (cert->getMailedOn().size() > 0) {
-    return refused(std::string("certificate ") + e.getCertificateNo().cStr() +
+    return refuse(std::string("certificate ") + e.getCertificateNo().cStr() +
                    " is already mailed");
   }
   cert->setMailedOn(e.getMailedOn());
@@ -267,7 +260,7 @@ Applied subsidyDecided(Context& c, capnp::Text::Reader number) {
   Record record(c.state, workerKey(c.event));
   auto cert = findCertificate(record.get(), number);
   if (!cert || cert->getSubsidy().isUndecided()) {
-    return refused(std::string("no subsidy decision recorded for certificate ") + number.cStr());
+    return refuse(std::string("no subsidy decision recorded for certificate ") + number.cStr());
   }
   return {};
 }
@@ -289,7 +282,7 @@ Applied skillCompetitionEntered(Context& c) {
 Applied labourBrandEstablished(Context& c) {
   auto e = c.event.getLabourBrandEstablished();
   if (seenBefore(c.state, std::string("brand:") + e.getBrand().cStr(), c.event)) {
-    return refused(std::string("labour brand ") + e.getBrand().cStr() + " is already counted");
+    return refuse(std::string("labour brand ") + e.getBrand().cStr() + " is already counted");
   }
   c.count(5, "brands_established", e.getEstablishedOn().cStr());
   return {};
@@ -298,7 +291,7 @@ Applied labourBrandEstablished(Context& c) {
 Applied businessStarted(Context& c) {
   auto e = c.event.getBusinessStarted();
   if (seenBefore(c.state, std::string("business:") + e.getBusinessCode().cStr(), c.event)) {
-    return refused(std::string("business ") + e.getBusinessCode().cStr() + " is already counted");
+    return refuse(std::string("business ") + e.getBusinessCode().cStr() + " is already counted");
   }
   Record record(c.state, workerKey(c.event));
   auto w = record.get();
@@ -318,7 +311,7 @@ Applied demonstrationSiteRecognized(Context& c) {
   auto e = c.event.getDemonstrationSiteRecognized();
   std::string key = std::string("site:") + e.getName().cStr() + ":" + enumName(e.getLevel());
   if (seenBefore(c.state, key, c.event)) {
-    return refused(std::string("site ") + e.getName().cStr() +
+    return refuse(std::string("site ") + e.getName().cStr() +
                    " is already recognised at this level");
   }
   c.count(9, "sites_recognized", e.getRecognizedOn().cStr());
@@ -331,7 +324,7 @@ Applied demonstrationSiteRecognized(Context& c) {
 Applied guaranteeLoanApplied(Context& c) {
   auto e = c.event.getGuaranteeLoanApplied();
   if (seenBefore(c.state, std::string("loan:") + e.getApplicationNo().cStr(), c.event)) {
-    return refused(std::string("loan application ") + e.getApplicationNo().cStr() +
+    return refuse(std::string("loan application ") + e.getApplicationNo().cStr() +
                    " is already recorded");
   }
   Record record(c.state, workerKey(c.event));
@@ -353,7 +346,7 @@ Applied guaranteeLoanDecided(Context& c) {
   for (auto loan : record.get().getLoans()) {
     if (loan.getApplicationNo() != e.getApplicationNo()) continue;
     if (!loan.getDecision().isPending()) {
-      return refused(std::string("loan application ") + e.getApplicationNo().cStr() +
+      return refuse(std::string("loan application ") + e.getApplicationNo().cStr() +
                      " is already decided");
     }
     std::string_view on = e.getDecidedOn().cStr();
@@ -372,7 +365,7 @@ Applied guaranteeLoanDecided(Context& c) {
     record.save();
     return {};
   }
-  return refused(std::string("no loan application ") + e.getApplicationNo().cStr() +
+  return refuse(std::string("no loan application ") + e.getApplicationNo().cStr() +
                  " for this worker");
 }
 
@@ -381,7 +374,7 @@ Applied socialSecurityCardIssued(Context& c) {
   Record record(c.state, workerKey(c.event));
   auto w = record.get();
   if (w.getSocialSecurityCardIssuedOn().size() > 0) {
-    return refused("a social security card is already issued to this worker");
+    return refuse("a social security card is already issued to this worker");
   }
   w.setSocialSecurityCardIssuedOn(e.getIssuedOn());
   record.save();

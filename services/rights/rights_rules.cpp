@@ -12,7 +12,7 @@ namespace {
 using Record = StoredRecord<msg::RightsCase>;
 using Stage = msg::CaseStage;
 
-Applied refused(std::string reason) {
+Applied refuse(std::string reason) {
   return Applied{Verdict{false, std::move(reason)}, {}};
 }
 
@@ -167,7 +167,7 @@ Applied wageClaimFiled(msg::Envelope::Reader event, StateTx& state, const Deadli
                        const WorkingCalendar& calendar) {
   auto e = event.getWageClaimFiled();
   Case c(state, msg::CaseType::WAGE_CLAIM, e.getCaseNo());
-  if (c.exists()) return refused(c.name() + " is already filed");
+  if (c.exists()) return refuse(c.name() + " is already filed");
   c.open(event, e.getCaseNo(), e.getFiledOn());
   auto r = c.get();
   r.setClaimedYuan(e.getAmountYuan());
@@ -187,11 +187,11 @@ Applied wageClaimAccepted(msg::Envelope::Reader event, StateTx& state, const Dea
                           const WorkingCalendar& calendar) {
   auto e = event.getWageClaimAccepted();
   Case c(state, msg::CaseType::WAGE_CLAIM, e.getCaseNo());
-  if (!c.exists()) return refused(c.name() + " is not filed");
+  if (!c.exists()) return refuse(c.name() + " is not filed");
   if (c.get().getStatus() != msg::CaseStatus::FILED)
-    return refused(c.name() + " is already accepted");
+    return refuse(c.name() + " is already accepted");
   if (day(e.getAcceptedOn()) < day(c.get().getFiledOn())) {
-    return refused(c.name() + ": accepted before it was filed");
+    return refuse(c.name() + ": accepted before it was filed");
   }
   c.finish(Stage::WAGE_CLAIM_ACCEPTANCE, e.getAcceptedOn());
   c.get().setStatus(msg::CaseStatus::ACCEPTED);
@@ -206,13 +206,13 @@ Applied wageClaimExtended(msg::Envelope::Reader event, StateTx& state, const Dea
                           const WorkingCalendar& calendar) {
   auto e = event.getWageClaimExtended();
   Case c(state, msg::CaseType::WAGE_CLAIM, e.getCaseNo());
-  if (!c.exists()) return refused(c.name() + " is not filed");
+  if (!c.exists()) return refuse(c.name() + " is not filed");
   if (c.get().getStatus() != msg::CaseStatus::ACCEPTED) {
-    return refused(c.name() + " can be extended only between acceptance and resolution");
+    return refuse(c.name() + " can be extended only between acceptance and resolution");
   }
-  if (c.get().getExtendedDays() > 0) return refused(c.name() + " is already extended once");
+  if (c.get().getExtendedDays() > 0) return refuse(c.name() + " is already extended once");
   if (static_cast<int>(e.getDays()) > policy.wageMaxExtensionWorkingDays) {
-    return refused("an extension of at most " + std::to_string(policy.wageMaxExtensionWorkingDays) +
+    return refuse("an extension of at most " + std::to_string(policy.wageMaxExtensionWorkingDays) +
                    " working days");
   }
   c.get().setExtendedDays(e.getDays());
@@ -226,11 +226,11 @@ Applied wageClaimExtended(msg::Envelope::Reader event, StateTx& state, const Dea
 Applied wageClaimResolved(msg::Envelope::Reader event, StateTx& state) {
   auto e = event.getWageClaimResolved();
   Case c(state, msg::CaseType::WAGE_CLAIM, e.getCaseNo());
-  if (!c.exists()) return refused(c.name() + " is not filed");
+  if (!c.exists()) return refuse(c.name() + " is not filed");
   if (c.get().getStatus() == msg::CaseStatus::FILED)
-    return refused(c.name() + " is not accepted yet");
+    return refuse(c.name() + " is not accepted yet");
   if (c.get().getStatus() == msg::CaseStatus::CLOSED)
-    return refused(c.name() + " is already resolved");
+    return refuse(c.name() + " is already resolved");
   c.get().setRecoveredYuan(e.getRecoveredYuan());
   c.close(e.getResolvedOn(), enumName(e.getOutcome()));
   c.count("claims_resolved");
@@ -244,7 +244,7 @@ Applied wageClaimResolved(msg::Envelope::Reader event, StateTx& state) {
 Applied disputeFiled(msg::Envelope::Reader event, StateTx& state, const DeadlinePolicy& policy) {
   auto e = event.getDisputeFiled();
   Case c(state, msg::CaseType::DISPUTE, e.getCaseNo());
-  if (c.exists()) return refused(c.name() + " is already filed");
+  if (c.exists()) return refuse(c.name() + " is already filed");
   c.open(event, e.getCaseNo(), e.getFiledOn());
   c.get().setClaimedYuan(e.getClaimYuan());
   c.get().setDetail(enumName(e.getCategory()));
@@ -256,12 +256,12 @@ Applied disputeFiled(msg::Envelope::Reader event, StateTx& state, const Deadline
 
 // The dispute of an event that needs an accepted, open case; nullopt and the refusal otherwise.
 std::optional<Applied> needsAccepted(Case& c) {
-  if (!c.exists()) return refused(c.name() + " is not filed");
+  if (!c.exists()) return refuse(c.name() + " is not filed");
   switch (c.get().getStatus()) {
     case msg::CaseStatus::FILED:
-      return refused(c.name() + " is not accepted yet");
+      return refuse(c.name() + " is not accepted yet");
     case msg::CaseStatus::CLOSED:
-      return refused(c.name() + " is already closed");
+      return refuse(c.name() + " is already closed");
     default:
       return std::nullopt;
   }
@@ -270,9 +270,9 @@ std::optional<Applied> needsAccepted(Case& c) {
 Applied disputeAccepted(msg::Envelope::Reader event, StateTx& state, const DeadlinePolicy& policy) {
   auto e = event.getDisputeAccepted();
   Case c(state, msg::CaseType::DISPUTE, e.getCaseNo());
-  if (!c.exists()) return refused(c.name() + " is not filed");
+  if (!c.exists()) return refuse(c.name() + " is not filed");
   if (c.get().getStatus() != msg::CaseStatus::FILED) {
-    return refused(c.name() + " is already accepted or closed");
+    return refuse(c.name() + " is already accepted or closed");
   }
   int32_t on = day(e.getAcceptedOn());
   c.finish(Stage::DISPUTE_ACCEPTANCE, e.getAcceptedOn());
@@ -287,9 +287,9 @@ Applied disputeAccepted(msg::Envelope::Reader event, StateTx& state, const Deadl
 Applied disputeRejected(msg::Envelope::Reader event, StateTx& state) {
   auto e = event.getDisputeRejected();
   Case c(state, msg::CaseType::DISPUTE, e.getCaseNo());
-  if (!c.exists()) return refused(c.name() + " is not filed");
+  if (!c.exists()) return refuse(c.name() + " is not filed");
   if (c.get().getStatus() != msg::CaseStatus::FILED) {
-    return refused(c.name() + " is already accepted or closed");
+    return refuse(c.name() + " is already accepted or closed");
   }
   c.finish(Stage::DISPUTE_ACCEPTANCE, e.getDecidedOn());
   c.close(e.getDecidedOn(), "rejected");
@@ -304,7 +304,7 @@ Applied disputeMediated(msg::Envelope::Reader event, StateTx& state) {
   if (auto refusal = needsAccepted(c)) return *refusal;
   for (auto d : c.get().getDeadlines()) {
     if (d.getStage() == Stage::DISPUTE_MEDIATION && d.getDoneOn().size() > 0) {
-      return refused(c.name() + " is already mediated");
+      return refuse(c.name() + " is already mediated");
     }
   }
   c.finish(Stage::DISPUTE_MEDIATION, e.getMediatedOn());
@@ -317,9 +317,9 @@ Applied disputeExtended(msg::Envelope::Reader event, StateTx& state, const Deadl
   auto e = event.getDisputeExtended();
   Case c(state, msg::CaseType::DISPUTE, e.getCaseNo());
   if (auto refusal = needsAccepted(c)) return *refusal;
-  if (c.get().getExtendedDays() > 0) return refused(c.name() + " is already extended once");
+  if (c.get().getExtendedDays() > 0) return refuse(c.name() + " is already extended once");
   if (static_cast<int>(e.getDays()) > policy.disputeMaxExtensionDays) {
-    return refused("an extension of at most " + std::to_string(policy.disputeMaxExtensionDays) +
+    return refuse("an extension of at most " + std::to_string(policy.disputeMaxExtensionDays) +
                    " days (劳动争议调解仲裁法 art. 43)");
   }
   c.get().setExtendedDays(e.getDays());
@@ -333,7 +333,7 @@ Applied disputeAwarded(msg::Envelope::Reader event, StateTx& state) {
   auto e = event.getDisputeAwarded();
   Case c(state, msg::CaseType::DISPUTE, e.getCaseNo());
   if (auto refusal = needsAccepted(c)) return *refusal;
-  if (c.get().getOutcome().size() > 0) return refused(c.name() + " is already awarded");
+  if (c.get().getOutcome().size() > 0) return refuse(c.name() + " is already awarded");
   c.finish(Stage::DISPUTE_MEDIATION, e.getAwardedOn());  // an award ends the mediation stage too
   c.finish(Stage::DISPUTE_AWARD, e.getAwardedOn());
   c.get().setRecoveredYuan(e.getAwardedYuan());
@@ -345,9 +345,9 @@ Applied disputeAwarded(msg::Envelope::Reader event, StateTx& state) {
 Applied disputeClosed(msg::Envelope::Reader event, StateTx& state) {
   auto e = event.getDisputeClosed();
   Case c(state, msg::CaseType::DISPUTE, e.getCaseNo());
-  if (!c.exists()) return refused(c.name() + " is not filed");
+  if (!c.exists()) return refuse(c.name() + " is not filed");
   if (c.get().getStatus() == msg::CaseStatus::CLOSED)
-    return refused(c.name() + " is already closed");
+    return refuse(c.name() + " is already closed");
   std::string outcome = enumName(e.getOutcome());
   c.close(e.getClosedOn(), outcome);
   c.count("disputes_closed");
@@ -366,7 +366,7 @@ Applied legalAidRequested(msg::Envelope::Reader event, StateTx& state, const Dea
                           const WorkingCalendar& calendar) {
   auto e = event.getLegalAidRequested();
   Case c(state, msg::CaseType::LEGAL_AID, e.getCaseNo());
-  if (c.exists()) return refused(c.name() + " is already requested");
+  if (c.exists()) return refuse(c.name() + " is already requested");
   c.open(event, e.getCaseNo(), e.getRequestedOn());
   // 法律援助法 art. 42: wage and work-injury claims of migrant workers skip the means test.
   c.get().setDetail(enumName(e.getMatter()));
@@ -380,9 +380,9 @@ Applied legalAidRequested(msg::Envelope::Reader event, StateTx& state, const Dea
 Applied legalAidDecided(msg::Envelope::Reader event, StateTx& state) {
   auto e = event.getLegalAidDecided();
   Case c(state, msg::CaseType::LEGAL_AID, e.getCaseNo());
-  if (!c.exists()) return refused(c.name() + " is not requested");
+  if (!c.exists()) return refuse(c.name() + " is not requested");
   if (c.get().getStatus() == msg::CaseStatus::CLOSED)
-    return refused(c.name() + " is already decided");
+    return refuse(c.name() + " is already decided");
   c.finish(Stage::LEGAL_AID_DECISION, e.getDecidedOn());
   c.close(e.getDecidedOn(), e.getGranted() ? "granted" : "refused");
   c.count(e.getGranted() ? "aid_granted" : "aid_refused");
@@ -409,7 +409,7 @@ Applied caseOverdue(msg::Envelope::Reader event, StateTx& state) {
   for (auto d : c.get().getDeadlines()) {
     if (d.getStage() == e.getStage() && d.getOverdue()) return {};
   }
-  return refused(c.name() + ": no overdue " + enumName(e.getStage()) + " recorded");
+  return refuse(c.name() + ": no overdue " + enumName(e.getStage()) + " recorded");
 }
 
 }  // namespace

@@ -1,0 +1,64 @@
+#include "health_rules.h"
+
+#include <gtest/gtest.h>
+
+#include "rules_harness.h"
+
+namespace mwp::health {
+namespace {
+
+using test::event;
+
+constexpr const char* kMan = "510703199005121230";
+constexpr const char* kWoman = "510722198803040026";
+
+std::string check(const std::string& id, const char* worker, const std::string& type, bool free,
+                  const std::string& result = "normal") {
+  return event(id, "healthCheckCompleted",
+               R"({"checkType":")" + type + R"(","free":)" + (free ? "true" : "false") +
+                   R"(,"result":")" + result + R"(","performedOn":"2026-03-01"})",
+               worker, "health");
+}
+std::string incident(const std::string& id, const std::string& incidentId, const std::string& severity) {
+  return event(id, "occupationalIncidentReported",
+               R"({"incidentId":")" + incidentId +
+                   R"(","employerCode":"91512081MA62K0260E","severity":")" + severity +
+                   R"(","affectedWorkers":3,"occurredOn":"2026-02-20"})",
+               "", "health");
+}
+
+class HealthRulesTest : public ::testing::Test {
+ protected:
+  HealthRules rules;
+  test::RulesHarness h{rules};
+};
+
+TEST_F(HealthRulesTest, CervicalAndBreastChecksAreForWomenOnly) {
+  EXPECT_EQ(h.apply(check("c1", kWoman, "cervicalCancer", true)), "applied");
+  EXPECT_EQ(h.apply(check("c2", kMan, "breastCancer", true)),
+            "refused: breastCancer checks are for women (措施十五); the resident ID is a man's");
+  EXPECT_EQ(h.indicator(2026, 15, "womens_cancer_checks", "510703"), 1);
+}
+
+TEST_F(HealthRulesTest, ChecksAreCountedByTypeAndFreeOnesApart) {
+  h.apply(check("c1", kMan, "occupational", false));
+  h.apply(check("c2", kMan, "hiv", true, "referred"));
+  h.apply(check("c3", kWoman, "prePregnancy", true));
+  EXPECT_EQ(h.indicator(2026, 15, "health_checks", "510703"), 3);
+  EXPECT_EQ(h.indicator(2026, 15, "occupational_checks", "510703"), 1);
+  EXPECT_EQ(h.indicator(2026, 15, "infectious_disease_checks", "510703"), 1);
+  EXPECT_EQ(h.indicator(2026, 15, "premarital_and_pre_pregnancy_checks", "510703"), 1);
+  EXPECT_EQ(h.indicator(2026, 15, "free_checks", "510703"), 2);
+  EXPECT_EQ(h.indicator(2026, 15, "checks_referred", "510703"), 1);
+}
+
+TEST_F(HealthRulesTest, IncidentsBySeverityEachOnce) {
+  EXPECT_EQ(h.apply(incident("i1", "I-1", "minor")), "applied");
+  EXPECT_EQ(h.apply(incident("i2", "I-2", "major")), "applied");
+  EXPECT_EQ(h.apply(incident("i3", "I-2", "major")), "refused: incident I-2 is already reported");
+  EXPECT_EQ(h.indicator(2026, 15, "incidents", "510703"), 2);
+  EXPECT_EQ(h.indicator(2026, 15, "major_incidents", "510703"), 1);
+}
+
+}  // namespace
+}  // namespace mwp::health

@@ -1,0 +1,127 @@
+#include "housing_rules.h"
+
+#include "ids.h"
+#include "indicators.h"
+#include "mwp/messages/housing.capnp.h"
+#include "stored_record.h"
+
+namespace mwp::housing {
+namespace {
+
+using Record = StoredRecord<msg::HousingRecord>;
+constexpr int kMeasure = 11;
+
+std::string workerKey(msg::Envelope::Reader event) {
+  return std::string("worker:") + event.getWorkerId().cStr();
+}
+
+void count(msg::Envelope::Reader event, StateTx& state, const char* indicator,
+           capnp::Text::Reader date, int64_t delta = 1) {
+  countIndicator(state, kMeasure, indicator, event.getArea().cStr(), yearOf(date.cStr()), delta);
+}
+
+Applied allocated(msg::Envelope::Reader event, StateTx& state) {
+  auto e = event.getPublicRentalAllocated();
+  std::string unit = e.getUnitId().cStr();
+  if (*parseDate(e.getLeaseEnd().cStr()) <= *parseDate(e.getLeaseStart().cStr())) {
+    return refuse("the lease must end after it starts");
+  }
+  Record record(state, workerKey(event));
+  auto held = record.get().getAllocation();
+  if (held.getUnitId().size() > 0) {
+    return refuse(std::string("this worker already holds unit ") + held.getUnitId().cStr() +
+                  ": vacate it first");
+  }
+  // Never name the other holder: their resident ID is not this department's to see.
+  if (state.get("unit:" + unit)) return refuse("unit " + unit + " is held by another worker");
+  state.put("unit:" + unit, event.getWorkerId().cStr());
+  held.setUnitId(unit);
+  held.setEstate(e.getEstate());
+  held.setAreaSqm(e.getAreaSqm());
+  held.setMonthlyRentYuan(e.getMonthlyRentYuan());
+  held.setLeaseStart(e.getLeaseStart());
+  held.setLeaseEnd(e.getLeaseEnd());
+  record.save();
+  count(event, state, "units_allocated", e.getLeaseStart());
+  return {};
+}
+
+Applied vacated(msg::Envelope::Reader event, StateTx& state) {
+  auto e = event.getPublicRentalVacated();
+  Record record(state, workerKey(event));
+  auto w = record.get();
+  if (w.getAllocation().getUnitId() != e.getUnitId()) {
+    return refuse(std::string("this worker does not hold unit ") + e.getUnitId().cStr());
+  }
+  auto past = appendTo<msg::Allocation>(record.orphanage(), w.getPastAllocations(),
+                                        [&](auto o) { w.adoptPastAllocations(kj::mv(o)); });
+  past.setUnitId(w.getAllocation().getUnitId());
+  past.setEstate(w.getAllocation().getEstate());
+  past.setAreaSqm(w.getAllocation().getAreaSqm());
+  past.setMonthlyRentYuan(w.getAllocation().getMonthlyRentYuan());
+  past.setLeaseStart(w.getAllocation().getLeaseStart());
+  past.setLeaseEnd(w.getAllocation().getLeaseEnd());
+  past.setVacatedOn(e.getVacatedOn());
+  w.initAllocation();
+  state.erase(std::string("unit:") + e.getUnitId().cStr());
+  record.save();
+  count(event, state, "units_vacated", e.getVacatedOn());
+  return {};
+}
+
+Applied bedsProvided(msg::Envelope::Reader event, StateTx& state) {
+  auto e = event.getDormitoryBedsProvided();
+  count(event, state, "dormitory_beds", e.getProvidedOn(), e.getBeds());
+  return {};
+}
+
+Applied rentSubsidy(msg::Envelope::Reader event, StateTx& state) {
+  auto e = event.getRentSubsidyGranted();
+  Record record(state, workerKey(event));
+  auto w = record.get();
+  auto s = appendTo<msg::RentSubsidy>(record.orphanage(), w.getRentSubsidies(),
+                                      [&](auto o) { w.adoptRentSubsidies(kj::mv(o)); });
+  s.setMonthlyYuan(e.getMonthlyYuan());
+  s.setMonths(e.getMonths());
+  s.setGrantedOn(e.getGrantedOn());
+  record.save();
+  count(event, state, "rent_subsidies", e.getGrantedOn());
+  count(event, state, "rent_subsidy_yuan", e.getGrantedOn(),
+        int64_t{e.getMonthlyYuan()} * e.getMonths());
+  return {};
+}
+
+Applied fundEnrolled(msg::Envelope::Reader event, StateTx& state) {
+  auto e = event.getProvidentFundEnrolled();
+  std::string key = std::string("fund:") + event.getWorkerId().cStr() + ":" + e.getEmployerCode().cStr();
+  if (seenBefore(state, key, event)) {
+    return refuse(std::string("already enrolled in the provident fund through employer ") +
+                  e.getEmployerCode().cStr());
+  }
+  Record record(state, workerKey(event));
+  auto w = record.get();
+  auto f = appendTo<msg::ProvidentFundEnrolment>(record.orphanage(), w.getProvidentFund(),
+                                                 [&](auto o) { w.adoptProvidentFund(kj::mv(o)); });
+  f.setEmployerCode(e.getEmployerCode());
+  f.setMonthlyContributionYuan(e.getMonthlyContributionYuan());
+  f.setEnrolledOn(e.getEnrolledOn());
+  record.save();
+  count(event, state, "provident_fund_enrolments", e.getEnrolledOn());
+  return {};
+}
+
+}  // namespace
+
+std::optional<Applied> HousingRules::apply(msg::Envelope::Reader event, StateTx& state, int64_t) {
+  using E = msg::Envelope;
+  switch (event.which()) {
+    case E::PUBLIC_RENTAL_ALLOCATED: return allocated(event, state);
+    case E::PUBLIC_RENTAL_VACATED: return vacated(event, state);
+    case E::DORMITORY_BEDS_PROVIDED: return bedsProvided(event, state);
+    case E::RENT_SUBSIDY_GRANTED: return rentSubsidy(event, state);
+    case E::PROVIDENT_FUND_ENROLLED: return fundEnrolled(event, state);
+    default: return std::nullopt;
+  }
+}
+
+}  // namespace mwp::housing

@@ -1,0 +1,18 @@
+// The rules of the housing service (measure 11, 改善居住条件): public rental allocations — one unit
+// per worker and one worker per unit at a time — and their vacating, dormitory beds, rent
+// subsidies and housing provident fund enrolment.
+//
+// State keys: worker:<id> (a HousingRecord), unit:<unitId> (who holds it now), fund:<worker>:<employer>.
+#pragma once
+
+#include "service_loop.h"
+
+namespace mwp::housing {
+
+class HousingRules : public EventRules {
+ public:
+  std::optional<Applied> apply(msg::Envelope::Reader event, StateTx& state,
+                               int64_t nowSeconds) override;
+};
+
+}  // namespace mwp::housing

@@ -1,0 +1,75 @@
+#include "housing_rules.h"
+
+#include <gtest/gtest.h>
+
+#include "rules_harness.h"
+
+namespace mwp::housing {
+namespace {
+
+using test::event;
+
+constexpr const char* kA = "510703199005121230";
+constexpr const char* kB = "510722198803040026";
+
+std::string allocate(const std::string& id, const char* worker, const std::string& unit,
+                     const std::string& end = "2029-02-28") {
+  return event(id, "publicRentalAllocated",
+               R"({"unitId":")" + unit +
+                   R"(","estate":"园艺山","areaSqm":42.5,"monthlyRentYuan":380,"leaseStart":"2026-03-01","leaseEnd":")" +
+                   end + "\"}",
+               worker, "housing");
+}
+std::string vacate(const std::string& id, const char* worker, const std::string& unit) {
+  return event(id, "publicRentalVacated",
+               R"({"unitId":")" + unit + R"(","vacatedOn":"2026-06-01"})", worker, "housing");
+}
+
+class HousingRulesTest : public ::testing::Test {
+ protected:
+  HousingRules rules;
+  test::RulesHarness h{rules};
+};
+
+TEST_F(HousingRulesTest, OneUnitPerWorkerAndOneWorkerPerUnit) {
+  EXPECT_EQ(h.apply(allocate("a1", kA, "U-1")), "applied");
+  EXPECT_EQ(h.apply(allocate("a2", kA, "U-2")),
+            "refused: this worker already holds unit U-1: vacate it first");
+  EXPECT_EQ(h.apply(allocate("a3", kB, "U-1")), "refused: unit U-1 is held by another worker");
+  EXPECT_EQ(h.indicator(2026, 11, "units_allocated", "510703"), 1);
+}
+
+TEST_F(HousingRulesTest, VacatingFreesTheUnitForTheNextWorker) {
+  h.apply(allocate("a1", kA, "U-1"));
+  EXPECT_EQ(h.apply(vacate("v1", kB, "U-1")), "refused: this worker does not hold unit U-1");
+  EXPECT_EQ(h.apply(vacate("v2", kA, "U-2")), "refused: this worker does not hold unit U-2");
+  EXPECT_EQ(h.apply(vacate("v3", kA, "U-1")), "applied");
+  EXPECT_EQ(h.apply(allocate("a2", kB, "U-1")), "applied");
+  EXPECT_EQ(h.apply(allocate("a3", kA, "U-3")), "applied");
+  EXPECT_EQ(h.indicator(2026, 11, "units_allocated", "510703"), 3);
+  EXPECT_EQ(h.indicator(2026, 11, "units_vacated", "510703"), 1);
+}
+
+TEST_F(HousingRulesTest, ALeaseMustEndAfterItStarts) {
+  EXPECT_EQ(h.apply(allocate("a1", kA, "U-1", "2026-03-01")),
+            "refused: the lease must end after it starts");
+}
+
+TEST_F(HousingRulesTest, BedsSubsidiesAndTheProvidentFundAreCounted) {
+  h.apply(event("b1", "dormitoryBedsProvided",
+                R"({"employerCode":"91512081MA62K0260E","beds":120,"providedOn":"2026-02-01"})", "",
+                "housing", "MYGX"));
+  h.apply(event("s1", "rentSubsidyGranted", R"({"monthlyYuan":300,"months":12,"grantedOn":"2026-02-01"})",
+                kA, "housing"));
+  std::string fund = R"({"employerCode":"91512081MA62K0260E","monthlyContributionYuan":420,"enrolledOn":"2026-02-01"})";
+  EXPECT_EQ(h.apply(event("f1", "providentFundEnrolled", fund, kA, "providentFund")), "applied");
+  EXPECT_EQ(h.apply(event("f2", "providentFundEnrolled", fund, kA, "providentFund")),
+            "refused: already enrolled in the provident fund through employer 91512081MA62K0260E");
+  EXPECT_EQ(h.indicator(2026, 11, "dormitory_beds", "MYGX"), 120);
+  EXPECT_EQ(h.indicator(2026, 11, "rent_subsidies", "510703"), 1);
+  EXPECT_EQ(h.indicator(2026, 11, "rent_subsidy_yuan", "510703"), 3600);
+  EXPECT_EQ(h.indicator(2026, 11, "provident_fund_enrolments", "510703"), 1);
+}
+
+}  // namespace
+}  // namespace mwp::housing

@@ -1,0 +1,26 @@
+// mwp-outreach: measures 12, 13, 17–19 and 23–30, reported as activities. It keeps no worker
+// records: an activity is about a place and a day, not a person.
+#include "outreach_rules.h"
+#include "service_main.h"
+
+namespace {
+class NoWorkerSection : public mwp::QueryHandler {
+ public:
+  std::optional<std::string> workerSection(mwp::Redis&, const std::string&) override {
+    return std::nullopt;
+  }
+};
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace mwp;
+  ServiceParts parts;
+  parts.name = "outreach";
+  parts.owns = msg::Service::OUTREACH;
+  parts.makeRules = [](Env&) { return std::make_unique<outreach::OutreachRules>(); };
+  parts.makeQueries = [] { return std::make_unique<NoWorkerSection>(); };
+  parts.computed = outreach::checklists;
+  parts.queryPort = 7206;
+  parts.adminPort = 9206;
+  return runService(parts, argc, argv);
+}
