@@ -112,18 +112,20 @@ std::vector<IndicatorValue> IndicatorExporter::read(Redis& redis, int64_t nowSec
   // Every median's observations: (year, measure, name, area) → value → how often.
   std::map<std::tuple<int, int, std::string, std::string>, std::map<int64_t, int64_t>> observed;
   std::set<int> years{currentYear(nowSeconds)};
-  scanHashes(redis, serviceKey(service_, "ind:"), [&](int year, const std::string& field, double v) {
-    years.insert(year);
-    auto [measure, name, area, rest] = splitField(field);
-    counted[{year, measure, name, area}] += v;
-    counted[{year, measure, name, "all"}] += v;
-  });
-  scanHashes(redis, serviceKey(service_, "med:"), [&](int year, const std::string& field, double n) {
-    years.insert(year);
-    auto [measure, name, area, value] = splitField(field);
-    observed[{year, measure, name, area}][std::stoll(value)] += static_cast<int64_t>(n);
-    observed[{year, measure, name, "all"}][std::stoll(value)] += static_cast<int64_t>(n);
-  });
+  scanHashes(redis, serviceKey(service_, "ind:"),
+             [&](int year, const std::string& field, double v) {
+               years.insert(year);
+               auto [measure, name, area, rest] = splitField(field);
+               counted[{year, measure, name, area}] += v;
+               counted[{year, measure, name, "all"}] += v;
+             });
+  scanHashes(redis, serviceKey(service_, "med:"),
+             [&](int year, const std::string& field, double n) {
+               years.insert(year);
+               auto [measure, name, area, value] = splitField(field);
+               observed[{year, measure, name, area}][std::stoll(value)] += static_cast<int64_t>(n);
+               observed[{year, measure, name, "all"}][std::stoll(value)] += static_cast<int64_t>(n);
+             });
   for (const auto& [key, histogram] : observed) {
     int64_t total = 0, seen = 0;
     for (const auto& [value, n] : histogram) total += n;
@@ -151,6 +153,10 @@ std::vector<IndicatorValue> IndicatorExporter::read(Redis& redis, int64_t nowSec
       for (int year : years) {
         // Every area that counted this indicator (or the counters of its ratio), and "all".
         std::set<std::string> areas{"all"};
+        // A target per area needs a value per area, 0 where nothing happened, for the alert.
+        if (indicator.getPerArea()) {
+          for (const auto& a : catalogue_.reportingAreas()) areas.insert(a);
+        }
         std::string numerator, denominator;
         if (indicator.hasRatio()) {
           numerator = indicator.getRatio().getNumerator().cStr();

@@ -67,7 +67,9 @@ struct Applied {
 };
 
 // A refusal: the event is recorded with the reason and changes nothing.
-inline Applied refuse(std::string reason) { return Applied{Verdict{false, std::move(reason)}, {}}; }
+inline Applied refuse(std::string reason) {
+  return Applied{Verdict{false, std::move(reason)}, {}};
+}
 
 // Whether a fact's own key (a fair's number, a certificate's) was seen before under another
 // eventId; remembers it if not. Department systems re-send facts under new ids: they count once.

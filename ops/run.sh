@@ -22,8 +22,9 @@ export MWP_BUS_PUBLISH_BIND="tcp://127.0.0.1:${MWP_BUS_PUBLISH_PORT:-7102}"
 export MWP_BUS_ADMIN_PORT=${MWP_BUS_ADMIN_PORT:-9101}
 export MWP_BUS_INGEST=$MWP_BUS_INGEST_BIND MWP_BUS_PUBLISH=$MWP_BUS_PUBLISH_BIND
 # Services built so far, with their query and admin ports (defaults in each service's main.cpp):
-#   employment 7201 / 9201, rights 7205 / 9205
-MWP_SERVICES="employment rights"
+#   employment 7201/9201, housing 7202/9202, education 7203/9203, health 7204/9204,
+#   rights 7205/9205, outreach 7206/9206
+MWP_SERVICES="employment housing education health rights outreach"
 
 pids=()
 stop_all() {
@@ -62,10 +63,12 @@ MWP_BUS_INGEST=$MWP_BUS_INGEST
 MWP_BUS_PUBLISH=$MWP_BUS_PUBLISH
 MWP_REDIS_PORT=$MWP_REDIS_PORT
 MWP_BUS_METRICS_URL=http://127.0.0.1:$MWP_BUS_ADMIN_PORT/metrics
-MWP_EMPLOYMENT_QUERY=tcp://127.0.0.1:7201
-MWP_EMPLOYMENT_METRICS_URL=http://127.0.0.1:9201/metrics
-MWP_RIGHTS_QUERY=tcp://127.0.0.1:7205
-MWP_RIGHTS_METRICS_URL=http://127.0.0.1:9205/metrics
+$(for service in $MWP_SERVICES; do
+  upper=$(echo "$service" | tr a-z A-Z)
+  case $service in employment) n=1;; housing) n=2;; education) n=3;; health) n=4;; rights) n=5;; outreach) n=6;; esac
+  echo "MWP_${upper}_QUERY=tcp://127.0.0.1:720$n"
+  echo "MWP_${upper}_METRICS_URL=http://127.0.0.1:920$n/metrics"
+done)
 ENV
 
 if [ "$sample" = 1 ]; then
@@ -78,9 +81,9 @@ cat >&2 <<MSG
 mwp is running. Logs in var/log/, settings for scripts in var/run.env.
   publish:   build/tools/mwpctl/mwpctl publish events.ndjson
   the log:   build/tools/mwpctl/mwpctl tail
-  metrics:   curl http://127.0.0.1:$MWP_BUS_ADMIN_PORT/metrics          (the bus)
-             curl http://127.0.0.1:9201/metrics | grep mwp_measure   (employment: measures 1–10, 16)
-             curl http://127.0.0.1:9205/metrics | grep mwp_measure   (rights: measures 20–22)
+  metrics:   curl http://127.0.0.1:$MWP_BUS_ADMIN_PORT/metrics                (the bus)
+             curl http://127.0.0.1:920N/metrics | grep mwp_measure_value   (N: 1 employment,
+             2 housing, 3 education, 4 health, 5 rights, 6 outreach)
 Ctrl-C stops everything.
 MSG
 wait "${pids[@]}"

@@ -18,7 +18,9 @@ std::chrono::year_month_day civil(int32_t day) {
   return std::chrono::year_month_day{std::chrono::sys_days{std::chrono::days{day}}};
 }
 
-int64_t endOfDay(int32_t day) { return (int64_t{day} + 1) * 86400 - 8 * 3600; }
+int64_t endOfDay(int32_t day) {
+  return (int64_t{day} + 1) * 86400 - 8 * 3600;
+}
 
 // The placement in `record` for the child, if any.
 std::optional<msg::Placement::Builder> placementOf(msg::EducationRecord::Builder record,
@@ -48,7 +50,8 @@ int32_t schoolYearStart(int32_t day) {
 int ageOn(int32_t birthDay, int32_t day) {
   auto b = civil(birthDay), d = civil(day);
   int age = static_cast<int>(d.year()) - static_cast<int>(b.year());
-  if (std::chrono::month_day{d.month(), d.day()} < std::chrono::month_day{b.month(), b.day()}) --age;
+  if (std::chrono::month_day{d.month(), d.day()} < std::chrono::month_day{b.month(), b.day()})
+    --age;
   return age;
 }
 

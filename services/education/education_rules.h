@@ -2,7 +2,8 @@
 // migrant workers' accompanying children and their decisions. The child's age on 1 September of
 // the school year must fit the stage; a request undecided 30 days on is counted as such.
 //
-// State keys: worker:<parent> (an EducationRecord), request:<childId> (the parent of an open request).
+// State keys: worker:<parent> (an EducationRecord), request:<childId> (the parent of an open
+// request).
 #pragma once
 
 #include "service_loop.h"

@@ -26,7 +26,8 @@ std::string decide(const std::string& id, const std::string& child, const std::s
                    const std::string& on, bool placed = true) {
   return event(id, "schoolPlacementDecided",
                R"({"childId":")" + child + R"(","school":"实验小学","schoolArea":")" + area +
-                   R"(","placed":)" + (placed ? "true" : "false") + R"(,"decidedOn":")" + on + "\"}",
+                   R"(","placed":)" + (placed ? "true" : "false") + R"(,"decidedOn":")" + on +
+                   "\"}",
                kParent, "education");
 }
 

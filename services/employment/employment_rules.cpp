@@ -132,8 +132,8 @@ Applied unemploymentRegistered(Context& c) {
   // 措施三: 将在城镇居住半年以上的失业农民工纳入失业登记范围.
   if (on < addMonths(since, 6)) {
     return refuse("resident in the town since " + formatDate(since) +
-                   ": unemployment registration needs 6 months of residence (措施三), reached on " +
-                   formatDate(addMonths(since, 6)));
+                  ": unemployment registration needs 6 months of residence (措施三), reached on " +
+                  formatDate(addMonths(since, 6)));
   }
   Record record(c.state, workerKey(c.event));
   auto w = record.get();
@@ -241,11 +241,10 @@ Applied certificateMailed(Context& c) {
   auto cert = findCertificate(record.get(), e.getCertificateNo());
   if (!cert) {
     return refuse(std::string("certificate ") + e.getCertificateNo().cStr() +
-                   " is not recorded for this worker");
+                  " is not recorded for this worker");
   }
   if (cert->getMailedOn().size() > 0) {
-    return refuse(std::string("certificate ") + e.getCertificateNo().cStr() +
-                   " is already mailed");
+    return refuse(std::string("certificate ") + e.getCertificateNo().cStr() + " is already mailed");
   }
   cert->setMailedOn(e.getMailedOn());
   cert->setTrackingNo(e.getTrackingNo());
@@ -312,7 +311,7 @@ Applied demonstrationSiteRecognized(Context& c) {
   std::string key = std::string("site:") + e.getName().cStr() + ":" + enumName(e.getLevel());
   if (seenBefore(c.state, key, c.event)) {
     return refuse(std::string("site ") + e.getName().cStr() +
-                   " is already recognised at this level");
+                  " is already recognised at this level");
   }
   c.count(9, "sites_recognized", e.getRecognizedOn().cStr());
   if (e.getLevel() != msg::DemonstrationLevel::MUNICIPAL) {
@@ -325,7 +324,7 @@ Applied guaranteeLoanApplied(Context& c) {
   auto e = c.event.getGuaranteeLoanApplied();
   if (seenBefore(c.state, std::string("loan:") + e.getApplicationNo().cStr(), c.event)) {
     return refuse(std::string("loan application ") + e.getApplicationNo().cStr() +
-                   " is already recorded");
+                  " is already recorded");
   }
   Record record(c.state, workerKey(c.event));
   auto w = record.get();
@@ -347,7 +346,7 @@ Applied guaranteeLoanDecided(Context& c) {
     if (loan.getApplicationNo() != e.getApplicationNo()) continue;
     if (!loan.getDecision().isPending()) {
       return refuse(std::string("loan application ") + e.getApplicationNo().cStr() +
-                     " is already decided");
+                    " is already decided");
     }
     std::string_view on = e.getDecidedOn().cStr();
     if (e.getApproved()) {
@@ -366,7 +365,7 @@ Applied guaranteeLoanDecided(Context& c) {
     return {};
   }
   return refuse(std::string("no loan application ") + e.getApplicationNo().cStr() +
-                 " for this worker");
+                " for this worker");
 }
 
 Applied socialSecurityCardIssued(Context& c) {

@@ -15,25 +15,33 @@ using Type = msg::HealthCheckType;
 // The indicator a check type counts toward besides health_checks, or nullptr.
 const char* typeIndicator(Type type) {
   switch (type) {
-    case Type::OCCUPATIONAL: return "occupational_checks";
+    case Type::OCCUPATIONAL:
+      return "occupational_checks";
     case Type::PREMARITAL:
-    case Type::PRE_PREGNANCY: return "premarital_and_pre_pregnancy_checks";
+    case Type::PRE_PREGNANCY:
+      return "premarital_and_pre_pregnancy_checks";
     case Type::HIV:
-    case Type::ECHINOCOCCOSIS: return "infectious_disease_checks";
+    case Type::ECHINOCOCCOSIS:
+      return "infectious_disease_checks";
     case Type::CERVICAL_CANCER:
-    case Type::BREAST_CANCER: return "womens_cancer_checks";
-    default: return nullptr;
+    case Type::BREAST_CANCER:
+      return "womens_cancer_checks";
+    default:
+      return nullptr;
   }
 }
 
 Applied checkCompleted(msg::Envelope::Reader event, StateTx& state) {
   auto e = event.getHealthCheckCompleted();
-  bool forWomen = e.getCheckType() == Type::CERVICAL_CANCER || e.getCheckType() == Type::BREAST_CANCER;
+  bool forWomen =
+      e.getCheckType() == Type::CERVICAL_CANCER || e.getCheckType() == Type::BREAST_CANCER;
   // 措施十五: 免费为符合条件的女性农民工提供宫颈癌、乳腺癌检查.
   if (forWomen && residentIdIsMale(event.getWorkerId().cStr())) {
-    return refuse(enumName(e.getCheckType()) + " checks are for women (措施十五); the resident ID is a man's");
+    return refuse(enumName(e.getCheckType()) +
+                  " checks are for women (措施十五); the resident ID is a man's");
   }
-  StoredRecord<msg::HealthRecord> record(state, std::string("worker:") + event.getWorkerId().cStr());
+  StoredRecord<msg::HealthRecord> record(state,
+                                         std::string("worker:") + event.getWorkerId().cStr());
   auto r = record.get();
   auto check = appendTo<msg::HealthCheck>(record.orphanage(), r.getChecks(),
                                           [&](auto o) { r.adoptChecks(kj::mv(o)); });
@@ -45,7 +53,9 @@ Applied checkCompleted(msg::Envelope::Reader event, StateTx& state) {
 
   std::string area = event.getArea().cStr();
   int year = yearOf(e.getPerformedOn().cStr());
-  auto count = [&](const char* indicator) { countIndicator(state, kMeasure, indicator, area, year); };
+  auto count = [&](const char* indicator) {
+    countIndicator(state, kMeasure, indicator, area, year);
+  };
   count("health_checks");
   if (const char* byType = typeIndicator(e.getCheckType())) count(byType);
   if (e.getFree()) count("free_checks");

@@ -19,7 +19,8 @@ std::string check(const std::string& id, const char* worker, const std::string& 
                    R"(,"result":")" + result + R"(","performedOn":"2026-03-01"})",
                worker, "health");
 }
-std::string incident(const std::string& id, const std::string& incidentId, const std::string& severity) {
+std::string incident(const std::string& id, const std::string& incidentId,
+                     const std::string& severity) {
   return event(id, "occupationalIncidentReported",
                R"({"incidentId":")" + incidentId +
                    R"(","employerCode":"91512081MA62K0260E","severity":")" + severity +

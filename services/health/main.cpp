@@ -11,7 +11,9 @@ int main(int argc, char** argv) {
   parts.name = "health";
   parts.owns = msg::Service::HEALTH;
   parts.makeRules = [](Env&) { return std::make_unique<health::HealthRules>(); };
-  parts.makeQueries = [] { return std::make_unique<WorkerRecordQueries<msg::HealthRecord>>("health"); };
+  parts.makeQueries = [] {
+    return std::make_unique<WorkerRecordQueries<msg::HealthRecord>>("health");
+  };
   parts.queryPort = 7204;
   parts.adminPort = 9204;
   return runService(parts, argc, argv);

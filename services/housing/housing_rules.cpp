@@ -93,7 +93,8 @@ Applied rentSubsidy(msg::Envelope::Reader event, StateTx& state) {
 
 Applied fundEnrolled(msg::Envelope::Reader event, StateTx& state) {
   auto e = event.getProvidentFundEnrolled();
-  std::string key = std::string("fund:") + event.getWorkerId().cStr() + ":" + e.getEmployerCode().cStr();
+  std::string key =
+      std::string("fund:") + event.getWorkerId().cStr() + ":" + e.getEmployerCode().cStr();
   if (seenBefore(state, key, event)) {
     return refuse(std::string("already enrolled in the provident fund through employer ") +
                   e.getEmployerCode().cStr());
@@ -115,12 +116,18 @@ Applied fundEnrolled(msg::Envelope::Reader event, StateTx& state) {
 std::optional<Applied> HousingRules::apply(msg::Envelope::Reader event, StateTx& state, int64_t) {
   using E = msg::Envelope;
   switch (event.which()) {
-    case E::PUBLIC_RENTAL_ALLOCATED: return allocated(event, state);
-    case E::PUBLIC_RENTAL_VACATED: return vacated(event, state);
-    case E::DORMITORY_BEDS_PROVIDED: return bedsProvided(event, state);
-    case E::RENT_SUBSIDY_GRANTED: return rentSubsidy(event, state);
-    case E::PROVIDENT_FUND_ENROLLED: return fundEnrolled(event, state);
-    default: return std::nullopt;
+    case E::PUBLIC_RENTAL_ALLOCATED:
+      return allocated(event, state);
+    case E::PUBLIC_RENTAL_VACATED:
+      return vacated(event, state);
+    case E::DORMITORY_BEDS_PROVIDED:
+      return bedsProvided(event, state);
+    case E::RENT_SUBSIDY_GRANTED:
+      return rentSubsidy(event, state);
+    case E::PROVIDENT_FUND_ENROLLED:
+      return fundEnrolled(event, state);
+    default:
+      return std::nullopt;
   }
 }
 

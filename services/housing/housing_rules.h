@@ -2,7 +2,8 @@
 // per worker and one worker per unit at a time — and their vacating, dormitory beds, rent
 // subsidies and housing provident fund enrolment.
 //
-// State keys: worker:<id> (a HousingRecord), unit:<unitId> (who holds it now), fund:<worker>:<employer>.
+// State keys: worker:<id> (a HousingRecord), unit:<unitId> (who holds it now),
+// fund:<worker>:<employer>.
 #pragma once
 
 #include "service_loop.h"

@@ -14,11 +14,12 @@ constexpr const char* kB = "510722198803040026";
 
 std::string allocate(const std::string& id, const char* worker, const std::string& unit,
                      const std::string& end = "2029-02-28") {
-  return event(id, "publicRentalAllocated",
-               R"({"unitId":")" + unit +
-                   R"(","estate":"园艺山","areaSqm":42.5,"monthlyRentYuan":380,"leaseStart":"2026-03-01","leaseEnd":")" +
-                   end + "\"}",
-               worker, "housing");
+  return event(
+      id, "publicRentalAllocated",
+      R"({"unitId":")" + unit +
+          R"(","estate":"园艺山","areaSqm":42.5,"monthlyRentYuan":380,"leaseStart":"2026-03-01","leaseEnd":")" +
+          end + "\"}",
+      worker, "housing");
 }
 std::string vacate(const std::string& id, const char* worker, const std::string& unit) {
   return event(id, "publicRentalVacated",
@@ -59,9 +60,10 @@ TEST_F(HousingRulesTest, BedsSubsidiesAndTheProvidentFundAreCounted) {
   h.apply(event("b1", "dormitoryBedsProvided",
                 R"({"employerCode":"91512081MA62K0260E","beds":120,"providedOn":"2026-02-01"})", "",
                 "housing", "MYGX"));
-  h.apply(event("s1", "rentSubsidyGranted", R"({"monthlyYuan":300,"months":12,"grantedOn":"2026-02-01"})",
-                kA, "housing"));
-  std::string fund = R"({"employerCode":"91512081MA62K0260E","monthlyContributionYuan":420,"enrolledOn":"2026-02-01"})";
+  h.apply(event("s1", "rentSubsidyGranted",
+                R"({"monthlyYuan":300,"months":12,"grantedOn":"2026-02-01"})", kA, "housing"));
+  std::string fund =
+      R"({"employerCode":"91512081MA62K0260E","monthlyContributionYuan":420,"enrolledOn":"2026-02-01"})";
   EXPECT_EQ(h.apply(event("f1", "providentFundEnrolled", fund, kA, "providentFund")), "applied");
   EXPECT_EQ(h.apply(event("f2", "providentFundEnrolled", fund, kA, "providentFund")),
             "refused: already enrolled in the provident fund through employer 91512081MA62K0260E");

@@ -10,7 +10,9 @@ int main(int argc, char** argv) {
   parts.name = "housing";
   parts.owns = msg::Service::HOUSING;
   parts.makeRules = [](Env&) { return std::make_unique<housing::HousingRules>(); };
-  parts.makeQueries = [] { return std::make_unique<WorkerRecordQueries<msg::HousingRecord>>("housing"); };
+  parts.makeQueries = [] {
+    return std::make_unique<WorkerRecordQueries<msg::HousingRecord>>("housing");
+  };
   parts.queryPort = 7202;
   parts.adminPort = 9202;
   return runService(parts, argc, argv);

@@ -27,7 +27,8 @@ class OutreachRulesTest : public ::testing::Test {
 TEST_F(OutreachRulesTest, ActivitiesCountPerMeasureActivityAreaAndYear) {
   EXPECT_EQ(h.apply(activity("a1", 23, "condolenceVisitOutside", "510722")), "applied");
   EXPECT_EQ(h.apply(activity("a2", 23, "familyVisit", "510722", "2026-01-21", 40)), "applied");
-  EXPECT_EQ(h.apply(activity("a3", 23, "condolenceVisitOutside", "510703", "2025-12-30")), "applied");
+  EXPECT_EQ(h.apply(activity("a3", 23, "condolenceVisitOutside", "510703", "2025-12-30")),
+            "applied");
   EXPECT_EQ(h.indicator(2026, 23, "condolence_visit_outside", "510722"), 1);
   EXPECT_EQ(h.indicator(2026, 23, "family_visit", "510722"), 40);
   EXPECT_EQ(h.indicator(2026, 23, "activities", "510722"), 41);
@@ -43,7 +44,8 @@ TEST_F(OutreachRulesTest, AnActivitysIndicatorIsItsNameInSnakeCaseAsTheCatalogue
     auto measure = Catalogue::builtIn().measure(m);
     for (auto a : measure.getActivities()) {
       bool listed = false;
-      for (auto i : measure.getIndicators()) listed |= activityIndicator(a.cStr()) == i.getName().cStr();
+      for (auto i : measure.getIndicators())
+        listed |= activityIndicator(a.cStr()) == i.getName().cStr();
       EXPECT_TRUE(listed) << "measure " << m << " has no indicator for " << a.cStr();
     }
   }

@@ -213,7 +213,7 @@ Applied wageClaimExtended(msg::Envelope::Reader event, StateTx& state, const Dea
   if (c.get().getExtendedDays() > 0) return refuse(c.name() + " is already extended once");
   if (static_cast<int>(e.getDays()) > policy.wageMaxExtensionWorkingDays) {
     return refuse("an extension of at most " + std::to_string(policy.wageMaxExtensionWorkingDays) +
-                   " working days");
+                  " working days");
   }
   c.get().setExtendedDays(e.getDays());
   c.due(Stage::WAGE_CLAIM_RESOLUTION,
@@ -320,7 +320,7 @@ Applied disputeExtended(msg::Envelope::Reader event, StateTx& state, const Deadl
   if (c.get().getExtendedDays() > 0) return refuse(c.name() + " is already extended once");
   if (static_cast<int>(e.getDays()) > policy.disputeMaxExtensionDays) {
     return refuse("an extension of at most " + std::to_string(policy.disputeMaxExtensionDays) +
-                   " days (劳动争议调解仲裁法 art. 43)");
+                  " days (劳动争议调解仲裁法 art. 43)");
   }
   c.get().setExtendedDays(e.getDays());
   c.due(Stage::DISPUTE_AWARD,

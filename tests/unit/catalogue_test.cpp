@@ -30,8 +30,10 @@ TEST(Catalogue, CarriesThePolicysTargets) {
   auto trained = catalogue().measure(4).getIndicators()[0];
   EXPECT_EQ(std::string(trained.getName().cStr()), "trained");
   EXPECT_EQ(trained.getTarget().getAtLeast(), 10000);
-  auto visits = catalogue().measure(23).getIndicators()[0];
-  EXPECT_TRUE(visits.getPerArea());
+  auto visits = catalogue().measure(23).getIndicators()[1];
+  EXPECT_EQ(std::string(visits.getName().cStr()), "condolence_visit_outside");
+  EXPECT_TRUE(visits.getPerArea()) << "措施二十三: each county and park at least one visit a year";
+  EXPECT_EQ(visits.getTarget().getAtLeast(), 1);
 }
 
 TEST(Catalogue, EveryKindOfTheSchemaCountsTowardAMeasureAndNoOtherKindIsNamed) {
