@@ -235,6 +235,9 @@ Applied wageClaimResolved(msg::Envelope::Reader event, StateTx& state) {
   c.close(e.getResolvedOn(), enumName(e.getOutcome()));
   c.count("claims_resolved");
   c.count("yuan_recovered", e.getRecoveredYuan());
+  countForMedian(state, 20, "median_days_to_resolve", c.get().getArea().cStr(),
+                 yearOf(c.get().getFiledOn().cStr()),
+                 day(e.getResolvedOn()) - day(c.get().getFiledOn()));
   c.save();
   return {};
 }

@@ -131,6 +131,7 @@ TEST_F(RightsRulesTest, AStageDoneInTimeEmitsNothing) {
   EXPECT_EQ(h.indicator(2026, 20, "claims_resolved", "510703"), 1);
   EXPECT_EQ(h.indicator(2026, 20, "yuan_recovered", "510703"), 45000);
   EXPECT_EQ(h.indicator(2026, 20, "cases_open", "510703"), 0);
+  EXPECT_EQ(h.state.counters["med:2026"]["20|median_days_to_resolve|510703|26"], 1);
 }
 
 TEST_F(RightsRulesTest, ACaseArrivingYearsLateIsOverdueAtOnce) {
