@@ -7,7 +7,7 @@ MWP_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 MWP_PACKAGES=(
   build-essential cmake pkg-config
   libzmq3-dev cppzmq-dev capnproto libcapnp-dev libhiredis-dev prometheus-cpp-dev
-  libcpp-httplib-dev redis-server redis-tools googletest libgtest-dev libgmock-dev curl
+  libcpp-httplib-dev libsodium-dev redis-server redis-tools googletest libgtest-dev libgmock-dev curl
 )
 
 say() { printf '%s\n' "mwp: $*" >&2; }
@@ -31,6 +31,20 @@ build() {
   say "building into ${dir#$MWP_ROOT/} ($type)"
   cmake -S "$MWP_ROOT" -B "$dir" -DCMAKE_BUILD_TYPE="$type" >/dev/null
   cmake --build "$dir" -j"$(nproc)"
+}
+
+# The OpenAPI linter, from the npm registry, kept in .tools/ (not tracked).
+ensure_openapi_linter() {
+  local tools="$MWP_ROOT/.tools"
+  [ -x "$tools/node_modules/.bin/redocly" ] && return 0
+  if ! command -v npm >/dev/null; then
+    local sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    say "installing nodejs and npm"
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+  fi
+  say "installing @redocly/cli into .tools/"
+  mkdir -p "$tools"
+  (cd "$tools" && npm install --no-audit --no-fund --loglevel=error @redocly/cli@2 >/dev/null)
 }
 
 free_port() {

@@ -4,7 +4,7 @@
 # the sample events through the real bus, and runs until Ctrl-C or SIGTERM, then stops them all.
 #   ops/run.sh [--no-sample]
 # Ports (defaults): MWP_REDIS_PORT 6380, MWP_BUS_INGEST_PORT 7101, MWP_BUS_PUBLISH_PORT 7102,
-# MWP_BUS_ADMIN_PORT 9101.
+# MWP_BUS_ADMIN_PORT 9101, MWP_GATEWAY_PORT 8080, MWP_GATEWAY_ADMIN_PORT 9200; services 720N/920N.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -58,12 +58,28 @@ start_service() {
 }
 for service in $MWP_SERVICES; do start_service "$service"; done
 
+# Demo API keys, one per role, made afresh each run; the gateway keeps only their hashes.
+export MWP_GATEWAY_PORT=${MWP_GATEWAY_PORT:-8080} MWP_GATEWAY_ADMIN_PORT=${MWP_GATEWAY_ADMIN_PORT:-9200}
+export MWP_API_KEYS_FILE="$var/api-keys"
+: > "$MWP_API_KEYS_FILE"
+demo_keys=""
+for role in admin integrator caseworker health auditor; do
+  key=$("$MWP_ROOT/build/tools/mwpctl/mwpctl" keygen api "demo-$role" "$role" 2>>"$MWP_API_KEYS_FILE")
+  demo_keys+="MWP_DEMO_KEY_$(echo "$role" | tr a-z A-Z)=$key"$'\n'
+done
+key=$("$MWP_ROOT/build/tools/mwpctl/mwpctl" keygen api demo-hrss department hrss 2>>"$MWP_API_KEYS_FILE")
+demo_keys+="MWP_DEMO_KEY_DEPARTMENT_HRSS=$key"$'\n'
+"$MWP_ROOT/build/gateway/mwp-gateway" 2>>"$var/log/gateway.log" &
+pids+=($!)
+
 cat > "$var/run.env" <<ENV
 MWP_BUS_INGEST=$MWP_BUS_INGEST
 MWP_BUS_PUBLISH=$MWP_BUS_PUBLISH
 MWP_REDIS_PORT=$MWP_REDIS_PORT
 MWP_BUS_METRICS_URL=http://127.0.0.1:$MWP_BUS_ADMIN_PORT/metrics
-$(for service in $MWP_SERVICES; do
+MWP_GATEWAY_URL=http://127.0.0.1:$MWP_GATEWAY_PORT
+MWP_GATEWAY_METRICS_URL=http://127.0.0.1:$MWP_GATEWAY_ADMIN_PORT/metrics
+${demo_keys}$(for service in $MWP_SERVICES; do
   upper=$(echo "$service" | tr a-z A-Z)
   case $service in employment) n=1;; housing) n=2;; education) n=3;; health) n=4;; rights) n=5;; outreach) n=6;; esac
   echo "MWP_${upper}_QUERY=tcp://127.0.0.1:720$n"
@@ -78,7 +94,9 @@ if [ "$sample" = 1 ]; then
 fi
 
 cat >&2 <<MSG
-mwp is running. Logs in var/log/, settings for scripts in var/run.env.
+mwp is running. Logs in var/log/, settings and demo API keys for scripts in var/run.env.
+  the API:   curl -H "Authorization: Bearer \$MWP_DEMO_KEY_INTEGRATOR" http://127.0.0.1:$MWP_GATEWAY_PORT/v1/measures
+             (set -a; . var/run.env) first; the API is described at /v1/openapi.json
   publish:   build/tools/mwpctl/mwpctl publish events.ndjson
   the log:   build/tools/mwpctl/mwpctl tail
   metrics:   curl http://127.0.0.1:$MWP_BUS_ADMIN_PORT/metrics                (the bus)

@@ -6,6 +6,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 ensure_packages
+ensure_openapi_linter
 build "$MWP_ROOT/build"
 
 port=$(free_port)

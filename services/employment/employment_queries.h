@@ -10,7 +10,14 @@
 
 namespace mwp::employment {
 
-using EmploymentQueries = WorkerRecordQueries<msg::EmploymentRecord>;
+class EmploymentQueries : public WorkerRecordQueries<msg::EmploymentRecord> {
+ public:
+  EmploymentQueries() : WorkerRecordQueries("employment") {}
+  // name "registry", filter "<area>|<stale>" (area empty: the city; stale "true": only records
+  // not updated for more than kStaleAfterDays days), ordered by last update, oldest first:
+  // {"workers":[{"workerId","name","area","updatedOn"}…],"nextPageToken":"…"}.
+  std::optional<std::string> list(Redis& redis, msg::ListQuery::Reader query) override;
+};
 
 // records_stale per area: registered workers not updated for more than kStaleAfterDays days.
 std::vector<IndicatorValue> staleRecords(Redis& redis, int64_t nowSeconds);

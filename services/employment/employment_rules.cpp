@@ -37,7 +37,9 @@ void touchRegistry(Context& c, msg::Profile::Builder profile, std::string_view o
   }
   profile.setArea(c.area);
   profile.setUpdatedOn(std::string(on));
-  c.state.index(updatedIndex(c.area), workerId, *parseDate(on));
+  for (const auto& area : {c.area, std::string("all")}) {
+    c.state.index(updatedIndex(area), workerId, *parseDate(on));
+  }
 }
 
 Applied workerRegistered(Context& c) {

@@ -11,7 +11,7 @@ int main(int argc, char** argv) {
   parts.makeRules = [](Env& env) {
     return std::make_unique<employment::EmploymentRules>(employment::SubsidyPolicy::fromEnv(env));
   };
-  parts.makeQueries = [] { return std::make_unique<employment::EmploymentQueries>("employment"); };
+  parts.makeQueries = [] { return std::make_unique<employment::EmploymentQueries>(); };
   parts.computed = employment::staleRecords;
   parts.queryPort = 7201;
   parts.adminPort = 9201;

@@ -18,6 +18,7 @@ class RunningService {
                  std::map<std::string, std::string> env = {});
 
   void kill9() { process_.kill9(); }
+  const std::string& queryEndpoint() const { return queryEndpoint_; }
   void start() { process_.start(); }
 
   // The answer to a query: {"json", text}, {"notFound", ""}, {"error", text}, or {"timeout", ""}.

@@ -9,6 +9,9 @@
 //   mwpctl tail [--from SEQ] [--partition P] [--follow]
 //                                 the stored log as JSON lines, from sequence SEQ (default 1)
 //   mwpctl catalogue [--markdown] the measure catalogue (docs/measures.md is its markdown)
+//   mwpctl keygen api NAME ROLE [DEPARTMENT]
+//                                 a new API key on stdout, and on stderr the line for the
+//                                 gateway's keys file (which keeps only the key's SHA-256)
 // Endpoints: --bus ENDPOINT or MWP_BUS_INGEST; MWP_BUS_PUBLISH, MWP_REDIS_HOST/PORT for tail.
 #include <capnp/compat/json.h>
 
@@ -16,6 +19,7 @@
 #include <iostream>
 #include <variant>
 
+#include "api_keys.h"
 #include "bus_client.h"
 #include "catalogue.h"
 #include "event_json.h"
@@ -172,7 +176,8 @@ void printMarkdown(const Catalogue& catalogue) {
 int usage() {
   std::cerr << "usage: mwpctl publish [--bus ENDPOINT] [--timeout MS] [FILE…]\n"
                "       mwpctl tail [--from SEQ] [--partition P] [--follow]\n"
-               "       mwpctl catalogue [--markdown]\n";
+               "       mwpctl catalogue [--markdown]\n"
+               "       mwpctl keygen api NAME ROLE [DEPARTMENT]\n";
   return kExitUsage;
 }
 
@@ -220,6 +225,17 @@ int main(int argc, char** argv) {
         }
       }
       return tail(from, partition, follow, env);
+    }
+    if (verb == "keygen") {
+      if (argc < 5 || std::string(argv[2]) != "api" || !gateway::roleFromName(argv[4]))
+        return usage();
+      std::string key = gateway::newApiKey();
+      std::string line = std::string(argv[3]) + " " + argv[4] + " " + gateway::hashApiKey(key) +
+                         (argc > 5 ? std::string(" ") + argv[5] : "");
+      gateway::ApiKeys::parse(line);  // refuses a department key without its department
+      std::cout << key << "\n";
+      std::cerr << line << "\n";
+      return 0;
     }
     if (verb == "catalogue") {
       if (argc > 2 && std::string(argv[2]) == "--markdown") {

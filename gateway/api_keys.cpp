@@ -1,0 +1,125 @@
+#include "api_keys.h"
+
+#include <capnp/schema.h>
+#include <sodium.h>
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "event_kinds.h"
+
+namespace mwp::gateway {
+namespace {
+
+const std::map<std::string, Role>& roles() {
+  static const std::map<std::string, Role> r{
+      {"admin", Role::kAdmin},           {"integrator", Role::kIntegrator},
+      {"caseworker", Role::kCaseworker}, {"health", Role::kHealth},
+      {"auditor", Role::kAuditor},       {"department", Role::kDepartment}};
+  return r;
+}
+
+std::string hex(const unsigned char* bytes, size_t n) {
+  static const char* digits = "0123456789abcdef";
+  std::string out;
+  for (size_t i = 0; i < n; ++i) {
+    out += digits[bytes[i] >> 4];
+    out += digits[bytes[i] & 15];
+  }
+  return out;
+}
+
+std::optional<msg::Department> departmentFromName(const std::string& name) {
+  auto schema = capnp::Schema::from<msg::Department>();
+  KJ_IF_MAYBE (e, schema.findEnumerantByName(name.c_str())) {
+    return static_cast<msg::Department>(e->getOrdinal());
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<Role> roleFromName(const std::string& name) {
+  auto it = roles().find(name);
+  if (it == roles().end()) return std::nullopt;
+  return it->second;
+}
+
+std::string roleName(Role role) {
+  for (const auto& [name, r] : roles()) {
+    if (r == role) return name;
+  }
+  return "?";
+}
+
+Visibility visibilityOf(Role role) {
+  switch (role) {
+    case Role::kAdmin:
+      return {true, true};
+    case Role::kHealth:
+      return {true, true};
+    case Role::kCaseworker:
+      return {true, false};
+    default:
+      return {false, false};
+  }
+}
+
+ApiKeys ApiKeys::parse(const std::string& text) {
+  ApiKeys keys;
+  std::istringstream lines(text);
+  int number = 0;
+  for (std::string line; std::getline(lines, line);) {
+    ++number;
+    line = line.substr(0, line.find('#'));
+    std::istringstream words(line);
+    std::string name, role, hash, department;
+    if (!(words >> name)) continue;
+    words >> role >> hash >> department;
+    auto r = roleFromName(role);
+    auto where = "API keys line " + std::to_string(number);
+    if (!r || hash.size() != 64) {
+      throw std::runtime_error(where + ": expected \"name role sha256-hex [department]\"");
+    }
+    ApiKey key{name, *r};
+    if (*r == Role::kDepartment) {
+      auto d = departmentFromName(department);
+      if (!d || *d == msg::Department::UNSPECIFIED) {
+        throw std::runtime_error(where + ": a department key names its department, e.g. hrss");
+      }
+      key.department = *d;
+    }
+    keys.byHash_[hash] = key;
+  }
+  return keys;
+}
+
+ApiKeys ApiKeys::fromFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read the API keys file " + path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return parse(text.str());
+}
+
+std::optional<ApiKey> ApiKeys::find(const std::string& presentedKey) const {
+  auto it = byHash_.find(hashApiKey(presentedKey));
+  if (it == byHash_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::string hashApiKey(const std::string& key) {
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(key.data()), key.size());
+  return hex(digest, sizeof digest);
+}
+
+std::string newApiKey() {
+  if (sodium_init() < 0) throw std::runtime_error("libsodium cannot start");
+  unsigned char bytes[32];
+  randombytes_buf(bytes, sizeof bytes);
+  return "mwp_" + hex(bytes, sizeof bytes);
+}
+
+}  // namespace mwp::gateway

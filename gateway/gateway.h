@@ -1,0 +1,71 @@
+// mwp-gateway: the HTTP API integrators use. One record per worker from every service at once,
+// the registry, measure progress, rights cases, event submission and lookup, and the audit log —
+// behind API keys with roles, per-key rate limits, and an audit entry for every worker read.
+// Errors are application/problem+json (RFC 9457). Thread-safe: cpp-httplib serves from a pool.
+#pragma once
+
+#include <prometheus/registry.h>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+#include <zmq.hpp>
+
+#include "api_keys.h"
+#include "catalogue.h"
+#include "log.h"
+#include "redis.h"
+#include "scatter_gather.h"
+
+namespace httplib {
+class Server;
+struct Request;
+struct Response;
+}  // namespace httplib
+
+namespace mwp::gateway {
+
+struct GatewayOptions {
+  std::vector<ServiceEndpoint> services;
+  std::string busIngest = "tcp://127.0.0.1:7101";
+  RedisEndpoint redis;
+  std::chrono::milliseconds deadline{500};  // how long a worker record waits for the services
+  double requestsPerSecond = 50;            // per API key, with a burst of as many
+  size_t threads = 16;
+  size_t maxBodyBytes = 1 << 20;
+};
+
+struct RouteInfo {
+  std::string method;
+  std::string path;  // the template, as in the OpenAPI document: /v1/workers/{workerId}
+};
+
+class Gateway {
+ public:
+  Gateway(GatewayOptions options, ApiKeys keys, const Catalogue& catalogue, zmq::context_t& context,
+          prometheus::Registry& registry);
+  ~Gateway();
+
+  // Binds host:port (0: any free port) and serves from its own threads. Returns the port.
+  int start(const std::string& host, int port);
+  void stop();
+
+  // Every route the server has, for the OpenAPI document's test.
+  const std::vector<RouteInfo>& routes() const { return routeInfo_; }
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  std::vector<RouteInfo> routeInfo_;
+  std::thread thread_;
+};
+
+// The OpenAPI 3 document served at /v1/openapi.json (gateway/openapi.json, built in).
+const char* openApiDocument();
+
+}  // namespace mwp::gateway

@@ -1,0 +1,64 @@
+// mwp-gateway: reads its configuration, builds its parts, serves until SIGTERM.
+#include <prometheus/registry.h>
+
+#include <iostream>
+
+#include "admin_server.h"
+#include "gateway.h"
+#include "process.h"
+
+int main(int argc, char** argv) {
+  using namespace mwp;
+  Logger log("gateway");
+  try {
+    Env env;
+    gateway::GatewayOptions options;
+    options.redis = redisFromEnv(env);
+    options.busIngest = env.text("MWP_BUS_INGEST", "tcp://127.0.0.1:7101", "the bus's ingest");
+    int n = 1;
+    for (const char* service :
+         {"employment", "housing", "education", "health", "rights", "outreach"}) {
+      std::string upper = service;
+      for (auto& c : upper) c = static_cast<char>(toupper(c));
+      options.services.push_back(
+          {service, env.text("MWP_" + upper + "_QUERY", "tcp://127.0.0.1:720" + std::to_string(n++),
+                             std::string(service) + " query socket")});
+    }
+    options.deadline = std::chrono::milliseconds(env.integer(
+        "MWP_GATEWAY_DEADLINE_MS", 500, 10, 60000, "how long a record waits for the services"));
+    options.requestsPerSecond = static_cast<double>(
+        env.integer("MWP_GATEWAY_RATE_PER_KEY", 50, 1, 1000000, "requests a second per API key"));
+    options.threads =
+        static_cast<size_t>(env.integer("MWP_GATEWAY_THREADS", 16, 1, 1024, "HTTP threads"));
+    std::string keysFile =
+        env.text("MWP_API_KEYS_FILE", "var/api-keys", "API key hashes and roles");
+    std::string host = env.text("MWP_GATEWAY_HOST", "127.0.0.1", "HTTP address");
+    int port = static_cast<int>(env.integer("MWP_GATEWAY_PORT", 8080, 0, 65535, "HTTP port"));
+    int adminPort = static_cast<int>(
+        env.integer("MWP_GATEWAY_ADMIN_PORT", 9200, 0, 65535, "/metrics, /livez, /readyz"));
+    if (wantsPrintConfig(argc, argv)) {
+      std::cout << env.describe();
+      return 0;
+    }
+    auto keys = gateway::ApiKeys::fromFile(keysFile);
+
+    installStopSignals();
+    zmq::context_t context;
+    prometheus::Registry registry;
+    gateway::Gateway gateway(options, std::move(keys), Catalogue::builtIn(), context, registry);
+    int bound = gateway.start(host, port);
+    AdminServer admin(host, adminPort, registry, [] { return true; });
+    log.info("serving", {{"http", host + ":" + std::to_string(bound)},
+                         {"admin", host + ":" + std::to_string(admin.port())}});
+    while (!stopRequested()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    gateway.stop();
+    log.info("stopped");
+    return 0;
+  } catch (const ConfigError& e) {
+    log.error("bad configuration", {{"error", e.what()}});
+    return 78;
+  } catch (const std::exception& e) {
+    log.error("cannot start", {{"error", e.what()}});
+    return 1;
+  }
+}

@@ -1,0 +1,311 @@
+// The gateway as integrators meet it: the real bus, Redis and all six services as processes, the
+// gateway serving HTTP on 127.0.0.1, API keys of every role.
+#include "gateway.h"
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <regex>
+#include <thread>
+
+#include "bus_client.h"
+#include "rules_harness.h"
+#include "service_harness.h"
+
+namespace mwp {
+namespace {
+
+using test::event;
+
+constexpr const char* kWorker = "510722198803040026";  // a woman of 三台县
+constexpr const char* kMasked = "510***********0026";
+constexpr const char* kChild = "510703201903010049";
+
+std::string keyLine(const std::string& name, const std::string& role, const std::string& key,
+                    const std::string& department = "") {
+  return name + " " + role + " " + gateway::hashApiKey(key) + " " + department + "\n";
+}
+
+// Events about kWorker in every domain that keeps a section.
+std::vector<std::string> everyDomain() {
+  return {
+      event(
+          "g-reg", "workerRegistered",
+          R"({"name":"李四","gender":"female","phone":"13900000000","hukouArea":"510722","currentArea":"510722","currentCity":"三台","registeredOn":"2026-01-05"})",
+          kWorker, "hrss", "510722"),
+      event("g-rent", "rentSubsidyGranted",
+            R"({"monthlyYuan":300,"months":6,"grantedOn":"2026-02-01"})", kWorker, "housing",
+            "510722"),
+      event(
+          "g-school", "schoolPlacementRequested",
+          std::string(R"({"childId":")") + kChild +
+              R"(","childName":"李小花","stage":"primary","residenceArea":"510722","requestedOn":"2026-03-01"})",
+          kWorker, "education", "510722"),
+      event(
+          "g-check", "healthCheckCompleted",
+          R"({"checkType":"breastCancer","free":true,"result":"normal","performedOn":"2026-03-01"})",
+          kWorker, "health", "510722"),
+      event("g-dispute", "disputeFiled",
+            R"({"caseNo":"LD-G-1","category":"wages","claimYuan":8000,"filedOn":"2026-03-01"})",
+            kWorker, "hrss", "510722"),
+  };
+}
+
+class GatewayTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    test::flushRedis();
+    bus_ = new test::BusThread(4);
+    const std::pair<const char*, const char*> binaries[] = {
+        {"employment", MWP_EMPLOYMENT_BINARY}, {"housing", MWP_HOUSING_BINARY},
+        {"education", MWP_EDUCATION_BINARY},   {"health", MWP_HEALTH_BINARY},
+        {"rights", MWP_RIGHTS_BINARY},         {"outreach", MWP_OUTREACH_BINARY}};
+    for (const auto& [name, binary] : binaries) {
+      services_[name] = new test::RunningService(binary, name, *bus_);
+    }
+    std::string keys =
+        keyLine("admin-1", "admin", "k-admin") + keyLine("integrator-1", "integrator", "k-int") +
+        keyLine("caseworker-1", "caseworker", "k-case") +
+        keyLine("health-1", "health", "k-health") + keyLine("auditor-1", "auditor", "k-audit") +
+        keyLine("hrss-system", "department", "k-hrss", "hrss");
+    gateway::GatewayOptions options;
+    options.redis = test::testRedis();
+    options.busIngest = bus_->ingest;
+    for (const auto& [name, service] : services_)
+      options.services.push_back({name, service->queryEndpoint()});
+    options.deadline = std::chrono::milliseconds(500);
+    options.requestsPerSecond = 1000;
+    gateway_ = new gateway::Gateway(options, gateway::ApiKeys::parse(keys), Catalogue::builtIn(),
+                                    *context_, *registry_);
+    port_ = gateway_->start("127.0.0.1", 0);
+
+    zmq::context_t context;
+    Publisher publisher(context, bus_->ingest);
+    std::vector<std::string> frames;
+    for (const auto& e : everyDomain()) frames.push_back(test::frameOf(e));
+    publisher.publish(frames);
+    services_["rights"]->waitForVerdict("g-dispute");
+    services_["health"]->waitForVerdict("g-check");
+    services_["education"]->waitForVerdict("g-school");
+    services_["housing"]->waitForVerdict("g-rent");
+    services_["employment"]->waitForVerdict("g-reg");
+  }
+
+  static void TearDownTestSuite() {
+    delete gateway_;
+    for (auto& [name, s] : services_) delete s;
+    delete bus_;
+  }
+
+  httplib::Result get(const std::string& path, const std::string& key,
+                      httplib::Headers headers = {}) {
+    httplib::Client client("127.0.0.1", port_);
+    if (!key.empty()) headers.emplace("Authorization", "Bearer " + key);
+    return client.Get(path, headers);
+  }
+
+  static inline test::BusThread* bus_ = nullptr;
+  static inline std::map<std::string, test::RunningService*> services_;
+  static inline zmq::context_t* context_ = new zmq::context_t;
+  static inline prometheus::Registry* registry_ = new prometheus::Registry;
+  static inline gateway::Gateway* gateway_ = nullptr;
+  static inline int port_ = 0;
+};
+
+TEST_F(GatewayTest, AWorkerWithEventsInEveryDomainComesBackWhole) {
+  auto r = get(std::string("/v1/workers/") + kWorker, "k-admin");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  for (const char* section : {"employment", "housing", "education", "health", "rights"}) {
+    EXPECT_NE(r->body.find(std::string("\"") + section + "\":{\"status\":\"ok\""),
+              std::string::npos)
+        << section << " in " << r->body;
+  }
+  EXPECT_NE(r->body.find(R"("unavailable":[])"), std::string::npos);
+  EXPECT_NE(r->body.find(R"("caseNo":"LD-G-1")"), std::string::npos);
+}
+
+TEST_F(GatewayTest, TheRoleDecidesWhatIsShown) {
+  struct Expect {
+    const char* key;
+    bool fullIds;
+    bool health;
+  };
+  for (const auto& e : {Expect{"k-int", false, false}, Expect{"k-case", true, false},
+                        Expect{"k-health", true, true}, Expect{"k-admin", true, true}}) {
+    auto r = get(std::string("/v1/workers/") + kWorker, e.key);
+    ASSERT_EQ(r->status, 200) << e.key;
+    EXPECT_EQ(r->body.find(kWorker) != std::string::npos, e.fullIds) << e.key;
+    EXPECT_EQ(r->body.find(kMasked) != std::string::npos, !e.fullIds) << e.key;
+    EXPECT_EQ(r->body.find("\"health\":") != std::string::npos, e.health) << e.key;
+    EXPECT_EQ(r->body.find("breastCancer") != std::string::npos, e.health) << e.key;
+    EXPECT_EQ(r->body.find(kChild), std::string::npos) << "the child's ID is never shown whole";
+  }
+  EXPECT_EQ(get(std::string("/v1/workers/") + kWorker, "k-audit")->status, 403);
+  EXPECT_EQ(get(std::string("/v1/workers/") + kWorker, "k-hrss")->status, 403);
+  EXPECT_EQ(get(std::string("/v1/workers/") + kWorker, "")->status, 401);
+  EXPECT_EQ(get(std::string("/v1/workers/") + kWorker, "not-a-key")->status, 401);
+}
+
+TEST_F(GatewayTest, ErrorsAreProblemsAndCarryTheRequestId) {
+  auto r = get("/v1/workers/510722198803040027", "k-admin", {{"X-Request-Id", "trace-42"}});
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(r->get_header_value("Content-Type"), "application/problem+json");
+  EXPECT_EQ(r->get_header_value("X-Request-Id"), "trace-42");
+  EXPECT_EQ(r->body.find("510722198803040027"), std::string::npos) << "a bad ID is not echoed";
+  EXPECT_EQ(get("/v1/nothing", "k-admin")->status, 404);
+  EXPECT_EQ(get("/v1/workers/11010519491231002X", "k-admin")->status, 404) << "nobody knows them";
+}
+
+TEST_F(GatewayTest, AnUnchangedRecordIsNotSentAgain) {
+  auto first = get(std::string("/v1/workers/") + kWorker, "k-case");
+  std::string etag = first->get_header_value("ETag");
+  ASSERT_FALSE(etag.empty());
+  EXPECT_EQ(get(std::string("/v1/workers/") + kWorker, "k-case", {{"If-None-Match", etag}})->status,
+            304);
+}
+
+TEST_F(GatewayTest, EveryReadIsAudited) {
+  std::string path = std::string("/v1/workers/") + kWorker;
+  auto before = get(std::string("/v1/audit?limit=1000&worker=") + kWorker, "k-audit");
+  ASSERT_EQ(before->status, 200);
+  auto count = [](const std::string& body) {
+    size_t n = 0;
+    for (size_t at = 0; (at = body.find("\"key\":", at)) != std::string::npos; ++at) ++n;
+    return n;
+  };
+  get(path, "k-int");
+  get(path, "k-health");
+  auto after = get(std::string("/v1/audit?limit=1000&worker=") + kWorker, "k-audit");
+  EXPECT_EQ(count(after->body), count(before->body) + 2);
+  EXPECT_NE(after->body.find(R"("key":"health-1")"), std::string::npos);
+  EXPECT_NE(after->body.find(R"("sections":"employment,housing,education,rights")"),
+            std::string::npos)
+      << "the integrator's read names the sections it was given";
+  EXPECT_EQ(get("/v1/audit", "k-int")->status, 403);
+}
+
+TEST_F(GatewayTest, MeasuresShowValuesAndTargets) {
+  auto r = get("/v1/measures?year=2026", "k-int");
+  ASSERT_EQ(r->status, 200);
+  std::regex measure(R"("number":\d+,"titleZh")");
+  EXPECT_EQ(std::distance(std::sregex_iterator(r->body.begin(), r->body.end(), measure),
+                          std::sregex_iterator()),
+            30);
+  auto one = get("/v1/measures/2?year=2026&area=510722", "k-int");
+  ASSERT_EQ(one->status, 200);
+  EXPECT_NE(
+      one->body.find(R"("indicator":"workers_registered","area":"510722","year":2026,"value":1)"),
+      std::string::npos)
+      << one->body;
+  EXPECT_EQ(get("/v1/measures/31", "k-int")->status, 404);
+  EXPECT_EQ(get("/v1/measures?area=440300", "k-int")->status, 400);
+}
+
+TEST_F(GatewayTest, TheRegistryAndTheCasesArePaged) {
+  auto workers = get("/v1/workers?area=510722&page_size=10", "k-int");
+  ASSERT_EQ(workers->status, 200) << workers->body;
+  EXPECT_NE(workers->body.find(kMasked), std::string::npos);
+  auto cases = get("/v1/cases?status=open&area=510722", "k-case");
+  ASSERT_EQ(cases->status, 200) << cases->body;
+  EXPECT_NE(cases->body.find("LD-G-1"), std::string::npos);
+  EXPECT_EQ(get("/v1/cases", "k-int")->status, 403);
+}
+
+TEST_F(GatewayTest, AnEventSubmittedOverHttpCanBeFollowedToItsVerdict) {
+  httplib::Client client("127.0.0.1", port_);
+  httplib::Headers auth{{"Authorization", "Bearer k-hrss"}};
+  std::string body = event("http-1", "socialSecurityCardIssued", R"({"issuedOn":"2026-03-01"})",
+                           kWorker, "hrss", "510722");
+  auto posted = client.Post("/v1/events", auth, body, "application/json");
+  ASSERT_EQ(posted->status, 202) << posted->body;
+  EXPECT_NE(posted->body.find(R"("status":"accepted")"), std::string::npos);
+  auto again = client.Post("/v1/events", auth, body, "application/json");
+  EXPECT_EQ(again->status, 200);
+  EXPECT_NE(again->body.find(R"("status":"duplicate")"), std::string::npos);
+
+  std::string verdict;
+  for (int i = 0; i < 100 && verdict.find("applied") == std::string::npos; ++i) {
+    auto r = get("/v1/events/http-1", "k-hrss");
+    if (r->status == 200) verdict = r->body;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_NE(verdict.find(R"("employment":"applied")"), std::string::npos) << verdict;
+  EXPECT_NE(verdict.find(R"("stored":{"partition")"), std::string::npos) << verdict;
+
+  // A department submits only its own kinds; a bad event is refused with the bus's reason.
+  std::string other =
+      event("http-2", "healthCheckCompleted",
+            R"({"checkType":"general","free":true,"result":"normal","performedOn":"2026-03-01"})",
+            kWorker, "health", "510722");
+  EXPECT_EQ(client.Post("/v1/events", auth, other, "application/json")->status, 403);
+  std::string badArea = event("http-3", "socialSecurityCardIssued", R"({"issuedOn":"2026-03-01"})",
+                              kWorker, "hrss", "440300");
+  auto refused = client.Post("/v1/events", auth, badArea, "application/json");
+  EXPECT_EQ(refused->status, 422);
+  EXPECT_NE(refused->body.find("area: not a Mianyang county code"), std::string::npos);
+  auto lines = client.Post("/v1/events", auth, body + "\nnot json\n", "application/x-ndjson");
+  ASSERT_EQ(lines->status, 200);
+  EXPECT_NE(lines->body.find(R"("status":"duplicate")"), std::string::npos);
+  EXPECT_NE(lines->body.find("not valid JSON"), std::string::npos);
+  EXPECT_EQ(
+      client.Post("/v1/events", {{"Authorization", "Bearer k-int"}}, body, "application/json")
+          ->status,
+      403);
+}
+
+TEST_F(GatewayTest, TheRateLimitAnswers429WithRetryAfter) {
+  gateway::GatewayOptions options;
+  options.redis = test::testRedis();
+  options.busIngest = bus_->ingest;
+  options.requestsPerSecond = 2;
+  prometheus::Registry registry;
+  gateway::Gateway limited(options,
+                           gateway::ApiKeys::parse(keyLine("slow", "integrator", "k-slow")),
+                           Catalogue::builtIn(), *context_, registry);
+  int port = limited.start("127.0.0.1", 0);
+  httplib::Client client("127.0.0.1", port);
+  int tooMany = 0;
+  std::string retryAfter;
+  for (int i = 0; i < 6; ++i) {
+    auto r = client.Get("/v1/measures/1", {{"Authorization", "Bearer k-slow"}});
+    if (r->status == 429) {
+      ++tooMany;
+      retryAfter = r->get_header_value("Retry-After");
+    }
+  }
+  EXPECT_GE(tooMany, 3);
+  EXPECT_EQ(retryAfter, "1");
+}
+
+TEST_F(GatewayTest, AKilledServiceLeavesItsSectionUnavailable) {
+  services_["housing"]->kill9();
+  auto started = std::chrono::steady_clock::now();
+  auto r = get(std::string("/v1/workers/") + kWorker, "k-admin");
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                  started);
+  std::cout << "record with housing down: " << ms.count() << " ms (deadline 500 ms)\n";
+  ASSERT_EQ(r->status, 200);
+  EXPECT_NE(r->body.find(R"("housing":{"status":"unavailable"})"), std::string::npos) << r->body;
+  EXPECT_NE(r->body.find(R"("unavailable":["housing"])"), std::string::npos);
+  EXPECT_NE(r->body.find(R"("employment":{"status":"ok")"), std::string::npos);
+  services_["housing"]->start();
+}
+
+TEST_F(GatewayTest, EveryRouteIsInTheOpenApiDocumentAndTheOtherWayRound) {
+  std::string doc = gateway::openApiDocument();
+  std::set<std::string> documented, served;
+  std::regex path(R"re("(/v1/[^"]*)":\s*\{\s*"(get|post)")re");
+  for (std::sregex_iterator it(doc.begin(), doc.end(), path), end; it != end; ++it) {
+    std::string method = (*it)[2];
+    for (auto& c : method) c = static_cast<char>(toupper(c));
+    documented.insert(method + " " + (*it)[1].str());
+  }
+  for (const auto& route : gateway_->routes()) served.insert(route.method + " " + route.path);
+  EXPECT_EQ(documented, served);
+  auto r = get("/v1/openapi.json", "");
+  EXPECT_EQ(r->status, 200) << "the document needs no key";
+}
+
+}  // namespace
+}  // namespace mwp
