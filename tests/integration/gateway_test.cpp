@@ -278,6 +278,21 @@ TEST_F(GatewayTest, TheRateLimitAnswers429WithRetryAfter) {
   EXPECT_EQ(retryAfter, "1");
 }
 
+TEST_F(GatewayTest, AReadThatCannotBeAuditedIsNotAnswered) {
+  gateway::GatewayOptions options;
+  options.redis = test::testRedis();
+  options.redis.port = std::stoi(test::freeEndpoint().substr(16));  // no Redis there
+  options.busIngest = bus_->ingest;
+  for (const auto& [name, service] : services_) options.services.push_back({name, service->queryEndpoint()});
+  prometheus::Registry registry;
+  gateway::Gateway blind(options, gateway::ApiKeys::parse(keyLine("admin-2", "admin", "k-a2")),
+                         Catalogue::builtIn(), *context_, registry);
+  httplib::Client client("127.0.0.1", blind.start("127.0.0.1", 0));
+  auto r = client.Get(std::string("/v1/workers/") + kWorker, {{"Authorization", "Bearer k-a2"}});
+  EXPECT_EQ(r->status, 503);
+  EXPECT_EQ(r->body.find("李四"), std::string::npos) << "nothing of the record goes out";
+}
+
 TEST_F(GatewayTest, AKilledServiceLeavesItsSectionUnavailable) {
   services_["housing"]->kill9();
   auto started = std::chrono::steady_clock::now();
