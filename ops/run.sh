@@ -2,14 +2,19 @@
 # The main job, from a fresh Debian bookworm machine: installs what is missing, builds, starts
 # Redis (append-only file on, data under var/), the bus and every service built so far, publishes
 # the sample events through the real bus, and runs until Ctrl-C or SIGTERM, then stops them all.
-#   ops/run.sh [--no-sample]
+#   ops/run.sh [--demo-workers N]     N workers in the simulated year (default 20000; 0: no demo)
 # Ports (defaults): MWP_REDIS_PORT 6380, MWP_BUS_INGEST_PORT 7101, MWP_BUS_PUBLISH_PORT 7102,
 # MWP_BUS_ADMIN_PORT 9101, MWP_GATEWAY_PORT 8080, MWP_GATEWAY_ADMIN_PORT 9200; services 720N/920N.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-sample=1
-[ "${1:-}" = "--no-sample" ] && sample=0
+demo_workers=20000
+while [ $# -gt 0 ]; do
+  case $1 in
+    --demo-workers) demo_workers=$2; shift 2 ;;
+    *) echo "usage: ops/run.sh [--demo-workers N]" >&2; exit 64 ;;
+  esac
+done
 
 ensure_packages
 build "$MWP_ROOT/build"
@@ -87,10 +92,24 @@ ${demo_keys}$(for service in $MWP_SERVICES; do
 done)
 ENV
 
-if [ "$sample" = 1 ]; then
-  say "publishing the sample events (one of every kind) through the bus:"
-  "$MWP_ROOT/build/tools/mwpctl/mwpctl" publish "$MWP_ROOT/tests/fixtures/every_kind.ndjson" \
-    | awk '{n[$1]++} END {for (k in n) printf "  %s %d\n", k, n[k]}' >&2 || true
+mwpctl="$MWP_ROOT/build/tools/mwpctl/mwpctl"
+for _ in $(seq 50); do curl -fsS "http://127.0.0.1:$MWP_GATEWAY_PORT/v1/openapi.json" >/dev/null 2>&1 && break; sleep 0.1; done
+
+if [ "$demo_workers" -gt 0 ]; then
+  say "loading the demo: a simulated year of Mianyang with $demo_workers workers, through the bus"
+  "$mwpctl" simulate --workers "$demo_workers"
+  say "waiting for the services to apply it"
+  for _ in $(seq 600); do
+    lag=0
+    for n in 1 2 3 4 5 6; do
+      l=$(curl -fsS "http://127.0.0.1:920$n/metrics" 2>/dev/null | awk '/^mwp_service_lag_events/ {s += $2} END {print s + 0}')
+      lag=$((lag + ${l%.*}))
+    done
+    [ "$lag" -eq 0 ] && break
+    sleep 0.5
+  done
+  sleep 6  # one refresh of the measure gauges (every 5 s)
+  (set -a; . "$var/run.env"; "$mwpctl" measures) || true
 fi
 
 cat >&2 <<MSG

@@ -49,6 +49,8 @@ Applied workerRegistered(Context& c) {
   if (!profile.getRegistered()) {
     // Registering twice updates the record; only the first registration counts.
     c.count(2, "workers_registered", e.getRegisteredOn().cStr());
+    // The denominator of 应发尽发 (measure 16): every registered worker should hold a card.
+    c.count(16, "workers_registered", e.getRegisteredOn().cStr());
     profile.setRegistered(true);
     profile.setRegisteredOn(e.getRegisteredOn());
   }

@@ -9,14 +9,21 @@
 //   mwpctl tail [--from SEQ] [--partition P] [--follow]
 //                                 the stored log as JSON lines, from sequence SEQ (default 1)
 //   mwpctl catalogue [--markdown] the measure catalogue (docs/measures.md is its markdown)
+//   mwpctl simulate [--workers N] [--seed S] [--year Y] [--print]
+//                                 a simulated year through the bus (or as NDJSON with --print)
+//   mwpctl measures [--gateway URL] [--key KEY] [--year Y]
+//                                 the 30 measures' value, target and progress, from the gateway
 //   mwpctl keygen api NAME ROLE [DEPARTMENT]
 //                                 a new API key on stdout, and on stderr the line for the
 //                                 gateway's keys file (which keeps only the key's SHA-256)
 // Endpoints: --bus ENDPOINT or MWP_BUS_INGEST; MWP_BUS_PUBLISH, MWP_REDIS_HOST/PORT for tail.
 #include <capnp/compat/json.h>
+#include <httplib.h>
 
 #include <fstream>
+#include <functional>
 #include <iostream>
+#include <sstream>
 #include <variant>
 
 #include "api_keys.h"
@@ -25,7 +32,10 @@
 #include "event_json.h"
 #include "event_kinds.h"
 #include "frames.h"
+#include "ids.h"
+#include "indicators.h"
 #include "process.h"
+#include "simulate.h"
 
 namespace mwp {
 namespace {
@@ -52,8 +62,18 @@ const char* statusWord(msg::IngestReply::Status s) {
   }
 }
 
-// Publishes one chunk of lines and prints their answers in input order. Returns refused count.
-size_t publishChunk(Publisher& publisher, std::vector<Line>& lines) {
+Line decodeLine(const std::string& text) {
+  auto decoded = decodeEventJson(text);
+  if (auto* error = std::get_if<JsonError>(&decoded)) return {error->eventId, "", error->reason};
+  auto& event = std::get<DecodedEvent>(decoded);
+  return {event.envelope().getEventId().cStr(), toBytes(*event.message), ""};
+}
+
+// Publishes one chunk of lines; calls `answer(status word, line, result)` for each, in input order
+// (result is null for a line that did not decode). Returns how many were refused.
+size_t publishChunk(
+    Publisher& publisher, std::vector<Line>& lines,
+    const std::function<void(const char*, const Line&, const IngestResult*)>& answer) {
   std::vector<std::string> frames;
   for (const auto& l : lines) {
     if (!l.frame.empty()) frames.push_back(l.frame);
@@ -61,23 +81,23 @@ size_t publishChunk(Publisher& publisher, std::vector<Line>& lines) {
   auto results = publisher.publish(frames);
   size_t refused = 0, next = 0;
   for (const auto& l : lines) {
-    if (l.frame.empty()) {
-      std::cout << "NACK " << l.eventId << " " << l.reason << "\n";
-      ++refused;
-      continue;
-    }
-    const auto& r = results[next++];
-    if (r.status == msg::IngestReply::Status::NACK) {
-      std::cout << "NACK " << l.eventId << " " << r.reason << "\n";
-      ++refused;
-    } else {
-      std::cout << statusWord(r.status) << " " << l.eventId << " " << r.partition << ":"
-                << r.sequence << "\n";
-    }
+    const IngestResult* r = l.frame.empty() ? nullptr : &results[next++];
+    const char* word = r ? statusWord(r->status) : "NACK";
+    if (std::string(word) == "NACK") ++refused;
+    answer(word, l, r);
   }
-  std::cout.flush();
   lines.clear();
   return refused;
+}
+
+void printAnswer(const char* word, const Line& l, const IngestResult* r) {
+  if (!r) {
+    std::cout << "NACK " << l.eventId << " " << l.reason << "\n";
+  } else if (r->status == msg::IngestReply::Status::NACK) {
+    std::cout << "NACK " << l.eventId << " " << r->reason << "\n";
+  } else {
+    std::cout << word << " " << l.eventId << " " << r->partition << ":" << r->sequence << "\n";
+  }
 }
 
 int publish(const std::vector<std::string>& files, const std::string& endpoint,
@@ -90,14 +110,8 @@ int publish(const std::vector<std::string>& files, const std::string& endpoint,
     std::string text;
     while (std::getline(in, text)) {
       if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
-      auto decoded = decodeEventJson(text);
-      if (auto* error = std::get_if<JsonError>(&decoded)) {
-        lines.push_back({error->eventId, "", error->reason});
-      } else {
-        auto& event = std::get<DecodedEvent>(decoded);
-        lines.push_back({event.envelope().getEventId().cStr(), toBytes(*event.message), ""});
-      }
-      if (lines.size() >= kChunk) refused += publishChunk(publisher, lines);
+      lines.push_back(decodeLine(text));
+      if (lines.size() >= kChunk) refused += publishChunk(publisher, lines, printAnswer);
     }
   };
   try {
@@ -113,12 +127,102 @@ int publish(const std::vector<std::string>& files, const std::string& endpoint,
         readFrom(in);
       }
     }
-    refused += publishChunk(publisher, lines);
+    refused += publishChunk(publisher, lines, printAnswer);
+    std::cout.flush();
   } catch (const BusUnreachable& e) {
     std::cerr << "mwpctl: " << e.what() << "\n";
     return kExitUnreachable;
   }
   return refused ? kExitRefused : 0;
+}
+
+// A simulated year through the bus, with a progress bar on stderr; or, with --print, as NDJSON.
+int simulateCommand(const simulate::Options& options, bool print, const std::string& endpoint) {
+  auto events = simulate::simulateYear(options);
+  if (print) {
+    for (const auto& e : events) std::cout << e << "\n";
+    return 0;
+  }
+  zmq::context_t context;
+  Publisher publisher(context, endpoint);
+  std::map<std::string, size_t> counts;
+  std::vector<Line> lines;
+  size_t done = 0;
+  auto progress = [&] {
+    int width = 40, filled = static_cast<int>(width * done / std::max<size_t>(1, events.size()));
+    std::cerr << "\r[" << std::string(filled, '#') << std::string(width - filled, '.') << "] "
+              << done << "/" << events.size() << std::flush;
+  };
+  try {
+    for (size_t i = 0; i < events.size(); ++i) {
+      lines.push_back(decodeLine(events[i]));
+      if (lines.size() >= kChunk || i + 1 == events.size()) {
+        done += lines.size();
+        publishChunk(publisher, lines,
+                     [&](const char* word, const Line&, const IngestResult*) { ++counts[word]; });
+        progress();
+      }
+    }
+  } catch (const BusUnreachable& e) {
+    std::cerr << "\nmwpctl: " << e.what() << "\n";
+    return kExitUnreachable;
+  }
+  std::cerr << "\n"
+            << events.size() << " events: " << counts["ACK"] << " stored, " << counts["DUP"]
+            << " already stored, " << counts["NACK"] << " refused by the bus (deliberate errors)\n";
+  return 0;
+}
+
+// The 30 measures as the gateway reports them, one line per indicator with a target.
+int measuresCommand(const std::string& url, const std::string& key, int year) {
+  auto colon = url.rfind(':');
+  httplib::Client client(url.substr(7, colon - 7), std::stoi(url.substr(colon + 1)));
+  auto r = client.Get("/v1/measures" + std::string(year ? "?year=" + std::to_string(year) : ""),
+                      {{"Authorization", "Bearer " + key}});
+  if (!r || r->status != 200) {
+    std::cerr << "mwpctl: the gateway at " << url << " answered "
+              << (r ? std::to_string(r->status) : "nothing") << "\n";
+    return kExitUnreachable;
+  }
+  capnp::MallocMessageBuilder message;
+  auto root = message.initRoot<capnp::JsonValue>();
+  capnp::JsonCodec().decodeRaw(kj::ArrayPtr<const char>(r->body.data(), r->body.size()), root);
+  auto member = [](capnp::JsonValue::Reader object, const char* name) -> capnp::JsonValue::Reader {
+    for (auto f : object.getObject()) {
+      if (f.getName() == name) return f.getValue();
+    }
+    return capnp::JsonValue::Reader();
+  };
+  auto text = [](capnp::JsonValue::Reader v) -> std::string {
+    if (v.isString()) return v.getString().cStr();
+    if (v.isNumber()) {
+      std::ostringstream out;
+      out << v.getNumber();
+      return out.str();
+    }
+    return "–";
+  };
+  printf("%-34s %14s %10s %9s\n", "措施 measure / indicator", "value", "target", "progress");
+  for (auto m : member(root.asReader(), "measures").getArray()) {
+    printf("%2s %s  %s\n", text(member(m, "number")).c_str(), text(member(m, "titleZh")).c_str(),
+           text(member(m, "titleEn")).c_str());
+    for (auto i : member(m, "indicators").getArray()) {
+      if (text(member(i, "area")) != "all") continue;
+      auto target = member(i, "target");
+      std::string progress;
+      if (target.isNumber() && target.getNumber() > 0) {
+        char buf[16];
+        snprintf(buf, sizeof buf, "%.0f%%",
+                 100 * member(i, "value").getNumber() / target.getNumber());
+        progress = buf;
+      } else if (target.isNumber()) {
+        progress = member(i, "value").getNumber() <= target.getNumber() ? "met" : "BREACHED";
+      }
+      printf("     %-29s %14s %10s %9s\n", text(member(i, "indicator")).c_str(),
+             text(member(i, "value")).c_str(), text(target).c_str(), progress.c_str());
+    }
+  }
+  return 0;
 }
 
 void printEvent(const LoggedEvent& e) {
@@ -177,7 +281,9 @@ int usage() {
   std::cerr << "usage: mwpctl publish [--bus ENDPOINT] [--timeout MS] [FILE…]\n"
                "       mwpctl tail [--from SEQ] [--partition P] [--follow]\n"
                "       mwpctl catalogue [--markdown]\n"
-               "       mwpctl keygen api NAME ROLE [DEPARTMENT]\n";
+               "       mwpctl keygen api NAME ROLE [DEPARTMENT]\n"
+               "       mwpctl simulate [--workers N] [--seed S] [--year Y] [--print]\n"
+               "       mwpctl measures [--gateway URL] [--key KEY] [--year Y]\n";
   return kExitUsage;
 }
 
@@ -225,6 +331,40 @@ int main(int argc, char** argv) {
         }
       }
       return tail(from, partition, follow, env);
+    }
+    if (verb == "simulate") {
+      simulate::Options options;
+      options.now = systemClock();
+      options.year = yearOf(formatDate(chinaDayOf(options.now)));
+      bool print = false;
+      for (int i = 2; i < argc; ++i) {
+        std::string a = argv[i];
+        if (a == "--print") {
+          print = true;
+        } else if (i + 1 < argc && a == "--workers") {
+          options.workers = static_cast<uint32_t>(std::stoul(argv[++i]));
+        } else if (i + 1 < argc && a == "--seed") {
+          options.seed = std::stoull(argv[++i]);
+        } else if (i + 1 < argc && a == "--year") {
+          options.year = std::stoi(argv[++i]);
+        } else {
+          return usage();
+        }
+      }
+      return simulateCommand(options, print,
+                             env.text("MWP_BUS_INGEST", "tcp://127.0.0.1:7101", "bus ingest"));
+    }
+    if (verb == "measures") {
+      std::string url = env.text("MWP_GATEWAY_URL", "http://127.0.0.1:8080", "gateway");
+      std::string key = env.secret("MWP_DEMO_KEY_INTEGRATOR", "", "API key");
+      int year = 0;
+      for (int i = 2; i + 1 < argc; i += 2) {
+        std::string a = argv[i];
+        if (a == "--gateway") url = argv[i + 1];
+        if (a == "--key") key = argv[i + 1];
+        if (a == "--year") year = std::stoi(argv[i + 1]);
+      }
+      return measuresCommand(url, key, year);
     }
     if (verb == "keygen") {
       if (argc < 5 || std::string(argv[2]) != "api" || !gateway::roleFromName(argv[4]))

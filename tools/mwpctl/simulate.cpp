@@ -1,0 +1,394 @@
+#include "simulate.h"
+
+#include <algorithm>
+#include <random>
+
+#include "catalogue.h"
+#include "ids.h"
+#include "log.h"
+
+namespace mwp::simulate {
+namespace {
+
+constexpr const char* kEmployers[] = {"91512081MA62K0260E"};
+constexpr const char* kElsewhere[] = {"440305", "440306", "320583", "330106", "500112"};
+
+class Generator {
+ public:
+  explicit Generator(const Options& o) : o_(o), rng_(o.seed) {
+    for (const auto& a : Catalogue::builtIn().reportingAreas()) areas_.push_back(a);
+    counties_ = {"510703", "510704", "510705", "510722", "510723",
+                 "510725", "510726", "510727", "510781"};
+    first_ = *parseDate(std::to_string(o.year) + "-01-01");
+    last_ = std::min(*parseDate(std::to_string(o.year) + "-12-31"), chinaDayOf(o.now) - 1);
+  }
+
+  std::vector<std::string> run() {
+    for (uint32_t w = 0; w < o_.workers; ++w) worker(w);
+    for (const auto& area : areas_) areaActivities(area);
+    std::stable_sort(events_.begin(), events_.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<std::string> out;
+    out.reserve(events_.size());
+    for (auto& e : events_) out.push_back(std::move(e.second));
+    return out;
+  }
+
+ private:
+  bool chance(double p) { return std::uniform_real_distribution<>(0, 1)(rng_) < p; }
+  int between(int lo, int hi) { return std::uniform_int_distribution<>(lo, hi)(rng_); }
+  template <typename T>
+  const T& pick(const std::vector<T>& v) {
+    return v[between(0, static_cast<int>(v.size()) - 1)];
+  }
+  int32_t day() { return between(first_, last_); }
+  int32_t after(int32_t d, int lo, int hi) { return std::min(last_, d + between(lo, hi)); }
+  static std::string date(int32_t d) { return formatDate(d); }
+  // Parks have no GB/T 2260 code: a payload's area code names the county the park lies in.
+  static std::string countyOf(const std::string& area) {
+    return area.size() == 6 ? area : "510703";
+  }
+
+  std::string residentId(const std::string& area, int32_t birth, bool male) {
+    static const int kWeights[] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+    std::string born = formatDate(birth);
+    std::string body = area + born.substr(0, 4) + born.substr(5, 2) + born.substr(8, 2) +
+                       std::to_string(between(10, 99)) +
+                       std::to_string(between(0, 4) * 2 + (male ? 1 : 0));
+    int sum = 0;
+    for (int i = 0; i < 17; ++i) sum += (body[i] - '0') * kWeights[i];
+    return body + "10X98765432"[sum % 11];
+  }
+
+  // Adds one event; `payload` is the kind's JSON object.
+  void add(int32_t on, const std::string& kind, const std::string& payload,
+           const std::string& source, const std::string& area, const std::string& worker = "") {
+    std::string id = "sim-" + std::to_string(o_.seed) + "-" + std::to_string(++count_);
+    int32_t reported = std::min(on + 1, chinaDayOf(o_.now));
+    std::string json = "{\"eventId\":\"" + id + "\",\"occurredAt\":\"" + date(reported) +
+                       "T10:00:00+08:00\",\"source\":\"" + source + "\",\"area\":\"" + area + "\",";
+    if (!worker.empty()) json += "\"workerId\":\"" + worker + "\",";
+    events_.emplace_back(reported, json + "\"" + kind + "\":" + payload + "}");
+  }
+
+  void worker(uint32_t n) {
+    bool local = chance(0.8);
+    std::string hukou = local ? pick(counties_) : kElsewhere[between(0, 4)];
+    bool male = chance(0.62);
+    int32_t birth = between(*parseDate("1966-01-01"), *parseDate("2004-12-31"));
+    std::string id = residentId(hukou, birth, male);
+    std::string area = chance(0.85) ? pick(counties_) : pick(areas_);
+    std::string employer = kEmployers[0];
+    int32_t registered = day();
+    std::string name = std::string("农民工") + std::to_string(n);
+    if (chance(0.004)) {  // a clerk's typo in the ID: the bus refuses it
+      std::string bad = id;
+      bad[17] = bad[17] == '0' ? '1' : '0';
+      add(registered, "workerRegistered", profile(name, male, hukou, area, registered), "hrss",
+          area, bad);
+      return;
+    }
+    add(registered, "workerRegistered", profile(name, male, hukou, area, registered), "hrss", area,
+        id);
+    if (chance(0.3)) {
+      int32_t on = after(registered, 20, 200);
+      add(on, "workerUpdated",
+          "{\"currentArea\":\"" + (chance(0.5) ? countyOf(area) : std::string("440300")) +
+              "\",\"currentCity\":\"绵阳\",\"employed\":true,\"updatedOn\":\"" + date(on) + "\"}",
+          "hrss", area, id);
+    }
+    if (chance(0.25)) {
+      static const std::vector<std::string> programmes{"labourBrand", "ruralYouth", "ecommerce",
+                                                       "directed",    "postBased",  "orderBased"};
+      int32_t on = after(registered, 5, 120);
+      add(on, "trainingCompleted",
+          "{\"programme\":\"" + pick(programmes) +
+              "\",\"hours\":" + std::to_string(between(16, 120)) +
+              ",\"provider\":\"绵阳职业技术学院\",\"completedOn\":\"" + date(on) + "\"}",
+          "hrss", area, id);
+      if (chance(0.45)) {
+        static const std::vector<std::string> levels{"junior",       "junior", "intermediate",
+                                                     "intermediate", "senior", "technician"};
+        static const std::vector<std::string> jobs{"焊工", "电工", "家政服务员", "中式烹调师",
+                                                   "羌绣工"};
+        int32_t issued = after(on, 5, 40);
+        add(issued, "skillCertified",
+            "{\"certificateNo\":\"C-" + std::to_string(o_.seed) + "-" + std::to_string(n) +
+                "\",\"occupation\":\"" + pick(jobs) + "\",\"level\":\"" + pick(levels) +
+                "\",\"issuedOn\":\"" + date(issued) +
+                "\",\"insuredMonths\":" + std::to_string(between(0, 60)) + "}",
+            "hrss", area, id);
+        if (chance(0.7)) {
+          int32_t mailed = after(issued, 2, 15);
+          add(mailed, "certificateMailed",
+              "{\"certificateNo\":\"C-" + std::to_string(o_.seed) + "-" + std::to_string(n) +
+                  "\",\"trackingNo\":\"SF" + std::to_string(n) + "\",\"mailedOn\":\"" +
+                  date(mailed) + "\"}",
+              "hrss", area, id);
+        }
+      }
+    }
+    if (chance(0.06)) {
+      int32_t on = after(registered, 1, 60);
+      add(on, "employmentRegistered",
+          std::string("{\"employerCode\":\"") + employer + "\",\"startedOn\":\"" + date(on) +
+              "\",\"registeredPoor\":" + (chance(0.2) ? "true" : "false") + "}",
+          "hrss", area, id);
+    }
+    if (chance(0.02)) {
+      int32_t on = after(registered, 1, 60);
+      add(on, "unemploymentRegistered",
+          "{\"residentSince\":\"" + date(on - between(90, 900)) + "\",\"registeredOn\":\"" +
+              date(on) + "\"}",
+          "hrss", area, id);
+    }
+    if (chance(0.04)) {
+      int32_t on = after(registered, 1, 90);
+      add(on, "socialSecurityCardIssued", "{\"issuedOn\":\"" + date(on) + "\"}", "hrss", area, id);
+    }
+    if (chance(0.01)) {
+      int32_t on = after(registered, 10, 60);
+      std::string app = "L-" + std::to_string(o_.seed) + "-" + std::to_string(n);
+      bool eligible = chance(0.85);
+      add(on, "guaranteeLoanApplied",
+          "{\"applicationNo\":\"" + app +
+              "\",\"amountYuan\":" + std::to_string(between(5, 30) * 10000) + ",\"eligible\":" +
+              (eligible ? "true" : "false") + ",\"appliedOn\":\"" + date(on) + "\"}",
+          "hrss", area, id);
+      if (chance(0.9)) {
+        int32_t decided = after(on, 5, 30);
+        bool approved = eligible ? chance(0.95) : chance(0.1);
+        add(decided, "guaranteeLoanDecided",
+            "{\"applicationNo\":\"" + app + "\",\"approved\":" + (approved ? "true" : "false") +
+                ",\"amountYuan\":100000,\"decidedOn\":\"" + date(decided) + "\"}",
+            "hrss", area, id);
+      }
+    }
+    if (chance(0.02)) {
+      int32_t on = after(registered, 5, 60);
+      add(on, "rentSubsidyGranted",
+          "{\"monthlyYuan\":" + std::to_string(between(2, 6) * 100) +
+              ",\"months\":12,\"grantedOn\":\"" + date(on) + "\"}",
+          "housing", area, id);
+    }
+    if (chance(0.01)) {
+      int32_t on = after(registered, 5, 60);
+      add(on, "publicRentalAllocated",
+          "{\"unitId\":\"U-" + std::to_string(n) +
+              "\",\"estate\":\"园艺山公租房\",\"areaSqm\":42.5,\"monthlyRentYuan\":380,"
+              "\"leaseStart\":\"" +
+              date(on) + "\",\"leaseEnd\":\"" + date(on + 1095) + "\"}",
+          "housing", area, id);
+    }
+    if (chance(0.015) && formatDate(birth) < "1996") {  // old enough for a school-age child
+      int32_t childBirth = between(*parseDate(std::to_string(o_.year - 12) + "-09-02"),
+                                   *parseDate(std::to_string(o_.year - 6) + "-09-01"));
+      std::string child = residentId(countyOf(area), childBirth, chance(0.5));
+      int32_t on = after(registered, 1, 60);
+      std::string residence = countyOf(area);
+      add(on, "schoolPlacementRequested",
+          "{\"childId\":\"" + child + "\",\"childName\":\"随迁子女" + std::to_string(n) +
+              "\",\"stage\":\"primary\",\"residenceArea\":\"" + residence +
+              "\",\"requestedOn\":\"" + date(on) + "\"}",
+          "education", area, id);
+      if (chance(0.85)) {
+        int32_t decided = after(on, 3, 45);
+        add(decided, "schoolPlacementDecided",
+            "{\"childId\":\"" + child + "\",\"school\":\"实验小学\",\"schoolArea\":\"" +
+                (chance(0.8) ? residence : std::string("510704")) + "\",\"placed\":" +
+                (chance(0.93) ? "true" : "false") + ",\"decidedOn\":\"" + date(decided) + "\"}",
+            "education", area, id);
+      }
+    }
+    if (chance(0.12)) {
+      static const std::vector<std::string> any{"occupational",   "general",    "hiv",
+                                                "echinococcosis", "premarital", "prePregnancy"};
+      std::string type =
+          !male && chance(0.4) ? (chance(0.5) ? "cervicalCancer" : "breastCancer") : pick(any);
+      int32_t on = after(registered, 1, 200);
+      add(on, "healthCheckCompleted",
+          "{\"checkType\":\"" + type + "\",\"free\":" + (chance(0.7) ? "true" : "false") +
+              ",\"result\":\"" + (chance(0.9) ? "normal" : "followUp") + "\",\"performedOn\":\"" +
+              date(on) + "\"}",
+          "health", area, id);
+    }
+    if (chance(0.012)) wageClaim(n, id, area, registered);
+    if (chance(0.006)) dispute(n, id, area, registered);
+    if (chance(0.006)) {
+      std::string caseNo = "LA-" + std::to_string(o_.seed) + "-" + std::to_string(n);
+      int32_t on = after(registered, 1, 200);
+      add(on, "legalAidRequested",
+          "{\"caseNo\":\"" + caseNo + "\",\"matter\":\"wages\",\"requestedOn\":\"" + date(on) +
+              "\"}",
+          "justice", area, id);
+      if (chance(0.85)) {
+        int32_t decided = after(on, 2, 14);
+        add(decided, "legalAidDecided",
+            "{\"caseNo\":\"" + caseNo + "\",\"granted\":" + (chance(0.9) ? "true" : "false") +
+                ",\"decidedOn\":\"" + date(decided) + "\"}",
+            "justice", area);
+      }
+    }
+  }
+
+  std::string profile(const std::string& name, bool male, const std::string& hukou,
+                      const std::string& area, int32_t on) {
+    return "{\"name\":\"" + name + "\",\"gender\":\"" + (male ? "male" : "female") +
+           "\",\"phone\":\"138" + std::to_string(between(10000000, 99999999)) +
+           "\",\"hukouArea\":\"" + hukou + "\",\"currentArea\":\"" + countyOf(area) +
+           "\",\"currentCity\":\"绵阳\",\"registeredOn\":\"" + date(on) + "\"}";
+  }
+
+  void wageClaim(uint32_t n, const std::string& id, const std::string& area, int32_t registered) {
+    std::string caseNo = "WC-" + std::to_string(o_.seed) + "-" + std::to_string(n);
+    int32_t filed = after(registered, 1, 200);
+    add(filed, "wageClaimFiled",
+        "{\"caseNo\":\"" + caseNo + "\",\"employerCode\":\"" + kEmployers[0] +
+            "\",\"project\":\"安置房项目\"," +
+            "\"governmentInvested\":" + (chance(0.1) ? "true" : "false") +
+            ",\"amountYuan\":" + std::to_string(between(3, 200) * 1000) +
+            ",\"workersAffected\":" + std::to_string(between(1, 30)) +
+            ",\"channel\":\"hotline\",\"filedOn\":\"" + date(filed) + "\"}",
+        "hrss", area, id);
+    if (!chance(0.85)) return;  // some are never accepted: overdue
+    int32_t accepted = after(filed, 1, chance(0.9) ? 6 : 15);
+    add(accepted, "wageClaimAccepted",
+        "{\"caseNo\":\"" + caseNo + "\",\"acceptedOn\":\"" + date(accepted) + "\"}", "hrss", area);
+    if (!chance(0.7)) return;
+    int32_t resolved = after(accepted, 10, 100);
+    add(resolved, "wageClaimResolved",
+        "{\"caseNo\":\"" + caseNo +
+            "\",\"recoveredYuan\":" + std::to_string(between(1, 100) * 1000) +
+            ",\"outcome\":\"paid\",\"resolvedOn\":\"" + date(resolved) + "\"}",
+        "hrss", area);
+  }
+
+  void dispute(uint32_t n, const std::string& id, const std::string& area, int32_t registered) {
+    std::string caseNo = "LD-" + std::to_string(o_.seed) + "-" + std::to_string(n);
+    int32_t filed = after(registered, 1, 200);
+    add(filed, "disputeFiled",
+        "{\"caseNo\":\"" + caseNo + "\",\"category\":\"wages\",\"claimYuan\":" +
+            std::to_string(between(5, 80) * 1000) + ",\"filedOn\":\"" + date(filed) + "\"}",
+        "hrss", area, id);
+    int32_t accepted = after(filed, 1, 6);
+    add(accepted, "disputeAccepted",
+        "{\"caseNo\":\"" + caseNo + "\",\"simplified\":true,\"acceptedOn\":\"" + date(accepted) +
+            "\"}",
+        "hrss", area);
+    if (chance(0.5)) {
+      int32_t mediated = after(accepted, 3, 20);
+      add(mediated, "disputeMediated",
+          "{\"caseNo\":\"" + caseNo + "\",\"settled\":true,\"mediatedOn\":\"" + date(mediated) +
+              "\"}",
+          "tradeUnion", area);
+      add(mediated, "disputeClosed",
+          "{\"caseNo\":\"" + caseNo + "\",\"outcome\":\"settled\",\"closedOn\":\"" +
+              date(mediated) + "\"}",
+          "hrss", area);
+    } else if (chance(0.8)) {
+      int32_t awarded = after(accepted, 20, 60);
+      add(awarded, "disputeAwarded",
+          "{\"caseNo\":\"" + caseNo + "\",\"awardedYuan\":20000,\"final\":true,\"awardedOn\":\"" +
+              date(awarded) + "\"}",
+          "hrss", area);
+      add(awarded, "disputeClosed",
+          "{\"caseNo\":\"" + caseNo + "\",\"outcome\":\"awarded\",\"closedOn\":\"" + date(awarded) +
+              "\"}",
+          "hrss", area);
+    }
+  }
+
+  void areaActivities(const std::string& area) {
+    static const std::vector<std::string> campaigns{"regular", "regular", "springBreeze",
+                                                    "privateEnterpriseWeek", "jobsToCountryside"};
+    for (int i = 0, fairs = between(6, 16); i < fairs; ++i) {
+      int32_t on = day();
+      add(on, "jobFairHeld",
+          "{\"fairId\":\"F-" + area + "-" + std::to_string(o_.seed) + "-" + std::to_string(i) +
+              "\",\"campaign\":\"" + pick(campaigns) + "\",\"heldOn\":\"" + date(on) +
+              "\",\"employers\":" + std::to_string(between(10, 80)) +
+              ",\"vacancies\":" + std::to_string(between(100, 2000)) +
+              ",\"attendees\":" + std::to_string(between(200, 5000)) +
+              ",\"agreementsSigned\":" + std::to_string(between(20, 600)) + "}",
+          "hrss", area);
+    }
+    for (int i = 0; i < 20; ++i) {
+      add(day(), "vacancyPublished",  // a vacancy has no date of its own
+          "{\"vacancyId\":\"V-" + area + "-" + std::to_string(o_.seed) + "-" + std::to_string(i) +
+              "\",\"employerCode\":\"" + kEmployers[0] +
+              "\",\"title\":\"普工\",\"positions\":" + std::to_string(between(1, 50)) +
+              ",\"monthlyWageYuan\":" + std::to_string(between(3000, 8000)) +
+              ",\"channel\":\"wechat\"}",
+          "employmentBureau", area);
+    }
+    struct Activity {
+      int measure;
+      const char* activity;
+      const char* source;
+      double p;
+    };
+    static const Activity kActivities[] = {{12, "springTravelBus", "transport", 0.9},
+                                           {12, "travelServiceStation", "transport", 0.7},
+                                           {13, "residencePermitIssued", "publicSecurity", 0.9},
+                                           {17, "workersHomeOpened", "culture", 0.4},
+                                           {18, "cultureEvent", "culture", 0.9},
+                                           {19, "artsContestEntry", "hrss", 0.5},
+                                           {23, "condolenceVisitOutside", "areaGovernment", 0.85},
+                                           {23, "familyVisit", "areaGovernment", 0.95},
+                                           {24, "leftBehindChildService", "civilAffairs", 0.9},
+                                           {25, "volunteerServicePoint", "youthLeague", 0.8},
+                                           {26, "publicityCampaign", "propaganda", 0.7},
+                                           {27, "commendation", "hrss", 0.5},
+                                           {28, "villageCadreFromReturnees", "organisation", 0.6},
+                                           {29, "serviceOrganisationEstablished", "staffing", 0.85},
+                                           {30, "budgetLineEstablished", "finance", 0.85}};
+    for (const auto& a : kActivities) {
+      if (!chance(a.p)) continue;
+      int32_t on = day();
+      add(on, "activityReported",
+          "{\"measure\":" + std::to_string(a.measure) + ",\"activity\":\"" + a.activity +
+              "\",\"heldOn\":\"" + date(on) +
+              "\",\"count\":" + std::to_string(between(1, a.measure == 23 ? 3 : 30)) +
+              ",\"participants\":" + std::to_string(between(10, 2000)) +
+              ",\"fundsYuan\":" + std::to_string(between(0, 50) * 1000) + "}",
+          a.source, area);
+    }
+    if (area == "510703") {  // 《致广大农民工朋友新春慰问信》, once a year
+      int32_t on = std::min(last_, *parseDate(std::to_string(o_.year) + "-01-25"));
+      add(on, "activityReported",
+          "{\"measure\":26,\"activity\":\"newYearLetterPublished\",\"heldOn\":\"" + date(on) +
+              "\",\"count\":1,\"participants\":0,\"fundsYuan\":0}",
+          "propaganda", area);
+    }
+    if (chance(0.5)) {
+      int32_t on = day();
+      add(on, "occupationalIncidentReported",
+          "{\"incidentId\":\"I-" + area + "-" + std::to_string(o_.seed) + "\",\"employerCode\":\"" +
+              kEmployers[0] + "\",\"severity\":\"minor\",\"affectedWorkers\":" +
+              std::to_string(between(1, 5)) + ",\"occurredOn\":\"" + date(on) + "\"}",
+          "health", area);
+    }
+    if (chance(0.6)) {
+      int32_t on = day();
+      add(on, "dormitoryBedsProvided",
+          "{\"employerCode\":\"" + std::string(kEmployers[0]) + "\",\"beds\":" +
+              std::to_string(between(20, 300)) + ",\"providedOn\":\"" + date(on) + "\"}",
+          "housing", area);
+    }
+  }
+
+  Options o_;
+  std::mt19937_64 rng_;
+  std::vector<std::string> areas_, counties_;
+  int32_t first_ = 0, last_ = 0;
+  uint64_t count_ = 0;
+  std::vector<std::pair<int32_t, std::string>> events_;
+};
+
+}  // namespace
+
+std::vector<std::string> simulateYear(const Options& options) {
+  return Generator(options).run();
+}
+
+}  // namespace mwp::simulate
