@@ -8,6 +8,7 @@ MWP_PACKAGES=(
   build-essential cmake pkg-config
   libzmq3-dev cppzmq-dev capnproto libcapnp-dev libhiredis-dev prometheus-cpp-dev
   libcpp-httplib-dev libsodium-dev redis-server redis-tools googletest libgtest-dev libgmock-dev curl
+  prometheus
 )
 
 say() { printf '%s\n' "mwp: $*" >&2; }

@@ -77,12 +77,20 @@ demo_keys+="MWP_DEMO_KEY_DEPARTMENT_HRSS=$key"$'\n'
 "$MWP_ROOT/build/gateway/mwp-gateway" 2>>"$var/log/gateway.log" &
 pids+=($!)
 
+# Prometheus, scraping every process, with the recording rules and alerts of ops/prometheus/.
+export MWP_PROMETHEUS_PORT=${MWP_PROMETHEUS_PORT:-9090}
+mkdir -p "$var/prometheus"
+prometheus --config.file="$MWP_ROOT/ops/prometheus/prometheus.yml" --storage.tsdb.path="$var/prometheus" \
+  --web.listen-address="127.0.0.1:$MWP_PROMETHEUS_PORT" 2>>"$var/log/prometheus.log" &
+pids+=($!)
+
 cat > "$var/run.env" <<ENV
 MWP_BUS_INGEST=$MWP_BUS_INGEST
 MWP_BUS_PUBLISH=$MWP_BUS_PUBLISH
 MWP_REDIS_PORT=$MWP_REDIS_PORT
 MWP_BUS_METRICS_URL=http://127.0.0.1:$MWP_BUS_ADMIN_PORT/metrics
 MWP_GATEWAY_URL=http://127.0.0.1:$MWP_GATEWAY_PORT
+MWP_PROMETHEUS_URL=http://127.0.0.1:$MWP_PROMETHEUS_PORT
 MWP_GATEWAY_METRICS_URL=http://127.0.0.1:$MWP_GATEWAY_ADMIN_PORT/metrics
 ${demo_keys}$(for service in $MWP_SERVICES; do
   upper=$(echo "$service" | tr a-z A-Z)
@@ -118,6 +126,7 @@ mwp is running. Logs in var/log/, settings and demo API keys for scripts in var/
              (set -a; . var/run.env) first; the API is described at /v1/openapi.json
   publish:   build/tools/mwpctl/mwpctl publish events.ndjson
   the log:   build/tools/mwpctl/mwpctl tail
+  Prometheus: http://127.0.0.1:$MWP_PROMETHEUS_PORT  (targets, alerts, mwp:measure_progress:ratio)
   metrics:   curl http://127.0.0.1:$MWP_BUS_ADMIN_PORT/metrics                (the bus)
              curl http://127.0.0.1:920N/metrics | grep mwp_measure_value   (N: 1 employment,
              2 housing, 3 education, 4 health, 5 rights, 6 outreach)

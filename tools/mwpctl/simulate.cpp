@@ -63,7 +63,9 @@ class Generator {
   // Adds one event; `payload` is the kind's JSON object.
   void add(int32_t on, const std::string& kind, const std::string& payload,
            const std::string& source, const std::string& area, const std::string& worker = "") {
-    std::string id = "sim-" + std::to_string(o_.seed) + "-" + std::to_string(++count_);
+    // The size is part of the id: the same seed at another size is another simulation.
+    std::string id = "sim-" + std::to_string(o_.seed) + "-" + std::to_string(o_.workers) + "-" +
+                     std::to_string(++count_);
     int32_t reported = std::min(on + 1, chinaDayOf(o_.now));
     std::string json = "{\"eventId\":\"" + id + "\",\"occurredAt\":\"" + date(reported) +
                        "T10:00:00+08:00\",\"source\":\"" + source + "\",\"area\":\"" + area + "\",";
