@@ -92,7 +92,24 @@ IndicatorExporter::IndicatorExporter(std::string service, msg::Service owned,
       targets_(prometheus::BuildGauge()
                    .Name("mwp_measure_target")
                    .Help("The policy's target for an indicator, where it sets one")
-                   .Register(registry)) {}
+                   .Register(registry)),
+      info_(prometheus::BuildGauge()
+                .Name("mwp_measure_info")
+                .Help("Each measure's titles and lead department, for dashboards to show (always 1)")
+                .Register(registry)) {
+  // Staff read the measures by their Chinese titles: dashboards join these labels on `measure`.
+  for (auto m : catalogue_.data().getMeasures()) {
+    if (m.getService() != owned_) continue;
+    std::string lead;
+    for (auto d : m.getLead()) lead += (lead.empty() ? "" : "、") + catalogue_.departmentName(d);
+    info_
+        .Add({{"measure", std::to_string(m.getNumber())},
+              {"title_zh", m.getTitleZh().cStr()},
+              {"title_en", m.getTitleEn().cStr()},
+              {"lead", lead}})
+        .Set(1);
+  }
+}
 
 IndicatorExporter::~IndicatorExporter() = default;
 
@@ -203,16 +220,21 @@ void IndicatorExporter::refresh(Redis& redis, int64_t nowSeconds) {
     for (auto indicator : measure.getIndicators()) {
       auto target = targetOf(measure.getNumber(), indicator.getName().cStr());
       if (!target) continue;
-      std::vector<std::string> areas{"all"};
-      if (indicator.getPerArea()) areas = catalogue_.reportingAreas();
+      // A target for each county and park (措施二十三, 二十九, 三十) is, city-wide, that many times it.
+      std::map<std::string, double> byArea{{"all", *target}};
+      if (indicator.getPerArea()) {
+        auto areas = catalogue_.reportingAreas();
+        for (const auto& area : areas) byArea[area] = *target;
+        byArea["all"] = *target * static_cast<double>(areas.size());
+      }
       for (int year : years) {
-        for (const auto& area : areas) {
+        for (const auto& [area, value] : byArea) {
           targets_
               .Add({{"measure", std::to_string(measure.getNumber())},
                     {"indicator", indicator.getName().cStr()},
                     {"area", area},
                     {"year", std::to_string(year)}})
-              .Set(*target);
+              .Set(value);
         }
       }
     }

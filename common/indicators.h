@@ -78,6 +78,7 @@ class IndicatorExporter {
   ComputedIndicators computed_;
   prometheus::Family<prometheus::Gauge>& values_;
   prometheus::Family<prometheus::Gauge>& targets_;
+  prometheus::Family<prometheus::Gauge>& info_;
   std::mutex mutex_;
 };
 

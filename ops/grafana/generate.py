@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""Writes the Grafana dashboards of ops/grafana/dashboards/ from common/catalogue.json, so every
+measure appears under its Chinese title with its English one beside it. Run it after changing
+the catalogue; the output is committed."""
+import json
+import os
+
+ROOT = os.path.dirname(os.path.abspath(__file__))
+catalogue = json.load(open(os.path.join(ROOT, "..", "..", "common", "catalogue.json"), encoding="utf-8"))
+DS = {"type": "prometheus", "uid": "${datasource}"}
+
+
+def variables(*extra):
+    v = [{"name": "datasource", "label": "数据源 Data source", "type": "datasource", "query": "prometheus"}]
+    for name, label, query in extra:
+        v.append({"name": name, "label": label, "type": "query", "datasource": DS, "refresh": 2,
+                  "query": {"query": query, "refId": name}, "definition": query, "includeAll": False})
+    return {"list": v}
+
+
+def target(expr, legend="", ref="A"):
+    return {"datasource": DS, "expr": expr, "legendFormat": legend, "refId": ref}
+
+
+def panel(pid, title, kind, targets, x, y, w=12, h=8, **more):
+    p = {"id": pid, "title": title, "type": kind, "datasource": DS, "targets": targets,
+         "gridPos": {"x": x, "y": y, "w": w, "h": h}}
+    p.update(more)
+    return p
+
+
+def dashboard(uid, title, panels, templating, tags):
+    return {"uid": uid, "title": title, "tags": ["mwp"] + tags, "timezone": "Asia/Shanghai",
+            "schemaVersion": 39, "version": 1, "editable": True, "refresh": "1m",
+            "time": {"from": "now-7d", "to": "now"}, "templating": templating, "panels": panels}
+
+
+YEAR_AREA = (("year", "年度 Year", "label_values(mwp_measure_value, year)"),
+             ("area", "区县/园区 Area", "label_values(mwp_measure_value, area)"))
+
+
+def overview():
+    panels = [panel(1, "三十条措施进度 Progress of the 30 measures (value ÷ target)", "table",
+                    [target('mwp:measure_progress:ratio{area="$area", year="$year"} '
+                            '* on(measure) group_left(title_zh, title_en, lead) mwp_measure_info', "", "A")],
+                    0, 0, 24, 10, options={"showHeader": True})]
+    y, pid = 10, 2
+    for m in catalogue["measures"]:
+        n = m["number"]
+        # The measure's first indicator with a target, drawn with its target line; or its first.
+        main = next((i for i in m["indicators"] if "target" in i), m["indicators"][0])
+        name = main["name"]
+        title = f'{n}. {m["titleZh"]} {m["titleEn"]} — {name}'
+        targets = [target(f'mwp_measure_value{{measure="{n}", indicator="{name}", area="$area", year="$year"}}',
+                          "value 完成", "A")]
+        if "target" in main:
+            # A per-area target follows the area chosen; a city-wide one is drawn as it is.
+            where = "$area" if main.get("perArea") else "all"
+            targets.append(target(f'mwp_measure_target{{measure="{n}", indicator="{name}", area="{where}", year="$year"}}',
+                                  "target 目标", "B"))
+        panels.append(panel(pid, title, "timeseries", targets, (pid % 2) * 12, y, 12, 7))
+        if pid % 2:
+            y += 7
+        pid += 1
+    return dashboard("mwp-overview", "农民工服务保障三十条措施 · Programme overview", panels,
+                     variables(*YEAR_AREA), ["measures"])
+
+
+def rights():
+    q = lambda ind, m='20|21|22': f'mwp_measure_value{{measure=~"{m}", indicator="{ind}", area="$area", year="$year"}}'
+    panels = [
+        panel(1, "在办案件 Cases open (by measure)", "timeseries", [target(q("cases_open"), "measure {{measure}}")], 0, 0),
+        panel(2, "超期案件 Cases past a legal deadline", "timeseries", [target(q("cases_overdue"), "measure {{measure}}")], 12, 0),
+        panel(3, "办结天数中位数 Median days to resolve (wage claims) and close (disputes)", "timeseries",
+              [target(q("median_days_to_resolve", "20"), "wage claims 欠薪"), target(q("median_days_to_close", "21"), "disputes 争议", "B")], 0, 8),
+        panel(4, "追回金额 Wages claimed and recovered (yuan)", "timeseries",
+              [target(q("yuan_claimed", "20"), "claimed 涉及"), target(q("yuan_recovered", "20"), "recovered 追回", "B")], 12, 8),
+        panel(5, "政府投资工程新增欠薪 New arrears on government-invested projects (target 0)", "stat",
+              [target(q("government_project_arrears", "20"), "")], 0, 16),
+        panel(6, "超期办结环节 Stages done late", "timeseries", [target(q("stages_late"), "measure {{measure}}")], 12, 16),
+    ]
+    return dashboard("mwp-rights", "权益维护 · Rights: wage claims, disputes, legal aid", panels,
+                     variables(*YEAR_AREA), ["rights"])
+
+
+def employment():
+    q = lambda m, ind: f'mwp_measure_value{{measure="{m}", indicator="{ind}", area="$area", year="$year"}}'
+    panels = [
+        panel(1, "专场招聘会 Job fairs by campaign", "timeseries",
+              [target(q(1, "fairs_held"), "all 全部"), target(q(1, "spring_campaign_fairs"), "春风行动/民营企业招聘周", "B"),
+               target(q(1, "countryside_fairs"), "送岗位下乡", "C")], 0, 0),
+        panel(2, "培训农民工 Workers trained (target 10,000)", "timeseries",
+              [target(q(4, "trained"), "trained 培训"), target('mwp_measure_target{measure="4", indicator="trained", year="$year"}', "target 目标", "B")], 12, 0),
+        panel(3, "技能提升补贴 Skill-upgrade subsidies", "timeseries",
+              [target(q(4, "subsidies_granted"), "granted 发放"), target(q(4, "subsidies_denied"), "denied 不予", "B")], 0, 8),
+        panel(4, "应贷尽贷 Guarantee loans approved ÷ eligible", "stat", [target(q(10, "loan_ratio"), "")], 12, 8),
+        panel(5, "实名制登记 Registry: registered and stale", "timeseries",
+              [target(q(2, "workers_registered"), "registered 登记"), target(q(2, "records_stale"), "stale 超季未更新", "B")], 0, 16),
+        panel(6, "社保卡应发尽发 Cards issued ÷ workers registered", "stat", [target(q(16, "card_ratio"), "")], 12, 16),
+    ]
+    return dashboard("mwp-employment", "就业服务 · Employment: fairs, training, subsidies", panels,
+                     variables(*YEAR_AREA), ["employment"])
+
+
+def health():
+    panels = [
+        panel(1, "进程 Processes up", "stat", [target('up{job=~"mwp-.*"}', "{{component}}")], 0, 0, 24, 5),
+        panel(2, "服务处理事件 Events applied / refused per second", "timeseries",
+              [target('sum by (service, outcome) (rate(mwp_service_events_total[5m]))', "{{service}} {{outcome}}")], 0, 5),
+        panel(3, "服务延迟 Lag behind the bus (events)", "timeseries",
+              [target("mwp:service_lag_events:sum", "{{service}}")], 12, 5),
+        panel(4, "总线 Bus answers per second", "timeseries",
+              [target('sum by (outcome) (rate(mwp_bus_events_total[5m]))', "{{outcome}}")], 0, 13),
+        panel(5, "总线批处理 Bus batch time p99 (s)", "timeseries",
+              [target('histogram_quantile(0.99, sum by (le) (rate(mwp_bus_batch_seconds_bucket[5m])))', "p99")], 12, 13),
+        panel(6, "网关 Gateway requests per second by route and code", "timeseries",
+              [target('sum by (route, code) (rate(mwp_gateway_requests_total[5m]))', "{{route}} {{code}}")], 0, 21),
+        panel(7, "Redis 故障 Redis faults (bus and services)", "timeseries",
+              [target('sum(rate(mwp_bus_redis_faults_total[5m])) + sum(rate(mwp_service_faults_total[5m]))', "faults")], 12, 21),
+    ]
+    return dashboard("mwp-service-health", "运行状况 · Service health: RED, lag, bus, Redis", panels,
+                     variables(), ["operations"])
+
+
+for name, d in {"overview": overview(), "rights": rights(), "employment": employment(),
+                "service-health": health()}.items():
+    with open(os.path.join(ROOT, "dashboards", f"{name}.json"), "w", encoding="utf-8") as f:
+        json.dump(d, f, ensure_ascii=False, indent=1)
+        f.write("\n")

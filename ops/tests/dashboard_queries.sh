@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Every query of every Grafana dashboard, run against a real Prometheus that scrapes the real bus,
+# services and gateway after a small demo: each must parse and return data.
+#   dashboard_queries.sh BUILD_DIR        (needs MWP_TEST_REDIS_PORT, prometheus, node)
+set -euo pipefail
+build=$1
+root=$(cd "$(dirname "$0")/../.." && pwd)
+source "$root/ops/lib.sh"
+: "${MWP_TEST_REDIS_PORT:?run through ops/test.sh}"
+work=$(mktemp -d /tmp/mwp-dashboards.XXXXXX)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+redis-cli -p "$MWP_TEST_REDIS_PORT" flushall >/dev/null
+export MWP_REDIS_PORT=$MWP_TEST_REDIS_PORT MWP_INDICATOR_REFRESH_MS=500
+export MWP_BUS_INGEST="tcp://127.0.0.1:$(free_port)" MWP_BUS_PUBLISH="tcp://127.0.0.1:$(free_port)"
+bus_admin=$(free_port)
+MWP_BUS_INGEST_BIND=$MWP_BUS_INGEST MWP_BUS_PUBLISH_BIND=$MWP_BUS_PUBLISH MWP_BUS_ADMIN_PORT=$bus_admin \
+  "$build/services/bus/mwp-bus" 2>"$work/bus.log" &
+pids+=($!)
+targets="      - targets: [\"127.0.0.1:$bus_admin\"]\n        labels: {component: bus}\n"
+services_job=""
+for s in employment housing education health rights outreach; do
+  upper=$(echo "$s" | tr a-z A-Z)
+  query="tcp://127.0.0.1:$(free_port)"; admin=$(free_port)
+  export "MWP_${upper}_QUERY=$query"
+  env "MWP_${upper}_QUERY_BIND=$query" "MWP_${upper}_ADMIN_PORT=$admin" "$build/services/$s/mwp-$s" 2>"$work/$s.log" &
+  pids+=($!)
+  services_job+="      - targets: [\"127.0.0.1:$admin\"]\n        labels: {component: $s}\n"
+done
+key=$("$build/tools/mwpctl/mwpctl" keygen api test-integrator integrator 2>"$work/api-keys")
+gw=$(free_port); gw_admin=$(free_port)
+MWP_API_KEYS_FILE="$work/api-keys" MWP_GATEWAY_PORT=$gw MWP_GATEWAY_ADMIN_PORT=$gw_admin \
+  "$build/gateway/mwp-gateway" 2>"$work/gateway.log" &
+pids+=($!)
+
+cp "$root/ops/prometheus/rules.yml" "$root/ops/prometheus/alerts.yml" "$work/"
+printf "global: {scrape_interval: 1s, evaluation_interval: 1s}\nrule_files: [rules.yml, alerts.yml]\nscrape_configs:\n  - job_name: mwp-bus\n    static_configs:\n$targets  - job_name: mwp-gateway\n    static_configs:\n      - targets: [\"127.0.0.1:$gw_admin\"]\n        labels: {component: gateway}\n  - job_name: mwp-services\n    static_configs:\n$services_job" > "$work/prometheus.yml"
+prom=$(free_port)
+prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/tsdb" \
+  --web.listen-address="127.0.0.1:$prom" 2>"$work/prometheus.log" &
+pids+=($!)
+
+sleep 1
+"$build/tools/mwpctl/mwpctl" simulate --workers 300 2>&1 | tail -1
+for _ in $(seq 20); do curl -fsS -H "Authorization: Bearer $key" "http://127.0.0.1:$gw/v1/measures/1" >/dev/null && break; sleep 0.3; done
+sleep 12  # several scrapes, so that rates have two samples
+
+node "$root/ops/tests/dashboard_queries.mjs" "http://127.0.0.1:$prom" "$root/ops/grafana/dashboards"/*.json
