@@ -93,10 +93,11 @@ IndicatorExporter::IndicatorExporter(std::string service, msg::Service owned,
                    .Name("mwp_measure_target")
                    .Help("The policy's target for an indicator, where it sets one")
                    .Register(registry)),
-      info_(prometheus::BuildGauge()
-                .Name("mwp_measure_info")
-                .Help("Each measure's titles and lead department, for dashboards to show (always 1)")
-                .Register(registry)) {
+      info_(
+          prometheus::BuildGauge()
+              .Name("mwp_measure_info")
+              .Help("Each measure's titles and lead department, for dashboards to show (always 1)")
+              .Register(registry)) {
   // Staff read the measures by their Chinese titles: dashboards join these labels on `measure`.
   for (auto m : catalogue_.data().getMeasures()) {
     if (m.getService() != owned_) continue;
@@ -220,7 +221,8 @@ void IndicatorExporter::refresh(Redis& redis, int64_t nowSeconds) {
     for (auto indicator : measure.getIndicators()) {
       auto target = targetOf(measure.getNumber(), indicator.getName().cStr());
       if (!target) continue;
-      // A target for each county and park (措施二十三, 二十九, 三十) is, city-wide, that many times it.
+      // A target for each county and park (措施二十三, 二十九, 三十) is, city-wide, that many times
+      // it.
       std::map<std::string, double> byArea{{"all", *target}};
       if (indicator.getPerArea()) {
         auto areas = catalogue_.reportingAreas();

@@ -8,7 +8,7 @@ MWP_PACKAGES=(
   build-essential cmake pkg-config
   libzmq3-dev cppzmq-dev capnproto libcapnp-dev libhiredis-dev prometheus-cpp-dev
   libcpp-httplib-dev libsodium-dev redis-server redis-tools googletest libgtest-dev libgmock-dev curl
-  prometheus
+  prometheus docker-compose kubectl nginx-light openssl
 )
 
 say() { printf '%s\n' "mwp: $*" >&2; }
@@ -24,6 +24,8 @@ ensure_packages() {
   [ "$(id -u)" -ne 0 ] && sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Debian starts system-wide Prometheus and nginx on install where it can; mwp runs its own.
+  for unit in prometheus nginx; do $sudo service "$unit" stop >/dev/null 2>&1 || true; done
 }
 
 # build DIR [CMAKE_BUILD_TYPE]

@@ -16,8 +16,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-ensure_packages
-build "$MWP_ROOT/build"
+"$MWP_ROOT/ops/build.sh" "$MWP_ROOT/build"
 
 var="$MWP_ROOT/var"
 mkdir -p "$var/redis" "$var/log"

@@ -5,9 +5,9 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-ensure_packages
+"$MWP_ROOT/ops/build.sh" "$MWP_ROOT/build"
 ensure_openapi_linter
-build "$MWP_ROOT/build"
+cmake -S "$MWP_ROOT" -B "$MWP_ROOT/build" >/dev/null  # finds the linter just installed
 
 port=$(free_port)
 dir=$(mktemp -d /tmp/mwp-test-redis.XXXXXX)

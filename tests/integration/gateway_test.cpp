@@ -283,7 +283,8 @@ TEST_F(GatewayTest, AReadThatCannotBeAuditedIsNotAnswered) {
   options.redis = test::testRedis();
   options.redis.port = std::stoi(test::freeEndpoint().substr(16));  // no Redis there
   options.busIngest = bus_->ingest;
-  for (const auto& [name, service] : services_) options.services.push_back({name, service->queryEndpoint()});
+  for (const auto& [name, service] : services_)
+    options.services.push_back({name, service->queryEndpoint()});
   prometheus::Registry registry;
   gateway::Gateway blind(options, gateway::ApiKeys::parse(keyLine("admin-2", "admin", "k-a2")),
                          Catalogue::builtIn(), *context_, registry);

@@ -169,7 +169,8 @@ int simulateCommand(const simulate::Options& options, bool print, const std::str
   }
   std::cerr << "\n"
             << events.size() << " events: " << counts["ACK"] << " stored, " << counts["DUP"]
-            << " already stored, " << counts["NACK"] << " refused by the bus (a few on purpose: IDs with a wrong check digit)\n";
+            << " already stored, " << counts["NACK"]
+            << " refused by the bus (a few on purpose: IDs with a wrong check digit)\n";
   return 0;
 }
 
