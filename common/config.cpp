@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <cstdlib>
+#include <fstream>
 #include <set>
 #include <sstream>
 
@@ -67,6 +68,14 @@ std::string Env::describe() const {
     out << name << "=" << entry.shown << "  # " << entry.help << "\n";
   }
   return out.str();
+}
+
+std::string readTextFile(const std::string& path, const std::string& what) {
+  std::ifstream in(path);
+  if (!in) throw ConfigError("cannot read " + what + " " + path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 std::vector<uint32_t> parsePartitionSet(const std::string& name, const std::string& text,

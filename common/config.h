@@ -36,6 +36,9 @@ class Env {
   std::map<std::string, Entry> seen_;
 };
 
+// The whole of a text file; throws ConfigError naming `what` when it cannot be read.
+std::string readTextFile(const std::string& path, const std::string& what);
+
 // Parses "0-3", "0,2,5-7" or "all"; throws ConfigError naming `name` on anything else.
 std::vector<uint32_t> parsePartitionSet(const std::string& name, const std::string& text,
                                         uint32_t count);

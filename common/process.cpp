@@ -44,4 +44,17 @@ bool wantsPrintConfig(int argc, char** argv) {
   return false;
 }
 
+int guardedMain(const std::string& component, const std::function<int(Logger&)>& body) {
+  Logger log(component);
+  try {
+    return body(log);
+  } catch (const ConfigError& e) {
+    log.error("bad configuration", {{"error", e.what()}});
+    return 78;
+  } catch (const std::exception& e) {
+    log.error("cannot start", {{"error", e.what()}});
+    return 1;
+  }
+}
+
 }  // namespace mwp

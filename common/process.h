@@ -3,9 +3,11 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <string>
 
 #include "config.h"
+#include "log.h"
 #include "redis.h"
 
 namespace mwp {
@@ -22,5 +24,9 @@ uint32_t partitionCountFromEnv(Env& env);
 
 // True if argv has --print-config; the caller prints env.describe() and exits 0.
 bool wantsPrintConfig(int argc, char** argv);
+
+// Runs a process's body: a bad configuration stops it with exit code 78 (EX_CONFIG) and the
+// message; any other failure to start with 1; both logged for `component`.
+int guardedMain(const std::string& component, const std::function<int(Logger&)>& body);
 
 }  // namespace mwp

@@ -11,10 +11,9 @@
 namespace mwp {
 
 int runService(const ServiceParts& parts, int argc, char** argv) {
-  Logger log(parts.name);
   std::string upper = parts.name;
   std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
-  try {
+  return guardedMain(parts.name, [&](Logger& log) {
     Env env;
     auto redisEndpoint = redisFromEnv(env);
     uint32_t partitionCount = partitionCountFromEnv(env);
@@ -63,13 +62,7 @@ int runService(const ServiceParts& parts, int argc, char** argv) {
     loop.run(stopRequested());
     log.info("stopped");
     return 0;
-  } catch (const ConfigError& e) {
-    log.error("bad configuration", {{"error", e.what()}});
-    return 78;
-  } catch (const std::exception& e) {
-    log.error("cannot start", {{"error", e.what()}});
-    return 1;
-  }
+  });
 }
 
 }  // namespace mwp

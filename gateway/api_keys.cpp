@@ -3,10 +3,10 @@
 #include <capnp/schema.h>
 #include <sodium.h>
 
-#include <fstream>
 #include <sstream>
 #include <stdexcept>
 
+#include "config.h"
 #include "event_kinds.h"
 
 namespace mwp::gateway {
@@ -96,11 +96,7 @@ ApiKeys ApiKeys::parse(const std::string& text) {
 }
 
 ApiKeys ApiKeys::fromFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error("cannot read the API keys file " + path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return parse(text.str());
+  return parse(readTextFile(path, "the API keys file"));
 }
 
 std::optional<ApiKey> ApiKeys::find(const std::string& presentedKey) const {

@@ -9,8 +9,7 @@
 
 int main(int argc, char** argv) {
   using namespace mwp;
-  Logger log("gateway");
-  try {
+  return guardedMain("gateway", [&](Logger& log) {
     Env env;
     gateway::GatewayOptions options;
     options.redis = redisFromEnv(env);
@@ -54,11 +53,5 @@ int main(int argc, char** argv) {
     gateway.stop();
     log.info("stopped");
     return 0;
-  } catch (const ConfigError& e) {
-    log.error("bad configuration", {{"error", e.what()}});
-    return 78;
-  } catch (const std::exception& e) {
-    log.error("cannot start", {{"error", e.what()}});
-    return 1;
-  }
+  });
 }

@@ -9,8 +9,7 @@
 
 int main(int argc, char** argv) {
   using namespace mwp;
-  Logger log("bus");
-  try {
+  return guardedMain("bus", [&](Logger& log) {
     Env env;
     bus::BusOptions options;
     options.ingestEndpoint = env.text("MWP_BUS_INGEST_BIND", "tcp://127.0.0.1:7101",
@@ -43,11 +42,5 @@ int main(int argc, char** argv) {
     bus.run(stopRequested());
     log.info("stopped");
     return 0;
-  } catch (const ConfigError& e) {
-    log.error("bad configuration", {{"error", e.what()}});
-    return 78;
-  } catch (const std::exception& e) {
-    log.error("cannot start", {{"error", e.what()}});
-    return 1;
-  }
+  });
 }

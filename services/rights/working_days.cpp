@@ -1,9 +1,9 @@
 #include "working_days.h"
 
-#include <fstream>
 #include <sstream>
 #include <stdexcept>
 
+#include "config.h"
 #include "ids.h"
 
 namespace mwp::rights {
@@ -30,11 +30,7 @@ WorkingCalendar WorkingCalendar::parse(const std::string& text) {
 }
 
 WorkingCalendar WorkingCalendar::fromFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error("cannot read the holiday list " + path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return parse(text.str());
+  return parse(readTextFile(path, "the holiday list"));
 }
 
 bool WorkingCalendar::isWorkingDay(int32_t day) const {
