@@ -121,6 +121,8 @@ fi
 
 cat >&2 <<MSG
 mwp is running. Logs in var/log/, settings and demo API keys for scripts in var/run.env.
+  gateway:   http://127.0.0.1:$MWP_GATEWAY_PORT   demo keys, one per role:
+$(grep '^MWP_DEMO_KEY_' "$var/run.env" | sed 's/^/             /')
   the API:   curl -H "Authorization: Bearer \$MWP_DEMO_KEY_INTEGRATOR" http://127.0.0.1:$MWP_GATEWAY_PORT/v1/measures
              (set -a; . var/run.env) first; the API is described at /v1/openapi.json
   publish:   build/tools/mwpctl/mwpctl publish events.ndjson

@@ -47,4 +47,19 @@ sleep 1
 for _ in $(seq 20); do curl -fsS -H "Authorization: Bearer $key" "http://127.0.0.1:$gw/v1/measures/1" >/dev/null && break; sleep 0.3; done
 sleep 12  # several scrapes, so that rates have two samples
 
-node "$root/ops/tests/dashboard_queries.mjs" "http://127.0.0.1:$prom" "$root/ops/grafana/dashboards"/*.json
+status=0
+node "$root/ops/tests/dashboard_queries.mjs" "http://127.0.0.1:$prom" "$root/ops/grafana/dashboards"/*.json || status=1
+
+# Privacy: after the demo, no log line and no /metrics output holds anything shaped like a
+# resident ID (six digits of area, a birth date, three digits and a check character).
+id='[1-6][0-9]{5}(19|20)[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9X]'
+for port in $bus_admin $gw_admin $(grep -oE '127.0.0.1:[0-9]+' "$work/prometheus.yml" | cut -d: -f2); do
+  curl -fsS "http://127.0.0.1:$port/metrics" >> "$work/metrics.txt" 2>/dev/null || true
+done
+leaks=$(grep -hEo "(^|[^0-9])$id([^0-9]|\$)" "$work"/*.log "$work/metrics.txt" | head -3 || true)
+if [ -n "$leaks" ]; then
+  echo "FAIL privacy: something shaped like a resident ID in the logs or /metrics:"; echo "$leaks"; status=1
+else
+  echo "privacy: $(cat "$work"/*.log | wc -l) log lines and $(wc -l < "$work/metrics.txt") metric lines, no resident ID"
+fi
+exit $status
