@@ -11,7 +11,9 @@ namespace mwp {
 std::string eventIdOfFrame(const std::string& frame) {
   try {
     FrameReader reader(frame);
-    return reader.root<msg::Envelope>().getEventId().cStr();
+    std::string id = reader.root<msg::Envelope>().getEventId().cStr();
+    if (id.size() > 64) id.resize(64);  // as the bus quotes it back
+    return id;
   } catch (const kj::Exception&) {
     return "";
   }

@@ -160,7 +160,7 @@ void Bus::serveBatch(std::vector<Pending>& batch) {
       FrameReader reader(p.raw);
       auto event = reader.root<msg::Envelope>();
       p.eventId = event.getEventId().cStr();
-      if (p.eventId.size() > 64) p.eventId.resize(64);
+      if (p.eventId.size() > 64) p.eventId.resize(64);  // eventIdOfFrame() cuts it the same way
       p.source = enumName(event.getSource());
       if (auto problem = checkEvent(event, catalogue_, now)) {
         p.reason = *problem;

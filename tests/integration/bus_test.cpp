@@ -91,6 +91,11 @@ TEST_F(BusTest, ABadResidentIdIsRefusedWithTheReason) {
             "workerId: not a valid resident ID (18 characters, GB 11643 check character)");
 }
 
+TEST_F(BusTest, AnOverlongEventIdIsRefusedAndTheAnswerStillFindsItsFrame) {
+  std::string frame = test::frameOf(test::withEventId(fixture(2), std::string(100, 'e')));
+  EXPECT_EQ(refusalOf(frame), "eventId: 1–64 characters of A–Z a–z 0–9 . _ : -");
+}
+
 TEST_F(BusTest, AnUnknownAreaIsRefused) {
   std::string line = fixture(2);
   line.replace(line.find("\"area\": \"510703\""), 16, "\"area\": \"510799\"");

@@ -128,6 +128,21 @@ void ChildProcess::stop() {
   pid_ = -1;
 }
 
+int ChildProcess::terminateWithin(int seconds) {
+  if (pid_ <= 0) return -1;
+  ::kill(pid_, SIGTERM);
+  for (int waited = 0; waited < seconds * 20; ++waited) {
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+    usleep(50000);
+  }
+  kill9();
+  return -1;
+}
+
 ChildProcess busProcess(const std::string& ingest, const std::string& publish,
                         uint32_t partitionCount) {
   return ChildProcess(MWP_BUS_BINARY, {{"MWP_BUS_INGEST_BIND", ingest},

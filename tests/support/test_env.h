@@ -66,6 +66,8 @@ class ChildProcess {
   void start();
   void kill9();
   void stop();  // SIGTERM and wait
+  // SIGTERM, then the exit code if the process ends within `seconds`; -1 (and kill -9) if not.
+  int terminateWithin(int seconds);
   bool running() const { return pid_ > 0; }
 
  private:
