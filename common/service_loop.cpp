@@ -306,13 +306,14 @@ void ServiceLoop::commit(const std::vector<LoggedEvent>& batch) {
       auto event = reader.root<msg::Envelope>();
       eventId = event.getEventId().cStr();
       result = rules_.apply(event, commit.state, now);
+    } catch (const RedisUnavailable&) {
+      throw;  // the environment's fault: the whole batch is retried
+    } catch (const std::exception& e) {
+      // A defect of the rules on this event (the bus stored only valid events): the event is
+      // refused, not retried forever, and the log says where.
+      result = cannotApply(logged, e.what());
     } catch (const kj::Exception& e) {
-      // The bus stored only valid events, so this is a defect; the event is refused, not retried
-      // forever, and the log says where.
-      log_.error("cannot apply a stored event", {{"partition", std::to_string(logged.partition)},
-                                                 {"sequence", std::to_string(logged.sequence)},
-                                                 {"error", e.getDescription().cStr()}});
-      result = Applied{Verdict{false, "unreadable stored event"}, {}};
+      result = cannotApply(logged, e.getDescription().cStr());
     }
     if (!result) {
       ++ignored;
@@ -342,6 +343,13 @@ void ServiceLoop::commit(const std::vector<LoggedEvent>& batch) {
   }
 }
 
+Applied ServiceLoop::cannotApply(const LoggedEvent& logged, const std::string& error) {
+  log_.error("cannot apply a stored event", {{"partition", std::to_string(logged.partition)},
+                                             {"sequence", std::to_string(logged.sequence)},
+                                             {"error", error}});
+  return Applied{Verdict{false, "cannot be applied (logged as a defect)"}, {}};
+}
+
 size_t ServiceLoop::fireTimers() {
   int64_t now = clock_();
   Commit commit(*this);
@@ -353,8 +361,19 @@ size_t ServiceLoop::fireTimers() {
     commit.state.setPartition(partition);
     for (const auto& member : due.elements) {
       // A timer fires once: whatever the rules do, it is cleared in the same transaction.
+      Applied result;
+      try {
+        result = rules_.onTimer(member.str, commit.state, now);
+      } catch (const RedisUnavailable&) {
+        throw;
+      } catch (const std::exception& e) {
+        commit.state.dropEvent();
+        log_.error("a timer failed", {{"timer", member.str}, {"error", e.what()}});
+      } catch (const kj::Exception& e) {
+        commit.state.dropEvent();
+        log_.error("a timer failed", {{"timer", member.str}, {"error", e.getDescription().cStr()}});
+      }
       commit.state.clearTimer(member.str);
-      auto result = rules_.onTimer(member.str, commit.state, now);
       commit.state.keepEvent();
       for (auto& d : result.derived) commit.outbox.push_back(std::move(d));
       ++fired;

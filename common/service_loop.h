@@ -164,6 +164,7 @@ class ServiceLoop {
   std::map<uint32_t, uint64_t> loadCursors();
   void commit(const std::vector<LoggedEvent>& batch);
   size_t fireTimers();
+  Applied cannotApply(const LoggedEvent& logged, const std::string& error);
   void write(Commit& commit);
   void sendOutbox();
 

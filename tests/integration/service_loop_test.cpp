@@ -16,6 +16,7 @@ class FairRules : public EventRules {
  public:
   std::optional<Applied> apply(msg::Envelope::Reader event, StateTx& state, int64_t) override {
     if (event.isJobFairHeld()) {
+      if (event.getJobFairHeld().getFairId() == "BOOM") throw std::runtime_error("a defect");
       std::string key = std::string("fair:") + event.getJobFairHeld().getFairId().cStr();
       if (state.get(key)) return Applied{{false, "fair already counted"}, {}};
       state.put(key, event.getEventId().cStr());
@@ -127,6 +128,16 @@ TEST_F(ServiceLoopTest, AppliesEachEventOnceAndRecordsVerdicts) {
   EXPECT_EQ(fairsCounted(*loop), 2);
   EXPECT_EQ(redis_.command({"GET", loop->verdictKey("e1")}).str, "applied");
   EXPECT_EQ(redis_.command({"GET", loop->verdictKey("e3")}).str, "refused: fair already counted");
+}
+
+TEST_F(ServiceLoopTest, AnEventTheRulesCannotApplyIsRefusedAndTheServiceGoesOn) {
+  auto loop = makeLoop({0, 1, 2, 3});
+  publishAll({fair("e1", "BOOM"), fair("e2", "F2")});
+  runUntilCaughtUp({loop.get()});
+  EXPECT_EQ(redis_.command({"GET", loop->verdictKey("e1")}).str,
+            "refused: cannot be applied (logged as a defect)");
+  EXPECT_EQ(redis_.command({"GET", loop->verdictKey("e2")}).str, "applied");
+  EXPECT_EQ(fairsCounted(*loop), 1);
 }
 
 TEST_F(ServiceLoopTest, KindsTheServiceDoesNotOwnGetNoVerdict) {
