@@ -78,6 +78,19 @@ std::string readTextFile(const std::string& path, const std::string& what) {
   return text.str();
 }
 
+void forEachConfigLine(const std::string& text, size_t wordsWanted,
+                       const std::function<void(int, const std::vector<std::string>&)>& each) {
+  std::istringstream lines(text);
+  int number = 0;
+  for (std::string line; std::getline(lines, line);) {
+    ++number;
+    std::istringstream in(line.substr(0, line.find('#')));
+    std::vector<std::string> words(wordsWanted);
+    for (auto& w : words) in >> w;
+    if (!words.empty() && !words[0].empty()) each(number, words);
+  }
+}
+
 std::vector<uint32_t> parsePartitionSet(const std::string& name, const std::string& text,
                                         uint32_t count) {
   std::set<uint32_t> result;

@@ -3,7 +3,6 @@
 #include <capnp/schema.h>
 #include <sodium.h>
 
-#include <sstream>
 #include <stdexcept>
 
 #include "config.h"
@@ -68,15 +67,8 @@ Visibility visibilityOf(Role role) {
 
 ApiKeys ApiKeys::parse(const std::string& text) {
   ApiKeys keys;
-  std::istringstream lines(text);
-  int number = 0;
-  for (std::string line; std::getline(lines, line);) {
-    ++number;
-    line = line.substr(0, line.find('#'));
-    std::istringstream words(line);
-    std::string name, role, hash, department;
-    if (!(words >> name)) continue;
-    words >> role >> hash >> department;
+  forEachConfigLine(text, 4, [&](int number, const std::vector<std::string>& w) {
+    const std::string &name = w[0], &role = w[1], &hash = w[2], &department = w[3];
     auto r = roleFromName(role);
     auto where = "API keys line " + std::to_string(number);
     if (!r || hash.size() != 64) {
@@ -91,7 +83,7 @@ ApiKeys ApiKeys::parse(const std::string& text) {
       key.department = *d;
     }
     keys.byHash_[hash] = key;
-  }
+  });
   return keys;
 }
 

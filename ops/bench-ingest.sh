@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Bus ingest rate beside raw Redis, same machine, same run, same Redis settings as ops/run.sh
+# Bus ingest rate beside a bare hiredis program running the same script, and raw XADD: same
+# machine, same run, same Redis settings as ops/run.sh
 # (append-only file, fsync every second). Prints both and their ratio; docs/performance.md keeps
 # the latest table.
 #   ops/bench-ingest.sh [EVENTS] [RUNS]
@@ -28,7 +29,12 @@ echo "== mwp bus: $runs runs of $events events, pipelined publisher =="
 MWP_BUS_INGEST=$ingest "$MWP_ROOT/build-release/tools/bench/mwp-bench-ingest" \
   "$MWP_ROOT/tests/fixtures/every_kind.ndjson" --events "$events" --runs "$runs" | tee "$dir/mwp.txt"
 
-# The raw limit: XADD of a payload the size of a stored event (~400 bytes), pipelined 256 deep.
+# The fair limit: the same ingest script from a bare hiredis program, batches of 256.
+echo "== bare hiredis, the bus's ingest script pipelined in batches of 256: $runs runs of $events =="
+MWP_REDIS_PORT=$port "$MWP_ROOT/build-release/tools/bench/mwp-bench-raw-ingest" \
+  "$MWP_ROOT/tests/fixtures/every_kind.ndjson" --events "$events" --runs "$runs" | tee "$dir/script.txt"
+
+# The storage alone: XADD of a payload the size of a stored event (~400 bytes), pipelined 256 deep.
 payload=$(head -c 400 /dev/zero | tr '\0' 'x')
 echo "== redis-benchmark XADD, $runs runs of $events, -P 256 =="
 for r in $(seq "$runs"); do
@@ -37,5 +43,7 @@ for r in $(seq "$runs"); do
 done | tee "$dir/raw.txt"
 
 mwp=$(awk '/^median/ {print $2}' "$dir/mwp.txt")
+script=$(awk '/^median/ {print $2}' "$dir/script.txt")
 raw=$(awk '{for (i=1;i<=NF;i++) if ($i ~ /^[0-9.]+$/ && $(i+1) == "requests") print $i}' "$dir/raw.txt" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-echo "== median: mwp $mwp events/s, raw XADD $raw/s, ratio $(awk -v a="$mwp" -v b="$raw" 'BEGIN {printf "%.2f", a/b}') =="
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a/b}'; }
+echo "== medians: mwp $mwp events/s; bare script $script/s (mwp ÷ script $(ratio "$mwp" "$script"), goal ≥ 0.80); raw XADD $raw/s (mwp ÷ XADD $(ratio "$mwp" "$raw")) =="

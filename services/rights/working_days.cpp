@@ -1,6 +1,5 @@
 #include "working_days.h"
 
-#include <sstream>
 #include <stdexcept>
 
 #include "config.h"
@@ -10,22 +9,14 @@ namespace mwp::rights {
 
 WorkingCalendar WorkingCalendar::parse(const std::string& text) {
   WorkingCalendar calendar;
-  std::istringstream lines(text);
-  int number = 0;
-  for (std::string line; std::getline(lines, line);) {
-    ++number;
-    line = line.substr(0, line.find('#'));
-    std::istringstream words(line);
-    std::string date, kind;
-    if (!(words >> date)) continue;
-    words >> kind;
-    auto day = parseDate(date);
-    if (!day || (kind != "holiday" && kind != "workday")) {
+  forEachConfigLine(text, 2, [&](int number, const std::vector<std::string>& w) {
+    auto day = parseDate(w[0]);
+    if (!day || (w[1] != "holiday" && w[1] != "workday")) {
       throw std::runtime_error("holiday list line " + std::to_string(number) +
                                ": expected \"YYYY-MM-DD holiday\" or \"YYYY-MM-DD workday\"");
     }
-    (kind == "holiday" ? calendar.holidays_ : calendar.workdays_).insert(*day);
-  }
+    (w[1] == "holiday" ? calendar.holidays_ : calendar.workdays_).insert(*day);
+  });
   return calendar;
 }
 
