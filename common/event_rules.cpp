@@ -2,6 +2,9 @@
 
 #include <capnp/dynamic.h>
 
+#include <map>
+#include <vector>
+
 #include "event_kinds.h"
 #include "ids.h"
 
@@ -14,61 +17,100 @@ size_t utf8Length(std::string_view s) {
   return n;
 }
 
-bool has(capnp::StructSchema::Field field, uint64_t id) {
-  return findAnnotation(field, id).has_value();
+// What the annotations of one payload field ask, read once from the schema.
+struct FieldRule {
+  capnp::StructSchema::Field field;
+  std::string name;  // "skillCertified.issuedOn", for messages
+  bool optional = false, date = false, time = false, residentId = false, creditCode = false,
+       areaCode = false, positive = false;
+  size_t maxLength = kDefaultMaxTextLength;
+};
+
+// Everything the checks need to know of one kind, read once from the schema.
+struct KindRules {
+  std::string kind;
+  capnp::StructSchema::Field payload;
+  rules::WorkerRule worker = rules::WorkerRule::NONE;
+  std::vector<FieldRule> fields;
+  std::optional<capnp::StructSchema::Field> subject;
+};
+
+// Every kind's rules by its payload's union discriminant. Built on first use; immutable after.
+const std::map<uint16_t, KindRules>& kindRules() {
+  static const std::map<uint16_t, KindRules> all = [] {
+    std::map<uint16_t, KindRules> out;
+    for (const auto& kind : allKinds()) {
+      auto payload = *kindField(kind);
+      KindRules k{kind, payload, workerRule(kind), {}, std::nullopt};
+      for (auto f : payload.getType().asStruct().getFields()) {
+        FieldRule r{f, kind + "." + f.getProto().getName().cStr()};
+        auto has = [&](uint64_t id) { return findAnnotation(f, id).has_value(); };
+        r.optional = has(annotation::kOptional);
+        r.date = has(annotation::kDate);
+        r.time = has(annotation::kTime);
+        r.residentId = has(annotation::kResidentId);
+        r.creditCode = has(annotation::kCreditCode);
+        r.areaCode = has(annotation::kAreaCode);
+        r.positive = has(annotation::kPositive);
+        if (auto max = findAnnotation(f, annotation::kMaxLength)) r.maxLength = max->getUint32();
+        if (has(annotation::kSubject)) k.subject = f;
+        k.fields.push_back(std::move(r));
+      }
+      out.emplace(payload.getProto().getDiscriminantValue(), std::move(k));
+    }
+    return out;
+  }();
+  return all;
 }
 
-std::optional<std::string> checkText(capnp::StructSchema::Field field, std::string_view text,
-                                     const std::string& name) {
+const KindRules* rulesOf(msg::Envelope::Reader event) {
+  auto it = kindRules().find(static_cast<uint16_t>(event.which()));
+  return it == kindRules().end() ? nullptr : &it->second;
+}
+
+std::optional<std::string> checkText(const FieldRule& r, std::string_view text) {
   if (text.empty()) {
-    if (has(field, annotation::kOptional)) return std::nullopt;
-    return name + ": must not be empty";
+    if (r.optional) return std::nullopt;
+    return r.name + ": must not be empty";
   }
-  size_t limit = kDefaultMaxTextLength;
-  if (auto max = findAnnotation(field, annotation::kMaxLength)) limit = max->getUint32();
-  if (utf8Length(text) > limit) {
-    return name + ": longer than " + std::to_string(limit) + " characters";
+  if (utf8Length(text) > r.maxLength) {
+    return r.name + ": longer than " + std::to_string(r.maxLength) + " characters";
   }
-  if (has(field, annotation::kDate) && !parseDate(text)) {
-    return name + ": not a date in the form YYYY-MM-DD";
+  if (r.date && !parseDate(text)) return r.name + ": not a date in the form YYYY-MM-DD";
+  if (r.time && !parseRfc3339(text)) {
+    return r.name + ": not an RFC 3339 time with offset, e.g. 2026-03-01T09:30:00+08:00";
   }
-  if (has(field, annotation::kTime) && !parseRfc3339(text)) {
-    return name + ": not an RFC 3339 time with offset, e.g. 2026-03-01T09:30:00+08:00";
+  if (r.residentId && !isValidResidentId(text)) {
+    return r.name + ": not a valid resident ID (18 characters, GB 11643 check character)";
   }
-  if (has(field, annotation::kResidentId) && !isValidResidentId(text)) {
-    return name + ": not a valid resident ID (18 characters, GB 11643 check character)";
+  if (r.creditCode && !isValidCreditCode(text)) {
+    return r.name + ": not a valid unified social credit code (GB 32100 check character)";
   }
-  if (has(field, annotation::kCreditCode) && !isValidCreditCode(text)) {
-    return name + ": not a valid unified social credit code (GB 32100 check character)";
-  }
-  if (has(field, annotation::kAreaCode) && !isAreaCodeForm(text)) {
-    return name + ": not a GB/T 2260 area code (six digits with a real province prefix)";
+  if (r.areaCode && !isAreaCodeForm(text)) {
+    return r.name + ": not a GB/T 2260 area code (six digits with a real province prefix)";
   }
   return std::nullopt;
 }
 
 // Walks every field of a payload and applies the rules its annotations name.
-std::optional<std::string> checkFields(capnp::DynamicStruct::Reader payload,
-                                       const std::string& kind) {
-  for (auto field : payload.getSchema().getFields()) {
-    std::string name = kind + "." + field.getProto().getName().cStr();
-    auto value = payload.get(field);
+std::optional<std::string> checkFields(capnp::DynamicStruct::Reader payload, const KindRules& k) {
+  for (const auto& r : k.fields) {
+    auto value = payload.get(r.field);
     switch (value.getType()) {
       case capnp::DynamicValue::TEXT: {
         auto text = value.as<capnp::Text>();
-        if (auto problem = checkText(field, std::string_view(text.begin(), text.size()), name))
+        if (auto problem = checkText(r, std::string_view(text.begin(), text.size())))
           return problem;
         break;
       }
       case capnp::DynamicValue::ENUM:
-        if (value.as<capnp::DynamicEnum>().getRaw() == 0) return name + ": missing";
+        if (value.as<capnp::DynamicEnum>().getRaw() == 0) return r.name + ": missing";
         break;
       case capnp::DynamicValue::UINT:
-        if (has(field, annotation::kPositive) && value.as<uint64_t>() == 0)
-          return name + ": must be at least 1";
+        if (r.positive && value.as<uint64_t>() == 0) return r.name + ": must be at least 1";
         break;
       case capnp::DynamicValue::FLOAT:
-        if (!(value.as<double>() >= 0)) return name + ": must be a number ≥ 0";
+        if (!(value.as<double>() >= 0)) return r.name + ": must be a number ≥ 0";
         break;
       default:
         break;
@@ -77,14 +119,14 @@ std::optional<std::string> checkFields(capnp::DynamicStruct::Reader payload,
   return std::nullopt;
 }
 
-std::optional<std::string> checkWorker(msg::Envelope::Reader event, const std::string& kind) {
+std::optional<std::string> checkWorker(msg::Envelope::Reader event, const KindRules& k) {
   bool present = event.hasWorkerId() && event.getWorkerId().size() > 0;
-  switch (workerRule(kind)) {
+  switch (k.worker) {
     case rules::WorkerRule::REQUIRED:
-      if (!present) return "workerId: required for " + kind;
+      if (!present) return "workerId: required for " + k.kind;
       break;
     case rules::WorkerRule::NONE:
-      if (present) return "workerId: must be absent for " + kind + " (not about one person)";
+      if (present) return "workerId: must be absent for " + k.kind + " (not about one person)";
       return std::nullopt;
     case rules::WorkerRule::OPTIONAL:
       if (!present) return std::nullopt;
@@ -146,18 +188,19 @@ std::optional<std::string> checkEvent(msg::Envelope::Reader event, const Catalog
   if (!catalogue.isReportingArea(event.getArea().cStr())) {
     return "area: not a Mianyang county code or a park of the area table";
   }
-  std::string kind = kindOf(event);
-  if (kind == "unknown") return "unknown kind: this bus's schema does not have it (newer sender?)";
-  if (kind == "noPayload") return "no payload: name one kind, e.g. \"workerRegistered\": {…}";
+  if (event.isNoPayload()) return "no payload: name one kind, e.g. \"workerRegistered\": {…}";
+  const KindRules* k = rulesOf(event);
+  if (!k) return "unknown kind: this bus's schema does not have it (newer sender?)";
+  const std::string& kind = k->kind;
   if (event.hasCausedBy() && event.getCausedBy().size() > 0 &&
       !isValidEventId(event.getCausedBy().cStr())) {
     return "causedBy: not an eventId";
   }
-  if (auto problem = checkWorker(event, kind)) return problem;
+  if (auto problem = checkWorker(event, *k)) return problem;
 
   capnp::DynamicStruct::Reader envelope = event;
-  auto payload = envelope.get(*kindField(kind)).as<capnp::DynamicStruct>();
-  if (auto problem = checkFields(payload, kind)) return problem;
+  auto payload = envelope.get(k->payload).as<capnp::DynamicStruct>();
+  if (auto problem = checkFields(payload, *k)) return problem;
   if (auto problem = checkAcrossFields(event, catalogue)) return problem;
 
   int activityMeasure = kind == "activityReported" ? event.getActivityReported().getMeasure() : 0;
@@ -169,17 +212,13 @@ std::optional<std::string> checkEvent(msg::Envelope::Reader event, const Catalog
 }
 
 std::string subjectOf(msg::Envelope::Reader event) {
-  std::string kind = kindOf(event);
-  if (auto field = kindField(kind)) {
+  const KindRules* k = rulesOf(event);
+  if (k && k->subject) {
     capnp::DynamicStruct::Reader envelope = event;
-    auto payload = envelope.get(*field).as<capnp::DynamicStruct>();
-    for (auto f : payload.getSchema().getFields()) {
-      if (findAnnotation(f, annotation::kSubject)) {
-        // Named by the field, not the kind, so every event of a case (caseOverdue too) shares it.
-        return std::string(f.getProto().getName().cStr()) + ":" +
-               payload.get(f).as<capnp::Text>().cStr();
-      }
-    }
+    auto payload = envelope.get(k->payload).as<capnp::DynamicStruct>();
+    // Named by the field, not the kind, so every event of a case (caseOverdue too) shares it.
+    return std::string(k->subject->getProto().getName().cStr()) + ":" +
+           payload.get(*k->subject).as<capnp::Text>().cStr();
   }
   if (event.hasWorkerId() && event.getWorkerId().size() > 0) {
     return std::string("worker:") + event.getWorkerId().cStr();
