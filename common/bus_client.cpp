@@ -40,6 +40,7 @@ void Publisher::reconnect() {
   socket_.set(zmq::sockopt::linger, 0);
   socket_.set(zmq::sockopt::sndhwm, 0);
   socket_.set(zmq::sockopt::rcvhwm, 0);
+  if (options_.curve) makeCurveClient(socket_, options_.curve->own, options_.curve->serverPublic);
   socket_.connect(endpoint_);
 }
 

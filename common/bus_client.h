@@ -12,11 +12,13 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 #include <zmq.hpp>
 
+#include "curve.h"
 #include "event_log.h"
 #include "mwp/messages/bus.capnp.h"
 
@@ -35,10 +37,11 @@ struct IngestResult {
 };
 
 struct PublisherOptions {
-  std::chrono::milliseconds replyTimeout{
-      2000};            // silence after which unanswered frames are re-sent
-  int attempts = 5;     // consecutive silent timeouts before giving up
-  size_t window = 512;  // frames in flight at once
+  // Silence after which unanswered frames are re-sent.
+  std::chrono::milliseconds replyTimeout{2000};
+  int attempts = 5;                  // consecutive silent timeouts before giving up
+  size_t window = 512;               // frames in flight at once
+  std::optional<CurveClient> curve;  // set when the bus's ingest speaks CURVE
 };
 
 class Publisher {

@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <set>
@@ -84,7 +85,13 @@ void forEachConfigLine(const std::string& text, size_t wordsWanted,
   int number = 0;
   for (std::string line; std::getline(lines, line);) {
     ++number;
-    std::istringstream in(line.substr(0, line.find('#')));
+    // A comment starts at a '#' that begins a word: Z85 keys may hold '#' inside.
+    size_t hash = 0;
+    while ((hash = line.find('#', hash)) != std::string::npos && hash > 0 &&
+           !std::isspace(static_cast<unsigned char>(line[hash - 1]))) {
+      ++hash;
+    }
+    std::istringstream in(line.substr(0, hash));
     std::vector<std::string> words(wordsWanted);
     for (auto& w : words) in >> w;
     if (!words.empty() && !words[0].empty()) each(number, words);

@@ -40,8 +40,9 @@ class Env {
 // The whole of a text file; throws ConfigError naming `what` when it cannot be read.
 std::string readTextFile(const std::string& path, const std::string& what);
 
-// The words of each line of a small configuration file ('#' starts a comment; blank lines are
-// skipped), with the line's number for error messages. Missing trailing words come as "".
+// The words of each line of a small configuration file ('#' at the start of a word starts a
+// comment; blank lines are skipped), with the line's number for error messages. Missing trailing
+// words come as "".
 void forEachConfigLine(const std::string& text, size_t wordsWanted,
                        const std::function<void(int, const std::vector<std::string>&)>& each);
 

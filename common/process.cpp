@@ -32,6 +32,21 @@ RedisEndpoint redisFromEnv(Env& env) {
   return endpoint;
 }
 
+std::optional<CurveClient> curveClientFromEnv(Env& env) {
+  std::string own =
+      env.text("MWP_KEY_FILE", "", "this client's CurveZMQ key file (mwpctl keygen curve)");
+  std::string server =
+      env.text("MWP_BUS_SERVER_KEY_FILE", "", "the bus's public CurveZMQ key file");
+  if (own.empty() && server.empty()) return std::nullopt;
+  if (own.empty() || server.empty()) {
+    throw ConfigError("MWP_KEY_FILE and MWP_BUS_SERVER_KEY_FILE go together: set both or neither");
+  }
+  CurveClient client{readCurveKeys(own), readCurveKeys(server).publicKey};
+  if (client.own.secretKey.empty())
+    throw ConfigError(own + ": this client's key file has no secret key");
+  return client;
+}
+
 uint32_t partitionCountFromEnv(Env& env) {
   return static_cast<uint32_t>(env.integer("MWP_PARTITION_COUNT", 8, 1, 4096,
                                            "partitions of the event log (bus and services alike)"));

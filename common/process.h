@@ -4,9 +4,11 @@
 
 #include <atomic>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "config.h"
+#include "curve.h"
 #include "log.h"
 #include "redis.h"
 
@@ -18,6 +20,10 @@ void installStopSignals();
 
 // MWP_REDIS_HOST, MWP_REDIS_PORT, MWP_REDIS_PASSWORD.
 RedisEndpoint redisFromEnv(Env& env);
+
+// MWP_KEY_FILE (this client's CURVE key pair) and MWP_BUS_SERVER_KEY_FILE (the bus's public key):
+// both or neither. Neither: the bus is reached in plain text (tests, development).
+std::optional<CurveClient> curveClientFromEnv(Env& env);
 
 // MWP_PARTITION_COUNT: partitions of the event log, the same for the bus and every service.
 uint32_t partitionCountFromEnv(Env& env);

@@ -25,6 +25,8 @@ int runService(const ServiceParts& parts, int argc, char** argv) {
         env.text("MWP_BUS_PUBLISH", "tcp://127.0.0.1:7102", "the bus's fan-out (PUB)");
     std::string ingest =
         env.text("MWP_BUS_INGEST", "tcp://127.0.0.1:7101", "the bus's ingest, for derived events");
+    PublisherOptions publisherOptions;
+    publisherOptions.curve = curveClientFromEnv(env);  // the services' key: user id mwpService
     std::string queryBind =
         env.text("MWP_" + upper + "_QUERY_BIND",
                  "tcp://127.0.0.1:" + std::to_string(parts.queryPort), "query socket (ROUTER)");
@@ -46,7 +48,7 @@ int runService(const ServiceParts& parts, int argc, char** argv) {
     zmq::context_t context;
     prometheus::Registry registry;
     Redis redis(redisEndpoint);
-    Publisher publisher(context, ingest);
+    Publisher publisher(context, ingest, publisherOptions);
     ServiceLoop loop(options, context, redis, publisher, *rules, systemClock, registry);
     IndicatorExporter indicators(parts.name, parts.owns, Catalogue::builtIn(), registry,
                                  parts.computed);

@@ -156,6 +156,7 @@ struct Gateway::Impl {
           PublisherOptions p;
           p.replyTimeout = std::chrono::milliseconds(1000);
           p.attempts = 3;
+          p.curve = options.busCurve;
           return std::make_unique<Publisher>(context, options.busIngest, p);
         }),
         limiter(options.requestsPerSecond),

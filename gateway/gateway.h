@@ -18,6 +18,7 @@
 
 #include "api_keys.h"
 #include "catalogue.h"
+#include "curve.h"
 #include "log.h"
 #include "redis.h"
 #include "scatter_gather.h"
@@ -33,6 +34,7 @@ namespace mwp::gateway {
 struct GatewayOptions {
   std::vector<ServiceEndpoint> services;
   std::string busIngest = "tcp://127.0.0.1:7101";
+  std::optional<CurveClient> busCurve;  // the gateway's key, when the bus speaks CURVE
   RedisEndpoint redis;
   std::chrono::milliseconds deadline{500};  // how long a worker record waits for the services
   double requestsPerSecond = 50;            // per API key, with a burst of as many

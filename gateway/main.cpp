@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
     gateway::GatewayOptions options;
     options.redis = redisFromEnv(env);
     options.busIngest = env.text("MWP_BUS_INGEST", "tcp://127.0.0.1:7101", "the bus's ingest");
+    options.busCurve = curveClientFromEnv(env);
     int n = 1;
     for (const char* service :
          {"employment", "housing", "education", "health", "rights", "outreach"}) {

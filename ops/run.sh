@@ -46,7 +46,21 @@ trap stop_all INT TERM EXIT
 start_redis "$MWP_REDIS_PORT" "$var/redis" --appendonly yes --appendfsync everysec
 say "Redis on 127.0.0.1:$MWP_REDIS_PORT, data in var/redis"
 
-"$MWP_ROOT/build/services/bus/mwp-bus" 2>>"$var/log/bus.log" &
+# CurveZMQ keys (made once, kept in var/keys): the bus's, one per sender. Only listed keys may send,
+# and a department's key only that department's events.
+mwpctl="$MWP_ROOT/build/tools/mwpctl/mwpctl"
+keys="$var/keys"
+mkdir -p "$keys" && chmod 700 "$keys"
+for name in bus hrss mwpService gateway operator; do
+  [ -f "$keys/$name.key" ] || "$mwpctl" keygen curve "$name" "$keys" >/dev/null
+done
+for name in hrss mwpService gateway operator; do
+  echo "$name $(awk '/^public/ {print $2}' "$keys/$name.pub")"
+done > "$keys/clients"
+export MWP_BUS_SERVER_KEY_FILE="$keys/bus.pub"
+
+MWP_BUS_CURVE_KEY_FILE="$keys/bus.key" MWP_BUS_CURVE_CLIENTS="$keys/clients" \
+  "$MWP_ROOT/build/services/bus/mwp-bus" 2>>"$var/log/bus.log" &
 pids+=($!)
 for _ in $(seq 50); do
   curl -fsS "http://127.0.0.1:$MWP_BUS_ADMIN_PORT/readyz" >/dev/null 2>&1 && break
@@ -57,7 +71,7 @@ curl -fsS "http://127.0.0.1:$MWP_BUS_ADMIN_PORT/readyz" >/dev/null || { say "the
 # The services: each follows every partition (one instance each on one machine).
 start_service() {
   local name=$1
-  "$MWP_ROOT/build/services/$name/mwp-$name" 2>>"$var/log/$name.log" &
+  MWP_KEY_FILE="$keys/mwpService.key" "$MWP_ROOT/build/services/$name/mwp-$name" 2>>"$var/log/$name.log" &
   pids+=($!)
 }
 for service in $MWP_SERVICES; do start_service "$service"; done
@@ -73,7 +87,7 @@ for role in admin integrator caseworker health auditor; do
 done
 key=$("$MWP_ROOT/build/tools/mwpctl/mwpctl" keygen api demo-hrss department hrss 2>>"$MWP_API_KEYS_FILE")
 demo_keys+="MWP_DEMO_KEY_DEPARTMENT_HRSS=$key"$'\n'
-"$MWP_ROOT/build/gateway/mwp-gateway" 2>>"$var/log/gateway.log" &
+MWP_KEY_FILE="$keys/gateway.key" "$MWP_ROOT/build/gateway/mwp-gateway" 2>>"$var/log/gateway.log" &
 pids+=($!)
 
 # Prometheus, scraping every process, with the recording rules and alerts of ops/prometheus/.
@@ -85,6 +99,8 @@ pids+=($!)
 
 cat > "$var/run.env" <<ENV
 MWP_BUS_INGEST=$MWP_BUS_INGEST
+MWP_KEY_FILE=$keys/hrss.key
+MWP_BUS_SERVER_KEY_FILE=$keys/bus.pub
 MWP_BUS_PUBLISH=$MWP_BUS_PUBLISH
 MWP_REDIS_PORT=$MWP_REDIS_PORT
 MWP_BUS_METRICS_URL=http://127.0.0.1:$MWP_BUS_ADMIN_PORT/metrics
@@ -99,12 +115,11 @@ ${demo_keys}$(for service in $MWP_SERVICES; do
 done)
 ENV
 
-mwpctl="$MWP_ROOT/build/tools/mwpctl/mwpctl"
 for _ in $(seq 50); do curl -fsS "http://127.0.0.1:$MWP_GATEWAY_PORT/v1/openapi.json" >/dev/null 2>&1 && break; sleep 0.1; done
 
 if [ "$demo_workers" -gt 0 ]; then
   say "loading the demo: a simulated year of Mianyang with $demo_workers workers, through the bus"
-  "$mwpctl" simulate --workers "$demo_workers"
+  MWP_KEY_FILE="$keys/operator.key" "$mwpctl" simulate --workers "$demo_workers"
   say "waiting for the services to apply it"
   for _ in $(seq 600); do
     lag=0
@@ -125,7 +140,7 @@ mwp is running. Logs in var/log/, settings and demo API keys for scripts in var/
 $(grep '^MWP_DEMO_KEY_' "$var/run.env" | sed 's/^/             /')
   the API:   curl -H "Authorization: Bearer \$MWP_DEMO_KEY_INTEGRATOR" http://127.0.0.1:$MWP_GATEWAY_PORT/v1/measures
              (set -a; . var/run.env) first; the API is described at /v1/openapi.json
-  publish:   build/tools/mwpctl/mwpctl publish events.ndjson
+  publish:   build/tools/mwpctl/mwpctl publish events.ndjson   (with var/run.env: the hrss key)
   the log:   build/tools/mwpctl/mwpctl tail
   Prometheus: http://127.0.0.1:$MWP_PROMETHEUS_PORT  (targets, alerts, mwp:measure_progress:ratio)
   metrics:   curl http://127.0.0.1:$MWP_BUS_ADMIN_PORT/metrics                (the bus)

@@ -29,6 +29,7 @@ struct Bus::Pending {
   std::string eventId;
   std::string source;    // for the audit copy of a refused frame
   std::string raw;       // the frame as received (audit copy of a refused frame)
+  std::string user;      // the CURVE key's user id ("" without CURVE)
   std::string envelope;  // canonical bytes of an accepted event
   std::string digest;
   uint32_t partition = 0;
@@ -95,6 +96,7 @@ Bus::Bus(BusOptions options, zmq::context_t& context, Redis& redis, const Catalo
   ingest_.set(zmq::sockopt::sndhwm, 100000);
   publish_.set(zmq::sockopt::linger, 0);
   publish_.set(zmq::sockopt::sndhwm, 1000000);
+  if (options_.curve) makeCurveServer(ingest_, *options_.curve);
 }
 
 Bus::~Bus() = default;
@@ -139,6 +141,7 @@ void Bus::run(const std::atomic<bool>& stop) {
         p.reason = "send one event per message, as a single frame";
       } else {
         p.raw = frames[1].to_string();
+        if (options_.curve) p.user = frames[1].gets("User-Id");
       }
       batch.push_back(std::move(p));
     }
@@ -163,6 +166,10 @@ void Bus::serveBatch(std::vector<Pending>& batch) {
       if (p.eventId.size() > 64) p.eventId.resize(64);  // eventIdOfFrame() cuts it the same way
       p.source = enumName(event.getSource());
       if (auto problem = checkEvent(event, catalogue_, now)) {
+        p.reason = *problem;
+        continue;
+      }
+      if (auto problem = checkSender(p.user, event.getSource())) {
         p.reason = *problem;
         continue;
       }
@@ -302,6 +309,12 @@ bool Bus::pipelineWithRetry(std::vector<RedisCommand>& commands,
       }
     }
   }
+}
+
+std::optional<std::string> Bus::checkSender(const std::string& user, msg::Department source) const {
+  if (!options_.curve || user == "operator" || user == "gateway") return std::nullopt;
+  if (user == enumName(source)) return std::nullopt;
+  return "source: this key belongs to " + user + " and may send only " + user + "'s events";
 }
 
 void Bus::heartbeat() {

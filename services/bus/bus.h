@@ -15,6 +15,7 @@
 #include <zmq.hpp>
 
 #include "catalogue.h"
+#include "curve.h"
 #include "log.h"
 #include "redis.h"
 #include "service_loop.h"
@@ -33,6 +34,10 @@ struct BusOptions {
   std::chrono::milliseconds heartbeatInterval{1000};
   size_t maxBatch = 512;           // frames taken per Redis round trip
   int64_t rejectedKept = 1000000;  // the rejected-events stream is trimmed to about this many
+  // CURVE on the ingest: the server's key pair. The process must also run a ZapHandler listing the
+  // client keys: a key's user id is a department (which may send only its own events),
+  // mwpService (derived events only), or operator / gateway (any: they authenticate people).
+  std::optional<CurveKeys> curve;
 };
 
 class Bus {
@@ -55,6 +60,8 @@ class Bus {
   void serveBatch(std::vector<Pending>& batch);
   void store(std::vector<Pending>& batch);
   void heartbeat();
+  // Whether the key a frame came with may send events of `source`; the reason if not.
+  std::optional<std::string> checkSender(const std::string& user, msg::Department source) const;
   RedisCommand ingestCommand(const Pending& p);
   RedisCommand auditCommand(const Pending& p) const;
   // Sends the pipeline, retrying twice after a fault; false if Redis stayed out of reach.

@@ -19,6 +19,13 @@ int main(int argc, char** argv) {
     options.partitionCount = partitionCountFromEnv(env);
     options.dedupWindowSeconds =
         env.integer("MWP_DEDUP_WINDOW_DAYS", 30, 1, 3650, "days an eventId is remembered") * 86400;
+    std::string curveKey = env.text("MWP_BUS_CURVE_KEY_FILE", "", "the bus's CurveZMQ key pair");
+    std::string curveClients =
+        env.text("MWP_BUS_CURVE_CLIENTS", "", "who may send: user-id and public key");
+    if (curveKey.empty() != curveClients.empty()) {
+      throw ConfigError("MWP_BUS_CURVE_KEY_FILE and MWP_BUS_CURVE_CLIENTS go together");
+    }
+    if (!curveKey.empty()) options.curve = readCurveKeys(curveKey);
     auto redisEndpoint = redisFromEnv(env);
     std::string adminHost = env.text("MWP_ADMIN_HOST", "127.0.0.1", "admin port address");
     int adminPort = static_cast<int>(
@@ -30,6 +37,9 @@ int main(int argc, char** argv) {
 
     installStopSignals();
     zmq::context_t context;
+    // A CURVE server without a ZAP handler would let every key in: the handler comes first.
+    std::optional<ZapHandler> zap;
+    if (options.curve) zap.emplace(context, readCurveClients(curveClients));
     Redis redis(redisEndpoint);
     prometheus::Registry registry;
     bus::Bus bus(options, context, redis, Catalogue::builtIn(), systemClock, registry);
@@ -38,7 +48,8 @@ int main(int argc, char** argv) {
     log.info("serving", {{"ingest", options.ingestEndpoint},
                          {"publish", options.publishEndpoint},
                          {"admin", adminHost + ":" + std::to_string(admin.port())},
-                         {"partitions", std::to_string(options.partitionCount)}});
+                         {"partitions", std::to_string(options.partitionCount)},
+                         {"curve", options.curve ? "on" : "off"}});
     bus.run(stopRequested());
     log.info("stopped");
     return 0;

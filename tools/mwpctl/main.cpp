@@ -13,10 +13,12 @@
 //                                 a simulated year through the bus (or as NDJSON with --print)
 //   mwpctl measures [--gateway URL] [--key KEY] [--year Y]
 //                                 the 30 measures' value, target and progress, from the gateway
+//   mwpctl keygen curve NAME DIR  a CurveZMQ key pair: DIR/NAME.key (secret) and DIR/NAME.pub
 //   mwpctl keygen api NAME ROLE [DEPARTMENT]
 //                                 a new API key on stdout, and on stderr the line for the
 //                                 gateway's keys file (which keeps only the key's SHA-256)
 // Endpoints: --bus ENDPOINT or MWP_BUS_INGEST; MWP_BUS_PUBLISH, MWP_REDIS_HOST/PORT for tail.
+// Keys: MWP_KEY_FILE (this sender's CurveZMQ key) and MWP_BUS_SERVER_KEY_FILE (the bus's).
 #include <capnp/compat/json.h>
 #include <httplib.h>
 
@@ -137,14 +139,15 @@ int publish(const std::vector<std::string>& files, const std::string& endpoint,
 }
 
 // A simulated year through the bus, with a progress bar on stderr; or, with --print, as NDJSON.
-int simulateCommand(const simulate::Options& options, bool print, const std::string& endpoint) {
+int simulateCommand(const simulate::Options& options, bool print, const std::string& endpoint,
+                    const PublisherOptions& publisherOptions) {
   auto events = simulate::simulateYear(options);
   if (print) {
     for (const auto& e : events) std::cout << e << "\n";
     return 0;
   }
   zmq::context_t context;
-  Publisher publisher(context, endpoint);
+  Publisher publisher(context, endpoint, publisherOptions);
   std::map<std::string, size_t> counts;
   std::vector<Line> lines;
   size_t done = 0;
@@ -283,6 +286,7 @@ int usage() {
                "       mwpctl tail [--from SEQ] [--partition P] [--follow]\n"
                "       mwpctl catalogue [--markdown]\n"
                "       mwpctl keygen api NAME ROLE [DEPARTMENT]\n"
+               "       mwpctl keygen curve NAME DIR\n"
                "       mwpctl simulate [--workers N] [--seed S] [--year Y] [--print]\n"
                "       mwpctl measures [--gateway URL] [--key KEY] [--year Y]\n";
   return kExitUsage;
@@ -301,6 +305,7 @@ int main(int argc, char** argv) {
       std::string endpoint = env.text("MWP_BUS_INGEST", "tcp://127.0.0.1:7101", "bus ingest");
       std::vector<std::string> files;
       PublisherOptions options;
+      options.curve = curveClientFromEnv(env);
       for (int i = 2; i < argc; ++i) {
         std::string a = argv[i];
         if (a == "--bus" && i + 1 < argc) {
@@ -352,8 +357,11 @@ int main(int argc, char** argv) {
           return usage();
         }
       }
+      PublisherOptions publisherOptions;
+      publisherOptions.curve = curveClientFromEnv(env);
       return simulateCommand(options, print,
-                             env.text("MWP_BUS_INGEST", "tcp://127.0.0.1:7101", "bus ingest"));
+                             env.text("MWP_BUS_INGEST", "tcp://127.0.0.1:7101", "bus ingest"),
+                             publisherOptions);
     }
     if (verb == "measures") {
       std::string url = env.text("MWP_GATEWAY_URL", "http://127.0.0.1:8080", "gateway");
@@ -366,6 +374,17 @@ int main(int argc, char** argv) {
         if (a == "--year") year = std::stoi(argv[i + 1]);
       }
       return measuresCommand(url, key, year);
+    }
+    if (verb == "keygen" && argc == 5 && std::string(argv[2]) == "curve") {
+      // mwpctl keygen curve NAME DIR: DIR/NAME.key (pair, keep secret) and DIR/NAME.pub
+      std::string base = std::string(argv[4]) + "/" + argv[3];
+      auto keys = newCurveKeys();
+      writeCurveKeys(base + ".key", keys,
+                     std::string("CurveZMQ key pair of ") + argv[3] + ": keep secret");
+      writeCurveKeys(base + ".pub", {keys.publicKey, ""},
+                     std::string("CurveZMQ public key of ") + argv[3]);
+      std::cout << keys.publicKey << "\n";
+      return 0;
     }
     if (verb == "keygen") {
       if (argc < 5 || std::string(argv[2]) != "api" || !gateway::roleFromName(argv[4]))
