@@ -9,6 +9,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 demo_workers=20000
+example=""
 while [ $# -gt 0 ]; do
   case $1 in
     --demo-workers) demo_workers=$2; shift 2 ;;
@@ -132,13 +133,16 @@ if [ "$demo_workers" -gt 0 ]; then
   done
   sleep 6  # one refresh of the measure gauges (every 5 s)
   (set -a; . "$var/run.env"; "$mwpctl" measures) || true
+  # One worker of the demo, for the example below (an administrator's key sees full IDs).
+  example=$(set -a; . "$var/run.env"; curl -fsS -H "Authorization: Bearer $MWP_DEMO_KEY_ADMIN" \
+    "$MWP_GATEWAY_URL/v1/workers?page_size=1" | grep -oE '"workerId":"[0-9X]{18}"' | head -1 | cut -d'"' -f4) || true
 fi
 
 cat >&2 <<MSG
 mwp is running. Logs in var/log/, settings and demo API keys for scripts in var/run.env.
   gateway:   http://127.0.0.1:$MWP_GATEWAY_PORT   demo keys, one per role:
 $(grep '^MWP_DEMO_KEY_' "$var/run.env" | sed 's/^/             /')
-  the API:   curl -H "Authorization: Bearer \$MWP_DEMO_KEY_INTEGRATOR" http://127.0.0.1:$MWP_GATEWAY_PORT/v1/measures
+  the API:   curl -H "Authorization: Bearer \$MWP_DEMO_KEY_INTEGRATOR" http://127.0.0.1:$MWP_GATEWAY_PORT/v1/workers/${example:-<workerId>}
              (set -a; . var/run.env) first; the API is described at /v1/openapi.json
   publish:   build/tools/mwpctl/mwpctl publish events.ndjson   (with var/run.env: the hrss key)
   the log:   build/tools/mwpctl/mwpctl tail
