@@ -478,8 +478,11 @@ struct Gateway::Impl {
       std::string v = a.kind == ServiceAnswer::Kind::kJson ? a.text : "\"unavailable\"";
       verdicts += (verdicts.empty() ? "" : ",") + jsonQuote(service) + ":" + v;
     }
-    if (stored.isNil() && verdicts.empty()) {
-      throw Problem{404, "Unknown event", "no event with this id was stored in the last 30 days"};
+    std::string refusal;
+    if (stored.isNil()) refusal = busRefusal(eventId);
+    if (stored.isNil() && verdicts.empty() && refusal.empty()) {
+      throw Problem{404, "Unknown event",
+                    "no event with this id was stored in the last 30 days or recently refused"};
     }
     std::string where = "null";
     if (!stored.isNil()) {
@@ -489,7 +492,27 @@ struct Gateway::Impl {
     }
     json(req, res,
          visible(key, "{\"eventId\":" + jsonQuote(eventId) + ",\"stored\":" + where +
+                          ",\"refusedByBus\":" + (refusal.empty() ? "null" : jsonQuote(refusal)) +
                           ",\"verdicts\":{" + verdicts + "}}"));
+  }
+
+  // The bus's reason for refusing an event, from the newest of the rejected-events stream (the
+  // last kRecentRefusals refusals); "" when it is not among them.
+  std::string busRefusal(const std::string& eventId) {
+    constexpr const char* kRecentRefusals = "10000";
+    auto recent =
+        redis.take()->command({"XREVRANGE", keys::kRejected, "+", "-", "COUNT", kRecentRefusals});
+    for (const auto& entry : recent.elements) {
+      if (entry.elements.size() != 2) continue;
+      const auto& kv = entry.elements[1].elements;
+      std::string id, reason;
+      for (size_t i = 0; i + 1 < kv.size(); i += 2) {
+        if (kv[i].str == "eventId") id = kv[i + 1].str;
+        if (kv[i].str == "reason") reason = kv[i + 1].str;
+      }
+      if (id == eventId) return reason;
+    }
+    return "";
   }
 
   void auditLog(const Request& req, Response& res, const ApiKey&) {

@@ -244,6 +244,12 @@ TEST_F(GatewayTest, AnEventSubmittedOverHttpCanBeFollowedToItsVerdict) {
   auto refused = client.Post("/v1/events", auth, badArea, "application/json");
   EXPECT_EQ(refused->status, 422);
   EXPECT_NE(refused->body.find("area: not a Mianyang county code"), std::string::npos);
+  auto why = get("/v1/events/http-3", "k-hrss");
+  ASSERT_EQ(why->status, 200) << why->body;
+  EXPECT_NE(why->body.find(R"("refusedByBus":"area: not a Mianyang county code)"),
+            std::string::npos)
+      << why->body;
+  EXPECT_EQ(get("/v1/events/never-sent", "k-hrss")->status, 404);
   auto lines = client.Post("/v1/events", auth, body + "\nnot json\n", "application/x-ndjson");
   ASSERT_EQ(lines->status, 200);
   EXPECT_NE(lines->body.find(R"("status":"duplicate")"), std::string::npos);
