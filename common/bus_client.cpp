@@ -102,9 +102,11 @@ std::vector<IngestResult> Publisher::publish(const std::vector<std::string>& fra
 }
 
 EventFollower::EventFollower(zmq::context_t& context, const std::string& publishEndpoint,
-                             Redis& redis, std::map<uint32_t, uint64_t> cursors)
+                             Redis& redis, std::map<uint32_t, uint64_t> cursors,
+                             const std::optional<CurveClient>& curve)
     : redis_(redis), socket_(context, zmq::socket_type::sub), cursors_(std::move(cursors)) {
   socket_.set(zmq::sockopt::linger, 0);
+  if (curve) makeCurveClient(socket_, curve->own, curve->serverPublic);
   socket_.set(zmq::sockopt::rcvhwm, 100000);
   for (const auto& [partition, cursor] : cursors_) {
     socket_.set(zmq::sockopt::subscribe, partitionTopic(partition));

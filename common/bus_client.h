@@ -73,8 +73,10 @@ std::string eventIdOfFrame(const std::string& frame);
 class EventFollower {
  public:
   // `cursors`: for each owned partition, the last sequence already applied (0: none).
+  // `curve`: this follower's key and the bus's, when the fan-out speaks CURVE.
   EventFollower(zmq::context_t& context, const std::string& publishEndpoint, Redis& redis,
-                std::map<uint32_t, uint64_t> cursors);
+                std::map<uint32_t, uint64_t> cursors,
+                const std::optional<CurveClient>& curve = std::nullopt);
 
   // Up to `maxEvents` events after the cursors, in order within each partition, each exactly once;
   // waits up to `timeout` when nothing is ready. Throws RedisUnavailable while catching up fails.

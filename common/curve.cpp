@@ -47,10 +47,21 @@ std::map<std::string, std::string> readCurveClients(const std::string& path) {
   return clients;
 }
 
-void makeCurveServer(zmq::socket_t& socket, const CurveKeys& keys) {
+namespace {
+const char* domainName(CurveDomain domain) {
+  return domain == CurveDomain::ingest ? "ingest" : "internal";
+}
+}  // namespace
+
+void makeCurveServer(zmq::socket_t& socket, const CurveKeys& keys, CurveDomain domain) {
   socket.set(zmq::sockopt::curve_server, true);
   socket.set(zmq::sockopt::curve_secretkey, keys.secretKey);
-  socket.set(zmq::sockopt::zap_domain, "mwp");
+  socket.set(zmq::sockopt::zap_domain, domainName(domain));
+}
+
+bool ZapHandler::mayConnect(const std::string& domain, const std::string& user) {
+  if (domain == domainName(CurveDomain::ingest)) return true;
+  return user == "mwpService" || user == "gateway" || user == "operator";
 }
 
 void makeCurveClient(zmq::socket_t& socket, const CurveKeys& own, const std::string& serverPublic) {
@@ -80,12 +91,12 @@ void ZapHandler::serve() {
       continue;
     // version, request id, domain, address, identity, mechanism, credentials…
     std::string requestId = request.size() > 1 ? request[1].to_string() : "";
-    std::string status = "400", text = "unknown key", user;
+    std::string status = "400", text = "key not allowed on this socket", user;
     if (request.size() >= 7 && request[5].to_string() == "CURVE" && request[6].size() == 32) {
       char z85[41];
       zmq_z85_encode(z85, static_cast<const uint8_t*>(request[6].data()), 32);
       auto it = clients_.find(z85);
-      if (it != clients_.end()) {
+      if (it != clients_.end() && mayConnect(request[2].to_string(), it->second)) {
         status = "200";
         text = "OK";
         user = it->second;

@@ -32,19 +32,40 @@ RedisEndpoint redisFromEnv(Env& env) {
   return endpoint;
 }
 
-std::optional<CurveClient> curveClientFromEnv(Env& env) {
-  std::string own =
-      env.text("MWP_KEY_FILE", "", "this client's CurveZMQ key file (mwpctl keygen curve)");
-  std::string server =
-      env.text("MWP_BUS_SERVER_KEY_FILE", "", "the bus's public CurveZMQ key file");
+namespace {
+// MWP_KEY_FILE: a key pair with its secret half, or "" when unset.
+std::string ownKeyFile(Env& env) {
+  return env.text("MWP_KEY_FILE", "", "this process's CurveZMQ key pair (mwpctl keygen curve)");
+}
+
+CurveKeys readKeyPair(const std::string& path) {
+  auto keys = readCurveKeys(path);
+  if (keys.secretKey.empty()) throw ConfigError(path + ": this process's key file has no secret key");
+  return keys;
+}
+}  // namespace
+
+std::optional<CurveClient> curveClientFromEnv(Env& env, const std::string& serverKeyVariable,
+                                              const std::string& serverHelp) {
+  std::string own = ownKeyFile(env);
+  std::string server = env.text(serverKeyVariable, "", serverHelp);
   if (own.empty() && server.empty()) return std::nullopt;
   if (own.empty() || server.empty()) {
-    throw ConfigError("MWP_KEY_FILE and MWP_BUS_SERVER_KEY_FILE go together: set both or neither");
+    throw ConfigError("MWP_KEY_FILE and " + serverKeyVariable +
+                      " go together: set both or neither");
   }
-  CurveClient client{readCurveKeys(own), readCurveKeys(server).publicKey};
-  if (client.own.secretKey.empty())
-    throw ConfigError(own + ": this client's key file has no secret key");
-  return client;
+  return CurveClient{readKeyPair(own), readCurveKeys(server).publicKey};
+}
+
+std::optional<CurveServerSettings> curveServerFromEnv(Env& env) {
+  std::string own = ownKeyFile(env);
+  std::string clients =
+      env.text("MWP_CURVE_CLIENTS", "", "who may connect: \"<user-id> <public key>\" lines");
+  if (own.empty() && clients.empty()) return std::nullopt;
+  if (own.empty() || clients.empty()) {
+    throw ConfigError("MWP_KEY_FILE and MWP_CURVE_CLIENTS go together: set both or neither");
+  }
+  return CurveServerSettings{readKeyPair(own), readCurveClients(clients)};
 }
 
 uint32_t partitionCountFromEnv(Env& env) {

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -21,9 +22,20 @@ void installStopSignals();
 // MWP_REDIS_HOST, MWP_REDIS_PORT, MWP_REDIS_PASSWORD.
 RedisEndpoint redisFromEnv(Env& env);
 
-// MWP_KEY_FILE (this client's CURVE key pair) and MWP_BUS_SERVER_KEY_FILE (the bus's public key):
-// both or neither. Neither: the bus is reached in plain text (tests, development).
-std::optional<CurveClient> curveClientFromEnv(Env& env);
+// MWP_KEY_FILE (this process's CURVE key pair) and the server's public key file named by
+// `serverKeyVariable` (MWP_BUS_SERVER_KEY_FILE for the bus): both or neither. Neither: the server
+// is reached in plain text (tests, development).
+std::optional<CurveClient> curveClientFromEnv(
+    Env& env, const std::string& serverKeyVariable = "MWP_BUS_SERVER_KEY_FILE",
+    const std::string& serverHelp = "the bus's public CurveZMQ key file");
+
+// A server's side of CURVE: its key pair (MWP_KEY_FILE) and who may connect (MWP_CURVE_CLIENTS:
+// "<user-id> <public key>" lines). Both or neither; neither: plain text.
+struct CurveServerSettings {
+  CurveKeys keys;
+  std::map<std::string, std::string> clients;  // public key → user id
+};
+std::optional<CurveServerSettings> curveServerFromEnv(Env& env);
 
 // MWP_PARTITION_COUNT: partitions of the event log, the same for the bus and every service.
 uint32_t partitionCountFromEnv(Env& env);

@@ -20,7 +20,8 @@ std::string reply(const std::function<void(msg::QueryReply::Builder)>& fill) {
 
 QueryServer::QueryServer(zmq::context_t& context, const std::string& endpoint, RedisEndpoint redis,
                          std::string service, QueryHandler& handler, IndicatorExporter& indicators,
-                         Clock clock, std::chrono::milliseconds refreshEvery)
+                         Clock clock, std::chrono::milliseconds refreshEvery,
+                         const std::optional<CurveKeys>& curve)
     : socket_(context, zmq::socket_type::router),
       redis_(std::move(redis)),
       service_(std::move(service)),
@@ -31,6 +32,7 @@ QueryServer::QueryServer(zmq::context_t& context, const std::string& endpoint, R
       log_(service_ + ".query") {
   socket_.set(zmq::sockopt::linger, 0);
   socket_.set(zmq::sockopt::maxmsgsize, int64_t{64 * 1024});
+  if (curve) makeCurveServer(socket_, *curve, CurveDomain::internal);
   socket_.bind(endpoint);
   endpoint_ = socket_.get(zmq::sockopt::last_endpoint);
   thread_ = std::thread([this] { serve(); });
@@ -106,10 +108,16 @@ std::string QueryServer::answer(const std::string& request) {
   }
 }
 
-QueryClient::QueryClient(zmq::context_t& context, const std::string& endpoint)
-    : context_(context), endpoint_(endpoint), socket_(context, zmq::socket_type::dealer) {
-  socket_.set(zmq::sockopt::linger, 0);
-  socket_.connect(endpoint_);
+QueryClient::QueryClient(zmq::context_t& context, const std::string& endpoint,
+                         std::optional<CurveClient> curve)
+    : context_(context), endpoint_(endpoint), curve_(std::move(curve)), socket_(connect()) {}
+
+zmq::socket_t QueryClient::connect() {
+  zmq::socket_t socket(context_, zmq::socket_type::dealer);
+  socket.set(zmq::sockopt::linger, 0);
+  if (curve_) makeCurveClient(socket, curve_->own, curve_->serverPublic);
+  socket.connect(endpoint_);
+  return socket;
 }
 
 std::optional<std::string> QueryClient::ask(capnp::MessageBuilder& query,
@@ -117,9 +125,7 @@ std::optional<std::string> QueryClient::ask(capnp::MessageBuilder& query,
   std::string bytes = toBytes(query);
   socket_.send(zmq::buffer(bytes), zmq::send_flags::none);
   if (!waitReadable(socket_, deadline)) {
-    socket_ = zmq::socket_t(context_, zmq::socket_type::dealer);
-    socket_.set(zmq::sockopt::linger, 0);
-    socket_.connect(endpoint_);
+    socket_ = connect();
     return std::nullopt;
   }
   zmq::message_t answer;

@@ -10,6 +10,7 @@
 #include <thread>
 #include <zmq.hpp>
 
+#include "curve.h"
 #include "indicators.h"
 #include "mwp/messages/query.capnp.h"
 #include "redis.h"
@@ -33,10 +34,12 @@ class QueryHandler {
 
 class QueryServer {
  public:
-  // Binds `endpoint` (throws zmq::error_t if taken) and serves until destroyed.
+  // Binds `endpoint` (throws zmq::error_t if taken) and serves until destroyed. With `curve` the
+  // socket is a CURVE server of the internal domain: the context needs a ZapHandler.
   QueryServer(zmq::context_t& context, const std::string& endpoint, RedisEndpoint redis,
               std::string service, QueryHandler& handler, IndicatorExporter& indicators,
-              Clock clock, std::chrono::milliseconds refreshEvery = std::chrono::seconds(5));
+              Clock clock, std::chrono::milliseconds refreshEvery = std::chrono::seconds(5),
+              const std::optional<CurveKeys>& curve = std::nullopt);
   ~QueryServer();
 
   // The bound endpoint (with the port chosen when the endpoint asked for port 0 / "*").
@@ -62,14 +65,19 @@ class QueryServer {
 // The client side: one question, one answer, within a deadline. Not thread-safe.
 class QueryClient {
  public:
-  QueryClient(zmq::context_t& context, const std::string& endpoint);
+  // `curve`: the asker's key and the service's, when the service's query socket speaks CURVE.
+  QueryClient(zmq::context_t& context, const std::string& endpoint,
+              std::optional<CurveClient> curve = std::nullopt);
   // nullopt when no answer came within `deadline` (the socket is then replaced, so a late answer
   // cannot be taken for the next question's).
   std::optional<std::string> ask(capnp::MessageBuilder& query, std::chrono::milliseconds deadline);
 
  private:
+  zmq::socket_t connect();
+
   zmq::context_t& context_;
   std::string endpoint_;
+  std::optional<CurveClient> curve_;
   zmq::socket_t socket_;
 };
 

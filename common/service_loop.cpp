@@ -257,7 +257,8 @@ size_t ServiceLoop::runOnce() {
   if (!follower_) {
     // Fresh start, or after a fault: resume from what Redis says was committed.
     follower_ =
-        std::make_unique<EventFollower>(context_, options_.publishEndpoint, redis_, loadCursors());
+        std::make_unique<EventFollower>(context_, options_.publishEndpoint, redis_, loadCursors(),
+                                        options_.curve);
     sendOutbox();  // derived events committed before a crash but not yet acknowledged
   }
   auto batch = follower_->poll(options_.idlePoll, options_.maxBatch);

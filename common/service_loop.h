@@ -132,6 +132,7 @@ struct ServiceLoopOptions {
   std::string service;               // "employment", …: names keys, metrics and logs
   std::vector<uint32_t> partitions;  // the partitions this instance owns
   std::string publishEndpoint;       // the bus's PUB socket
+  std::optional<CurveClient> curve;  // this service's key and the bus's, when the bus speaks CURVE
   size_t maxBatch = 256;             // events committed per transaction
   std::chrono::milliseconds idlePoll{200};
   std::chrono::milliseconds timerInterval{1000};  // how often due timers are looked for

@@ -25,8 +25,15 @@ int runService(const ServiceParts& parts, int argc, char** argv) {
         env.text("MWP_BUS_PUBLISH", "tcp://127.0.0.1:7102", "the bus's fan-out (PUB)");
     std::string ingest =
         env.text("MWP_BUS_INGEST", "tcp://127.0.0.1:7101", "the bus's ingest, for derived events");
+    // CURVE: the service is a client of the bus (its key's user id is mwpService) and the server of
+    // its query socket, which only the gateway and operators may use.
     PublisherOptions publisherOptions;
-    publisherOptions.curve = curveClientFromEnv(env);  // the services' key: user id mwpService
+    publisherOptions.curve = curveClientFromEnv(env);
+    options.curve = publisherOptions.curve;
+    auto curveServer = curveServerFromEnv(env);
+    if (publisherOptions.curve.has_value() != curveServer.has_value()) {
+      throw ConfigError("MWP_KEY_FILE needs both MWP_BUS_SERVER_KEY_FILE and MWP_CURVE_CLIENTS");
+    }
     std::string queryBind =
         env.text("MWP_" + upper + "_QUERY_BIND",
                  "tcp://127.0.0.1:" + std::to_string(parts.queryPort), "query socket (ROUTER)");
@@ -46,6 +53,9 @@ int runService(const ServiceParts& parts, int argc, char** argv) {
 
     installStopSignals();
     zmq::context_t context;
+    // A CURVE server without a ZAP handler would let every key in: the handler comes first.
+    std::optional<ZapHandler> zap;
+    if (curveServer) zap.emplace(context, curveServer->clients);
     prometheus::Registry registry;
     Redis redis(redisEndpoint);
     Publisher publisher(context, ingest, publisherOptions);
@@ -53,14 +63,16 @@ int runService(const ServiceParts& parts, int argc, char** argv) {
     IndicatorExporter indicators(parts.name, parts.owns, Catalogue::builtIn(), registry,
                                  parts.computed);
     QueryServer queryServer(context, queryBind, redisEndpoint, parts.name, *queries, indicators,
-                            systemClock, refreshEvery);
+                            systemClock, refreshEvery,
+                            curveServer ? std::optional(curveServer->keys) : std::nullopt);
     AdminServer admin(adminHost, adminPort, registry, [&loop] { return loop.healthy(); });
     std::string partitions;
     for (auto p : options.partitions)
       partitions += (partitions.empty() ? "" : ",") + std::to_string(p);
     log.info("serving", {{"query", queryServer.endpoint()},
                          {"admin", adminHost + ":" + std::to_string(admin.port())},
-                         {"partitions", partitions}});
+                         {"partitions", partitions},
+                         {"curve", curveServer ? "on" : "off"}});
     loop.run(stopRequested());
     log.info("stopped");
     return 0;

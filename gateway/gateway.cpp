@@ -150,7 +150,7 @@ struct Gateway::Impl {
         keys(std::move(k)),
         catalogue(c),
         context(ctx),
-        services(ctx, options.services, registry),
+        services(ctx, options.services, registry, options.servicesCurve),
         redis([this] { return std::make_unique<Redis>(options.redis, std::chrono::seconds(2)); }),
         publishers([this] {
           PublisherOptions p;

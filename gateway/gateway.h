@@ -34,7 +34,8 @@ namespace mwp::gateway {
 struct GatewayOptions {
   std::vector<ServiceEndpoint> services;
   std::string busIngest = "tcp://127.0.0.1:7101";
-  std::optional<CurveClient> busCurve;  // the gateway's key, when the bus speaks CURVE
+  std::optional<CurveClient> busCurve;       // the gateway's key, when the bus speaks CURVE
+  std::optional<CurveClient> servicesCurve;  // the same key, when the services' queries speak it
   RedisEndpoint redis;
   std::chrono::milliseconds deadline{500};  // how long a worker record waits for the services
   double requestsPerSecond = 50;            // per API key, with a burst of as many

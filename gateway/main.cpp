@@ -15,6 +15,12 @@ int main(int argc, char** argv) {
     options.redis = redisFromEnv(env);
     options.busIngest = env.text("MWP_BUS_INGEST", "tcp://127.0.0.1:7101", "the bus's ingest");
     options.busCurve = curveClientFromEnv(env);
+    options.servicesCurve = curveClientFromEnv(env, "MWP_SERVICES_SERVER_KEY_FILE",
+                                               "the services' public CurveZMQ key file");
+    if (options.busCurve.has_value() != options.servicesCurve.has_value()) {
+      throw ConfigError("MWP_KEY_FILE needs both MWP_BUS_SERVER_KEY_FILE and "
+                        "MWP_SERVICES_SERVER_KEY_FILE");
+    }
     int n = 1;
     for (const char* service :
          {"employment", "housing", "education", "health", "rights", "outreach"}) {

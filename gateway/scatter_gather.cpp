@@ -10,9 +10,10 @@ struct ScatterGather::SocketSet {
 };
 
 ScatterGather::ScatterGather(zmq::context_t& context, std::vector<ServiceEndpoint> services,
-                             prometheus::Registry& registry)
+                             prometheus::Registry& registry, std::optional<CurveClient> curve)
     : context_(context),
       services_(std::move(services)),
+      curve_(std::move(curve)),
       latency_(prometheus::BuildHistogram()
                    .Name("mwp_gateway_service_seconds")
                    .Help("Time a service took to answer the gateway's query")
@@ -27,6 +28,7 @@ ScatterGather::~ScatterGather() = default;
 zmq::socket_t ScatterGather::connect(const std::string& endpoint) {
   zmq::socket_t socket(context_, zmq::socket_type::dealer);
   socket.set(zmq::sockopt::linger, 0);
+  if (curve_) makeCurveClient(socket, curve_->own, curve_->serverPublic);
   socket.connect(endpoint);
   return socket;
 }

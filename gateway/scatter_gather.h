@@ -12,9 +12,12 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 #include <zmq.hpp>
+
+#include "curve.h"
 
 namespace mwp::gateway {
 
@@ -31,8 +34,9 @@ struct ServiceAnswer {
 
 class ScatterGather {
  public:
+  // `curve`: the gateway's key and the services' public key, when their query sockets speak CURVE.
   ScatterGather(zmq::context_t& context, std::vector<ServiceEndpoint> services,
-                prometheus::Registry& registry);
+                prometheus::Registry& registry, std::optional<CurveClient> curve = std::nullopt);
   ~ScatterGather();
 
   // The answer of each service in `only` (every service when empty).
@@ -50,6 +54,7 @@ class ScatterGather {
 
   zmq::context_t& context_;
   std::vector<ServiceEndpoint> services_;
+  std::optional<CurveClient> curve_;
   std::mutex mutex_;
   std::vector<std::unique_ptr<SocketSet>> idle_;
   prometheus::Family<prometheus::Histogram>& latency_;

@@ -47,8 +47,10 @@ trap stop_all INT TERM EXIT
 start_redis "$MWP_REDIS_PORT" "$var/redis" --appendonly yes --appendfsync everysec
 say "Redis on 127.0.0.1:$MWP_REDIS_PORT, data in var/redis"
 
-# CurveZMQ keys (made once, kept in var/keys): the bus's, one per sender. Only listed keys may send,
-# and a department's key only that department's events.
+# CurveZMQ on every socket, with keys made once and kept in var/keys: the bus's, the services' (one
+# pair they share: user id mwpService), the gateway's, the operator's and a department's (hrss). Only
+# listed keys may connect; a department's key may only send that department's events, and only mwp's
+# own parts may follow the fan-out or ask the services.
 mwpctl="$MWP_ROOT/build/tools/mwpctl/mwpctl"
 keys="$var/keys"
 mkdir -p "$keys" && chmod 700 "$keys"
@@ -58,10 +60,9 @@ done
 for name in hrss mwpService gateway operator; do
   echo "$name $(awk '/^public/ {print $2}' "$keys/$name.pub")"
 done > "$keys/clients"
-export MWP_BUS_SERVER_KEY_FILE="$keys/bus.pub"
+export MWP_BUS_SERVER_KEY_FILE="$keys/bus.pub" MWP_CURVE_CLIENTS="$keys/clients"
 
-MWP_BUS_CURVE_KEY_FILE="$keys/bus.key" MWP_BUS_CURVE_CLIENTS="$keys/clients" \
-  "$MWP_ROOT/build/services/bus/mwp-bus" 2>>"$var/log/bus.log" &
+MWP_KEY_FILE="$keys/bus.key" "$MWP_ROOT/build/services/bus/mwp-bus" 2>>"$var/log/bus.log" &
 pids+=($!)
 for _ in $(seq 50); do
   curl -fsS "http://127.0.0.1:$MWP_BUS_ADMIN_PORT/readyz" >/dev/null 2>&1 && break
@@ -88,7 +89,8 @@ for role in admin integrator caseworker health auditor; do
 done
 key=$("$MWP_ROOT/build/tools/mwpctl/mwpctl" keygen api demo-hrss department hrss 2>>"$MWP_API_KEYS_FILE")
 demo_keys+="MWP_DEMO_KEY_DEPARTMENT_HRSS=$key"$'\n'
-MWP_KEY_FILE="$keys/gateway.key" "$MWP_ROOT/build/gateway/mwp-gateway" 2>>"$var/log/gateway.log" &
+MWP_KEY_FILE="$keys/gateway.key" MWP_SERVICES_SERVER_KEY_FILE="$keys/mwpService.pub" \
+  "$MWP_ROOT/build/gateway/mwp-gateway" 2>>"$var/log/gateway.log" &
 pids+=($!)
 
 # Prometheus, scraping every process, with the recording rules and alerts of ops/prometheus/.

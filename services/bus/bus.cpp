@@ -96,7 +96,10 @@ Bus::Bus(BusOptions options, zmq::context_t& context, Redis& redis, const Catalo
   ingest_.set(zmq::sockopt::sndhwm, 100000);
   publish_.set(zmq::sockopt::linger, 0);
   publish_.set(zmq::sockopt::sndhwm, 1000000);
-  if (options_.curve) makeCurveServer(ingest_, *options_.curve);
+  if (options_.curve) {
+    makeCurveServer(ingest_, *options_.curve, CurveDomain::ingest);
+    makeCurveServer(publish_, *options_.curve, CurveDomain::internal);
+  }
 }
 
 Bus::~Bus() = default;

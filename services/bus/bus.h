@@ -34,8 +34,8 @@ struct BusOptions {
   std::chrono::milliseconds heartbeatInterval{1000};
   size_t maxBatch = 512;           // frames taken per Redis round trip
   int64_t rejectedKept = 1000000;  // the rejected-events stream is trimmed to about this many
-  // CURVE on the ingest: the server's key pair. The process must also run a ZapHandler listing the
-  // client keys: a key's user id is a department (which may send only its own events),
+  // CURVE on the ingest and the fan-out: the server's key pair. The process must also run a
+  // ZapHandler listing the client keys (the fan-out takes only mwp's own parts): a key's user id is a department (which may send only its own events),
   // mwpService (derived events only), or operator / gateway (any: they authenticate people).
   std::optional<CurveKeys> curve;
 };

@@ -19,13 +19,8 @@ int main(int argc, char** argv) {
     options.partitionCount = partitionCountFromEnv(env);
     options.dedupWindowSeconds =
         env.integer("MWP_DEDUP_WINDOW_DAYS", 30, 1, 3650, "days an eventId is remembered") * 86400;
-    std::string curveKey = env.text("MWP_BUS_CURVE_KEY_FILE", "", "the bus's CurveZMQ key pair");
-    std::string curveClients =
-        env.text("MWP_BUS_CURVE_CLIENTS", "", "who may send: user-id and public key");
-    if (curveKey.empty() != curveClients.empty()) {
-      throw ConfigError("MWP_BUS_CURVE_KEY_FILE and MWP_BUS_CURVE_CLIENTS go together");
-    }
-    if (!curveKey.empty()) options.curve = readCurveKeys(curveKey);
+    auto curve = curveServerFromEnv(env);
+    if (curve) options.curve = curve->keys;
     auto redisEndpoint = redisFromEnv(env);
     std::string adminHost = env.text("MWP_ADMIN_HOST", "127.0.0.1", "admin port address");
     int adminPort = static_cast<int>(
@@ -39,7 +34,7 @@ int main(int argc, char** argv) {
     zmq::context_t context;
     // A CURVE server without a ZAP handler would let every key in: the handler comes first.
     std::optional<ZapHandler> zap;
-    if (options.curve) zap.emplace(context, readCurveClients(curveClients));
+    if (curve) zap.emplace(context, curve->clients);
     Redis redis(redisEndpoint);
     prometheus::Registry registry;
     bus::Bus bus(options, context, redis, Catalogue::builtIn(), systemClock, registry);

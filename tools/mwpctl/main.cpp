@@ -244,7 +244,7 @@ int tail(uint64_t from, std::optional<uint32_t> only, bool follow, Env& env) {
     if (!only || *only == p) cursors[p] = from > 0 ? from - 1 : 0;
   }
   zmq::context_t context;
-  EventFollower follower(context, publishEndpoint, redis, cursors);
+  EventFollower follower(context, publishEndpoint, redis, cursors, curveClientFromEnv(env));
   installStopSignals();
   while (!stopRequested()) {
     auto events = follower.poll(std::chrono::milliseconds(200), 1000);
