@@ -88,7 +88,7 @@ std::string QueryServer::answer(const std::string& request) {
       }
       case msg::Query::VERDICT: {
         auto verdict =
-            redis_.command({"GET", "mwp:verdict:" + service_ + ":" + query.getVerdict().cStr()});
+            redis_.command({"GET", keys::verdict(service_, query.getVerdict().cStr())});
         if (!verdict.isNil()) json = jsonQuote(verdict.str);
         break;
       }

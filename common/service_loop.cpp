@@ -86,6 +86,21 @@ std::string serviceKey(const std::string& service, const std::string& key) {
   return "mwp:svc:" + service + ":" + key;
 }
 
+namespace keys {
+std::string verdict(const std::string& service, const std::string& eventId) {
+  return "mwp:verdict:" + service + ":" + eventId;
+}
+std::string cursor(const std::string& service, uint32_t partition) {
+  return "mwp:cursor:" + service + ":" + std::to_string(partition);
+}
+std::string outbox(const std::string& service) {
+  return "mwp:outbox:" + service;
+}
+std::string tally(const std::string& service) {
+  return "mwp:tally:" + service;
+}
+}  // namespace keys
+
 namespace {
 
 // Verdicts are kept long enough for any integrator to look an event up.
@@ -233,13 +248,16 @@ std::string ServiceLoop::stateKey(const std::string& key) const {
   return serviceKey(options_.service, key);
 }
 std::string ServiceLoop::verdictKey(const std::string& eventId) const {
-  return "mwp:verdict:" + options_.service + ":" + eventId;
+  return keys::verdict(options_.service, eventId);
 }
 std::string ServiceLoop::cursorKey(uint32_t partition) const {
-  return "mwp:cursor:" + options_.service + ":" + std::to_string(partition);
+  return keys::cursor(options_.service, partition);
+}
+std::string ServiceLoop::tallyKey() const {
+  return keys::tally(options_.service);
 }
 std::string ServiceLoop::outboxKey() const {
-  return "mwp:outbox:" + options_.service;
+  return keys::outbox(options_.service);
 }
 
 std::map<uint32_t, uint64_t> ServiceLoop::loadCursors() {
@@ -290,11 +308,14 @@ struct ServiceLoop::Commit {
   std::vector<std::pair<std::string, std::string>> verdicts;
   std::vector<std::string> outbox;
   std::map<uint32_t, uint64_t> cursors;
+  // Events of the log taken by this transaction, by outcome. Committed with the cursors, so the
+  // durable tally counts each event of the log once: the chaos run checks exactly that.
+  std::map<std::string, int64_t> tally;
 };
 
 void ServiceLoop::commit(const std::vector<LoggedEvent>& batch) {
   Commit commit(*this);
-  size_t applied = 0, refused = 0, ignored = 0;
+  int64_t applied = 0, refused = 0, ignored = 0;
   int64_t now = clock_();
 
   for (const auto& logged : batch) {
@@ -335,6 +356,7 @@ void ServiceLoop::commit(const std::vector<LoggedEvent>& batch) {
     }
     for (auto& d : result->derived) commit.outbox.push_back(std::move(d));
   }
+  commit.tally = {{"applied", applied}, {"refused", refused}, {"ignored", ignored}};
   write(commit);
   metrics_->applied.Increment(applied);
   metrics_->refused.Increment(refused);
@@ -421,6 +443,9 @@ void ServiceLoop::write(Commit& commit) {
   }
   for (const auto& [partition, sequence] : commit.cursors) {
     tx.push_back({"SET", cursorKey(partition), std::to_string(sequence)});
+  }
+  for (const auto& [outcome, count] : commit.tally) {
+    if (count > 0) tx.push_back({"HINCRBY", tallyKey(), outcome, std::to_string(count)});
   }
   tx.push_back({"EXEC"});
   auto replies = redis_.pipeline(tx);

@@ -56,6 +56,16 @@ std::string timerSet(uint32_t partition);
 // The Redis key of a service's own state key: "mwp:svc:<service>:<key>".
 std::string serviceKey(const std::string& service, const std::string& key);
 
+// A service's bookkeeping beside its state, for readers outside the service (queries, the chaos
+// run): its verdict on an event, its cursor in a partition, the derived events it has yet to
+// send, and the durable tally of the events it has taken, by outcome.
+namespace keys {
+std::string verdict(const std::string& service, const std::string& eventId);
+std::string cursor(const std::string& service, uint32_t partition);
+std::string outbox(const std::string& service);
+std::string tally(const std::string& service);
+}  // namespace keys
+
 struct Verdict {
   bool applied = true;
   std::string reason;  // why it was refused; empty when applied
@@ -158,6 +168,7 @@ class ServiceLoop {
   std::string verdictKey(const std::string& eventId) const;
   std::string cursorKey(uint32_t partition) const;
   std::string outboxKey() const;
+  std::string tallyKey() const;  // mwp:tally:<service>: events taken, by outcome
 
  private:
   struct Metrics;

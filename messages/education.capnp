@@ -22,5 +22,6 @@ struct Placement {
   }
   schoolArea @8 :Text;
   decidedOn @9 :Text;
-  overdue @10 :Bool;          # undecided 30 days after the request
+  overdue @10 :Bool;          # decided more than 30 days after the request (a request still
+                              # waiting counts in the undecided_over_30_days indicator)
 }

@@ -1,7 +1,9 @@
 #include "education_rules.h"
 
 #include <chrono>
+#include <map>
 
+#include "catalogue.h"
 #include "event_kinds.h"
 #include "ids.h"
 #include "indicators.h"
@@ -18,8 +20,8 @@ std::chrono::year_month_day civil(int32_t day) {
   return std::chrono::year_month_day{std::chrono::sys_days{std::chrono::days{day}}};
 }
 
-int64_t endOfDay(int32_t day) {
-  return (int64_t{day} + 1) * 86400 - 8 * 3600;
+std::string undecidedIndex(const std::string& area) {
+  return "undecided:" + area;
 }
 
 // The placement in `record` for the child, if any.
@@ -85,7 +87,7 @@ std::optional<Applied> EducationRules::apply(msg::Envelope::Reader event, StateT
     p.setResidenceArea(e.getResidenceArea());
     p.setRequestedOn(e.getRequestedOn());
     record.save();
-    state.setTimer("request:" + child, endOfDay(requested + policy_.decisionDays));
+    state.index(undecidedIndex(event.getArea().cStr()), "request:" + child, requested);
     count(event, state, "placements_requested", e.getRequestedOn().cStr());
     return Applied{};
   }
@@ -118,32 +120,39 @@ std::optional<Applied> EducationRules::apply(msg::Envelope::Reader event, StateT
     }
     p->setSchoolArea(e.getSchoolArea());
     p->setDecidedOn(e.getDecidedOn());
-    if (p->getOverdue()) countAtRequest("undecided_over_30_days", -1);
+    p->setOverdue(decided - *parseDate(requestedOn) > policy_.decisionDays);
     countForMedian(state, kMeasure, "median_days_to_decision", requestArea, yearOf(requestedOn),
                    decided - *parseDate(requestedOn));
     record.save();
     state.erase("request:" + child);
-    state.clearTimer("request:" + child);
+    state.unindex(undecidedIndex(requestArea), "request:" + child);
     return Applied{};
   }
   return std::nullopt;
 }
 
-Applied EducationRules::onTimer(const std::string& member, StateTx& state, int64_t) {
-  // member: request:<childId>, still undecided 30 days on
-  auto open = state.get(member);
-  if (!open) return {};
-  auto bar = open->find('|');
-  std::string parent = open->substr(0, bar);
-  std::string requestedOn = open->substr(bar + 1, 10);
-  std::string area = open->substr(bar + 12);
-  Record record(state, "worker:" + parent);
-  auto p = placementOf(record.get(), maskResidentId(member.substr(8)), requestedOn);
-  if (!p || p->getOverdue()) return {};
-  p->setOverdue(true);
-  record.save();
-  countIndicator(state, kMeasure, "undecided_over_30_days", area, yearOf(requestedOn));
-  return {};
+std::vector<IndicatorValue> undecidedTooLong(Redis& redis, int64_t nowSeconds, int decisionDays) {
+  // Made on or before this day and still open: waiting longer than decisionDays.
+  int32_t lastDay = chinaDayOf(nowSeconds) - decisionDays - 1;
+  auto areas = Catalogue::builtIn().reportingAreas();
+  std::vector<RedisCommand> reads;
+  for (const auto& area : areas) {
+    reads.push_back({"ZRANGEBYSCORE", serviceKey("education", undecidedIndex(area)), "-inf",
+                     std::to_string(lastDay), "WITHSCORES"});
+  }
+  auto replies = redis.pipeline(reads);
+  std::vector<IndicatorValue> out;
+  for (size_t i = 0; i < areas.size(); ++i) {
+    std::map<int, double> byYear;
+    const auto& found = replies[i].elements;
+    for (size_t k = 1; k < found.size(); k += 2) {
+      ++byYear[yearOf(formatDate(static_cast<int32_t>(std::stol(found[k].str))))];
+    }
+    for (const auto& [year, n] : byYear) {
+      out.push_back({kMeasure, "undecided_over_30_days", areas[i], year, n});
+    }
+  }
+  return out;
 }
 
 }  // namespace mwp::education

@@ -2,10 +2,16 @@
 // migrant workers' accompanying children and their decisions. The child's age on 1 September of
 // the school year must fit the stage; a request undecided 30 days on is counted as such.
 //
+// The state is a function of the events alone, so that a replay of the log rebuilds it exactly:
+// whether a request has waited too long depends on today's date, so it is worked out when the
+// indicators are read (undecidedTooLong), from an index of the requests still waiting.
+//
 // State keys: worker:<parent> (an EducationRecord), request:<childId> (the parent of an open
-// request).
+// request), undecided:<area> (open requests by the day they were made).
 #pragma once
 
+#include "indicators.h"
+#include "redis.h"
 #include "service_loop.h"
 
 namespace mwp::education {
@@ -30,10 +36,13 @@ class EducationRules : public EventRules {
   explicit EducationRules(StagePolicy policy = {}) : policy_(policy) {}
   std::optional<Applied> apply(msg::Envelope::Reader event, StateTx& state,
                                int64_t nowSeconds) override;
-  Applied onTimer(const std::string& member, StateTx& state, int64_t nowSeconds) override;
 
  private:
   StagePolicy policy_;
 };
+
+// The open requests of each area made more than `decisionDays` days before today, by the year they
+// were made: the undecided_over_30_days indicator.
+std::vector<IndicatorValue> undecidedTooLong(Redis& redis, int64_t nowSeconds, int decisionDays);
 
 }  // namespace mwp::education

@@ -13,6 +13,9 @@ int main(int argc, char** argv) {
   parts.makeQueries = [] {
     return std::make_unique<WorkerRecordQueries<msg::EducationRecord>>("education");
   };
+  parts.computed = [](Redis& redis, int64_t now) {
+    return education::undecidedTooLong(redis, now, education::StagePolicy{}.decisionDays);
+  };
   parts.queryPort = 7203;
   parts.adminPort = 9203;
   return runService(parts, argc, argv);

@@ -149,6 +149,17 @@ class Case {
     }
   }
 
+  // A stage past its due day (caseOverdue applied): counted, listed among the overdue cases, and
+  // its timer, if it has not fired here, is no longer needed.
+  void markOverdue(msg::Deadline::Builder d) {
+    d.setOverdue(true);
+    count("cases_overdue");
+    for (const char* area : {get().getArea().cStr(), "all"}) {
+      state_.index(caseIndex("overdue", area), key_, day(get().getFiledOn()));
+    }
+    state_.clearTimer(timer(d.getStage()));
+  }
+
   void save() { record_.save(); }
   std::string timer(Stage stage) { return key_ + "|" + enumName(stage); }
   const std::string& key() const { return key_; }
@@ -405,14 +416,23 @@ msg::CaseType typeOfStage(Stage stage) {
   }
 }
 
-// caseOverdue comes back through the bus: this service emitted it from its timer.
+// caseOverdue comes back through the bus: this service emitted it from its timer, and records it
+// only now, as it applies the event from the log. The timer fires by the wall clock, at a moment
+// no replay can repeat; the event it leaves in the log makes the state the same in every replay.
 Applied caseOverdue(msg::Envelope::Reader event, StateTx& state) {
   auto e = event.getCaseOverdue();
   Case c(state, typeOfStage(e.getStage()), e.getCaseNo());
+  if (!c.exists()) return refuse(c.name() + ": no such case");
   for (auto d : c.get().getDeadlines()) {
-    if (d.getStage() == e.getStage() && d.getOverdue()) return {};
+    if (d.getStage() != e.getStage()) continue;
+    // Already recorded, or done in time and reported only after the alarm: nothing to add.
+    if (d.getOverdue()) return {};
+    if (d.getDoneOn().size() > 0 && day(d.getDoneOn()) <= day(d.getDueOn())) return {};
+    c.markOverdue(d);
+    c.save();
+    return {};
   }
-  return refuse(c.name() + ": no overdue " + enumName(e.getStage()) + " recorded");
+  return refuse(c.name() + ": no " + enumName(e.getStage()) + " deadline");
 }
 
 }  // namespace
@@ -458,7 +478,8 @@ std::optional<Applied> RightsRules::apply(msg::Envelope::Reader event, StateTx& 
 }
 
 Applied RightsRules::onTimer(const std::string& member, StateTx& state, int64_t) {
-  // member: "case:<type>:<caseNo>|<stage>"
+  // member: "case:<type>:<caseNo>|<stage>". The timer only raises caseOverdue; the state changes
+  // when the event comes back from the log (caseOverdue above).
   auto bar = member.rfind('|');
   std::string key = member.substr(0, bar), stageName = member.substr(bar + 1);
   auto stored = state.get(key);
@@ -468,13 +489,6 @@ Applied RightsRules::onTimer(const std::string& member, StateTx& state, int64_t)
   for (auto d : c.getDeadlines()) {
     if (enumName(d.getStage()) != stageName) continue;
     if (d.getDoneOn().size() > 0 || d.getOverdue()) return {};
-    d.setOverdue(true);
-    countIndicator(state, measureOf(c.getType()), "cases_overdue", c.getArea().cStr(),
-                   yearOf(c.getFiledOn().cStr()));
-    for (const char* area : {c.getArea().cStr(), "all"}) {
-      state.index(caseIndex("overdue", area), key, day(c.getFiledOn()));
-    }
-    record.save();
     // The id, time and content depend only on the case, so a repeat after a crash is the same
     // event and the bus keeps one.
     int32_t dueDay = day(d.getDueOn());

@@ -113,6 +113,9 @@ TEST_F(RightsRulesTest, APassedDeadlineEmitsOneCaseOverdueAtTheEndOfItsDay) {
   EXPECT_EQ(h.fireTimers(after("2026-03-13") - 1), 0u) << "still due on its last day";
   EXPECT_EQ(h.fireTimers(after("2026-03-13")), 1u);
   EXPECT_EQ(overdue(), (std::vector<std::string>{"WC-1 wageClaimAcceptance 2026-03-13"}));
+  EXPECT_EQ(deadline("case:wage:WC-1", msg::CaseStage::WAGE_CLAIM_ACCEPTANCE), "2026-03-13")
+      << "the timer only raises the event: the state changes as it comes back from the log";
+  EXPECT_EQ(h.applyDerived(), (std::vector<std::string>{"applied"}));
   EXPECT_EQ(h.fireTimers(after("2026-12-31")), 0u) << "once per case and stage";
   EXPECT_EQ(deadline("case:wage:WC-1", msg::CaseStage::WAGE_CLAIM_ACCEPTANCE),
             "2026-03-13 overdue");
@@ -138,7 +141,30 @@ TEST_F(RightsRulesTest, ACaseArrivingYearsLateIsOverdueAtOnce) {
   h.apply(wageFiled("w1", "WC-OLD", "2024-01-05"));
   EXPECT_EQ(h.fireTimers(test::fixtureNow()), 1u);
   EXPECT_EQ(overdue(), (std::vector<std::string>{"WC-OLD wageClaimAcceptance 2024-01-12"}));
+  h.applyDerived();
   EXPECT_EQ(h.indicator(2024, 20, "cases_overdue", "510703"), 1);
+}
+
+// The alarm and the department's report race: the timer fires by the wall clock, the report
+// arrives when the department sends it. The log's order decides, the same in every replay.
+TEST_F(RightsRulesTest, AnAlarmAfterAStageDoneInTimeRecordsNothing) {
+  h.apply(wageFiled("w1", "WC-1", "2026-03-06"));
+  EXPECT_EQ(h.fireTimers(after("2026-03-13")), 1u);
+  h.apply(wageAccepted("w2", "WC-1", "2026-03-12"));  // done in time, reported after the alarm
+  EXPECT_EQ(h.applyDerived(), (std::vector<std::string>{"applied"}));
+  EXPECT_EQ(deadline("case:wage:WC-1", msg::CaseStage::WAGE_CLAIM_ACCEPTANCE),
+            "2026-03-13 done");
+  EXPECT_EQ(h.indicator(2026, 20, "cases_overdue", "510703"), 0);
+}
+
+TEST_F(RightsRulesTest, AnAlarmAfterAStageDoneLateIsRecorded) {
+  h.apply(wageFiled("w1", "WC-1", "2026-03-06"));
+  EXPECT_EQ(h.fireTimers(after("2026-03-13")), 1u);
+  h.apply(wageAccepted("w2", "WC-1", "2026-03-20"));
+  EXPECT_EQ(h.applyDerived(), (std::vector<std::string>{"applied"}));
+  EXPECT_EQ(deadline("case:wage:WC-1", msg::CaseStage::WAGE_CLAIM_ACCEPTANCE),
+            "2026-03-13 done late overdue");
+  EXPECT_EQ(h.indicator(2026, 20, "cases_overdue", "510703"), 1);
 }
 
 TEST_F(RightsRulesTest, ResolutionIsDueSixtyWorkingDaysAfterAcceptancePlusOneExtension) {

@@ -146,7 +146,18 @@ TEST_F(ServicesTest, EducationPlacesChildrenNearTheirParents) {
   EXPECT_EQ(value(*s, "14", "placement_rate", "all", 1), 1);
   EXPECT_EQ(value(*s, "14", "placed_near_residence", "all", 1), 1);
   EXPECT_EQ(value(*s, "14", "median_days_to_decision", "510703", 10), 10);
+  EXPECT_EQ(value(*s, "14", "undecided_over_30_days", "all", 0), 0);
   expectReplayChangesNothing(*s, scenario, kMan);
+}
+
+TEST_F(ServicesTest, EducationCountsARequestWaitingMoreThanThirtyDaysUntilToday) {
+  auto scenario = education();
+  scenario.events.pop_back();  // the request of 2026-03-01, never decided
+  scenario.lastEventId = "e1";
+  auto s = run(scenario);
+  // Counted from today's date when the gauges are read: this test runs long after March 2026.
+  EXPECT_EQ(value(*s, "14", "undecided_over_30_days", "510703", 1), 1);
+  EXPECT_EQ(value(*s, "14", "undecided_over_30_days", "all", 1), 1);
 }
 
 Scenario health() {

@@ -31,6 +31,20 @@ class RulesHarness {
       ADD_FAILURE() << "the bus would refuse it: " << *problem << "\n" << json;
       return "invalid";
     }
+    return apply(event);
+  }
+
+  // The derived events not yet applied, applied as they come back from the bus: their verdicts.
+  std::vector<std::string> applyDerived() {
+    std::vector<std::string> verdicts;
+    while (derivedApplied_ < derived.size()) {
+      FrameReader reader(derived[derivedApplied_++]);
+      verdicts.push_back(apply(reader.root<msg::Envelope>()));
+    }
+    return verdicts;
+  }
+
+  std::string apply(msg::Envelope::Reader event) {
     MemoryState attempt = state;
     auto result = rules_.apply(event, attempt, now_);
     if (!result) return "ignored";
@@ -81,6 +95,7 @@ class RulesHarness {
  private:
   EventRules& rules_;
   int64_t now_;
+  size_t derivedApplied_ = 0;
 };
 
 // A JSON event built from a kind, its payload and the envelope's other members.

@@ -34,17 +34,7 @@ void flushRedis() {
 }
 
 std::string freeEndpoint() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  int port = ntohs(addr.sin_port);
-  close(fd);
-  return "tcp://127.0.0.1:" + std::to_string(port);
+  return "tcp://127.0.0.1:" + std::to_string(freeTcpPort());
 }
 
 std::vector<std::string> fixtureLines() {
@@ -96,52 +86,15 @@ BusThread::~BusThread() {
   thread_.join();
 }
 
+namespace {
+std::map<std::string, std::string> withTestRedis(std::map<std::string, std::string> env) {
+  env.emplace("MWP_REDIS_PORT", std::to_string(testRedis().port));
+  return env;
+}
+}  // namespace
+
 ChildProcess::ChildProcess(std::string binary, std::map<std::string, std::string> env)
-    : binary_(std::move(binary)), env_(std::move(env)) {}
-
-ChildProcess::~ChildProcess() {
-  kill9();
-}
-
-void ChildProcess::start() {
-  std::string redisPort = std::to_string(testRedis().port);
-  pid_ = fork();
-  if (pid_ == 0) {
-    setenv("MWP_REDIS_PORT", redisPort.c_str(), 1);
-    for (const auto& [name, value] : env_) setenv(name.c_str(), value.c_str(), 1);
-    execl(binary_.c_str(), binary_.c_str(), nullptr);
-    _exit(127);
-  }
-}
-
-void ChildProcess::kill9() {
-  if (pid_ <= 0) return;
-  ::kill(pid_, SIGKILL);
-  waitpid(pid_, nullptr, 0);
-  pid_ = -1;
-}
-
-void ChildProcess::stop() {
-  if (pid_ <= 0) return;
-  ::kill(pid_, SIGTERM);
-  waitpid(pid_, nullptr, 0);
-  pid_ = -1;
-}
-
-int ChildProcess::terminateWithin(int seconds) {
-  if (pid_ <= 0) return -1;
-  ::kill(pid_, SIGTERM);
-  for (int waited = 0; waited < seconds * 20; ++waited) {
-    int status = 0;
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    }
-    usleep(50000);
-  }
-  kill9();
-  return -1;
-}
+    : mwp::ChildProcess(std::move(binary), withTestRedis(std::move(env))) {}
 
 ChildProcess busProcess(const std::string& ingest, const std::string& publish,
                         uint32_t partitionCount) {

@@ -14,6 +14,7 @@
 
 #include "bus.h"
 #include "catalogue.h"
+#include "child_process.h"
 #include "redis.h"
 
 namespace mwp::test {
@@ -57,23 +58,9 @@ class BusThread {
 
 // An mwp binary as a child process (for kill -9 and restarts), with the test Redis and the given
 // environment on top of this process's.
-class ChildProcess {
+class ChildProcess : public mwp::ChildProcess {
  public:
   ChildProcess(std::string binary, std::map<std::string, std::string> env);
-  ~ChildProcess();
-  ChildProcess(const ChildProcess&) = delete;
-  ChildProcess& operator=(const ChildProcess&) = delete;
-  void start();
-  void kill9();
-  void stop();  // SIGTERM and wait
-  // SIGTERM, then the exit code if the process ends within `seconds`; -1 (and kill -9) if not.
-  int terminateWithin(int seconds);
-  bool running() const { return pid_ > 0; }
-
- private:
-  std::string binary_;
-  std::map<std::string, std::string> env_;
-  int pid_ = -1;
 };
 
 // The mwp-bus binary on the given endpoints.

@@ -1,0 +1,122 @@
+#include "system.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "event_log.h"
+#include "service_loop.h"
+
+namespace mwp::chaos {
+
+namespace {
+std::string endpointOnFreePort() {
+  return "tcp://127.0.0.1:" + std::to_string(freeTcpPort());
+}
+}  // namespace
+
+System::System(SystemOptions options)
+    : options_(std::move(options)),
+      redisPort_(freeTcpPort()),
+      ingest_(endpointOnFreePort()),
+      publish_(endpointOnFreePort()) {
+  std::filesystem::create_directories(options_.dir + "/redis");
+  std::filesystem::create_directories(options_.dir + "/log");
+  std::string log = options_.dir + "/log/";
+  // Keys for every socket, as ops/run.sh makes them.
+  std::string keys = options_.dir + "/";
+  auto bus = newCurveKeys(), services = newCurveKeys();
+  operator_ = {newCurveKeys(), bus.publicKey};
+  writeCurveKeys(keys + "bus.key", bus, "chaos run: bus");
+  writeCurveKeys(keys + "bus.pub", {bus.publicKey, ""}, "chaos run: bus");
+  writeCurveKeys(keys + "services.key", services, "chaos run: services");
+  std::ofstream(keys + "clients") << "mwpService " << services.publicKey << "\noperator "
+                                  << operator_.own.publicKey << "\n";
+  // appendfsync everysec, as ops/run.sh: each write reaches the kernel before Redis answers, so
+  // kill -9 of Redis loses nothing acknowledged.
+  redis_ = std::make_unique<ChildProcess>(
+      options_.redisServer, std::map<std::string, std::string>{},
+      std::vector<std::string>{"--port", std::to_string(redisPort_), "--bind", "127.0.0.1", "--dir",
+                               options_.dir + "/redis", "--appendonly", "yes", "--appendfsync",
+                               "everysec", "--save", "", "--logfile", log + "redis.log"});
+  std::map<std::string, std::string> common{
+      {"MWP_REDIS_PORT", std::to_string(redisPort_)},
+      {"MWP_PARTITION_COUNT", std::to_string(options_.partitions)},
+      {"MWP_ADMIN_HOST", "127.0.0.1"},
+      {"MWP_CURVE_CLIENTS", keys + "clients"}};
+  auto busEnv = common;
+  busEnv.insert({{"MWP_BUS_INGEST_BIND", ingest_},
+                 {"MWP_BUS_PUBLISH_BIND", publish_},
+                 {"MWP_BUS_ADMIN_PORT", "0"},
+                 {"MWP_KEY_FILE", keys + "bus.key"}});
+  bus_ = std::make_unique<ChildProcess>(options_.binaries + "/services/bus/mwp-bus", busEnv,
+                                        std::vector<std::string>{}, log + "bus.log");
+  for (const auto& name : kServices) {
+    std::string upper = name;
+    std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
+    auto env = common;
+    env.insert({{"MWP_BUS_INGEST", ingest_},
+                {"MWP_BUS_PUBLISH", publish_},
+                {"MWP_KEY_FILE", keys + "services.key"},
+                {"MWP_BUS_SERVER_KEY_FILE", keys + "bus.pub"},
+                {"MWP_" + upper + "_QUERY_BIND", endpointOnFreePort()},
+                {"MWP_" + upper + "_ADMIN_PORT", "0"}});
+    if (!options_.timers) env["MWP_TIMER_INTERVAL_MS"] = "86400000";
+    services_[name] = std::make_unique<ChildProcess>(
+        options_.binaries + "/services/" + name + "/mwp-" + name, env, std::vector<std::string>{},
+        log + name + ".log");
+  }
+}
+
+void System::waitForRedis() {
+  Redis probe(redis(), std::chrono::seconds(30));  // connects or throws after 30 s
+  probe.command({"PING"});
+}
+
+void System::startRedis() {
+  redis_->start();
+  waitForRedis();
+}
+
+void System::startMwp(const std::string& notYet) {
+  bus_->start();
+  for (auto& [name, process] : services_) {
+    if (name != notYet) process->start();
+  }
+}
+
+void System::restartRedis() {
+  redis_->kill9();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  redis_->start();
+  waitForRedis();
+}
+
+bool System::settled(Redis& redis) {
+  auto last = lastSequences(redis, options_.partitions);
+  std::vector<RedisCommand> reads;
+  for (const auto& name : kServices) {
+    reads.push_back({"LLEN", keys::outbox(name)});
+    for (uint32_t p = 0; p < options_.partitions; ++p) reads.push_back({"GET", keys::cursor(name, p)});
+  }
+  auto replies = redis.pipeline(reads);
+  size_t i = 0;
+  for (size_t s = 0; s < kServices.size(); ++s) {
+    if (replies[i++].integer != 0) return false;
+    for (uint32_t p = 0; p < options_.partitions; ++p) {
+      const auto& cursor = replies[i++];
+      uint64_t at = cursor.isNil() ? 0 : std::stoull(cursor.str);
+      if (at != last[p]) return false;
+    }
+  }
+  return true;
+}
+
+void System::stopAll() {
+  for (auto& [name, process] : services_) process->terminateWithin(5);
+  bus_->terminateWithin(5);
+  redis_->terminateWithin(5);
+}
+
+}  // namespace mwp::chaos
