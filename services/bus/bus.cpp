@@ -152,39 +152,55 @@ void Bus::run(const std::atomic<bool>& stop) {
   }
 }
 
+FrameVerdict readFrame(const std::string& raw, const Catalogue& catalogue, int64_t nowSeconds,
+                       uint32_t partitionCount) {
+  FrameVerdict v;
+  if (raw.size() > kMaxFrameBytes) {
+    v.reason = "frame of " + std::to_string(raw.size()) + " bytes is over the limit of " +
+               std::to_string(kMaxFrameBytes);
+    return v;
+  }
+  try {
+    FrameReader reader(raw);
+    auto event = reader.root<msg::Envelope>();
+    v.eventId = event.getEventId().cStr();
+    if (v.eventId.size() > 64) v.eventId.resize(64);
+    v.department = event.getSource();
+    v.source = enumName(*v.department);
+    if (auto problem = checkEvent(event, catalogue, nowSeconds)) {
+      v.reason = *problem;
+      return v;
+    }
+    v.envelope = canonicalFrame(event);
+    // Over the canonical form, so a re-send with the same content is recognised however the
+    // sender laid out its message.
+    v.digest = hex64(fnv1a64(v.envelope));
+    v.partition = partitionOf(subjectOf(event), partitionCount);
+  } catch (const kj::Exception& e) {
+    v.reason =
+        std::string("not a readable Cap'n Proto envelope (") + e.getDescription().cStr() + ")";
+  }
+  return v;
+}
+
 void Bus::serveBatch(std::vector<Pending>& batch) {
   auto started = std::chrono::steady_clock::now();
   int64_t now = clock_();
   for (auto& p : batch) {
     if (!p.reason.empty()) continue;
-    if (p.raw.size() > kMaxFrameBytes) {
-      p.reason = "frame of " + std::to_string(p.raw.size()) + " bytes is over the limit of " +
-                 std::to_string(kMaxFrameBytes);
-      continue;
-    }
-    try {
-      FrameReader reader(p.raw);
-      auto event = reader.root<msg::Envelope>();
-      p.eventId = event.getEventId().cStr();
-      if (p.eventId.size() > 64) p.eventId.resize(64);  // eventIdOfFrame() cuts it the same way
-      p.source = enumName(event.getSource());
-      if (auto problem = checkEvent(event, catalogue_, now)) {
+    auto read = readFrame(p.raw, catalogue_, now, options_.partitionCount);
+    p.eventId = std::move(read.eventId);
+    p.source = std::move(read.source);
+    p.reason = std::move(read.reason);
+    if (p.reason.empty()) {
+      if (auto problem = checkSender(p.user, *read.department)) {
         p.reason = *problem;
         continue;
       }
-      if (auto problem = checkSender(p.user, event.getSource())) {
-        p.reason = *problem;
-        continue;
-      }
-      p.envelope = canonicalFrame(event);
-      // Over the canonical form, so a re-send with the same content is recognised however the
-      // sender laid out its message.
-      p.digest = hex64(fnv1a64(p.envelope));
-      p.partition = partitionOf(subjectOf(event), options_.partitionCount);
-    } catch (const kj::Exception& e) {
-      p.reason =
-          std::string("not a readable Cap'n Proto envelope (") + e.getDescription().cStr() + ")";
     }
+    p.envelope = std::move(read.envelope);
+    p.digest = std::move(read.digest);
+    p.partition = read.partition;
   }
   store(batch);
 

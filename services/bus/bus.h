@@ -26,6 +26,20 @@ class Registry;
 
 namespace mwp::bus {
 
+// What the bus makes of one frame before storing it: the event's id and source, and either why it
+// is refused or its canonical form, digest and partition. Never throws: any bytes get an answer.
+struct FrameVerdict {
+  std::string eventId;           // cut to 64 characters, as eventIdOfFrame() does
+  std::string source;            // the department's name, for the audit copy
+  std::optional<msg::Department> department;
+  std::string reason;            // why it is refused; "" when accepted
+  std::string envelope;          // canonical bytes of an accepted event
+  std::string digest;            // of the canonical bytes: a re-send is recognised by it
+  uint32_t partition = 0;
+};
+FrameVerdict readFrame(const std::string& raw, const Catalogue& catalogue, int64_t nowSeconds,
+                       uint32_t partitionCount);
+
 struct BusOptions {
   std::string ingestEndpoint = "tcp://127.0.0.1:7101";
   std::string publishEndpoint = "tcp://127.0.0.1:7102";

@@ -1,5 +1,8 @@
 #include "rights_rules.h"
 
+#include <algorithm>
+#include <vector>
+
 #include "event_kinds.h"
 #include "ids.h"
 #include "indicators.h"
@@ -91,11 +94,14 @@ class Case {
       c.setWorkerId(event.getWorkerId());
       StoredRecord<msg::WorkerCases> worker(state_,
                                             std::string("worker:") + event.getWorkerId().cStr());
-      auto cases = worker.get().getCases();
-      auto grown = worker.orphanage().newOrphan<capnp::List<capnp::Text>>(cases.size() + 1);
-      for (unsigned i = 0; i < cases.size(); ++i) grown.get().set(i, cases[i]);
-      grown.get().set(cases.size(), key_);
-      worker.get().adoptCases(kj::mv(grown));
+      // Kept sorted: a worker's cases may sit in different partitions (a dispute is partitioned
+      // by its case number), whose events interleave differently in every replay.
+      std::vector<std::string> keys{key_};
+      for (auto k : worker.get().getCases()) keys.emplace_back(k.cStr());
+      std::sort(keys.begin(), keys.end());
+      auto sorted = worker.orphanage().newOrphan<capnp::List<capnp::Text>>(keys.size());
+      for (unsigned i = 0; i < keys.size(); ++i) sorted.get().set(i, keys[i]);
+      worker.get().adoptCases(kj::mv(sorted));
       worker.save();
     }
     for (const char* area : {c.getArea().cStr(), "all"}) {

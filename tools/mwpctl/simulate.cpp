@@ -66,7 +66,9 @@ class Generator {
     // The size is part of the id: the same seed at another size is another simulation.
     std::string id = "sim-" + std::to_string(o_.seed) + "-" + std::to_string(o_.workers) + "-" +
                      std::to_string(++count_);
-    int32_t reported = std::min(on + 1, chinaDayOf(o_.now));
+    // Reported the next day at 10:00 Beijing time, but never later than now: the last day whose
+    // 10:00 has passed is the Beijing day of ten hours ago.
+    int32_t reported = std::min(on + 1, chinaDayOf(o_.now - 10 * 3600));
     std::string json = "{\"eventId\":\"" + id + "\",\"occurredAt\":\"" + date(reported) +
                        "T10:00:00+08:00\",\"source\":\"" + source + "\",\"area\":\"" + area + "\",";
     if (!worker.empty()) json += "\"workerId\":\"" + worker + "\",";
