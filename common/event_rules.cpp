@@ -17,6 +17,34 @@ size_t utf8Length(std::string_view s) {
   return n;
 }
 
+// Well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF) with no control
+// characters: what a clerk's text can be. Anything else would break the JSON the gateway and
+// mwpctl tail show, and the terminals and logs it reaches.
+bool isCleanText(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      if (c < 0x20 || c == 0x7F) return false;
+      ++i;
+      continue;
+    }
+    size_t length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+    if (length == 0 || c > 0xF4 || i + length > s.size()) return false;
+    uint32_t point = c & (0x3F >> (length - 1));
+    for (size_t k = 1; k < length; ++k) {
+      auto next = static_cast<unsigned char>(s[i + k]);
+      if ((next & 0xC0) != 0x80) return false;
+      point = (point << 6) | (next & 0x3F);
+    }
+    static constexpr uint32_t kLeast[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (point < kLeast[length] || point > 0x10FFFF || (point >= 0xD800 && point <= 0xDFFF))
+      return false;
+    if (point >= 0x80 && point < 0xA0) return false;  // C1 controls
+    i += length;
+  }
+  return true;
+}
+
 // What the annotations of one payload field ask, read once from the schema.
 struct FieldRule {
   capnp::StructSchema::Field field;
@@ -73,6 +101,7 @@ std::optional<std::string> checkText(const FieldRule& r, std::string_view text) 
     if (r.optional) return std::nullopt;
     return r.name + ": must not be empty";
   }
+  if (!isCleanText(text)) return r.name + ": not UTF-8 text, or holds a control character";
   if (utf8Length(text) > r.maxLength) {
     return r.name + ": longer than " + std::to_string(r.maxLength) + " characters";
   }

@@ -9,6 +9,7 @@ MWP_PACKAGES=(
   libzmq3-dev cppzmq-dev capnproto libcapnp-dev libhiredis-dev prometheus-cpp-dev
   libcpp-httplib-dev libsodium-dev redis-server redis-tools googletest libgtest-dev libgmock-dev curl
   prometheus docker-compose kubectl nginx-light openssl
+  clang libclang-rt-14-dev
 )
 
 say() { printf '%s\n' "mwp: $*" >&2; }
@@ -34,6 +35,15 @@ build() {
   say "building into ${dir#$MWP_ROOT/} ($type)"
   cmake -S "$MWP_ROOT" -B "$dir" -DCMAKE_BUILD_TYPE="$type" >/dev/null
   cmake --build "$dir" -j"$(nproc)"
+}
+
+# The fuzzing build: clang with ASan, UBSan and libFuzzer, the harnesses of fuzz/ only.
+build_fuzzers() {
+  local dir=$MWP_ROOT/build-fuzz
+  say "building the fuzzers into build-fuzz (clang, ASan, UBSan)"
+  cmake -S "$MWP_ROOT" -B "$dir" -DMWP_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ "$@" >/dev/null
+  cmake --build "$dir" -j"$(nproc)" --target mwp-fuzz-envelope mwp-fuzz-json mwp-fuzz-gateway
 }
 
 # The OpenAPI linter, from the npm registry, kept in .tools/ (not tracked).

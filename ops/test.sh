@@ -16,5 +16,10 @@ start_redis "$port" "$dir" --appendonly yes
 say "test Redis on 127.0.0.1:$port"
 
 export MWP_TEST_REDIS_PORT=$port
-cd "$MWP_ROOT/build"
-ctest --output-on-failure --timeout 300 "$@"
+(cd "$MWP_ROOT/build" && ctest --output-on-failure --timeout 300 "$@")
+
+# The fuzzing harnesses, 30 s each from their seed corpus (unless ctest options chose other tests).
+if [ $# -eq 0 ]; then
+  build_fuzzers
+  (cd "$MWP_ROOT/build-fuzz" && ctest --output-on-failure -R '^Fuzz_')
+fi

@@ -53,6 +53,25 @@ TEST(EventJson, KeepsEnumsByNameAndDatesAsGiven) {
   EXPECT_NE(json.find("\"level\":\"intermediate\""), std::string::npos) << json;
 }
 
+// What Python's json.dumps sends by default: every Chinese character as a \u escape. Debian's
+// Cap'n Proto reads the hex letters of such escapes wrongly; found by fuzzing, decoded by mwp.
+TEST(EventJson, UnicodeEscapesGiveTheCharactersTheyName) {
+  std::string line = test::fixtureLines()[0];
+  const std::string plain = "\"name\": \"张三\"";
+  auto at = line.find(plain);
+  ASSERT_NE(at, std::string::npos);
+  auto named = [&](const std::string& escaped) {
+    return line.substr(0, at) + "\"name\": \"" + escaped + "\"" + line.substr(at + plain.size());
+  };
+  auto event = eventOf(named("\\u5f20\\u4E09 \\ud83d\\ude00 \\u0022\\u005c"));
+  ASSERT_TRUE(event.message);
+  EXPECT_EQ(std::string(event.envelope().getWorkerRegistered().getName().cStr()),
+            "张三 😀 \"\\");
+  EXPECT_EQ(errorOf(named("\\ud83d")).reason, "not valid JSON: a \\u escape of half a UTF-16 pair");
+  EXPECT_EQ(errorOf(named("\\u12")).reason, "not valid JSON: a \\u escape needs four hex digits");
+  EXPECT_EQ(errorOf(named("\\u0000")).reason, "not valid JSON: a NUL character in a string");
+}
+
 TEST(EventJson, AMisspelledFieldIsAnErrorNotADefault) {
   std::string line = test::fixtureLines()[8];
   auto at = line.find("insuredMonths");

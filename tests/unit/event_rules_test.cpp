@@ -58,6 +58,20 @@ TEST(EventRules, PayloadAreaCodesMayBeAnywhereInChinaButMustHaveTheForm) {
             "province prefix)");
 }
 
+// Found by fuzzing the bus's frames: text that is not UTF-8 was stored, and broke the JSON of it.
+TEST(EventRules, TextMustBeUtf8WithoutControlCharacters) {
+  const std::string reason = "jobFairHeld.fairId: not UTF-8 text, or holds a control character";
+  auto withName = [](const std::string& name) {
+    return replaced(line(kJobFair), "\"fairId\": \"", "\"fairId\": \"" + name);
+  };
+  EXPECT_EQ(verdictOf(withName("春风行动 ")), "");
+  EXPECT_EQ(verdictOf(withName("\\u001b[31m")), reason) << "an escape sequence for terminals";
+  EXPECT_EQ(verdictOf(withName("tab\\there")), reason);
+  EXPECT_EQ(verdictOf(withName("\x94\xb5")), reason) << "not UTF-8";
+  EXPECT_EQ(verdictOf(withName("\xc0\xaf")), reason) << "an overlong form";
+  EXPECT_EQ(verdictOf(withName("\xed\xa0\x80")), reason) << "a surrogate";
+}
+
 TEST(EventRules, DatesMustBeRealDays) {
   EXPECT_EQ(verdictOf(replaced(line(kSkillCertified), "2026-02-28", "2026-02-30")),
             "skillCertified.issuedOn: not a date in the form YYYY-MM-DD");

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Runs the libFuzzer harnesses (ASan + UBSan) longer than the test suite does, each from its seed
+# corpus; findings are kept in build-fuzz/fuzz/corpus-<name>/findings/.
+#   ops/fuzz.sh [SECONDS_EACH]     (default 300)
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+seconds=${1:-300}
+ensure_packages
+build_fuzzers -DMWP_FUZZ_SECONDS="$seconds"
+port=$(free_port)
+dir=$(mktemp -d /tmp/mwp-fuzz-redis.XXXXXX)
+trap 'stop_redis "$port"; rm -rf "$dir"' EXIT
+start_redis "$port" "$dir"
+export MWP_TEST_REDIS_PORT=$port
+cd "$MWP_ROOT/build-fuzz" && ctest --output-on-failure -R '^Fuzz_' --timeout $((seconds + 300))
