@@ -20,6 +20,12 @@ size_t utf8Length(std::string_view s) {
 // Well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF) with no control
 // characters: what a clerk's text can be. Anything else would break the JSON the gateway and
 // mwpctl tail show, and the terminals and logs it reaches.
+// The whole of a text field. A Cap'n Proto Text may hold NUL bytes: read up to the first one (as
+// cStr() does), a check would pass what the stored event and its JSON still carry after it.
+std::string_view whole(capnp::Text::Reader text) {
+  return {text.begin(), text.size()};
+}
+
 bool isCleanText(std::string_view s) {
   for (size_t i = 0; i < s.size();) {
     auto c = static_cast<unsigned char>(s[i]);
@@ -132,9 +138,13 @@ std::optional<std::string> checkFields(capnp::DynamicStruct::Reader payload, con
           return problem;
         break;
       }
-      case capnp::DynamicValue::ENUM:
-        if (value.as<capnp::DynamicEnum>().getRaw() == 0) return r.name + ": missing";
+      case capnp::DynamicValue::ENUM: {
+        auto e = value.as<capnp::DynamicEnum>();
+        if (e.getRaw() == 0) return r.name + ": missing";
+        // A value from a newer schema: nothing here could show it or apply a rule to it.
+        if (e.getEnumerant() == nullptr) return r.name + ": a value this bus's schema does not have";
         break;
+      }
       case capnp::DynamicValue::UINT:
         if (r.positive && value.as<uint64_t>() == 0) return r.name + ": must be at least 1";
         break;
@@ -161,7 +171,7 @@ std::optional<std::string> checkWorker(msg::Envelope::Reader event, const KindRu
       if (!present) return std::nullopt;
       break;
   }
-  if (!isValidResidentId(event.getWorkerId().cStr())) {
+  if (!isValidResidentId(whole(event.getWorkerId()))) {
     return "workerId: not a valid resident ID (18 characters, GB 11643 check character)";
   }
   return std::nullopt;
@@ -173,7 +183,7 @@ std::optional<std::string> checkAcrossFields(msg::Envelope::Reader event,
   switch (event.which()) {
     case msg::Envelope::WORKER_REGISTERED: {
       bool male = event.getWorkerRegistered().getGender() == msg::Gender::MALE;
-      if (male != residentIdIsMale(event.getWorkerId().cStr())) {
+      if (male != residentIdIsMale(whole(event.getWorkerId()))) {
         return "workerRegistered.gender: does not agree with the resident ID's 17th digit";
       }
       break;
@@ -186,7 +196,7 @@ std::optional<std::string> checkAcrossFields(msg::Envelope::Reader event,
         return "activityReported.measure: " + std::to_string(measure) +
                " is not an outreach measure (12, 13, 17–19, 23–30)";
       }
-      if (!catalogue.isListedActivity(measure, activity.getActivity().cStr())) {
+      if (!catalogue.isListedActivity(measure, whole(activity.getActivity()))) {
         std::string listed;
         for (auto a : catalogue.measure(measure).getActivities()) {
           listed += (listed.empty() ? "" : ", ") + std::string(a.cStr());
@@ -205,16 +215,20 @@ std::optional<std::string> checkAcrossFields(msg::Envelope::Reader event,
 
 std::optional<std::string> checkEvent(msg::Envelope::Reader event, const Catalogue& catalogue,
                                       int64_t nowSeconds) {
-  if (!isValidEventId(event.getEventId().cStr())) {
+  if (!isValidEventId(whole(event.getEventId()))) {
     return "eventId: 1–64 characters of A–Z a–z 0–9 . _ : -";
   }
-  auto occurredAt = parseRfc3339(event.getOccurredAt().cStr());
+  auto occurredAt = parseRfc3339(whole(event.getOccurredAt()));
   if (!occurredAt) return "occurredAt: not an RFC 3339 time with offset";
   if (*occurredAt > nowSeconds + kMaxClockSkewSeconds) {
     return "occurredAt: more than 5 minutes in the future";
   }
   if (event.getSource() == msg::Department::UNSPECIFIED) return "source: missing";
-  if (!catalogue.isReportingArea(event.getArea().cStr())) {
+  if (static_cast<uint16_t>(event.getSource()) >=
+      capnp::Schema::from<msg::Department>().getEnumerants().size()) {
+    return "source: a department this bus's schema does not have";
+  }
+  if (!catalogue.isReportingArea(whole(event.getArea()))) {
     return "area: not a Mianyang county code or a park of the area table";
   }
   if (event.isNoPayload()) return "no payload: name one kind, e.g. \"workerRegistered\": {…}";
@@ -222,7 +236,7 @@ std::optional<std::string> checkEvent(msg::Envelope::Reader event, const Catalog
   if (!k) return "unknown kind: this bus's schema does not have it (newer sender?)";
   const std::string& kind = k->kind;
   if (event.hasCausedBy() && event.getCausedBy().size() > 0 &&
-      !isValidEventId(event.getCausedBy().cStr())) {
+      !isValidEventId(whole(event.getCausedBy()))) {
     return "causedBy: not an eventId";
   }
   if (auto problem = checkWorker(event, *k)) return problem;

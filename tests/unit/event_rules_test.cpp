@@ -72,6 +72,31 @@ TEST(EventRules, TextMustBeUtf8WithoutControlCharacters) {
   EXPECT_EQ(verdictOf(withName("\xed\xa0\x80")), reason) << "a surrogate";
 }
 
+// Found by fuzzing: an eventId with a NUL byte passed a check that read it up to the NUL.
+TEST(EventRules, ANulByteInAnEnvelopeFieldIsRefused) {
+  auto decoded = decodeEventJson(line(kJobFair));
+  auto& event = std::get<DecodedEvent>(decoded);
+  auto envelope = event.message->getRoot<msg::Envelope>();
+  std::string id = "fixture-03";
+  id += '\0';
+  id += "tail";
+  envelope.setEventId(capnp::Text::Reader(id.data(), id.size()));
+  EXPECT_EQ(checkEvent(envelope.asReader(), Catalogue::builtIn(), test::fixtureNow()),
+            "eventId: 1–64 characters of A–Z a–z 0–9 . _ : -");
+}
+
+// Found by fuzzing: an enum value past the schema's was stored, and its JSON could not be read.
+TEST(EventRules, AnEnumValueThisSchemaDoesNotHaveIsRefused) {
+  auto decoded = decodeEventJson(line(kHealthCheck));
+  auto envelope = std::get<DecodedEvent>(decoded).message->getRoot<msg::Envelope>();
+  envelope.getHealthCheckCompleted().setResult(static_cast<msg::HealthCheckResult>(256));
+  EXPECT_EQ(checkEvent(envelope.asReader(), Catalogue::builtIn(), test::fixtureNow()),
+            "healthCheckCompleted.result: a value this bus's schema does not have");
+  envelope.setSource(static_cast<msg::Department>(200));
+  EXPECT_EQ(checkEvent(envelope.asReader(), Catalogue::builtIn(), test::fixtureNow()),
+            "source: a department this bus's schema does not have");
+}
+
 TEST(EventRules, DatesMustBeRealDays) {
   EXPECT_EQ(verdictOf(replaced(line(kSkillCertified), "2026-02-28", "2026-02-30")),
             "skillCertified.issuedOn: not a date in the form YYYY-MM-DD");
