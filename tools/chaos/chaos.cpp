@@ -10,8 +10,6 @@
 //
 //   mwp-chaos --build DIR --dir DIR [--events N] [--seed S] [--rate EVENTS_PER_S]
 //             [--pause-seconds S] [--redis-server PATH]
-#include <zmq.hpp>
-
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -22,16 +20,15 @@
 #include <thread>
 #include <variant>
 
-#include "bus_client.h"
-#include "event_json.h"
 #include "event_log.h"
 #include "frames.h"
+#include "local_system.h"
 #include "service_loop.h"
-#include "simulate.h"
 #include "snapshot.h"
-#include "system.h"
+#include "traffic.h"
 
 namespace mwp::chaos {
+using namespace mwp::local;
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -45,33 +42,6 @@ struct Options {
   int pauseSeconds = 30;
   std::string redisServer = "/usr/bin/redis-server";
 };
-
-// The simulated year cut to `count` events: JSON lines, each also as a frame for the bus.
-struct Stream {
-  std::vector<std::string> frames;
-  std::vector<std::string> eventIds;
-};
-
-Stream makeStream(const Options& o) {
-  simulate::Options s;
-  s.seed = o.seed;
-  s.now = std::chrono::duration_cast<std::chrono::seconds>(
-              std::chrono::system_clock::now().time_since_epoch())
-              .count();
-  // About 2.7 events per simulated worker; a few more workers than needed, then cut.
-  s.workers = static_cast<uint32_t>(o.events / 2) + 10;
-  auto lines = simulate::simulateYear(s);
-  Stream stream;
-  for (const auto& line : lines) {
-    if (stream.frames.size() == o.events) break;
-    auto decoded = decodeEventJson(line);
-    if (auto* event = std::get_if<DecodedEvent>(&decoded)) {
-      stream.eventIds.push_back(event->message->getRoot<msg::Envelope>().getEventId().cStr());
-      stream.frames.push_back(toBytes(*event->message));
-    }
-  }
-  return stream;
-}
 
 // The order of sending: every event once in its place, some of them moved up to 20 places later
 // (out of order), and a tenth of them sent again up to 2,000 places after the first time.
@@ -185,73 +155,6 @@ class FaultInjector {
   std::thread thread_;
 };
 
-struct Sent {
-  std::set<std::string> acknowledged;  // ACK or DUPLICATE
-  size_t refused = 0;                  // NACK: the simulation's deliberately bad events
-  size_t frames = 0;
-};
-
-// Publishes in the given order at about `rate` events a second; a batch the bus does not answer
-// (it is down, or Redis is) is sent again until it is answered.
-Sent publishAll(const Stream& stream, const std::vector<size_t>& order, const System& system,
-                double rate, std::atomic<size_t>& progress) {
-  zmq::context_t context;
-  PublisherOptions options;
-  options.replyTimeout = std::chrono::milliseconds(1000);
-  options.attempts = 3;
-  options.curve = system.operatorKey();
-  Publisher publisher(context, system.ingest(), options);
-  Sent sent;
-  std::set<std::string> refusedIds;
-  constexpr size_t kBatch = 50;
-  auto started = Clock::now();
-  for (size_t start = 0; start < order.size(); start += kBatch) {
-    std::vector<std::string> frames;
-    for (size_t i = start; i < std::min(order.size(), start + kBatch); ++i) {
-      frames.push_back(stream.frames[order[i]]);
-    }
-    std::vector<IngestResult> results;
-    for (;;) {
-      try {
-        results = publisher.publish(frames);
-        break;
-      } catch (const BusUnreachable&) {
-        // the bus is down or cannot store: the same frames again, safely (de-duplicated)
-      }
-    }
-    for (const auto& r : results) {
-      if (r.status == msg::IngestReply::Status::NACK) {
-        refusedIds.insert(r.eventId);
-      } else {
-        sent.acknowledged.insert(r.eventId);
-      }
-    }
-    sent.frames += frames.size();
-    progress = sent.frames;
-    auto due = started + std::chrono::microseconds(
-                             static_cast<int64_t>(1e6 * static_cast<double>(sent.frames) / rate));
-    std::this_thread::sleep_until(due);
-  }
-  sent.refused = refusedIds.size();
-  return sent;
-}
-
-bool waitSettled(System& system, std::chrono::seconds limit) {
-  Redis redis(system.redis());
-  auto deadline = Clock::now() + limit;
-  int calm = 0;  // consecutive settled readings: derived events may still be on their way
-  while (Clock::now() < deadline) {
-    try {
-      calm = system.settled(redis) ? calm + 1 : 0;
-    } catch (const RedisUnavailable&) {
-      calm = 0;
-    }
-    if (calm == 3) return true;
-    std::this_thread::sleep_for(std::chrono::seconds(1));
-  }
-  return false;
-}
-
 // Every entry of the log: eventId → how many times it is stored.
 std::map<std::string, int> loggedEvents(Redis& redis, uint32_t partitions) {
   std::map<std::string, int> logged;
@@ -312,7 +215,7 @@ int run(const Options& o) {
   std::mt19937_64 rng(o.seed);
   std::cout << "generating " << o.events << " events of the simulated year (seed " << o.seed
             << ")\n";
-  auto stream = makeStream(o);
+  auto stream = makeStream(o.events, o.seed);
   size_t reordered = 0, resent = 0;
   auto order = sendingOrder(stream.frames.size(), rng, reordered, resent);
   std::vector<std::string> services = kServices;

@@ -9,7 +9,7 @@
 
 #include "redis.h"
 
-namespace mwp::chaos {
+namespace mwp::local {
 
 std::vector<std::string> scanKeys(Redis& redis, const std::string& pattern);
 
@@ -21,4 +21,4 @@ std::map<std::string, std::string> snapshotService(Redis& redis, const std::stri
 // Copies the keys matching each pattern, with their remaining TTLs, from one Redis to another.
 size_t copyKeys(Redis& from, Redis& to, const std::vector<std::string>& patterns);
 
-}  // namespace mwp::chaos
+}  // namespace mwp::local

@@ -1,14 +1,15 @@
-#include "system.h"
+#include "local_system.h"
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <thread>
 
+#include "api_keys.h"
 #include "event_log.h"
 #include "service_loop.h"
 
-namespace mwp::chaos {
+namespace mwp::local {
 
 namespace {
 std::string endpointOnFreePort() {
@@ -26,13 +27,19 @@ System::System(SystemOptions options)
   std::string log = options_.dir + "/log/";
   // Keys for every socket, as ops/run.sh makes them.
   std::string keys = options_.dir + "/";
-  auto bus = newCurveKeys(), services = newCurveKeys();
+  auto bus = newCurveKeys(), services = newCurveKeys(), gateway = newCurveKeys();
   operator_ = {newCurveKeys(), bus.publicKey};
-  writeCurveKeys(keys + "bus.key", bus, "chaos run: bus");
-  writeCurveKeys(keys + "bus.pub", {bus.publicKey, ""}, "chaos run: bus");
-  writeCurveKeys(keys + "services.key", services, "chaos run: services");
+  writeCurveKeys(keys + "bus.key", bus, "local mwp: bus");
+  writeCurveKeys(keys + "bus.pub", {bus.publicKey, ""}, "local mwp: bus");
+  writeCurveKeys(keys + "services.key", services, "local mwp: services");
+  writeCurveKeys(keys + "services.pub", {services.publicKey, ""}, "local mwp: services");
+  writeCurveKeys(keys + "gateway.key", gateway, "local mwp: gateway");
   std::ofstream(keys + "clients") << "mwpService " << services.publicKey << "\noperator "
-                                  << operator_.own.publicKey << "\n";
+                                  << operator_.own.publicKey << "\ngateway "
+                                  << gateway.publicKey << "\n";
+  // One administrator's API key for the gateway.
+  apiKey_ = gateway::newApiKey();
+  std::ofstream(keys + "api-keys") << "local admin " << gateway::hashApiKey(apiKey_) << "\n";
   // appendfsync everysec, as ops/run.sh: each write reaches the kernel before Redis answers, so
   // kill -9 of Redis loses nothing acknowledged.
   redis_ = std::make_unique<ChildProcess>(
@@ -52,21 +59,35 @@ System::System(SystemOptions options)
                  {"MWP_KEY_FILE", keys + "bus.key"}});
   bus_ = std::make_unique<ChildProcess>(options_.binaries + "/services/bus/mwp-bus", busEnv,
                                         std::vector<std::string>{}, log + "bus.log");
+  auto gatewayEnv = common;
+  gatewayPort_ = freeTcpPort();
+  gatewayEnv.insert({{"MWP_BUS_INGEST", ingest_},
+                     {"MWP_KEY_FILE", keys + "gateway.key"},
+                     {"MWP_BUS_SERVER_KEY_FILE", keys + "bus.pub"},
+                     {"MWP_SERVICES_SERVER_KEY_FILE", keys + "services.pub"},
+                     {"MWP_API_KEYS_FILE", keys + "api-keys"},
+                     {"MWP_GATEWAY_PORT", std::to_string(gatewayPort_)},
+                     {"MWP_GATEWAY_ADMIN_PORT", "0"},
+                     {"MWP_GATEWAY_RATE_PER_KEY", "1000000"}});
   for (const auto& name : kServices) {
     std::string upper = name;
     std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
+    std::string query = endpointOnFreePort();
+    gatewayEnv["MWP_" + upper + "_QUERY"] = query;
     auto env = common;
     env.insert({{"MWP_BUS_INGEST", ingest_},
                 {"MWP_BUS_PUBLISH", publish_},
                 {"MWP_KEY_FILE", keys + "services.key"},
                 {"MWP_BUS_SERVER_KEY_FILE", keys + "bus.pub"},
-                {"MWP_" + upper + "_QUERY_BIND", endpointOnFreePort()},
+                {"MWP_" + upper + "_QUERY_BIND", query},
                 {"MWP_" + upper + "_ADMIN_PORT", "0"}});
     if (!options_.timers) env["MWP_TIMER_INTERVAL_MS"] = "86400000";
     services_[name] = std::make_unique<ChildProcess>(
         options_.binaries + "/services/" + name + "/mwp-" + name, env, std::vector<std::string>{},
         log + name + ".log");
   }
+  gateway_ = std::make_unique<ChildProcess>(options_.binaries + "/gateway/mwp-gateway", gatewayEnv,
+                                            std::vector<std::string>{}, log + "gateway.log");
 }
 
 void System::waitForRedis() {
@@ -114,9 +135,10 @@ bool System::settled(Redis& redis) {
 }
 
 void System::stopAll() {
+  gateway_->terminateWithin(5);
   for (auto& [name, process] : services_) process->terminateWithin(5);
   bus_->terminateWithin(5);
   redis_->terminateWithin(5);
 }
 
-}  // namespace mwp::chaos
+}  // namespace mwp::local

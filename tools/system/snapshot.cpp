@@ -4,7 +4,7 @@
 
 #include "service_loop.h"
 
-namespace mwp::chaos {
+namespace mwp::local {
 
 namespace {
 
@@ -110,4 +110,4 @@ size_t copyKeys(Redis& from, Redis& to, const std::vector<std::string>& patterns
   return copied;
 }
 
-}  // namespace mwp::chaos
+}  // namespace mwp::local

@@ -1,5 +1,6 @@
-// One whole mwp on 127.0.0.1 for the chaos run: its own Redis (append-only, as in production), the
-// bus and the six services, each a child process on free ports with its log in the run's folder.
+// One whole mwp on 127.0.0.1 for the chaos run and the benchmarks: its own Redis (append-only, as in
+// production), the bus, the six services and the gateway, each a child process on free ports with
+// its log in the run's folder, and CurveZMQ on every socket.
 #pragma once
 
 #include <map>
@@ -11,7 +12,7 @@
 #include "curve.h"
 #include "redis.h"
 
-namespace mwp::chaos {
+namespace mwp::local {
 
 inline const std::vector<std::string> kServices = {"employment", "housing",  "education",
                                                    "health",     "rights",   "outreach"};
@@ -38,6 +39,10 @@ class System {
   ChildProcess& redisProcess() { return *redis_; }
   ChildProcess& bus() { return *bus_; }
   ChildProcess& service(const std::string& name) { return *services_.at(name); }
+  // The gateway is not started by startMwp(): start it when wanted.
+  ChildProcess& gateway() { return *gateway_; }
+  int gatewayPort() const { return gatewayPort_; }
+  const std::string& apiKey() const { return apiKey_; }  // an administrator's
   // Restarts Redis from its append-only file and waits until it answers.
   void restartRedis();
 
@@ -58,8 +63,10 @@ class System {
   int redisPort_;
   std::string ingest_, publish_;
   CurveClient operator_;
-  std::unique_ptr<ChildProcess> redis_, bus_;
+  std::unique_ptr<ChildProcess> redis_, bus_, gateway_;
+  int gatewayPort_ = 0;
+  std::string apiKey_;
   std::map<std::string, std::unique_ptr<ChildProcess>> services_;
 };
 
-}  // namespace mwp::chaos
+}  // namespace mwp::local
