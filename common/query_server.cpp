@@ -23,7 +23,8 @@ QueryServer::QueryServer(zmq::context_t& context, const std::string& endpoint, R
                          Clock clock, std::chrono::milliseconds refreshEvery,
                          const std::optional<CurveKeys>& curve)
     : socket_(context, zmq::socket_type::router),
-      redis_(std::move(redis)),
+      redis_(redis),
+      refreshRedis_(std::move(redis)),
       service_(std::move(service)),
       handler_(handler),
       indicators_(indicators),
@@ -36,25 +37,35 @@ QueryServer::QueryServer(zmq::context_t& context, const std::string& endpoint, R
   socket_.bind(endpoint);
   endpoint_ = socket_.get(zmq::sockopt::last_endpoint);
   thread_ = std::thread([this] { serve(); });
+  refresher_ = std::thread([this] { refreshIndicators(); });
 }
 
 QueryServer::~QueryServer() {
   stop_ = true;
   thread_.join();
+  refresher_.join();
 }
 
-void QueryServer::serve() {
+// On a thread and connection of its own: reading every indicator of a service with a year of
+// state takes long enough (hundreds of ms) to hold up the queries waiting behind it.
+void QueryServer::refreshIndicators() {
   auto nextRefresh = std::chrono::steady_clock::now();
-  std::vector<zmq::message_t> frames;
   while (!stop_) {
     if (std::chrono::steady_clock::now() >= nextRefresh) {
       try {
-        indicators_.refresh(redis_, clock_());
+        indicators_.refresh(refreshRedis_, clock_());
       } catch (const std::exception& e) {
         log_.warn("indicators not refreshed", {{"error", e.what()}});
       }
       nextRefresh = std::chrono::steady_clock::now() + refreshEvery_;
     }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
+void QueryServer::serve() {
+  std::vector<zmq::message_t> frames;
+  while (!stop_) {
     if (!waitReadable(socket_, std::chrono::milliseconds(100))) continue;
     while (true) {
       frames.clear();

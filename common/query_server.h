@@ -1,6 +1,6 @@
 // A service's read side: its ROUTER query socket (the gateway asks, over DEALER), answered from
-// Redis on a connection and thread of its own, so queries never wait for the service loop. The
-// same thread refreshes the service's indicator gauges, which read the same Redis.
+// Redis on a connection and thread of its own, so queries never wait for the service loop. A
+// second thread refreshes the service's indicator gauges, so queries never wait for that either.
 #pragma once
 
 #include <atomic>
@@ -47,11 +47,13 @@ class QueryServer {
 
  private:
   void serve();
+  void refreshIndicators();
   std::string answer(const std::string& request);
 
   zmq::socket_t socket_;
   std::string endpoint_;
-  Redis redis_;
+  Redis redis_;         // the queries'
+  Redis refreshRedis_;  // the indicator refresh's
   std::string service_;
   QueryHandler& handler_;
   IndicatorExporter& indicators_;
@@ -60,6 +62,7 @@ class QueryServer {
   Logger log_;
   std::atomic<bool> stop_{false};
   std::thread thread_;
+  std::thread refresher_;
 };
 
 // The client side: one question, one answer, within a deadline. Not thread-safe.

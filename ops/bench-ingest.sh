@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Bus ingest rate beside a bare hiredis program running the same script, and raw XADD: same
-# machine, same run, same Redis settings as ops/run.sh
-# (append-only file, fsync every second). Prints both and their ratio; docs/performance.md keeps
-# the latest table.
+# machine, same run, same Redis settings as ops/run.sh (append-only file, fsync every second) and
+# CurveZMQ on, as ops/run.sh runs it. Prints both and their ratio; with MWP_BENCH_ROWS=FILE also
+# appends the table row ops/bench.sh prints. docs/performance.md keeps the latest table.
 #   ops/bench-ingest.sh [EVENTS] [RUNS]
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -20,13 +20,18 @@ trap cleanup EXIT
 start_redis "$port" "$dir" --appendonly yes --appendfsync everysec
 
 ingest="tcp://127.0.0.1:$(free_port)"
+mwpctl="$MWP_ROOT/build-release/tools/mwpctl/mwpctl"
+for name in bus operator; do "$mwpctl" keygen curve "$name" "$dir" >/dev/null; done
+echo "operator $(awk '/^public/ {print $2}' "$dir/operator.pub")" > "$dir/clients"
 MWP_REDIS_PORT=$port MWP_BUS_INGEST_BIND=$ingest MWP_BUS_PUBLISH_BIND="tcp://127.0.0.1:$(free_port)" \
-  MWP_BUS_ADMIN_PORT=0 "$MWP_ROOT/build-release/services/bus/mwp-bus" 2>"$dir/bus.log" &
+  MWP_BUS_ADMIN_PORT=0 MWP_KEY_FILE="$dir/bus.key" MWP_CURVE_CLIENTS="$dir/clients" \
+  "$MWP_ROOT/build-release/services/bus/mwp-bus" 2>"$dir/bus.log" &
 bus_pid=$!
 sleep 0.5
 
-echo "== mwp bus: $runs runs of $events events, pipelined publisher =="
-MWP_BUS_INGEST=$ingest "$MWP_ROOT/build-release/tools/bench/mwp-bench-ingest" \
+echo "== mwp bus: $runs runs of $events events, pipelined publisher, CURVE on =="
+MWP_BUS_INGEST=$ingest MWP_KEY_FILE="$dir/operator.key" MWP_BUS_SERVER_KEY_FILE="$dir/bus.pub" \
+  "$MWP_ROOT/build-release/tools/bench/mwp-bench-ingest" \
   "$MWP_ROOT/tests/fixtures/every_kind.ndjson" --events "$events" --runs "$runs" | tee "$dir/mwp.txt"
 
 # The fair limit: the same ingest script from a bare hiredis program, batches of 256.
@@ -47,3 +52,6 @@ script=$(awk '/^median/ {print $2}' "$dir/script.txt")
 raw=$(awk '{for (i=1;i<=NF;i++) if ($i ~ /^[0-9.]+$/ && $(i+1) == "requests") print $i}' "$dir/raw.txt" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a/b}'; }
 echo "== medians: mwp $mwp events/s; bare script $script/s (mwp ÷ script $(ratio "$mwp" "$script"), goal ≥ 0.80); raw XADD $raw/s (mwp ÷ XADD $(ratio "$mwp" "$raw")) =="
+if [ -n "${MWP_BENCH_ROWS:-}" ]; then
+  echo "| bus ingest: events acknowledged (durable, de-duplicated, sequenced), CURVE on, median of $runs × $events | $mwp/s | $script/s bare hiredis, same script, batches of 256 | $(ratio "$mwp" "$script") | ≥ 0.80 |" >> "$MWP_BENCH_ROWS"
+fi

@@ -1,10 +1,12 @@
 // mwp-bench-ingest: events acknowledged per second by a running bus (durable, de-duplicated,
 // sequenced), from one pipelined publisher. ops/bench-ingest.sh runs it beside the bare script
 // and redis-benchmark on the same machine.
-//   MWP_BUS_INGEST=… mwp-bench-ingest FIXTURE.ndjson [--events N] [--runs R] [--window W]
+//   MWP_BUS_INGEST=… [MWP_KEY_FILE=… MWP_BUS_SERVER_KEY_FILE=…] mwp-bench-ingest FIXTURE.ndjson
+//       [--events N] [--runs R] [--window W]
 #include "bench_support.h"
 #include "bus_client.h"
 #include "frames.h"
+#include "process.h"
 
 int main(int argc, char** argv) {
   using namespace mwp;
@@ -17,6 +19,8 @@ int main(int argc, char** argv) {
   zmq::context_t context;
   PublisherOptions publisherOptions;
   publisherOptions.window = options->window;
+  Env env;  // MWP_KEY_FILE and MWP_BUS_SERVER_KEY_FILE: CURVE, as ops/run.sh runs the bus
+  publisherOptions.curve = curveClientFromEnv(env);
   Publisher publisher(context, endpoint ? endpoint : "tcp://127.0.0.1:7101", publisherOptions);
 
   return bench::reportRuns(*options, "acknowledged", [&](size_t run) -> std::optional<double> {

@@ -48,6 +48,7 @@ class System {
 
   RedisEndpoint redis() const { return {"127.0.0.1", redisPort_, ""}; }
   std::string ingest() const { return ingest_; }
+  std::string publishEndpoint() const { return publish_; }
   // CurveZMQ is on, as ops/run.sh runs it: the key a sender of events (the operator) uses.
   const CurveClient& operatorKey() const { return operator_; }
   uint32_t partitions() const { return options_.partitions; }

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The benchmarks of issue 8 in one table: each figure of mwp beside the limit it is compared with,
+# measured in the same run on this machine, and their ratio. Builds in release mode and starts what
+# it needs on 127.0.0.1 (its own Redis with the append-only file, CurveZMQ on everywhere). These
+# machines are shared and noisy: the ingest row is a median of several runs, and ratios matter more
+# than absolute figures. docs/performance.md keeps the latest table.
+#   ops/bench.sh [EVENTS] [INGEST_EVENTS] [INGEST_RUNS]   (defaults 1000000, 100000, 5)
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+events=${1:-1000000}
+ingest_events=${2:-100000}
+ingest_runs=${3:-5}
+
+ensure_packages
+# Only the benchmarks need these: the load generator and the HTTP baseline's peer.
+for p in wrk; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || {
+    sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo apt-get install -y -qq --no-install-recommends "$p" >/dev/null
+  }
+done
+build "$MWP_ROOT/build-release" Release >/dev/null
+
+rows=$(mktemp /tmp/mwp-bench-rows.XXXXXX)
+trap 'rm -f "$rows"' EXIT
+MWP_BENCH_ROWS=$rows "$MWP_ROOT/ops/bench-ingest.sh" "$ingest_events" "$ingest_runs" >&2
+
+"$MWP_ROOT/build-release/tools/bench/mwp-bench-system" --build "$MWP_ROOT/build-release" \
+  --dir "$MWP_ROOT/var/bench" --events "$events" --redis-server "$(command -v redis-server)" \
+  > "$rows.system"
+{
+  echo "mwp benchmarks, $(date -u +%Y-%m-%d), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
+  echo
+  head -2 "$rows.system"
+  cat "$rows"
+  tail -n +3 "$rows.system"
+} | tee "$MWP_ROOT/var/bench/table.md"
+rm -f "$rows.system"

@@ -1,0 +1,500 @@
+// mwp-bench-system: the figures of issue 8 that need a whole mwp (CurveZMQ on, Redis with its
+// append-only file), each printed beside the limit it is compared with, measured in the same run
+// on the same machine:
+//   - catch-up: the employment service replaying the stored log, against a bare reader doing the
+//     same Redis work (read a batch, one write per event and its verdict, the cursor, one MULTI);
+//   - applying: the employment service following the bus while events are published as fast as the
+//     bus takes them, against a bare ZeroMQ subscriber doing the same writes;
+//   - publish → visible in the gateway (GET /v1/events/{id} shows a service's verdict) at 1,000
+//     events a second;
+//   - the gateway's GET /v1/workers/{id} under wrk, 32 connections, against a bare server of the
+//     same HTTP library returning a record of the same size (mwp-bench-bare-http);
+//   - Redis memory: the services' state per worker, the event log per stored event against the
+//     raw stream entry and de-duplication key.
+// Prints a Markdown table; ops/bench.sh adds the ingest rows.
+//
+//   mwp-bench-system --build DIR --dir DIR [--events N] [--seed S] [--latency-seconds S]
+//                    [--wrk-seconds S] [--redis-server PATH]
+#include <httplib.h>
+#include <zmq_addon.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include "bus_client.h"
+#include "event_log.h"
+#include "event_rules.h"
+#include "frames.h"
+#include "ids.h"
+#include "local_system.h"
+#include "service_loop.h"
+#include "snapshot.h"
+#include "traffic.h"
+
+namespace mwp::bench {
+namespace {
+
+using namespace mwp::local;
+using Clock = std::chrono::steady_clock;
+
+struct Options {
+  std::string build = "build";
+  std::string dir = "var/bench";
+  size_t events = 1000000;
+  uint64_t seed = 2026;
+  int latencySeconds = 20;
+  int wrkSeconds = 10;
+  std::string redisServer = "/usr/bin/redis-server";
+};
+
+double secondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// One row of the table.
+void row(const std::string& figure, const std::string& mwp, const std::string& limit,
+         const std::string& ratio, const std::string& goal) {
+  std::cout << "| " << figure << " | " << mwp << " | " << limit << " | " << ratio << " | " << goal
+            << " |" << std::endl;
+}
+
+std::string perSecond(double rate) {
+  return std::to_string(static_cast<int64_t>(rate)) + "/s";
+}
+
+std::string fixed(double value, int digits = 2) {
+  std::ostringstream out;
+  out.setf(std::ios::fixed);
+  out.precision(digits);
+  out << value;
+  return out.str();
+}
+
+uint64_t logEntries(Redis& redis, uint32_t partitions) {
+  uint64_t total = 0;
+  for (auto last : lastSequences(redis, partitions)) total += last;
+  return total;
+}
+
+// Waits until `service` has taken every stored event; the seconds it took from `start`.
+double waitCaughtUp(Redis& redis, const std::string& service, uint32_t partitions,
+                    Clock::time_point start) {
+  for (;;) {
+    auto last = lastSequences(redis, partitions);
+    bool done = true;
+    for (uint32_t p = 0; p < partitions && done; ++p) {
+      auto cursor = redis.command({"GET", keys::cursor(service, p)});
+      done = !cursor.isNil() && std::stoull(cursor.str) >= last[p];
+    }
+    if (done) return secondsSince(start);
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
+// The Redis work of a service for one batch, without its rules: a state write per event (the
+// event itself, under its subject), the verdict, and the cursors — one MULTI.
+void writeBatch(Redis& redis, const std::vector<LoggedEvent>& batch) {
+  std::vector<RedisCommand> tx{{"MULTI"}};
+  std::map<uint32_t, uint64_t> cursors;
+  for (const auto& e : batch) {
+    FrameReader reader(e.envelope);
+    auto event = reader.root<msg::Envelope>();
+    tx.push_back({"SET", "mwp:bench:state:" + hex64(fnv1a64(subjectOf(event))), e.envelope});
+    tx.push_back({"SET", "mwp:bench:verdict:" + std::string(event.getEventId().cStr()), "applied",
+                  "EX", "7776000"});
+    cursors[e.partition] = e.sequence;
+  }
+  for (const auto& [p, s] : cursors) {
+    tx.push_back({"SET", "mwp:bench:cursor:" + std::to_string(p), std::to_string(s)});
+  }
+  tx.push_back({"EXEC"});
+  redis.pipeline(tx);
+}
+
+// The bare reader: the whole log, a partition's batch at a time, with writeBatch.
+double bareCatchUp(Redis& redis, uint32_t partitions, size_t batchSize) {
+  auto start = Clock::now();
+  for (uint32_t p = 0; p < partitions; ++p) {
+    for (uint64_t from = 1;;) {
+      auto batch = readLog(redis, p, from, batchSize);
+      if (batch.empty()) break;
+      writeBatch(redis, batch);
+      from = batch.back().sequence + 1;
+    }
+  }
+  return secondsSince(start);
+}
+
+// The bare subscriber: takes events from the bus's fan-out and writes them as writeBatch does, in
+// batches of what has arrived (at most `batchSize`), until it has as many as finish() names.
+class BareSubscriber {
+ public:
+  BareSubscriber(const System& system, size_t batchSize)
+      : socket_(context_, zmq::socket_type::sub), redis_(system.redis()) {
+    socket_.set(zmq::sockopt::rcvhwm, 1000000);
+    makeCurveClient(socket_, system.operatorKey().own, system.operatorKey().serverPublic);
+    socket_.set(zmq::sockopt::subscribe, "");
+    socket_.connect(system.publishEndpoint());
+    thread_ = std::thread([this, batchSize] { run(batchSize); });
+  }
+  // Waits for `count` events in all; the seconds from `start` to the last write.
+  double finish(size_t count, Clock::time_point start) {
+    wanted_ = count;
+    thread_.join();
+    return std::chrono::duration<double>(done_ - start).count();
+  }
+
+ private:
+  void run(size_t batchSize) {
+    size_t taken = 0;
+    std::vector<LoggedEvent> batch;
+    while (taken < wanted_) {
+      batch.clear();
+      while (batch.size() < batchSize) {
+        std::vector<zmq::message_t> parts;
+        if (batch.empty() && !waitReadable(socket_, std::chrono::milliseconds(100))) break;
+        if (!zmq::recv_multipart(socket_, std::back_inserter(parts), zmq::recv_flags::dontwait))
+          break;
+        if (parts.size() != 3 || parts[2].size() == 0) continue;  // a heartbeat
+        auto partition = partitionOfTopic(parts[0].to_string());
+        batch.push_back({partition.value_or(0), std::stoull(parts[1].to_string()),
+                         parts[2].to_string()});
+      }
+      if (batch.empty()) continue;
+      writeBatch(redis_, batch);
+      taken += batch.size();
+    }
+    done_ = Clock::now();
+  }
+
+  std::atomic<size_t> wanted_{SIZE_MAX};
+  zmq::context_t context_;
+  zmq::socket_t socket_;
+  Redis redis_;
+  Clock::time_point done_;
+  std::thread thread_;
+};
+
+// Publishes `stream` as fast as the bus answers; the seconds until `service` has taken it all.
+double applyRate(System& system, Redis& redis, const Stream& stream, const std::string& service) {
+  std::atomic<size_t> progress{0};
+  auto start = Clock::now();
+  publishAll(stream, inOrder(stream.frames.size()), system, 0, progress, 512);
+  return waitCaughtUp(redis, service, system.partitions(), start);
+}
+
+// Publish → a verdict visible through the gateway, for every 20th event at `rate` a second.
+std::vector<double> visibilityLatencies(System& system, const Stream& stream, double rate,
+                                        int seconds) {
+  struct Waiting {
+    std::string eventId;
+    Clock::time_point sent;
+  };
+  std::mutex mutex;
+  std::deque<Waiting> waiting;
+  std::vector<double> latencies;
+  std::atomic<bool> publishing{true};
+  std::thread poller([&] {
+    httplib::Client client("127.0.0.1", system.gatewayPort());
+    client.set_tcp_nodelay(true);
+    httplib::Headers auth{{"Authorization", "Bearer " + system.apiKey()}};
+    for (;;) {
+      std::optional<Waiting> next;
+      {
+        std::lock_guard lock(mutex);
+        if (!waiting.empty()) {
+          next = waiting.front();
+          waiting.pop_front();
+        }
+      }
+      if (!next) {
+        if (!publishing) break;
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+        continue;
+      }
+      for (;;) {  // this event until it is visible (the others wait: each is sent 20 ms apart)
+        auto answer = client.Get("/v1/events/" + next->eventId, auth);
+        if (answer && answer->status == 200 &&
+            answer->body.find("\"verdicts\":{}") == std::string::npos) {
+          latencies.push_back(secondsSince(next->sent) * 1000);
+          break;
+        }
+        if (secondsSince(next->sent) > 10) break;  // never visible: counted as missing
+        std::this_thread::sleep_for(std::chrono::microseconds(500));
+      }
+    }
+  });
+  zmq::context_t context;
+  PublisherOptions options;
+  options.curve = system.operatorKey();
+  Publisher publisher(context, system.ingest(), options);
+  auto start = Clock::now();
+  size_t total = std::min(stream.frames.size(), static_cast<size_t>(rate * seconds));
+  for (size_t i = 0; i < total; ++i) {
+    std::this_thread::sleep_until(start + std::chrono::microseconds(
+                                              static_cast<int64_t>(1e6 * static_cast<double>(i) / rate)));
+    auto sent = Clock::now();
+    auto result = publisher.publish(stream.frames[i]);
+    if (i % 20 == 0 && result.status == msg::IngestReply::Status::ACK) {
+      std::lock_guard lock(mutex);
+      waiting.push_back({result.eventId, sent});
+    }
+  }
+  publishing = false;
+  poller.join();
+  std::sort(latencies.begin(), latencies.end());
+  return latencies;
+}
+
+double percentile(const std::vector<double>& sorted, double p) {
+  if (sorted.empty()) return -1;
+  return sorted[std::min(sorted.size() - 1, static_cast<size_t>(p * static_cast<double>(sorted.size())))];
+}
+
+struct WrkResult {
+  double requestsPerSecond = 0;
+  double p99Ms = -1;
+};
+
+// wrk's requests/s and 99th percentile latency (its --latency table) against `url`.
+WrkResult runWrk(const std::string& url, const std::string& apiKey, int seconds) {
+  std::string command = "wrk -t2 -c32 -d" + std::to_string(seconds) + "s --latency -H 'Authorization: Bearer " +
+                        apiKey + "' " + url + " 2>&1";
+  WrkResult result;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return result;
+  char line[512];
+  while (fgets(line, sizeof line, pipe)) {
+    std::string text = line;
+    if (text.find("Requests/sec:") != std::string::npos) {
+      result.requestsPerSecond = std::stod(text.substr(text.find(':') + 1));
+    }
+    auto at = text.find("99%");
+    if (at != std::string::npos) {
+      std::string value = text.substr(at + 3);
+      value.erase(0, value.find_first_not_of(" \t"));
+      double number = std::stod(value);
+      if (value.find("us") != std::string::npos) number /= 1000;
+      else if (value.find("ms") == std::string::npos && value.find('s') != std::string::npos) number *= 1000;
+      result.p99Ms = number;
+    }
+  }
+  pclose(pipe);
+  return result;
+}
+
+// The worker of the stream with the most events: the largest record to ask for.
+std::string busiestWorker(const Stream& stream) {
+  std::map<std::string, int> counts;
+  for (const auto& w : stream.workerIds) {
+    if (!w.empty()) ++counts[w];
+  }
+  return std::max_element(counts.begin(), counts.end(),
+                          [](const auto& a, const auto& b) { return a.second < b.second; })
+      ->first;
+}
+
+void deleteKeys(Redis& redis, const std::string& pattern) {
+  auto keys = scanKeys(redis, pattern);
+  for (size_t start = 0; start < keys.size(); start += 1000) {
+    RedisCommand del{"DEL"};
+    del.insert(del.end(), keys.begin() + static_cast<long>(start),
+               keys.begin() + static_cast<long>(std::min(keys.size(), start + 1000)));
+    redis.command(del);
+  }
+}
+
+int64_t memoryOf(Redis& redis, const std::vector<std::string>& keys) {
+  int64_t total = 0;
+  for (size_t start = 0; start < keys.size(); start += 1000) {
+    std::vector<RedisCommand> usage;
+    for (size_t i = start; i < std::min(keys.size(), start + 1000); ++i) {
+      usage.push_back({"MEMORY", "USAGE", keys[i], "SAMPLES", "0"});
+    }
+    for (const auto& r : redis.pipeline(usage)) total += r.integer;
+  }
+  return total;
+}
+
+// The raw cost of `sample` stored events: the same envelopes in one plain stream, and a plain
+// de-duplication key for each with the same value and expiry. Per event.
+double rawLogBytesPerEvent(Redis& redis, size_t sample) {
+  std::vector<RedisCommand> writes;
+  size_t n = 0;
+  for (uint64_t from = 1; n < sample;) {
+    auto events = readLog(redis, 0, from, 1000);
+    if (events.empty()) break;
+    for (const auto& e : events) {
+      FrameReader reader(e.envelope);
+      std::string id = reader.root<msg::Envelope>().getEventId().cStr();
+      auto dedup = redis.command({"GET", keys::dedup(id)});
+      writes.push_back({"XADD", "mwp:bench:raw", "*", "e", e.envelope});
+      writes.push_back({"SET", "mwp:bench:rawdedup:" + id, dedup.str, "EX", "2592000"});
+      if (++n == sample) break;
+    }
+    from = events.back().sequence + 1;
+  }
+  redis.pipeline(writes);
+  double perEvent =
+      static_cast<double>(memoryOf(redis, scanKeys(redis, "mwp:bench:raw*"))) / static_cast<double>(n);
+  deleteKeys(redis, "mwp:bench:raw*");
+  return perEvent;
+}
+
+int run(const Options& o) {
+  std::filesystem::remove_all(o.dir);
+  System system({o.dir, o.build, o.redisServer, 8, true});
+  system.startRedis();
+  system.bus().start();
+  Redis redis(system.redis());
+  std::cerr << "generating " << o.events << " events of the simulated year\n";
+  auto stream = makeStream(o.events, o.seed);
+  std::cerr << "storing them through the bus\n";
+  std::atomic<size_t> progress{0};
+  auto loadStart = Clock::now();
+  auto loaded = publishAll(stream, inOrder(stream.frames.size()), system, 0, progress, 512);
+  double loadSeconds = secondsSince(loadStart);
+  uint64_t stored = logEntries(redis, system.partitions());
+
+  std::cout << "| figure | mwp | limit, same run | ratio | goal |\n|---|---|---|---|---|\n";
+  row("loading the benchmark's events through the bus (CURVE, window 512)",
+      perSecond(static_cast<double>(loaded.frames) / loadSeconds), "–", "–", "–");
+
+  std::cerr << "catch-up: employment replays " << stored << " stored events\n";
+  auto start = Clock::now();
+  system.service("employment").start();
+  double serviceSeconds = waitCaughtUp(redis, "employment", system.partitions(), start);
+  double bareSeconds = bareCatchUp(redis, system.partitions(), ServiceLoopOptions{}.maxBatch);
+  deleteKeys(redis, "mwp:bench:*");
+  double service = static_cast<double>(stored) / serviceSeconds;
+  double bare = static_cast<double>(stored) / bareSeconds;
+  row("catch-up: employment replaying " + std::to_string(stored) + " stored events",
+      perSecond(service), perSecond(bare) + " bare reader", fixed(service / bare), "≥ 0.50");
+
+  size_t liveCount = std::min<size_t>(o.events, 200000);
+  std::cerr << "applying: employment follows " << liveCount << " new events\n";
+  auto live = makeStream(liveCount, o.seed + 1);
+  double applySeconds = applyRate(system, redis, live, "employment");
+  system.service("employment").stop();
+  auto bareLive = makeStream(liveCount, o.seed + 2);
+  BareSubscriber subscriber(system, ServiceLoopOptions{}.maxBatch);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // subscribed before the first
+  start = Clock::now();
+  auto bareSent = publishAll(bareLive, inOrder(bareLive.frames.size()), system, 0, progress, 512);
+  double bareApplySeconds = subscriber.finish(bareSent.acknowledged.size(), start);
+  deleteKeys(redis, "mwp:bench:*");
+  double applied = static_cast<double>(live.frames.size()) / applySeconds;
+  double bareApplied = static_cast<double>(bareLive.frames.size()) / bareApplySeconds;
+  row("applying: employment following the bus, events published as fast as it takes them",
+      perSecond(applied), perSecond(bareApplied) + " bare ZeroMQ → Redis writer",
+      fixed(applied / bareApplied), "≥ 0.50");
+
+  std::cerr << "the other services and the gateway take everything\n";
+  for (const auto& s : kServices) {
+    if (!system.service(s).running()) system.service(s).start();
+  }
+  system.gateway().start();
+  waitSettled(system, std::chrono::seconds(1800));
+
+  std::cerr << "publish → visible in the gateway at 1,000 events/s for " << o.latencySeconds
+            << " s\n";
+  auto paced = makeStream(static_cast<size_t>(1000 * o.latencySeconds), o.seed + 3);
+  auto latencies = visibilityLatencies(system, paced, 1000, o.latencySeconds);
+  row("publish → verdict visible in the gateway, 1,000 events/s (" +
+          std::to_string(latencies.size()) + " sampled)",
+      "p50 " + fixed(percentile(latencies, 0.5), 1) + " ms, p99 " +
+          fixed(percentile(latencies, 0.99), 1) + " ms",
+      "–", "–", "p99 ≤ 50 ms");
+  waitSettled(system, std::chrono::seconds(600));
+
+  std::string worker = busiestWorker(stream);
+  std::string path = "/v1/workers/" + worker;
+  httplib::Client client("127.0.0.1", system.gatewayPort());
+  auto record = client.Get(path, {{"Authorization", "Bearer " + system.apiKey()}});
+  if (record && record->status == 200) {
+    std::cerr << "wrk: the gateway, then a bare server, " << o.wrkSeconds << " s each\n";
+    std::string url = "http://127.0.0.1:" + std::to_string(system.gatewayPort()) + path;
+    auto gateway = runWrk(url, system.apiKey(), o.wrkSeconds);
+    std::string bodyFile = o.dir + "/record.json";
+    std::ofstream(bodyFile) << record->body;
+    int barePort = freeTcpPort();
+    ChildProcess bareServer(o.build + "/tools/bench/mwp-bench-bare-http", {},
+                            {std::to_string(barePort), bodyFile}, o.dir + "/log/bare-http.log");
+    bareServer.start();
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    auto bareHttp = runWrk("http://127.0.0.1:" + std::to_string(barePort) + path, "-", o.wrkSeconds);
+    bareServer.stop();
+    row("gateway GET /v1/workers/{id}, six services, " + std::to_string(record->body.size()) +
+            " B, wrk 32 connections",
+        perSecond(gateway.requestsPerSecond) + ", p99 " + fixed(gateway.p99Ms, 1) + " ms",
+        perSecond(bareHttp.requestsPerSecond) + ", p99 " + fixed(bareHttp.p99Ms, 1) +
+            " ms bare cpp-httplib",
+        fixed(gateway.requestsPerSecond / bareHttp.requestsPerSecond),
+        "≥ 0.25; p99 ≤ 10 ms");
+  } else {
+    std::cerr << "the gateway did not answer for the busiest worker; no wrk row\n";
+  }
+
+  std::cerr << "Redis memory\n";
+  std::set<std::string> workers;
+  for (const auto* s : {&stream, &live, &bareLive, &paced}) {
+    for (const auto& w : s->workerIds) {
+      if (!w.empty()) workers.insert(w);
+    }
+  }
+  uint64_t entries = logEntries(redis, system.partitions());
+  double statePerWorker = static_cast<double>(memoryOf(redis, scanKeys(redis, "mwp:svc:*"))) /
+                          static_cast<double>(workers.size());
+  double verdictsPerEvent = static_cast<double>(memoryOf(redis, scanKeys(redis, "mwp:verdict:*"))) /
+                            static_cast<double>(entries);
+  std::vector<std::string> logKeys = scanKeys(redis, "mwp:log:*");
+  auto dedupKeys = scanKeys(redis, "mwp:dedup:*");
+  logKeys.insert(logKeys.end(), dedupKeys.begin(), dedupKeys.end());
+  double logPerEvent =
+      static_cast<double>(memoryOf(redis, logKeys)) / static_cast<double>(entries);
+  double raw = rawLogBytesPerEvent(redis, 20000);
+  row("Redis: the services' state per worker (" + std::to_string(workers.size()) + " workers)",
+      fixed(statePerWorker, 0) + " B", "–", "–", "≤ 2048 B");
+  row("Redis: verdicts per stored event (kept 90 days)", fixed(verdictsPerEvent, 0) + " B", "–",
+      "–", "–");
+  row("Redis: the event log per stored event (" + std::to_string(entries) + " events)",
+      fixed(logPerEvent, 0) + " B", fixed(raw, 0) + " B raw stream entry + dedup key",
+      fixed(logPerEvent / raw), "≤ 1.2");
+  system.stopAll();
+  return 0;
+}
+
+}  // namespace
+}  // namespace mwp::bench
+
+int main(int argc, char** argv) {
+  mwp::bench::Options o;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string a = argv[i], v = argv[i + 1];
+    if (a == "--build") o.build = v;
+    else if (a == "--dir") o.dir = v;
+    else if (a == "--events") o.events = std::stoul(v);
+    else if (a == "--seed") o.seed = std::stoull(v);
+    else if (a == "--latency-seconds") o.latencySeconds = std::stoi(v);
+    else if (a == "--wrk-seconds") o.wrkSeconds = std::stoi(v);
+    else if (a == "--redis-server") o.redisServer = v;
+    else {
+      std::cerr << "mwp-bench-system: unknown option " << a << "\n";
+      return 2;
+    }
+  }
+  try {
+    return mwp::bench::run(o);
+  } catch (const std::exception& e) {
+    std::cerr << "mwp-bench-system: " << e.what() << "\n";
+    return 1;
+  }
+}
