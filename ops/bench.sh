@@ -12,13 +12,7 @@ ingest_events=${2:-100000}
 ingest_runs=${3:-5}
 
 ensure_packages
-# Only the benchmarks need these: the load generator and the HTTP baseline's peer.
-for p in wrk; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || {
-    sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
-    $sudo apt-get install -y -qq --no-install-recommends "$p" >/dev/null
-  }
-done
+ensure_bench_packages
 build "$MWP_ROOT/build-release" Release >/dev/null
 
 rows=$(mktemp /tmp/mwp-bench-rows.XXXXXX)

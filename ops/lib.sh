@@ -29,6 +29,14 @@ ensure_packages() {
   for unit in prometheus nginx; do $sudo service "$unit" stop >/dev/null 2>&1 || true; done
 }
 
+# What only the benchmarks need: the HTTP load generator, and NATS as the ingest's peer.
+ensure_bench_packages() {
+  local saved=("${MWP_PACKAGES[@]}")
+  MWP_PACKAGES=(wrk nats-server)
+  ensure_packages
+  MWP_PACKAGES=("${saved[@]}")
+}
+
 # build DIR [CMAKE_BUILD_TYPE]
 build() {
   local dir=$1 type=${2:-RelWithDebInfo}

@@ -1,0 +1,159 @@
+// mwp-bench-nats: the peer the bus's ingest is compared with — NATS JetStream (Debian's
+// nats-server, file storage) storing the same frames durably, de-duplicated by Nats-Msg-Id (the
+// eventId) over 30 days, published asynchronously with up to --window acknowledgements
+// outstanding, as the bus's publisher does. Speaks the NATS protocol over one TCP connection; no
+// client library is packaged for Debian.
+//   MWP_NATS_PORT=4222 mwp-bench-nats FIXTURE.ndjson [--events N] [--runs R] [--window W]
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "bench_support.h"
+#include "frames.h"
+
+namespace {
+
+// One NATS connection: writes commands, reads the server's MSG / PING / -ERR lines.
+class NatsConnection {
+ public:
+  explicit NatsConnection(int port) {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+      throw std::runtime_error("cannot reach nats-server on port " + std::to_string(port));
+    }
+    int one = 1;
+    setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    line();  // INFO
+    send("CONNECT {\"verbose\":false,\"pedantic\":false,\"headers\":true,\"protocol\":1}\r\n"
+         "SUB _INBOX.bench.* 1\r\nPING\r\n");
+    flush();
+    while (line() != "PONG") {
+    }
+  }
+  ~NatsConnection() { close(fd_); }
+
+  void send(const std::string& text) { out_ += text; }
+  void flush() {
+    for (size_t done = 0; done < out_.size();) {
+      ssize_t n = write(fd_, out_.data() + done, out_.size() - done);
+      if (n <= 0) throw std::runtime_error("nats-server closed the connection");
+      done += static_cast<size_t>(n);
+    }
+    out_.clear();
+  }
+
+  // The payload of the next MSG (answering PINGs on the way); throws on -ERR.
+  std::string nextMessage() {
+    for (;;) {
+      std::string l = line();
+      if (l == "PING") {
+        send("PONG\r\n");
+        flush();
+        continue;
+      }
+      if (l.rfind("-ERR", 0) == 0) throw std::runtime_error("nats-server: " + l);
+      if (l.rfind("MSG ", 0) != 0) continue;  // +OK, INFO
+      size_t length = std::stoul(l.substr(l.rfind(' ') + 1));
+      std::string payload = bytes(length + 2);
+      return payload.substr(0, length);
+    }
+  }
+
+ private:
+  void fill() {
+    char buffer[65536];
+    ssize_t n = read(fd_, buffer, sizeof buffer);
+    if (n <= 0) throw std::runtime_error("nats-server closed the connection");
+    in_.append(buffer, static_cast<size_t>(n));
+  }
+  std::string line() {
+    size_t end;
+    while ((end = in_.find("\r\n", start_)) == std::string::npos) fill();
+    std::string l = in_.substr(start_, end - start_);
+    start_ = end + 2;
+    compact();
+    return l;
+  }
+  std::string bytes(size_t n) {
+    while (in_.size() - start_ < n) fill();
+    std::string b = in_.substr(start_, n);
+    start_ += n;
+    compact();
+    return b;
+  }
+  void compact() {
+    if (start_ > 65536) {
+      in_.erase(0, start_);
+      start_ = 0;
+    }
+  }
+
+  int fd_;
+  std::string in_, out_;
+  size_t start_ = 0;
+};
+
+std::string hpub(const std::string& subject, const std::string& reply, const std::string& msgId,
+                 const std::string& payload) {
+  std::string headers = "NATS/1.0\r\nNats-Msg-Id: " + msgId + "\r\n\r\n";
+  return "HPUB " + subject + " " + reply + " " + std::to_string(headers.size()) + " " +
+         std::to_string(headers.size() + payload.size()) + "\r\n" + headers + payload + "\r\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace mwp;
+  auto options = bench::parseBenchOptions(argc, argv);
+  if (!options) {
+    std::cerr << "usage: mwp-bench-nats FIXTURE.ndjson [--events N] [--runs R] [--window W]\n";
+    return 64;
+  }
+  const char* port = std::getenv("MWP_NATS_PORT");
+  NatsConnection nats(port ? std::atoi(port) : 4222);
+  // The stream: file storage, one subject per partition, eventIds remembered for 30 days.
+  std::string config =
+      R"({"name":"MWP","subjects":["mwp.>"],"storage":"file","duplicate_window":2592000000000000})";
+  nats.send("PUB $JS.API.STREAM.CREATE.MWP _INBOX.bench.create " + std::to_string(config.size()) +
+            "\r\n" + config + "\r\n");
+  nats.flush();
+  std::string created = nats.nextMessage();
+  if (created.find("\"error\"") != std::string::npos) {
+    std::cerr << "creating the stream failed: " << created << "\n";
+    return 1;
+  }
+
+  return bench::reportRuns(*options, "acknowledged by JetStream", [&](size_t run) -> std::optional<double> {
+    std::vector<std::pair<std::string, std::string>> messages;  // eventId, frame
+    for (auto& e : bench::freshEvents(*options, "nats", run)) {
+      messages.emplace_back(e.envelope().getEventId().cStr(), toBytes(*e.message));
+    }
+    auto started = std::chrono::steady_clock::now();
+    size_t sent = 0, acked = 0;
+    while (acked < messages.size()) {
+      while (sent < messages.size() && sent - acked < options->window) {
+        const auto& [id, frame] = messages[sent];
+        nats.send(hpub("mwp." + std::to_string(sent % 8), "_INBOX.bench." + std::to_string(sent),
+                       id, frame));
+        ++sent;
+      }
+      nats.flush();
+      // Acknowledgements in batches, as the bus's publisher takes its answers.
+      for (size_t n = std::min<size_t>(64, sent - acked); n > 0; --n, ++acked) {
+        std::string ack = nats.nextMessage();
+        if (ack.find("\"error\"") != std::string::npos ||
+            ack.find("\"duplicate\"") != std::string::npos) {
+          std::cerr << "not stored as new: " << ack << "\n";
+          return std::nullopt;
+        }
+      }
+    }
+    return bench::secondsSince(started);
+  });
+}
