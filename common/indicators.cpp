@@ -16,6 +16,19 @@ std::string hashOf(int year) {
   return "ind:" + std::to_string(year);
 }
 
+std::string medianHashOf(int year) {
+  return "med:" + std::to_string(year);
+}
+
+// The years that have counts, kept beside them: reading the indicators is then a few HGETALLs.
+// (A SCAN for the hashes walked the whole keyspace — every worker's record — on every refresh;
+// with a million workers that kept Redis busy all the time.)
+constexpr const char* kYears = "indicator-years";
+
+void noteYear(StateTx& state, int year) {
+  state.index(kYears, std::to_string(year), year);
+}
+
 std::string fieldOf(int measure, std::string_view indicator, std::string_view area) {
   return std::to_string(measure) + "|" + std::string(indicator) + "|" + std::string(area);
 }
@@ -37,22 +50,20 @@ std::tuple<int, std::string, std::string, std::string> splitField(const std::str
   return {std::stoi(measure), name, area, rest};
 }
 
-// Calls `each(year, field, value)` for every field of every hash named <prefix><year>.
-void scanHashes(Redis& redis, const std::string& prefix,
+// Calls `each(year, field, value)` for every field of the hash `hashOfYear(year)` of every year
+// of the service that has counts.
+void readHashes(Redis& redis, const std::string& service,
+                const std::function<std::string(int)>& hashOfYear,
                 const std::function<void(int, const std::string&, double)>& each) {
-  std::string cursor = "0";
-  do {
-    auto page = redis.command({"SCAN", cursor, "MATCH", prefix + "*", "COUNT", "1000"});
-    if (page.elements.size() != 2) throw RedisUnavailable("SCAN failed: " + page.str);
-    cursor = page.elements[0].str;
-    for (const auto& key : page.elements[1].elements) {
-      int year = std::stoi(key.str.substr(prefix.size()));
-      auto fields = redis.command({"HGETALL", key.str});
-      for (size_t i = 0; i + 1 < fields.elements.size(); i += 2) {
-        each(year, fields.elements[i].str, std::stod(fields.elements[i + 1].str));
-      }
+  auto years = redis.command({"ZRANGE", serviceKey(service, kYears), "0", "-1"});
+  if (years.type != RedisReply::Type::kArray) throw RedisUnavailable("ZRANGE failed: " + years.str);
+  for (const auto& y : years.elements) {
+    int year = std::stoi(y.str);
+    auto fields = redis.command({"HGETALL", serviceKey(service, hashOfYear(year))});
+    for (size_t i = 0; i + 1 < fields.elements.size(); i += 2) {
+      each(year, fields.elements[i].str, std::stod(fields.elements[i + 1].str));
     }
-  } while (cursor != "0");
+  }
 }
 
 std::string formatValue(double v) {
@@ -66,12 +77,13 @@ std::string formatValue(double v) {
 void countIndicator(StateTx& state, int measure, std::string_view indicator, std::string_view area,
                     int year, int64_t delta) {
   state.add(hashOf(year), fieldOf(measure, indicator, area), delta);
+  noteYear(state, year);
 }
 
 void countForMedian(StateTx& state, int measure, std::string_view indicator, std::string_view area,
                     int year, int64_t value) {
-  state.add("med:" + std::to_string(year),
-            fieldOf(measure, indicator, area) + "|" + std::to_string(value), 1);
+  state.add(medianHashOf(year), fieldOf(measure, indicator, area) + "|" + std::to_string(value), 1);
+  noteYear(state, year);
 }
 
 int yearOf(std::string_view date) {
@@ -130,15 +142,13 @@ std::vector<IndicatorValue> IndicatorExporter::read(Redis& redis, int64_t nowSec
   // Every median's observations: (year, measure, name, area) → value → how often.
   std::map<std::tuple<int, int, std::string, std::string>, std::map<int64_t, int64_t>> observed;
   std::set<int> years{currentYear(nowSeconds)};
-  scanHashes(redis, serviceKey(service_, "ind:"),
-             [&](int year, const std::string& field, double v) {
+  readHashes(redis, service_, hashOf, [&](int year, const std::string& field, double v) {
                years.insert(year);
                auto [measure, name, area, rest] = splitField(field);
                counted[{year, measure, name, area}] += v;
                counted[{year, measure, name, "all"}] += v;
              });
-  scanHashes(redis, serviceKey(service_, "med:"),
-             [&](int year, const std::string& field, double n) {
+  readHashes(redis, service_, medianHashOf, [&](int year, const std::string& field, double n) {
                years.insert(year);
                auto [measure, name, area, value] = splitField(field);
                observed[{year, measure, name, area}][std::stoll(value)] += static_cast<int64_t>(n);

@@ -149,6 +149,27 @@ class BatchState : public StateTx {
   // Timers belong to the partition of the event (or timer) being applied.
   void setPartition(uint32_t partition) { partition_ = partition; }
 
+  // Reads `keys` ahead, in one round trip, for the get()s to come.
+  void prefetch(const std::vector<std::string>& keys) {
+    RedisCommand mget{"MGET"};
+    std::vector<const std::string*> asked;
+    for (const auto& key : keys) {
+      if (reads_.count(key)) continue;
+      reads_[key] = std::nullopt;  // placeholder, so a key named twice is asked once
+      mget.push_back(name_(key));
+      asked.push_back(&key);
+    }
+    if (asked.empty()) return;
+    auto reply = redis_.command(mget);
+    if (reply.type != RedisReply::Type::kArray || reply.elements.size() != asked.size()) {
+      for (const auto* key : asked) reads_.erase(*key);
+      throw RedisUnavailable("MGET failed: " + reply.str);
+    }
+    for (size_t i = 0; i < asked.size(); ++i) {
+      if (!reply.elements[i].isNil()) reads_[*asked[i]] = std::move(reply.elements[i].str);
+    }
+  }
+
   // The event was applied: its writes join the batch.
   void keepEvent() {
     for (auto& [key, value] : event_.values) overlay.values[key] = std::move(value);
@@ -317,6 +338,16 @@ void ServiceLoop::commit(const std::vector<LoggedEvent>& batch) {
   Commit commit(*this);
   int64_t applied = 0, refused = 0, ignored = 0;
   int64_t now = clock_();
+  std::vector<std::string> ahead;
+  for (const auto& logged : batch) {
+    try {
+      FrameReader reader(logged.envelope);
+      rules_.keysToRead(reader.root<msg::Envelope>(), ahead);
+    } catch (const kj::Exception&) {
+      // unreadable: the loop below logs it as a defect
+    }
+  }
+  commit.state.prefetch(ahead);
 
   for (const auto& logged : batch) {
     commit.cursors[logged.partition] = logged.sequence;

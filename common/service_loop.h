@@ -118,6 +118,14 @@ class EventRules {
     (void)nowSeconds;
     return {};
   }
+  // State keys apply() will probably read for `event`: the loop reads them for a whole batch in
+  // one round trip instead of one round trip per event. Only a hint — a key not named is read
+  // when asked for. By default the worker's record, "worker:<workerId>", which most rules keep.
+  virtual void keysToRead(msg::Envelope::Reader event, std::vector<std::string>& keys) const {
+    if (event.hasWorkerId() && event.getWorkerId().size() > 0) {
+      keys.push_back(std::string("worker:") + event.getWorkerId().cStr());
+    }
+  }
 };
 
 // StateTx over a plain map: for unit tests of the rules, and as the loop's overlay.

@@ -28,7 +28,8 @@ std::string casesJson(Redis& redis, const std::vector<std::string>& keys) {
   if (gets.empty()) return json;
   for (const auto& reply : redis.pipeline(gets)) {
     if (reply.isNil()) continue;
-    json += (json.empty() ? "" : ",") + caseJson(reply.str);
+    if (!json.empty()) json += ',';
+    json += caseJson(reply.str);
   }
   return json;
 }
