@@ -66,6 +66,26 @@ void readHashes(Redis& redis, const std::string& service,
   }
 }
 
+}  // namespace
+
+void recordIndicatorYears(Redis& redis, const std::string& service) {
+  for (const char* prefix : {"ind:", "med:"}) {
+    std::string pattern = serviceKey(service, prefix);
+    std::string cursor = "0";
+    do {
+      auto page = redis.command({"SCAN", cursor, "MATCH", pattern + "*", "COUNT", "1000"});
+      if (page.elements.size() != 2) throw RedisUnavailable("SCAN failed: " + page.str);
+      cursor = page.elements[0].str;
+      for (const auto& key : page.elements[1].elements) {
+        std::string year = key.str.substr(pattern.size());
+        redis.command({"ZADD", serviceKey(service, kYears), year, year});
+      }
+    } while (cursor != "0");
+  }
+}
+
+namespace {
+
 std::string formatValue(double v) {
   std::ostringstream out;
   out << v;

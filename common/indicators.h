@@ -51,6 +51,10 @@ struct IndicatorValue {
 // stale records, which depend on today's date). Called with the service's Redis and the time.
 using ComputedIndicators = std::function<std::vector<IndicatorValue>(Redis&, int64_t nowSeconds)>;
 
+// Notes the years of counts written before mwp kept them beside the counts (one SCAN of the
+// keyspace): run once when a service starts, so its older counts keep being read.
+void recordIndicatorYears(Redis& redis, const std::string& service);
+
 class IndicatorExporter {
  public:
   // `service` names the state keys to read; `owned` the catalogue's service whose measures count.

@@ -58,6 +58,7 @@ int runService(const ServiceParts& parts, int argc, char** argv) {
     if (curveServer) zap.emplace(context, curveServer->clients);
     prometheus::Registry registry;
     Redis redis(redisEndpoint);
+    recordIndicatorYears(redis, parts.name);
     Publisher publisher(context, ingest, publisherOptions);
     ServiceLoop loop(options, context, redis, publisher, *rules, systemClock, registry);
     IndicatorExporter indicators(parts.name, parts.owns, Catalogue::builtIn(), registry,

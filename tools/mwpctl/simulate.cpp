@@ -20,7 +20,10 @@ class Generator {
     counties_ = {"510703", "510704", "510705", "510722", "510723",
                  "510725", "510726", "510727", "510781"};
     first_ = *parseDate(std::to_string(o.year) + "-01-01");
-    last_ = std::min(*parseDate(std::to_string(o.year) + "-12-31"), chinaDayOf(o.now) - 1);
+    // The whole year is drawn whatever the date, and what lies after now is left out (add()): an
+    // eventId then names the same event in every run, so a demo run again later is taken as
+    // re-sent, not as a different event under a used id.
+    last_ = *parseDate(std::to_string(o.year) + "-12-31");
   }
 
   std::vector<std::string> run() {
@@ -66,9 +69,10 @@ class Generator {
     // The size is part of the id: the same seed at another size is another simulation.
     std::string id = "sim-" + std::to_string(o_.seed) + "-" + std::to_string(o_.workers) + "-" +
                      std::to_string(++count_);
-    // Reported the next day at 10:00 Beijing time, but never later than now: the last day whose
-    // 10:00 has passed is the Beijing day of ten hours ago.
-    int32_t reported = std::min(on + 1, chinaDayOf(o_.now - 10 * 3600));
+    // Reported the next day at 10:00 Beijing time; not yet, if that is after now (the last day
+    // whose 10:00 has passed is the Beijing day of ten hours ago).
+    int32_t reported = on + 1;
+    if (reported > chinaDayOf(o_.now - 10 * 3600)) return;
     std::string json = "{\"eventId\":\"" + id + "\",\"occurredAt\":\"" + date(reported) +
                        "T10:00:00+08:00\",\"source\":\"" + source + "\",\"area\":\"" + area + "\",";
     if (!worker.empty()) json += "\"workerId\":\"" + worker + "\",";
