@@ -22,21 +22,21 @@ Stream makeStream(size_t count, uint64_t seed) {
   s.now = std::chrono::duration_cast<std::chrono::seconds>(
               std::chrono::system_clock::now().time_since_epoch())
               .count();
-  // About 2.7 events per simulated worker; a few more workers than needed, then cut.
-  s.workers = static_cast<uint32_t>(count / 2) + 10;
-  auto lines = simulate::simulateYear(s);
-  Stream stream;
-  for (const auto& line : lines) {
-    if (stream.frames.size() == count) break;
-    auto decoded = decodeEventJson(line);
-    if (auto* event = std::get_if<DecodedEvent>(&decoded)) {
-      auto envelope = event->envelope();
-      stream.eventIds.push_back(envelope.getEventId().cStr());
-      stream.workerIds.push_back(envelope.getWorkerId().cStr());
-      stream.frames.push_back(toBytes(*event->message));
+  // About two events per simulated worker by now in the year; more workers until there are enough.
+  for (s.workers = static_cast<uint32_t>(count / 2) + 10;; s.workers += s.workers / 2) {
+    Stream stream;
+    for (const auto& line : simulate::simulateYear(s)) {
+      if (stream.frames.size() == count) break;
+      auto decoded = decodeEventJson(line);
+      if (auto* event = std::get_if<DecodedEvent>(&decoded)) {
+        auto envelope = event->envelope();
+        stream.eventIds.push_back(envelope.getEventId().cStr());
+        stream.workerIds.push_back(envelope.getWorkerId().cStr());
+        stream.frames.push_back(toBytes(*event->message));
+      }
     }
+    if (stream.frames.size() == count) return stream;
   }
-  return stream;
 }
 
 Sent publishAll(const Stream& stream, const std::vector<size_t>& order, const System& system,
