@@ -68,6 +68,12 @@ std::optional<CurveServerSettings> curveServerFromEnv(Env& env) {
   return CurveServerSettings{readKeyPair(own), readCurveClients(clients)};
 }
 
+std::unique_ptr<ZapHandler> startZapHandler(zmq::context_t& context,
+                                            const std::optional<CurveServerSettings>& curve) {
+  if (!curve) return nullptr;
+  return std::make_unique<ZapHandler>(context, curve->clients);
+}
+
 uint32_t partitionCountFromEnv(Env& env) {
   return static_cast<uint32_t>(env.integer("MWP_PARTITION_COUNT", 8, 1, 4096,
                                            "partitions of the event log (bus and services alike)"));

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -36,6 +37,10 @@ struct CurveServerSettings {
   std::map<std::string, std::string> clients;  // public key → user id
 };
 std::optional<CurveServerSettings> curveServerFromEnv(Env& env);
+// The ZAP handler of a process with CURVE server sockets, made before any of them: a CURVE server
+// without one would let every key in. Null when CURVE is off.
+std::unique_ptr<ZapHandler> startZapHandler(zmq::context_t& context,
+                                            const std::optional<CurveServerSettings>& curve);
 
 // MWP_PARTITION_COUNT: partitions of the event log, the same for the bus and every service.
 uint32_t partitionCountFromEnv(Env& env);

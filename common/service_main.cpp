@@ -53,9 +53,7 @@ int runService(const ServiceParts& parts, int argc, char** argv) {
 
     installStopSignals();
     zmq::context_t context;
-    // A CURVE server without a ZAP handler would let every key in: the handler comes first.
-    std::optional<ZapHandler> zap;
-    if (curveServer) zap.emplace(context, curveServer->clients);
+    auto zap = startZapHandler(context, curveServer);
     prometheus::Registry registry;
     Redis redis(redisEndpoint);
     recordIndicatorYears(redis, parts.name);

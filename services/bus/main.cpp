@@ -32,9 +32,7 @@ int main(int argc, char** argv) {
 
     installStopSignals();
     zmq::context_t context;
-    // A CURVE server without a ZAP handler would let every key in: the handler comes first.
-    std::optional<ZapHandler> zap;
-    if (curve) zap.emplace(context, curve->clients);
+    auto zap = startZapHandler(context, curve);
     Redis redis(redisEndpoint);
     prometheus::Registry registry;
     bus::Bus bus(options, context, redis, Catalogue::builtIn(), systemClock, registry);
