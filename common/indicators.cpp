@@ -146,12 +146,20 @@ IndicatorExporter::IndicatorExporter(std::string service, msg::Service owned,
 
 IndicatorExporter::~IndicatorExporter() = default;
 
-std::optional<double> IndicatorExporter::targetOf(int measure, const std::string& indicator) const {
+std::optional<double> IndicatorExporter::targetOf(int measure, const std::string& indicator,
+                                                  const std::string& area) const {
   for (auto i : catalogue_.measure(measure).getIndicators()) {
     if (indicator != i.getName().cStr()) continue;
     auto t = i.getTarget();
-    if (t.isAtLeast()) return t.getAtLeast();
-    if (t.isAtMost()) return t.getAtMost();
+    std::optional<double> target;
+    if (t.isAtLeast()) target = t.getAtLeast();
+    if (t.isAtMost()) target = t.getAtMost();
+    // A target for each county and park (措施二十三, 二十九, 三十) is, city-wide, that many times
+    // it.
+    if (target && i.getPerArea() && area == "all") {
+      *target *= static_cast<double>(catalogue_.reportingAreas().size());
+    }
+    return target;
   }
   return std::nullopt;
 }
@@ -249,15 +257,14 @@ void IndicatorExporter::refresh(Redis& redis, int64_t nowSeconds) {
   for (auto measure : catalogue_.data().getMeasures()) {
     if (measure.getService() != owned_) continue;
     for (auto indicator : measure.getIndicators()) {
-      auto target = targetOf(measure.getNumber(), indicator.getName().cStr());
-      if (!target) continue;
-      // A target for each county and park (措施二十三, 二十九, 三十) is, city-wide, that many times
-      // it.
-      std::map<std::string, double> byArea{{"all", *target}};
+      std::string name = indicator.getName().cStr();
+      auto cityWide = targetOf(measure.getNumber(), name, "all");
+      if (!cityWide) continue;
+      std::map<std::string, double> byArea{{"all", *cityWide}};
       if (indicator.getPerArea()) {
-        auto areas = catalogue_.reportingAreas();
-        for (const auto& area : areas) byArea[area] = *target;
-        byArea["all"] = *target * static_cast<double>(areas.size());
+        for (const auto& area : catalogue_.reportingAreas()) {
+          byArea[area] = *targetOf(measure.getNumber(), name, area);
+        }
       }
       for (int year : years) {
         for (const auto& [area, value] : byArea) {
@@ -281,7 +288,7 @@ std::string IndicatorExporter::queryJson(Redis& redis, int64_t nowSeconds, int y
         (measure && v.measure != measure)) {
       continue;
     }
-    auto target = targetOf(v.measure, v.indicator);
+    auto target = targetOf(v.measure, v.indicator, v.area);
     if (json.size() > 1) json += ",";
     json += "{\"measure\":" + std::to_string(v.measure) +
             ",\"indicator\":" + jsonQuote(v.indicator) + ",\"area\":" + jsonQuote(v.area) +

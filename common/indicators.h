@@ -74,7 +74,9 @@ class IndicatorExporter {
                         int measure) const;
 
  private:
-  std::optional<double> targetOf(int measure, const std::string& indicator) const;
+  // The catalogue's target for an indicator in an area ("all": city-wide).
+  std::optional<double> targetOf(int measure, const std::string& indicator,
+                                 const std::string& area) const;
 
   std::string service_;
   msg::Service owned_;

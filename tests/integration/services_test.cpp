@@ -229,6 +229,17 @@ TEST_F(ServicesTest, OutreachCountsActivitiesAndKeepsTheChecklists) {
   EXPECT_EQ(value(*s, "29", "areas_with_service_organisation", "510722", 1), 1)
       << "established in 2019, it still counts in 2026";
   EXPECT_EQ(value(*s, "29", "areas_with_service_organisation", "all", 1), 1);
+  // One per county and park: city-wide the target is 14, in Prometheus and in the gateway's JSON.
+  EXPECT_EQ(s->metric("mwp_measure_target", {{"measure", "29"},
+                                             {"indicator", "areas_with_service_organisation"},
+                                             {"area", "all"}}),
+            14);
+  auto asked = s->indicators(2026, "all", 29);
+  ASSERT_EQ(asked.first, "json");
+  EXPECT_NE(asked.second.find(
+                R"("indicator":"areas_with_service_organisation","area":"all","year":2026,"value":1,"target":14})"),
+            std::string::npos)
+      << asked.second;
   EXPECT_EQ(value(*s, "26", "new_year_letter_published", "all", 1), 1);
   EXPECT_EQ(s->section(kMan).first, "notFound");
   std::string before = measureValues(*s);
