@@ -5,6 +5,7 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include <stdexcept>
 #include <thread>
 
 #include "frames.h"
@@ -338,25 +339,30 @@ void ServiceLoop::commit(const std::vector<LoggedEvent>& batch) {
   Commit commit(*this);
   int64_t applied = 0, refused = 0, ignored = 0;
   int64_t now = clock_();
+  // Each event read once; the keys the rules will read, for the whole batch in one round trip.
+  std::vector<std::unique_ptr<FrameReader>> readers(batch.size());
+  std::vector<std::string> unreadable(batch.size());
   std::vector<std::string> ahead;
-  for (const auto& logged : batch) {
+  for (size_t i = 0; i < batch.size(); ++i) {
     try {
-      FrameReader reader(logged.envelope);
-      rules_.keysToRead(reader.root<msg::Envelope>(), ahead);
-    } catch (const kj::Exception&) {
-      // unreadable: the loop below logs it as a defect
+      readers[i] = std::make_unique<FrameReader>(batch[i].envelope);
+      rules_.keysToRead(readers[i]->root<msg::Envelope>(), ahead);
+    } catch (const kj::Exception& e) {
+      readers[i].reset();
+      unreadable[i] = e.getDescription().cStr();  // logged below as a defect
     }
   }
   commit.state.prefetch(ahead);
 
-  for (const auto& logged : batch) {
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const auto& logged = batch[i];
     commit.cursors[logged.partition] = logged.sequence;
     commit.state.setPartition(logged.partition);
     std::string eventId;
     std::optional<Applied> result;
     try {
-      FrameReader reader(logged.envelope);
-      auto event = reader.root<msg::Envelope>();
+      if (!readers[i]) throw std::runtime_error(unreadable[i]);
+      auto event = readers[i]->root<msg::Envelope>();
       eventId = event.getEventId().cStr();
       result = rules_.apply(event, commit.state, now);
     } catch (const RedisUnavailable&) {

@@ -37,6 +37,7 @@
 #include "local_system.h"
 #include "service_loop.h"
 #include "snapshot.h"
+#include "tool_main.h"
 #include "traffic.h"
 
 namespace mwp::bench {
@@ -477,24 +478,14 @@ int run(const Options& o) {
 
 int main(int argc, char** argv) {
   mwp::bench::Options o;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    std::string a = argv[i], v = argv[i + 1];
-    if (a == "--build") o.build = v;
-    else if (a == "--dir") o.dir = v;
-    else if (a == "--events") o.events = std::stoul(v);
-    else if (a == "--seed") o.seed = std::stoull(v);
-    else if (a == "--latency-seconds") o.latencySeconds = std::stoi(v);
-    else if (a == "--wrk-seconds") o.wrkSeconds = std::stoi(v);
-    else if (a == "--redis-server") o.redisServer = v;
-    else {
-      std::cerr << "mwp-bench-system: unknown option " << a << "\n";
-      return 2;
-    }
-  }
-  try {
-    return mwp::bench::run(o);
-  } catch (const std::exception& e) {
-    std::cerr << "mwp-bench-system: " << e.what() << "\n";
-    return 1;
-  }
+  return mwp::local::runTool(
+      "mwp-bench-system", argc, argv,
+      {{"--build", [&](const std::string& v) { o.build = v; }},
+       {"--dir", [&](const std::string& v) { o.dir = v; }},
+       {"--events", [&](const std::string& v) { o.events = std::stoul(v); }},
+       {"--seed", [&](const std::string& v) { o.seed = std::stoull(v); }},
+       {"--latency-seconds", [&](const std::string& v) { o.latencySeconds = std::stoi(v); }},
+       {"--wrk-seconds", [&](const std::string& v) { o.wrkSeconds = std::stoi(v); }},
+       {"--redis-server", [&](const std::string& v) { o.redisServer = v; }}},
+      [&] { return mwp::bench::run(o); });
 }

@@ -25,6 +25,7 @@
 #include "local_system.h"
 #include "service_loop.h"
 #include "snapshot.h"
+#include "tool_main.h"
 #include "traffic.h"
 
 namespace mwp::chaos {
@@ -328,24 +329,14 @@ int run(const Options& o) {
 
 int main(int argc, char** argv) {
   mwp::chaos::Options o;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    std::string a = argv[i], v = argv[i + 1];
-    if (a == "--build") o.build = v;
-    else if (a == "--dir") o.dir = v;
-    else if (a == "--events") o.events = std::stoul(v);
-    else if (a == "--seed") o.seed = std::stoull(v);
-    else if (a == "--rate") o.rate = std::stod(v);
-    else if (a == "--pause-seconds") o.pauseSeconds = std::stoi(v);
-    else if (a == "--redis-server") o.redisServer = v;
-    else {
-      std::cerr << "mwp-chaos: unknown option " << a << "\n";
-      return 2;
-    }
-  }
-  try {
-    return mwp::chaos::run(o);
-  } catch (const std::exception& e) {
-    std::cerr << "mwp-chaos: " << e.what() << "\n";
-    return 1;
-  }
+  return mwp::local::runTool(
+      "mwp-chaos", argc, argv,
+      {{"--build", [&](const std::string& v) { o.build = v; }},
+       {"--dir", [&](const std::string& v) { o.dir = v; }},
+       {"--events", [&](const std::string& v) { o.events = std::stoul(v); }},
+       {"--seed", [&](const std::string& v) { o.seed = std::stoull(v); }},
+       {"--rate", [&](const std::string& v) { o.rate = std::stod(v); }},
+       {"--pause-seconds", [&](const std::string& v) { o.pauseSeconds = std::stoi(v); }},
+       {"--redis-server", [&](const std::string& v) { o.redisServer = v; }}},
+      [&] { return mwp::chaos::run(o); });
 }
