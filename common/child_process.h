@@ -22,6 +22,8 @@ class ChildProcess {
   ChildProcess& operator=(const ChildProcess&) = delete;
 
   void start();
+  // Sets a variable of its environment from the next start() on.
+  void setEnv(const std::string& name, std::string value) { env_[name] = std::move(value); }
   void kill9();
   void stop();    // SIGTERM and wait
   void pause();   // SIGSTOP: alive, holding its sockets and connections, doing nothing

@@ -88,9 +88,18 @@ std::string QueryServer::answer(const std::string& request) {
     auto query = reader.root<msg::Query>();
     std::optional<std::string> json;
     switch (query.which()) {
-      case msg::Query::WORKER_SECTION:
-        json = handler_.workerSection(redis_, query.getWorkerSection().cStr());
-        break;
+      case msg::Query::WORKER_SECTION: {
+        auto section = handler_.workerSection(redis_, query.getWorkerSection().cStr());
+        return reply([&](auto r) {
+          if (section.json) {
+            r.setJson(*section.json);
+          } else {
+            r.setNotFound();
+          }
+          auto keys = r.initKeysRead(static_cast<unsigned>(section.keysRead.size()));
+          for (unsigned i = 0; i < keys.size(); ++i) keys.set(i, section.keysRead[i]);
+        });
+      }
       case msg::Query::INDICATORS: {
         auto q = query.getIndicators();
         json = indicators_.queryJson(redis_, clock_(), q.getYear(), q.getArea().cStr(),
@@ -98,8 +107,7 @@ std::string QueryServer::answer(const std::string& request) {
         break;
       }
       case msg::Query::VERDICT: {
-        auto verdict =
-            redis_.command({"GET", keys::verdict(service_, query.getVerdict().cStr())});
+        auto verdict = redis_.command({"GET", keys::verdict(service_, query.getVerdict().cStr())});
         if (!verdict.isNil()) json = jsonQuote(verdict.str);
         break;
       }

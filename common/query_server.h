@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 #include <zmq.hpp>
 
 #include "curve.h"
@@ -18,12 +19,19 @@
 
 namespace mwp {
 
+// A service's section of a worker's record, and what it was read from.
+struct WorkerSection {
+  std::optional<std::string> json;    // nullopt when the service has no record of the worker
+  std::vector<std::string> keysRead;  // every Redis key read for it, found or not
+};
+
 // What a service answers beyond what every service answers (indicators, verdicts).
 class QueryHandler {
  public:
   virtual ~QueryHandler() = default;
-  // The service's section of a worker's record, as JSON; nullopt when it has none.
-  virtual std::optional<std::string> workerSection(Redis& redis, const std::string& workerId) = 0;
+  // The service's section of a worker's record. It must depend on `keysRead` alone (not on the
+  // clock): the gateway keeps it until one of those keys is written.
+  virtual WorkerSection workerSection(Redis& redis, const std::string& workerId) = 0;
   // A named listing, as JSON; nullopt when the service has no listing of that name.
   virtual std::optional<std::string> list(Redis& redis, msg::ListQuery::Reader query) {
     (void)redis;

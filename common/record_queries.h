@@ -14,12 +14,14 @@ class WorkerRecordQueries : public QueryHandler {
  public:
   explicit WorkerRecordQueries(std::string service) : service_(std::move(service)) {}
 
-  std::optional<std::string> workerSection(Redis& redis, const std::string& workerId) override {
-    auto stored = redis.command({"GET", serviceKey(service_, "worker:" + workerId)});
-    if (stored.isNil()) return std::nullopt;
+  WorkerSection workerSection(Redis& redis, const std::string& workerId) override {
+    WorkerSection section{std::nullopt, {serviceKey(service_, "worker:" + workerId)}};
+    auto stored = redis.command({"GET", section.keysRead[0]});
+    if (stored.isNil()) return section;
     FrameReader reader(stored.str);
     capnp::JsonCodec codec;
-    return std::string(codec.encode(reader.root<Record>()).cStr());
+    section.json = codec.encode(reader.root<Record>()).cStr();
+    return section;
   }
 
  private:

@@ -1,7 +1,9 @@
 #include "redis.h"
 
 #include <hiredis/hiredis.h>
+#include <poll.h>
 
+#include <cerrno>
 #include <thread>
 
 namespace mwp {
@@ -142,6 +144,27 @@ std::vector<RedisReply> Redis::pipeline(const std::vector<RedisCommand>& command
     freeReplyObject(raw);
   }
   return replies;
+}
+
+std::optional<RedisReply> Redis::receive(std::chrono::milliseconds wait) {
+  if (!context_) throw RedisUnavailable("not connected, so not subscribed");
+  void* raw = nullptr;
+  // A message may already sit in hiredis's buffer, read along with the one before it.
+  bool ok = redisGetReplyFromReader(context_, &raw) == REDIS_OK;
+  if (ok && !raw) {
+    pollfd readable{context_->fd, POLLIN, 0};
+    int ready = poll(&readable, 1, static_cast<int>(wait.count()));
+    if (ready == 0 || (ready < 0 && errno == EINTR)) return std::nullopt;
+    ok = ready > 0 && redisGetReply(context_, &raw) == REDIS_OK && raw;
+  }
+  if (!ok) {
+    std::string error = context_->err ? context_->errstr : "poll failed";
+    drop();
+    throw RedisUnavailable("Redis connection lost: " + error);
+  }
+  auto reply = convert(static_cast<redisReply*>(raw));
+  freeReplyObject(raw);
+  return reply;
 }
 
 RedisCommand Redis::scriptCommand(size_t script, const std::vector<std::string>& keys,

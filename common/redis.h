@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -55,6 +56,11 @@ class Redis {
   // Connects first if needed, so the script's SHA is known.
   RedisCommand scriptCommand(size_t script, const std::vector<std::string>& keys,
                              const std::vector<std::string>& args);
+
+  // The next message Redis pushes on this connection unasked (after SUBSCRIBE: the channel's
+  // messages), waiting up to `wait`; nullopt when none came. Throws RedisUnavailable when the
+  // connection is lost (the subscription with it), never reconnects.
+  std::optional<RedisReply> receive(std::chrono::milliseconds wait);
 
   bool connected() const { return context_ != nullptr; }
   const RedisEndpoint& endpoint() const { return endpoint_; }

@@ -296,9 +296,8 @@ std::map<uint32_t, uint64_t> ServiceLoop::loadCursors() {
 size_t ServiceLoop::runOnce() {
   if (!follower_) {
     // Fresh start, or after a fault: resume from what Redis says was committed.
-    follower_ =
-        std::make_unique<EventFollower>(context_, options_.publishEndpoint, redis_, loadCursors(),
-                                        options_.curve);
+    follower_ = std::make_unique<EventFollower>(context_, options_.publishEndpoint, redis_,
+                                                loadCursors(), options_.curve);
     sendOutbox();  // derived events committed before a crash but not yet acknowledged
   }
   auto batch = follower_->poll(options_.idlePoll, options_.maxBatch);
@@ -449,13 +448,18 @@ size_t ServiceLoop::fireTimers() {
 void ServiceLoop::write(Commit& commit) {
   auto& overlay = commit.state.overlay;
   std::vector<RedisCommand> tx{{"MULTI"}};
+  std::string written;
   for (const auto& [key, value] : overlay.values) {
     if (value) {
       tx.push_back({"SET", stateKey(key), *value});
     } else {
       tx.push_back({"DEL", stateKey(key)});
     }
+    if (!written.empty()) written += '\n';
+    written += tx.back()[1];
   }
+  // Inside the transaction, so the announcement goes out exactly when the writes become visible.
+  if (!written.empty()) tx.push_back({"PUBLISH", keys::kStateChanges, std::move(written)});
   for (const auto& [hash, fields] : overlay.counters) {
     for (const auto& [field, delta] : fields) {
       tx.push_back({"HINCRBY", stateKey(hash), field, std::to_string(delta)});

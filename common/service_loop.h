@@ -60,6 +60,9 @@ std::string serviceKey(const std::string& service, const std::string& key);
 // run): its verdict on an event, its cursor in a partition, the derived events it has yet to
 // send, and the durable tally of the events it has taken, by outcome.
 namespace keys {
+// The Redis channel on which every commit announces the state records it wrote or deleted: their
+// keys, one per line. The gateway drops what it kept of those records (gateway/section_cache.h).
+inline constexpr const char* kStateChanges = "mwp:state-changes";
 std::string verdict(const std::string& service, const std::string& eventId);
 std::string cursor(const std::string& service, uint32_t partition);
 std::string outbox(const std::string& service);

@@ -17,6 +17,7 @@
 #include "indicators.h"
 #include "masking.h"
 #include "mwp/messages/query.capnp.h"
+#include "section_cache.h"
 #include "service_loop.h"
 
 namespace mwp::gateway {
@@ -151,6 +152,7 @@ struct Gateway::Impl {
         catalogue(c),
         context(ctx),
         services(ctx, options.services, registry, options.servicesCurve),
+        sections(options.redis, options.keptSections, registry),
         redis([this] { return std::make_unique<Redis>(options.redis, std::chrono::seconds(2)); }),
         publishers([this] {
           PublisherOptions p;
@@ -260,6 +262,29 @@ struct Gateway::Impl {
     return visibilityOf(key.role).fullResidentIds ? body : maskResidentIds(body);
   }
 
+  // The sections of these services, those kept from before and the others asked now.
+  std::map<std::string, ServiceAnswer> workerSections(const std::string& workerId,
+                                                      const std::vector<std::string>& of) {
+    auto ticket = sections.ticket();
+    std::map<std::string, ServiceAnswer> answers;
+    std::vector<std::string> toAsk;
+    for (const auto& s : of) {
+      if (auto kept = sections.find(s, workerId)) {
+        answers[s] = std::move(*kept);
+      } else {
+        toAsk.push_back(s);
+      }
+    }
+    if (toAsk.empty()) return answers;
+    capnp::MallocMessageBuilder query;
+    query.initRoot<msg::Query>().setWorkerSection(workerId);
+    for (auto& [s, answer] : services.ask(query, options.deadline, toAsk)) {
+      sections.keep(ticket, s, workerId, answer);
+      answers[s] = std::move(answer);
+    }
+    return answers;
+  }
+
   void workerRecord(const Request& req, Response& res, const ApiKey& key) {
     std::string workerId = req.matches[1];
     if (!isValidResidentId(workerId)) {
@@ -271,9 +296,7 @@ struct Gateway::Impl {
     for (const auto& s : kSectionServices) {
       if (s != "health" || visibility.healthSection) asked.push_back(s);
     }
-    capnp::MallocMessageBuilder query;
-    query.initRoot<msg::Query>().setWorkerSection(workerId);
-    auto answers = services.ask(query, options.deadline, asked);
+    auto answers = workerSections(workerId, asked);
 
     std::string sections, unavailable;
     bool known = false, missing = false;
@@ -544,6 +567,7 @@ struct Gateway::Impl {
   zmq::context_t& context;
   httplib::Server server;
   ScatterGather services;
+  SectionCache sections;
   Pool<Redis> redis;
   Pool<Publisher> publishers;
   RateLimiter limiter;

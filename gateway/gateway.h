@@ -38,7 +38,8 @@ struct GatewayOptions {
   std::optional<CurveClient> servicesCurve;  // the same key, when the services' queries speak it
   RedisEndpoint redis;
   std::chrono::milliseconds deadline{500};  // how long a worker record waits for the services
-  double requestsPerSecond = 50;            // per API key, with a burst of as many
+  size_t keptSections = 100000;   // worker sections kept until they change (0: ask every time)
+  double requestsPerSecond = 50;  // per API key, with a burst of as many
   size_t threads = 16;
   size_t maxBodyBytes = 1 << 20;
 };

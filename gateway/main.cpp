@@ -18,8 +18,9 @@ int main(int argc, char** argv) {
     options.servicesCurve = curveClientFromEnv(env, "MWP_SERVICES_SERVER_KEY_FILE",
                                                "the services' public CurveZMQ key file");
     if (options.busCurve.has_value() != options.servicesCurve.has_value()) {
-      throw ConfigError("MWP_KEY_FILE needs both MWP_BUS_SERVER_KEY_FILE and "
-                        "MWP_SERVICES_SERVER_KEY_FILE");
+      throw ConfigError(
+          "MWP_KEY_FILE needs both MWP_BUS_SERVER_KEY_FILE and "
+          "MWP_SERVICES_SERVER_KEY_FILE");
     }
     int n = 1;
     for (const char* service :
@@ -32,6 +33,9 @@ int main(int argc, char** argv) {
     }
     options.deadline = std::chrono::milliseconds(env.integer(
         "MWP_GATEWAY_DEADLINE_MS", 500, 10, 60000, "how long a record waits for the services"));
+    options.keptSections = static_cast<size_t>(
+        env.integer("MWP_GATEWAY_KEPT_SECTIONS", 100000, 0, 100000000,
+                    "worker sections kept until a service changes them (0: ask every time)"));
     options.requestsPerSecond = static_cast<double>(
         env.integer("MWP_GATEWAY_RATE_PER_KEY", 50, 1, 1000000, "requests a second per API key"));
     options.threads =

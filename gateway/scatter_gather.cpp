@@ -93,16 +93,17 @@ std::map<std::string, ServiceAnswer> ScatterGather::ask(capnp::MessageBuilder& q
         auto r = reader.root<msg::QueryReply>();
         switch (r.which()) {
           case msg::QueryReply::JSON:
-            answer = {ServiceAnswer::Kind::kJson, r.getJson().cStr()};
+            answer = ServiceAnswer{ServiceAnswer::Kind::kJson, r.getJson().cStr(), {}};
             break;
           case msg::QueryReply::NOT_FOUND:
-            answer = {ServiceAnswer::Kind::kNotFound, ""};
+            answer = ServiceAnswer{ServiceAnswer::Kind::kNotFound, "", {}};
             break;
           default:
-            answer = {ServiceAnswer::Kind::kError, r.getError().cStr()};
+            answer = ServiceAnswer{ServiceAnswer::Kind::kError, r.getError().cStr(), {}};
         }
+        for (auto key : r.getKeysRead()) answer.keysRead.emplace_back(key.cStr());
       } catch (const kj::Exception&) {
-        answer = {ServiceAnswer::Kind::kError, "unreadable answer"};
+        answer = ServiceAnswer{ServiceAnswer::Kind::kError, "unreadable answer", {}};
       }
       answers[waiting[i]] = answer;
       latency_
@@ -115,7 +116,7 @@ std::map<std::string, ServiceAnswer> ScatterGather::ask(capnp::MessageBuilder& q
   }
   for (const auto& name : asked) {
     if (answers.count(name)) continue;
-    answers[name] = {ServiceAnswer::Kind::kUnavailable, ""};
+    answers[name] = ServiceAnswer{ServiceAnswer::Kind::kUnavailable, "", {}};
     timeouts_.Add({{"service", name}}).Increment();
     // A late answer must not be read as the next question's: this service gets a fresh socket.
     auto endpoint = std::find_if(services_.begin(), services_.end(), [&](const ServiceEndpoint& s) {

@@ -29,7 +29,8 @@ struct ServiceEndpoint {
 struct ServiceAnswer {
   enum class Kind { kJson, kNotFound, kError, kUnavailable };
   Kind kind = Kind::kUnavailable;
-  std::string text;  // the JSON, or the error
+  std::string text;                   // the JSON, or the error
+  std::vector<std::string> keysRead;  // a worker section's: the Redis keys it was read from
 };
 
 class ScatterGather {

@@ -34,4 +34,7 @@ struct QueryReply {
     notFound @1 :Void;
     error @2 :Text;    # the question could not be answered; says why
   }
+  # For a worker section (json or notFound): the Redis keys it was read from. The gateway keeps
+  # the section until the service announces a write to one of them (keys::kStateChanges).
+  keysRead @3 :List(Text);
 }

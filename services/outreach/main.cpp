@@ -6,9 +6,7 @@
 namespace {
 class NoWorkerSection : public mwp::QueryHandler {
  public:
-  std::optional<std::string> workerSection(mwp::Redis&, const std::string&) override {
-    return std::nullopt;
-  }
+  mwp::WorkerSection workerSection(mwp::Redis&, const std::string&) override { return {}; }
 };
 }  // namespace
 

@@ -36,13 +36,18 @@ std::string casesJson(Redis& redis, const std::vector<std::string>& keys) {
 
 }  // namespace
 
-std::optional<std::string> RightsQueries::workerSection(Redis& redis, const std::string& workerId) {
-  auto stored = redis.command({"GET", serviceKey(kService, "worker:" + workerId)});
-  if (stored.isNil()) return std::nullopt;
+WorkerSection RightsQueries::workerSection(Redis& redis, const std::string& workerId) {
+  WorkerSection section{std::nullopt, {serviceKey(kService, "worker:" + workerId)}};
+  auto stored = redis.command({"GET", section.keysRead[0]});
+  if (stored.isNil()) return section;
   FrameReader reader(stored.str);
   std::vector<std::string> keys;
-  for (auto k : reader.root<msg::WorkerCases>().getCases()) keys.emplace_back(k.cStr());
-  return "{\"cases\":[" + casesJson(redis, keys) + "]}";
+  for (auto k : reader.root<msg::WorkerCases>().getCases()) {
+    keys.emplace_back(k.cStr());
+    section.keysRead.push_back(serviceKey(kService, keys.back()));
+  }
+  section.json = "{\"cases\":[" + casesJson(redis, keys) + "]}";
+  return section;
 }
 
 std::optional<std::string> RightsQueries::list(Redis& redis, msg::ListQuery::Reader query) {

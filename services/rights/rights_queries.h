@@ -8,7 +8,7 @@ namespace mwp::rights {
 
 class RightsQueries : public QueryHandler {
  public:
-  std::optional<std::string> workerSection(Redis& redis, const std::string& workerId) override;
+  WorkerSection workerSection(Redis& redis, const std::string& workerId) override;
   // name "cases", filter "open|<area>" or "overdue|<area>" (area empty: the whole city);
   // {"cases":[…],"nextPageToken":"…"} with the token empty on the last page.
   std::optional<std::string> list(Redis& redis, msg::ListQuery::Reader query) override;

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "bus_client.h"
+#include "ids.h"
 #include "rules_harness.h"
 #include "service_harness.h"
 
@@ -300,18 +301,52 @@ TEST_F(GatewayTest, AReadThatCannotBeAuditedIsNotAnswered) {
   EXPECT_EQ(r->body.find("李四"), std::string::npos) << "nothing of the record goes out";
 }
 
+// A valid resident ID no event has named: its sections were never kept.
+std::string unreadWorker() {
+  for (char check : std::string("0123456789X")) {
+    std::string id = std::string("51072219900101003") + check;
+    if (isValidResidentId(id)) return id;
+  }
+  return "";
+}
+
 TEST_F(GatewayTest, AKilledServiceLeavesItsSectionUnavailable) {
+  ASSERT_EQ(get(std::string("/v1/workers/") + kWorker, "k-admin")->status, 200);
   services_["housing"]->kill9();
   auto started = std::chrono::steady_clock::now();
-  auto r = get(std::string("/v1/workers/") + kWorker, "k-admin");
+  auto r = get("/v1/workers/" + unreadWorker(), "k-admin");
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
                                                                   started);
   std::cout << "record with housing down: " << ms.count() << " ms (deadline 500 ms)\n";
-  ASSERT_EQ(r->status, 200);
+  ASSERT_EQ(r->status, 200) << r->body;
   EXPECT_NE(r->body.find(R"("housing":{"status":"unavailable"})"), std::string::npos) << r->body;
   EXPECT_NE(r->body.find(R"("unavailable":["housing"])"), std::string::npos);
-  EXPECT_NE(r->body.find(R"("employment":{"status":"ok")"), std::string::npos);
+  EXPECT_NE(r->body.find(R"("employment":{"status":"none"})"), std::string::npos) << r->body;
+
+  // What the gateway kept of housing before is still housing's state: no commit since.
+  auto kept = get(std::string("/v1/workers/") + kWorker, "k-admin");
+  EXPECT_NE(kept->body.find(R"("housing":{"status":"ok")"), std::string::npos) << kept->body;
+  EXPECT_NE(kept->body.find(R"("unavailable":[])"), std::string::npos);
   services_["housing"]->start();
+}
+
+TEST_F(GatewayTest, ARecordReadAgainShowsWhatWasAppliedSince) {
+  std::string path = std::string("/v1/workers/") + kWorker;
+  ASSERT_EQ(get(path, "k-admin")->status, 200);
+  auto kept = get(path, "k-admin");  // the services' sections are kept now
+  ASSERT_EQ(kept->body.find("2026-03-02"), std::string::npos) << kept->body;
+
+  zmq::context_t context;
+  Publisher publisher(context, bus_->ingest);
+  publisher.publish(
+      {test::frameOf(event("g-rent-2", "rentSubsidyGranted",
+                           R"({"monthlyYuan":200,"months":3,"grantedOn":"2026-03-02"})", kWorker,
+                           "housing", "510722"))});
+  services_["housing"]->waitForVerdict("g-rent-2");
+  auto after = get(path, "k-admin");
+  EXPECT_NE(after->body.find(R"({"monthlyYuan":200,"months":3,"grantedOn":"2026-03-02"})"),
+            std::string::npos)
+      << after->body;
 }
 
 TEST_F(GatewayTest, EveryRouteIsInTheOpenApiDocumentAndTheOtherWayRound) {
