@@ -30,6 +30,7 @@ RedisReply convert(const redisReply* r) {
       break;
     case REDIS_REPLY_ARRAY:
       out.type = RedisReply::Type::kArray;
+      out.elements.reserve(r->elements);
       for (size_t i = 0; i < r->elements; ++i) out.elements.push_back(convert(r->element[i]));
       break;
     default:
@@ -38,16 +39,24 @@ RedisReply convert(const redisReply* r) {
   return out;
 }
 
-void append(redisContext* c, const RedisCommand& argv) {
-  std::vector<const char*> args;
-  std::vector<size_t> lengths;
-  args.reserve(argv.size());
-  lengths.reserve(argv.size());
+// Appends a command in the Redis protocol (RESP) to `out`. Formatting here, into one buffer for a
+// whole pipeline, spares hiredis's formatting, which allocates for every argument.
+void format(std::string& out, const RedisCommand& argv) {
+  out += '*';
+  out += std::to_string(argv.size());
+  out += "\r\n";
   for (const auto& a : argv) {
-    args.push_back(a.data());
-    lengths.push_back(a.size());
+    out += '$';
+    out += std::to_string(a.size());
+    out += "\r\n";
+    out += a;
+    out += "\r\n";
   }
-  redisAppendCommandArgv(c, static_cast<int>(args.size()), args.data(), lengths.data());
+}
+
+void append(redisContext* c, const std::string& formatted) {
+  if (redisAppendFormattedCommand(c, formatted.data(), formatted.size()) != REDIS_OK)
+    throw RedisUnavailable("out of memory for a command");
 }
 
 }  // namespace
@@ -116,7 +125,9 @@ void Redis::ensureConnected() {
 
 RedisReply Redis::command(const RedisCommand& argv) {
   ensureConnected();
-  append(context_, argv);
+  std::string formatted;
+  format(formatted, argv);
+  append(context_, formatted);
   void* raw = nullptr;
   if (redisGetReply(context_, &raw) != REDIS_OK || !raw) {
     std::string error = context_->errstr;
@@ -130,7 +141,14 @@ RedisReply Redis::command(const RedisCommand& argv) {
 
 std::vector<RedisReply> Redis::pipeline(const std::vector<RedisCommand>& commands) {
   ensureConnected();
-  for (const auto& c : commands) append(context_, c);
+  size_t size = 0;
+  for (const auto& c : commands) {
+    for (const auto& a : c) size += a.size() + 16;
+  }
+  std::string formatted;
+  formatted.reserve(size);
+  for (const auto& c : commands) format(formatted, c);
+  append(context_, formatted);
   std::vector<RedisReply> replies;
   replies.reserve(commands.size());
   for (size_t i = 0; i < commands.size(); ++i) {

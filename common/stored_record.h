@@ -16,15 +16,8 @@ namespace mwp {
 template <typename T>
 class StoredRecord {
  public:
-  StoredRecord(StateTx& state, std::string key) : state_(state), key_(std::move(key)) {
-    if (auto bytes = state_.get(key_)) {
-      FrameReader reader(*bytes);
-      message_.setRoot(reader.root<T>());
-      existed_ = true;
-    } else {
-      message_.initRoot<T>();
-    }
-  }
+  StoredRecord(StateTx& state, std::string key)
+      : StoredRecord(state, std::move(key), state.get(key)) {}
 
   typename T::Builder get() { return message_.getRoot<T>(); }
   bool existed() const { return existed_; }
@@ -32,10 +25,25 @@ class StoredRecord {
   void save() { state_.put(key_, canonicalFrame(message_.getRoot<T>().asReader())); }
 
  private:
+  StoredRecord(StateTx& state, std::string key, std::optional<std::string> stored)
+      : state_(state),
+        key_(std::move(key)),
+        // One first segment with room for the record and some growth: the default (8 KiB,
+        // zeroed) costs more than reading a record of a few hundred bytes.
+        message_(static_cast<unsigned>((stored ? stored->size() / sizeof(capnp::word) : 0) + 64)),
+        existed_(stored.has_value()) {
+    if (stored) {
+      FrameReader reader(*stored);
+      message_.setRoot(reader.root<T>());
+    } else {
+      message_.initRoot<T>();
+    }
+  }
+
   StateTx& state_;
   std::string key_;
   capnp::MallocMessageBuilder message_;
-  bool existed_ = false;
+  bool existed_;
 };
 
 // Appends one element to a list field and returns it: Cap'n Proto lists have a fixed size, so

@@ -29,6 +29,38 @@ struct Context {
   }
 };
 
+// The key under which a fact that counts once is remembered (seenBefore), for the kinds that
+// have one: the rules check it, and the loop reads it ahead with the batch (keysToRead).
+std::optional<std::string> onceKey(msg::Envelope::Reader event) {
+  using E = msg::Envelope;
+  switch (event.which()) {
+    case E::JOB_FAIR_HELD:
+      return std::string("fair:") + event.getJobFairHeld().getFairId().cStr();
+    case E::VACANCY_PUBLISHED:
+      return std::string("vacancy:") + event.getVacancyPublished().getVacancyId().cStr();
+    case E::TRAINING_COMPLETED:  // 措施四: a worker counts once a year, however many courses
+      return "trained:" +
+             std::to_string(yearOf(event.getTrainingCompleted().getCompletedOn().cStr())) + ":" +
+             event.getWorkerId().cStr();
+    case E::SKILL_CERTIFIED:
+      return std::string("certificate:") + event.getSkillCertified().getCertificateNo().cStr();
+    case E::LABOUR_BRAND_ESTABLISHED:
+      return std::string("brand:") + event.getLabourBrandEstablished().getBrand().cStr();
+    case E::BUSINESS_STARTED:
+      return std::string("business:") + event.getBusinessStarted().getBusinessCode().cStr();
+    case E::DEMONSTRATION_SITE_RECOGNIZED: {
+      auto e = event.getDemonstrationSiteRecognized();
+      return std::string("site:") + e.getName().cStr() + ":" + enumName(e.getLevel());
+    }
+    default:
+      return std::nullopt;
+  }
+}
+
+bool seenBefore(Context& c) {
+  return mwp::seenBefore(c.state, *onceKey(c.event), c.event);
+}
+
 void touchRegistry(Context& c, msg::Profile::Builder profile, std::string_view on) {
   std::string workerId = c.event.getWorkerId().cStr();
   std::string previousArea = profile.getArea().cStr();
@@ -83,7 +115,7 @@ Applied workerUpdated(Context& c) {
 
 Applied jobFairHeld(Context& c) {
   auto e = c.event.getJobFairHeld();
-  if (seenBefore(c.state, std::string("fair:") + e.getFairId().cStr(), c.event)) {
+  if (seenBefore(c)) {
     return refuse(std::string("fair ") + e.getFairId().cStr() + " is already counted");
   }
   std::string_view on = e.getHeldOn().cStr();
@@ -105,7 +137,7 @@ Applied jobFairHeld(Context& c) {
 
 Applied vacancyPublished(Context& c, int64_t now) {
   auto e = c.event.getVacancyPublished();
-  if (seenBefore(c.state, std::string("vacancy:") + e.getVacancyId().cStr(), c.event)) {
+  if (seenBefore(c)) {
     return refuse(std::string("vacancy ") + e.getVacancyId().cStr() + " is already counted");
   }
   // A vacancy has no date of its own: it counts in the year it was reported.
@@ -176,8 +208,7 @@ Applied trainingCompleted(Context& c) {
   t.setCompletedOn(e.getCompletedOn());
   record.save();
   // 措施四: 每年培训1万人以上 — a worker counts once a year, however many courses.
-  std::string year = std::to_string(yearOf(e.getCompletedOn().cStr()));
-  if (!seenBefore(c.state, "trained:" + year + ":" + c.event.getWorkerId().cStr(), c.event)) {
+  if (!seenBefore(c)) {
     c.count(4, "trained", e.getCompletedOn().cStr());
   }
   return {};
@@ -186,7 +217,7 @@ Applied trainingCompleted(Context& c) {
 Applied skillCertified(Context& c, const SubsidyPolicy& policy) {
   auto e = c.event.getSkillCertified();
   std::string number = e.getCertificateNo().cStr();
-  if (seenBefore(c.state, "certificate:" + number, c.event)) {
+  if (seenBefore(c)) {
     return refuse("certificate " + number + " is already recorded");
   }
   Record record(c.state, workerKey(c.event));
@@ -284,7 +315,7 @@ Applied skillCompetitionEntered(Context& c) {
 
 Applied labourBrandEstablished(Context& c) {
   auto e = c.event.getLabourBrandEstablished();
-  if (seenBefore(c.state, std::string("brand:") + e.getBrand().cStr(), c.event)) {
+  if (seenBefore(c)) {
     return refuse(std::string("labour brand ") + e.getBrand().cStr() + " is already counted");
   }
   c.count(5, "brands_established", e.getEstablishedOn().cStr());
@@ -293,7 +324,7 @@ Applied labourBrandEstablished(Context& c) {
 
 Applied businessStarted(Context& c) {
   auto e = c.event.getBusinessStarted();
-  if (seenBefore(c.state, std::string("business:") + e.getBusinessCode().cStr(), c.event)) {
+  if (seenBefore(c)) {
     return refuse(std::string("business ") + e.getBusinessCode().cStr() + " is already counted");
   }
   Record record(c.state, workerKey(c.event));
@@ -312,8 +343,7 @@ Applied businessStarted(Context& c) {
 
 Applied demonstrationSiteRecognized(Context& c) {
   auto e = c.event.getDemonstrationSiteRecognized();
-  std::string key = std::string("site:") + e.getName().cStr() + ":" + enumName(e.getLevel());
-  if (seenBefore(c.state, key, c.event)) {
+  if (seenBefore(c)) {
     return refuse(std::string("site ") + e.getName().cStr() +
                   " is already recognised at this level");
   }
@@ -417,6 +447,12 @@ Applied crossRegionMedicalRegistered(Context& c) {
 
 std::string updatedIndex(const std::string& area) {
   return "updated:" + area;
+}
+
+void EmploymentRules::keysToRead(msg::Envelope::Reader event,
+                                 std::vector<std::string>& keys) const {
+  EventRules::keysToRead(event, keys);
+  if (auto key = onceKey(event)) keys.push_back(std::move(*key));
 }
 
 std::optional<Applied> EmploymentRules::apply(msg::Envelope::Reader event, StateTx& state,

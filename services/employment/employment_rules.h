@@ -22,6 +22,8 @@ class EmploymentRules : public EventRules {
   explicit EmploymentRules(SubsidyPolicy subsidy) : subsidy_(std::move(subsidy)) {}
   std::optional<Applied> apply(msg::Envelope::Reader event, StateTx& state,
                                int64_t nowSeconds) override;
+  // The worker's record, and the key of a fact that counts once (a fair, a certificate …).
+  void keysToRead(msg::Envelope::Reader event, std::vector<std::string>& keys) const override;
 
  private:
   SubsidyPolicy subsidy_;
