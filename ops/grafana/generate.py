@@ -117,6 +117,8 @@ def health():
               [target('sum by (route, code) (rate(mwp_gateway_requests_total[5m]))', "{{route}} {{code}}")], 0, 21),
         panel(7, "Redis 故障 Redis faults (bus and services)", "timeseries",
               [target('sum(rate(mwp_bus_redis_faults_total[5m])) + sum(rate(mwp_service_faults_total[5m]))', "faults")], 12, 21),
+        panel(8, "网关缓存 Gateway: worker sections kept (hit) or asked (miss), per second", "timeseries",
+              [target('sum by (outcome) (rate(mwp_gateway_section_cache_total[5m]))', "{{outcome}}")], 0, 29),
     ]
     return dashboard("mwp-service-health", "运行状况 · Service health: RED, lag, bus, Redis", panels,
                      variables(), ["operations"])
