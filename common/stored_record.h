@@ -16,6 +16,7 @@ namespace mwp {
 template <typename T>
 class StoredRecord {
  public:
+  // `key` is bound, not moved, while the arguments are evaluated: get() reads it intact.
   StoredRecord(StateTx& state, std::string key)
       : StoredRecord(state, std::move(key), state.get(key)) {}
 
@@ -25,7 +26,7 @@ class StoredRecord {
   void save() { state_.put(key_, canonicalFrame(message_.getRoot<T>().asReader())); }
 
  private:
-  StoredRecord(StateTx& state, std::string key, std::optional<std::string> stored)
+  StoredRecord(StateTx& state, std::string&& key, std::optional<std::string> stored)
       : state_(state),
         key_(std::move(key)),
         // One first segment with room for the record and some growth: the default (8 KiB,

@@ -6,7 +6,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 seconds=${1:-300}
 ensure_packages
-build_fuzzers -DMWP_FUZZ_SECONDS="$seconds"
+build_clang_checks -DMWP_FUZZ_SECONDS="$seconds"
 port=$(free_port)
 dir=$(mktemp -d /tmp/mwp-fuzz-redis.XXXXXX)
 trap 'stop_redis "$port"; rm -rf "$dir"' EXIT

@@ -18,8 +18,11 @@ say "test Redis on 127.0.0.1:$port"
 export MWP_TEST_REDIS_PORT=$port
 (cd "$MWP_ROOT/build" && ctest --output-on-failure --timeout 300 "$@")
 
-# The fuzzing harnesses, 30 s each from their seed corpus (unless ctest options chose other tests).
+# Unless ctest options chose other tests: the unit tests again as clang builds them, and the
+# fuzzing harnesses, 30 s each from their seed corpus.
 if [ $# -eq 0 ]; then
-  build_fuzzers
+  build_clang_checks
+  say "the unit tests, built by clang under ASan and UBSan"
+  "$MWP_ROOT/build-fuzz/tests/mwp_unit_tests" --gtest_brief=1
   (cd "$MWP_ROOT/build-fuzz" && ctest --output-on-failure -R '^Fuzz_')
 fi
