@@ -105,7 +105,7 @@ std::map<std::string, ServiceAnswer> ScatterGather::ask(capnp::MessageBuilder& q
       } catch (const kj::Exception&) {
         answer = ServiceAnswer{ServiceAnswer::Kind::kError, "unreadable answer", {}};
       }
-      answers[waiting[i]] = answer;
+      answers[waiting[i]] = std::move(answer);
       latency_
           .Add({{"service", waiting[i]}},
                prometheus::Histogram::BucketBoundaries{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
