@@ -122,24 +122,35 @@ uint64_t EventFollower::announced(uint32_t partition) const {
 
 void EventFollower::catchUp(uint32_t partition, uint64_t through, std::vector<LoggedEvent>& out,
                             size_t limit) {
+  constexpr size_t kPage = 1024;  // four batches of 256 per read of the log
   uint64_t& cursor = cursors_[partition];
+  auto& ahead = readAhead_[partition];
   while (cursor < through && out.size() < limit) {
-    size_t page = std::min<size_t>(1000, limit - out.size());
-    auto events = readLog(redis_, partition, cursor + 1, page);
-    ++catchUpReads_;
-    for (auto& e : events) {
-      if (e.sequence > through) break;
-      if (e.sequence == cursor + 1) {
-        cursor = e.sequence;
-        out.push_back(std::move(e));
+    if (ahead.empty()) {
+      auto events = readLog(redis_, partition, cursor + 1, kPage);
+      ++catchUpReads_;
+      if (events.size() < kPage && through == UINT64_MAX) {
+        // The log has nothing more: what it holds is all the bus has announced.
+        known_[partition] = events.empty() ? cursor : events.back().sequence;
+      }
+      if (events.empty()) break;
+      ahead.assign(std::make_move_iterator(events.begin()), std::make_move_iterator(events.end()));
+    }
+    for (; !ahead.empty() && cursor < through && out.size() < limit; ahead.pop_front()) {
+      // Entries the bus delivered meanwhile are already applied: only the next one is taken.
+      if (ahead.front().sequence == cursor + 1) {
+        cursor = ahead.front().sequence;
+        out.push_back(std::move(ahead.front()));
       }
     }
-    if (events.size() < page) {
-      // The log has nothing more: what the bus announced is all there is.
-      if (through == UINT64_MAX) known_[partition] = cursor;
-      break;
-    }
   }
+}
+
+bool EventFollower::ready() {
+  for (const auto& [partition, known] : known_) {
+    if (known > cursors_[partition]) return true;
+  }
+  return (socket_.get(zmq::sockopt::events) & ZMQ_POLLIN) != 0;
 }
 
 void EventFollower::accept(LoggedEvent event, std::vector<LoggedEvent>& out) {

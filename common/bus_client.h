@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -82,6 +83,10 @@ class EventFollower {
   // waits up to `timeout` when nothing is ready. Throws RedisUnavailable while catching up fails.
   std::vector<LoggedEvent> poll(std::chrono::milliseconds timeout, size_t maxEvents);
 
+  // Whether poll() would return events at once: the log holds events beyond the cursors, or the
+  // bus has sent some. A caller can then keep work in flight instead of finishing it first.
+  bool ready();
+
   const std::map<uint32_t, uint64_t>& cursors() const { return cursors_; }
   // The highest sequence the bus has announced for a partition (its cursor until it has heard).
   uint64_t announced(uint32_t partition) const;
@@ -95,6 +100,9 @@ class EventFollower {
   zmq::socket_t socket_;
   std::map<uint32_t, uint64_t> cursors_;
   std::map<uint32_t, uint64_t> known_;  // highest sequence the bus has announced per partition
+  // Stored events read from the log beyond what poll() has returned: the log is read in pages
+  // larger than a batch, so catching up costs fewer round trips.
+  std::map<uint32_t, std::deque<LoggedEvent>> readAhead_;
   uint64_t catchUpReads_ = 0;
 };
 

@@ -71,6 +71,7 @@ Redis::~Redis() {
 void Redis::drop() {
   if (context_) redisFree(context_);
   context_ = nullptr;
+  unread_ = 0;
 }
 
 size_t Redis::addScript(std::string source) {
@@ -123,23 +124,38 @@ void Redis::ensureConnected() {
   }
 }
 
+void Redis::ensureIdle() const {
+  if (unread_ > 0) throw std::logic_error("Redis: a call while a sent pipeline awaits collect()");
+}
+
+// The connection cannot be trusted any more (the outcome of what was sent is unknown): dropped,
+// and the next call connects afresh.
+void Redis::lost(const std::string& what) {
+  std::string error = context_ && context_->err ? context_->errstr : "no reply";
+  drop();
+  throw RedisUnavailable("Redis connection lost" + what + ": " + error);
+}
+
 RedisReply Redis::command(const RedisCommand& argv) {
+  ensureIdle();
   ensureConnected();
   std::string formatted;
   format(formatted, argv);
   append(context_, formatted);
   void* raw = nullptr;
-  if (redisGetReply(context_, &raw) != REDIS_OK || !raw) {
-    std::string error = context_->errstr;
-    drop();
-    throw RedisUnavailable("Redis connection lost: " + error);
-  }
+  if (redisGetReply(context_, &raw) != REDIS_OK || !raw) lost("");
   auto reply = convert(static_cast<redisReply*>(raw));
   freeReplyObject(raw);
   return reply;
 }
 
 std::vector<RedisReply> Redis::pipeline(const std::vector<RedisCommand>& commands) {
+  send(commands);
+  return collect();
+}
+
+void Redis::send(const std::vector<RedisCommand>& commands) {
+  ensureIdle();
   ensureConnected();
   size_t size = 0;
   for (const auto& c : commands) {
@@ -149,17 +165,22 @@ std::vector<RedisReply> Redis::pipeline(const std::vector<RedisCommand>& command
   formatted.reserve(size);
   for (const auto& c : commands) format(formatted, c);
   append(context_, formatted);
+  // Out now, not on the first read: Redis starts on it while the caller works.
+  for (int done = 0; !done;) {
+    if (redisBufferWrite(context_, &done) != REDIS_OK) lost(" sending a pipeline");
+  }
+  unread_ = commands.size();
+}
+
+std::vector<RedisReply> Redis::collect() {
   std::vector<RedisReply> replies;
-  replies.reserve(commands.size());
-  for (size_t i = 0; i < commands.size(); ++i) {
+  replies.reserve(unread_);
+  while (unread_ > 0) {
     void* raw = nullptr;
-    if (redisGetReply(context_, &raw) != REDIS_OK || !raw) {
-      std::string error = context_->errstr;
-      drop();
-      throw RedisUnavailable("Redis connection lost in a pipeline: " + error);
-    }
+    if (redisGetReply(context_, &raw) != REDIS_OK || !raw) lost(" in a pipeline");
     replies.push_back(convert(static_cast<redisReply*>(raw)));
     freeReplyObject(raw);
+    --unread_;
   }
   return replies;
 }

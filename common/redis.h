@@ -52,6 +52,13 @@ class Redis {
   RedisReply command(const RedisCommand& argv);
   // Sends every command, then reads every reply: one round trip. Replies are in command order.
   std::vector<RedisReply> pipeline(const std::vector<RedisCommand>& commands);
+
+  // A pipeline in two halves, so the caller can work while Redis executes it: send() writes the
+  // commands out without waiting, collect() waits for their replies. In between, the connection
+  // is busy: any other call on it is a logic error (use another Redis for other work).
+  void send(const std::vector<RedisCommand>& commands);
+  std::vector<RedisReply> collect();
+  bool awaitingReplies() const { return unread_ > 0; }
   // The EVALSHA command for a registered script, to put into a pipeline.
   // Connects first if needed, so the script's SHA is known.
   RedisCommand scriptCommand(size_t script, const std::vector<std::string>& keys,
@@ -67,6 +74,8 @@ class Redis {
 
  private:
   void ensureConnected();
+  void ensureIdle() const;
+  [[noreturn]] void lost(const std::string& what);
   bool tryConnect(std::string& error);
   void drop();
 
@@ -75,6 +84,7 @@ class Redis {
   redisContext* context_ = nullptr;
   std::vector<std::string> scripts_;
   std::vector<std::string> shas_;
+  size_t unread_ = 0;  // replies sent for and not yet collected
 };
 
 }  // namespace mwp

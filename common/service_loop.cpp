@@ -119,14 +119,21 @@ constexpr const char* kVerdictTtlSeconds = "7776000";  // 90 days
 // The batch's writes in an overlay; reads fall through to Redis for keys not yet written. Each
 // event writes into a staging layer first, merged into the batch only if the event is applied:
 // a refused event changes nothing, whatever its rules wrote before refusing.
+//
+// `committing` is the overlay of the batch before, whose transaction may still be on its way
+// (ServiceLoop::inFlight_): Redis may not show its writes yet, so they are read from it first.
 class BatchState : public StateTx {
  public:
   BatchState(Redis& redis, std::function<std::string(const std::string&)> name)
       : redis_(redis), name_(std::move(name)) {}
 
+  // While this batch is applied, the batch before it may still be committing.
+  void readThrough(const MemoryState* committing) { committing_ = committing; }
+
   std::optional<std::string> get(const std::string& key) override {
     if (event_.values.count(key)) return event_.get(key);
     if (overlay.values.count(key)) return overlay.get(key);
+    if (committing_ && committing_->values.count(key)) return committing_->values.at(key);
     auto cached = reads_.find(key);
     if (cached != reads_.end()) return cached->second;
     auto reply = redis_.command({"GET", name_(key)});
@@ -164,7 +171,7 @@ class BatchState : public StateTx {
     RedisCommand mget{"MGET"};
     std::vector<const std::string*> asked;
     for (const auto& key : keys) {
-      if (reads_.count(key)) continue;
+      if (reads_.count(key) || (committing_ && committing_->values.count(key))) continue;
       reads_[key] = std::nullopt;  // placeholder, so a key named twice is asked once
       mget.push_back(name_(key));
       asked.push_back(&key);
@@ -200,6 +207,7 @@ class BatchState : public StateTx {
   Redis& redis_;
   std::function<std::string(const std::string&)> name_;
   MemoryState event_;
+  const MemoryState* committing_ = nullptr;
   std::map<std::string, std::optional<std::string>> reads_;
   uint32_t partition_ = 0;
 };
@@ -270,6 +278,7 @@ ServiceLoop::ServiceLoop(ServiceLoopOptions options, zmq::context_t& context, Re
       publisher_(publisher),
       rules_(rules),
       clock_(std::move(clock)),
+      commits_(redis.endpoint()),
       log_(options_.service),
       metrics_(std::make_unique<Metrics>(registry, options_.service)) {}
 
@@ -309,18 +318,22 @@ size_t ServiceLoop::runOnce() {
                                                 loadCursors(), options_.curve);
     sendOutbox();  // derived events committed before a crash but not yet acknowledged
   }
-  auto batch = follower_->poll(options_.idlePoll, options_.maxBatch);
+  // A commit is left in flight only when the follower had more at once: no need to wait.
+  auto wait = inFlight_ ? std::chrono::milliseconds(0) : options_.idlePoll;
+  auto batch = follower_->poll(wait, options_.maxBatch);
   if (std::chrono::steady_clock::now() >= nextTimerCheck_) {
+    finishCommit();  // timers read Redis directly: nothing of theirs may be in flight
     fireTimers();
     nextTimerCheck_ = std::chrono::steady_clock::now() + options_.timerInterval;
   }
   if (!batch.empty()) {
-    auto started = std::chrono::steady_clock::now();
-    commit(batch);
-    sendOutbox();
-    metrics_->batchSeconds.Observe(
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    auto next = apply(batch);
+    finishCommit();
+    startCommit(std::move(next));
   }
+  // While catching up (or under load) the next batch is applied while Redis executes this one's
+  // transaction. When nothing more is ready, the round ends with everything committed and sent.
+  if (!follower_->ready()) finishCommit();
   for (const auto& [partition, cursor] : follower_->cursors()) {
     uint64_t announced = follower_->announced(partition);
     metrics_->lagOf(partition).Set(announced > cursor ? static_cast<double>(announced - cursor)
@@ -341,10 +354,12 @@ struct ServiceLoop::Commit {
   // Events of the log taken by this transaction, by outcome. Committed with the cursors, so the
   // durable tally counts each event of the log once: the chaos run checks exactly that.
   std::map<std::string, int64_t> tally;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 
-void ServiceLoop::commit(const std::vector<LoggedEvent>& batch) {
-  Commit commit(*this);
+std::unique_ptr<ServiceLoop::Commit> ServiceLoop::apply(const std::vector<LoggedEvent>& batch) {
+  auto commit = std::make_unique<Commit>(*this);
+  commit->state.readThrough(inFlight_ ? &inFlight_->state.overlay : nullptr);
   int64_t applied = 0, refused = 0, ignored = 0;
   int64_t now = clock_();
   // Each event read once; the keys the rules will read, for the whole batch in one round trip.
@@ -360,19 +375,19 @@ void ServiceLoop::commit(const std::vector<LoggedEvent>& batch) {
       unreadable[i] = e.getDescription().cStr();  // logged below as a defect
     }
   }
-  commit.state.prefetch(ahead);
+  commit->state.prefetch(ahead);
 
   for (size_t i = 0; i < batch.size(); ++i) {
     const auto& logged = batch[i];
-    commit.cursors[logged.partition] = logged.sequence;
-    commit.state.setPartition(logged.partition);
+    commit->cursors[logged.partition] = logged.sequence;
+    commit->state.setPartition(logged.partition);
     std::string eventId;
     std::optional<Applied> result;
     try {
       if (!readers[i]) throw std::runtime_error(unreadable[i]);
       auto event = readers[i]->root<msg::Envelope>();
       eventId = event.getEventId().cStr();
-      result = rules_.apply(event, commit.state, now);
+      result = rules_.apply(event, commit->state, now);
     } catch (const RedisUnavailable&) {
       throw;  // the environment's fault: the whole batch is retried
     } catch (const std::exception& e) {
@@ -384,31 +399,26 @@ void ServiceLoop::commit(const std::vector<LoggedEvent>& batch) {
     }
     if (!result) {
       ++ignored;
-      commit.state.dropEvent();
+      commit->state.dropEvent();
       continue;
     }
     if (result->verdict.applied) {
       ++applied;
-      commit.state.keepEvent();
+      commit->state.keepEvent();
     } else {
       ++refused;
-      commit.state.dropEvent();
+      commit->state.dropEvent();
       result->derived.clear();
     }
     if (!eventId.empty()) {
-      commit.verdicts.emplace_back(
+      commit->verdicts.emplace_back(
           eventId, result->verdict.applied ? "applied" : "refused: " + result->verdict.reason);
     }
-    for (auto& d : result->derived) commit.outbox.push_back(std::move(d));
+    for (auto& d : result->derived) commit->outbox.push_back(std::move(d));
   }
-  commit.tally = {{"applied", applied}, {"refused", refused}, {"ignored", ignored}};
-  write(commit);
-  metrics_->applied.Increment(applied);
-  metrics_->refused.Increment(refused);
-  metrics_->ignored.Increment(ignored);
-  for (const auto& [partition, sequence] : commit.cursors) {
-    metrics_->cursorOf(partition).Set(static_cast<double>(sequence));
-  }
+  commit->state.readThrough(nullptr);  // the batch before is committed before this one is sent
+  commit->tally = {{"applied", applied}, {"refused", refused}, {"ignored", ignored}};
+  return commit;
 }
 
 Applied ServiceLoop::cannotApply(const LoggedEvent& logged, const std::string& error) {
@@ -420,47 +430,49 @@ Applied ServiceLoop::cannotApply(const LoggedEvent& logged, const std::string& e
 
 size_t ServiceLoop::fireTimers() {
   int64_t now = clock_();
-  Commit commit(*this);
+  auto commit = std::make_unique<Commit>(*this);
   size_t fired = 0;
   for (auto partition : options_.partitions) {
     auto due = redis_.command({"ZRANGEBYSCORE", stateKey(timerSet(partition)), "-inf",
                                std::to_string(now), "LIMIT", "0", "256"});
     if (due.isError()) throw RedisUnavailable("ZRANGEBYSCORE failed: " + due.str);
-    commit.state.setPartition(partition);
+    commit->state.setPartition(partition);
     for (const auto& member : due.elements) {
       // A timer fires once: whatever the rules do, it is cleared in the same transaction.
       Applied result;
       try {
-        result = rules_.onTimer(member.str, commit.state, now);
+        result = rules_.onTimer(member.str, commit->state, now);
       } catch (const RedisUnavailable&) {
         throw;
       } catch (const std::exception& e) {
-        commit.state.dropEvent();
+        commit->state.dropEvent();
         log_.error("a timer failed", {{"timer", member.str}, {"error", e.what()}});
       } catch (const kj::Exception& e) {
-        commit.state.dropEvent();
+        commit->state.dropEvent();
         log_.error("a timer failed", {{"timer", member.str}, {"error", e.getDescription().cStr()}});
       }
-      commit.state.clearTimer(member.str);
-      commit.state.keepEvent();
-      for (auto& d : result.derived) commit.outbox.push_back(std::move(d));
+      commit->state.clearTimer(member.str);
+      commit->state.keepEvent();
+      for (auto& d : result.derived) commit->outbox.push_back(std::move(d));
       ++fired;
     }
   }
   if (fired > 0) {
-    write(commit);
-    sendOutbox();
+    startCommit(std::move(commit));
+    finishCommit();
   }
   return fired;
 }
 
-void ServiceLoop::write(Commit& commit) {
-  auto& overlay = commit.state.overlay;
+// The transaction of a commit. Values are copied, not moved: the overlay stays readable by the
+// next batch until Redis answers.
+std::vector<RedisCommand> ServiceLoop::transaction(const Commit& commit) const {
+  const auto& overlay = commit.state.overlay;
   std::vector<RedisCommand> tx{{"MULTI"}};
   std::string written;
-  for (auto& [key, value] : overlay.values) {
+  for (const auto& [key, value] : overlay.values) {
     if (value) {
-      tx.push_back({"SET", stateKey(key), std::move(*value)});
+      tx.push_back({"SET", stateKey(key), *value});
     } else {
       tx.push_back({"DEL", stateKey(key)});
     }
@@ -498,7 +510,18 @@ void ServiceLoop::write(Commit& commit) {
     if (count > 0) tx.push_back({"HINCRBY", tallyKey(), outcome, std::to_string(count)});
   }
   tx.push_back({"EXEC"});
-  auto replies = redis_.pipeline(tx);
+  return tx;
+}
+
+void ServiceLoop::startCommit(std::unique_ptr<Commit> commit) {
+  commits_.send(transaction(*commit));
+  inFlight_ = std::move(commit);
+}
+
+void ServiceLoop::finishCommit() {
+  if (!inFlight_) return;
+  auto commit = std::move(inFlight_);  // gone whatever happens: a fault resumes from Redis
+  auto replies = commits_.collect();
   const auto& exec = replies.back();
   if (exec.type != RedisReply::Type::kArray) {
     throw RedisUnavailable("transaction not committed: " + (exec.isError() ? exec.str : "aborted"));
@@ -506,21 +529,56 @@ void ServiceLoop::write(Commit& commit) {
   for (const auto& r : exec.elements) {
     if (r.isError()) throw RedisUnavailable("a write of the transaction failed: " + r.str);
   }
+  metrics_->applied.Increment(static_cast<double>(commit->tally["applied"]));
+  metrics_->refused.Increment(static_cast<double>(commit->tally["refused"]));
+  metrics_->ignored.Increment(static_cast<double>(commit->tally["ignored"]));
+  for (const auto& [partition, sequence] : commit->cursors) {
+    metrics_->cursorOf(partition).Set(static_cast<double>(sequence));
+  }
+  sendCommitted(commit->outbox);
+  if (!commit->cursors.empty()) {
+    metrics_->batchSeconds.Observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - commit->started).count());
+  }
+}
+
+void ServiceLoop::abandonCommit() {
+  if (!inFlight_) return;
+  inFlight_.reset();
+  try {
+    commits_.collect();
+  } catch (const RedisUnavailable&) {
+    // The connection is dropped; its transaction, if Redis got it whole, is atomic either way.
+  }
 }
 
 void ServiceLoop::sendOutbox() {
   auto pending = redis_.command({"LRANGE", outboxKey(), "0", "-1"});
-  if (pending.elements.empty()) return;
+  if (pending.isError()) throw RedisUnavailable("LRANGE failed: " + pending.str);
   std::vector<std::string> frames;
   for (auto& e : pending.elements) frames.push_back(std::move(e.str));
-  auto results = publisher_.publish(frames);
-  for (const auto& r : results) {
-    if (r.status == msg::IngestReply::Status::NACK) {
-      log_.error("the bus refused a derived event", {{"eventId", r.eventId}, {"reason", r.reason}});
+  publishOutbox(frames);
+}
+
+void ServiceLoop::sendCommitted(const std::vector<std::string>& derived) {
+  if (!outboxEmpty_) return sendOutbox();
+  publishOutbox(derived);
+}
+
+void ServiceLoop::publishOutbox(const std::vector<std::string>& frames) {
+  if (!frames.empty()) {
+    auto results = publisher_.publish(frames);
+    for (const auto& r : results) {
+      if (r.status == msg::IngestReply::Status::NACK) {
+        log_.error("the bus refused a derived event",
+                   {{"eventId", r.eventId}, {"reason", r.reason}});
+      }
     }
+    // Every frame has an answer now (ACK, DUP, or a NACK that a retry would only repeat).
+    auto trimmed = redis_.command({"LTRIM", outboxKey(), std::to_string(frames.size()), "-1"});
+    if (trimmed.isError()) throw RedisUnavailable("LTRIM failed: " + trimmed.str);
   }
-  // Every frame has an answer now (ACK, DUP, or a NACK that a retry would only repeat).
-  redis_.command({"LTRIM", outboxKey(), std::to_string(frames.size()), "-1"});
+  outboxEmpty_ = true;
 }
 
 void ServiceLoop::run(const std::atomic<bool>& stop) {
@@ -533,6 +591,8 @@ void ServiceLoop::run(const std::atomic<bool>& stop) {
       healthy_ = false;
       metrics_->faultCount.Increment();
       log_.warn("round abandoned; resuming from the last commit", {{"error", e.what()}});
+      abandonCommit();
+      outboxEmpty_ = false;
       follower_.reset();
       std::this_thread::sleep_for(backoff);
       backoff = std::min(backoff * 2, std::chrono::milliseconds(2000));

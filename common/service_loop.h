@@ -167,6 +167,8 @@ class ServiceLoop {
   ~ServiceLoop();
 
   // One round: wait for events, apply a batch, commit, send the outbox. Returns events applied.
+  // When more events are ready at once, the commit is left in flight: the next round applies
+  // its batch meanwhile, then confirms it. A round after which nothing is ready leaves none.
   size_t runOnce();
   // Rounds until `stop`; a fault of Redis or the bus is logged, counted and retried.
   void run(const std::atomic<bool>& stop);
@@ -185,21 +187,38 @@ class ServiceLoop {
   struct Metrics;
   struct Commit;
   std::map<uint32_t, uint64_t> loadCursors();
-  void commit(const std::vector<LoggedEvent>& batch);
+  // Applies a batch in memory: the transaction it needs, not yet sent.
+  std::unique_ptr<Commit> apply(const std::vector<LoggedEvent>& batch);
   size_t fireTimers();
   Applied cannotApply(const LoggedEvent& logged, const std::string& error);
-  void write(Commit& commit);
+  std::vector<RedisCommand> transaction(const Commit& commit) const;
+  // Sends a commit's transaction without waiting: it is then in flight.
+  void startCommit(std::unique_ptr<Commit> commit);
+  // Waits for the commit in flight, if any; once Redis confirms it, counts it and sends its
+  // derived events.
+  void finishCommit();
+  // After a fault: waits out the commit in flight (or drops its connection), so it cannot land
+  // after the loop has read the cursors it resumes from.
+  void abandonCommit();
+  // Sends what the outbox holds in Redis (at a start, or after a fault).
   void sendOutbox();
+  // Sends the derived events of a confirmed commit. When the outbox was empty before the commit,
+  // it holds just these: they are sent from memory, sparing a read of the outbox.
+  void sendCommitted(const std::vector<std::string>& derived);
+  void publishOutbox(const std::vector<std::string>& frames);
 
   ServiceLoopOptions options_;
   zmq::context_t& context_;
-  Redis& redis_;
+  Redis& redis_;   // the follower's reads and the rules' reads
+  Redis commits_;  // transactions only: one may be in flight while redis_ reads the next batch
   Publisher& publisher_;
   EventRules& rules_;
   Clock clock_;
   Logger log_;
   std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<EventFollower> follower_;
+  std::unique_ptr<Commit> inFlight_;  // sent on commits_, not yet confirmed
+  bool outboxEmpty_ = false;          // known empty since the last send
   std::atomic<bool> healthy_{false};
   std::chrono::steady_clock::time_point nextTimerCheck_{};
 };

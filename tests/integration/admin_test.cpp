@@ -50,6 +50,40 @@ TEST(Redis, ALostConnectionFailsOneCallAndTheNextReconnects) {
   EXPECT_EQ(redis.pipeline({redis.scriptCommand(script, {}, {})})[0].str, "loaded");
 }
 
+TEST(Redis, ASentPipelineRunsBeforeItIsCollectedAndItsRepliesComeInOrder) {
+  Redis redis(test::testRedis());
+  Redis observer(test::testRedis());
+  observer.command({"DEL", "sent:counter"});
+  redis.send({{"SET", "sent:counter", "1"}, {"INCR", "sent:counter"}});
+  EXPECT_TRUE(redis.awaitingReplies());
+  // Redis executes what was sent without waiting for the sender to read the replies.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (observer.command({"GET", "sent:counter"}).str != "2" &&
+         std::chrono::steady_clock::now() < deadline) {
+  }
+  EXPECT_EQ(observer.command({"GET", "sent:counter"}).str, "2");
+  // Until the replies are collected, the connection cannot be used for anything else.
+  EXPECT_THROW(redis.command({"PING"}), std::logic_error);
+  EXPECT_THROW(redis.send({{"PING"}}), std::logic_error);
+  auto replies = redis.collect();
+  ASSERT_EQ(replies.size(), 2u);
+  EXPECT_EQ(replies[0].str, "OK");
+  EXPECT_EQ(replies[1].integer, 2);
+  EXPECT_FALSE(redis.awaitingReplies());
+  EXPECT_EQ(redis.command({"PING"}).str, "PONG");
+}
+
+TEST(Redis, ASentPipelineWhoseConnectionIsLostFailsOnCollect) {
+  Redis redis(test::testRedis());
+  ASSERT_EQ(redis.command({"CLIENT", "SETNAME", "victim"}).str, "OK");
+  Redis killer(test::testRedis());
+  redis.send({{"BLPOP", "sent:nothing", "5"}});  // its reply can only come after five seconds
+  killer.command({"CLIENT", "KILL", "SKIPME", "yes", "TYPE", "normal"});
+  EXPECT_THROW(redis.collect(), RedisUnavailable);
+  EXPECT_FALSE(redis.awaitingReplies());
+  EXPECT_EQ(redis.command({"PING"}).str, "PONG");
+}
+
 TEST(Redis, AnUnreachableServerIsReportedAfterTheDeadline) {
   RedisEndpoint nowhere;
   nowhere.port = std::stoi(test::freeEndpoint().substr(16));

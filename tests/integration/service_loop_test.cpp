@@ -53,9 +53,10 @@ class ServiceLoopTest : public ::testing::Test {
   }
 
   std::unique_ptr<ServiceLoop> makeLoop(std::vector<uint32_t> partitions,
-                                        const std::string& name = "fairs") {
+                                        const std::string& name = "fairs", size_t maxBatch = 256) {
     ServiceLoopOptions options;
     options.service = name;
+    options.maxBatch = maxBatch;
     options.partitions = std::move(partitions);
     options.publishEndpoint = bus_->publish;
     options.idlePoll = std::chrono::milliseconds(50);
@@ -163,6 +164,22 @@ TEST_F(ServiceLoopTest, ARestartResumesWithoutRepeatingOrSkipping) {
   auto restarted = makeLoop({0, 1, 2, 3});
   runUntilCaughtUp({restarted.get()});
   EXPECT_EQ(fairsCounted(*restarted), 500);
+}
+
+// Catching up, a batch is applied while the transaction of the one before is still on its way:
+// it must read that batch's writes all the same, or a fair would count twice. Redis holds the
+// first transaction back (CLIENT PAUSE WRITE lets reads through) while the second batch is read.
+TEST_F(ServiceLoopTest, ABatchAppliedWhileTheOneBeforeCommitsSeesItsWrites) {
+  publishAll({fair("r1", "R"), fair("r2", "R"), fair("r3", "Q")});
+  auto loop = makeLoop({0, 1, 2, 3}, "fairs", 1);  // every event its own batch and transaction
+  redis_.command({"CLIENT", "PAUSE", "500", "WRITE"});
+  loop->runOnce();  // r1 applied, its transaction sent and held back
+  loop->runOnce();  // r2 applied meanwhile; then r1's transaction is confirmed
+  runUntilCaughtUp({loop.get()});
+  EXPECT_EQ(redis_.command({"GET", loop->verdictKey("r1")}).str, "applied");
+  EXPECT_EQ(redis_.command({"GET", loop->verdictKey("r2")}).str, "refused: fair already counted");
+  EXPECT_EQ(redis_.command({"GET", loop->verdictKey("r3")}).str, "applied");
+  EXPECT_EQ(fairsCounted(*loop), 2);
 }
 
 TEST_F(ServiceLoopTest, TwoInstancesWithDisjointPartitionsApplyEveryEventOnce) {

@@ -25,6 +25,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <mutex>
 #include <sstream>
 #include <thread>
@@ -87,6 +88,37 @@ uint64_t logEntries(Redis& redis, uint32_t partitions) {
   uint64_t total = 0;
   for (auto last : lastSequences(redis, partitions)) total += last;
   return total;
+}
+
+// Redis commands served so far, by name (INFO commandstats): the round trips and writes a phase
+// costs, printed per event so a profile can be read beside them.
+std::map<std::string, uint64_t> commandCounts(Redis& redis) {
+  std::map<std::string, uint64_t> counts;
+  std::istringstream info(redis.command({"INFO", "commandstats"}).str);
+  for (std::string line; std::getline(info, line);) {
+    auto colon = line.find(':'), calls = line.find("calls=");
+    if (line.rfind("cmdstat_", 0) != 0 || colon == std::string::npos || calls == std::string::npos)
+      continue;
+    counts[line.substr(8, colon - 8)] = std::stoull(line.substr(calls + 6));
+  }
+  return counts;
+}
+
+// "exec 0.004, get 0.12, …": the commands of a phase per event, the busiest first.
+std::string commandsPerEvent(const std::map<std::string, uint64_t>& before, Redis& redis,
+                             uint64_t events) {
+  std::vector<std::pair<double, std::string>> perEvent;
+  for (const auto& [name, calls] : commandCounts(redis)) {
+    auto it = before.find(name);
+    uint64_t delta = calls - (it == before.end() ? 0 : it->second);
+    if (delta > 0) perEvent.emplace_back(static_cast<double>(delta) / events, name);
+  }
+  std::sort(perEvent.rbegin(), perEvent.rend());
+  std::string text;
+  for (const auto& [rate, name] : perEvent) {
+    text += (text.empty() ? "" : ", ") + name + " " + fixed(rate, 3);
+  }
+  return text;
 }
 
 // Waits until `service` has taken every stored event; the seconds it took from `start`.
@@ -398,10 +430,16 @@ int run(const Options& o) {
       perSecond(static_cast<double>(loaded.frames) / loadSeconds), "–", "–", "–");
 
   std::cerr << "catch-up: employment replays " << stored << " stored events\n";
+  auto commandsBefore = commandCounts(redis);
   auto start = Clock::now();
   system.service("employment").start();
   double serviceSeconds = waitCaughtUp(redis, "employment", system.partitions(), start);
+  std::cerr << "  Redis commands per event, employment (with the bus's for derived events): "
+            << commandsPerEvent(commandsBefore, redis, stored) << "\n";
+  commandsBefore = commandCounts(redis);
   double bareSeconds = bareCatchUp(redis, system.partitions(), ServiceLoopOptions{}.maxBatch);
+  std::cerr << "  Redis commands per event, bare reader: "
+            << commandsPerEvent(commandsBefore, redis, stored) << "\n";
   deleteKeys(redis, "mwp:bench:*");
   double service = static_cast<double>(stored) / serviceSeconds;
   double bare = static_cast<double>(stored) / bareSeconds;
