@@ -116,24 +116,37 @@ std::string scoreText(double score) {
 // Verdicts are kept long enough for any integrator to look an event up.
 constexpr const char* kVerdictTtlSeconds = "7776000";  // 90 days
 
+// Moves every entry of `from` into `to`, replacing what is there, node by node: no key is copied
+// (the rules' writes are merged into the batch once per event).
+template <typename Map>
+void moveEntries(Map& from, Map& to) {
+  while (!from.empty()) {
+    auto placed = to.insert(from.extract(from.begin()));
+    if (!placed.inserted) placed.position->second = std::move(placed.node.mapped());
+  }
+}
+
 // The batch's writes in an overlay; reads fall through to Redis for keys not yet written. Each
 // event writes into a staging layer first, merged into the batch only if the event is applied:
 // a refused event changes nothing, whatever its rules wrote before refusing.
 //
-// `committing` is the overlay of the batch before, whose transaction may still be on its way
-// (ServiceLoop::inFlight_): Redis may not show its writes yet, so they are read from it first.
+// Reads from Redis may predate the last commits (a transaction still on its way, or confirmed
+// after the batch's reads were sent): the overlays of those commits are read first, newest first.
 class BatchState : public StateTx {
  public:
   BatchState(Redis& redis, std::function<std::string(const std::string&)> name)
       : redis_(redis), name_(std::move(name)) {}
 
-  // While this batch is applied, the batch before it may still be committing.
-  void readThrough(const MemoryState* committing) { committing_ = committing; }
+  // The overlays of the commits Redis may not have shown this batch's reads, newest first.
+  void readThrough(std::vector<const MemoryState*> unseen) { unseen_ = std::move(unseen); }
 
   std::optional<std::string> get(const std::string& key) override {
     if (event_.values.count(key)) return event_.get(key);
     if (overlay.values.count(key)) return overlay.get(key);
-    if (committing_ && committing_->values.count(key)) return committing_->values.at(key);
+    for (const auto* commit : unseen_) {
+      auto written = commit->values.find(key);
+      if (written != commit->values.end()) return written->second;
+    }
     auto cached = reads_.find(key);
     if (cached != reads_.end()) return cached->second;
     auto reply = redis_.command({"GET", name_(key)});
@@ -166,36 +179,36 @@ class BatchState : public StateTx {
   // Timers belong to the partition of the event (or timer) being applied.
   void setPartition(uint32_t partition) { partition_ = partition; }
 
-  // Reads `keys` ahead, in one round trip, for the get()s to come.
-  void prefetch(const std::vector<std::string>& keys) {
+  // The MGET that reads `keys` ahead for the get()s to come, each key once; nullopt when there is
+  // nothing to read. Its reply goes to readAhead().
+  std::optional<RedisCommand> readAheadCommand(const std::vector<std::string>& keys) {
     RedisCommand mget{"MGET"};
-    std::vector<const std::string*> asked;
     for (const auto& key : keys) {
-      if (reads_.count(key) || (committing_ && committing_->values.count(key))) continue;
-      reads_[key] = std::nullopt;  // placeholder, so a key named twice is asked once
+      if (!reads_.emplace(key, std::nullopt).second) continue;  // named twice: asked once
       mget.push_back(name_(key));
-      asked.push_back(&key);
+      asked_.push_back(key);
     }
-    if (asked.empty()) return;
-    auto reply = redis_.command(mget);
-    if (reply.type != RedisReply::Type::kArray || reply.elements.size() != asked.size()) {
-      for (const auto* key : asked) reads_.erase(*key);
+    if (asked_.empty()) return std::nullopt;
+    return mget;
+  }
+  void readAhead(RedisReply reply) {
+    if (reply.type != RedisReply::Type::kArray || reply.elements.size() != asked_.size()) {
       throw RedisUnavailable("MGET failed: " + reply.str);
     }
-    for (size_t i = 0; i < asked.size(); ++i) {
-      if (!reply.elements[i].isNil()) reads_[*asked[i]] = std::move(reply.elements[i].str);
+    for (size_t i = 0; i < asked_.size(); ++i) {
+      if (!reply.elements[i].isNil()) reads_[asked_[i]] = std::move(reply.elements[i].str);
     }
+    asked_.clear();
   }
 
   // The event was applied: its writes join the batch.
   void keepEvent() {
-    for (auto& [key, value] : event_.values) overlay.values[key] = std::move(value);
+    moveEntries(event_.values, overlay.values);
     for (auto& [hash, fields] : event_.counters) {
-      for (auto& [field, delta] : fields) overlay.counters[hash][field] += delta;
+      auto& into = overlay.counters[hash];
+      for (auto& [field, delta] : fields) into[field] += delta;
     }
-    for (auto& [set, members] : event_.indexes) {
-      for (auto& [member, score] : members) overlay.indexes[set][member] = score;
-    }
+    for (auto& [set, members] : event_.indexes) moveEntries(members, overlay.indexes[set]);
     event_ = MemoryState{};
   }
   // The event was refused, or failed: its writes are dropped.
@@ -207,7 +220,8 @@ class BatchState : public StateTx {
   Redis& redis_;
   std::function<std::string(const std::string&)> name_;
   MemoryState event_;
-  const MemoryState* committing_ = nullptr;
+  std::vector<const MemoryState*> unseen_;
+  std::vector<std::string> asked_;  // the keys of the read-ahead, in the order of its reply
   std::map<std::string, std::optional<std::string>> reads_;
   uint32_t partition_ = 0;
 };
@@ -275,14 +289,13 @@ ServiceLoop::ServiceLoop(ServiceLoopOptions options, zmq::context_t& context, Re
     : options_(std::move(options)),
       context_(context),
       redis_(redis),
+      commits_(redis.endpoint()),
+      readAhead_(redis.endpoint()),
       publisher_(publisher),
       rules_(rules),
       clock_(std::move(clock)),
-      commits_(redis.endpoint()),
       log_(options_.service),
       metrics_(std::make_unique<Metrics>(registry, options_.service)) {}
-
-ServiceLoop::~ServiceLoop() = default;
 
 std::string ServiceLoop::stateKey(const std::string& key) const {
   return serviceKey(options_.service, key);
@@ -311,38 +324,6 @@ std::map<uint32_t, uint64_t> ServiceLoop::loadCursors() {
   return cursors;
 }
 
-size_t ServiceLoop::runOnce() {
-  if (!follower_) {
-    // Fresh start, or after a fault: resume from what Redis says was committed.
-    follower_ = std::make_unique<EventFollower>(context_, options_.publishEndpoint, redis_,
-                                                loadCursors(), options_.curve);
-    sendOutbox();  // derived events committed before a crash but not yet acknowledged
-  }
-  // A commit is left in flight only when the follower had more at once: no need to wait.
-  auto wait = inFlight_ ? std::chrono::milliseconds(0) : options_.idlePoll;
-  auto batch = follower_->poll(wait, options_.maxBatch);
-  if (std::chrono::steady_clock::now() >= nextTimerCheck_) {
-    finishCommit();  // timers read Redis directly: nothing of theirs may be in flight
-    fireTimers();
-    nextTimerCheck_ = std::chrono::steady_clock::now() + options_.timerInterval;
-  }
-  if (!batch.empty()) {
-    auto next = apply(batch);
-    finishCommit();
-    startCommit(std::move(next));
-  }
-  // While catching up (or under load) the next batch is applied while Redis executes this one's
-  // transaction. When nothing more is ready, the round ends with everything committed and sent.
-  if (!follower_->ready()) finishCommit();
-  for (const auto& [partition, cursor] : follower_->cursors()) {
-    uint64_t announced = follower_->announced(partition);
-    metrics_->lagOf(partition).Set(announced > cursor ? static_cast<double>(announced - cursor)
-                                                      : 0);
-  }
-  healthy_ = true;
-  return batch.size();
-}
-
 // What one transaction writes: the state of a batch, the verdicts, the outbox, the cursors.
 struct ServiceLoop::Commit {
   explicit Commit(ServiceLoop& loop)
@@ -355,39 +336,121 @@ struct ServiceLoop::Commit {
   // durable tally counts each event of the log once: the chaos run checks exactly that.
   std::map<std::string, int64_t> tally;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  uint64_t confirmation = 0;  // its number among confirmed commits, once Redis has confirmed it
 };
 
-std::unique_ptr<ServiceLoop::Commit> ServiceLoop::apply(const std::vector<LoggedEvent>& batch) {
-  auto commit = std::make_unique<Commit>(*this);
-  commit->state.readThrough(inFlight_ ? &inFlight_->state.overlay : nullptr);
-  int64_t applied = 0, refused = 0, ignored = 0;
-  int64_t now = clock_();
-  // Each event read once; the keys the rules will read, for the whole batch in one round trip.
-  std::vector<std::unique_ptr<FrameReader>> readers(batch.size());
-  std::vector<std::string> unreadable(batch.size());
-  std::vector<std::string> ahead;
-  for (size_t i = 0; i < batch.size(); ++i) {
+// Events taken from the follower, their reads on their way, to be applied next.
+struct ServiceLoop::Batch {
+  std::vector<LoggedEvent> events;
+  std::vector<std::unique_ptr<FrameReader>> readers;  // each event read once
+  std::vector<std::string> unreadable;                // why a reader could not be made
+  std::unique_ptr<Commit> commit;
+  bool reading = false;       // its MGET was sent on readAhead_
+  uint64_t readsSeeUpTo = 0;  // the commits confirmed when its reads were sent: Redis shows those
+};
+
+size_t ServiceLoop::runOnce() {
+  if (!follower_) {
+    // Fresh start, or after a fault: resume from what Redis says was committed.
+    follower_ = std::make_unique<EventFollower>(context_, options_.publishEndpoint, redis_,
+                                                loadCursors(), options_.curve);
+    sendOutbox();  // derived events committed before a crash but not yet acknowledged
+  }
+  if (!upcoming_) {
+    // Work is left in flight only when the follower had more at once: no need to wait then.
+    bool busy = inFlight_ != nullptr;
+    upcoming_ = take(follower_->poll(busy ? std::chrono::milliseconds(0) : options_.idlePoll,
+                                     options_.maxBatch));
+  }
+  if (std::chrono::steady_clock::now() >= nextTimerCheck_) {
+    finishCommit();  // timers read Redis directly: nothing of theirs may be in flight
+    fireTimers();
+    nextTimerCheck_ = std::chrono::steady_clock::now() + options_.timerInterval;
+  }
+  size_t taken = 0;
+  if (upcoming_) {
+    // Three stages overlap: this batch is applied while Redis executes the transaction of the one
+    // before and reads ahead for the one after.
+    auto batch = std::move(upcoming_);
+    receiveReads(*batch);
+    taken = batch->events.size();
+    if (follower_->ready())
+      upcoming_ = take(follower_->poll(std::chrono::milliseconds(0), options_.maxBatch));
+    apply(*batch);
+    finishCommit();
+    startCommit(std::move(batch->commit));
+  }
+  // When nothing more is ready, the round ends with everything committed and sent.
+  if (!upcoming_ && !follower_->ready()) {
+    finishCommit();
+    sendDerived();
+  }
+  for (const auto& [partition, cursor] : follower_->cursors()) {
+    uint64_t announced = follower_->announced(partition);
+    metrics_->lagOf(partition).Set(announced > cursor ? static_cast<double>(announced - cursor)
+                                                      : 0);
+  }
+  healthy_ = true;
+  return taken;
+}
+
+ServiceLoop::~ServiceLoop() = default;  // here, where Commit and Batch are complete
+
+std::unique_ptr<ServiceLoop::Batch> ServiceLoop::take(std::vector<LoggedEvent> events) {
+  if (events.empty()) return nullptr;
+  auto batch = std::make_unique<Batch>();
+  batch->events = std::move(events);
+  batch->commit = std::make_unique<Commit>(*this);
+  batch->readers.resize(batch->events.size());
+  batch->unreadable.resize(batch->events.size());
+  std::vector<std::string> keys;
+  for (size_t i = 0; i < batch->events.size(); ++i) {
     try {
-      readers[i] = std::make_unique<FrameReader>(batch[i].envelope);
-      rules_.keysToRead(readers[i]->root<msg::Envelope>(), ahead);
+      batch->readers[i] = std::make_unique<FrameReader>(batch->events[i].envelope);
+      rules_.keysToRead(batch->readers[i]->root<msg::Envelope>(), keys);
     } catch (const kj::Exception& e) {
-      readers[i].reset();
-      unreadable[i] = e.getDescription().cStr();  // logged below as a defect
+      batch->readers[i].reset();
+      batch->unreadable[i] = e.getDescription().cStr();  // logged when applied, as a defect
     }
   }
-  commit->state.prefetch(ahead);
+  // The keys the rules will read, for the whole batch in one round trip, sent now.
+  if (auto mget = batch->commit->state.readAheadCommand(keys)) {
+    readAhead_.send({std::move(*mget)});
+    batch->reading = true;
+  }
+  batch->readsSeeUpTo = confirmations_;
+  return batch;
+}
 
-  for (size_t i = 0; i < batch.size(); ++i) {
-    const auto& logged = batch[i];
-    commit->cursors[logged.partition] = logged.sequence;
-    commit->state.setPartition(logged.partition);
+void ServiceLoop::receiveReads(Batch& batch) {
+  if (!batch.reading) return;
+  batch.reading = false;
+  batch.commit->state.readAhead(std::move(readAhead_.collect().at(0)));
+}
+
+void ServiceLoop::apply(Batch& batch) {
+  auto& commit = *batch.commit;
+  // The writes Redis may not have shown this batch's reads: the commit in flight, and those
+  // confirmed after the reads were sent.
+  std::vector<const MemoryState*> unseen;
+  if (inFlight_) unseen.push_back(&inFlight_->state.overlay);
+  for (auto it = confirmed_.rbegin(); it != confirmed_.rend(); ++it) {
+    if ((*it)->confirmation > batch.readsSeeUpTo) unseen.push_back(&(*it)->state.overlay);
+  }
+  commit.state.readThrough(std::move(unseen));
+  int64_t applied = 0, refused = 0, ignored = 0;
+  int64_t now = clock_();
+  for (size_t i = 0; i < batch.events.size(); ++i) {
+    const auto& logged = batch.events[i];
+    commit.cursors[logged.partition] = logged.sequence;
+    commit.state.setPartition(logged.partition);
     std::string eventId;
     std::optional<Applied> result;
     try {
-      if (!readers[i]) throw std::runtime_error(unreadable[i]);
-      auto event = readers[i]->root<msg::Envelope>();
+      if (!batch.readers[i]) throw std::runtime_error(batch.unreadable[i]);
+      auto event = batch.readers[i]->root<msg::Envelope>();
       eventId = event.getEventId().cStr();
-      result = rules_.apply(event, commit->state, now);
+      result = rules_.apply(event, commit.state, now);
     } catch (const RedisUnavailable&) {
       throw;  // the environment's fault: the whole batch is retried
     } catch (const std::exception& e) {
@@ -399,26 +462,25 @@ std::unique_ptr<ServiceLoop::Commit> ServiceLoop::apply(const std::vector<Logged
     }
     if (!result) {
       ++ignored;
-      commit->state.dropEvent();
+      commit.state.dropEvent();
       continue;
     }
     if (result->verdict.applied) {
       ++applied;
-      commit->state.keepEvent();
+      commit.state.keepEvent();
     } else {
       ++refused;
-      commit->state.dropEvent();
+      commit.state.dropEvent();
       result->derived.clear();
     }
     if (!eventId.empty()) {
-      commit->verdicts.emplace_back(
+      commit.verdicts.emplace_back(
           eventId, result->verdict.applied ? "applied" : "refused: " + result->verdict.reason);
     }
-    for (auto& d : result->derived) commit->outbox.push_back(std::move(d));
+    for (auto& d : result->derived) commit.outbox.push_back(std::move(d));
   }
-  commit->state.readThrough(nullptr);  // the batch before is committed before this one is sent
-  commit->tally = {{"applied", applied}, {"refused", refused}, {"ignored", ignored}};
-  return commit;
+  commit.state.readThrough({});  // the commits read through may be forgotten from here on
+  commit.tally = {{"applied", applied}, {"refused", refused}, {"ignored", ignored}};
 }
 
 Applied ServiceLoop::cannotApply(const LoggedEvent& logged, const std::string& error) {
@@ -535,14 +597,32 @@ void ServiceLoop::finishCommit() {
   for (const auto& [partition, sequence] : commit->cursors) {
     metrics_->cursorOf(partition).Set(static_cast<double>(sequence));
   }
-  sendCommitted(commit->outbox);
+  // Derived events are sent in groups: each send waits for the bus and for Redis, which would
+  // stall the overlap of every batch. They wait for a batch's worth, or the end of the round.
+  if (outbox_) {
+    for (auto& frame : commit->outbox) outbox_->push_back(std::move(frame));
+    if (outbox_->size() >= options_.maxBatch) sendDerived();
+  } else {
+    sendOutbox();
+  }
   if (!commit->cursors.empty()) {
     metrics_->batchSeconds.Observe(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - commit->started).count());
   }
+  // Kept while the batch read ahead may have been read before Redis showed it.
+  commit->confirmation = ++confirmations_;
+  confirmed_.push_back(std::move(commit));
+  uint64_t seen = upcoming_ ? upcoming_->readsSeeUpTo : confirmations_;
+  while (!confirmed_.empty() && confirmed_.front()->confirmation <= seen) confirmed_.pop_front();
 }
 
-void ServiceLoop::abandonCommit() {
+void ServiceLoop::abandonWork() {
+  upcoming_.reset();
+  confirmed_.clear();
+  try {
+    if (readAhead_.awaitingReplies()) readAhead_.collect();
+  } catch (const RedisUnavailable&) {
+  }
   if (!inFlight_) return;
   inFlight_.reset();
   try {
@@ -555,30 +635,24 @@ void ServiceLoop::abandonCommit() {
 void ServiceLoop::sendOutbox() {
   auto pending = redis_.command({"LRANGE", outboxKey(), "0", "-1"});
   if (pending.isError()) throw RedisUnavailable("LRANGE failed: " + pending.str);
-  std::vector<std::string> frames;
-  for (auto& e : pending.elements) frames.push_back(std::move(e.str));
-  publishOutbox(frames);
+  outbox_.emplace();
+  for (auto& e : pending.elements) outbox_->push_back(std::move(e.str));
+  sendDerived();
 }
 
-void ServiceLoop::sendCommitted(const std::vector<std::string>& derived) {
-  if (!outboxEmpty_) return sendOutbox();
-  publishOutbox(derived);
-}
-
-void ServiceLoop::publishOutbox(const std::vector<std::string>& frames) {
-  if (!frames.empty()) {
-    auto results = publisher_.publish(frames);
-    for (const auto& r : results) {
-      if (r.status == msg::IngestReply::Status::NACK) {
-        log_.error("the bus refused a derived event",
-                   {{"eventId", r.eventId}, {"reason", r.reason}});
-      }
+void ServiceLoop::sendDerived() {
+  if (!outbox_) return sendOutbox();
+  if (outbox_->empty()) return;
+  auto results = publisher_.publish(*outbox_);
+  for (const auto& r : results) {
+    if (r.status == msg::IngestReply::Status::NACK) {
+      log_.error("the bus refused a derived event", {{"eventId", r.eventId}, {"reason", r.reason}});
     }
-    // Every frame has an answer now (ACK, DUP, or a NACK that a retry would only repeat).
-    auto trimmed = redis_.command({"LTRIM", outboxKey(), std::to_string(frames.size()), "-1"});
-    if (trimmed.isError()) throw RedisUnavailable("LTRIM failed: " + trimmed.str);
   }
-  outboxEmpty_ = true;
+  // Every frame has an answer now (ACK, DUP, or a NACK that a retry would only repeat).
+  auto trimmed = redis_.command({"LTRIM", outboxKey(), std::to_string(outbox_->size()), "-1"});
+  if (trimmed.isError()) throw RedisUnavailable("LTRIM failed: " + trimmed.str);
+  outbox_->clear();
 }
 
 void ServiceLoop::run(const std::atomic<bool>& stop) {
@@ -591,8 +665,8 @@ void ServiceLoop::run(const std::atomic<bool>& stop) {
       healthy_ = false;
       metrics_->faultCount.Increment();
       log_.warn("round abandoned; resuming from the last commit", {{"error", e.what()}});
-      abandonCommit();
-      outboxEmpty_ = false;
+      abandonWork();
+      outbox_.reset();
       follower_.reset();
       std::this_thread::sleep_for(backoff);
       backoff = std::min(backoff * 2, std::chrono::milliseconds(2000));

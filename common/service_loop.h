@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -186,39 +187,48 @@ class ServiceLoop {
  private:
   struct Metrics;
   struct Commit;
+  struct Batch;
   std::map<uint32_t, uint64_t> loadCursors();
-  // Applies a batch in memory: the transaction it needs, not yet sent.
-  std::unique_ptr<Commit> apply(const std::vector<LoggedEvent>& batch);
+  // A batch from the follower, its reads sent on readAhead_ (nullptr when there are no events).
+  std::unique_ptr<Batch> take(std::vector<LoggedEvent> events);
+  void receiveReads(Batch& batch);
+  // Applies a batch in memory, into its commit.
+  void apply(Batch& batch);
   size_t fireTimers();
   Applied cannotApply(const LoggedEvent& logged, const std::string& error);
   std::vector<RedisCommand> transaction(const Commit& commit) const;
   // Sends a commit's transaction without waiting: it is then in flight.
   void startCommit(std::unique_ptr<Commit> commit);
-  // Waits for the commit in flight, if any; once Redis confirms it, counts it and sends its
-  // derived events.
+  // Waits for the commit in flight, if any; once Redis confirms it, counts it and queues its
+  // derived events to be sent.
   void finishCommit();
-  // After a fault: waits out the commit in flight (or drops its connection), so it cannot land
-  // after the loop has read the cursors it resumes from.
-  void abandonCommit();
-  // Sends what the outbox holds in Redis (at a start, or after a fault).
+  // After a fault: forgets the batch read ahead and waits out the commit in flight (or drops its
+  // connection), so it cannot land after the loop has read the cursors it resumes from.
+  void abandonWork();
+  // Reads what the outbox holds in Redis (at a start, or after a fault), and sends it.
   void sendOutbox();
-  // Sends the derived events of a confirmed commit. When the outbox was empty before the commit,
-  // it holds just these: they are sent from memory, sparing a read of the outbox.
-  void sendCommitted(const std::vector<std::string>& derived);
-  void publishOutbox(const std::vector<std::string>& frames);
+  // Sends the derived events of the confirmed commits through the bus, then empties the outbox.
+  void sendDerived();
 
   ServiceLoopOptions options_;
   zmq::context_t& context_;
-  Redis& redis_;   // the follower's reads and the rules' reads
-  Redis commits_;  // transactions only: one may be in flight while redis_ reads the next batch
+  Redis& redis_;     // the follower's reads, the rules' reads past the read-ahead, the outbox
+  Redis commits_;    // transactions only: one may be in flight while a batch is applied
+  Redis readAhead_;  // the next batch's reads, sent before the batch before it is applied
   Publisher& publisher_;
   EventRules& rules_;
   Clock clock_;
   Logger log_;
   std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<EventFollower> follower_;
+  std::unique_ptr<Batch> upcoming_;   // taken from the follower, its reads on their way
   std::unique_ptr<Commit> inFlight_;  // sent on commits_, not yet confirmed
-  bool outboxEmpty_ = false;          // known empty since the last send
+  // Commits confirmed after upcoming_'s reads were sent: their writes are read first.
+  std::deque<std::unique_ptr<Commit>> confirmed_;
+  uint64_t confirmations_ = 0;  // commits confirmed so far
+  // What the outbox holds in Redis: the derived events of confirmed commits, not yet sent.
+  // Unknown (nullopt) at a start and after a fault, until the outbox is read.
+  std::optional<std::vector<std::string>> outbox_;
   std::atomic<bool> healthy_{false};
   std::chrono::steady_clock::time_point nextTimerCheck_{};
 };

@@ -48,6 +48,8 @@ std::optional<std::string> onceKey(msg::Envelope::Reader event) {
       return std::string("brand:") + event.getLabourBrandEstablished().getBrand().cStr();
     case E::BUSINESS_STARTED:
       return std::string("business:") + event.getBusinessStarted().getBusinessCode().cStr();
+    case E::GUARANTEE_LOAN_APPLIED:
+      return std::string("loan:") + event.getGuaranteeLoanApplied().getApplicationNo().cStr();
     case E::DEMONSTRATION_SITE_RECOGNIZED: {
       auto e = event.getDemonstrationSiteRecognized();
       return std::string("site:") + e.getName().cStr() + ":" + enumName(e.getLevel());
@@ -356,7 +358,7 @@ Applied demonstrationSiteRecognized(Context& c) {
 
 Applied guaranteeLoanApplied(Context& c) {
   auto e = c.event.getGuaranteeLoanApplied();
-  if (seenBefore(c.state, std::string("loan:") + e.getApplicationNo().cStr(), c.event)) {
+  if (seenBefore(c)) {
     return refuse(std::string("loan application ") + e.getApplicationNo().cStr() +
                   " is already recorded");
   }
