@@ -134,8 +134,10 @@ void moveEntries(Map& from, Map& to) {
 // after the batch's reads were sent): the overlays of those commits are read first, newest first.
 class BatchState : public StateTx {
  public:
-  BatchState(Redis& redis, std::function<std::string(const std::string&)> name)
-      : redis_(redis), name_(std::move(name)) {}
+  // `oneByOne` counts the reads that were not read ahead: each is a round trip of its own.
+  BatchState(Redis& redis, std::function<std::string(const std::string&)> name,
+             prometheus::Counter& oneByOne)
+      : redis_(redis), name_(std::move(name)), oneByOne_(oneByOne) {}
 
   // The overlays of the commits Redis may not have shown this batch's reads, newest first.
   void readThrough(std::vector<const MemoryState*> unseen) { unseen_ = std::move(unseen); }
@@ -149,6 +151,7 @@ class BatchState : public StateTx {
     }
     auto cached = reads_.find(key);
     if (cached != reads_.end()) return cached->second;
+    oneByOne_.Increment();
     auto reply = redis_.command({"GET", name_(key)});
     if (reply.isError()) throw RedisUnavailable("GET failed: " + reply.str);
     std::optional<std::string> value;
@@ -220,6 +223,7 @@ class BatchState : public StateTx {
   Redis& redis_;
   std::function<std::string(const std::string&)> name_;
   MemoryState event_;
+  prometheus::Counter& oneByOne_;
   std::vector<const MemoryState*> unseen_;
   std::vector<std::string> asked_;  // the keys of the read-ahead, in the order of its reply
   std::map<std::string, std::optional<std::string>> reads_;
@@ -253,6 +257,14 @@ struct ServiceLoop::Metrics {
                 .Add({{"service", service}},
                      prometheus::Histogram::BucketBoundaries{0.0005, 0.001, 0.0025, 0.005, 0.01,
                                                              0.025, 0.05, 0.1, 0.25, 0.5, 1})),
+        readsOneByOne(
+            prometheus::BuildCounter()
+                .Name("mwp_service_reads_one_by_one_total")
+                .Help("State reads not read ahead with their batch (EventRules::keysToRead names "
+                      "them) or made by timers: each waits for Redis on its own, and while "
+                      "catching up, for the transaction Redis is executing")
+                .Register(registry)
+                .Add({{"service", service}})),
         faults(prometheus::BuildCounter()
                    .Name("mwp_service_faults_total")
                    .Help("Rounds abandoned for a fault of Redis or the bus, then retried")
@@ -275,6 +287,7 @@ struct ServiceLoop::Metrics {
   prometheus::Family<prometheus::Gauge>& cursor;
   prometheus::Family<prometheus::Gauge>& lag;
   prometheus::Histogram& batchSeconds;
+  prometheus::Counter& readsOneByOne;
   prometheus::Family<prometheus::Counter>& faults;
   prometheus::Counter& applied;
   prometheus::Counter& refused;
@@ -319,6 +332,8 @@ std::map<uint32_t, uint64_t> ServiceLoop::loadCursors() {
   auto replies = redis_.pipeline(commands);
   std::map<uint32_t, uint64_t> cursors;
   for (size_t i = 0; i < options_.partitions.size(); ++i) {
+    // An error (Redis still loading its data after a restart) is a fault: the round is retried.
+    if (replies[i].isError()) throw RedisUnavailable("reading a cursor: " + replies[i].str);
     cursors[options_.partitions[i]] = replies[i].isNil() ? 0 : std::stoull(replies[i].str);
   }
   return cursors;
@@ -327,7 +342,9 @@ std::map<uint32_t, uint64_t> ServiceLoop::loadCursors() {
 // What one transaction writes: the state of a batch, the verdicts, the outbox, the cursors.
 struct ServiceLoop::Commit {
   explicit Commit(ServiceLoop& loop)
-      : state(loop.redis_, [&loop](const std::string& key) { return loop.stateKey(key); }) {}
+      : state(
+            loop.redis_, [&loop](const std::string& key) { return loop.stateKey(key); },
+            loop.metrics_->readsOneByOne) {}
   BatchState state;
   std::vector<std::pair<std::string, std::string>> verdicts;
   std::vector<std::string> outbox;

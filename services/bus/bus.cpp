@@ -39,6 +39,14 @@ struct Bus::Pending {
   bool answered = false;  // storing confirmed: an answer may go out
 };
 
+// Frames taken together: checked, then stored in one pipeline and answered.
+struct Bus::Batch {
+  std::vector<Pending> frames;
+  std::vector<RedisCommand> commands;  // one per frame: the ingest script, or the audit copy
+  std::vector<Pending*> owners;        // the frame of each command
+  std::chrono::steady_clock::time_point started;
+};
+
 struct Bus::Metrics {
   Metrics(prometheus::Registry& registry, uint32_t partitions)
       : events(prometheus::BuildCounter()
@@ -122,34 +130,51 @@ void Bus::run(const std::atomic<bool>& stop) {
     }
   }
   auto nextHeartbeat = std::chrono::steady_clock::now();
-  std::vector<Pending> batch;
   while (!stop) {
     auto now = std::chrono::steady_clock::now();
     if (now >= nextHeartbeat) {
       heartbeat();
       nextHeartbeat = now + options_.heartbeatInterval;
     }
-    auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(nextHeartbeat - now);
-    if (!waitReadable(ingest_, std::min(wait, std::chrono::milliseconds(200)))) continue;
-
-    batch.clear();
-    std::vector<zmq::message_t> frames;
-    while (batch.size() < options_.maxBatch) {
-      frames.clear();
-      if (!zmq::recv_multipart(ingest_, std::back_inserter(frames), zmq::recv_flags::dontwait))
-        break;
-      Pending p;
-      p.identity = std::move(frames[0]);
-      if (frames.size() != 2) {
-        p.reason = "send one event per message, as a single frame";
-      } else {
-        p.raw = frames[1].to_string();
-        if (options_.curve) p.user = frames[1].gets("User-Id");
-      }
-      batch.push_back(std::move(p));
+    // With a batch in flight, only frames already waiting are taken: the batch is answered at once
+    // when there are none.
+    auto wait =
+        inFlight_
+            ? std::chrono::milliseconds(0)
+            : std::min(std::chrono::duration_cast<std::chrono::milliseconds>(nextHeartbeat - now),
+                       std::chrono::milliseconds(200));
+    if (!waitReadable(ingest_, wait)) {
+      finishBatch();
+      continue;
     }
-    serveBatch(batch);
+    // This batch is checked while Redis stores the one before; the two pipelines go out in
+    // order on one connection, so de-duplication and sequencing see them as before.
+    auto batch = receiveBatch();
+    finishBatch();
+    startBatch(std::move(batch));
   }
+  finishBatch();
+}
+
+std::unique_ptr<Bus::Batch> Bus::receiveBatch() {
+  auto batch = std::make_unique<Batch>();
+  batch->started = std::chrono::steady_clock::now();
+  std::vector<zmq::message_t> frames;
+  while (batch->frames.size() < options_.maxBatch) {
+    frames.clear();
+    if (!zmq::recv_multipart(ingest_, std::back_inserter(frames), zmq::recv_flags::dontwait)) break;
+    Pending p;
+    p.identity = std::move(frames[0]);
+    if (frames.size() != 2) {
+      p.reason = "send one event per message, as a single frame";
+    } else {
+      p.raw = frames[1].to_string();
+      if (options_.curve) p.user = frames[1].gets("User-Id");
+    }
+    batch->frames.push_back(std::move(p));
+  }
+  check(batch->frames);
+  return batch;
 }
 
 FrameVerdict readFrame(const std::string& raw, const Catalogue& catalogue, int64_t nowSeconds,
@@ -183,10 +208,9 @@ FrameVerdict readFrame(const std::string& raw, const Catalogue& catalogue, int64
   return v;
 }
 
-void Bus::serveBatch(std::vector<Pending>& batch) {
-  auto started = std::chrono::steady_clock::now();
+void Bus::check(std::vector<Pending>& frames) {
   int64_t now = clock_();
-  for (auto& p : batch) {
+  for (auto& p : frames) {
     if (!p.reason.empty()) continue;
     auto read = readFrame(p.raw, catalogue_, now, options_.partitionCount);
     p.eventId = std::move(read.eventId);
@@ -202,9 +226,46 @@ void Bus::serveBatch(std::vector<Pending>& batch) {
     p.digest = std::move(read.digest);
     p.partition = read.partition;
   }
-  store(batch);
+}
 
-  for (auto& p : batch) {
+void Bus::startBatch(std::unique_ptr<Batch> batch) {
+  for (auto& p : batch->frames) {
+    batch->commands.push_back(p.reason.empty() ? ingestCommand(p) : auditCommand(p));
+    batch->owners.push_back(&p);
+  }
+  if (batch->commands.empty()) return;
+  try {
+    redis_.send(batch->commands);
+  } catch (const RedisUnavailable&) {
+    // Left to finishBatch(), which retries the whole pipeline.
+  }
+  inFlight_ = std::move(batch);
+}
+
+void Bus::finishBatch() {
+  if (!inFlight_) return;
+  auto batch = std::move(inFlight_);
+  std::vector<RedisReply> replies;
+  bool stored = false;
+  if (redis_.awaitingReplies()) {
+    try {
+      replies = redis_.collect();
+      healthy_ = true;
+      stored = true;
+    } catch (const RedisUnavailable& e) {
+      healthy_ = false;
+      metrics_->redisFaults.Increment();
+      log_.warn("storing a batch failed", {{"error", e.what()}});
+    }
+  }
+  // Unanswered when Redis stays out of reach: the senders re-send.
+  if (!stored && !pipelineWithRetry(batch->commands, batch->owners, replies)) return;
+  record(*batch, replies);
+  answer(*batch);
+}
+
+void Bus::answer(Batch& batch) {
+  for (auto& p : batch.frames) {
     if (!p.answered) continue;  // storing unconfirmed: the sender's retry will be answered
     capnp::MallocMessageBuilder message;
     auto reply = message.initRoot<msg::IngestReply>();
@@ -229,23 +290,11 @@ void Bus::serveBatch(std::vector<Pending>& batch) {
     }
   }
   metrics_->batchSeconds.Observe(
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - batch.started).count());
 }
 
-void Bus::store(std::vector<Pending>& batch) {
-  std::vector<RedisCommand> commands;
-  std::vector<Pending*> owners;
-  for (auto& p : batch) {
-    if (p.reason.empty()) {
-      commands.push_back(ingestCommand(p));
-    } else {
-      commands.push_back(auditCommand(p));
-    }
-    owners.push_back(&p);
-  }
-  if (commands.empty()) return;
-  std::vector<RedisReply> replies;
-  if (!pipelineWithRetry(commands, owners, replies)) return;  // unanswered; senders re-send
+void Bus::record(Batch& batch, const std::vector<RedisReply>& replies) {
+  const auto& owners = batch.owners;
   std::vector<Pending*> conflicts;  // eventIds reused for other content: refused after the fact
   for (size_t i = 0; i < owners.size(); ++i) {
     Pending& p = *owners[i];

@@ -29,12 +29,12 @@ namespace mwp::bus {
 // What the bus makes of one frame before storing it: the event's id and source, and either why it
 // is refused or its canonical form, digest and partition. Never throws: any bytes get an answer.
 struct FrameVerdict {
-  std::string eventId;           // cut to 64 characters, as eventIdOfFrame() does
-  std::string source;            // the department's name, for the audit copy
+  std::string eventId;  // cut to 64 characters, as eventIdOfFrame() does
+  std::string source;   // the department's name, for the audit copy
   std::optional<msg::Department> department;
-  std::string reason;            // why it is refused; "" when accepted
-  std::string envelope;          // canonical bytes of an accepted event
-  std::string digest;            // of the canonical bytes: a re-send is recognised by it
+  std::string reason;    // why it is refused; "" when accepted
+  std::string envelope;  // canonical bytes of an accepted event
+  std::string digest;    // of the canonical bytes: a re-send is recognised by it
   uint32_t partition = 0;
 };
 FrameVerdict readFrame(const std::string& raw, const Catalogue& catalogue, int64_t nowSeconds,
@@ -49,8 +49,9 @@ struct BusOptions {
   size_t maxBatch = 512;           // frames taken per Redis round trip
   int64_t rejectedKept = 1000000;  // the rejected-events stream is trimmed to about this many
   // CURVE on the ingest and the fan-out: the server's key pair. The process must also run a
-  // ZapHandler listing the client keys (the fan-out takes only mwp's own parts): a key's user id is a department (which may send only its own events),
-  // mwpService (derived events only), or operator / gateway (any: they authenticate people).
+  // ZapHandler listing the client keys (the fan-out takes only mwp's own parts): a key's user id is
+  // a department (which may send only its own events), mwpService (derived events only), or
+  // operator / gateway (any: they authenticate people).
   std::optional<CurveKeys> curve;
 };
 
@@ -71,8 +72,16 @@ class Bus {
  private:
   struct Metrics;
   struct Pending;
-  void serveBatch(std::vector<Pending>& batch);
-  void store(std::vector<Pending>& batch);
+  struct Batch;
+  // The frames waiting on the ingest socket (up to maxBatch), checked.
+  std::unique_ptr<Batch> receiveBatch();
+  void check(std::vector<Pending>& frames);
+  // Sends a batch's pipeline without waiting: it is then in flight while the next is checked.
+  void startBatch(std::unique_ptr<Batch> batch);
+  // Waits for the batch in flight, if any (retrying after a fault), and answers it.
+  void finishBatch();
+  void record(Batch& batch, const std::vector<RedisReply>& replies);
+  void answer(Batch& batch);
   void heartbeat();
   // Whether the key a frame came with may send events of `source`; the reason if not.
   std::optional<std::string> checkSender(const std::string& user, msg::Department source) const;
@@ -92,6 +101,7 @@ class Bus {
   std::unique_ptr<Metrics> metrics_;
   size_t ingestScript_;
   std::vector<uint64_t> lastSequence_;
+  std::unique_ptr<Batch> inFlight_;  // its pipeline sent, its replies not yet read
   std::atomic<bool> healthy_{false};
 };
 

@@ -133,6 +133,8 @@ TEST_F(EmploymentServiceTest, SubsidiesFairsTrainingAndTheRegistryAsIntegratorsS
   EXPECT_NE(c.second.find("not 绵阳籍: hukou area 440305 is outside 5107"), std::string::npos)
       << c.second;
   EXPECT_EQ(service_->section(kUnknown).first, "notFound");
+  // Every state key the rules read was named ahead (keysToRead): none waited for Redis alone.
+  EXPECT_EQ(service_->metric("mwp_service_reads_one_by_one_total", {{"service", "employment"}}), 0);
 
   EXPECT_EQ(value("1", "fairs_held", 3), 3);
   EXPECT_EQ(value("1", "spring_campaign_fairs", 1), 1);
