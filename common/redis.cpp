@@ -4,6 +4,7 @@
 #include <poll.h>
 
 #include <cerrno>
+#include <csignal>
 #include <thread>
 
 namespace mwp {
@@ -62,7 +63,13 @@ void append(redisContext* c, const std::string& formatted) {
 }  // namespace
 
 Redis::Redis(RedisEndpoint endpoint, std::chrono::milliseconds connectDeadline)
-    : endpoint_(std::move(endpoint)), connectDeadline_(connectDeadline) {}
+    : endpoint_(std::move(endpoint)), connectDeadline_(connectDeadline) {
+  // hiredis writes with write(2): to a connection Redis has closed, that raises SIGPIPE, which
+  // would end the process instead of failing the call as a lost connection. ZeroMQ already sends
+  // without it; nothing in mwp wants the signal.
+  static const bool ignored = std::signal(SIGPIPE, SIG_IGN) != SIG_ERR;
+  (void)ignored;
+}
 
 Redis::~Redis() {
   drop();
@@ -71,7 +78,7 @@ Redis::~Redis() {
 void Redis::drop() {
   if (context_) redisFree(context_);
   context_ = nullptr;
-  unread_ = 0;
+  unread_.clear();
 }
 
 size_t Redis::addScript(std::string source) {
@@ -125,7 +132,8 @@ void Redis::ensureConnected() {
 }
 
 void Redis::ensureIdle() const {
-  if (unread_ > 0) throw std::logic_error("Redis: a call while a sent pipeline awaits collect()");
+  if (!unread_.empty())
+    throw std::logic_error("Redis: a call while a sent pipeline awaits collect()");
 }
 
 // The connection cannot be trusted any more (the outcome of what was sent is unknown): dropped,
@@ -150,12 +158,12 @@ RedisReply Redis::command(const RedisCommand& argv) {
 }
 
 std::vector<RedisReply> Redis::pipeline(const std::vector<RedisCommand>& commands) {
+  ensureIdle();
   send(commands);
   return collect();
 }
 
-void Redis::send(const std::vector<RedisCommand>& commands) {
-  ensureIdle();
+uint64_t Redis::send(const std::vector<RedisCommand>& commands) {
   ensureConnected();
   size_t size = 0;
   for (const auto& c : commands) {
@@ -169,19 +177,21 @@ void Redis::send(const std::vector<RedisCommand>& commands) {
   for (int done = 0; !done;) {
     if (redisBufferWrite(context_, &done) != REDIS_OK) lost(" sending a pipeline");
   }
-  unread_ = commands.size();
+  unread_.emplace_back(++tickets_, commands.size());
+  return tickets_;
 }
 
 std::vector<RedisReply> Redis::collect() {
+  if (unread_.empty()) throw std::logic_error("Redis: collect() with nothing sent");
   std::vector<RedisReply> replies;
-  replies.reserve(unread_);
-  while (unread_ > 0) {
+  replies.reserve(unread_.front().second);
+  while (replies.size() < unread_.front().second) {
     void* raw = nullptr;
     if (redisGetReply(context_, &raw) != REDIS_OK || !raw) lost(" in a pipeline");
     replies.push_back(convert(static_cast<redisReply*>(raw)));
     freeReplyObject(raw);
-    --unread_;
   }
+  unread_.pop_front();
   return replies;
 }
 

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -54,11 +55,16 @@ class Redis {
   std::vector<RedisReply> pipeline(const std::vector<RedisCommand>& commands);
 
   // A pipeline in two halves, so the caller can work while Redis executes it: send() writes the
-  // commands out without waiting, collect() waits for their replies. In between, the connection
-  // is busy: any other call on it is a logic error (use another Redis for other work).
-  void send(const std::vector<RedisCommand>& commands);
+  // commands out without waiting and returns the pipeline's ticket; collect() waits for the
+  // replies of the oldest pipeline sent and not yet collected. Several may be on their way; while
+  // any is, command() and pipeline() are logic errors (use another Redis for other work). A lost
+  // connection loses every pipeline sent on it: oldestSent() then no longer names them.
+  uint64_t send(const std::vector<RedisCommand>& commands);
   std::vector<RedisReply> collect();
-  bool awaitingReplies() const { return unread_ > 0; }
+  bool awaitingReplies() const { return !unread_.empty(); }
+  std::optional<uint64_t> oldestSent() const {
+    return unread_.empty() ? std::nullopt : std::optional(unread_.front().first);
+  }
   // The EVALSHA command for a registered script, to put into a pipeline.
   // Connects first if needed, so the script's SHA is known.
   RedisCommand scriptCommand(size_t script, const std::vector<std::string>& keys,
@@ -84,7 +90,9 @@ class Redis {
   redisContext* context_ = nullptr;
   std::vector<std::string> scripts_;
   std::vector<std::string> shas_;
-  size_t unread_ = 0;  // replies sent for and not yet collected
+  // The pipelines sent and not yet collected, oldest first: ticket and number of replies.
+  std::deque<std::pair<uint64_t, size_t>> unread_;
+  uint64_t tickets_ = 0;
 };
 
 }  // namespace mwp

@@ -45,6 +45,7 @@ struct Bus::Batch {
   std::vector<RedisCommand> commands;  // one per frame: the ingest script, or the audit copy
   std::vector<Pending*> owners;        // the frame of each command
   std::chrono::steady_clock::time_point started;
+  std::optional<uint64_t> ticket;  // of its pipeline on the Redis connection, once sent
 };
 
 struct Bus::Metrics {
@@ -136,24 +137,23 @@ void Bus::run(const std::atomic<bool>& stop) {
       heartbeat();
       nextHeartbeat = now + options_.heartbeatInterval;
     }
-    // With a batch in flight, only frames already waiting are taken: the batch is answered at once
-    // when there are none.
+    // With batches in flight, only frames already waiting are taken: when none are, the oldest
+    // batch is answered.
     auto wait =
-        inFlight_
-            ? std::chrono::milliseconds(0)
-            : std::min(std::chrono::duration_cast<std::chrono::milliseconds>(nextHeartbeat - now),
-                       std::chrono::milliseconds(200));
-    if (!waitReadable(ingest_, wait)) {
+        inFlight_.empty()
+            ? std::min(std::chrono::duration_cast<std::chrono::milliseconds>(nextHeartbeat - now),
+                       std::chrono::milliseconds(200))
+            : std::chrono::milliseconds(0);
+    if (waitReadable(ingest_, wait)) {
+      // Checked while Redis stores the batches before it. The pipelines go out in order on one
+      // connection, so de-duplication and sequencing see them one after the other, as before.
+      startBatch(receiveBatch());
+      if (inFlight_.size() > kBatchesInFlight) finishBatch();
+    } else {
       finishBatch();
-      continue;
     }
-    // This batch is checked while Redis stores the one before; the two pipelines go out in
-    // order on one connection, so de-duplication and sequencing see them as before.
-    auto batch = receiveBatch();
-    finishBatch();
-    startBatch(std::move(batch));
   }
-  finishBatch();
+  while (!inFlight_.empty()) finishBatch();
 }
 
 std::unique_ptr<Bus::Batch> Bus::receiveBatch() {
@@ -235,19 +235,21 @@ void Bus::startBatch(std::unique_ptr<Batch> batch) {
   }
   if (batch->commands.empty()) return;
   try {
-    redis_.send(batch->commands);
+    batch->ticket = redis_.send(batch->commands);
   } catch (const RedisUnavailable&) {
-    // Left to finishBatch(), which retries the whole pipeline.
+    // Left to finishBatch(), which stores the whole batch again.
   }
-  inFlight_ = std::move(batch);
+  inFlight_.push_back(std::move(batch));
 }
 
 void Bus::finishBatch() {
-  if (!inFlight_) return;
-  auto batch = std::move(inFlight_);
+  if (inFlight_.empty()) return;
+  auto batch = std::move(inFlight_.front());
+  inFlight_.pop_front();
   std::vector<RedisReply> replies;
   bool stored = false;
-  if (redis_.awaitingReplies()) {
+  // Its pipeline is still on its way unless the connection was lost since it was sent.
+  if (batch->ticket && redis_.oldestSent() == batch->ticket) {
     try {
       replies = redis_.collect();
       healthy_ = true;
@@ -258,8 +260,16 @@ void Bus::finishBatch() {
       log_.warn("storing a batch failed", {{"error", e.what()}});
     }
   }
-  // Unanswered when Redis stays out of reach: the senders re-send.
-  if (!stored && !pipelineWithRetry(batch->commands, batch->owners, replies)) return;
+  // Stored again after a fault: what was stored before is recognised as a duplicate, with its
+  // sequence. Unanswered when Redis stays out of reach: the senders re-send.
+  if (!stored) {
+    try {
+      while (redis_.awaitingReplies()) redis_.collect();  // later batches: stored again later
+    } catch (const RedisUnavailable&) {
+      // Lost with the connection, which pipelineWithRetry() opens again.
+    }
+    if (!pipelineWithRetry(batch->commands, batch->owners, replies)) return;
+  }
   record(*batch, replies);
   answer(*batch);
 }

@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
@@ -78,7 +79,7 @@ class Bus {
   void check(std::vector<Pending>& frames);
   // Sends a batch's pipeline without waiting: it is then in flight while the next is checked.
   void startBatch(std::unique_ptr<Batch> batch);
-  // Waits for the batch in flight, if any (retrying after a fault), and answers it.
+  // Waits for the oldest batch in flight, if any (storing it again after a fault), and answers it.
   void finishBatch();
   void record(Batch& batch, const std::vector<RedisReply>& replies);
   void answer(Batch& batch);
@@ -101,7 +102,10 @@ class Bus {
   std::unique_ptr<Metrics> metrics_;
   size_t ingestScript_;
   std::vector<uint64_t> lastSequence_;
-  std::unique_ptr<Batch> inFlight_;  // its pipeline sent, its replies not yet read
+  // Batches whose pipelines were sent and are not yet answered, oldest first. Two at most once a
+  // third is checked: Redis always has the next batch queued while the bus checks one.
+  static constexpr size_t kBatchesInFlight = 2;
+  std::deque<std::unique_ptr<Batch>> inFlight_;
   std::atomic<bool> healthy_{false};
 };
 

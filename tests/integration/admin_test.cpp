@@ -50,37 +50,42 @@ TEST(Redis, ALostConnectionFailsOneCallAndTheNextReconnects) {
   EXPECT_EQ(redis.pipeline({redis.scriptCommand(script, {}, {})})[0].str, "loaded");
 }
 
-TEST(Redis, ASentPipelineRunsBeforeItIsCollectedAndItsRepliesComeInOrder) {
+TEST(Redis, SentPipelinesRunBeforeTheyAreCollectedAndTheirRepliesComeInOrder) {
   Redis redis(test::testRedis());
   Redis observer(test::testRedis());
   observer.command({"DEL", "sent:counter"});
-  redis.send({{"SET", "sent:counter", "1"}, {"INCR", "sent:counter"}});
-  EXPECT_TRUE(redis.awaitingReplies());
+  auto first = redis.send({{"SET", "sent:counter", "1"}, {"INCR", "sent:counter"}});
+  auto second = redis.send({{"GET", "sent:counter"}});
+  EXPECT_EQ(redis.oldestSent(), first);
   // Redis executes what was sent without waiting for the sender to read the replies.
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   while (observer.command({"GET", "sent:counter"}).str != "2" &&
          std::chrono::steady_clock::now() < deadline) {
   }
   EXPECT_EQ(observer.command({"GET", "sent:counter"}).str, "2");
-  // Until the replies are collected, the connection cannot be used for anything else.
+  // Until every reply is collected, the connection takes no plain command.
   EXPECT_THROW(redis.command({"PING"}), std::logic_error);
-  EXPECT_THROW(redis.send({{"PING"}}), std::logic_error);
   auto replies = redis.collect();
   ASSERT_EQ(replies.size(), 2u);
   EXPECT_EQ(replies[0].str, "OK");
   EXPECT_EQ(replies[1].integer, 2);
+  EXPECT_EQ(redis.oldestSent(), second);
+  EXPECT_EQ(redis.collect().at(0).str, "2");
   EXPECT_FALSE(redis.awaitingReplies());
+  EXPECT_THROW(redis.collect(), std::logic_error);
   EXPECT_EQ(redis.command({"PING"}).str, "PONG");
 }
 
-TEST(Redis, ASentPipelineWhoseConnectionIsLostFailsOnCollect) {
+TEST(Redis, PipelinesSentOnALostConnectionFailOnCollect) {
   Redis redis(test::testRedis());
   ASSERT_EQ(redis.command({"CLIENT", "SETNAME", "victim"}).str, "OK");
   Redis killer(test::testRedis());
   redis.send({{"BLPOP", "sent:nothing", "5"}});  // its reply can only come after five seconds
+  redis.send({{"PING"}});
   killer.command({"CLIENT", "KILL", "SKIPME", "yes", "TYPE", "normal"});
   EXPECT_THROW(redis.collect(), RedisUnavailable);
-  EXPECT_FALSE(redis.awaitingReplies());
+  // Both pipelines are gone with the connection: neither can be collected any more.
+  EXPECT_FALSE(redis.oldestSent());
   EXPECT_EQ(redis.command({"PING"}).str, "PONG");
 }
 
