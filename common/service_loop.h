@@ -1,8 +1,13 @@
 // The loop every service shares: follow the owned partitions, apply each event with the
 // service's rules, and commit the new state, the verdict, the derived events (into an outbox) and
 // the cursor in one Redis transaction. Then send the outbox through the bus. A crash anywhere
-// repeats at most the uncommitted batch, whose derived events carry ids derived from their cause,
-// so the bus drops the second copy.
+// repeats at most the uncommitted batches, whose derived events carry ids derived from their
+// cause, so the bus drops the second copy.
+//
+// While events keep coming (a catch-up, a busy spell), three stages overlap on three connections:
+// a batch is applied in memory while Redis executes the transaction of the batch before and
+// reads ahead the keys of the batch after. A batch's reads may therefore predate the last two
+// commits; those commits' writes are kept in memory and read first until Redis has shown them.
 #pragma once
 
 #include <atomic>
