@@ -318,8 +318,7 @@ void Bus::record(Batch& batch, const std::vector<RedisReply>& replies) {
     if (r.elements.size() == 2 && r.elements[0].integer == 1) {
       p.status = Status::ACK;
       p.sequence = static_cast<uint64_t>(r.elements[1].integer);
-      lastSequence_[p.partition] = std::max(lastSequence_[p.partition], p.sequence);
-      metrics_->sequence[p.partition]->Set(static_cast<double>(lastSequence_[p.partition]));
+      noteStored(p.partition, p.sequence);
     } else if (r.elements.size() == 2) {
       // "partition:sequence:digest" of the event first stored under this eventId
       const std::string& prior = r.elements[1].str;
@@ -336,6 +335,8 @@ void Bus::record(Batch& batch, const std::vector<RedisReply>& replies) {
       p.status = Status::DUPLICATE;
       p.partition = static_cast<uint32_t>(std::stoul(prior.substr(0, first)));
       p.sequence = std::stoull(prior.substr(first + 1, second - first - 1));
+      // Perhaps stored by an attempt whose reply was lost: announced all the same.
+      noteStored(p.partition, p.sequence);
     }
   }
   if (conflicts.empty()) return;
@@ -348,6 +349,13 @@ void Bus::record(Batch& batch, const std::vector<RedisReply>& replies) {
   std::vector<RedisReply> audited;
   if (!pipelineWithRetry(audits, conflicts, audited)) return;
   for (size_t i = 0; i < conflicts.size(); ++i) conflicts[i]->answered = !audited[i].isError();
+}
+
+void Bus::noteStored(uint32_t partition, uint64_t sequence) {
+  // A partition of an earlier configuration (fewer partitions) is not this bus's to announce.
+  if (partition >= lastSequence_.size() || sequence <= lastSequence_[partition]) return;
+  lastSequence_[partition] = sequence;
+  metrics_->sequence[partition]->Set(static_cast<double>(sequence));
 }
 
 RedisCommand Bus::auditCommand(const Pending& p) const {

@@ -84,6 +84,9 @@ class Bus {
   void record(Batch& batch, const std::vector<RedisReply>& replies);
   void answer(Batch& batch);
   void heartbeat();
+  // The log holds an event of `partition` at `sequence`: heartbeats announce at least that much,
+  // so followers read up to it even when its answer was a duplicate.
+  void noteStored(uint32_t partition, uint64_t sequence);
   // Whether the key a frame came with may send events of `source`; the reason if not.
   std::optional<std::string> checkSender(const std::string& user, msg::Department source) const;
   RedisCommand ingestCommand(const Pending& p);
