@@ -5,6 +5,7 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <thread>
@@ -95,8 +96,8 @@ std::string verdict(const std::string& service, const std::string& eventId) {
 std::string cursor(const std::string& service, uint32_t partition) {
   return "mwp:cursor:" + service + ":" + std::to_string(partition);
 }
-std::string outbox(const std::string& service) {
-  return "mwp:outbox:" + service;
+std::string outbox(const std::string& service, uint32_t firstPartition) {
+  return "mwp:outbox:" + service + ":" + std::to_string(firstPartition);
 }
 std::string tally(const std::string& service) {
   return "mwp:tally:" + service;
@@ -323,7 +324,8 @@ std::string ServiceLoop::tallyKey() const {
   return keys::tally(options_.service);
 }
 std::string ServiceLoop::outboxKey() const {
-  return keys::outbox(options_.service);
+  auto first = std::min_element(options_.partitions.begin(), options_.partitions.end());
+  return keys::outbox(options_.service, first == options_.partitions.end() ? 0 : *first);
 }
 
 std::map<uint32_t, uint64_t> ServiceLoop::loadCursors() {

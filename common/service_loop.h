@@ -71,7 +71,9 @@ namespace keys {
 inline constexpr const char* kStateChanges = "mwp:state-changes";
 std::string verdict(const std::string& service, const std::string& eventId);
 std::string cursor(const std::string& service, uint32_t partition);
-std::string outbox(const std::string& service);
+// An instance's outbox, named by the lowest partition it owns: instances of one service own
+// disjoint partitions, and each sends and trims only what it committed itself.
+std::string outbox(const std::string& service, uint32_t firstPartition);
 std::string tally(const std::string& service);
 }  // namespace keys
 

@@ -5,12 +5,23 @@
 
 #include <gtest/gtest.h>
 
+#include "bus.h"
 #include "event_log.h"
 #include "frames.h"
 #include "test_env.h"
 
 namespace mwp {
 namespace {
+
+// The derived event a certificate causes: "subsidy:<its eventId>".
+std::string subsidyFor(msg::Envelope::Reader event) {
+  return deriveEvent(event, "subsidy", [&](msg::Envelope::Builder derived) {
+    auto grant = derived.initSubsidyGranted();
+    grant.setCertificateNo(event.getSkillCertified().getCertificateNo());
+    grant.setLevel(event.getSkillCertified().getLevel());
+    grant.setAmountYuan(1500);
+  });
+}
 
 class FairRules : public EventRules {
  public:
@@ -24,20 +35,8 @@ class FairRules : public EventRules {
       return Applied{};
     }
     if (event.isSkillCertified()) {
-      capnp::MallocMessageBuilder message;
-      auto derived = message.initRoot<msg::Envelope>();
-      derived.setEventId(std::string("subsidy:") + event.getEventId().cStr());
-      derived.setOccurredAt(event.getOccurredAt());
-      derived.setSource(msg::Department::MWP_SERVICE);
-      derived.setArea(event.getArea());
-      derived.setWorkerId(event.getWorkerId());
-      derived.setCausedBy(event.getEventId());
-      auto grant = derived.initSubsidyGranted();
-      grant.setCertificateNo(event.getSkillCertified().getCertificateNo());
-      grant.setLevel(event.getSkillCertified().getLevel());
-      grant.setAmountYuan(1500);
       Applied applied;
-      applied.derived.push_back(toBytes(message));
+      applied.derived.push_back(subsidyFor(event));
       return applied;
     }
     return std::nullopt;
@@ -227,6 +226,37 @@ TEST_F(ServiceLoopTest, DerivedEventsReachTheBusOnceEvenWhenSentAgain) {
   restarted->runOnce();
   EXPECT_EQ(storedCopies("subsidy:fixture-09-skillCertified"), 1);
   EXPECT_EQ(redis_.command({"LLEN", loop->outboxKey()}).integer, 0);
+}
+
+// Instances of a service own disjoint partitions and each its own outbox: one instance's sends
+// never trim what another committed and has not sent yet (here, left by a crash).
+TEST_F(ServiceLoopTest, AnInstanceSendsAndTrimsOnlyItsOwnOutbox) {
+  std::string certified = test::frameOf(test::fixtureLines()[8]);  // skillCertified
+  uint32_t partition =
+      bus::readFrame(certified, Catalogue::builtIn(), systemClock(), kPartitions).partition;
+  std::vector<uint32_t> others;
+  for (uint32_t p = 0; p < kPartitions; ++p) {
+    if (p != partition) others.push_back(p);
+  }
+  auto first = makeLoop(others);
+  auto second = makeLoop({partition});
+  EXPECT_NE(first->outboxKey(), second->outboxKey());
+  second->runOnce();  // started, its outbox read
+
+  // The first instance crashed after committing a derived event it had not sent.
+  std::string cause = test::frameOf(test::withEventId(test::fixtureLines()[8], "orphan-cause"));
+  FrameReader reader(cause);
+  redis_.command({"RPUSH", first->outboxKey(), subsidyFor(reader.root<msg::Envelope>())});
+  // The second commits and sends a derived event of its own.
+  publishAll({certified});
+  runUntilCaughtUp({second.get()});
+  EXPECT_EQ(storedCopies("subsidy:fixture-09-skillCertified"), 1);
+
+  auto restarted = makeLoop(others);
+  restarted->runOnce();
+  EXPECT_EQ(storedCopies("subsidy:orphan-cause"), 1) << "the crashed instance's event was lost";
+  EXPECT_EQ(redis_.command({"LLEN", first->outboxKey()}).integer, 0);
+  EXPECT_EQ(redis_.command({"LLEN", second->outboxKey()}).integer, 0);
 }
 
 }  // namespace

@@ -35,8 +35,8 @@ System::System(SystemOptions options)
   writeCurveKeys(keys + "services.pub", {services.publicKey, ""}, "local mwp: services");
   writeCurveKeys(keys + "gateway.key", gateway, "local mwp: gateway");
   std::ofstream(keys + "clients") << "mwpService " << services.publicKey << "\noperator "
-                                  << operator_.own.publicKey << "\ngateway "
-                                  << gateway.publicKey << "\n";
+                                  << operator_.own.publicKey << "\ngateway " << gateway.publicKey
+                                  << "\n";
   // One administrator's API key for the gateway.
   apiKey_ = gateway::newApiKey();
   std::ofstream(keys + "api-keys") << "local admin " << gateway::hashApiKey(apiKey_) << "\n";
@@ -82,9 +82,9 @@ System::System(SystemOptions options)
                 {"MWP_" + upper + "_QUERY_BIND", query},
                 {"MWP_" + upper + "_ADMIN_PORT", "0"}});
     if (!options_.timers) env["MWP_TIMER_INTERVAL_MS"] = "86400000";
-    services_[name] = std::make_unique<ChildProcess>(
-        options_.binaries + "/services/" + name + "/mwp-" + name, env, std::vector<std::string>{},
-        log + name + ".log");
+    services_[name] =
+        std::make_unique<ChildProcess>(options_.binaries + "/services/" + name + "/mwp-" + name,
+                                       env, std::vector<std::string>{}, log + name + ".log");
   }
   gateway_ = std::make_unique<ChildProcess>(options_.binaries + "/gateway/mwp-gateway", gatewayEnv,
                                             std::vector<std::string>{}, log + "gateway.log");
@@ -118,14 +118,16 @@ bool System::settled(Redis& redis) {
   auto last = lastSequences(redis, options_.partitions);
   std::vector<RedisCommand> reads;
   for (const auto& name : kServices) {
-    reads.push_back({"LLEN", keys::outbox(name)});
-    for (uint32_t p = 0; p < options_.partitions; ++p) reads.push_back({"GET", keys::cursor(name, p)});
+    for (uint32_t p = 0; p < options_.partitions; ++p) {
+      reads.push_back({"LLEN", keys::outbox(name, p)});  // whichever instance layout runs
+      reads.push_back({"GET", keys::cursor(name, p)});
+    }
   }
   auto replies = redis.pipeline(reads);
   size_t i = 0;
   for (size_t s = 0; s < kServices.size(); ++s) {
-    if (replies[i++].integer != 0) return false;
     for (uint32_t p = 0; p < options_.partitions; ++p) {
+      if (replies[i++].integer != 0) return false;
       const auto& cursor = replies[i++];
       uint64_t at = cursor.isNil() ? 0 : std::stoull(cursor.str);
       if (at != last[p]) return false;

@@ -62,8 +62,10 @@ std::map<std::string, std::string> snapshotService(Redis& redis, const std::stri
   auto keys = scanKeys(redis, serviceKey(service, "*"));
   auto verdicts = scanKeys(redis, keys::verdict(service, "*"));
   keys.insert(keys.end(), verdicts.begin(), verdicts.end());
-  for (uint32_t p = 0; p < partitions; ++p) keys.push_back(keys::cursor(service, p));
-  keys.push_back(keys::outbox(service));
+  for (uint32_t p = 0; p < partitions; ++p) {
+    keys.push_back(keys::cursor(service, p));
+    keys.push_back(keys::outbox(service, p));
+  }
   keys.push_back(keys::tally(service));
   std::map<std::string, std::string> snapshot;
   for (size_t start = 0; start < keys.size(); start += kChunk) {
@@ -72,7 +74,8 @@ std::map<std::string, std::string> snapshotService(Redis& redis, const std::stri
     for (size_t i = start; i < end; ++i) types.push_back({"TYPE", keys[i]});
     auto typeReplies = redis.pipeline(types);
     std::vector<RedisCommand> reads;
-    for (size_t i = start; i < end; ++i) reads.push_back(readCommand(typeReplies[i - start].str, keys[i]));
+    for (size_t i = start; i < end; ++i)
+      reads.push_back(readCommand(typeReplies[i - start].str, keys[i]));
     auto values = redis.pipeline(reads);
     for (size_t i = start; i < end; ++i) {
       snapshot[keys[i]] = canonical(typeReplies[i - start].str, std::move(values[i - start]));
@@ -98,8 +101,8 @@ size_t copyKeys(Redis& from, Redis& to, const std::vector<std::string>& patterns
         const auto& dump = replies[2 * (i - start)];
         int64_t ttl = replies[2 * (i - start) + 1].integer;
         if (dump.isNil()) continue;  // expired meanwhile
-        writes.push_back({"RESTORE", keys[i], std::to_string(std::max<int64_t>(ttl, 0)), dump.str,
-                          "REPLACE"});
+        writes.push_back(
+            {"RESTORE", keys[i], std::to_string(std::max<int64_t>(ttl, 0)), dump.str, "REPLACE"});
       }
       for (const auto& r : to.pipeline(writes)) {
         if (r.isError()) throw std::runtime_error("copying the log failed: " + r.str);
