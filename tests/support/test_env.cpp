@@ -65,6 +65,18 @@ int64_t fixtureNow() {
   return 1772424000;
 }  // 2026-03-02T04:00:00Z
 
+std::map<std::string, double> samples(prometheus::Registry& registry, const std::string& family) {
+  std::map<std::string, double> values;
+  for (const auto& f : registry.Collect()) {
+    if (f.name != family) continue;
+    for (const auto& m : f.metric) {
+      std::string label = m.label.empty() ? "" : m.label.front().value;
+      values[label] = f.type == prometheus::MetricType::Gauge ? m.gauge.value : m.counter.value;
+    }
+  }
+  return values;
+}
+
 BusThread::BusThread(uint32_t partitionCount)
     : ingest(freeEndpoint()),
       publish(freeEndpoint()),

@@ -35,6 +35,10 @@ std::string frameOf(const std::string& json);
 // A fixture event with its eventId replaced.
 std::string withEventId(const std::string& json, const std::string& eventId);
 
+// The samples of a counter or gauge family in an in-process registry (a BusThread's), by the value
+// of their first label; "" for a family without labels.
+std::map<std::string, double> samples(prometheus::Registry& registry, const std::string& family);
+
 // The clock the fixtures were written against: 2026-03-02T12:00:00+08:00.
 int64_t fixtureNow();
 
