@@ -8,6 +8,7 @@
 #include <variant>
 
 #include "bus.h"
+#include "bus_client.h"
 #include "catalogue.h"
 #include "event_json.h"
 #include "frames.h"

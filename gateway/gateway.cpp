@@ -14,11 +14,13 @@
 #include "event_log.h"
 #include "frames.h"
 #include "ids.h"
-#include "indicators.h"
+#include "indicator_exporter.h"
 #include "masking.h"
+#include "metrics.h"
 #include "mwp/messages/query.capnp.h"
 #include "section_cache.h"
 #include "service_loop.h"
+#include "services.h"
 
 namespace mwp::gateway {
 namespace {
@@ -27,8 +29,13 @@ using httplib::Request;
 using httplib::Response;
 
 // Services that keep a section of a worker's record (outreach keeps none).
-const std::vector<std::string> kSectionServices = {"employment", "housing", "education", "health",
-                                                   "rights"};
+const std::vector<std::string> kSectionServices = [] {
+  std::vector<std::string> names;
+  for (const auto& s : kServices) {
+    if (s.keepsWorkerSection) names.emplace_back(s.name);
+  }
+  return names;
+}();
 
 // A pool of objects that are not thread-safe (Redis connections, publishers): one per request.
 template <typename T>
@@ -222,8 +229,7 @@ struct Gateway::Impl {
           .Increment();
       latency
           .Add({{"route", path}},
-               prometheus::Histogram::BucketBoundaries{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
-                                                       0.25, 0.5, 1, 2.5})
+               latencyBuckets())
           .Observe(seconds);
       // The route template, never the path: paths carry resident IDs.
       log.info("request", {{"requestId", requestId},
@@ -508,10 +514,9 @@ struct Gateway::Impl {
                     "no event with this id was stored in the last 30 days or recently refused"};
     }
     std::string where = "null";
-    if (!stored.isNil()) {
-      auto first = stored.str.find(':'), second = stored.str.find(':', first + 1);
-      where = "{\"partition\":" + stored.str.substr(0, first) +
-              ",\"sequence\":" + stored.str.substr(first + 1, second - first - 1) + "}";
+    if (auto placed = stored.isNil() ? std::nullopt : parseDedupEntry(stored.str)) {
+      where = "{\"partition\":" + std::to_string(placed->partition) +
+              ",\"sequence\":" + std::to_string(placed->sequence) + "}";
     }
     json(req, res,
          visible(key, "{\"eventId\":" + jsonQuote(eventId) + ",\"stored\":" + where +

@@ -6,6 +6,7 @@
 #include "admin_server.h"
 #include "gateway.h"
 #include "process.h"
+#include "services.h"
 
 int main(int argc, char** argv) {
   using namespace mwp;
@@ -22,14 +23,12 @@ int main(int argc, char** argv) {
           "MWP_KEY_FILE needs both MWP_BUS_SERVER_KEY_FILE and "
           "MWP_SERVICES_SERVER_KEY_FILE");
     }
-    int n = 1;
-    for (const char* service :
-         {"employment", "housing", "education", "health", "rights", "outreach"}) {
-      std::string upper = service;
-      for (auto& c : upper) c = static_cast<char>(toupper(c));
+    for (const auto& service : kServices) {
+      std::string name(service.name);
       options.services.push_back(
-          {service, env.text("MWP_" + upper + "_QUERY", "tcp://127.0.0.1:720" + std::to_string(n++),
-                             std::string(service) + " query socket")});
+          {name, env.text("MWP_" + upperName(name) + "_QUERY",
+                          "tcp://127.0.0.1:" + std::to_string(service.queryPort),
+                          name + " query socket")});
     }
     options.deadline = std::chrono::milliseconds(env.integer(
         "MWP_GATEWAY_DEADLINE_MS", 500, 10, 60000, "how long a record waits for the services"));

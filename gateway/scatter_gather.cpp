@@ -1,6 +1,7 @@
 #include "scatter_gather.h"
 
 #include "frames.h"
+#include "metrics.h"
 #include "mwp/messages/query.capnp.h"
 
 namespace mwp::gateway {
@@ -108,8 +109,7 @@ std::map<std::string, ServiceAnswer> ScatterGather::ask(capnp::MessageBuilder& q
       answers[waiting[i]] = std::move(answer);
       latency_
           .Add({{"service", waiting[i]}},
-               prometheus::Histogram::BucketBoundaries{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-                                                       0.05, 0.1, 0.25, 0.5, 1})
+               latencyBuckets())
           .Observe(
               std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     }

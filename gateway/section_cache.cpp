@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "service_loop.h"
+#include "state_keys.h"
 
 namespace mwp::gateway {
 namespace {

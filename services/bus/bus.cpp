@@ -15,6 +15,7 @@
 #include "event_rules.h"
 #include "frames.h"
 #include "ids.h"
+#include "metrics.h"
 #include "mwp/messages/bus.capnp.h"
 
 namespace mwp::bus {
@@ -68,8 +69,7 @@ struct Bus::Metrics {
                 .Name("mwp_bus_batch_seconds")
                 .Help("Time to check, store and answer one batch of frames")
                 .Register(registry)
-                .Add({}, prometheus::Histogram::BucketBoundaries{0.0005, 0.001, 0.0025, 0.005, 0.01,
-                                                                 0.025, 0.05, 0.1, 0.25, 0.5, 1})),
+                .Add({}, latencyBuckets())),
         sequenceFamily(prometheus::BuildGauge()
                            .Name("mwp_bus_partition_sequence")
                            .Help("Last sequence stored per partition")
@@ -320,11 +320,15 @@ void Bus::record(Batch& batch, const std::vector<RedisReply>& replies) {
       p.sequence = static_cast<uint64_t>(r.elements[1].integer);
       noteStored(p.partition, p.sequence);
     } else if (r.elements.size() == 2) {
-      // "partition:sequence:digest" of the event first stored under this eventId
-      const std::string& prior = r.elements[1].str;
-      auto first = prior.find(':'), second = prior.find(':', first + 1);
-      std::string digest = prior.substr(second + 1);
-      if (digest != p.digest) {
+      // Where the event first stored under this eventId is, and its digest.
+      auto prior = parseDedupEntry(r.elements[1].str);
+      if (!prior) {
+        log_.error("a de-duplication entry is not partition:sequence:digest",
+                   {{"eventId", p.eventId}});
+        p.answered = false;  // the sender re-sends; the entry needs looking into
+        continue;
+      }
+      if (prior->digest != p.digest) {
         p.status = Status::NACK;
         p.reason = "eventId " + p.eventId +
                    " was already used for a different event; give each event its own id";
@@ -333,8 +337,8 @@ void Bus::record(Batch& batch, const std::vector<RedisReply>& replies) {
         continue;
       }
       p.status = Status::DUPLICATE;
-      p.partition = static_cast<uint32_t>(std::stoul(prior.substr(0, first)));
-      p.sequence = std::stoull(prior.substr(first + 1, second - first - 1));
+      p.partition = prior->partition;
+      p.sequence = prior->sequence;
       // Perhaps stored by an attempt whose reply was lost: announced all the same.
       noteStored(p.partition, p.sequence);
     }

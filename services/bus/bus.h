@@ -19,7 +19,8 @@
 #include "curve.h"
 #include "log.h"
 #include "redis.h"
-#include "service_loop.h"
+#include "rules.h"
+#include "state_keys.h"
 
 namespace prometheus {
 class Registry;

@@ -6,7 +6,7 @@
 #include "catalogue.h"
 #include "event_kinds.h"
 #include "ids.h"
-#include "indicators.h"
+#include "indicator_counts.h"
 #include "mwp/messages/education.capnp.h"
 #include "stored_record.h"
 
@@ -131,25 +131,18 @@ std::optional<Applied> EducationRules::apply(msg::Envelope::Reader event, StateT
   return std::nullopt;
 }
 
-std::vector<IndicatorValue> undecidedTooLong(Redis& redis, int64_t nowSeconds, int decisionDays) {
+std::vector<IndicatorValue> undecidedTooLong(const StateReader& state, const Catalogue& catalogue,
+                                            int64_t nowSeconds, int decisionDays) {
   // Made on or before this day and still open: waiting longer than decisionDays.
   int32_t lastDay = chinaDayOf(nowSeconds) - decisionDays - 1;
-  auto areas = Catalogue::builtIn().reportingAreas();
-  std::vector<RedisCommand> reads;
-  for (const auto& area : areas) {
-    reads.push_back({"ZRANGEBYSCORE", serviceKey("education", undecidedIndex(area)), "-inf",
-                     std::to_string(lastDay), "WITHSCORES"});
-  }
-  auto replies = redis.pipeline(reads);
   std::vector<IndicatorValue> out;
-  for (size_t i = 0; i < areas.size(); ++i) {
+  for (const auto& area : catalogue.reportingAreas()) {
     std::map<int, double> byYear;
-    const auto& found = replies[i].elements;
-    for (size_t k = 1; k < found.size(); k += 2) {
-      ++byYear[yearOf(formatDate(static_cast<int32_t>(std::stol(found[k].str))))];
+    for (const auto& waiting : state.scoredUpTo(undecidedIndex(area), lastDay)) {
+      ++byYear[yearOf(formatDate(static_cast<int32_t>(waiting.score)))];
     }
     for (const auto& [year, n] : byYear) {
-      out.push_back({kMeasure, "undecided_over_30_days", areas[i], year, n});
+      out.push_back({kMeasure, "undecided_over_30_days", area, year, n});
     }
   }
   return out;

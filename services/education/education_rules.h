@@ -10,9 +10,9 @@
 // request), undecided:<area> (open requests by the day they were made).
 #pragma once
 
-#include "indicators.h"
-#include "redis.h"
-#include "service_loop.h"
+#include "catalogue.h"
+#include "indicator_counts.h"
+#include "rules.h"
 
 namespace mwp::education {
 
@@ -43,6 +43,7 @@ class EducationRules : public EventRules {
 
 // The open requests of each area made more than `decisionDays` days before today, by the year they
 // were made: the undecided_over_30_days indicator.
-std::vector<IndicatorValue> undecidedTooLong(Redis& redis, int64_t nowSeconds, int decisionDays);
+std::vector<IndicatorValue> undecidedTooLong(const StateReader& state, const Catalogue& catalogue,
+                                            int64_t nowSeconds, int decisionDays);
 
 }  // namespace mwp::education

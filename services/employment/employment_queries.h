@@ -4,7 +4,6 @@
 // computed indicator.
 #pragma once
 
-#include "indicators.h"
 #include "mwp/messages/employment.capnp.h"
 #include "record_queries.h"
 
@@ -18,8 +17,5 @@ class EmploymentQueries : public WorkerRecordQueries<msg::EmploymentRecord> {
   // {"workers":[{"workerId","name","area","updatedOn"}…],"nextPageToken":"…"}.
   std::optional<std::string> list(Redis& redis, msg::ListQuery::Reader query) override;
 };
-
-// records_stale per area: registered workers not updated for more than kStaleAfterDays days.
-std::vector<IndicatorValue> staleRecords(Redis& redis, int64_t nowSeconds);
 
 }  // namespace mwp::employment

@@ -1,8 +1,9 @@
 #include "employment_rules.h"
 
+#include "derived_events.h"
 #include "event_kinds.h"
 #include "ids.h"
-#include "indicators.h"
+#include "indicator_counts.h"
 #include "stored_record.h"
 
 namespace mwp::employment {
@@ -507,6 +508,19 @@ std::optional<Applied> EmploymentRules::apply(msg::Envelope::Reader event, State
     default:
       return std::nullopt;  // another service's kind
   }
+}
+
+std::vector<IndicatorValue> staleRecords(const StateReader& state, const Catalogue& catalogue,
+                                         int64_t nowSeconds) {
+  int32_t today = chinaDayOf(nowSeconds);
+  int year = yearOf(formatDate(today));
+  std::vector<IndicatorValue> out;
+  for (const auto& area : catalogue.reportingAreas()) {
+    // Stale: the last update lies more than kStaleAfterDays days before today.
+    auto stale = state.countUpTo(updatedIndex(area), today - kStaleAfterDays - 1);
+    out.push_back({2, "records_stale", area, year, static_cast<double>(stale)});
+  }
+  return out;
 }
 
 }  // namespace mwp::employment

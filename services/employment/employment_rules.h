@@ -9,7 +9,9 @@
 // last update (updated:<area>, scored by day).
 #pragma once
 
-#include "service_loop.h"
+#include "catalogue.h"
+#include "indicator_counts.h"
+#include "rules.h"
 #include "subsidy_rule.h"
 
 namespace mwp::employment {
@@ -31,5 +33,9 @@ class EmploymentRules : public EventRules {
 
 // The registry index a worker's record is kept under, per area.
 std::string updatedIndex(const std::string& area);
+
+// records_stale per area: registered workers not updated for more than kStaleAfterDays days.
+std::vector<IndicatorValue> staleRecords(const StateReader& state, const Catalogue& catalogue,
+                                         int64_t nowSeconds);
 
 }  // namespace mwp::employment

@@ -13,7 +13,6 @@
 #include <string>
 #include <variant>
 
-#include "config.h"
 #include "mwp/messages/employment.capnp.h"
 
 namespace mwp::employment {
@@ -25,9 +24,6 @@ struct SubsidyPolicy {
   uint32_t minInsuredMonths = 12;
   int claimWindowMonths = 12;
   std::string homeAreaPrefix = "5107";  // 绵阳籍: a hukou in Mianyang
-
-  // MWP_SUBSIDY_* variables, these values as defaults.
-  static SubsidyPolicy fromEnv(Env& env);
 };
 
 struct SubsidyClaim {

@@ -1,8 +1,9 @@
 #include "health_rules.h"
 
+#include "derived_events.h"
 #include "event_kinds.h"
 #include "ids.h"
-#include "indicators.h"
+#include "indicator_counts.h"
 #include "mwp/messages/health.capnp.h"
 #include "stored_record.h"
 

@@ -5,7 +5,7 @@
 // State keys: worker:<id> (a HealthRecord), incident:<incidentId>.
 #pragma once
 
-#include "service_loop.h"
+#include "rules.h"
 
 namespace mwp::health {
 

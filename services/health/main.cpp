@@ -8,13 +8,10 @@
 int main(int argc, char** argv) {
   using namespace mwp;
   ServiceParts parts;
-  parts.name = "health";
-  parts.owns = msg::Service::HEALTH;
+  parts.service = serviceNamed("health");
   parts.makeRules = [](Env&) { return std::make_unique<health::HealthRules>(); };
   parts.makeQueries = [] {
     return std::make_unique<WorkerRecordQueries<msg::HealthRecord>>("health");
   };
-  parts.queryPort = 7204;
-  parts.adminPort = 9204;
   return runService(parts, argc, argv);
 }

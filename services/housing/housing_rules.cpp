@@ -1,7 +1,8 @@
 #include "housing_rules.h"
 
+#include "derived_events.h"
 #include "ids.h"
-#include "indicators.h"
+#include "indicator_counts.h"
 #include "mwp/messages/housing.capnp.h"
 #include "stored_record.h"
 

@@ -6,7 +6,7 @@
 // fund:<worker>:<employer>.
 #pragma once
 
-#include "service_loop.h"
+#include "rules.h"
 
 namespace mwp::housing {
 

@@ -7,13 +7,10 @@
 int main(int argc, char** argv) {
   using namespace mwp;
   ServiceParts parts;
-  parts.name = "housing";
-  parts.owns = msg::Service::HOUSING;
+  parts.service = serviceNamed("housing");
   parts.makeRules = [](Env&) { return std::make_unique<housing::HousingRules>(); };
   parts.makeQueries = [] {
     return std::make_unique<WorkerRecordQueries<msg::HousingRecord>>("housing");
   };
-  parts.queryPort = 7202;
-  parts.adminPort = 9202;
   return runService(parts, argc, argv);
 }

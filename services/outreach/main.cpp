@@ -13,12 +13,9 @@ class NoWorkerSection : public mwp::QueryHandler {
 int main(int argc, char** argv) {
   using namespace mwp;
   ServiceParts parts;
-  parts.name = "outreach";
-  parts.owns = msg::Service::OUTREACH;
+  parts.service = serviceNamed("outreach");
   parts.makeRules = [](Env&) { return std::make_unique<outreach::OutreachRules>(); };
   parts.makeQueries = [] { return std::make_unique<NoWorkerSection>(); };
   parts.computed = outreach::checklists;
-  parts.queryPort = 7206;
-  parts.adminPort = 9206;
   return runService(parts, argc, argv);
 }

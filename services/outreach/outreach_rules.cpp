@@ -58,19 +58,18 @@ std::optional<Applied> OutreachRules::apply(msg::Envelope::Reader event, StateTx
   return Applied{};
 }
 
-std::vector<IndicatorValue> checklists(Redis& redis, int64_t nowSeconds) {
+std::vector<IndicatorValue> checklists(const StateReader& state, const Catalogue& catalogue,
+                                      int64_t nowSeconds) {
   std::string today = formatDate(chinaDayOf(nowSeconds));
   int year = yearOf(today);
+  const auto& areas = catalogue.reportingAreas();
   std::vector<IndicatorValue> out;
   for (const auto& checklist : kChecklists) {
-    std::vector<RedisCommand> gets;
-    auto areas = Catalogue::builtIn().reportingAreas();
-    for (const auto& area : areas) {
-      gets.push_back({"GET", serviceKey("outreach", checklistKey(checklist.measure, area))});
-    }
-    auto replies = redis.pipeline(gets);
+    std::vector<std::string> keys;
+    for (const auto& area : areas) keys.push_back(checklistKey(checklist.measure, area));
+    auto doneOn = state.getMany(keys);
     for (size_t i = 0; i < areas.size(); ++i) {
-      bool done = !replies[i].isNil() && replies[i].str <= today;
+      bool done = doneOn[i] && *doneOn[i] <= today;
       out.push_back({checklist.measure, checklist.indicator, areas[i], year, done ? 1.0 : 0.0});
     }
   }

@@ -6,8 +6,9 @@
 // State keys: checklist:<measure>:<area> (the date it was first done).
 #pragma once
 
-#include "indicators.h"
-#include "service_loop.h"
+#include "catalogue.h"
+#include "indicator_counts.h"
+#include "rules.h"
 
 namespace mwp::outreach {
 
@@ -22,6 +23,7 @@ class OutreachRules : public EventRules {
 std::string activityIndicator(const std::string& activity);
 
 // Measures 29 and 30 for this year, per area: 1 once the organisation or budget line exists.
-std::vector<IndicatorValue> checklists(Redis& redis, int64_t nowSeconds);
+std::vector<IndicatorValue> checklists(const StateReader& state, const Catalogue& catalogue,
+                                      int64_t nowSeconds);
 
 }  // namespace mwp::outreach

@@ -1,7 +1,6 @@
 // The legal deadlines of measures 20–22, as configuration with the law's values as defaults.
 #pragma once
 
-#include "config.h"
 
 namespace mwp::rights {
 
@@ -19,8 +18,6 @@ struct DeadlinePolicy {
   int disputeMaxExtensionDays = 15;
   // 法律援助 程序规定 art. 13: decide within 7 working days of a complete application.
   int legalAidDecisionWorkingDays = 7;
-
-  static DeadlinePolicy fromEnv(Env& env);
 };
 
 }  // namespace mwp::rights

@@ -3,9 +3,10 @@
 #include <algorithm>
 #include <vector>
 
+#include "derived_events.h"
 #include "event_kinds.h"
 #include "ids.h"
-#include "indicators.h"
+#include "indicator_counts.h"
 #include "mwp/messages/rights.capnp.h"
 #include "stored_record.h"
 

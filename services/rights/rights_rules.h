@@ -9,7 +9,7 @@
 #pragma once
 
 #include "deadlines.h"
-#include "service_loop.h"
+#include "rules.h"
 #include "working_days.h"
 
 namespace mwp::rights {

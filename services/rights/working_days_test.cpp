@@ -4,7 +4,7 @@
 
 #include "ids.h"
 
-namespace mwp::rights {
+namespace mwp {
 namespace {
 
 WorkingCalendar shipped() {
@@ -40,4 +40,4 @@ TEST(WorkingDays, ABadLineIsNamed) {
 }
 
 }  // namespace
-}  // namespace mwp::rights
+}  // namespace mwp

@@ -1,6 +1,7 @@
 // The shared service loop against a real bus and Redis, with a small rule set standing in for a
 // service: fairs counted once per fairId (a refusal otherwise), and a derived event per
 // certificate.
+#include "derived_events.h"
 #include "service_loop.h"
 
 #include <gtest/gtest.h>

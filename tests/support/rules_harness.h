@@ -8,9 +8,10 @@
 
 #include "event_json.h"
 #include "event_rules.h"
+#include "fixtures.h"
 #include "frames.h"
-#include "service_loop.h"
-#include "test_env.h"
+#include "indicator_counts.h"
+#include "rules.h"
 
 namespace mwp::test {
 
@@ -56,8 +57,8 @@ class RulesHarness {
 
   // The counter of an indicator in the state (0 when never counted).
   int64_t indicator(int year, int measure, const std::string& name, const std::string& area) {
-    auto& hash = state.counters["ind:" + std::to_string(year)];
-    auto it = hash.find(std::to_string(measure) + "|" + name + "|" + area);
+    auto& hash = state.counters[indicator_keys::counts(year)];
+    auto it = hash.find(indicator_keys::field(measure, name, area));
     return it == hash.end() ? 0 : it->second;
   }
 

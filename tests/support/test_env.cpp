@@ -8,10 +8,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
-#include <fstream>
-#include <variant>
 
-#include "event_json.h"
 #include "frames.h"
 #include "service_loop.h"
 
@@ -36,34 +33,6 @@ void flushRedis() {
 std::string freeEndpoint() {
   return "tcp://127.0.0.1:" + std::to_string(freeTcpPort());
 }
-
-std::vector<std::string> fixtureLines() {
-  std::ifstream in(MWP_FIXTURE_DIR "/every_kind.ndjson");
-  std::vector<std::string> lines;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty()) lines.push_back(line);
-  }
-  return lines;
-}
-
-std::string frameOf(const std::string& json) {
-  auto decoded = decodeEventJson(json);
-  if (auto* error = std::get_if<JsonError>(&decoded)) {
-    throw std::runtime_error("fixture does not decode: " + error->reason);
-  }
-  return toBytes(*std::get<DecodedEvent>(decoded).message);
-}
-
-std::string withEventId(const std::string& json, const std::string& eventId) {
-  auto start = json.find("\"eventId\": \"") + 12;
-  auto end = json.find('"', start);
-  return json.substr(0, start) + eventId + json.substr(end);
-}
-
-int64_t fixtureNow() {
-  return 1772424000;
-}  // 2026-03-02T04:00:00Z
 
 std::map<std::string, double> samples(prometheus::Registry& registry, const std::string& family) {
   std::map<std::string, double> values;

@@ -15,6 +15,7 @@
 #include "bus.h"
 #include "catalogue.h"
 #include "child_process.h"
+#include "fixtures.h"
 #include "redis.h"
 
 namespace mwp::test {
@@ -28,19 +29,9 @@ void flushRedis();
 // "tcp://127.0.0.1:<a port free right now>"
 std::string freeEndpoint();
 
-// tests/fixtures/every_kind.ndjson: one valid JSON event per kind, in schema order.
-std::vector<std::string> fixtureLines();
-// The flat Cap'n Proto frame of a JSON event (which must be valid).
-std::string frameOf(const std::string& json);
-// A fixture event with its eventId replaced.
-std::string withEventId(const std::string& json, const std::string& eventId);
-
 // The samples of a counter or gauge family in an in-process registry (a BusThread's), by the value
 // of their first label; "" for a family without labels.
 std::map<std::string, double> samples(prometheus::Registry& registry, const std::string& family);
-
-// The clock the fixtures were written against: 2026-03-02T12:00:00+08:00.
-int64_t fixtureNow();
 
 // A bus in a thread of the test process, on free endpoints.
 class BusThread {

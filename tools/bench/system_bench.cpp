@@ -465,7 +465,7 @@ int run(const Options& o) {
       fixed(applied / bareApplied), "≥ 0.50");
 
   std::cerr << "the other services and the gateway take everything\n";
-  for (const auto& s : kServices) {
+  for (const auto& s : serviceNames()) {
     if (!system.service(s).running()) system.service(s).start();
   }
   system.gateway().start();

@@ -81,7 +81,7 @@ std::vector<Fault> faultPlan(std::mt19937_64& rng, const std::string& paused,
     return std::uniform_real_distribution<double>(from, to)(rng);
   };
   std::vector<Fault> plan;
-  for (const auto& s : kServices) {
+  for (const auto& s : serviceNames()) {
     // The paused service is killed before its pause, the late one only once it runs.
     double from = s == late ? 0.55 : 0.05, to = s == paused ? 0.25 : 0.95;
     for (int k = 0; k < 2; ++k) plan.push_back({between(from, to), "kill:" + s});
@@ -189,7 +189,7 @@ size_t untaken(Redis& redis, const std::set<std::string>& acknowledged) {
     size_t end = std::min(ids.size(), start + 1000);
     for (size_t i = start; i < end; ++i) {
       RedisCommand exists{"EXISTS"};
-      for (const auto& s : kServices) exists.push_back(keys::verdict(s, ids[i]));
+      for (const auto& s : serviceNames()) exists.push_back(keys::verdict(s, ids[i]));
       checks.push_back(std::move(exists));
     }
     for (const auto& r : redis.pipeline(checks)) missing += r.integer == 0 ? 1 : 0;
@@ -219,7 +219,7 @@ int run(const Options& o) {
   auto stream = makeStream(o.events, o.seed);
   size_t reordered = 0, resent = 0;
   auto order = sendingOrder(stream.frames.size(), rng, reordered, resent);
-  std::vector<std::string> services = kServices;
+  std::vector<std::string> services = serviceNames();
   std::shuffle(services.begin(), services.end(), rng);
   std::string paused = services[0], late = services[1];
   auto plan = faultPlan(rng, paused, late);
@@ -251,7 +251,7 @@ int run(const Options& o) {
   }
   for (const auto& id : sent.acknowledged) lostFromLog += logged.count(id) ? 0 : 1;
   size_t doubledByServices = 0, skippedByServices = 0;
-  for (const auto& s : kServices) {
+  for (const auto& s : serviceNames()) {
     int64_t taken = tallied(redis, s);
     auto entries = static_cast<int64_t>(logEntries);
     if (taken > entries) doubledByServices += taken - entries;
@@ -272,7 +272,7 @@ int run(const Options& o) {
       std::cout << "  the replay's derived events differ from the run's\n";
       ++mismatches;
     }
-    for (const auto& s : kServices) {
+    for (const auto& s : serviceNames()) {
       auto a = snapshotService(redis, s, live.partitions());
       auto b = snapshotService(fresh, s, replay.partitions());
       size_t differ = 0;

@@ -35,8 +35,9 @@
 #include "event_kinds.h"
 #include "frames.h"
 #include "ids.h"
-#include "indicators.h"
+#include "indicator_exporter.h"
 #include "process.h"
+#include "rules.h"
 #include "simulate.h"
 
 namespace mwp {

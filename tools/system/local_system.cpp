@@ -69,7 +69,7 @@ System::System(SystemOptions options)
                      {"MWP_GATEWAY_PORT", std::to_string(gatewayPort_)},
                      {"MWP_GATEWAY_ADMIN_PORT", "0"},
                      {"MWP_GATEWAY_RATE_PER_KEY", "1000000"}});
-  for (const auto& name : kServices) {
+  for (const auto& name : serviceNames()) {
     std::string upper = name;
     std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
     std::string query = endpointOnFreePort();
@@ -117,7 +117,7 @@ void System::restartRedis() {
 bool System::settled(Redis& redis) {
   auto last = lastSequences(redis, options_.partitions);
   std::vector<RedisCommand> reads;
-  for (const auto& name : kServices) {
+  for (const auto& name : serviceNames()) {
     for (uint32_t p = 0; p < options_.partitions; ++p) {
       reads.push_back({"LLEN", keys::outbox(name, p)});  // whichever instance layout runs
       reads.push_back({"GET", keys::cursor(name, p)});

@@ -11,11 +11,10 @@
 #include "child_process.h"
 #include "curve.h"
 #include "redis.h"
+#include "services.h"
 
 namespace mwp::local {
 
-inline const std::vector<std::string> kServices = {"employment", "housing",  "education",
-                                                   "health",     "rights",   "outreach"};
 
 struct SystemOptions {
   std::string dir;          // data and logs; made if missing

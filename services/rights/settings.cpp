@@ -1,8 +1,8 @@
-#include "deadlines.h"
+#include "settings.h"
 
 namespace mwp::rights {
 
-DeadlinePolicy DeadlinePolicy::fromEnv(Env& env) {
+DeadlinePolicy deadlinePolicyFromEnv(Env& env) {
   DeadlinePolicy p;
   auto days = [&](const char* name, int fallback, const char* help) {
     return static_cast<int>(env.integer(name, fallback, 1, 365, help));

@@ -2,10 +2,10 @@
 
 #include <stdexcept>
 
-#include "config.h"
+#include "config_files.h"
 #include "ids.h"
 
-namespace mwp::rights {
+namespace mwp {
 
 WorkingCalendar WorkingCalendar::parse(const std::string& text) {
   WorkingCalendar calendar;
@@ -39,4 +39,4 @@ int32_t WorkingCalendar::addWorkingDays(int32_t day, int n) const {
   return day;
 }
 
-}  // namespace mwp::rights
+}  // namespace mwp

@@ -7,7 +7,7 @@
 #include <set>
 #include <string>
 
-namespace mwp::rights {
+namespace mwp {
 
 class WorkingCalendar {
  public:
@@ -26,4 +26,4 @@ class WorkingCalendar {
   std::set<int32_t> workdays_;
 };
 
-}  // namespace mwp::rights
+}  // namespace mwp

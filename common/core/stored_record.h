@@ -9,7 +9,7 @@
 #include <string>
 
 #include "frames.h"
-#include "service_loop.h"
+#include "state.h"
 
 namespace mwp {
 

@@ -1,4 +1,4 @@
-#include "indicators.h"
+#include "indicator_exporter.h"
 
 #include <prometheus/gauge.h>
 #include <prometheus/registry.h>
@@ -8,30 +8,11 @@
 #include <sstream>
 
 #include "log.h"
+#include "redis_state_reader.h"
+#include "state_keys.h"
 
 namespace mwp {
 namespace {
-
-std::string hashOf(int year) {
-  return "ind:" + std::to_string(year);
-}
-
-std::string medianHashOf(int year) {
-  return "med:" + std::to_string(year);
-}
-
-// The years that have counts, kept beside them: reading the indicators is then a few HGETALLs.
-// (A SCAN for the hashes walked the whole keyspace — every worker's record — on every refresh;
-// with a million workers that kept Redis busy all the time.)
-constexpr const char* kYears = "indicator-years";
-
-void noteYear(StateTx& state, int year) {
-  state.index(kYears, std::to_string(year), year);
-}
-
-std::string fieldOf(int measure, std::string_view indicator, std::string_view area) {
-  return std::to_string(measure) + "|" + std::string(indicator) + "|" + std::string(area);
-}
 
 int currentYear(int64_t nowSeconds) {
   using namespace std::chrono;
@@ -55,7 +36,7 @@ std::tuple<int, std::string, std::string, std::string> splitField(const std::str
 void readHashes(Redis& redis, const std::string& service,
                 const std::function<std::string(int)>& hashOfYear,
                 const std::function<void(int, const std::string&, double)>& each) {
-  auto years = redis.command({"ZRANGE", serviceKey(service, kYears), "0", "-1"});
+  auto years = redis.command({"ZRANGE", serviceKey(service, indicator_keys::kYears), "0", "-1"});
   if (years.type != RedisReply::Type::kArray) throw RedisUnavailable("ZRANGE failed: " + years.str);
   for (const auto& y : years.elements) {
     int year = std::stoi(y.str);
@@ -78,7 +59,7 @@ void recordIndicatorYears(Redis& redis, const std::string& service) {
       cursor = page.elements[0].str;
       for (const auto& key : page.elements[1].elements) {
         std::string year = key.str.substr(pattern.size());
-        redis.command({"ZADD", serviceKey(service, kYears), year, year});
+        redis.command({"ZADD", serviceKey(service, indicator_keys::kYears), year, year});
       }
     } while (cursor != "0");
   }
@@ -93,22 +74,6 @@ std::string formatValue(double v) {
 }
 
 }  // namespace
-
-void countIndicator(StateTx& state, int measure, std::string_view indicator, std::string_view area,
-                    int year, int64_t delta) {
-  state.add(hashOf(year), fieldOf(measure, indicator, area), delta);
-  noteYear(state, year);
-}
-
-void countForMedian(StateTx& state, int measure, std::string_view indicator, std::string_view area,
-                    int year, int64_t value) {
-  state.add(medianHashOf(year), fieldOf(measure, indicator, area) + "|" + std::to_string(value), 1);
-  noteYear(state, year);
-}
-
-int yearOf(std::string_view date) {
-  return std::stoi(std::string(date.substr(0, 4)));
-}
 
 IndicatorExporter::IndicatorExporter(std::string service, msg::Service owned,
                                      const Catalogue& catalogue, prometheus::Registry& registry,
@@ -170,13 +135,13 @@ std::vector<IndicatorValue> IndicatorExporter::read(Redis& redis, int64_t nowSec
   // Every median's observations: (year, measure, name, area) → value → how often.
   std::map<std::tuple<int, int, std::string, std::string>, std::map<int64_t, int64_t>> observed;
   std::set<int> years{currentYear(nowSeconds)};
-  readHashes(redis, service_, hashOf, [&](int year, const std::string& field, double v) {
+  readHashes(redis, service_, indicator_keys::counts, [&](int year, const std::string& field, double v) {
                years.insert(year);
                auto [measure, name, area, rest] = splitField(field);
                counted[{year, measure, name, area}] += v;
                counted[{year, measure, name, "all"}] += v;
              });
-  readHashes(redis, service_, medianHashOf, [&](int year, const std::string& field, double n) {
+  readHashes(redis, service_, indicator_keys::medians, [&](int year, const std::string& field, double n) {
                years.insert(year);
                auto [measure, name, area, value] = splitField(field);
                observed[{year, measure, name, area}][std::stoll(value)] += static_cast<int64_t>(n);
@@ -196,7 +161,7 @@ std::vector<IndicatorValue> IndicatorExporter::read(Redis& redis, int64_t nowSec
 
   std::vector<IndicatorValue> out;
   if (computed_) {
-    for (auto& v : computed_(redis, nowSeconds)) {
+    for (auto& v : computed_(RedisStateReader(redis, service_), catalogue_, nowSeconds)) {
       counted[{v.year, v.measure, v.indicator, v.area}] += v.value;
       if (v.area != "all") counted[{v.year, v.measure, v.indicator, "all"}] += v.value;
     }

@@ -12,107 +12,11 @@
 
 #include "frames.h"
 #include "ids.h"
+#include "metrics.h"
 
 namespace mwp {
 
-int64_t systemClock() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-std::optional<std::string> MemoryState::get(const std::string& key) {
-  auto it = values.find(key);
-  return it == values.end() ? std::nullopt : it->second;
-}
-void MemoryState::put(const std::string& key, std::string value) {
-  values[key] = std::move(value);
-}
-void MemoryState::erase(const std::string& key) {
-  values[key] = std::nullopt;
-}
-void MemoryState::add(const std::string& hash, const std::string& field, int64_t delta) {
-  counters[hash][field] += delta;
-}
-void MemoryState::index(const std::string& set, const std::string& member, double score) {
-  indexes[set][member] = score;
-}
-void MemoryState::unindex(const std::string& set, const std::string& member) {
-  indexes[set][member] = std::nullopt;
-}
-
-bool seenBefore(StateTx& state, const std::string& naturalKey, msg::Envelope::Reader event) {
-  if (state.get(naturalKey)) return true;
-  state.put(naturalKey, event.getEventId().cStr());
-  return false;
-}
-
-std::string makeDerivedEvent(const DerivedHeader& header,
-                             const std::function<void(msg::Envelope::Builder)>& fill) {
-  std::string id = header.eventId;
-  if (id.size() > 64) {
-    auto colon = id.find(':');
-    id = id.substr(0, colon) + ":" + hex64(fnv1a64(id));
-  }
-  capnp::MallocMessageBuilder message;
-  auto derived = message.initRoot<msg::Envelope>();
-  derived.setEventId(id);
-  derived.setOccurredAt(header.occurredAt);
-  derived.setSource(msg::Department::MWP_SERVICE);
-  derived.setArea(header.area);
-  if (!header.workerId.empty()) derived.setWorkerId(header.workerId);
-  if (!header.causedBy.empty()) derived.setCausedBy(header.causedBy);
-  fill(derived);
-  return toBytes(message);
-}
-
-std::string deriveEvent(msg::Envelope::Reader cause, const std::string& prefix,
-                        const std::function<void(msg::Envelope::Builder)>& fill) {
-  return makeDerivedEvent(
-      {prefix + ":" + cause.getEventId().cStr(), cause.getOccurredAt().cStr(),
-       cause.getArea().cStr(), cause.getWorkerId().cStr(), cause.getEventId().cStr()},
-      fill);
-}
-
-void MemoryState::setTimer(const std::string& member, int64_t fireAt) {
-  timers[member] = fireAt;
-}
-void MemoryState::clearTimer(const std::string& member) {
-  timers.erase(member);
-}
-
-std::string timerSet(uint32_t partition) {
-  return "timers:" + std::to_string(partition);
-}
-
-std::string serviceKey(const std::string& service, const std::string& key) {
-  return "mwp:svc:" + service + ":" + key;
-}
-
-namespace keys {
-std::string verdict(const std::string& service, const std::string& eventId) {
-  return "mwp:verdict:" + service + ":" + eventId;
-}
-std::string cursor(const std::string& service, uint32_t partition) {
-  return "mwp:cursor:" + service + ":" + std::to_string(partition);
-}
-std::string outbox(const std::string& service, uint32_t firstPartition) {
-  return "mwp:outbox:" + service + ":" + std::to_string(firstPartition);
-}
-std::string tally(const std::string& service) {
-  return "mwp:tally:" + service;
-}
-}  // namespace keys
-
 namespace {
-
-// A sorted set's score as Redis reads it. Scores here are days and seconds: whole numbers skip
-// printf's floating-point path, which was a tenth of the cost of writing a batch.
-std::string scoreText(double score) {
-  if (score == std::floor(score) && std::fabs(score) < 1e15)
-    return std::to_string(static_cast<int64_t>(score));
-  return std::to_string(score);
-}
 
 // Verdicts are kept long enough for any integrator to look an event up.
 constexpr const char* kVerdictTtlSeconds = "7776000";  // 90 days
@@ -256,8 +160,7 @@ struct ServiceLoop::Metrics {
                 .Help("Time to apply, commit and send the outbox of one batch")
                 .Register(registry)
                 .Add({{"service", service}},
-                     prometheus::Histogram::BucketBoundaries{0.0005, 0.001, 0.0025, 0.005, 0.01,
-                                                             0.025, 0.05, 0.1, 0.25, 0.5, 1})),
+                     latencyBuckets())),
         readsOneByOne(
             prometheus::BuildCounter()
                 .Name("mwp_service_reads_one_by_one_total")

@@ -1,5 +1,6 @@
 #include "event_log.h"
 
+#include <cstdint>
 #include <cstdio>
 
 namespace mwp {
@@ -24,6 +25,23 @@ redis.call('XADD', KEYS[3], seq .. '-0', 'e', ARGV[1])
 redis.call('SET', KEYS[1], ARGV[4] .. ':' .. seq .. ':' .. ARGV[2], 'EX', ARGV[3])
 return {1, seq}
 )lua";
+
+std::optional<DedupEntry> parseDedupEntry(const std::string& text) {
+  auto first = text.find(':');
+  auto second = first == std::string::npos ? first : text.find(':', first + 1);
+  if (second == std::string::npos) return std::nullopt;
+  auto number = [](const std::string& digits) -> std::optional<uint64_t> {
+    if (digits.empty() || digits.size() > 19 ||
+        digits.find_first_not_of("0123456789") != std::string::npos) {
+      return std::nullopt;
+    }
+    return std::stoull(digits);
+  };
+  auto partition = number(text.substr(0, first));
+  auto sequence = number(text.substr(first + 1, second - first - 1));
+  if (!partition || !sequence || *partition > UINT32_MAX) return std::nullopt;
+  return DedupEntry{static_cast<uint32_t>(*partition), *sequence, text.substr(second + 1)};
+}
 
 std::vector<LoggedEvent> readLog(Redis& redis, uint32_t partition, uint64_t from, size_t count) {
   auto reply = redis.command({"XRANGE", keys::log(partition), std::to_string(from) + "-0", "+",

@@ -27,6 +27,16 @@ inline const std::string kRejected = "mwp:rejected";
 //   returns {1, seq} stored now, or {0, "partition:seq:digest"} stored before.
 extern const char* const kIngestScript;
 
+// Where an eventId's event was stored, as its de-duplication key holds it:
+// "<partition>:<sequence>:<digest>" (written by kIngestScript, read only through this).
+struct DedupEntry {
+  uint32_t partition = 0;
+  uint64_t sequence = 0;
+  std::string digest;  // of the canonical envelope: a re-send with other content is a conflict
+};
+// nullopt for text not of that shape.
+std::optional<DedupEntry> parseDedupEntry(const std::string& text);
+
 struct LoggedEvent {
   uint32_t partition = 0;
   uint64_t sequence = 0;

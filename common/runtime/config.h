@@ -10,11 +10,10 @@
 #include <string>
 #include <vector>
 
+#include "config_files.h"
+
 namespace mwp {
 
-struct ConfigError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
 
 class Env {
  public:
@@ -36,15 +35,6 @@ class Env {
   };
   std::map<std::string, Entry> seen_;
 };
-
-// The whole of a text file; throws ConfigError naming `what` when it cannot be read.
-std::string readTextFile(const std::string& path, const std::string& what);
-
-// The words of each line of a small configuration file ('#' at the start of a word starts a
-// comment; blank lines are skipped), with the line's number for error messages. Missing trailing
-// words come as "".
-void forEachConfigLine(const std::string& text, size_t wordsWanted,
-                       const std::function<void(int, const std::vector<std::string>&)>& each);
 
 // Parses "0-3", "0,2,5-7" or "all"; throws ConfigError naming `name` on anything else.
 std::vector<uint32_t> parsePartitionSet(const std::string& name, const std::string& text,

@@ -4,6 +4,7 @@
 #include <poll.h>
 
 #include <cerrno>
+#include <cmath>
 #include <csignal>
 #include <thread>
 
@@ -224,6 +225,12 @@ RedisCommand Redis::scriptCommand(size_t script, const std::vector<std::string>&
   argv.insert(argv.end(), keys.begin(), keys.end());
   argv.insert(argv.end(), args.begin(), args.end());
   return argv;
+}
+
+std::string scoreText(double score) {
+  if (score == std::floor(score) && std::fabs(score) < 1e15)
+    return std::to_string(static_cast<int64_t>(score));
+  return std::to_string(score);
 }
 
 }  // namespace mwp

@@ -1,7 +1,7 @@
-// The measure indicators a service counts and exports: per measure, indicator, area and year,
-// with city-wide totals (area "all"), ratios from the catalogue, and targets. Rules count with
-// countIndicator() inside their transaction; an IndicatorExporter reads the counters from Redis
-// into the mwp_measure_value / mwp_measure_target gauges and answers indicator queries.
+// The measure indicators a service exports: the counts its rules keep (common/core/
+// indicator_counts.h) read from Redis, with city-wide totals (area "all"), ratios from the
+// catalogue, targets and computed indicators, into the mwp_measure_value / mwp_measure_target
+// gauges and the answers to indicator queries.
 #pragma once
 
 #include <functional>
@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "catalogue.h"
+#include "indicator_counts.h"
 #include "redis.h"
-#include "service_loop.h"
 
 namespace prometheus {
 class Registry;
@@ -25,31 +25,6 @@ class Gauge;
 }  // namespace prometheus
 
 namespace mwp {
-
-// Adds `delta` to an indicator (or to a hidden counter a ratio is made of). `area` is the
-// reporting county or park; `year` the calendar year of the business date.
-void countIndicator(StateTx& state, int measure, std::string_view indicator, std::string_view area,
-                    int year, int64_t delta = 1);
-
-// Adds one observation (days to close a case, days to decide a placement) to an indicator that is
-// the median of its observations: the exporter works the median out per area and city-wide.
-void countForMedian(StateTx& state, int measure, std::string_view indicator, std::string_view area,
-                    int year, int64_t value);
-
-// The calendar year of a YYYY-MM-DD date (which the bus has already checked).
-int yearOf(std::string_view date);
-
-struct IndicatorValue {
-  int measure = 0;
-  std::string indicator;
-  std::string area;  // a reporting area, or "all"
-  int year = 0;
-  double value = 0;
-};
-
-// Values a service works out when asked rather than counts as events arrive (the registry's
-// stale records, which depend on today's date). Called with the service's Redis and the time.
-using ComputedIndicators = std::function<std::vector<IndicatorValue>(Redis&, int64_t nowSeconds)>;
 
 // Notes the years of counts written before mwp kept them beside the counts (one SCAN of the
 // keyspace): run once when a service starts, so its older counts keep being read.

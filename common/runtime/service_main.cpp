@@ -2,7 +2,6 @@
 
 #include <prometheus/registry.h>
 
-#include <algorithm>
 #include <iostream>
 
 #include "admin_server.h"
@@ -11,14 +10,14 @@
 namespace mwp {
 
 int runService(const ServiceParts& parts, int argc, char** argv) {
-  std::string upper = parts.name;
-  std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
-  return guardedMain(parts.name, [&](Logger& log) {
+  const std::string name(parts.service.name);
+  const std::string upper = upperName(name);
+  return guardedMain(name, [&](Logger& log) {
     Env env;
     auto redisEndpoint = redisFromEnv(env);
     uint32_t partitionCount = partitionCountFromEnv(env);
     ServiceLoopOptions options;
-    options.service = parts.name;
+    options.service = name;
     options.partitions = env.partitions("MWP_PARTITIONS", partitionCount,
                                         "the partitions this instance owns, e.g. 0-3");
     options.publishEndpoint =
@@ -36,9 +35,9 @@ int runService(const ServiceParts& parts, int argc, char** argv) {
     }
     std::string queryBind =
         env.text("MWP_" + upper + "_QUERY_BIND",
-                 "tcp://127.0.0.1:" + std::to_string(parts.queryPort), "query socket (ROUTER)");
+                 "tcp://127.0.0.1:" + std::to_string(parts.service.queryPort), "query socket (ROUTER)");
     std::string adminHost = env.text("MWP_ADMIN_HOST", "127.0.0.1", "admin port address");
-    int adminPort = static_cast<int>(env.integer("MWP_" + upper + "_ADMIN_PORT", parts.adminPort, 0,
+    int adminPort = static_cast<int>(env.integer("MWP_" + upper + "_ADMIN_PORT", parts.service.adminPort, 0,
                                                  65535, "/metrics, /livez, /readyz"));
     auto refreshEvery = std::chrono::milliseconds(env.integer(
         "MWP_INDICATOR_REFRESH_MS", 5000, 100, 3600000, "how often measure gauges are re-read"));
@@ -56,12 +55,12 @@ int runService(const ServiceParts& parts, int argc, char** argv) {
     auto zap = startZapHandler(context, curveServer);
     prometheus::Registry registry;
     Redis redis(redisEndpoint);
-    recordIndicatorYears(redis, parts.name);
+    recordIndicatorYears(redis, name);
     Publisher publisher(context, ingest, publisherOptions);
     ServiceLoop loop(options, context, redis, publisher, *rules, systemClock, registry);
-    IndicatorExporter indicators(parts.name, parts.owns, Catalogue::builtIn(), registry,
+    IndicatorExporter indicators(name, parts.service.owns, Catalogue::builtIn(), registry,
                                  parts.computed);
-    QueryServer queryServer(context, queryBind, redisEndpoint, parts.name, *queries, indicators,
+    QueryServer queryServer(context, queryBind, redisEndpoint, name, *queries, indicators,
                             systemClock, refreshEvery,
                             curveServer ? std::optional(curveServer->keys) : std::nullopt);
     AdminServer admin(adminHost, adminPort, registry, [&loop] { return loop.healthy(); });

@@ -12,7 +12,7 @@
 #include <zmq.hpp>
 
 #include "curve.h"
-#include "indicators.h"
+#include "indicator_exporter.h"
 #include "mwp/messages/query.capnp.h"
 #include "redis.h"
 #include "service_loop.h"

@@ -1,0 +1,40 @@
+#include "indicator_counts.h"
+
+namespace mwp {
+
+namespace indicator_keys {
+std::string counts(int year) {
+  return "ind:" + std::to_string(year);
+}
+std::string medians(int year) {
+  return "med:" + std::to_string(year);
+}
+std::string field(int measure, std::string_view indicator, std::string_view area) {
+  return std::to_string(measure) + "|" + std::string(indicator) + "|" + std::string(area);
+}
+}  // namespace indicator_keys
+
+namespace {
+void noteYear(StateTx& state, int year) {
+  state.index(indicator_keys::kYears, std::to_string(year), year);
+}
+}  // namespace
+
+void countIndicator(StateTx& state, int measure, std::string_view indicator, std::string_view area,
+                    int year, int64_t delta) {
+  state.add(indicator_keys::counts(year), indicator_keys::field(measure, indicator, area), delta);
+  noteYear(state, year);
+}
+
+void countForMedian(StateTx& state, int measure, std::string_view indicator, std::string_view area,
+                    int year, int64_t value) {
+  state.add(indicator_keys::medians(year),
+            indicator_keys::field(measure, indicator, area) + "|" + std::to_string(value), 1);
+  noteYear(state, year);
+}
+
+int yearOf(std::string_view date) {
+  return std::stoi(std::string(date.substr(0, 4)));
+}
+
+}  // namespace mwp

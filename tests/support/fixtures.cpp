@@ -1,0 +1,40 @@
+#include "fixtures.h"
+
+#include <fstream>
+#include <stdexcept>
+#include <variant>
+
+#include "event_json.h"
+#include "frames.h"
+
+namespace mwp::test {
+
+std::vector<std::string> fixtureLines() {
+  std::ifstream in(MWP_FIXTURE_DIR "/every_kind.ndjson");
+  std::vector<std::string> lines;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty()) lines.push_back(line);
+  }
+  return lines;
+}
+
+std::string frameOf(const std::string& json) {
+  auto decoded = decodeEventJson(json);
+  if (auto* error = std::get_if<JsonError>(&decoded)) {
+    throw std::runtime_error("fixture does not decode: " + error->reason);
+  }
+  return toBytes(*std::get<DecodedEvent>(decoded).message);
+}
+
+std::string withEventId(const std::string& json, const std::string& eventId) {
+  auto start = json.find("\"eventId\": \"") + 12;
+  auto end = json.find('"', start);
+  return json.substr(0, start) + eventId + json.substr(end);
+}
+
+int64_t fixtureNow() {
+  return 1772424000;
+}  // 2026-03-02T04:00:00Z
+
+}  // namespace mwp::test

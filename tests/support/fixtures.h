@@ -1,0 +1,21 @@
+// The fixture events the tests share (one valid event of every kind) and the clock they were
+// written against. Core only: the rules' unit tests link it without Redis or ZeroMQ.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mwp::test {
+
+// tests/fixtures/every_kind.ndjson: one valid JSON event per kind, in schema order.
+std::vector<std::string> fixtureLines();
+// The flat Cap'n Proto frame of a JSON event (which must be valid).
+std::string frameOf(const std::string& json);
+// A fixture event with its eventId replaced.
+std::string withEventId(const std::string& json, const std::string& eventId);
+
+// The clock the fixtures were written against: 2026-03-02T12:00:00+08:00.
+int64_t fixtureNow();
+
+}  // namespace mwp::test
