@@ -29,6 +29,17 @@ RedisEndpoint redisFromEnv(Env& env) {
   endpoint.port = static_cast<int>(env.integer(
       "MWP_REDIS_PORT", 6380, 1, 65535, "Redis port (mwp runs its own, off the system default)"));
   endpoint.password = env.secret("MWP_REDIS_PASSWORD", "", "Redis AUTH password");
+  std::string sentinels = env.text("MWP_REDIS_SENTINELS", "",
+                                   "host:port,… of Redis Sentinels (then they name the primary)");
+  if (!sentinels.empty()) {
+    try {
+      endpoint.sentinels = parseRedisAddresses(sentinels);
+    } catch (const std::invalid_argument& e) {
+      throw ConfigError(std::string("MWP_REDIS_SENTINELS: ") + e.what());
+    }
+  }
+  endpoint.primaryName =
+      env.text("MWP_REDIS_PRIMARY", "mwp", "the primary's name at the Sentinels (with MWP_REDIS_SENTINELS)");
   return endpoint;
 }
 

@@ -61,10 +61,55 @@ void append(redisContext* c, const std::string& formatted) {
     throw RedisUnavailable("out of memory for a command");
 }
 
+bool startsWith(const std::string& text, const char* prefix) {
+  return text.rfind(prefix, 0) == 0;
+}
+
+// A short-lived connection, for asking a Sentinel; nullptr (and why) when it cannot be made.
+redisContext* connectTo(const RedisAddress& address, timeval timeout, std::string& error) {
+  redisContext* c = redisConnectWithTimeout(address.host.c_str(), address.port, timeout);
+  if (!c || c->err) {
+    error = address.host + ":" + std::to_string(address.port) + ": " +
+            (c ? c->errstr : "cannot allocate a connection");
+    if (c) redisFree(c);
+    return nullptr;
+  }
+  redisSetTimeout(c, timeout);
+  return c;
+}
+
 }  // namespace
 
+std::vector<RedisAddress> parseRedisAddresses(const std::string& text) {
+  std::vector<RedisAddress> out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t comma = text.find(',', start);
+    std::string entry = text.substr(start, comma == std::string::npos ? comma : comma - start);
+    size_t colon = entry.rfind(':');
+    std::string port = colon == std::string::npos ? "" : entry.substr(colon + 1);
+    if (colon == 0 || port.empty() || port.size() > 5 ||
+        port.find_first_not_of("0123456789") != std::string::npos || std::stoi(port) < 1 ||
+        std::stoi(port) > 65535) {
+      throw std::invalid_argument("\"" + entry + "\" is not host:port");
+    }
+    out.push_back({entry.substr(0, colon), std::stoi(port)});
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+bool isUnavailableReply(const RedisReply& reply) {
+  return reply.isError() &&
+         (startsWith(reply.str, "READONLY") || startsWith(reply.str, "LOADING") ||
+          startsWith(reply.str, "MASTERDOWN") || startsWith(reply.str, "NOREPLICAS"));
+}
+
 Redis::Redis(RedisEndpoint endpoint, std::chrono::milliseconds connectDeadline)
-    : endpoint_(std::move(endpoint)), connectDeadline_(connectDeadline) {
+    : endpoint_(std::move(endpoint)),
+      current_{endpoint_.host, endpoint_.port},
+      connectDeadline_(connectDeadline) {
   // hiredis writes with write(2): to a connection Redis has closed, that raises SIGPIPE, which
   // would end the process instead of failing the call as a lost connection. ZeroMQ already sends
   // without it; nothing in mwp wants the signal.
@@ -88,20 +133,58 @@ size_t Redis::addScript(std::string source) {
   return scripts_.size() - 1;
 }
 
-bool Redis::tryConnect(std::string& error) {
-  timeval timeout{2, 0};
-  redisContext* c = redisConnectWithTimeout(endpoint_.host.c_str(), endpoint_.port, timeout);
-  if (!c || c->err) {
-    error = c ? c->errstr : "cannot allocate a connection";
-    if (c) redisFree(c);
-    return false;
+std::string Redis::address() const {
+  return current_.host + ":" + std::to_string(current_.port);
+}
+
+bool Redis::askSentinels(RedisAddress& primary, std::string& error) const {
+  for (const auto& sentinel : endpoint_.sentinels) {
+    std::string why;
+    redisContext* c = connectTo(sentinel, timeval{1, 0}, why);
+    if (!c) {
+      error += (error.empty() ? "" : "; ") + why;
+      continue;
+    }
+    auto* raw = static_cast<redisReply*>(redisCommand(
+        c, "SENTINEL get-master-addr-by-name %s", endpoint_.primaryName.c_str()));
+    bool found = raw && raw->type == REDIS_REPLY_ARRAY && raw->elements == 2;
+    if (found) {
+      primary.host.assign(raw->element[0]->str, raw->element[0]->len);
+      primary.port = std::atoi(raw->element[1]->str);
+    } else {
+      error += (error.empty() ? "" : "; ") + sentinel.host + ":" + std::to_string(sentinel.port) +
+               ": knows no primary named " + endpoint_.primaryName;
+    }
+    if (raw) freeReplyObject(raw);
+    redisFree(c);
+    if (found) return true;
   }
+  return false;
+}
+
+bool Redis::tryConnect(std::string& error) {
+  error.clear();
+  if (!endpoint_.sentinels.empty()) {
+    RedisAddress primary;
+    if (!askSentinels(primary, error)) return false;
+    current_ = primary;
+  }
+  redisContext* c = connectTo(current_, timeval{2, 0}, error);
+  if (!c) return false;
   redisSetTimeout(c, timeval{5, 0});
   context_ = c;
   try {
     if (!endpoint_.password.empty()) {
       auto auth = command({"AUTH", endpoint_.password});
       if (auth.isError()) throw RedisUnavailable("AUTH refused: " + auth.str);
+    }
+    // A Sentinel may name a primary before it has been promoted, or after it was demoted and
+    // before it has heard: Sentinel's client protocol is to check the role of what it named.
+    if (!endpoint_.sentinels.empty()) {
+      auto role = command({"ROLE"});
+      if (role.elements.empty() || role.elements[0].str != "master") {
+        throw RedisUnavailable(address() + " is not a primary (yet)");
+      }
     }
     shas_.clear();
     for (const auto& script : scripts_) {
@@ -124,8 +207,7 @@ void Redis::ensureConnected() {
   std::string error;
   while (!tryConnect(error)) {
     if (std::chrono::steady_clock::now() + backoff > deadline) {
-      throw RedisUnavailable("Redis at " + endpoint_.host + ":" + std::to_string(endpoint_.port) +
-                             " unreachable: " + error);
+      throw RedisUnavailable("Redis at " + address() + " unreachable: " + error);
     }
     std::this_thread::sleep_for(backoff);
     backoff = std::min(backoff * 2, std::chrono::milliseconds(1000));
@@ -155,7 +237,14 @@ RedisReply Redis::command(const RedisCommand& argv) {
   if (redisGetReply(context_, &raw) != REDIS_OK || !raw) lost("");
   auto reply = convert(static_cast<redisReply*>(raw));
   freeReplyObject(raw);
+  checkAvailable(reply);
   return reply;
+}
+
+void Redis::checkAvailable(const RedisReply& reply) {
+  if (!isUnavailableReply(reply)) return;
+  drop();
+  throw RedisUnavailable("Redis at " + address() + " cannot take it now: " + reply.str);
 }
 
 std::vector<RedisReply> Redis::pipeline(const std::vector<RedisCommand>& commands) {
@@ -193,6 +282,9 @@ std::vector<RedisReply> Redis::collect() {
     freeReplyObject(raw);
   }
   unread_.pop_front();
+  // Read whole first, so the connection stays in step if it is kept; a transaction queued on a
+  // demoted primary answers -READONLY per command, then -EXECABORT.
+  for (const auto& reply : replies) checkAvailable(reply);
   return replies;
 }
 

@@ -1,7 +1,11 @@
 // A Redis connection over hiredis 0.14, with pipelining, Lua scripts loaded once per connection,
 // and reconnection with backoff. A hiredis context is never reused after an I/O error: it is
 // dropped, the call throws RedisUnavailable (the command's outcome is unknown), and the next call
-// connects afresh. Not thread-safe: one Redis per thread.
+// connects afresh. Given Sentinels, each connection goes to the primary they name, checked with
+// ROLE; a reply that says this server cannot take the command now (-READONLY from a primary
+// demoted by a failover, -LOADING, -MASTERDOWN, -NOREPLICAS) is handled like a lost connection:
+// dropped, RedisUnavailable, and the next call asks the Sentinels again. Not thread-safe: one
+// Redis per thread.
 #pragma once
 
 #include <chrono>
@@ -33,11 +37,27 @@ struct RedisReply {
 
 using RedisCommand = std::vector<std::string>;
 
+struct RedisAddress {
+  std::string host;
+  int port = 0;
+};
+
+// "host:port,host:port" → addresses; throws std::invalid_argument naming the bad entry.
+std::vector<RedisAddress> parseRedisAddresses(const std::string& text);
+
 struct RedisEndpoint {
   std::string host = "127.0.0.1";
   int port = 6380;       // ops/run.sh starts mwp's own Redis here, beside any system Redis on 6379
   std::string password;  // AUTH after connecting when set
+  // When not empty: the primary is whichever these Sentinels name for `primaryName` (host and
+  // port above are then not used).
+  std::vector<RedisAddress> sentinels;
+  std::string primaryName = "mwp";
 };
+
+// Whether an error reply says the server cannot take the command now, though another (the new
+// primary, or this one later) could: a failover, a load, a lost replica.
+bool isUnavailableReply(const RedisReply& reply);
 
 class Redis {
  public:
@@ -77,15 +97,23 @@ class Redis {
 
   bool connected() const { return context_ != nullptr; }
   const RedisEndpoint& endpoint() const { return endpoint_; }
+  // Where this connection is, or was last: the endpoint's address, or the primary the Sentinels
+  // named. For log lines.
+  std::string address() const;
 
  private:
   void ensureConnected();
+  // The primary's address, from the first Sentinel that answers; false (and why) when none does.
+  bool askSentinels(RedisAddress& primary, std::string& error) const;
+  // Throws RedisUnavailable, after dropping the connection, when `reply` is an unavailable reply.
+  void checkAvailable(const RedisReply& reply);
   void ensureIdle() const;
   [[noreturn]] void lost(const std::string& what);
   bool tryConnect(std::string& error);
   void drop();
 
   RedisEndpoint endpoint_;
+  RedisAddress current_;  // where the connection goes (or went)
   std::chrono::milliseconds connectDeadline_;
   redisContext* context_ = nullptr;
   std::vector<std::string> scripts_;

@@ -1,0 +1,177 @@
+// A Redis client pointed at Sentinel, against real processes on 127.0.0.1: a primary, its replica
+// and three Sentinels (redis-server in sentinel mode), started for each test on free ports. It
+// finds the primary, follows a failover, and never takes a demoted primary's -READONLY for an
+// answer.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <thread>
+
+#include "child_process.h"
+#include "redis.h"
+
+namespace mwp {
+namespace {
+
+using namespace std::chrono_literals;
+
+const char* const kRedisServer = "/usr/bin/redis-server";
+
+// Retries `attempt` (which throws RedisUnavailable while it cannot) until it succeeds or `wait`
+// passes; the last error fails the test.
+template <typename F>
+auto eventually(F attempt, std::chrono::seconds wait = 30s) {
+  auto deadline = std::chrono::steady_clock::now() + wait;
+  while (true) {
+    try {
+      return attempt();
+    } catch (const RedisUnavailable& e) {
+      if (std::chrono::steady_clock::now() > deadline) throw;
+      std::this_thread::sleep_for(100ms);
+    }
+  }
+}
+
+class SentinelGroup : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("mwp-sentinel-" + std::to_string(::getpid()) + "-" + std::to_string(freeTcpPort()));
+    std::filesystem::create_directories(dir_);
+    primaryPort_ = freeTcpPort();
+    replicaPort_ = freeTcpPort();
+    primary_ = server(primaryPort_, {});
+    replica_ = server(replicaPort_, {"--replicaof", "127.0.0.1", std::to_string(primaryPort_)});
+    for (int i = 0; i < 3; ++i) {
+      int port = freeTcpPort();
+      std::string conf = (dir_ / ("sentinel-" + std::to_string(i) + ".conf")).string();
+      std::ofstream(conf) << "port " << port << "\nbind 127.0.0.1\n"
+                          << "sentinel monitor mwp 127.0.0.1 " << primaryPort_ << " 2\n"
+                          << "sentinel down-after-milliseconds mwp 1000\n"
+                          << "sentinel failover-timeout mwp 10000\n";
+      sentinels_.push_back(std::make_unique<ChildProcess>(
+          kRedisServer, std::map<std::string, std::string>{},
+          std::vector<std::string>{conf, "--sentinel"}, (dir_ / "sentinels.log").string()));
+      sentinels_.back()->start();
+      sentinelAddresses_.push_back({"127.0.0.1", port});
+    }
+    // Ready when the replica has caught up and every Sentinel knows the replica and the others.
+    eventually([&] {
+      Redis replica(direct(replicaPort_), 1s);
+      auto info = replica.command({"INFO", "replication"});
+      if (info.str.find("master_link_status:up") == std::string::npos)
+        throw RedisUnavailable("replica not in sync yet");
+      for (const auto& s : sentinelAddresses_) {
+        Redis sentinel(direct(s.port), 1s);
+        auto replicas = sentinel.command({"SENTINEL", "replicas", "mwp"});
+        auto others = sentinel.command({"SENTINEL", "sentinels", "mwp"});
+        if (replicas.elements.size() != 1 || others.elements.size() != 2)
+          throw RedisUnavailable("Sentinels still discovering");
+      }
+      return 0;
+    });
+  }
+
+  void TearDown() override {
+    sentinels_.clear();
+    primary_.reset();
+    replica_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  std::unique_ptr<ChildProcess> server(int port, std::vector<std::string> extra) {
+    std::vector<std::string> args{"--port", std::to_string(port), "--bind", "127.0.0.1",
+                                  "--save", "", "--dir", dir_.string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    auto child = std::make_unique<ChildProcess>(kRedisServer, std::map<std::string, std::string>{},
+                                                args, (dir_ / "servers.log").string());
+    child->start();
+    eventually([&] { return Redis(direct(port), 1s).command({"PING"}); });
+    return child;
+  }
+
+  static RedisEndpoint direct(int port) {
+    RedisEndpoint endpoint;
+    endpoint.port = port;
+    return endpoint;
+  }
+
+  RedisEndpoint throughSentinels() const {
+    RedisEndpoint endpoint;
+    endpoint.port = 1;  // never used: the Sentinels name the primary
+    endpoint.sentinels = sentinelAddresses_;
+    endpoint.primaryName = "mwp";
+    return endpoint;
+  }
+
+  std::string at(int port) const { return "127.0.0.1:" + std::to_string(port); }
+
+  std::filesystem::path dir_;
+  int primaryPort_ = 0, replicaPort_ = 0;
+  std::unique_ptr<ChildProcess> primary_, replica_;
+  std::vector<std::unique_ptr<ChildProcess>> sentinels_;
+  std::vector<RedisAddress> sentinelAddresses_;
+};
+
+TEST_F(SentinelGroup, AClientFindsThePrimaryAndFollowsAForcedFailover) {
+  Redis redis(throughSentinels());
+  EXPECT_EQ(redis.command({"SET", "before", "1"}).str, "OK");
+  EXPECT_EQ(redis.address(), at(primaryPort_));
+
+  Redis sentinel(direct(sentinelAddresses_[0].port));
+  ASSERT_EQ(sentinel.command({"SENTINEL", "FAILOVER", "mwp"}).str, "OK");
+
+  // Once promoted, the replica takes the writes; until then a call is unavailable, not an error
+  // reply taken for an answer.
+  eventually([&] {
+    auto set = redis.command({"SET", "after", "1"});
+    EXPECT_FALSE(set.isError()) << set.str;
+    if (redis.address() != at(replicaPort_)) throw RedisUnavailable("still on the old primary");
+    return set;
+  });
+  EXPECT_EQ(redis.command({"GET", "before"}).str, "1") << "what the old primary had, replicated";
+}
+
+TEST_F(SentinelGroup, AClientFollowsThePrimaryKilledByKillNine) {
+  Redis redis(throughSentinels(), 2s);
+  EXPECT_EQ(redis.command({"SET", "before", "1"}).str, "OK");
+  primary_->kill9();
+  // Sentinel sees it down after a second, agrees, and promotes the replica.
+  auto set = eventually([&] { return redis.command({"SET", "after", "1"}); }, 60s);
+  EXPECT_EQ(set.str, "OK");
+  EXPECT_EQ(redis.address(), at(replicaPort_));
+}
+
+TEST_F(SentinelGroup, AReplicasReadOnlyReplyIsUnavailableNotAnAnswer) {
+  Redis replica(direct(replicaPort_));
+  try {
+    replica.command({"SET", "k", "v"});
+    FAIL() << "a write to a replica was answered";
+  } catch (const RedisUnavailable& e) {
+    EXPECT_NE(std::string(e.what()).find("READONLY"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(replica.connected()) << "dropped, so the next call looks for the primary again";
+  // The same inside a transaction: the queued write's -READONLY, not EXEC's -EXECABORT, decides.
+  EXPECT_THROW(replica.pipeline({{"MULTI"}, {"SET", "k", "v"}, {"EXEC"}}), RedisUnavailable);
+}
+
+TEST(RedisAddresses, ParsesHostPortListsAndNamesABadEntry) {
+  auto parsed = parseRedisAddresses("10.0.0.1:26379,sentinel-b:26380");
+  ASSERT_EQ(parsed.size(), 2u);
+  EXPECT_EQ(parsed[0].host, "10.0.0.1");
+  EXPECT_EQ(parsed[1].port, 26380);
+  for (const char* bad : {"", "host", "host:", ":26379", "host:0", "host:70000", "a:1,,b:2", "h:2x"}) {
+    try {
+      parseRedisAddresses(bad);
+      ADD_FAILURE() << "accepted \"" << bad << "\"";
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find("host:port"), std::string::npos) << e.what();
+    }
+  }
+}
+
+}  // namespace
+}  // namespace mwp
