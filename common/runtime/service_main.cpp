@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "admin_server.h"
+#include "loop_adapters.h"
 #include "process.h"
 
 namespace mwp {
@@ -20,7 +21,7 @@ int runService(const ServiceParts& parts, int argc, char** argv) {
     options.service = name;
     options.partitions = env.partitions("MWP_PARTITIONS", partitionCount,
                                         "the partitions this instance owns, e.g. 0-3");
-    options.publishEndpoint =
+    std::string publishEndpoint =
         env.text("MWP_BUS_PUBLISH", "tcp://127.0.0.1:7102", "the bus's fan-out (PUB)");
     std::string ingest =
         env.text("MWP_BUS_INGEST", "tcp://127.0.0.1:7101", "the bus's ingest, for derived events");
@@ -28,7 +29,6 @@ int runService(const ServiceParts& parts, int argc, char** argv) {
     // its query socket, which only the gateway and operators may use.
     PublisherOptions publisherOptions;
     publisherOptions.curve = curveClientFromEnv(env);
-    options.curve = publisherOptions.curve;
     auto curveServer = curveServerFromEnv(env);
     if (publisherOptions.curve.has_value() != curveServer.has_value()) {
       throw ConfigError("MWP_KEY_FILE needs both MWP_BUS_SERVER_KEY_FILE and MWP_CURVE_CLIENTS");
@@ -57,7 +57,10 @@ int runService(const ServiceParts& parts, int argc, char** argv) {
     Redis redis(redisEndpoint);
     recordIndicatorYears(redis, name);
     Publisher publisher(context, ingest, publisherOptions);
-    ServiceLoop loop(options, context, redis, publisher, *rules, systemClock, registry);
+    ServiceLoop loop(options,
+                     redisAndBusPorts(context, publishEndpoint, publisherOptions.curve, redis,
+                                      publisher, name, options.partitions),
+                     *rules, systemClock, registry);
     IndicatorExporter indicators(name, parts.service.owns, Catalogue::builtIn(), registry,
                                  parts.computed);
     QueryServer queryServer(context, queryBind, redisEndpoint, name, *queries, indicators,
@@ -71,7 +74,7 @@ int runService(const ServiceParts& parts, int argc, char** argv) {
                          {"admin", adminHost + ":" + std::to_string(admin.port())},
                          {"partitions", partitions},
                          {"curve", curveServer ? "on" : "off"}});
-    loop.run(stopRequested());
+    if (int defect = loop.run(stopRequested())) return defect;  // logged by the loop
     log.info("stopped");
     return 0;
   });

@@ -1,54 +1,19 @@
 // The shared service loop against a real bus and Redis, with a small rule set standing in for a
 // service: fairs counted once per fairId (a refusal otherwise), and a derived event per
-// certificate.
-#include "derived_events.h"
+// certificate (fair_rules.h).
 #include "service_loop.h"
 
 #include <gtest/gtest.h>
 
 #include "bus.h"
 #include "event_log.h"
+#include "fair_rules.h"
 #include "frames.h"
+#include "loop_adapters.h"
 #include "test_env.h"
 
 namespace mwp {
 namespace {
-
-// The derived event a certificate causes: "subsidy:<its eventId>".
-std::string subsidyFor(msg::Envelope::Reader event) {
-  return deriveEvent(event, "subsidy", [&](msg::Envelope::Builder derived) {
-    auto grant = derived.initSubsidyGranted();
-    grant.setCertificateNo(event.getSkillCertified().getCertificateNo());
-    grant.setLevel(event.getSkillCertified().getLevel());
-    grant.setAmountYuan(1500);
-  });
-}
-
-class FairRules : public EventRules {
- public:
-  std::optional<Applied> apply(msg::Envelope::Reader event, StateTx& state, int64_t) override {
-    if (event.isJobFairHeld()) {
-      if (event.getJobFairHeld().getFairId() == "BOOM") throw std::runtime_error("a defect");
-      std::string key = std::string("fair:") + event.getJobFairHeld().getFairId().cStr();
-      if (state.get(key)) return Applied{{false, "fair already counted"}, {}};
-      state.put(key, event.getEventId().cStr());
-      state.add("fairs", "all", 1);
-      return Applied{};
-    }
-    if (event.isSkillCertified()) {
-      Applied applied;
-      applied.derived.push_back(subsidyFor(event));
-      return applied;
-    }
-    return std::nullopt;
-  }
-  // The fair's key is read ahead with the batch, as a service's rules name what they will read.
-  void keysToRead(msg::Envelope::Reader event, std::vector<std::string>& keys) const override {
-    if (event.isJobFairHeld()) {
-      keys.push_back(std::string("fair:") + event.getJobFairHeld().getFairId().cStr());
-    }
-  }
-};
 
 class ServiceLoopTest : public ::testing::Test {
  protected:
@@ -64,16 +29,15 @@ class ServiceLoopTest : public ::testing::Test {
     options.service = name;
     options.maxBatch = maxBatch;
     options.partitions = std::move(partitions);
-    options.publishEndpoint = bus_->publish;
     options.idlePoll = std::chrono::milliseconds(50);
-    return std::make_unique<ServiceLoop>(options, context_, redis_, *publisher_, rules_,
-                                         test::fixtureNow, registry_);
+    auto ports = redisAndBusPorts(context_, bus_->publish, std::nullopt, redis_, *publisher_, name,
+                                  options.partitions);
+    return std::make_unique<ServiceLoop>(options, std::move(ports), rules_, test::fixtureNow,
+                                         registry_);
   }
 
   std::string fair(const std::string& eventId, const std::string& fairId) {
-    std::string line = test::withEventId(test::fixtureLines()[2], eventId);
-    line.replace(line.find("F-2026-001"), 10, fairId);
-    return test::frameOf(line);
+    return test::fairFrame(eventId, fairId);
   }
 
   void publishAll(const std::vector<std::string>& frames) {
@@ -123,7 +87,7 @@ class ServiceLoopTest : public ::testing::Test {
   zmq::context_t context_;
   Redis redis_{test::testRedis()};
   prometheus::Registry registry_;
-  FairRules rules_;
+  test::FairRules rules_;
   std::unique_ptr<test::BusThread> bus_;
   std::unique_ptr<Publisher> publisher_;
 };
@@ -247,7 +211,7 @@ TEST_F(ServiceLoopTest, AnInstanceSendsAndTrimsOnlyItsOwnOutbox) {
   // The first instance crashed after committing a derived event it had not sent.
   std::string cause = test::frameOf(test::withEventId(test::fixtureLines()[8], "orphan-cause"));
   FrameReader reader(cause);
-  redis_.command({"RPUSH", first->outboxKey(), subsidyFor(reader.root<msg::Envelope>())});
+  redis_.command({"RPUSH", first->outboxKey(), test::subsidyFor(reader.root<msg::Envelope>())});
   // The second commits and sends a derived event of its own.
   publishAll({certified});
   runUntilCaughtUp({second.get()});
