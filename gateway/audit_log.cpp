@@ -17,7 +17,8 @@ redis.call('EXPIRE', KEYS[2], ARGV[3])
 return id
 )lua";
 
-constexpr size_t kRecordRead = 0;  // the script's handle: the first and only one each connection has
+constexpr size_t kRecordRead =
+    0;  // the script's handle: the first and only one each connection has
 
 AuditEntry entryOf(const RedisReply& e) {
   AuditEntry entry;

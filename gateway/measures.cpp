@@ -7,13 +7,13 @@
 
 #include "event_kinds.h"
 #include "handlers.h"
+#include "ids.h"
+#include "indicator_counts.h"
 #include "json_writer.h"
 #include "mwp/messages/query.capnp.h"
 #include "params.h"
-#include "rules.h"
-#include "ids.h"
-#include "indicator_counts.h"
 #include "query_server.h"
+#include "rules.h"
 
 namespace mwp::gateway {
 namespace {

@@ -33,9 +33,9 @@ int numberParam(const httplib::Request& req, const char* name, int fallback, int
   auto n = wholeNumber(req.get_param_value(name));
   if (!n || *n < min || *n > max) {
     std::string range = std::to_string(min) + "–" + std::to_string(max);
-    throw badParameter(name, "不是 " + range + " 的整数",
-                       "not a whole number from " + std::to_string(min) + " to " +
-                           std::to_string(max));
+    throw badParameter(
+        name, "不是 " + range + " 的整数",
+        "not a whole number from " + std::to_string(min) + " to " + std::to_string(max));
   }
   return *n;
 }

@@ -7,11 +7,11 @@
 
 #include "bus_client.h"
 #include "ids.h"
-#include "rules.h"
 #include "json_writer.h"
 #include "masking.h"
 #include "metrics.h"
 #include "redis.h"
+#include "rules.h"
 
 namespace mwp::gateway {
 namespace {
@@ -62,7 +62,9 @@ void sendProblem(Response& res, const Problem& p, const std::string& requestId) 
 Router::RouteMetrics::RouteMetrics(prometheus::Family<prometheus::Counter>& requests,
                                    prometheus::Family<prometheus::Histogram>& latency,
                                    const RouteInfo& route)
-    : requests_(requests), route_(route), latency_(latency.Add({{"route", route.path}}, latencyBuckets())) {}
+    : requests_(requests),
+      route_(route),
+      latency_(latency.Add({{"route", route.path}}, latencyBuckets())) {}
 
 void Router::RouteMetrics::observe(int status, double seconds) {
   latency_.Observe(seconds);
@@ -118,7 +120,9 @@ void Router::add(const std::string& method, const std::string& path, const std::
   routes_.push_back({method, path});
   auto& metrics = metrics_.emplace_back(requests_, latency_, routes_.back());
   auto served = [this, roles = std::move(roles), handler = std::move(handler), &metrics](
-                    const Request& req, Response& res) { serve(req, res, roles, handler, metrics); };
+                    const Request& req, Response& res) {
+    serve(req, res, roles, handler, metrics);
+  };
   if (method == "GET") server_.Get(pattern, served);
   if (method == "POST") server_.Post(pattern, served);
 }

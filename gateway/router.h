@@ -35,8 +35,7 @@ struct RouteInfo {
 };
 
 // `key` is the caller's; for an open route (no roles), an admin placeholder named "-".
-using Handler =
-    std::function<void(const httplib::Request&, httplib::Response&, const ApiKey& key)>;
+using Handler = std::function<void(const httplib::Request&, httplib::Response&, const ApiKey& key)>;
 
 class Router {
  public:
@@ -74,8 +73,8 @@ class Router {
            std::vector<Role> roles, Handler handler);
   // The caller's key, after its role and rate limit are checked; throws the Problem otherwise.
   // `who`: the key's name, for the log, as soon as the key is known.
-  ApiKey admit(const httplib::Request& req, const std::string& path,
-               const std::vector<Role>& roles, std::string& who);
+  ApiKey admit(const httplib::Request& req, const std::string& path, const std::vector<Role>& roles,
+               std::string& who);
   void serve(const httplib::Request& req, httplib::Response& res, const std::vector<Role>& roles,
              const Handler& handler, RouteMetrics& metrics);
 

@@ -28,8 +28,7 @@ class JsonWriter {
   JsonWriter& value(bool b);
   JsonWriter& value(double number);  // as printf's %g would write it: 0.333333, 10000
   template <std::integral T>
-    requires(!std::same_as<T, bool>)
-  JsonWriter& value(T number) {
+  requires(!std::same_as<T, bool>) JsonWriter& value(T number) {
     separate();
     out_ += std::to_string(number);
     return *this;

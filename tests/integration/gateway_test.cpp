@@ -412,9 +412,9 @@ TEST_F(GatewayTest, AWorkersOldReadIsFoundBehindAHundredThousandOthers) {
   }
   auto r = get(std::string("/v1/audit?limit=1000&worker=") + kWorker, "k-audit");
   ASSERT_EQ(r->status, 200);
-  EXPECT_NE(r->body.find(R"("key":"caseworker-1","role":"caseworker","worker":")" +
-                         std::string(kWorker)),
-            std::string::npos)
+  EXPECT_NE(
+      r->body.find(R"("key":"caseworker-1","role":"caseworker","worker":")" + std::string(kWorker)),
+      std::string::npos)
       << r->body.substr(0, 400);
   EXPECT_EQ(r->body.find(other), std::string::npos) << "only this worker's reads";
 }
@@ -425,10 +425,10 @@ TEST_F(GatewayTest, AnOldRefusalIsFoundBehindTwentyThousandOthers) {
   httplib::Client client("127.0.0.1", port_);
   std::string badArea = event("old-refusal", "socialSecurityCardIssued",
                               R"({"issuedOn":"2026-03-01"})", kWorker, "hrss", "440300");
-  ASSERT_EQ(client.Post("/v1/events", {{"Authorization", "Bearer k-hrss"}}, badArea,
-                        "application/json")
-                ->status,
-            422);
+  ASSERT_EQ(
+      client.Post("/v1/events", {{"Authorization", "Bearer k-hrss"}}, badArea, "application/json")
+          ->status,
+      422);
   Redis redis(test::testRedis());
   std::vector<RedisCommand> others;
   for (int i = 0; i < 20'000; ++i) {
