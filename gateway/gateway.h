@@ -6,11 +6,9 @@
 
 #include <prometheus/registry.h>
 
-#include <atomic>
 #include <chrono>
-#include <functional>
 #include <memory>
-#include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -19,15 +17,9 @@
 #include "api_keys.h"
 #include "catalogue.h"
 #include "curve.h"
-#include "log.h"
 #include "redis.h"
+#include "router.h"
 #include "scatter_gather.h"
-
-namespace httplib {
-class Server;
-struct Request;
-struct Response;
-}  // namespace httplib
 
 namespace mwp::gateway {
 
@@ -44,11 +36,6 @@ struct GatewayOptions {
   size_t maxBodyBytes = 1 << 20;
 };
 
-struct RouteInfo {
-  std::string method;
-  std::string path;  // the template, as in the OpenAPI document: /v1/workers/{workerId}
-};
-
 class Gateway {
  public:
   Gateway(GatewayOptions options, ApiKeys keys, const Catalogue& catalogue, zmq::context_t& context,
@@ -60,12 +47,11 @@ class Gateway {
   void stop();
 
   // Every route the server has, for the OpenAPI document's test.
-  const std::vector<RouteInfo>& routes() const { return routeInfo_; }
+  const std::vector<RouteInfo>& routes() const;
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
-  std::vector<RouteInfo> routeInfo_;
   std::thread thread_;
 };
 

@@ -3,6 +3,7 @@
 #include "frames.h"
 #include "metrics.h"
 #include "mwp/messages/query.capnp.h"
+#include "query_server.h"
 
 namespace mwp::gateway {
 
@@ -14,15 +15,20 @@ ScatterGather::ScatterGather(zmq::context_t& context, std::vector<ServiceEndpoin
                              prometheus::Registry& registry, std::optional<CurveClient> curve)
     : context_(context),
       services_(std::move(services)),
-      curve_(std::move(curve)),
-      latency_(prometheus::BuildHistogram()
-                   .Name("mwp_gateway_service_seconds")
-                   .Help("Time a service took to answer the gateway's query")
-                   .Register(registry)),
-      timeouts_(prometheus::BuildCounter()
-                    .Name("mwp_gateway_service_timeouts_total")
-                    .Help("Queries a service did not answer within the deadline")
-                    .Register(registry)) {}
+      curve_(std::move(curve)) {
+  auto& latency = prometheus::BuildHistogram()
+                      .Name("mwp_gateway_service_seconds")
+                      .Help("Time a service took to answer the gateway's query")
+                      .Register(registry);
+  auto& timeouts = prometheus::BuildCounter()
+                       .Name("mwp_gateway_service_timeouts_total")
+                       .Help("Queries a service did not answer within the deadline")
+                       .Register(registry);
+  for (const auto& s : services_) {
+    latency_[s.name] = &latency.Add({{"service", s.name}}, latencyBuckets());
+    timeouts_[s.name] = &timeouts.Add({{"service", s.name}});
+  }
+}
 
 ScatterGather::~ScatterGather() = default;
 
@@ -94,30 +100,31 @@ std::map<std::string, ServiceAnswer> ScatterGather::ask(capnp::MessageBuilder& q
         auto r = reader.root<msg::QueryReply>();
         switch (r.which()) {
           case msg::QueryReply::JSON:
-            answer = ServiceAnswer{ServiceAnswer::Kind::kJson, r.getJson().cStr(), {}};
+            answer = ServiceAnswer{ServiceAnswer::Kind::kJson, r.getJson().cStr()};
             break;
           case msg::QueryReply::NOT_FOUND:
-            answer = ServiceAnswer{ServiceAnswer::Kind::kNotFound, "", {}};
+            answer = ServiceAnswer{ServiceAnswer::Kind::kNotFound, ""};
+            break;
+          case msg::QueryReply::INDICATORS:
+            answer.kind = ServiceAnswer::Kind::kIndicators;
+            answer.indicators = indicatorsOf(r);
             break;
           default:
-            answer = ServiceAnswer{ServiceAnswer::Kind::kError, r.getError().cStr(), {}};
+            answer = ServiceAnswer{ServiceAnswer::Kind::kError, r.getError().cStr()};
         }
         for (auto key : r.getKeysRead()) answer.keysRead.emplace_back(key.cStr());
       } catch (const kj::Exception&) {
-        answer = ServiceAnswer{ServiceAnswer::Kind::kError, "unreadable answer", {}};
+        answer = ServiceAnswer{ServiceAnswer::Kind::kError, "unreadable answer"};
       }
       answers[waiting[i]] = std::move(answer);
-      latency_
-          .Add({{"service", waiting[i]}},
-               latencyBuckets())
-          .Observe(
-              std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+      latency_.at(waiting[i])->Observe(
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     }
   }
   for (const auto& name : asked) {
     if (answers.count(name)) continue;
-    answers[name] = ServiceAnswer{ServiceAnswer::Kind::kUnavailable, "", {}};
-    timeouts_.Add({{"service", name}}).Increment();
+    answers[name] = ServiceAnswer{ServiceAnswer::Kind::kUnavailable, ""};
+    timeouts_.at(name)->Increment();
     // A late answer must not be read as the next question's: this service gets a fresh socket.
     auto endpoint = std::find_if(services_.begin(), services_.end(), [&](const ServiceEndpoint& s) {
                       return s.name == name;

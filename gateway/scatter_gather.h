@@ -18,6 +18,7 @@
 #include <zmq.hpp>
 
 #include "curve.h"
+#include "indicator_exporter.h"
 
 namespace mwp::gateway {
 
@@ -27,10 +28,15 @@ struct ServiceEndpoint {
 };
 
 struct ServiceAnswer {
-  enum class Kind { kJson, kNotFound, kError, kUnavailable };
+  enum class Kind { kJson, kNotFound, kError, kUnavailable, kIndicators };
+  ServiceAnswer() = default;
+  ServiceAnswer(Kind k, std::string t, std::vector<std::string> keys = {})
+      : kind(k), text(std::move(t)), keysRead(std::move(keys)) {}
+
   Kind kind = Kind::kUnavailable;
   std::string text;                   // the JSON, or the error
   std::vector<std::string> keysRead;  // a worker section's: the Redis keys it was read from
+  std::vector<IndicatorAnswer> indicators;  // kIndicators: an indicator query's answer
 };
 
 class ScatterGather {
@@ -58,8 +64,9 @@ class ScatterGather {
   std::optional<CurveClient> curve_;
   std::mutex mutex_;
   std::vector<std::unique_ptr<SocketSet>> idle_;
-  prometheus::Family<prometheus::Histogram>& latency_;
-  prometheus::Family<prometheus::Counter>& timeouts_;
+  // Each service's, created once.
+  std::map<std::string, prometheus::Histogram*> latency_;
+  std::map<std::string, prometheus::Counter*> timeouts_;
 };
 
 }  // namespace mwp::gateway

@@ -15,7 +15,17 @@ std::string sequence(uint32_t partition) {
 std::string dedup(const std::string& eventId) {
   return "mwp:dedup:" + eventId;
 }
+std::string refusal(const std::string& eventId) {
+  return "mwp:refused:" + eventId;
+}
 }  // namespace keys
+
+const char* const kRefusalScript = R"lua(
+local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'reason', ARGV[3],
+                      'eventId', ARGV[4], 'source', ARGV[5], 'frame', ARGV[6])
+if ARGV[4] ~= '' then redis.call('SET', KEYS[2], ARGV[3], 'EX', ARGV[2]) end
+return id
+)lua";
 
 const char* const kIngestScript = R"lua(
 local prior = redis.call('GET', KEYS[1])

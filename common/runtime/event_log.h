@@ -18,7 +18,14 @@ std::string log(uint32_t partition);       // stream: <seq>-0 → e=<envelope by
 std::string sequence(uint32_t partition);  // the partition's last sequence number
 std::string dedup(const std::string& eventId);
 inline const std::string kRejected = "mwp:rejected";
+std::string refusal(const std::string& eventId);  // the bus's reason for refusing it, for a while
 }  // namespace keys
+
+// The Lua script that keeps one refusal: appended to the rejected-events stream (trimmed to about
+// `kept`) and its reason under the eventId, for `seconds` (a lookup by id needs no scan).
+//   KEYS: kRejected, refusal(eventId)   ARGV: kept, seconds, reason, eventId, source, frame
+//   returns the stream entry's id.
+extern const char* const kRefusalScript;
 
 // The Lua script that stores one event, atomically: if the eventId was stored within the
 // de-duplication window, return the original's placement; otherwise take the next sequence,

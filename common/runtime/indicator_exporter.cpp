@@ -65,16 +65,6 @@ void recordIndicatorYears(Redis& redis, const std::string& service) {
   }
 }
 
-namespace {
-
-std::string formatValue(double v) {
-  std::ostringstream out;
-  out << v;
-  return out.str();
-}
-
-}  // namespace
-
 IndicatorExporter::IndicatorExporter(std::string service, msg::Service owned,
                                      const Catalogue& catalogue, prometheus::Registry& registry,
                                      ComputedIndicators computed)
@@ -245,22 +235,18 @@ void IndicatorExporter::refresh(Redis& redis, int64_t nowSeconds) {
   }
 }
 
-std::string IndicatorExporter::queryJson(Redis& redis, int64_t nowSeconds, int year,
-                                         const std::string& area, int measure) const {
-  std::string json = "[";
-  for (const auto& v : read(redis, nowSeconds)) {
+std::vector<IndicatorAnswer> IndicatorExporter::query(Redis& redis, int64_t nowSeconds, int year,
+                                                     const std::string& area, int measure) const {
+  std::vector<IndicatorAnswer> answers;
+  for (auto& v : read(redis, nowSeconds)) {
     if ((year && v.year != year) || (!area.empty() && v.area != area) ||
         (measure && v.measure != measure)) {
       continue;
     }
     auto target = targetOf(v.measure, v.indicator, v.area);
-    if (json.size() > 1) json += ",";
-    json += "{\"measure\":" + std::to_string(v.measure) +
-            ",\"indicator\":" + jsonQuote(v.indicator) + ",\"area\":" + jsonQuote(v.area) +
-            ",\"year\":" + std::to_string(v.year) + ",\"value\":" + formatValue(v.value) +
-            ",\"target\":" + (target ? formatValue(*target) : "null") + "}";
+    answers.push_back({v.measure, std::move(v.indicator), std::move(v.area), v.year, v.value, target});
   }
-  return json + "]";
+  return answers;
 }
 
 }  // namespace mwp

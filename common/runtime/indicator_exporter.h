@@ -26,6 +26,18 @@ class Gauge;
 
 namespace mwp {
 
+// An indicator as an indicator query answers it: what is counted now, and the policy's target in
+// that area where it sets one. Its own type, not an IndicatorValue: it is also what the gateway
+// reads off the query socket, names as they came over the wire.
+struct IndicatorAnswer {
+  int measure = 0;
+  std::string indicator;
+  std::string area;  // a reporting area, or "all"
+  int year = 0;
+  double value = 0;
+  std::optional<double> target;
+};
+
 // Notes the years of counts written before mwp kept them beside the counts (one SCAN of the
 // keyspace): run once when a service starts, so its older counts keep being read.
 void recordIndicatorYears(Redis& redis, const std::string& service);
@@ -44,9 +56,9 @@ class IndicatorExporter {
   // read() into the gauges. Thread-safe against itself.
   void refresh(Redis& redis, int64_t nowSeconds);
 
-  // read() filtered as an indicator query asks, as a JSON array with each indicator's target.
-  std::string queryJson(Redis& redis, int64_t nowSeconds, int year, const std::string& area,
-                        int measure) const;
+  // read() filtered as an indicator query asks (0 or "": any), with each indicator's target.
+  std::vector<IndicatorAnswer> query(Redis& redis, int64_t nowSeconds, int year,
+                                     const std::string& area, int measure) const;
 
  private:
   // The catalogue's target for an indicator in an area ("all": city-wide).

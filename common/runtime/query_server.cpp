@@ -18,6 +18,51 @@ std::string reply(const std::function<void(msg::QueryReply::Builder)>& fill) {
 
 }  // namespace
 
+void setIndicators(msg::QueryReply::Builder reply, const std::vector<IndicatorAnswer>& answers) {
+  auto list = reply.initIndicators(static_cast<unsigned>(answers.size()));
+  for (unsigned i = 0; i < list.size(); ++i) {
+    const auto& a = answers[i];
+    auto out = list[i];
+    out.setMeasure(static_cast<uint8_t>(a.measure));
+    out.setIndicator(a.indicator);
+    out.setArea(a.area);
+    out.setYear(static_cast<uint16_t>(a.year));
+    out.setValue(a.value);
+    if (a.target) {
+      out.getTarget().setValue(*a.target);
+    } else {
+      out.getTarget().setNone();
+    }
+  }
+}
+
+std::vector<IndicatorAnswer> indicatorsOf(msg::QueryReply::Reader reply) {
+  std::vector<IndicatorAnswer> answers;
+  for (auto i : reply.getIndicators()) {
+    std::optional<double> target;
+    if (i.getTarget().isValue()) target = i.getTarget().getValue();
+    answers.push_back({i.getMeasure(), i.getIndicator().cStr(), i.getArea().cStr(), i.getYear(),
+                       i.getValue(), target});
+  }
+  return answers;
+}
+
+void writeIndicator(JsonWriter& json, const IndicatorAnswer& indicator) {
+  json.beginObject()
+      .field("measure", indicator.measure)
+      .field("indicator", indicator.indicator)
+      .field("area", indicator.area)
+      .field("year", indicator.year)
+      .field("value", indicator.value)
+      .key("target");
+  if (indicator.target) {
+    json.value(*indicator.target);
+  } else {
+    json.null();
+  }
+  json.endObject();
+}
+
 QueryServer::QueryServer(zmq::context_t& context, const std::string& endpoint, RedisEndpoint redis,
                          std::string service, QueryHandler& handler, IndicatorExporter& indicators,
                          Clock clock, std::chrono::milliseconds refreshEvery,
@@ -102,9 +147,9 @@ std::string QueryServer::answer(const std::string& request) {
       }
       case msg::Query::INDICATORS: {
         auto q = query.getIndicators();
-        json = indicators_.queryJson(redis_, clock_(), q.getYear(), q.getArea().cStr(),
-                                     q.getMeasure());
-        break;
+        auto answers =
+            indicators_.query(redis_, clock_(), q.getYear(), q.getArea().cStr(), q.getMeasure());
+        return reply([&](auto r) { setIndicators(r, answers); });
       }
       case msg::Query::VERDICT: {
         auto verdict = redis_.command({"GET", keys::verdict(service_, query.getVerdict().cStr())});

@@ -13,6 +13,7 @@
 
 #include "curve.h"
 #include "indicator_exporter.h"
+#include "json_writer.h"
 #include "mwp/messages/query.capnp.h"
 #include "redis.h"
 #include "service_loop.h"
@@ -24,6 +25,13 @@ struct WorkerSection {
   std::optional<std::string> json;    // nullopt when the service has no record of the worker
   std::vector<std::string> keysRead;  // every Redis key read for it, found or not
 };
+
+// An indicator query's answer, into and out of its reply (msg::QueryReply.indicators).
+void setIndicators(msg::QueryReply::Builder reply, const std::vector<IndicatorAnswer>& answers);
+std::vector<IndicatorAnswer> indicatorsOf(msg::QueryReply::Reader reply);
+// One indicator as the gateway shows it (GET /v1/measures):
+// {"measure":2,"indicator":"…","area":"…","year":2026,"value":1,"target":null}
+void writeIndicator(JsonWriter& json, const IndicatorAnswer& indicator);
 
 // What a service answers beyond what every service answers (indicators, verdicts).
 class QueryHandler {

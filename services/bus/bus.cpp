@@ -363,9 +363,9 @@ void Bus::noteStored(uint32_t partition, uint64_t sequence) {
 }
 
 RedisCommand Bus::auditCommand(const Pending& p) const {
-  return {"XADD",   keys::kRejected, "MAXLEN", "~",       std::to_string(options_.rejectedKept),
-          "*",      "reason",        p.reason, "eventId", p.eventId,
-          "source", p.source,        "frame",  p.raw};
+  return {"EVAL",   kRefusalScript, "2",      keys::kRejected, keys::refusal(p.eventId),
+          std::to_string(options_.rejectedKept), std::to_string(options_.dedupWindowSeconds),
+          p.reason, p.eventId, p.source, p.raw};
 }
 
 RedisCommand Bus::ingestCommand(const Pending& p) {

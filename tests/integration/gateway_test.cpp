@@ -8,7 +8,9 @@
 #include <regex>
 #include <thread>
 
+#include "audit_log.h"
 #include "bus_client.h"
+#include "event_log.h"
 #include "ids.h"
 #include "rules_harness.h"
 #include "service_harness.h"
@@ -347,6 +349,98 @@ TEST_F(GatewayTest, ARecordReadAgainShowsWhatWasAppliedSince) {
   EXPECT_NE(after->body.find(R"({"monthlyYuan":200,"months":3,"grantedOn":"2026-03-02"})"),
             std::string::npos)
       << after->body;
+}
+
+// Bad path and query parameters of every route: a 400 problem naming the parameter in Chinese and
+// English, never a 500 (std::stoi on 12 digits threw) and never "no such route".
+TEST_F(GatewayTest, EveryBadParameterIsA400NamingIt) {
+  struct Bad {
+    std::string path;
+    std::string parameter;
+  };
+  std::vector<Bad> bad;
+  for (const char* value : {"123456789012", "-1", "abc", ""}) {
+    std::string v = value;
+    bad.push_back({"/v1/workers/" + v, "workerId"});
+    bad.push_back({"/v1/workers?page_size=" + v, "page_size"});
+    bad.push_back({"/v1/workers?area=" + v + "x", "area"});
+    bad.push_back({"/v1/workers?stale=" + v, "stale"});
+    bad.push_back({"/v1/measures?year=" + v, "year"});
+    bad.push_back({"/v1/measures/" + v, "number"});
+    bad.push_back({"/v1/measures/2?year=" + v, "year"});
+    bad.push_back({"/v1/cases?page_size=" + v, "page_size"});
+    bad.push_back({"/v1/cases?status=" + v, "status"});
+    bad.push_back({"/v1/audit?limit=" + v, "limit"});
+    bad.push_back({"/v1/audit?worker=" + v, "worker"});
+  }
+  bad.push_back({"/v1/workers?page_token=-1", "page_token"});
+  bad.push_back({"/v1/events/", "eventId"});
+  bad.push_back({"/v1/events/a%20b", "eventId"});
+  for (const auto& [path, parameter] : bad) {
+    auto r = get(path, "k-admin");
+    ASSERT_TRUE(r) << path;
+    EXPECT_EQ(r->status, 400) << path << ": " << r->body;
+    EXPECT_EQ(r->get_header_value("Content-Type"), "application/problem+json") << path;
+    // "detail":"<parameter>: <中文> / <English>"
+    auto at = r->body.find("\"detail\":\"" + parameter + ": ");
+    ASSERT_NE(at, std::string::npos) << path << ": " << r->body;
+    std::string detail = r->body.substr(at, r->body.find('"', at + 10) - at);
+    auto slash = detail.find(" / ");
+    ASSERT_NE(slash, std::string::npos) << path << ": " << detail;
+    EXPECT_TRUE(std::any_of(detail.begin(), detail.begin() + static_cast<long>(slash),
+                            [](char c) { return static_cast<unsigned char>(c) >= 0x80; }))
+        << path << ": no Chinese before the English in " << detail;
+  }
+  EXPECT_EQ(get("/v1/measures/31", "k-int")->status, 404) << "a whole number, but no measure";
+}
+
+// A read of one worker is found in the audit however many reads of others came since: the old
+// scan read only the newest 100,000 reads of everyone.
+TEST_F(GatewayTest, AWorkersOldReadIsFoundBehindAHundredThousandOthers) {
+  ASSERT_EQ(get(std::string("/v1/workers/") + kWorker, "k-case")->status, 200);
+  constexpr int kOthers = 100'001;
+  const std::string other = unreadWorker();
+  Redis redis(test::testRedis());
+  std::vector<RedisCommand> others;
+  for (int i = 0; i < kOthers; ++i) {
+    others.push_back({"XADD", gateway::audit_keys::kReads, "*", "key", "integrator-1", "role",
+                      "integrator", "worker", other, "sections", "employment", "at", "1"});
+    if (others.size() == 5000 || i + 1 == kOthers) {
+      redis.pipeline(others);
+      others.clear();
+    }
+  }
+  auto r = get(std::string("/v1/audit?limit=1000&worker=") + kWorker, "k-audit");
+  ASSERT_EQ(r->status, 200);
+  EXPECT_NE(
+      r->body.find(R"("key":"caseworker-1","role":"caseworker","worker":")" + std::string(kWorker)),
+      std::string::npos)
+      << r->body.substr(0, 400);
+  EXPECT_EQ(r->body.find(other), std::string::npos) << "only this worker's reads";
+}
+
+// The bus's reason for refusing an event is found however many refusals came since: the old scan
+// read only the newest 10,000.
+TEST_F(GatewayTest, AnOldRefusalIsFoundBehindTwentyThousandOthers) {
+  httplib::Client client("127.0.0.1", port_);
+  std::string badArea = event("old-refusal", "socialSecurityCardIssued",
+                              R"({"issuedOn":"2026-03-01"})", kWorker, "hrss", "440300");
+  ASSERT_EQ(
+      client.Post("/v1/events", {{"Authorization", "Bearer k-hrss"}}, badArea, "application/json")
+          ->status,
+      422);
+  Redis redis(test::testRedis());
+  std::vector<RedisCommand> others;
+  for (int i = 0; i < 20'000; ++i) {
+    others.push_back({"XADD", keys::kRejected, "*", "reason", "area: not a Mianyang county code",
+                      "eventId", "other-" + std::to_string(i), "source", "HRSS", "frame", "-"});
+  }
+  redis.pipeline(others);
+  auto why = get("/v1/events/old-refusal", "k-hrss");
+  ASSERT_EQ(why->status, 200) << why->body;
+  EXPECT_NE(why->body.find(R"("refusedByBus":"area: not a Mianyang county code)"),
+            std::string::npos)
+      << why->body;
 }
 
 TEST_F(GatewayTest, EveryRouteIsInTheOpenApiDocumentAndTheOtherWayRound) {

@@ -54,6 +54,12 @@ std::pair<std::string, std::string> RunningService::ask(capnp::MessageBuilder& q
       return {"json", reply.getJson().cStr()};
     case msg::QueryReply::NOT_FOUND:
       return {"notFound", ""};
+    case msg::QueryReply::INDICATORS: {  // as the gateway shows them
+      JsonWriter json;
+      json.beginArray();
+      for (const auto& i : indicatorsOf(reply)) writeIndicator(json, i);
+      return {"json", json.endArray().take()};
+    }
     default:
       return {"error", reply.getError().cStr()};
   }

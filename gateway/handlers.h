@@ -1,0 +1,34 @@
+// The gateway's routes, one file per resource; each add*Routes registers its resource's routes
+// on the router with the roles that may use them. The handlers share the Backends, built once by
+// the Gateway; every part of it is thread-safe.
+#pragma once
+
+#include "audit_log.h"
+#include "bus_client.h"
+#include "catalogue.h"
+#include "gateway.h"
+#include "pool.h"
+#include "redis.h"
+#include "router.h"
+#include "scatter_gather.h"
+#include "section_cache.h"
+
+namespace mwp::gateway {
+
+struct Backends {
+  const GatewayOptions& options;
+  const Catalogue& catalogue;
+  ScatterGather& services;
+  SectionCache& sections;
+  Pool<Redis>& redis;
+  Pool<Publisher>& publishers;
+  AuditLog& audit;
+};
+
+void addWorkerRoutes(Router& router, Backends& b);   // workers.cpp: one worker's record
+void addListingRoutes(Router& router, Backends& b);  // listings.cpp: the registry, the cases
+void addMeasureRoutes(Router& router, Backends& b);  // measures.cpp: the 30 measures' progress
+void addEventRoutes(Router& router, Backends& b);    // events.cpp: submission and lookup
+void addAuditRoutes(Router& router, Backends& b);    // audit_routes.cpp: the audit of reads
+
+}  // namespace mwp::gateway

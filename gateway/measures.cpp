@@ -1,0 +1,104 @@
+// GET /v1/measures and /v1/measures/{number}: each of the 30 measures with its titles, lead
+// departments and indicators (value and target) for a year and an area, from the services that
+// own them. A service that does not answer leaves its measures "unavailable", not missing.
+#include <httplib.h>
+
+#include <set>
+
+#include "event_kinds.h"
+#include "handlers.h"
+#include "ids.h"
+#include "indicator_counts.h"
+#include "json_writer.h"
+#include "mwp/messages/query.capnp.h"
+#include "params.h"
+#include "query_server.h"
+#include "rules.h"
+
+namespace mwp::gateway {
+namespace {
+
+struct Progress {
+  std::map<int, std::vector<IndicatorAnswer>> byMeasure;
+  std::set<std::string> unavailable;  // services that did not answer
+};
+
+// Every indicator of every measure, for a year and an area, regrouped by measure.
+Progress progress(Backends& b, int year, const std::string& area) {
+  capnp::MallocMessageBuilder query;
+  auto q = query.initRoot<msg::Query>().initIndicators();
+  q.setYear(static_cast<uint16_t>(year));
+  q.setArea(area.empty() ? "all" : area);
+  Progress p;
+  for (auto& [service, answer] : b.services.ask(query, b.options.deadline)) {
+    if (answer.kind != ServiceAnswer::Kind::kIndicators) {
+      p.unavailable.insert(service);
+      continue;
+    }
+    for (auto& i : answer.indicators) p.byMeasure[i.measure].push_back(std::move(i));
+  }
+  return p;
+}
+
+void writeMeasure(JsonWriter& json, const Catalogue& catalogue, msg::Measure::Reader m,
+                  const Progress& p) {
+  std::string service = enumName(m.getService());
+  json.beginObject()
+      .field("number", m.getNumber())
+      .field("titleZh", m.getTitleZh().cStr())
+      .field("titleEn", m.getTitleEn().cStr())
+      .key("lead")
+      .beginArray();
+  for (auto d : m.getLead()) json.value(catalogue.departmentName(d));
+  json.endArray()
+      .field("service", service)
+      .field("status", p.unavailable.count(service) ? "unavailable" : "ok")
+      .key("indicators")
+      .beginArray();
+  if (auto found = p.byMeasure.find(m.getNumber()); found != p.byMeasure.end()) {
+    for (const auto& i : found->second) writeIndicator(json, i);
+  }
+  json.endArray().endObject();
+}
+
+int yearParam(const httplib::Request& req) {
+  return numberParam(req, "year", yearOf(formatDate(chinaDayOf(systemClock()))), 2019, 2100);
+}
+
+void allMeasures(Backends& b, const httplib::Request& req, httplib::Response& res) {
+  int year = yearParam(req);
+  auto p = progress(b, year, areaParam(req, b.catalogue));
+  JsonWriter json;
+  json.beginObject().field("year", year).key("measures").beginArray();
+  for (auto m : b.catalogue.data().getMeasures()) writeMeasure(json, b.catalogue, m, p);
+  json.endArray().endObject();
+  sendJson(req, res, json.take());
+}
+
+void oneMeasure(Backends& b, const httplib::Request& req, httplib::Response& res) {
+  auto number = wholeNumber(req.matches[1].str());
+  if (!number) {
+    throw badParameter("number", "不是 1–30 的措施编号", "not a measure number from 1 to 30");
+  }
+  if (!b.catalogue.hasMeasure(*number))
+    throw Problem{404, "Unknown measure", "measures run from 1 to 30"};
+  int year = yearParam(req);
+  auto p = progress(b, year, areaParam(req, b.catalogue));
+  JsonWriter json;
+  writeMeasure(json, b.catalogue, b.catalogue.measure(*number), p);
+  sendJson(req, res, json.take());
+}
+
+}  // namespace
+
+void addMeasureRoutes(Router& router, Backends& b) {
+  using R = Role;
+  const std::vector<Role> everyone{R::kAdmin,  R::kIntegrator, R::kCaseworker,
+                                   R::kHealth, R::kAuditor,    R::kDepartment};
+  router.get("/v1/measures", R"(/v1/measures)", everyone,
+             [&b](auto& req, auto& res, auto&) { allMeasures(b, req, res); });
+  router.get("/v1/measures/{number}", R"(/v1/measures/([^/]*))", everyone,
+             [&b](auto& req, auto& res, auto&) { oneMeasure(b, req, res); });
+}
+
+}  // namespace mwp::gateway
