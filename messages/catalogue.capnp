@@ -40,6 +40,9 @@ struct Measure {
   kinds @7 :List(Text);          # the event kinds that count toward this measure
   indicators @8 :List(Indicator);
   activities @9 :List(Text);     # outreach only: the activities activityReported may name
+  # The file, from the repository's root, whose rules decide this measure's indicators:
+  # docs/measures.md links to it, and a unit test checks it exists and names the measure.
+  rulesFile @10 :Text;
 }
 
 struct Indicator {
@@ -53,6 +56,19 @@ struct Indicator {
   }
   perArea @6 :Bool;  # the target applies to each county and park, not to the city as a whole
   ratio @7 :Ratio;   # set for a ratio: computed from two counters the service keeps
+  checklist @8 :Checklist;  # set for a per-area checklist: "each county and park has …"
+  decidedIn @9 :Text;       # the file that decides it, where not its measure's rulesFile
+}
+
+# A promise that each county and park has something, and the activity that ticks it. The outreach
+# service applies every checklist the same way (services/outreach/outreach_rules.cpp).
+struct Checklist {
+  tickedBy @0 :Text;  # one of the measure's activities
+  holds @1 :Holds;
+  enum Holds {
+    forTheYear @0;  # the indicator is the year's count of that activity (措施二十三: each year)
+    onceDone @1;    # 1 from the day it is first done, every year after (措施二十九, 三十)
+  }
 }
 
 struct Ratio {

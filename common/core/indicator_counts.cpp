@@ -1,5 +1,7 @@
 #include "indicator_counts.h"
 
+#include "ids.h"
+
 namespace mwp {
 
 namespace indicator_keys {
@@ -20,21 +22,28 @@ void noteYear(StateTx& state, int year) {
 }
 }  // namespace
 
-void countIndicator(StateTx& state, int measure, std::string_view indicator, std::string_view area,
-                    int year, int64_t delta) {
-  state.add(indicator_keys::counts(year), indicator_keys::field(measure, indicator, area), delta);
+void countIndicator(StateTx& state, Indicator indicator, std::string_view area, int year,
+                    int64_t delta) {
+  state.add(indicator_keys::counts(year),
+            indicator_keys::field(indicator.measure, indicator.name, area), delta);
   noteYear(state, year);
 }
 
-void countForMedian(StateTx& state, int measure, std::string_view indicator, std::string_view area,
-                    int year, int64_t value) {
-  state.add(indicator_keys::medians(year),
-            indicator_keys::field(measure, indicator, area) + "|" + std::to_string(value), 1);
+void countForMedian(StateTx& state, Indicator indicator, std::string_view area, int year,
+                    int64_t value) {
+  state.add(
+      indicator_keys::medians(year),
+      indicator_keys::field(indicator.measure, indicator.name, area) + "|" + std::to_string(value),
+      1);
   noteYear(state, year);
 }
 
 int yearOf(std::string_view date) {
   return std::stoi(std::string(date.substr(0, 4)));
+}
+
+int yearOfDay(int32_t day) {
+  return yearOf(formatDate(day));
 }
 
 }  // namespace mwp

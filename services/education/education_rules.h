@@ -38,12 +38,15 @@ class EducationRules : public EventRules {
                                int64_t nowSeconds) override;
 
  private:
+  Applied placementRequested(msg::Envelope::Reader event, StateTx& state) const;
+  Applied placementDecided(msg::Envelope::Reader event, StateTx& state) const;
+
   StagePolicy policy_;
 };
 
 // The open requests of each area made more than `decisionDays` days before today, by the year they
 // were made: the undecided_over_30_days indicator.
 std::vector<IndicatorValue> undecidedTooLong(const StateReader& state, const Catalogue& catalogue,
-                                            int64_t nowSeconds, int decisionDays);
+                                             int64_t nowSeconds, int decisionDays);
 
 }  // namespace mwp::education

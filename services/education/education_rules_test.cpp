@@ -70,9 +70,9 @@ TEST_F(EducationRulesTest, PlacementRateNearResidenceAndDaysToDecision) {
   h.apply(request("r2", childBornOn("20180601"), "primary"));
   EXPECT_EQ(h.apply(decide("d1", kChild7, "510703", "2026-03-11")), "applied");
   EXPECT_EQ(h.apply(decide("d2", childBornOn("20180601"), "510704", "2026-03-21")), "applied");
-  EXPECT_EQ(h.indicator(2026, 14, "placements_requested", "510703"), 2);
-  EXPECT_EQ(h.indicator(2026, 14, "placed", "510703"), 2);
-  EXPECT_EQ(h.indicator(2026, 14, "placed_in_residence_area", "510703"), 1);
+  EXPECT_EQ(h.indicator(2026, measure14::kPlacementsRequested, "510703"), 2);
+  EXPECT_EQ(h.indicator(2026, measure14::kPlaced, "510703"), 2);
+  EXPECT_EQ(h.indicator(2026, measure14::kPlacedInResidenceArea, "510703"), 1);
   EXPECT_EQ(h.state.counters["med:2026"]["14|median_days_to_decision|510703|10"], 1);
   EXPECT_EQ(h.state.counters["med:2026"]["14|median_days_to_decision|510703|20"], 1);
 }
@@ -111,6 +111,23 @@ TEST_F(EducationRulesTest, ADecisionMoreThanThirtyDaysAfterTheRequestIsOverdue) 
   ASSERT_EQ(placements.size(), 2u);
   EXPECT_FALSE(placements[0].getOverdue());
   EXPECT_TRUE(placements[1].getOverdue());
+}
+
+// Today is 2026-03-02: a request of 2026-01-30 has waited 31 days, one of 2026-01-31 30 days.
+TEST_F(EducationRulesTest, RequestsUndecidedForMoreThanThirtyDaysAreCountedByTheYearTheyWereMade) {
+  auto undecided = [&] {
+    return undecidedTooLong(h.state, Catalogue::builtIn(), test::fixtureNow(),
+                            StagePolicy{}.decisionDays);
+  };
+  EXPECT_TRUE(undecided().empty()) << "nothing waiting, nothing reported";
+  h.apply(request("r1", kChild7, "primary", "2026-01-30"));
+  EXPECT_EQ(test::computedValue(undecided(), measure14::kUndecidedOver30Days, "510703", 2026), 1);
+  h.apply(decide("d1", kChild7, "510703", "2026-03-01"));
+  EXPECT_EQ(test::computedValue(undecided(), measure14::kUndecidedOver30Days, "510703", 2026),
+            std::nullopt)
+      << "decided: no longer waiting";
+  h.apply(request("r2", kChild7, "primary", "2026-01-31"));
+  EXPECT_TRUE(undecided().empty()) << "30 days is in time";
 }
 
 TEST_F(EducationRulesTest, TheSectionShowsTheChildsIdMasked) {

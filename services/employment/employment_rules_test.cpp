@@ -59,7 +59,7 @@ class EmploymentRulesTest : public ::testing::Test {
 TEST_F(EmploymentRulesTest, RegisteringTwiceUpdatesAndCountsOnce) {
   EXPECT_EQ(h.apply(registration("r1", kWorker)), "applied");
   EXPECT_EQ(h.apply(registration("r2", kWorker, "510723")), "applied");
-  EXPECT_EQ(h.indicator(2026, 2, "workers_registered", "510703"), 1);
+  EXPECT_EQ(h.indicator(2026, measure2::kWorkersRegistered, "510703"), 1);
   auto record = h.state.get("worker:" + std::string(kWorker));
   ASSERT_TRUE(record);
   FrameReader reader(*record);
@@ -89,6 +89,27 @@ TEST_F(EmploymentRulesTest, TheRegistryIndexFollowsTheLastUpdate) {
   EXPECT_FALSE(h.state.indexes["updated:510703"][kWorker].has_value());
 }
 
+// 措施二: 按季度更新 — a record last updated more than 92 days ago is stale, per area, today.
+TEST_F(EmploymentRulesTest, ARecordNotUpdatedForMoreThan92DaysIsStale) {
+  // Today is 2026-03-02: 2025-11-30 is 92 days ago, 2025-11-29 is 93.
+  h.apply(registration("r1", kWorker, "510722", "male", "2025-11-29", "510703"));
+  h.apply(registration("r2", kWorkerB, "510722", "female", "2025-11-30", "510703"));
+  h.apply(registration("r3", kOutsider, "440305", "male", "2025-06-01", "510722"));
+  auto values = staleRecords(h.state, Catalogue::builtIn(), test::fixtureNow());
+  EXPECT_EQ(test::computedValue(values, measure2::kRecordsStale, "510703", 2026), 1);
+  EXPECT_EQ(test::computedValue(values, measure2::kRecordsStale, "510722", 2026), 1);
+  EXPECT_EQ(test::computedValue(values, measure2::kRecordsStale, "MYGX", 2026), 0)
+      << "every area reports, 0 where nothing is stale";
+  EXPECT_EQ(values.size(), Catalogue::builtIn().reportingAreas().size());
+  // An update makes the record fresh again.
+  h.apply(event(
+      "u1", "workerUpdated",
+      R"({"currentArea":"510703","currentCity":"绵阳","employed":true,"updatedOn":"2026-03-01"})",
+      kWorker, "hrss", "510703"));
+  values = staleRecords(h.state, Catalogue::builtIn(), test::fixtureNow());
+  EXPECT_EQ(test::computedValue(values, measure2::kRecordsStale, "510703", 2026), 0);
+}
+
 // ---- job fairs (measure 1)
 
 std::string fair(const std::string& id, const std::string& fairId, const std::string& campaign,
@@ -104,11 +125,12 @@ TEST_F(EmploymentRulesTest, FairsAreCountedPerCampaignAndEachFairOnce) {
   EXPECT_EQ(h.apply(fair("f3", "F3", "jobsToCountryside")), "applied");
   EXPECT_EQ(h.apply(fair("f4", "F4", "regular", "2025-12-01")), "applied");
   EXPECT_EQ(h.apply(fair("f5", "F1", "springBreeze")), "refused: fair F1 is already counted");
-  EXPECT_EQ(h.indicator(2026, 1, "fairs_held", "510703"), 3);
-  EXPECT_EQ(h.indicator(2025, 1, "fairs_held", "510703"), 1) << "counted in the year it was held";
-  EXPECT_EQ(h.indicator(2026, 1, "spring_campaign_fairs", "510703"), 2);
-  EXPECT_EQ(h.indicator(2026, 1, "countryside_fairs", "510703"), 1);
-  EXPECT_EQ(h.indicator(2026, 1, "agreements_signed", "510703"), 120);
+  EXPECT_EQ(h.indicator(2026, measure1::kFairsHeld, "510703"), 3);
+  EXPECT_EQ(h.indicator(2025, measure1::kFairsHeld, "510703"), 1)
+      << "counted in the year it was held";
+  EXPECT_EQ(h.indicator(2026, measure1::kSpringCampaignFairs, "510703"), 2);
+  EXPECT_EQ(h.indicator(2026, measure1::kCountrysideFairs, "510703"), 1);
+  EXPECT_EQ(h.indicator(2026, measure1::kAgreementsSigned, "510703"), 120);
 }
 
 // ---- employment assistance (measure 3)
@@ -124,12 +146,28 @@ TEST_F(EmploymentRulesTest, UnemploymentRegistrationNeedsExactlySixMonthsOfResid
             "refused: resident in the town since 2025-09-01: unemployment registration needs 6 "
             "months of residence (措施三), reached on 2026-03-01");
   EXPECT_EQ(h.apply(unemployment("x2", "2025-09-01", "2026-03-01")), "applied");
-  EXPECT_EQ(h.indicator(2026, 3, "unemployment_registrations", "510722"), 1);
+  EXPECT_EQ(h.indicator(2026, measure3::kUnemploymentRegistrations, "510722"), 1);
 }
 
 TEST_F(EmploymentRulesTest, SixMonthsFromTheLastDayOfALongMonthEndsOnTheShortMonthsLastDay) {
   EXPECT_EQ(h.apply(unemployment("x1", "2025-08-31", "2026-02-27")).rfind("refused", 0), 0u);
   EXPECT_EQ(h.apply(unemployment("x2", "2025-08-31", "2026-02-28")), "applied");
+}
+
+// The bus checks dates; the rules do not take that on trust: a date that is no date is a
+// refusal naming the field, and changes nothing.
+TEST_F(EmploymentRulesTest, ADateThatIsNoDateIsRefusedNamingTheField) {
+  EXPECT_EQ(h.applyUnchecked(unemployment("x1", "2025-02-30", "2026-02-01")),
+            "refused: residentSince: not a date in the form YYYY-MM-DD（residentSince 不是 "
+            "YYYY-MM-DD 格式的日期）");
+  EXPECT_EQ(h.indicator(2026, measure3::kUnemploymentRegistrations, "510722"), 0);
+  EXPECT_EQ(
+      h.applyUnchecked(event("f1", "jobFairHeld",
+                             R"({"fairId":"F-1","campaign":"springBreeze","heldOn":"2026-13-01",)"
+                             R"("employers":1,"vacancies":1,"attendees":1,"agreementsSigned":1})")),
+      "refused: heldOn: not a date in the form YYYY-MM-DD（heldOn 不是 YYYY-MM-DD 格式的日期）");
+  EXPECT_EQ(h.apply(fair("f2", "F-1", "springBreeze")), "applied")
+      << "the refused fair left no trace";
 }
 
 TEST_F(EmploymentRulesTest, PoorWorkersPlacedAreCountedApart) {
@@ -142,8 +180,8 @@ TEST_F(EmploymentRulesTest, PoorWorkersPlacedAreCountedApart) {
   };
   h.apply(job("j1", true));
   h.apply(job("j2", false));
-  EXPECT_EQ(h.indicator(2026, 3, "employment_registrations", "510703"), 2);
-  EXPECT_EQ(h.indicator(2026, 3, "poor_workers_placed", "510703"), 1);
+  EXPECT_EQ(h.indicator(2026, measure3::kEmploymentRegistrations, "510703"), 2);
+  EXPECT_EQ(h.indicator(2026, measure3::kPoorWorkersPlaced, "510703"), 1);
 }
 
 // ---- training (measure 4)
@@ -159,8 +197,8 @@ TEST_F(EmploymentRulesTest, AWorkerCountsOnceAYearTowardTheTrainedTarget) {
   h.apply(course("t2", kWorker, "2026-02-10"));
   h.apply(course("t3", kWorkerB, "2026-02-10"));
   h.apply(course("t4", kWorker, "2025-11-10"));
-  EXPECT_EQ(h.indicator(2026, 4, "trained", "510703"), 2);
-  EXPECT_EQ(h.indicator(2025, 4, "trained", "510703"), 1);
+  EXPECT_EQ(h.indicator(2026, measure4::kTrained, "510703"), 2);
+  EXPECT_EQ(h.indicator(2025, measure4::kTrained, "510703"), 1);
 }
 
 // ---- the skill-upgrade subsidy (measures 4 and 6)
@@ -175,9 +213,9 @@ TEST_F(EmploymentRulesTest, AnEligibleWorkerIsPaidByLevel) {
   EXPECT_EQ(h.apply(certificate("c3", kWorker, "C3", "senior", "2026-02-01", 12, "钳工")),
             "applied");
   EXPECT_EQ(lastSubsidy(), "granted 2000");
-  EXPECT_EQ(h.indicator(2026, 4, "subsidies_granted", "510703"), 3);
-  EXPECT_EQ(h.indicator(2026, 4, "subsidy_yuan", "510703"), 4500);
-  EXPECT_EQ(h.indicator(2026, 6, "certificates_issued", "510703"), 3);
+  EXPECT_EQ(h.indicator(2026, measure4::kSubsidiesGranted, "510703"), 3);
+  EXPECT_EQ(h.indicator(2026, measure4::kSubsidyYuan, "510703"), 4500);
+  EXPECT_EQ(h.indicator(2026, measure6::kCertificatesIssued, "510703"), 3);
 }
 
 TEST_F(EmploymentRulesTest, TheSubsidyEventIdIsDerivedFromItsCause) {
@@ -192,8 +230,9 @@ TEST_F(EmploymentRulesTest, TheSubsidyEventIdIsDerivedFromItsCause) {
 TEST_F(EmploymentRulesTest, AnUnregisteredWorkerIsDenied) {
   h.apply(certificate("c1", kWorker, "C1", "junior", "2026-02-01", 24));
   EXPECT_EQ(lastSubsidy(), "denied: not in the real-name registry");
-  EXPECT_EQ(h.indicator(2026, 4, "subsidies_denied", "510703"), 1);
-  EXPECT_EQ(h.indicator(2026, 6, "certificates_issued", "510703"), 1) << "the certificate counts";
+  EXPECT_EQ(h.indicator(2026, measure4::kSubsidiesDenied, "510703"), 1);
+  EXPECT_EQ(h.indicator(2026, measure6::kCertificatesIssued, "510703"), 1)
+      << "the certificate counts";
 }
 
 TEST_F(EmploymentRulesTest, AWorkerNotOfMianyangIsDenied) {
@@ -261,7 +300,7 @@ TEST_F(EmploymentRulesTest, ACertificateReSentUnderAnotherIdCountsOnce) {
   h.apply(certificate("c1", kWorker, "C1", "junior", "2026-02-01", 24));
   EXPECT_EQ(h.apply(certificate("c1-again", kWorker, "C1", "junior", "2026-02-01", 24)),
             "refused: certificate C1 is already recorded");
-  EXPECT_EQ(h.indicator(2026, 4, "subsidies_granted", "510703"), 1);
+  EXPECT_EQ(h.indicator(2026, measure4::kSubsidiesGranted, "510703"), 1);
 }
 
 TEST_F(EmploymentRulesTest, MailingNeedsTheCertificateAndHappensOnce) {
@@ -275,7 +314,7 @@ TEST_F(EmploymentRulesTest, MailingNeedsTheCertificateAndHappensOnce) {
   h.apply(certificate("c1", kWorker, "C1", "junior", "2026-02-01", 24));
   EXPECT_EQ(h.apply(mailed("m2", "C1")), "applied");
   EXPECT_EQ(h.apply(mailed("m3", "C1")), "refused: certificate C1 is already mailed");
-  EXPECT_EQ(h.indicator(2026, 6, "certificates_mailed", "510703"), 1);
+  EXPECT_EQ(h.indicator(2026, measure6::kCertificatesMailed, "510703"), 1);
 }
 
 TEST_F(EmploymentRulesTest, ASubsidyEventComingBackConfirmsTheRecordedDecision) {
@@ -289,7 +328,7 @@ TEST_F(EmploymentRulesTest, ASubsidyEventComingBackConfirmsTheRecordedDecision) 
       event("subsidy:x", "subsidyGranted",
             R"({"certificateNo":"C7","level":"junior","amountYuan":1000})", kWorker, "mwpService");
   EXPECT_EQ(h.apply(stray), "refused: no subsidy decision recorded for certificate C7");
-  EXPECT_EQ(h.indicator(2026, 4, "subsidies_granted", "510703"), 1) << "nothing counted twice";
+  EXPECT_EQ(h.indicator(2026, measure4::kSubsidiesGranted, "510703"), 1) << "nothing counted twice";
 }
 
 // ---- loans (measure 10) and social-security services (measure 16)
@@ -315,9 +354,9 @@ TEST_F(EmploymentRulesTest, LoansKeepTheCountersOfTheirRatio) {
   EXPECT_EQ(h.apply(loanDecided("d1", "L1", true)), "applied");
   EXPECT_EQ(h.apply(loanDecided("d2", "L2", false)), "applied");
   EXPECT_EQ(h.apply(loanDecided("d3", "L3", false)), "applied");
-  EXPECT_EQ(h.indicator(2026, 10, "loans_applied", "510703"), 3);
-  EXPECT_EQ(h.indicator(2026, 10, "eligible_loans_decided", "510703"), 2);
-  EXPECT_EQ(h.indicator(2026, 10, "eligible_loans_approved", "510703"), 1);
+  EXPECT_EQ(h.indicator(2026, measure10::kLoansApplied, "510703"), 3);
+  EXPECT_EQ(h.indicator(2026, measure10::kEligibleLoansDecided, "510703"), 2);
+  EXPECT_EQ(h.indicator(2026, measure10::kEligibleLoansApproved, "510703"), 1);
 }
 
 TEST_F(EmploymentRulesTest, ALoanDecisionNeedsItsApplicationAndComesOnce) {
@@ -336,7 +375,7 @@ TEST_F(EmploymentRulesTest, OneSocialSecurityCardPerWorker) {
   EXPECT_EQ(h.apply(card("k1")), "applied");
   EXPECT_EQ(h.apply(card("k2")),
             "refused: a social security card is already issued to this worker");
-  EXPECT_EQ(h.indicator(2026, 16, "cards_issued", "510703"), 1);
+  EXPECT_EQ(h.indicator(2026, measure16::kCardsIssued, "510703"), 1);
 }
 
 TEST_F(EmploymentRulesTest, OtherServicesKindsAreIgnored) {

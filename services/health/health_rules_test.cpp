@@ -38,27 +38,27 @@ TEST_F(HealthRulesTest, CervicalAndBreastChecksAreForWomenOnly) {
   EXPECT_EQ(h.apply(check("c1", kWoman, "cervicalCancer", true)), "applied");
   EXPECT_EQ(h.apply(check("c2", kMan, "breastCancer", true)),
             "refused: breastCancer checks are for women (措施十五); the resident ID is a man's");
-  EXPECT_EQ(h.indicator(2026, 15, "womens_cancer_checks", "510703"), 1);
+  EXPECT_EQ(h.indicator(2026, measure15::kWomensCancerChecks, "510703"), 1);
 }
 
 TEST_F(HealthRulesTest, ChecksAreCountedByTypeAndFreeOnesApart) {
   h.apply(check("c1", kMan, "occupational", false));
   h.apply(check("c2", kMan, "hiv", true, "referred"));
   h.apply(check("c3", kWoman, "prePregnancy", true));
-  EXPECT_EQ(h.indicator(2026, 15, "health_checks", "510703"), 3);
-  EXPECT_EQ(h.indicator(2026, 15, "occupational_checks", "510703"), 1);
-  EXPECT_EQ(h.indicator(2026, 15, "infectious_disease_checks", "510703"), 1);
-  EXPECT_EQ(h.indicator(2026, 15, "premarital_and_pre_pregnancy_checks", "510703"), 1);
-  EXPECT_EQ(h.indicator(2026, 15, "free_checks", "510703"), 2);
-  EXPECT_EQ(h.indicator(2026, 15, "checks_referred", "510703"), 1);
+  EXPECT_EQ(h.indicator(2026, measure15::kHealthChecks, "510703"), 3);
+  EXPECT_EQ(h.indicator(2026, measure15::kOccupationalChecks, "510703"), 1);
+  EXPECT_EQ(h.indicator(2026, measure15::kInfectiousDiseaseChecks, "510703"), 1);
+  EXPECT_EQ(h.indicator(2026, measure15::kPremaritalAndPrePregnancyChecks, "510703"), 1);
+  EXPECT_EQ(h.indicator(2026, measure15::kFreeChecks, "510703"), 2);
+  EXPECT_EQ(h.indicator(2026, measure15::kChecksReferred, "510703"), 1);
 }
 
 TEST_F(HealthRulesTest, IncidentsBySeverityEachOnce) {
   EXPECT_EQ(h.apply(incident("i1", "I-1", "minor")), "applied");
   EXPECT_EQ(h.apply(incident("i2", "I-2", "major")), "applied");
   EXPECT_EQ(h.apply(incident("i3", "I-2", "major")), "refused: incident I-2 is already reported");
-  EXPECT_EQ(h.indicator(2026, 15, "incidents", "510703"), 2);
-  EXPECT_EQ(h.indicator(2026, 15, "major_incidents", "510703"), 1);
+  EXPECT_EQ(h.indicator(2026, measure15::kIncidents, "510703"), 2);
+  EXPECT_EQ(h.indicator(2026, measure15::kMajorIncidents, "510703"), 1);
 }
 
 }  // namespace

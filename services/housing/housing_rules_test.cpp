@@ -37,7 +37,7 @@ TEST_F(HousingRulesTest, OneUnitPerWorkerAndOneWorkerPerUnit) {
   EXPECT_EQ(h.apply(allocate("a2", kA, "U-2")),
             "refused: this worker already holds unit U-1: vacate it first");
   EXPECT_EQ(h.apply(allocate("a3", kB, "U-1")), "refused: unit U-1 is held by another worker");
-  EXPECT_EQ(h.indicator(2026, 11, "units_allocated", "510703"), 1);
+  EXPECT_EQ(h.indicator(2026, measure11::kUnitsAllocated, "510703"), 1);
 }
 
 TEST_F(HousingRulesTest, VacatingFreesTheUnitForTheNextWorker) {
@@ -47,8 +47,8 @@ TEST_F(HousingRulesTest, VacatingFreesTheUnitForTheNextWorker) {
   EXPECT_EQ(h.apply(vacate("v3", kA, "U-1")), "applied");
   EXPECT_EQ(h.apply(allocate("a2", kB, "U-1")), "applied");
   EXPECT_EQ(h.apply(allocate("a3", kA, "U-3")), "applied");
-  EXPECT_EQ(h.indicator(2026, 11, "units_allocated", "510703"), 3);
-  EXPECT_EQ(h.indicator(2026, 11, "units_vacated", "510703"), 1);
+  EXPECT_EQ(h.indicator(2026, measure11::kUnitsAllocated, "510703"), 3);
+  EXPECT_EQ(h.indicator(2026, measure11::kUnitsVacated, "510703"), 1);
 }
 
 TEST_F(HousingRulesTest, ALeaseMustEndAfterItStarts) {
@@ -67,10 +67,10 @@ TEST_F(HousingRulesTest, BedsSubsidiesAndTheProvidentFundAreCounted) {
   EXPECT_EQ(h.apply(event("f1", "providentFundEnrolled", fund, kA, "providentFund")), "applied");
   EXPECT_EQ(h.apply(event("f2", "providentFundEnrolled", fund, kA, "providentFund")),
             "refused: already enrolled in the provident fund through employer 91512081MA62K0260E");
-  EXPECT_EQ(h.indicator(2026, 11, "dormitory_beds", "MYGX"), 120);
-  EXPECT_EQ(h.indicator(2026, 11, "rent_subsidies", "510703"), 1);
-  EXPECT_EQ(h.indicator(2026, 11, "rent_subsidy_yuan", "510703"), 3600);
-  EXPECT_EQ(h.indicator(2026, 11, "provident_fund_enrolments", "510703"), 1);
+  EXPECT_EQ(h.indicator(2026, measure11::kDormitoryBeds, "MYGX"), 120);
+  EXPECT_EQ(h.indicator(2026, measure11::kRentSubsidies, "510703"), 1);
+  EXPECT_EQ(h.indicator(2026, measure11::kRentSubsidyYuan, "510703"), 3600);
+  EXPECT_EQ(h.indicator(2026, measure11::kProvidentFundEnrolments, "510703"), 1);
 }
 
 }  // namespace

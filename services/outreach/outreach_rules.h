@@ -1,10 +1,14 @@
-// The rules of the outreach service: the measures no other service owns (12, 13, 17–19, 23–30),
-// reported as activities. Each activityReported counts toward its measure's `activities`, its own
-// activity's indicator, participants and funds, per area and year. The checklists of measures 29
-// and 30 — a service organisation and a budget line in every county and park — hold once done.
+// The rules of the outreach service: the measures no other service owns — measure 12, measure 13,
+// measure 17, measure 18, measure 19, measure 23, measure 24, measure 25, measure 26, measure 27,
+// measure 28, measure 29 and measure 30 — reported as activities, all decided in
+// outreach_rules.cpp. Each activityReported counts toward its measure's `activities`, its own
+// activity's indicator, participants and funds, per area and year. The per-area checklists
+// ("each county and park has …") are declared in the catalogue and applied here alike.
 //
-// State keys: checklist:<measure>:<area> (the date it was first done).
+// State keys: checklist:<measure>:<area> (the date a once-done checklist was first done).
 #pragma once
+
+#include <optional>
 
 #include "catalogue.h"
 #include "indicator_counts.h"
@@ -18,12 +22,14 @@ class OutreachRules : public EventRules {
                                int64_t nowSeconds) override;
 };
 
-// The indicator of an activity: its name in snake_case (condolenceVisitOutside →
-// condolence_visit_outside), as the catalogue lists it.
-std::string activityIndicator(const std::string& activity);
+// The indicator an activity of a measure counts toward (condolenceVisitOutside of measure 23 →
+// measure23::kCondolenceVisitOutside), or nullopt for an activity the measure does not list.
+std::optional<Indicator> activityIndicator(int measure, std::string_view activity);
 
-// Measures 29 and 30 for this year, per area: 1 once the organisation or budget line exists.
+// The once-done checklists (measures 29 and 30) for this year, per area: 1 from the day each
+// county or park has its service organisation or budget line. (Measure 23's checklist holds for
+// the year: it is the year's count of visits, counted as they are reported.)
 std::vector<IndicatorValue> checklists(const StateReader& state, const Catalogue& catalogue,
-                                      int64_t nowSeconds);
+                                       int64_t nowSeconds);
 
 }  // namespace mwp::outreach

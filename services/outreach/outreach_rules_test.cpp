@@ -29,32 +29,51 @@ TEST_F(OutreachRulesTest, ActivitiesCountPerMeasureActivityAreaAndYear) {
   EXPECT_EQ(h.apply(activity("a2", 23, "familyVisit", "510722", "2026-01-21", 40)), "applied");
   EXPECT_EQ(h.apply(activity("a3", 23, "condolenceVisitOutside", "510703", "2025-12-30")),
             "applied");
-  EXPECT_EQ(h.indicator(2026, 23, "condolence_visit_outside", "510722"), 1);
-  EXPECT_EQ(h.indicator(2026, 23, "family_visit", "510722"), 40);
-  EXPECT_EQ(h.indicator(2026, 23, "activities", "510722"), 41);
-  EXPECT_EQ(h.indicator(2026, 23, "participants", "510722"), 400);
-  EXPECT_EQ(h.indicator(2026, 23, "funds_yuan", "510722"), 10000);
-  EXPECT_EQ(h.indicator(2025, 23, "condolence_visit_outside", "510703"), 1);
+  EXPECT_EQ(h.indicator(2026, measure23::kCondolenceVisitOutside, "510722"), 1);
+  EXPECT_EQ(h.indicator(2026, measure23::kFamilyVisit, "510722"), 40);
+  EXPECT_EQ(h.indicator(2026, measure23::kActivities, "510722"), 41);
+  EXPECT_EQ(h.indicator(2026, measure23::kParticipants, "510722"), 400);
+  EXPECT_EQ(h.indicator(2026, measure23::kFundsYuan, "510722"), 10000);
+  EXPECT_EQ(h.indicator(2025, measure23::kCondolenceVisitOutside, "510703"), 1);
 }
 
 TEST_F(OutreachRulesTest, AnActivitysIndicatorIsItsNameInSnakeCaseAsTheCatalogueLists) {
   // (An activity its measure does not list is refused by the bus: see EventRules tests.)
-  EXPECT_EQ(activityIndicator("condolenceVisitOutside"), "condolence_visit_outside");
+  EXPECT_EQ(activityIndicator(23, "condolenceVisitOutside"), measure23::kCondolenceVisitOutside);
+  EXPECT_EQ(activityIndicator(23, "condolenceVisitOutside")->name, "condolence_visit_outside");
   for (int m : {12, 13, 17, 18, 19, 23, 24, 25, 26, 27, 28, 29, 30}) {
     auto measure = Catalogue::builtIn().measure(m);
     for (auto a : measure.getActivities()) {
+      auto own = activityIndicator(m, a.cStr());
       bool listed = false;
-      for (auto i : measure.getIndicators())
-        listed |= activityIndicator(a.cStr()) == i.getName().cStr();
+      for (auto i : measure.getIndicators()) listed |= own && own->name == i.getName().cStr();
       EXPECT_TRUE(listed) << "measure " << m << " has no indicator for " << a.cStr();
     }
   }
+  EXPECT_EQ(activityIndicator(12, "cultureEvent"), std::nullopt) << "measure 18's, not 12's";
 }
 
 TEST_F(OutreachRulesTest, AChecklistRemembersItsEarliestDate) {
   h.apply(activity("a1", 29, "serviceOrganisationEstablished", "510722", "2026-02-01"));
   h.apply(activity("a2", 29, "serviceOrganisationEstablished", "510722", "2019-05-01"));
   EXPECT_EQ(h.state.get("checklist:29:510722"), "2019-05-01");
+}
+
+// 措施二十九, 三十: once a county or park has its service organisation (or budget line), it has it
+// in every year after; measure 23's checklist is the year's count of visits, not computed here.
+TEST_F(OutreachRulesTest, AOnceDoneChecklistIsOneForEveryAreaThatHasDoneItAndZeroElsewhere) {
+  h.apply(activity("a1", 29, "serviceOrganisationEstablished", "510722", "2019-06-01"));
+  h.apply(activity("a2", 30, "budgetLineEstablished", "MYGX", "2026-01-15"));
+  h.apply(activity("a3", 23, "condolenceVisitOutside", "510703"));
+  auto values = checklists(h.state, Catalogue::builtIn(), test::fixtureNow());
+  EXPECT_EQ(test::computedValue(values, measure29::kAreasWithServiceOrganisation, "510722", 2026),
+            1);
+  EXPECT_EQ(test::computedValue(values, measure29::kAreasWithServiceOrganisation, "MYGX", 2026), 0);
+  EXPECT_EQ(test::computedValue(values, measure30::kAreasWithBudgetLine, "MYGX", 2026), 1);
+  EXPECT_EQ(test::computedValue(values, measure30::kAreasWithBudgetLine, "510722", 2026), 0);
+  EXPECT_EQ(values.size(), 2 * Catalogue::builtIn().reportingAreas().size());
+  EXPECT_EQ(test::computedValue(values, measure23::kCondolenceVisitOutside, "510703", 2026),
+            std::nullopt);
 }
 
 TEST_F(OutreachRulesTest, OtherKindsAreIgnored) {

@@ -92,7 +92,7 @@ TEST_F(RightsRulesTest, AcceptanceIsDueOnTheFifthWorkingDayOverAWeekend) {
   EXPECT_EQ(deadline("case:wage:WC-1", msg::CaseStage::WAGE_CLAIM_ACCEPTANCE), "2026-03-13");
   EXPECT_EQ(h.apply(wageAccepted("w2", "WC-1", "2026-03-13")), "applied");
   EXPECT_EQ(deadline("case:wage:WC-1", msg::CaseStage::WAGE_CLAIM_ACCEPTANCE), "2026-03-13 done");
-  EXPECT_EQ(h.indicator(2026, 20, "stages_late", "510703"), 0);
+  EXPECT_EQ(h.indicator(2026, measure20::kStagesLate, "510703"), 0);
 }
 
 TEST_F(RightsRulesTest, AcceptanceTheDayAfterIsLate) {
@@ -100,7 +100,7 @@ TEST_F(RightsRulesTest, AcceptanceTheDayAfterIsLate) {
   h.apply(wageAccepted("w2", "WC-1", "2026-03-16"));
   EXPECT_EQ(deadline("case:wage:WC-1", msg::CaseStage::WAGE_CLAIM_ACCEPTANCE),
             "2026-03-13 done late");
-  EXPECT_EQ(h.indicator(2026, 20, "stages_late", "510703"), 1);
+  EXPECT_EQ(h.indicator(2026, measure20::kStagesLate, "510703"), 1);
 }
 
 TEST_F(RightsRulesTest, AcceptanceOverNationalDayIsDueAfterTheHolidays) {
@@ -119,7 +119,7 @@ TEST_F(RightsRulesTest, APassedDeadlineEmitsOneCaseOverdueAtTheEndOfItsDay) {
   EXPECT_EQ(h.fireTimers(after("2026-12-31")), 0u) << "once per case and stage";
   EXPECT_EQ(deadline("case:wage:WC-1", msg::CaseStage::WAGE_CLAIM_ACCEPTANCE),
             "2026-03-13 overdue");
-  EXPECT_EQ(h.indicator(2026, 20, "cases_overdue", "510703"), 1);
+  EXPECT_EQ(h.indicator(2026, measure20::kCasesOverdue, "510703"), 1);
   auto e = h.derivedEvents()[0]->root<msg::Envelope>();
   EXPECT_EQ(std::string(e.getEventId().cStr()), "overdue:wage:WC-1:wageClaimAcceptance");
   EXPECT_EQ(std::string(e.getOccurredAt().cStr()), "2026-03-14T00:00:00+08:00");
@@ -131,9 +131,9 @@ TEST_F(RightsRulesTest, AStageDoneInTimeEmitsNothing) {
   h.apply(wageResolved("w3", "WC-1", "2026-04-01"));
   EXPECT_EQ(h.fireTimers(after("2027-12-31")), 0u);
   EXPECT_TRUE(overdue().empty());
-  EXPECT_EQ(h.indicator(2026, 20, "claims_resolved", "510703"), 1);
-  EXPECT_EQ(h.indicator(2026, 20, "yuan_recovered", "510703"), 45000);
-  EXPECT_EQ(h.indicator(2026, 20, "cases_open", "510703"), 0);
+  EXPECT_EQ(h.indicator(2026, measure20::kClaimsResolved, "510703"), 1);
+  EXPECT_EQ(h.indicator(2026, measure20::kYuanRecovered, "510703"), 45000);
+  EXPECT_EQ(h.indicator(2026, measure20::kCasesOpen, "510703"), 0);
   EXPECT_EQ(h.state.counters["med:2026"]["20|median_days_to_resolve|510703|26"], 1);
 }
 
@@ -142,7 +142,7 @@ TEST_F(RightsRulesTest, ACaseArrivingYearsLateIsOverdueAtOnce) {
   EXPECT_EQ(h.fireTimers(test::fixtureNow()), 1u);
   EXPECT_EQ(overdue(), (std::vector<std::string>{"WC-OLD wageClaimAcceptance 2024-01-12"}));
   h.applyDerived();
-  EXPECT_EQ(h.indicator(2024, 20, "cases_overdue", "510703"), 1);
+  EXPECT_EQ(h.indicator(2024, measure20::kCasesOverdue, "510703"), 1);
 }
 
 // The alarm and the department's report race: the timer fires by the wall clock, the report
@@ -152,9 +152,8 @@ TEST_F(RightsRulesTest, AnAlarmAfterAStageDoneInTimeRecordsNothing) {
   EXPECT_EQ(h.fireTimers(after("2026-03-13")), 1u);
   h.apply(wageAccepted("w2", "WC-1", "2026-03-12"));  // done in time, reported after the alarm
   EXPECT_EQ(h.applyDerived(), (std::vector<std::string>{"applied"}));
-  EXPECT_EQ(deadline("case:wage:WC-1", msg::CaseStage::WAGE_CLAIM_ACCEPTANCE),
-            "2026-03-13 done");
-  EXPECT_EQ(h.indicator(2026, 20, "cases_overdue", "510703"), 0);
+  EXPECT_EQ(deadline("case:wage:WC-1", msg::CaseStage::WAGE_CLAIM_ACCEPTANCE), "2026-03-13 done");
+  EXPECT_EQ(h.indicator(2026, measure20::kCasesOverdue, "510703"), 0);
 }
 
 TEST_F(RightsRulesTest, AnAlarmAfterAStageDoneLateIsRecorded) {
@@ -164,7 +163,7 @@ TEST_F(RightsRulesTest, AnAlarmAfterAStageDoneLateIsRecorded) {
   EXPECT_EQ(h.applyDerived(), (std::vector<std::string>{"applied"}));
   EXPECT_EQ(deadline("case:wage:WC-1", msg::CaseStage::WAGE_CLAIM_ACCEPTANCE),
             "2026-03-13 done late overdue");
-  EXPECT_EQ(h.indicator(2026, 20, "cases_overdue", "510703"), 1);
+  EXPECT_EQ(h.indicator(2026, measure20::kCasesOverdue, "510703"), 1);
 }
 
 TEST_F(RightsRulesTest, ResolutionIsDueSixtyWorkingDaysAfterAcceptancePlusOneExtension) {
@@ -220,7 +219,7 @@ TEST_F(RightsRulesTest, LegalAidIsDecidedWithinSevenWorkingDays) {
   };
   EXPECT_EQ(h.apply(decided("a2")), "applied");
   EXPECT_EQ(h.apply(decided("a3")), "refused: legal-aid request LA-1 is already decided");
-  EXPECT_EQ(h.indicator(2026, 22, "aid_granted", "510703"), 1);
+  EXPECT_EQ(h.indicator(2026, measure22::kAidGranted, "510703"), 1);
 }
 
 TEST_F(RightsRulesTest, EventsOutOfOrderAreRefusedWithTheReason) {
@@ -252,15 +251,15 @@ TEST_F(RightsRulesTest, EventsOutOfOrderAreRefusedWithTheReason) {
   };
   EXPECT_EQ(h.apply(close("d2")), "applied");
   EXPECT_EQ(h.apply(close("d3")), "refused: dispute LD-9 is already closed");
-  EXPECT_EQ(h.indicator(2026, 21, "disputes_withdrawn", "510703"), 1);
+  EXPECT_EQ(h.indicator(2026, measure21::kDisputesWithdrawn, "510703"), 1);
 }
 
 TEST_F(RightsRulesTest, GovernmentInvestedProjectsCountAsNewArrears) {
   h.apply(wageFiled("w1", "WC-1", "2026-03-02", true));
   h.apply(wageFiled("w2", "WC-2", "2026-03-02", false));
-  EXPECT_EQ(h.indicator(2026, 20, "government_project_arrears", "510703"), 1);
-  EXPECT_EQ(h.indicator(2026, 20, "claims_filed", "510703"), 2);
-  EXPECT_EQ(h.indicator(2026, 20, "yuan_claimed", "510703"), 100000);
+  EXPECT_EQ(h.indicator(2026, measure20::kGovernmentProjectArrears, "510703"), 1);
+  EXPECT_EQ(h.indicator(2026, measure20::kClaimsFiled, "510703"), 2);
+  EXPECT_EQ(h.indicator(2026, measure20::kYuanClaimed, "510703"), 100000);
 }
 
 TEST_F(RightsRulesTest, ClosingACaseEndsItsOpenStagesAndItsTimers) {
@@ -270,6 +269,16 @@ TEST_F(RightsRulesTest, ClosingACaseEndsItsOpenStagesAndItsTimers) {
                 R"({"caseNo":"LD-1","outcome":"settled","closedOn":"2026-03-10"})"));
   EXPECT_TRUE(h.state.timers.empty());
   EXPECT_EQ(h.fireTimers(after("2027-01-01")), 0u);
+}
+
+// The bus checks dates; the rules do not take that on trust.
+TEST_F(RightsRulesTest, ADateThatIsNoDateIsRefusedNamingTheFieldAndChangesNothing) {
+  EXPECT_EQ(h.apply(wageFiled("w1", "WC-1", "2026-03-06")), "applied");
+  EXPECT_EQ(h.applyUnchecked(wageAccepted("w2", "WC-1", "2026-03-32")),
+            "refused: acceptedOn: not a date in the form YYYY-MM-DD（acceptedOn 不是 YYYY-MM-DD "
+            "格式的日期）");
+  EXPECT_EQ(h.apply(wageAccepted("w3", "WC-1", "2026-03-13")), "applied")
+      << "still waiting for acceptance";
 }
 
 }  // namespace

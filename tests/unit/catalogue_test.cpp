@@ -2,7 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
 #include "event_kinds.h"
+#include "mwp/catalogue_names.h"
 
 namespace mwp {
 namespace {
@@ -77,6 +83,84 @@ TEST(Catalogue, DerivedKindsOnlyFromServicesAndServicesOnlyDerivedKinds) {
   EXPECT_TRUE(catalogue().mayReport(D::MWP_SERVICE, "subsidyGranted", 0));
   EXPECT_FALSE(catalogue().mayReport(D::HRSS, "subsidyGranted", 0));
   EXPECT_FALSE(catalogue().mayReport(D::MWP_SERVICE, "workerRegistered", 0));
+}
+
+// The names a measure's indicators may be counted under: its indicators and its ratios' counters.
+std::set<std::string> countedNames(msg::Measure::Reader m) {
+  std::set<std::string> names;
+  for (auto i : m.getIndicators()) {
+    names.insert(i.getName().cStr());
+    if (i.hasRatio()) {
+      names.insert(i.getRatio().getNumerator().cStr());
+      names.insert(i.getRatio().getDenominator().cStr());
+    }
+  }
+  return names;
+}
+
+TEST(Catalogue, EveryGeneratedHandleIsANameTheCatalogueDeclaresAndEveryNameHasOne) {
+  std::set<std::pair<int, std::string>> declared, handles;
+  for (auto m : catalogue().data().getMeasures()) {
+    for (const auto& name : countedNames(m)) declared.insert({m.getNumber(), name});
+  }
+  for (const auto& h : catalogue_names::kAll) {
+    EXPECT_TRUE(handles.insert({h.measure, std::string(h.name)}).second) << h.name << " twice";
+  }
+  EXPECT_EQ(handles, declared);
+  EXPECT_EQ(measure4::kTrained, (Indicator{4, "trained"}));
+  EXPECT_EQ(measure10::kEligibleLoansApproved.name, "eligible_loans_approved") << "a ratio counter";
+}
+
+TEST(Catalogue, ChecklistsAreDeclaredInTheCatalogueAsTheHandlesSay) {
+  std::vector<std::tuple<int, std::string, std::string>> declared, generated;
+  for (auto m : catalogue().data().getMeasures()) {
+    for (auto i : m.getIndicators()) {
+      if (!i.hasChecklist()) continue;
+      EXPECT_TRUE(i.getPerArea()) << i.getName().cStr();
+      EXPECT_TRUE(
+          catalogue().isListedActivity(m.getNumber(), i.getChecklist().getTickedBy().cStr()));
+      declared.emplace_back(m.getNumber(), i.getName().cStr(),
+                            i.getChecklist().getTickedBy().cStr());
+    }
+  }
+  for (const auto& c : catalogue_names::kChecklists) {
+    generated.emplace_back(c.indicator.measure, std::string(c.indicator.name),
+                           std::string(c.tickedBy));
+  }
+  EXPECT_EQ(generated, declared);
+  // 措施二十三, 二十九, 三十: each county and park has a visit a year, a service organisation, a
+  // budget line.
+  EXPECT_EQ(declared.size(), 3u);
+}
+
+// The source tree: the fixtures sit in tests/fixtures.
+std::filesystem::path sourceRoot() {
+  return std::filesystem::path(MWP_FIXTURE_DIR).parent_path().parent_path();
+}
+
+// Whether `text` names measure `n`: a handle of it (measure4::) or the words "measure 4".
+bool mentionsMeasure(const std::string& text, int n) {
+  std::string number = std::to_string(n);
+  return text.find("measure" + number + "::") != std::string::npos ||
+         std::regex_search(text, std::regex("[Mm]easure " + number + "\\b"));
+}
+
+TEST(Catalogue, EveryMeasureAndIndicatorIsDecidedInAFileThatExistsAndNamesTheMeasure) {
+  for (auto m : catalogue().data().getMeasures()) {
+    std::vector<std::string> files{m.getRulesFile().cStr()};
+    for (auto i : m.getIndicators()) {
+      if (i.getDecidedIn().size() > 0) files.emplace_back(i.getDecidedIn().cStr());
+    }
+    for (const auto& file : files) {
+      SCOPED_TRACE("measure " + std::to_string(m.getNumber()) + ": " + file);
+      ASSERT_FALSE(file.empty());
+      std::ifstream in(sourceRoot() / file);
+      ASSERT_TRUE(in) << "no such file";
+      std::stringstream text;
+      text << in.rdbuf();
+      EXPECT_TRUE(mentionsMeasure(text.str(), m.getNumber())) << "the file does not name it";
+    }
+  }
 }
 
 TEST(Catalogue, RefusesADataFileWithAnUnknownMember) {

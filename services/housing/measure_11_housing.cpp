@@ -1,30 +1,32 @@
-#include "housing_rules.h"
-
+// Measure 11 (改善居住条件): public rental housing — one unit per worker and one worker per unit
+// at a time — dormitory beds, rent subsidies and housing provident fund enrolment.
 #include "derived_events.h"
+#include "housing_rules.h"
 #include "ids.h"
 #include "indicator_counts.h"
 #include "mwp/messages/housing.capnp.h"
+#include "rule_fields.h"
 #include "stored_record.h"
 
 namespace mwp::housing {
 namespace {
 
 using Record = StoredRecord<msg::HousingRecord>;
-constexpr int kMeasure = 11;
 
 std::string workerKey(msg::Envelope::Reader event) {
   return std::string("worker:") + event.getWorkerId().cStr();
 }
 
-void count(msg::Envelope::Reader event, StateTx& state, const char* indicator,
-           capnp::Text::Reader date, int64_t delta = 1) {
-  countIndicator(state, kMeasure, indicator, event.getArea().cStr(), yearOf(date.cStr()), delta);
+// Counts toward a measure 11 indicator in the event's area, in the year of its date `field`.
+void count(msg::Envelope::Reader event, StateTx& state, Indicator indicator,
+           capnp::Text::Reader date, std::string_view field, int64_t delta = 1) {
+  countIndicator(state, indicator, event.getArea().cStr(), yearOfField(date, field), delta);
 }
 
 Applied allocated(msg::Envelope::Reader event, StateTx& state) {
   auto e = event.getPublicRentalAllocated();
   std::string unit = e.getUnitId().cStr();
-  if (*parseDate(e.getLeaseEnd().cStr()) <= *parseDate(e.getLeaseStart().cStr())) {
+  if (dayOf(e.getLeaseEnd(), "leaseEnd") <= dayOf(e.getLeaseStart(), "leaseStart")) {
     return refuse("the lease must end after it starts");
   }
   Record record(state, workerKey(event));
@@ -43,7 +45,7 @@ Applied allocated(msg::Envelope::Reader event, StateTx& state) {
   held.setLeaseStart(e.getLeaseStart());
   held.setLeaseEnd(e.getLeaseEnd());
   record.save();
-  count(event, state, "units_allocated", e.getLeaseStart());
+  count(event, state, measure11::kUnitsAllocated, e.getLeaseStart(), "leaseStart");
   return {};
 }
 
@@ -66,13 +68,13 @@ Applied vacated(msg::Envelope::Reader event, StateTx& state) {
   w.initAllocation();
   state.erase(std::string("unit:") + e.getUnitId().cStr());
   record.save();
-  count(event, state, "units_vacated", e.getVacatedOn());
+  count(event, state, measure11::kUnitsVacated, e.getVacatedOn(), "vacatedOn");
   return {};
 }
 
 Applied bedsProvided(msg::Envelope::Reader event, StateTx& state) {
   auto e = event.getDormitoryBedsProvided();
-  count(event, state, "dormitory_beds", e.getProvidedOn(), e.getBeds());
+  count(event, state, measure11::kDormitoryBeds, e.getProvidedOn(), "providedOn", e.getBeds());
   return {};
 }
 
@@ -86,8 +88,8 @@ Applied rentSubsidy(msg::Envelope::Reader event, StateTx& state) {
   s.setMonths(e.getMonths());
   s.setGrantedOn(e.getGrantedOn());
   record.save();
-  count(event, state, "rent_subsidies", e.getGrantedOn());
-  count(event, state, "rent_subsidy_yuan", e.getGrantedOn(),
+  count(event, state, measure11::kRentSubsidies, e.getGrantedOn(), "grantedOn");
+  count(event, state, measure11::kRentSubsidyYuan, e.getGrantedOn(), "grantedOn",
         int64_t{e.getMonthlyYuan()} * e.getMonths());
   return {};
 }
@@ -108,7 +110,7 @@ Applied fundEnrolled(msg::Envelope::Reader event, StateTx& state) {
   f.setMonthlyContributionYuan(e.getMonthlyContributionYuan());
   f.setEnrolledOn(e.getEnrolledOn());
   record.save();
-  count(event, state, "provident_fund_enrolments", e.getEnrolledOn());
+  count(event, state, measure11::kProvidentFundEnrolments, e.getEnrolledOn(), "enrolledOn");
   return {};
 }
 
@@ -116,20 +118,22 @@ Applied fundEnrolled(msg::Envelope::Reader event, StateTx& state) {
 
 std::optional<Applied> HousingRules::apply(msg::Envelope::Reader event, StateTx& state, int64_t) {
   using E = msg::Envelope;
-  switch (event.which()) {
-    case E::PUBLIC_RENTAL_ALLOCATED:
-      return allocated(event, state);
-    case E::PUBLIC_RENTAL_VACATED:
-      return vacated(event, state);
-    case E::DORMITORY_BEDS_PROVIDED:
-      return bedsProvided(event, state);
-    case E::RENT_SUBSIDY_GRANTED:
-      return rentSubsidy(event, state);
-    case E::PROVIDENT_FUND_ENROLLED:
-      return fundEnrolled(event, state);
-    default:
-      return std::nullopt;
-  }
+  return refusingBadFields([&]() -> std::optional<Applied> {
+    switch (event.which()) {
+      case E::PUBLIC_RENTAL_ALLOCATED:
+        return allocated(event, state);
+      case E::PUBLIC_RENTAL_VACATED:
+        return vacated(event, state);
+      case E::DORMITORY_BEDS_PROVIDED:
+        return bedsProvided(event, state);
+      case E::RENT_SUBSIDY_GRANTED:
+        return rentSubsidy(event, state);
+      case E::PROVIDENT_FUND_ENROLLED:
+        return fundEnrolled(event, state);
+      default:
+        return std::nullopt;
+    }
+  });
 }
 
 }  // namespace mwp::housing

@@ -1,34 +1,34 @@
-#include "health_rules.h"
-
+// Measure 15 (做好健康服务): health checks by type and occupational-health incidents by severity.
 #include "derived_events.h"
 #include "event_kinds.h"
+#include "health_rules.h"
 #include "ids.h"
 #include "indicator_counts.h"
 #include "mwp/messages/health.capnp.h"
+#include "rule_fields.h"
 #include "stored_record.h"
 
 namespace mwp::health {
 namespace {
 
-constexpr int kMeasure = 15;
 using Type = msg::HealthCheckType;
 
-// The indicator a check type counts toward besides health_checks, or nullptr.
-const char* typeIndicator(Type type) {
+// The indicator a check type counts toward besides health_checks, if any.
+std::optional<Indicator> typeIndicator(Type type) {
   switch (type) {
     case Type::OCCUPATIONAL:
-      return "occupational_checks";
+      return measure15::kOccupationalChecks;
     case Type::PREMARITAL:
     case Type::PRE_PREGNANCY:
-      return "premarital_and_pre_pregnancy_checks";
+      return measure15::kPremaritalAndPrePregnancyChecks;
     case Type::HIV:
     case Type::ECHINOCOCCOSIS:
-      return "infectious_disease_checks";
+      return measure15::kInfectiousDiseaseChecks;
     case Type::CERVICAL_CANCER:
     case Type::BREAST_CANCER:
-      return "womens_cancer_checks";
+      return measure15::kWomensCancerChecks;
     default:
-      return nullptr;
+      return std::nullopt;
   }
 }
 
@@ -41,6 +41,7 @@ Applied checkCompleted(msg::Envelope::Reader event, StateTx& state) {
     return refuse(enumName(e.getCheckType()) +
                   " checks are for women (措施十五); the resident ID is a man's");
   }
+  int year = yearOfField(e.getPerformedOn(), "performedOn");
   StoredRecord<msg::HealthRecord> record(state,
                                          std::string("worker:") + event.getWorkerId().cStr());
   auto r = record.get();
@@ -53,14 +54,11 @@ Applied checkCompleted(msg::Envelope::Reader event, StateTx& state) {
   record.save();
 
   std::string area = event.getArea().cStr();
-  int year = yearOf(e.getPerformedOn().cStr());
-  auto count = [&](const char* indicator) {
-    countIndicator(state, kMeasure, indicator, area, year);
-  };
-  count("health_checks");
-  if (const char* byType = typeIndicator(e.getCheckType())) count(byType);
-  if (e.getFree()) count("free_checks");
-  if (e.getResult() == msg::HealthCheckResult::REFERRED) count("checks_referred");
+  auto count = [&](Indicator indicator) { countIndicator(state, indicator, area, year); };
+  count(measure15::kHealthChecks);
+  if (auto byType = typeIndicator(e.getCheckType())) count(*byType);
+  if (e.getFree()) count(measure15::kFreeChecks);
+  if (e.getResult() == msg::HealthCheckResult::REFERRED) count(measure15::kChecksReferred);
   return {};
 }
 
@@ -70,14 +68,14 @@ Applied incidentReported(msg::Envelope::Reader event, StateTx& state) {
     return refuse(std::string("incident ") + e.getIncidentId().cStr() + " is already reported");
   }
   std::string area = event.getArea().cStr();
-  int year = yearOf(e.getOccurredOn().cStr());
-  countIndicator(state, kMeasure, "incidents", area, year);
+  int year = yearOfField(e.getOccurredOn(), "occurredOn");
+  countIndicator(state, measure15::kIncidents, area, year);
   if (e.getSeverity() == msg::IncidentSeverity::SERIOUS) {
-    countIndicator(state, kMeasure, "serious_incidents", area, year);
+    countIndicator(state, measure15::kSeriousIncidents, area, year);
   }
   // 确保不发生重大职业健康事件: the target is none; Prometheus alerts on the first.
   if (e.getSeverity() == msg::IncidentSeverity::MAJOR) {
-    countIndicator(state, kMeasure, "major_incidents", area, year);
+    countIndicator(state, measure15::kMajorIncidents, area, year);
   }
   return {};
 }
@@ -85,9 +83,11 @@ Applied incidentReported(msg::Envelope::Reader event, StateTx& state) {
 }  // namespace
 
 std::optional<Applied> HealthRules::apply(msg::Envelope::Reader event, StateTx& state, int64_t) {
-  if (event.isHealthCheckCompleted()) return checkCompleted(event, state);
-  if (event.isOccupationalIncidentReported()) return incidentReported(event, state);
-  return std::nullopt;
+  return refusingBadFields([&]() -> std::optional<Applied> {
+    if (event.isHealthCheckCompleted()) return checkCompleted(event, state);
+    if (event.isOccupationalIncidentReported()) return incidentReported(event, state);
+    return std::nullopt;
+  });
 }
 
 }  // namespace mwp::health

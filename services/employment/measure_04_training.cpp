@@ -1,0 +1,65 @@
+// Measure 4 (组织技能培训): skills training — 10,000 workers a year, each counted once a year
+// however many courses — and the skill-upgrade subsidy (技能提升补贴) on a certificate, decided by
+// subsidy_rule.h. The certificate itself is measure 6's (measure_06_certification.cpp).
+#include "derived_events.h"
+#include "employment_measures.h"
+
+namespace mwp::employment {
+
+Applied trainingCompleted(Context& c) {
+  auto e = c.event.getTrainingCompleted();
+  int year = yearOfField(e.getCompletedOn(), "completedOn");
+  Record record(c.state, c.workerKey());
+  auto w = record.get();
+  auto t = appendTo<msg::Training>(record.orphanage(), w.getTrainings(),
+                                   [&](auto o) { w.adoptTrainings(kj::mv(o)); });
+  t.setProgramme(e.getProgramme());
+  t.setHours(e.getHours());
+  t.setProvider(e.getProvider());
+  t.setCompletedOn(e.getCompletedOn());
+  record.save();
+  // 措施四: 每年培训1万人以上 — a worker counts once a year, however many courses.
+  if (!seenBefore(c)) c.count(measure4::kTrained, year);
+  return {};
+}
+
+Applied recordSubsidy(Context& c, msg::Certificate::Builder certificate,
+                      const std::variant<Granted, Denied>& decision) {
+  auto e = c.event.getSkillCertified();
+  int year = yearOfField(e.getIssuedOn(), "issuedOn");
+  Applied applied;
+  if (auto* granted = std::get_if<Granted>(&decision)) {
+    certificate.getSubsidy().setGrantedYuan(granted->amountYuan);
+    c.count(measure4::kSubsidiesGranted, year);
+    c.count(measure4::kSubsidyYuan, year, granted->amountYuan);
+    applied.derived.push_back(deriveEvent(c.event, "subsidy", [&](msg::Envelope::Builder d) {
+      auto g = d.initSubsidyGranted();
+      g.setCertificateNo(e.getCertificateNo());
+      g.setLevel(e.getLevel());
+      g.setAmountYuan(granted->amountYuan);
+    }));
+  } else {
+    const auto& reason = std::get<Denied>(decision).reason;
+    certificate.getSubsidy().setDeniedBecause(reason);
+    c.count(measure4::kSubsidiesDenied, year);
+    applied.derived.push_back(deriveEvent(c.event, "subsidy", [&](msg::Envelope::Builder d) {
+      auto n = d.initSubsidyDenied();
+      n.setCertificateNo(e.getCertificateNo());
+      n.setReason(reason);
+    }));
+  }
+  return applied;
+}
+
+// subsidyGranted / subsidyDenied come back from the bus: this service decided them when it
+// applied the certificate, so they only confirm what the record already says.
+Applied subsidyDecided(Context& c, capnp::Text::Reader number) {
+  Record record(c.state, c.workerKey());
+  auto cert = findCertificate(record.get(), number);
+  if (!cert || cert->getSubsidy().isUndecided()) {
+    return refuse(std::string("no subsidy decision recorded for certificate ") + number.cStr());
+  }
+  return {};
+}
+
+}  // namespace mwp::employment

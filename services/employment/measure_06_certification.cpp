@@ -1,0 +1,61 @@
+// Measure 6 (优化职业技能鉴定服务): skill certificates issued, each recorded once, and mailed to
+// the worker. A certificate may earn measure 4's skill-upgrade subsidy (measure_04_training.cpp).
+#include "employment_measures.h"
+
+namespace mwp::employment {
+
+std::optional<msg::Certificate::Builder> findCertificate(msg::EmploymentRecord::Builder w,
+                                                         capnp::Text::Reader number) {
+  for (auto cert : w.getCertificates()) {
+    if (cert.getCertificateNo() == number) return cert;
+  }
+  return std::nullopt;
+}
+
+Applied skillCertified(Context& c, const SubsidyPolicy& policy) {
+  auto e = c.event.getSkillCertified();
+  std::string number = e.getCertificateNo().cStr();
+  if (seenBefore(c)) {
+    return refuse("certificate " + number + " is already recorded");
+  }
+  int32_t issuedOn = dayOf(e.getIssuedOn(), "issuedOn");
+  Record record(c.state, c.workerKey());
+  auto w = record.get();
+  SubsidyClaim claim{e.getOccupation().cStr(), e.getLevel(), issuedOn,
+                     chinaDayOf(instantOf(c.event.getOccurredAt(), "occurredAt")),
+                     e.getInsuredMonths()};
+  // Decided on the record as it was before this certificate joins it.
+  auto decision = decideSubsidy(policy, claim, w.asReader());
+
+  auto cert = appendTo<msg::Certificate>(record.orphanage(), w.getCertificates(),
+                                         [&](auto o) { w.adoptCertificates(kj::mv(o)); });
+  cert.setCertificateNo(number);
+  cert.setOccupation(e.getOccupation());
+  cert.setLevel(e.getLevel());
+  cert.setIssuedOn(e.getIssuedOn());
+  c.count(measure6::kCertificatesIssued, yearOfDay(issuedOn));
+  auto applied = recordSubsidy(c, cert, decision);
+  record.save();
+  return applied;
+}
+
+Applied certificateMailed(Context& c) {
+  auto e = c.event.getCertificateMailed();
+  int year = yearOfField(e.getMailedOn(), "mailedOn");
+  Record record(c.state, c.workerKey());
+  auto cert = findCertificate(record.get(), e.getCertificateNo());
+  if (!cert) {
+    return refuse(std::string("certificate ") + e.getCertificateNo().cStr() +
+                  " is not recorded for this worker");
+  }
+  if (cert->getMailedOn().size() > 0) {
+    return refuse(std::string("certificate ") + e.getCertificateNo().cStr() + " is already mailed");
+  }
+  cert->setMailedOn(e.getMailedOn());
+  cert->setTrackingNo(e.getTrackingNo());
+  record.save();
+  c.count(measure6::kCertificatesMailed, year);
+  return {};
+}
+
+}  // namespace mwp::employment

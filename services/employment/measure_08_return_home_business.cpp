@@ -1,0 +1,27 @@
+// Measure 8 (鼓励支持返乡创业): businesses started by returning workers, each counted once, and the
+// jobs they create.
+#include "employment_measures.h"
+
+namespace mwp::employment {
+
+Applied businessStarted(Context& c) {
+  auto e = c.event.getBusinessStarted();
+  if (seenBefore(c)) {
+    return refuse(std::string("business ") + e.getBusinessCode().cStr() + " is already counted");
+  }
+  int year = yearOfField(e.getStartedOn(), "startedOn");
+  Record record(c.state, c.workerKey());
+  auto w = record.get();
+  auto b = appendTo<msg::Business>(record.orphanage(), w.getBusinesses(),
+                                   [&](auto o) { w.adoptBusinesses(kj::mv(o)); });
+  b.setBusinessCode(e.getBusinessCode());
+  b.setSector(e.getSector());
+  b.setJobsCreated(e.getJobsCreated());
+  b.setStartedOn(e.getStartedOn());
+  record.save();
+  c.count(measure8::kBusinessesStarted, year);
+  c.count(measure8::kJobsCreated, year, e.getJobsCreated());
+  return {};
+}
+
+}  // namespace mwp::employment

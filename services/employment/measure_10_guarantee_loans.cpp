@@ -1,0 +1,56 @@
+// Measure 10 (加大融资扶持力度): business guarantee loans applied for and decided, and 应贷尽贷 —
+// of the eligible applications decided, the share approved (target: all).
+#include "employment_measures.h"
+
+namespace mwp::employment {
+
+Applied guaranteeLoanApplied(Context& c) {
+  auto e = c.event.getGuaranteeLoanApplied();
+  if (seenBefore(c)) {
+    return refuse(std::string("loan application ") + e.getApplicationNo().cStr() +
+                  " is already recorded");
+  }
+  int year = yearOfField(e.getAppliedOn(), "appliedOn");
+  Record record(c.state, c.workerKey());
+  auto w = record.get();
+  auto loan = appendTo<msg::Loan>(record.orphanage(), w.getLoans(),
+                                  [&](auto o) { w.adoptLoans(kj::mv(o)); });
+  loan.setApplicationNo(e.getApplicationNo());
+  loan.setAmountYuan(e.getAmountYuan());
+  loan.setEligible(e.getEligible());
+  loan.setAppliedOn(e.getAppliedOn());
+  record.save();
+  c.count(measure10::kLoansApplied, year);
+  return {};
+}
+
+Applied guaranteeLoanDecided(Context& c) {
+  auto e = c.event.getGuaranteeLoanDecided();
+  int year = yearOfField(e.getDecidedOn(), "decidedOn");
+  Record record(c.state, c.workerKey());
+  for (auto loan : record.get().getLoans()) {
+    if (loan.getApplicationNo() != e.getApplicationNo()) continue;
+    if (!loan.getDecision().isPending()) {
+      return refuse(std::string("loan application ") + e.getApplicationNo().cStr() +
+                    " is already decided");
+    }
+    if (e.getApproved()) {
+      loan.getDecision().setApprovedYuan(e.getAmountYuan());
+      c.count(measure10::kLoansApproved, year);
+    } else {
+      loan.getDecision().setRefusedBecause(e.getReason().size() ? e.getReason() : "not given");
+    }
+    loan.setDecidedOn(e.getDecidedOn());
+    // 应贷尽贷: of the eligible applications decided, how many were approved.
+    if (loan.getEligible()) {
+      c.count(measure10::kEligibleLoansDecided, year);
+      if (e.getApproved()) c.count(measure10::kEligibleLoansApproved, year);
+    }
+    record.save();
+    return {};
+  }
+  return refuse(std::string("no loan application ") + e.getApplicationNo().cStr() +
+                " for this worker");
+}
+
+}  // namespace mwp::employment

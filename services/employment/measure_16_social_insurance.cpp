@@ -1,0 +1,52 @@
+// Measure 16 (优化社保服务): social security cards — 应发尽发, one for every registered worker (the
+// denominator is counted on registration, measure_02_registry.cpp) — insurance transfers and
+// cross-region medical registrations.
+#include "employment_measures.h"
+
+namespace mwp::employment {
+
+Applied socialSecurityCardIssued(Context& c) {
+  auto e = c.event.getSocialSecurityCardIssued();
+  int year = yearOfField(e.getIssuedOn(), "issuedOn");
+  Record record(c.state, c.workerKey());
+  auto w = record.get();
+  if (w.getSocialSecurityCardIssuedOn().size() > 0) {
+    return refuse("a social security card is already issued to this worker");
+  }
+  w.setSocialSecurityCardIssuedOn(e.getIssuedOn());
+  record.save();
+  c.count(measure16::kCardsIssued, year);
+  return {};
+}
+
+Applied insuranceTransferred(Context& c) {
+  auto e = c.event.getInsuranceTransferred();
+  int year = yearOfField(e.getTransferredOn(), "transferredOn");
+  Record record(c.state, c.workerKey());
+  auto w = record.get();
+  auto t = appendTo<msg::InsuranceTransfer>(record.orphanage(), w.getInsuranceTransfers(),
+                                            [&](auto o) { w.adoptInsuranceTransfers(kj::mv(o)); });
+  t.setFromArea(e.getFromArea());
+  t.setToArea(e.getToArea());
+  t.setTransferredOn(e.getTransferredOn());
+  record.save();
+  c.count(measure16::kInsuranceTransfers, year);
+  return {};
+}
+
+Applied crossRegionMedicalRegistered(Context& c) {
+  auto e = c.event.getCrossRegionMedicalRegistered();
+  int year = yearOfField(e.getRegisteredOn(), "registeredOn");
+  Record record(c.state, c.workerKey());
+  auto w = record.get();
+  auto m =
+      appendTo<msg::MedicalRegistration>(record.orphanage(), w.getMedicalRegistrations(),
+                                         [&](auto o) { w.adoptMedicalRegistrations(kj::mv(o)); });
+  m.setInsuredArea(e.getInsuredArea());
+  m.setRegisteredOn(e.getRegisteredOn());
+  record.save();
+  c.count(measure16::kMedicalRegistrations, year);
+  return {};
+}
+
+}  // namespace mwp::employment

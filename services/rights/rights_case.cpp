@@ -1,0 +1,177 @@
+// The case of measures 20, 21 and 22 and the lifecycle counters it keeps for its measure.
+#include "rights_case.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "ids.h"
+#include "rights_rules.h"
+
+namespace mwp::rights {
+namespace {
+
+const char* typeName(msg::CaseType type) {
+  switch (type) {
+    case msg::CaseType::WAGE_CLAIM:
+      return "wage claim";
+    case msg::CaseType::DISPUTE:
+      return "dispute";
+    default:
+      return "legal-aid request";
+  }
+}
+
+// What every case counts toward its own measure: open cases, overdue cases, stages done late.
+struct Lifecycle {
+  Indicator open, overdue, late;
+};
+
+Lifecycle lifecycleOf(msg::CaseType type) {
+  switch (type) {
+    case msg::CaseType::WAGE_CLAIM:
+      return {measure20::kCasesOpen, measure20::kCasesOverdue, measure20::kStagesLate};
+    case msg::CaseType::DISPUTE:
+      return {measure21::kCasesOpen, measure21::kCasesOverdue, measure21::kStagesLate};
+    default:
+      return {measure22::kCasesOpen, measure22::kCasesOverdue, measure22::kStagesLate};
+  }
+}
+
+std::string caseKey(msg::CaseType type, capnp::Text::Reader caseNo) {
+  return std::string("case:") + typeKey(type) + ":" + caseNo.cStr();
+}
+
+// A deadline has passed once its day is over in China: the timer fires at the next midnight.
+int64_t endOfDay(int32_t day) {
+  return (int64_t{day} + 1) * 86400 - 8 * 3600;
+}
+
+}  // namespace
+
+const char* typeKey(msg::CaseType type) {
+  switch (type) {
+    case msg::CaseType::WAGE_CLAIM:
+      return "wage";
+    case msg::CaseType::DISPUTE:
+      return "dispute";
+    default:
+      return "aid";
+  }
+}
+
+Case::Case(StateTx& state, msg::CaseType type, capnp::Text::Reader caseNo)
+    : state_(state),
+      key_(caseKey(type, caseNo)),
+      name_(std::string(typeName(type)) + " " + caseNo.cStr()),
+      record_(state, key_),
+      type_(type) {}
+
+void Case::count(Indicator indicator, int64_t delta) {
+  countIndicator(state_, indicator, get().getArea().cStr(),
+                 yearOfField(get().getFiledOn(), "filedOn"), delta);
+}
+
+void Case::countDaysToEnd(Indicator median, capnp::Text::Reader endedOn, std::string_view field) {
+  int32_t filed = dayOf(get().getFiledOn(), "filedOn");
+  countForMedian(state_, median, get().getArea().cStr(), yearOfDay(filed),
+                 dayOf(endedOn, field) - filed);
+}
+
+void Case::open(msg::Envelope::Reader event, capnp::Text::Reader caseNo,
+                capnp::Text::Reader filedOn, std::string_view field) {
+  int32_t filed = dayOf(filedOn, field);
+  auto c = get();
+  c.setType(type_);
+  c.setCaseNo(caseNo);
+  c.setArea(event.getArea());
+  c.setFiledOn(filedOn);
+  c.setStatus(msg::CaseStatus::FILED);
+  if (event.hasWorkerId() && event.getWorkerId().size() > 0) {
+    c.setWorkerId(event.getWorkerId());
+    StoredRecord<msg::WorkerCases> worker(state_,
+                                          std::string("worker:") + event.getWorkerId().cStr());
+    // Kept sorted: a worker's cases may sit in different partitions (a dispute is partitioned
+    // by its case number), whose events interleave differently in every replay.
+    std::vector<std::string> keys{key_};
+    for (auto k : worker.get().getCases()) keys.emplace_back(k.cStr());
+    std::sort(keys.begin(), keys.end());
+    auto sorted = worker.orphanage().newOrphan<capnp::List<capnp::Text>>(keys.size());
+    for (unsigned i = 0; i < keys.size(); ++i) sorted.get().set(i, keys[i]);
+    worker.get().adoptCases(kj::mv(sorted));
+    worker.save();
+  }
+  for (const char* area : {c.getArea().cStr(), "all"}) {
+    state_.index(caseIndex("open", area), key_, filed);
+  }
+  count(lifecycleOf(type_).open);
+}
+
+void Case::close(capnp::Text::Reader closedOn, std::string_view field, const std::string& outcome) {
+  auto c = get();
+  c.setStatus(msg::CaseStatus::CLOSED);
+  c.setClosedOn(closedOn);
+  c.setOutcome(outcome);
+  // Stages still open end with the case: nothing is due from a closed case.
+  for (auto d : c.getDeadlines()) {
+    if (d.getDoneOn().size() == 0) finish(d.getStage(), closedOn, field);
+  }
+  for (const char* area : {c.getArea().cStr(), "all"}) {
+    state_.unindex(caseIndex("open", area), key_);
+  }
+  count(lifecycleOf(type_).open, -1);
+}
+
+void Case::due(Stage stage, int32_t dueDay) {
+  auto c = get();
+  for (auto d : c.getDeadlines()) {
+    if (d.getStage() == stage) {
+      d.setDueOn(formatDate(dueDay));
+      state_.setTimer(timer(stage), endOfDay(dueDay));
+      return;
+    }
+  }
+  auto d = appendTo<msg::Deadline>(record_.orphanage(), c.getDeadlines(),
+                                   [&](auto o) { c.adoptDeadlines(kj::mv(o)); });
+  d.setStage(stage);
+  d.setDueOn(formatDate(dueDay));
+  state_.setTimer(timer(stage), endOfDay(dueDay));
+}
+
+void Case::finish(Stage stage, capnp::Text::Reader doneOn, std::string_view field) {
+  for (auto d : get().getDeadlines()) {
+    if (d.getStage() != stage || d.getDoneOn().size() > 0) continue;
+    d.setDoneOn(doneOn);
+    if (dayOf(doneOn, field) > dayOf(d.getDueOn(), "dueOn")) {
+      d.setLate(true);
+      count(lifecycleOf(type_).late);
+    }
+    state_.clearTimer(timer(stage));
+  }
+}
+
+void Case::markOverdue(msg::Deadline::Builder d) {
+  d.setOverdue(true);
+  count(lifecycleOf(type_).overdue);
+  for (const char* area : {get().getArea().cStr(), "all"}) {
+    state_.index(caseIndex("overdue", area), key_, dayOf(get().getFiledOn(), "filedOn"));
+  }
+  state_.clearTimer(timer(d.getStage()));
+}
+
+std::string Case::timer(Stage stage) const {
+  return key_ + "|" + enumName(stage);
+}
+
+std::optional<Applied> needsAccepted(Case& c) {
+  if (!c.exists()) return refuse(c.name() + " is not filed");
+  switch (c.get().getStatus()) {
+    case msg::CaseStatus::FILED:
+      return refuse(c.name() + " is not accepted yet");
+    case msg::CaseStatus::CLOSED:
+      return refuse(c.name() + " is already closed");
+    default:
+      return std::nullopt;
+  }
+}
+
+}  // namespace mwp::rights

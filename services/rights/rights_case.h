@@ -1,0 +1,90 @@
+// Inside the rights service: a case of measures 20, 21 and 22 — a wage claim, a labour dispute or
+// a legal-aid request — as a record with its legal deadlines, and the rules of each measure, one
+// file a measure (measure_20_wage_claims.cpp, measure_21_labour_disputes.cpp,
+// measure_22_legal_aid.cpp). RightsRules::apply (rights_rules.cpp) dispatches to them.
+//
+// The lifecycle counters every case keeps — cases_open, cases_overdue, stages_late of its
+// measure — are counted here, in rights_case.cpp.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "deadlines.h"
+#include "event_kinds.h"
+#include "indicator_counts.h"
+#include "mwp/messages/rights.capnp.h"
+#include "rule_fields.h"
+#include "rules.h"
+#include "stored_record.h"
+#include "working_days.h"
+
+namespace mwp::rights {
+
+using Stage = msg::CaseStage;
+
+// "wage", "dispute" or "aid": the type's part of a case's key.
+const char* typeKey(msg::CaseType type);
+
+class Case {
+ public:
+  Case(StateTx& state, msg::CaseType type, capnp::Text::Reader caseNo);
+
+  bool exists() const { return record_.existed(); }
+  msg::RightsCase::Builder get() { return record_.get(); }
+  // "wage claim WC-1": how verdicts name the case.
+  const std::string& name() const { return name_; }
+
+  // Counts toward an indicator of the case's measure, in its area and the year it was filed.
+  void count(Indicator indicator, int64_t delta = 1);
+  // Adds the days from filing to `endedOn` to a median of the case's measure.
+  void countDaysToEnd(Indicator median, capnp::Text::Reader endedOn, std::string_view field);
+
+  void open(msg::Envelope::Reader event, capnp::Text::Reader caseNo, capnp::Text::Reader filedOn,
+            std::string_view field);
+  void close(capnp::Text::Reader closedOn, std::string_view field, const std::string& outcome);
+
+  // Opens (or moves) the deadline of a stage and its timer.
+  void due(Stage stage, int32_t dueDay);
+  // Marks a stage done; done after its day it counts as late.
+  void finish(Stage stage, capnp::Text::Reader doneOn, std::string_view field);
+  // A stage past its due day (caseOverdue applied): counted, listed among the overdue cases, and
+  // its timer, if it has not fired here, is no longer needed.
+  void markOverdue(msg::Deadline::Builder d);
+
+  void save() { record_.save(); }
+  std::string timer(Stage stage) const;
+
+ private:
+  StateTx& state_;
+  std::string key_;
+  std::string name_;
+  StoredRecord<msg::RightsCase> record_;
+  msg::CaseType type_;
+};
+
+// The refusal of an event that needs an accepted, open case; nullopt when it is one.
+std::optional<Applied> needsAccepted(Case& c);
+
+// measure_20_wage_claims.cpp
+Applied wageClaimFiled(msg::Envelope::Reader event, StateTx& state, const DeadlinePolicy& policy,
+                       const WorkingCalendar& calendar);
+Applied wageClaimAccepted(msg::Envelope::Reader event, StateTx& state, const DeadlinePolicy& policy,
+                          const WorkingCalendar& calendar);
+Applied wageClaimExtended(msg::Envelope::Reader event, StateTx& state, const DeadlinePolicy& policy,
+                          const WorkingCalendar& calendar);
+Applied wageClaimResolved(msg::Envelope::Reader event, StateTx& state);
+// measure_21_labour_disputes.cpp
+Applied disputeFiled(msg::Envelope::Reader event, StateTx& state, const DeadlinePolicy& policy);
+Applied disputeAccepted(msg::Envelope::Reader event, StateTx& state, const DeadlinePolicy& policy);
+Applied disputeRejected(msg::Envelope::Reader event, StateTx& state);
+Applied disputeMediated(msg::Envelope::Reader event, StateTx& state);
+Applied disputeExtended(msg::Envelope::Reader event, StateTx& state, const DeadlinePolicy& policy);
+Applied disputeAwarded(msg::Envelope::Reader event, StateTx& state);
+Applied disputeClosed(msg::Envelope::Reader event, StateTx& state);
+// measure_22_legal_aid.cpp
+Applied legalAidRequested(msg::Envelope::Reader event, StateTx& state, const DeadlinePolicy& policy,
+                          const WorkingCalendar& calendar);
+Applied legalAidDecided(msg::Envelope::Reader event, StateTx& state);
+
+}  // namespace mwp::rights
