@@ -4,12 +4,14 @@
 #include <iostream>
 
 #include "admin_server.h"
+#include "command_line.h"
 #include "gateway.h"
 #include "process.h"
 #include "services.h"
 
 int main(int argc, char** argv) {
   using namespace mwp;
+  if (auto done = serverCommandLine("mwp-gateway", argc, argv)) return *done;
   return guardedMain("gateway", [&](Logger& log) {
     Env env;
     gateway::GatewayOptions options;

@@ -6,8 +6,12 @@
 #   ops/bench-ingest.sh [EVENTS] [RUNS]
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
+answer_help "$@"
+operands_only 2 "$@"
 events=${1:-100000}
 runs=${2:-5}
+whole_number EVENTS "$events"
+whole_number RUNS "$runs"
 
 ensure_packages
 ensure_bench_packages

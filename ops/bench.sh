@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmarks of issue 8 in one table: each figure of mwp beside the limit it is compared with,
+# The benchmarks in one table: each figure of mwp beside the limit it is compared with,
 # measured in the same run on this machine, and their ratio. Builds in release mode and starts what
 # it needs on 127.0.0.1 (its own Redis with the append-only file, CurveZMQ on everywhere). These
 # machines are shared and noisy: the ingest row is a median of several runs, and ratios matter more
@@ -7,9 +7,14 @@
 #   ops/bench.sh [EVENTS] [INGEST_EVENTS] [INGEST_RUNS]   (defaults 1000000, 100000, 5)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
+answer_help "$@"
+operands_only 3 "$@"
 events=${1:-1000000}
 ingest_events=${2:-100000}
 ingest_runs=${3:-5}
+whole_number EVENTS "$events"
+whole_number INGEST_EVENTS "$ingest_events"
+whole_number INGEST_RUNS "$ingest_runs"
 
 ensure_packages
 ensure_bench_packages

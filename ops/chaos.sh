@@ -1,19 +1,28 @@
 #!/usr/bin/env bash
-# The fault-injection run of issue 7: a whole mwp (Redis with its append-only file, the bus, the six
+# The fault-injection run: a whole mwp (Redis with its append-only file, the bus, the six
 # services, CurveZMQ on) takes a seeded stream of the simulated year — a tenth of it sent twice,
 # some out of order — while every service is killed (kill -9) twice, the bus twice and Redis once,
 # one service is stopped with SIGSTOP for 30 s and one starts only after half the stream. Then every
 # acknowledged event must be in the log once and taken once by the services, and each service's
 # state must equal a clean replay of the log into a fresh mwp. Prints the figures; exits 1 if any
 # is not 0. Data and logs in var/chaos/.
-#   ops/chaos.sh [EVENTS] [SEED]        (defaults: 100000, 2019; takes a few minutes)
+#   ops/chaos.sh [EVENTS [SEED]] [mwp-chaos options…]   (defaults: 100000, 2019; a few minutes)
+# The options are mwp-chaos's, passed to it and named by it when bad (exit 64): --events N,
+# --seed S, --rate EVENTS_PER_S (1500), --pause-seconds S (30), --dir DIR (var/chaos).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-events=${1:-100000}
-seed=${2:-2019}
+answer_help "$@"
+given=()
+for name in EVENTS SEED; do
+  [ $# -gt 0 ] && [[ $1 != -* ]] || break
+  whole_number "$name" "$1"
+  given+=("--${name,,}" "$1")
+  shift
+done
 
 ensure_packages
 build "$MWP_ROOT/build" RelWithDebInfo >/dev/null
+# Later options win: the words given replace these defaults.
 exec "$MWP_ROOT/build/tools/chaos/mwp-chaos" --build "$MWP_ROOT/build" --dir "$MWP_ROOT/var/chaos" \
-  --events "$events" --seed "$seed" --rate 1500 --pause-seconds 30 \
-  --redis-server "$(command -v redis-server)"
+  --events 100000 --seed 2019 --rate 1500 --pause-seconds 30 \
+  --redis-server "$(command -v redis-server)" "${given[@]}" "$@"

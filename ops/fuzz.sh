@@ -4,7 +4,10 @@
 #   ops/fuzz.sh [SECONDS_EACH]     (default 300)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
+answer_help "$@"
+operands_only 1 "$@"
 seconds=${1:-300}
+whole_number SECONDS_EACH "$seconds"
 ensure_packages
 build_clang_checks -DMWP_FUZZ_SECONDS="$seconds"
 port=$(free_port)

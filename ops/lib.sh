@@ -14,6 +14,41 @@ MWP_PACKAGES=(
 
 say() { printf '%s\n' "mwp: $*" >&2; }
 
+# The command line of every script, as the tools answer theirs: --help and -h print the usage and
+# exit 0; a bad word is named and exits 64 (EX_USAGE). The usage is the script's opening comment.
+MWP_SCRIPT=$(realpath "$0"); MWP_SCRIPT=${MWP_SCRIPT#"$MWP_ROOT"/}
+
+# answer_help "$@": with -h or --help among the words, prints the usage and exits 0.
+answer_help() {
+  local word
+  for word in "$@"; do
+    case $word in
+      -h | --help) sed -n '2,/^[^#]/{/^#/s/^# \{0,1\}//p}' "$0"; exit 0 ;;
+    esac
+  done
+}
+
+# usage_error MESSAGE: names the bad word on stderr and exits 64, before anything is done.
+usage_error() {
+  printf '%s: %s\n' "$MWP_SCRIPT" "$*" >&2
+  printf '(%s --help tells its usage)\n' "$MWP_SCRIPT" >&2
+  exit 64
+}
+
+# operands_only MAX "$@": a script that takes up to MAX words and no options.
+operands_only() {
+  local max=$1 word; shift
+  for word in "$@"; do
+    [[ $word == -* ]] && usage_error "$word: unknown option"
+  done
+  [ $# -le "$max" ] || usage_error "\"${*:max+1:1}\": unexpected argument"
+}
+
+# whole_number NAME VALUE: VALUE must be digits only, as the tools' whole numbers are.
+whole_number() {
+  [[ $2 =~ ^[0-9]+$ ]] || usage_error "$1: not a whole number: \"$2\""
+}
+
 ensure_packages() {
   local missing=()
   for p in "${MWP_PACKAGES[@]}"; do

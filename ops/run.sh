@@ -7,13 +7,18 @@
 # MWP_BUS_ADMIN_PORT 9101, MWP_GATEWAY_PORT 8080, MWP_GATEWAY_ADMIN_PORT 9200; services 720N/920N.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
+answer_help "$@"
 
 demo_workers=20000
 example=""
 while [ $# -gt 0 ]; do
   case $1 in
-    --demo-workers) demo_workers=$2; shift 2 ;;
-    *) echo "usage: ops/run.sh [--demo-workers N]" >&2; exit 64 ;;
+    --demo-workers)
+      [ $# -ge 2 ] || usage_error "--demo-workers: needs a value (N)"
+      whole_number --demo-workers "$2"
+      demo_workers=$2; shift 2 ;;
+    -*) usage_error "$1: unknown option" ;;
+    *) usage_error "\"$1\": unexpected argument" ;;
   esac
 done
 

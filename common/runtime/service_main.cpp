@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "admin_server.h"
+#include "command_line.h"
 #include "loop_adapters.h"
 #include "process.h"
 
@@ -13,6 +14,7 @@ namespace mwp {
 int runService(const ServiceParts& parts, int argc, char** argv) {
   const std::string name(parts.service.name);
   const std::string upper = upperName(name);
+  if (auto done = serverCommandLine("mwp-" + name, argc, argv)) return *done;
   return guardedMain(name, [&](Logger& log) {
     Env env;
     auto redisEndpoint = redisFromEnv(env);

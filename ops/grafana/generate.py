@@ -1,12 +1,22 @@
 #!/usr/bin/env python3
-"""Writes the Grafana dashboards of ops/grafana/dashboards/ from common/catalogue.json, so every
-measure appears under its Chinese title with its English one beside it. Run it after changing
-the catalogue; the output is committed."""
+"""Writes the Grafana dashboards of ops/grafana/dashboards/ from common/core/catalogue.json, so
+every measure appears under its Chinese title with its English one beside it. Run it after
+changing the catalogue; the output is committed.
+  ops/grafana/generate.py          (no options; exit 64 for any word but --help / -h)"""
 import json
 import os
+import sys
+
+if __name__ == "__main__":
+    if any(a in ("-h", "--help") for a in sys.argv[1:]):
+        print("usage: ops/grafana/generate.py\n\n" + __doc__)
+        sys.exit(0)
+    if len(sys.argv) > 1:
+        print(f'ops/grafana/generate.py: "{sys.argv[1]}": unexpected argument', file=sys.stderr)
+        sys.exit(64)
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
-catalogue = json.load(open(os.path.join(ROOT, "..", "..", "common", "catalogue.json"), encoding="utf-8"))
+catalogue = json.load(open(os.path.join(ROOT, "..", "..", "common", "core", "catalogue.json"), encoding="utf-8"))
 DS = {"type": "prometheus", "uid": "${datasource}"}
 
 
@@ -119,6 +129,9 @@ def health():
               [target('sum(rate(mwp_bus_redis_faults_total[5m])) + sum(rate(mwp_service_faults_total[5m]))', "faults")], 12, 21),
         panel(8, "网关缓存 Gateway: worker sections kept (hit) or asked (miss), per second", "timeseries",
               [target('sum by (outcome) (rate(mwp_gateway_section_cache_total[5m]))', "{{outcome}}")], 0, 29),
+        panel(9, "逐条读取 State reads not read ahead with their batch, per second (each stalls a catch-up)",
+              "timeseries",
+              [target('sum by (service) (rate(mwp_service_reads_one_by_one_total[5m]))', "{{service}}")], 12, 29),
     ]
     return dashboard("mwp-service-health", "运行状况 · Service health: RED, lag, bus, Redis", panels,
                      variables(), ["operations"])

@@ -3,9 +3,12 @@
 # services and gateway after a small demo: each must parse and return data.
 #   dashboard_queries.sh BUILD_DIR        (needs MWP_TEST_REDIS_PORT, prometheus, node)
 set -euo pipefail
-build=$1
 root=$(cd "$(dirname "$0")/../.." && pwd)
 source "$root/ops/lib.sh"
+answer_help "$@"
+operands_only 1 "$@"
+[ $# -eq 1 ] || usage_error "BUILD_DIR: missing"
+build=$1
 : "${MWP_TEST_REDIS_PORT:?run through ops/test.sh}"
 work=$(mktemp -d /tmp/mwp-dashboards.XXXXXX)
 pids=()

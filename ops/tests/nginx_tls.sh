@@ -3,9 +3,12 @@
 # Debian's nginx with a self-signed certificate; a request through it must reach the gateway.
 #   nginx_tls.sh BUILD_DIR
 set -euo pipefail
-build=$1
 root=$(cd "$(dirname "$0")/../.." && pwd)
 source "$root/ops/lib.sh"
+answer_help "$@"
+operands_only 1 "$@"
+[ $# -eq 1 ] || usage_error "BUILD_DIR: missing"
+build=$1
 work=$(mktemp -d /tmp/mwp-nginx.XXXXXX)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }

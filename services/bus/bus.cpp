@@ -122,6 +122,11 @@ void Bus::run(const std::atomic<bool>& stop) {
   while (!stop) {
     try {
       lastSequence_ = lastSequences(redis_, options_.partitionCount);
+      // What the log holds already, reported from the start: a restarted bus showing 0 would make
+      // every service's lag look like none.
+      for (uint32_t p = 0; p < options_.partitionCount; ++p) {
+        metrics_->sequence[p]->Set(static_cast<double>(lastSequence_[p]));
+      }
       healthy_ = true;
       break;
     } catch (const RedisUnavailable& e) {

@@ -4,11 +4,13 @@
 #include <iostream>
 
 #include "admin_server.h"
+#include "command_line.h"
 #include "bus.h"
 #include "process.h"
 
 int main(int argc, char** argv) {
   using namespace mwp;
+  if (auto done = serverCommandLine("mwp-bus", argc, argv)) return *done;
   return guardedMain("bus", [&](Logger& log) {
     Env env;
     bus::BusOptions options;

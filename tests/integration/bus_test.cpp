@@ -75,6 +75,23 @@ TEST_F(BusTest, TheSameEventTwiceIsStoredOnceAndBothSendsGetTheSameSequence) {
   EXPECT_EQ(storedEvents(), 1);
 }
 
+// A bus that starts over a log already holding events reports each partition's last sequence at
+// once: lag is that minus a service's cursor, and a restarted bus must not show a lag of zero.
+TEST_F(BusTest, AStartingBusReportsTheSequencesTheLogAlreadyHolds) {
+  auto first = publisher_->publish(test::frameOf(fixture(2)));
+  ASSERT_EQ(first.status, Status::ACK);
+  publisher_.reset();
+  bus_.reset();  // restarted: this bus knows the log only from Redis
+
+  bus_ = std::make_unique<test::BusThread>(4);
+  publisher_ = std::make_unique<Publisher>(context_, bus_->ingest);
+  // An answer, to a frame that stores nothing, shows the bus has read the log and serves.
+  EXPECT_EQ(publisher_->publish(std::string("not an envelope")).status, Status::NACK);
+  EXPECT_EQ(
+      test::samples(bus_->registry, "mwp_bus_partition_sequence")[std::to_string(first.partition)],
+      static_cast<double>(first.sequence));
+}
+
 // An event stored by an attempt whose answer was lost (a connection dropped after Redis ran the
 // script; here the bus's own script run behind its back) is answered as a duplicate, and is still
 // announced: heartbeats carry its sequence, so followers read it from the log.

@@ -8,21 +8,34 @@
 #include <iostream>
 #include <sstream>
 
+#include "command_line.h"
+
 int main(int argc, char** argv) {
-  if (argc != 3) {
-    std::cerr << "usage: mwp-bench-bare-http PORT BODY_FILE\n";
-    return 2;
-  }
-  std::ifstream in(argv[2]);
-  std::stringstream body;
-  body << in.rdbuf();
-  std::string fixed = body.str();
-  httplib::Server server;
-  server.set_tcp_nodelay(true);
-  server.set_keep_alive_max_count(100000);
-  server.new_task_queue = [] { return new httplib::ThreadPool(16); };
-  server.Get(R"(/.*)", [&fixed](const httplib::Request&, httplib::Response& res) {
-    res.set_content(fixed, "application/json");
+  uint16_t port = 0;
+  std::string bodyFile;
+  mwp::CommandLine line(
+      "mwp-bench-bare-http",
+      "The cost of HTTP alone: answers every GET on 127.0.0.1:PORT with the bytes "
+      "of BODY_FILE,\nwith the gateway's HTTP settings.");
+  line.operand("PORT", "the port to listen on",
+               [&port](const std::string& text) {
+                 port = mwp::CommandLine::wholeNumberFor<uint16_t>(text);
+               })
+      .operand("BODY_FILE", "the body of every answer",
+               [&bodyFile](const std::string& path) { bodyFile = path; });
+  return mwp::runTool(line, argc, argv, [&] {
+    std::ifstream in(bodyFile);
+    if (!in) throw std::runtime_error(bodyFile + ": cannot be read");
+    std::stringstream body;
+    body << in.rdbuf();
+    std::string fixed = body.str();
+    httplib::Server server;
+    server.set_tcp_nodelay(true);
+    server.set_keep_alive_max_count(100000);
+    server.new_task_queue = [] { return new httplib::ThreadPool(16); };
+    server.Get(R"(/.*)", [&fixed](const httplib::Request&, httplib::Response& res) {
+      res.set_content(fixed, "application/json");
+    });
+    return server.listen("127.0.0.1", port) ? 0 : 1;
   });
-  return server.listen("127.0.0.1", std::stoi(argv[1])) ? 0 : 1;
 }

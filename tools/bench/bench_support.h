@@ -8,10 +8,12 @@
 #include <functional>
 #include <iostream>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <variant>
 #include <vector>
 
+#include "command_line.h"
 #include "event_json.h"
 
 namespace mwp::bench {
@@ -23,19 +25,18 @@ struct BenchOptions {
   size_t window = 1024;  // frames in flight, for benchmarks that publish
 };
 
-// FIXTURE [--events N] [--runs R] [--window W]; nullopt without a fixture.
-inline std::optional<BenchOptions> parseBenchOptions(int argc, char** argv) {
-  if (argc < 2) return std::nullopt;
+// main() of an ingest benchmark: reads FIXTURE [--events N] [--runs R] [--window W] (--window only
+// for those that publish), then runs `measure`; exit codes as runTool gives them.
+inline int benchMain(int argc, char** argv, const std::string& program, const std::string& about,
+                     bool publishes, const std::function<int(const BenchOptions&)>& measure) {
   BenchOptions o;
-  o.fixture = argv[1];
-  for (int i = 2; i + 1 < argc; i += 2) {
-    std::string a = argv[i];
-    size_t v = std::stoul(argv[i + 1]);
-    if (a == "--events") o.events = v;
-    if (a == "--runs") o.runs = v;
-    if (a == "--window") o.window = v;
-  }
-  return o;
+  CommandLine line(program, about);
+  line.operand("FIXTURE", "NDJSON events, one a line, sent round and round under fresh eventIds",
+               [&o](const std::string& path) { o.fixture = path; })
+      .option("--events", "N", "events a run (default 100000)", o.events)
+      .option("--runs", "R", "runs; the median is reported (default 5)", o.runs);
+  if (publishes) line.option("--window", "W", "frames in flight (default 1024)", o.window);
+  return runTool(line, argc, argv, [&] { return measure(o); });
 }
 
 // o.events events cycling through the fixture, each under its own eventId, so that every run
@@ -48,6 +49,7 @@ inline std::vector<DecodedEvent> freshEvents(const BenchOptions& o, const std::s
   for (std::string line; std::getline(in, line);) {
     if (!line.empty()) samples.push_back(line);
   }
+  if (samples.empty()) throw std::runtime_error(o.fixture + ": cannot be read, or holds no events");
   std::vector<DecodedEvent> events;
   events.reserve(o.events);
   for (size_t i = 0; i < o.events; ++i) {

@@ -30,8 +30,9 @@ class NatsConnection {
     int one = 1;
     setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     line();  // INFO
-    send("CONNECT {\"verbose\":false,\"pedantic\":false,\"headers\":true,\"protocol\":1}\r\n"
-         "SUB _INBOX.bench.* 1\r\nPING\r\n");
+    send(
+        "CONNECT {\"verbose\":false,\"pedantic\":false,\"headers\":true,\"protocol\":1}\r\n"
+        "SUB _INBOX.bench.* 1\r\nPING\r\n");
     flush();
     while (line() != "PONG") {
     }
@@ -106,15 +107,8 @@ std::string hpub(const std::string& subject, const std::string& reply, const std
          std::to_string(headers.size() + payload.size()) + "\r\n" + headers + payload + "\r\n";
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int measure(const mwp::bench::BenchOptions& options) {
   using namespace mwp;
-  auto options = bench::parseBenchOptions(argc, argv);
-  if (!options) {
-    std::cerr << "usage: mwp-bench-nats FIXTURE.ndjson [--events N] [--runs R] [--window W]\n";
-    return 64;
-  }
   const char* port = std::getenv("MWP_NATS_PORT");
   NatsConnection nats(port ? std::atoi(port) : 4222);
   // The stream: file storage, one subject per partition, eventIds remembered for 30 days.
@@ -129,31 +123,42 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  return bench::reportRuns(*options, "acknowledged by JetStream", [&](size_t run) -> std::optional<double> {
-    std::vector<std::pair<std::string, std::string>> messages;  // eventId, frame
-    for (auto& e : bench::freshEvents(*options, "nats", run)) {
-      messages.emplace_back(e.envelope().getEventId().cStr(), toBytes(*e.message));
-    }
-    auto started = std::chrono::steady_clock::now();
-    size_t sent = 0, acked = 0;
-    while (acked < messages.size()) {
-      while (sent < messages.size() && sent - acked < options->window) {
-        const auto& [id, frame] = messages[sent];
-        nats.send(hpub("mwp." + std::to_string(sent % 8), "_INBOX.bench." + std::to_string(sent),
-                       id, frame));
-        ++sent;
-      }
-      nats.flush();
-      // Acknowledgements in batches, as the bus's publisher takes its answers.
-      for (size_t n = std::min<size_t>(64, sent - acked); n > 0; --n, ++acked) {
-        std::string ack = nats.nextMessage();
-        if (ack.find("\"error\"") != std::string::npos ||
-            ack.find("\"duplicate\"") != std::string::npos) {
-          std::cerr << "not stored as new: " << ack << "\n";
-          return std::nullopt;
+  return bench::reportRuns(
+      options, "acknowledged by JetStream", [&](size_t run) -> std::optional<double> {
+        std::vector<std::pair<std::string, std::string>> messages;  // eventId, frame
+        for (auto& e : bench::freshEvents(options, "nats", run)) {
+          messages.emplace_back(e.envelope().getEventId().cStr(), toBytes(*e.message));
         }
-      }
-    }
-    return bench::secondsSince(started);
-  });
+        auto started = std::chrono::steady_clock::now();
+        size_t sent = 0, acked = 0;
+        while (acked < messages.size()) {
+          while (sent < messages.size() && sent - acked < options.window) {
+            const auto& [id, frame] = messages[sent];
+            nats.send(hpub("mwp." + std::to_string(sent % 8),
+                           "_INBOX.bench." + std::to_string(sent), id, frame));
+            ++sent;
+          }
+          nats.flush();
+          // Acknowledgements in batches, as the bus's publisher takes its answers.
+          for (size_t n = std::min<size_t>(64, sent - acked); n > 0; --n, ++acked) {
+            std::string ack = nats.nextMessage();
+            if (ack.find("\"error\"") != std::string::npos ||
+                ack.find("\"duplicate\"") != std::string::npos) {
+              std::cerr << "not stored as new: " << ack << "\n";
+              return std::nullopt;
+            }
+          }
+        }
+        return bench::secondsSince(started);
+      });
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return mwp::bench::benchMain(
+      argc, argv, "mwp-bench-nats",
+      "The same events acknowledged by NATS JetStream (MWP_NATS_PORT, default 4222): file\n"
+      "storage, a 30-day duplicate window, the same window of frames in flight.",
+      true, measure);
 }

@@ -9,13 +9,10 @@
 #include "ids.h"
 #include "process.h"
 
-int main(int argc, char** argv) {
+namespace {
+
+int measure(const mwp::bench::BenchOptions& options) {
   using namespace mwp;
-  auto options = bench::parseBenchOptions(argc, argv);
-  if (!options) {
-    std::cerr << "usage: mwp-bench-raw-ingest FIXTURE.ndjson [--events N] [--runs R]\n";
-    return 64;
-  }
   Env env;
   Redis redis(redisFromEnv(env));
   size_t script = redis.addScript(kIngestScript);
@@ -23,14 +20,14 @@ int main(int argc, char** argv) {
   std::string window = std::to_string(30 * 86400);   // the bus's default de-duplication window
   constexpr size_t kBatch = 256;
 
-  return bench::reportRuns(*options, "stored", [&](size_t run) -> std::optional<double> {
+  return bench::reportRuns(options, "stored", [&](size_t run) -> std::optional<double> {
     // The bus's work before the script, done before the clock starts.
     struct Item {
       std::string id, envelope, digest;
       uint32_t partition;
     };
     std::vector<Item> items;
-    for (auto& e : bench::freshEvents(*options, "raw", run)) {
+    for (auto& e : bench::freshEvents(options, "raw", run)) {
       auto envelope = e.envelope();
       std::string bytes = canonicalFrame(envelope);
       items.push_back({envelope.getEventId().cStr(), bytes, hex64(fnv1a64(bytes)),
@@ -49,4 +46,14 @@ int main(int argc, char** argv) {
     }
     return bench::secondsSince(started);
   });
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return mwp::bench::benchMain(
+      argc, argv, "mwp-bench-raw-ingest",
+      "The limit the bus is measured against: the bus's own ingest script, pipelined in batches\n"
+      "of 256 by a bare hiredis program (MWP_REDIS_PORT), with nothing else.",
+      false, measure);
 }

@@ -1,4 +1,4 @@
-// mwp-bench-system: the figures of issue 8 that need a whole mwp (CurveZMQ on, Redis with its
+// mwp-bench-system: the benchmark figures that need a whole mwp (CurveZMQ on, Redis with its
 // append-only file), each printed beside the limit it is compared with, measured in the same run
 // on the same machine:
 //   - catch-up: the employment service replaying the stored log, against a bare reader doing the
@@ -32,6 +32,7 @@
 #include <zmq_addon.hpp>
 
 #include "bus_client.h"
+#include "command_line.h"
 #include "event_log.h"
 #include "event_rules.h"
 #include "frames.h"
@@ -39,7 +40,6 @@
 #include "local_system.h"
 #include "service_loop.h"
 #include "snapshot.h"
-#include "tool_main.h"
 #include "traffic.h"
 
 namespace mwp::bench {
@@ -557,14 +557,21 @@ int run(const Options& o) {
 
 int main(int argc, char** argv) {
   mwp::bench::Options o;
-  return mwp::local::runTool(
-      "mwp-bench-system", argc, argv,
-      {{"--build", [&](const std::string& v) { o.build = v; }},
-       {"--dir", [&](const std::string& v) { o.dir = v; }},
-       {"--events", [&](const std::string& v) { o.events = std::stoul(v); }},
-       {"--seed", [&](const std::string& v) { o.seed = std::stoull(v); }},
-       {"--latency-seconds", [&](const std::string& v) { o.latencySeconds = std::stoi(v); }},
-       {"--wrk-seconds", [&](const std::string& v) { o.wrkSeconds = std::stoi(v); }},
-       {"--redis-server", [&](const std::string& v) { o.redisServer = v; }}},
-      [&] { return mwp::bench::run(o); });
+  mwp::CommandLine line(
+      "mwp-bench-system",
+      "The figures that need a whole mwp (catch-up, applying, publish → visible, the gateway "
+      "under\n"
+      "wrk, Redis memory), each beside the limit it is compared with, as a Markdown table.");
+  line.option("--build", "DIR", "the build tree with the binaries (default build)", o.build)
+      .option("--dir", "DIR", "where the run keeps its data and logs (default var/bench)", o.dir)
+      .option("--events", "N", "events of the simulated year stored first (default 1000000)",
+              o.events)
+      .option("--seed", "S", "seed of the simulated year (default 2026)", o.seed)
+      .option("--latency-seconds", "S", "how long publish → visible is measured (default 20)",
+              o.latencySeconds)
+      .option("--wrk-seconds", "S", "how long each wrk run lasts (default 10)", o.wrkSeconds)
+      .option("--redis-server", "PATH", "the redis-server binary (default /usr/bin/redis-server)",
+              o.redisServer)
+      .notes("exit codes: 0 the table printed, 1 a run failed, 64 a bad command line");
+  return mwp::runTool(line, argc, argv, [&] { return mwp::bench::run(o); });
 }

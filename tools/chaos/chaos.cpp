@@ -1,4 +1,4 @@
-// mwp-chaos: the fault-injection run (issue 7). It starts a whole mwp, publishes a seeded stream
+// mwp-chaos: the fault-injection run. It starts a whole mwp, publishes a seeded stream
 // of the simulated year — a tenth of it sent twice, some of it out of order — and meanwhile kills
 // every service twice, the bus twice and Redis once (kill -9), stops one service with SIGSTOP, and
 // starts one only after half the stream. Then it checks what ARCHITECTURE.md promises:
@@ -20,12 +20,12 @@
 #include <thread>
 #include <variant>
 
+#include "command_line.h"
 #include "event_log.h"
 #include "frames.h"
 #include "local_system.h"
 #include "service_loop.h"
 #include "snapshot.h"
-#include "tool_main.h"
 #include "traffic.h"
 
 namespace mwp::chaos {
@@ -176,7 +176,8 @@ std::map<std::string, int> loggedEvents(Redis& redis, uint32_t partitions) {
 int64_t tallied(Redis& redis, const std::string& service) {
   int64_t total = 0;
   auto fields = redis.command({"HGETALL", keys::tally(service)});
-  for (size_t i = 1; i < fields.elements.size(); i += 2) total += std::stoll(fields.elements[i].str);
+  for (size_t i = 1; i < fields.elements.size(); i += 2)
+    total += std::stoll(fields.elements[i].str);
   return total;
 }
 
@@ -310,8 +311,9 @@ int run(const Options& o) {
             << "  faults injected:      " << faults.size() << " of " << plan.size() << ":";
   for (const auto& [what, times] : byKind) std::cout << " " << what << "×" << times;
   std::cout << " (SIGSTOP " << o.pauseSeconds << " s)\n"
-            << "  lost:                 " << lost << " (acknowledged, not in the log: "
-            << lostFromLog << "; log entries a service skipped: " << skippedByServices
+            << "  lost:                 " << lost
+            << " (acknowledged, not in the log: " << lostFromLog
+            << "; log entries a service skipped: " << skippedByServices
             << "; acknowledged, taken by no service: " << notTaken << ")\n"
             << "  duplicated:           " << doubled << " (in the log: " << doubledInLog
             << "; taken twice by a service: " << doubledByServices << ")\n"
@@ -329,14 +331,20 @@ int run(const Options& o) {
 
 int main(int argc, char** argv) {
   mwp::chaos::Options o;
-  return mwp::local::runTool(
-      "mwp-chaos", argc, argv,
-      {{"--build", [&](const std::string& v) { o.build = v; }},
-       {"--dir", [&](const std::string& v) { o.dir = v; }},
-       {"--events", [&](const std::string& v) { o.events = std::stoul(v); }},
-       {"--seed", [&](const std::string& v) { o.seed = std::stoull(v); }},
-       {"--rate", [&](const std::string& v) { o.rate = std::stod(v); }},
-       {"--pause-seconds", [&](const std::string& v) { o.pauseSeconds = std::stoi(v); }},
-       {"--redis-server", [&](const std::string& v) { o.redisServer = v; }}},
-      [&] { return mwp::chaos::run(o); });
+  mwp::CommandLine line(
+      "mwp-chaos",
+      "The fault-injection run: a whole mwp takes a seeded stream of the simulated year while its\n"
+      "processes are killed, paused and started late; then nothing acknowledged may be lost or\n"
+      "doubled, and each service's state must equal a clean replay. Prints PASS or FAIL.");
+  line.option("--build", "DIR", "the build tree with the binaries (default build)", o.build)
+      .option("--dir", "DIR", "where the run keeps its data and logs (default var/chaos)", o.dir)
+      .option("--events", "N", "events in the stream (default 100000)", o.events)
+      .option("--seed", "S", "seed of the stream and of the faults (default 2019)", o.seed)
+      .option("--rate", "EVENTS_PER_S", "events sent a second (default 1500)", o.rate)
+      .option("--pause-seconds", "S", "how long one service is stopped by SIGSTOP (default 30)",
+              o.pauseSeconds)
+      .option("--redis-server", "PATH", "the redis-server binary (default /usr/bin/redis-server)",
+              o.redisServer)
+      .notes("exit codes: 0 PASS, 1 FAIL or the run could not be made, 64 a bad command line");
+  return mwp::runTool(line, argc, argv, [&] { return mwp::chaos::run(o); });
 }

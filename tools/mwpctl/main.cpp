@@ -1,24 +1,6 @@
-// mwpctl: the command line for clerks and operators.
-//   mwpctl publish [--bus ENDPOINT] [--timeout MS] [FILE…]
-//                                 JSON events, one per line (stdin without FILE), through the
-//                                 acknowledged ingest; one line out per event:
-//                                   ACK <eventId> <partition>:<seq> | DUP … | NACK <eventId>
-//                                   <reason>
-//                                 exit 0: none refused, 65: some refused, 69: bus unreachable
-//                                 (silent for 5 × MS, default 2000)
-//   mwpctl tail [--from SEQ] [--partition P] [--follow]
-//                                 the stored log as JSON lines, from sequence SEQ (default 1)
-//   mwpctl catalogue [--markdown] the measure catalogue (docs/measures.md is its markdown)
-//   mwpctl simulate [--workers N] [--seed S] [--year Y] [--print]
-//                                 a simulated year through the bus (or as NDJSON with --print)
-//   mwpctl measures [--gateway URL] [--key KEY] [--year Y]
-//                                 the 30 measures' value, target and progress, from the gateway
-//   mwpctl keygen curve NAME DIR  a CurveZMQ key pair: DIR/NAME.key (secret) and DIR/NAME.pub
-//   mwpctl keygen api NAME ROLE [DEPARTMENT]
-//                                 a new API key on stdout, and on stderr the line for the
-//                                 gateway's keys file (which keeps only the key's SHA-256)
-// Endpoints: --bus ENDPOINT or MWP_BUS_INGEST; MWP_BUS_PUBLISH, MWP_REDIS_HOST/PORT for tail.
-// Keys: MWP_KEY_FILE (this sender's CurveZMQ key) and MWP_BUS_SERVER_KEY_FILE (the bus's).
+// mwpctl: the command line for clerks and operators. `mwpctl --help` lists its commands and
+// `mwpctl COMMAND --help` tells each one's options, exit codes and environment, all declared once
+// in the Command of each (below).
 #include <capnp/compat/json.h>
 #include <httplib.h>
 
@@ -31,6 +13,7 @@
 #include "api_keys.h"
 #include "bus_client.h"
 #include "catalogue.h"
+#include "command_line.h"
 #include "event_json.h"
 #include "event_kinds.h"
 #include "frames.h"
@@ -45,7 +28,6 @@ namespace {
 
 constexpr int kExitRefused = 65;      // EX_DATAERR
 constexpr int kExitUnreachable = 69;  // EX_UNAVAILABLE
-constexpr int kExitUsage = 64;        // EX_USAGE
 constexpr size_t kChunk = 2000;       // lines held in memory at once
 
 struct Line {
@@ -140,8 +122,8 @@ int publish(const std::vector<std::string>& files, const std::string& endpoint,
 }
 
 // A simulated year through the bus, with a progress bar on stderr; or, with --print, as NDJSON.
-int simulateCommand(const simulate::Options& options, bool print, const std::string& endpoint,
-                    const PublisherOptions& publisherOptions) {
+int sendSimulatedYear(const simulate::Options& options, bool print, const std::string& endpoint,
+                      const PublisherOptions& publisherOptions) {
   auto events = simulate::simulateYear(options);
   if (print) {
     for (const auto& e : events) std::cout << e << "\n";
@@ -179,13 +161,26 @@ int simulateCommand(const simulate::Options& options, bool print, const std::str
 }
 
 // The 30 measures as the gateway reports them, one line per indicator with a target.
-int measuresCommand(const std::string& url, const std::string& key, int year) {
-  auto colon = url.rfind(':');
-  httplib::Client client(url.substr(7, colon - 7), std::stoi(url.substr(colon + 1)));
+// http://HOST:PORT, as --gateway and MWP_GATEWAY_URL give it.
+struct GatewayUrl {
+  std::string text, host;
+  uint16_t port = 0;
+};
+GatewayUrl gatewayUrl(const std::string& text) {
+  auto colon = text.rfind(':');
+  if (text.rfind("http://", 0) != 0 || colon < 7) {
+    throw BadValue("not an http://HOST:PORT address: \"" + text + "\"");
+  }
+  return {text, text.substr(7, colon - 7),
+          CommandLine::wholeNumberFor<uint16_t>(text.substr(colon + 1))};
+}
+
+int printMeasures(const GatewayUrl& url, const std::string& key, int year) {
+  httplib::Client client(url.host, url.port);
   auto r = client.Get("/v1/measures" + std::string(year ? "?year=" + std::to_string(year) : ""),
                       {{"Authorization", "Bearer " + key}});
   if (!r || r->status != 200) {
-    std::cerr << "mwpctl: the gateway at " << url << " answered "
+    std::cerr << "mwpctl: the gateway at " << url.text << " answered "
               << (r ? std::to_string(r->status) : "nothing") << "\n";
     return kExitUnreachable;
   }
@@ -288,15 +283,223 @@ void printMarkdown(const Catalogue& catalogue) {
   }
 }
 
-int usage() {
-  std::cerr << "usage: mwpctl publish [--bus ENDPOINT] [--timeout MS] [FILE…]\n"
-               "       mwpctl tail [--from SEQ] [--partition P] [--follow]\n"
-               "       mwpctl catalogue [--markdown]\n"
-               "       mwpctl keygen api NAME ROLE [DEPARTMENT]\n"
-               "       mwpctl keygen curve NAME DIR\n"
-               "       mwpctl simulate [--workers N] [--seed S] [--year Y] [--print]\n"
-               "       mwpctl measures [--gateway URL] [--key KEY] [--year Y]\n";
-  return kExitUsage;
+// One command of mwpctl: its command line, and what it does once that is read. What `run` reads
+// is held by the lambda, so a Command may be moved.
+struct Command {
+  CommandLine line;
+  std::function<int()> run;
+};
+
+const std::string kIngestDefault = "tcp://127.0.0.1:7101";
+
+Command publishCommand() {
+  struct Args {
+    std::optional<std::string> bus;
+    uint64_t timeoutMs = 2000;
+    std::vector<std::string> files;
+  };
+  auto a = std::make_shared<Args>();
+  CommandLine line(
+      "mwpctl publish",
+      "JSON events, one a line (stdin without FILE), through the acknowledged ingest;\n"
+      "one line out per event: ACK <eventId> <partition>:<seq> | DUP … | NACK <eventId> "
+      "<reason>");
+  line.option("--bus", "ENDPOINT",
+              "the bus's ingest (default MWP_BUS_INGEST, " + kIngestDefault + ")",
+              [a](const std::string& v) { a->bus = v; })
+      .option("--timeout", "MS",
+              "silence after which unanswered events are sent again; 5 in a row: unreachable "
+              "(default 2000)",
+              a->timeoutMs)
+      .operand(
+          "FILE", "a file of JSON events", [a](const std::string& f) { a->files.push_back(f); },
+          CommandLine::Presence::kRepeated)
+      .notes(
+          "exit codes: 0 none refused, 65 some refused, 69 the bus could not be reached,\n"
+          "64 a bad command line or a FILE that cannot be read\n"
+          "CURVE: MWP_KEY_FILE (this sender's key pair) and MWP_BUS_SERVER_KEY_FILE (the bus's)");
+  return {std::move(line), [a] {
+            Env env;
+            PublisherOptions options;
+            options.curve = curveClientFromEnv(env);
+            options.replyTimeout = std::chrono::milliseconds(a->timeoutMs);
+            std::string ingest = env.text("MWP_BUS_INGEST", kIngestDefault, "bus ingest");
+            return publish(a->files, a->bus.value_or(ingest), options);
+          }};
+}
+
+Command tailCommand() {
+  struct Args {
+    uint64_t from = 1;
+    std::optional<uint32_t> partition;
+    bool follow = false;
+  };
+  auto a = std::make_shared<Args>();
+  CommandLine line("mwpctl tail", "The stored event log as JSON lines, partition by partition.");
+  line.option("--from", "SEQ", "the first sequence shown (default 1)", a->from)
+      .option(
+          "--partition", "P", "only this partition (default all)",
+          [a](const std::string& v) { a->partition = CommandLine::wholeNumberFor<uint32_t>(v); })
+      .flag("--follow", "keep printing events as they are stored, until Ctrl-C", a->follow)
+      .notes("reads MWP_REDIS_HOST/PORT/PASSWORD, MWP_PARTITION_COUNT and MWP_BUS_PUBLISH");
+  return {std::move(line), [a] {
+            Env env;
+            return tail(a->from, a->partition, a->follow, env);
+          }};
+}
+
+Command catalogueCommand() {
+  auto markdown = std::make_shared<bool>(false);
+  CommandLine line("mwpctl catalogue", "The catalogue of the 30 measures, as JSON.");
+  line.flag("--markdown", "as the Markdown table of docs/measures.md instead", *markdown);
+  return {std::move(line), [markdown] {
+            if (*markdown) {
+              printMarkdown(Catalogue::builtIn());
+            } else {
+              capnp::JsonCodec codec;
+              codec.setPrettyPrint(true);
+              std::cout << codec.encode(Catalogue::builtIn().data()).cStr() << "\n";
+            }
+            return 0;
+          }};
+}
+
+Command simulateCommand() {
+  struct Args {
+    simulate::Options options;
+    bool print = false;
+  };
+  auto a = std::make_shared<Args>();
+  a->options.now = systemClock();
+  a->options.year = yearOf(formatDate(chinaDayOf(a->options.now)));
+  CommandLine line(
+      "mwpctl simulate",
+      "A simulated year of the 30 measures' events, sent through the bus (MWP_BUS_INGEST)\n"
+      "with a progress bar, or printed as NDJSON with --print.");
+  line.option("--workers", "N", "workers in the simulated year (default 20000)", a->options.workers)
+      .option("--seed", "S", "seed of the simulation (default 2019)", a->options.seed)
+      .option("--year", "Y", "the year simulated (default this year)", a->options.year)
+      .flag("--print", "print the events instead of sending them", a->print);
+  return {std::move(line), [a] {
+            Env env;
+            PublisherOptions publisherOptions;
+            publisherOptions.curve = curveClientFromEnv(env);
+            return sendSimulatedYear(a->options, a->print,
+                                     env.text("MWP_BUS_INGEST", kIngestDefault, "bus ingest"),
+                                     publisherOptions);
+          }};
+}
+
+Command measuresCommand() {
+  struct Args {
+    std::optional<GatewayUrl> gateway;
+    std::optional<std::string> key;
+    int year = 0;
+  };
+  auto a = std::make_shared<Args>();
+  CommandLine line("mwpctl measures",
+                   "The 30 measures' value, target and progress, as the gateway reports them.");
+  line.option("--gateway", "URL",
+              "the gateway, http://HOST:PORT (default MWP_GATEWAY_URL, http://127.0.0.1:8080)",
+              [a](const std::string& v) { a->gateway = gatewayUrl(v); })
+      .option("--key", "KEY", "an API key (default MWP_DEMO_KEY_INTEGRATOR)",
+              [a](const std::string& v) { a->key = v; })
+      .option("--year", "Y", "the year reported (default this year)", a->year)
+      .notes("exit codes: 0 printed, 69 the gateway did not answer 200");
+  return {std::move(line), [a] {
+            Env env;
+            auto url =
+                a->gateway
+                    ? *a->gateway
+                    : gatewayUrl(env.text("MWP_GATEWAY_URL", "http://127.0.0.1:8080", "gateway"));
+            std::string key =
+                a->key ? *a->key : env.secret("MWP_DEMO_KEY_INTEGRATOR", "", "API key");
+            return printMeasures(url, key, a->year);
+          }};
+}
+
+Command keygenCurveCommand() {
+  struct Args {
+    std::string name, dir;
+  };
+  auto a = std::make_shared<Args>();
+  CommandLine line(
+      "mwpctl keygen curve",
+      "A CurveZMQ key pair: DIR/NAME.key (the pair: keep it secret) and DIR/NAME.pub;\n"
+      "the public key on stdout.");
+  line.operand("NAME", "whose key it is (a department, mwpService, gateway, operator…)",
+               [a](const std::string& v) { a->name = v; })
+      .operand("DIR", "where the two files go", [a](const std::string& v) { a->dir = v; });
+  return {
+      std::move(line), [a] {
+        std::string base = a->dir + "/" + a->name;
+        auto keys = newCurveKeys();
+        writeCurveKeys(base + ".key", keys, "CurveZMQ key pair of " + a->name + ": keep secret");
+        writeCurveKeys(base + ".pub", {keys.publicKey, ""}, "CurveZMQ public key of " + a->name);
+        std::cout << keys.publicKey << "\n";
+        return 0;
+      }};
+}
+
+Command keygenApiCommand() {
+  struct Args {
+    std::string name, role, department;
+  };
+  auto a = std::make_shared<Args>();
+  CommandLine line("mwpctl keygen api",
+                   "A new API key on stdout, and on stderr the line for the gateway's keys file\n"
+                   "(MWP_API_KEYS_FILE), which keeps only the key's SHA-256.");
+  line.operand("NAME", "whose key it is", [a](const std::string& v) { a->name = v; })
+      .operand("ROLE", "admin, integrator, caseworker, health, auditor or department",
+               [a](const std::string& v) {
+                 if (!gateway::roleFromName(v)) throw BadValue("not a role: \"" + v + "\"");
+                 a->role = v;
+               })
+      .operand(
+          "DEPARTMENT", "the department of a department key, e.g. hrss",
+          [a](const std::string& v) { a->department = v; }, CommandLine::Presence::kOptional);
+  return {std::move(line), [a] {
+            std::string key = gateway::newApiKey();
+            std::string entry = a->name + " " + a->role + " " + gateway::hashApiKey(key) +
+                                (a->department.empty() ? "" : " " + a->department);
+            gateway::ApiKeys::parse(entry);  // refuses a department key without its department
+            std::cout << key << "\n";
+            std::cerr << entry << "\n";
+            return 0;
+          }};
+}
+
+std::vector<Command> commands() {
+  std::vector<Command> all;
+  all.push_back(publishCommand());
+  all.push_back(tailCommand());
+  all.push_back(catalogueCommand());
+  all.push_back(simulateCommand());
+  all.push_back(measuresCommand());
+  all.push_back(keygenCurveCommand());
+  all.push_back(keygenApiCommand());
+  return all;
+}
+
+std::string usage(const std::vector<Command>& all) {
+  std::string out = "usage: mwpctl COMMAND [OPTIONS…]   (mwpctl COMMAND --help tells more)\n\n";
+  for (const auto& c : all) out += "  " + c.line.synopsis() + "\n";
+  return out +
+         "\nThe command line for clerks and operators. Exit codes: 0 done, 1 failed, 64 a bad\n"
+         "command line, 65 some events refused, 69 the bus or the gateway out of reach.\n";
+}
+
+// The command named by argv[1] (and argv[2] for keygen), and the words it takes; null if none.
+const Command* commandOf(const std::vector<Command>& all, int argc, char** argv, int& first) {
+  for (const auto& c : all) {
+    std::istringstream words(c.line.program().substr(std::string("mwpctl ").size()));
+    first = 1;
+    std::string word;
+    bool matches = true;
+    while (words >> word) matches = matches && first < argc && word == argv[first++];
+    if (matches) return &c;
+  }
+  return nullptr;
 }
 
 }  // namespace
@@ -304,117 +507,24 @@ int usage() {
 
 int main(int argc, char** argv) {
   using namespace mwp;
-  if (argc < 2) return usage();
-  std::string verb = argv[1];
+  auto all = commands();
+  std::string first = argc > 1 ? argv[1] : "";
+  if (first == "--help" || first == "-h" || first == "help") {
+    std::cout << usage(all);
+    return 0;
+  }
+  int from = 1;
+  const Command* command = commandOf(all, argc, argv, from);
+  if (!command) {
+    std::string what = argc < 2                        ? "a COMMAND is needed"
+                       : argc > 2 && first == "keygen" ? std::string(argv[2]) + ": not curve or api"
+                                                       : first + ": unknown command";
+    std::cerr << "mwpctl: " << what << "\n" << usage(all);
+    return kExitUsage;
+  }
+  if (auto done = command->line.parse(argc, argv, from)) return *done;
   try {
-    Env env;
-    if (verb == "publish") {
-      std::string endpoint = env.text("MWP_BUS_INGEST", "tcp://127.0.0.1:7101", "bus ingest");
-      std::vector<std::string> files;
-      PublisherOptions options;
-      options.curve = curveClientFromEnv(env);
-      for (int i = 2; i < argc; ++i) {
-        std::string a = argv[i];
-        if (a == "--bus" && i + 1 < argc) {
-          endpoint = argv[++i];
-        } else if (a == "--timeout" && i + 1 < argc) {
-          options.replyTimeout = std::chrono::milliseconds(std::stoul(argv[++i]));
-        } else if (a.rfind("--", 0) == 0) {
-          return usage();
-        } else {
-          files.push_back(a);
-        }
-      }
-      return publish(files, endpoint, options);
-    }
-    if (verb == "tail") {
-      uint64_t from = 1;
-      std::optional<uint32_t> partition;
-      bool follow = false;
-      for (int i = 2; i < argc; ++i) {
-        std::string a = argv[i];
-        if (a == "--from" && i + 1 < argc) {
-          from = std::stoull(argv[++i]);
-        } else if (a == "--partition" && i + 1 < argc) {
-          partition = static_cast<uint32_t>(std::stoul(argv[++i]));
-        } else if (a == "--follow") {
-          follow = true;
-        } else {
-          return usage();
-        }
-      }
-      return tail(from, partition, follow, env);
-    }
-    if (verb == "simulate") {
-      simulate::Options options;
-      options.now = systemClock();
-      options.year = yearOf(formatDate(chinaDayOf(options.now)));
-      bool print = false;
-      for (int i = 2; i < argc; ++i) {
-        std::string a = argv[i];
-        if (a == "--print") {
-          print = true;
-        } else if (i + 1 < argc && a == "--workers") {
-          options.workers = static_cast<uint32_t>(std::stoul(argv[++i]));
-        } else if (i + 1 < argc && a == "--seed") {
-          options.seed = std::stoull(argv[++i]);
-        } else if (i + 1 < argc && a == "--year") {
-          options.year = std::stoi(argv[++i]);
-        } else {
-          return usage();
-        }
-      }
-      PublisherOptions publisherOptions;
-      publisherOptions.curve = curveClientFromEnv(env);
-      return simulateCommand(options, print,
-                             env.text("MWP_BUS_INGEST", "tcp://127.0.0.1:7101", "bus ingest"),
-                             publisherOptions);
-    }
-    if (verb == "measures") {
-      std::string url = env.text("MWP_GATEWAY_URL", "http://127.0.0.1:8080", "gateway");
-      std::string key = env.secret("MWP_DEMO_KEY_INTEGRATOR", "", "API key");
-      int year = 0;
-      for (int i = 2; i + 1 < argc; i += 2) {
-        std::string a = argv[i];
-        if (a == "--gateway") url = argv[i + 1];
-        if (a == "--key") key = argv[i + 1];
-        if (a == "--year") year = std::stoi(argv[i + 1]);
-      }
-      return measuresCommand(url, key, year);
-    }
-    if (verb == "keygen" && argc == 5 && std::string(argv[2]) == "curve") {
-      // mwpctl keygen curve NAME DIR: DIR/NAME.key (pair, keep secret) and DIR/NAME.pub
-      std::string base = std::string(argv[4]) + "/" + argv[3];
-      auto keys = newCurveKeys();
-      writeCurveKeys(base + ".key", keys,
-                     std::string("CurveZMQ key pair of ") + argv[3] + ": keep secret");
-      writeCurveKeys(base + ".pub", {keys.publicKey, ""},
-                     std::string("CurveZMQ public key of ") + argv[3]);
-      std::cout << keys.publicKey << "\n";
-      return 0;
-    }
-    if (verb == "keygen") {
-      if (argc < 5 || std::string(argv[2]) != "api" || !gateway::roleFromName(argv[4]))
-        return usage();
-      std::string key = gateway::newApiKey();
-      std::string line = std::string(argv[3]) + " " + argv[4] + " " + gateway::hashApiKey(key) +
-                         (argc > 5 ? std::string(" ") + argv[5] : "");
-      gateway::ApiKeys::parse(line);  // refuses a department key without its department
-      std::cout << key << "\n";
-      std::cerr << line << "\n";
-      return 0;
-    }
-    if (verb == "catalogue") {
-      if (argc > 2 && std::string(argv[2]) == "--markdown") {
-        printMarkdown(Catalogue::builtIn());
-      } else {
-        capnp::JsonCodec codec;
-        codec.setPrettyPrint(true);
-        std::cout << codec.encode(Catalogue::builtIn().data()).cStr() << "\n";
-      }
-      return 0;
-    }
-    return usage();
+    return command->run();
   } catch (const std::exception& e) {
     std::cerr << "mwpctl: " << e.what() << "\n";
     return 1;
