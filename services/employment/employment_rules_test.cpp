@@ -1,4 +1,4 @@
-// The employment rules with no sockets and no Redis: every rule and refusal of issue 3, with the
+// The employment rules with no sockets and no Redis: every rule and refusal of measures 1–10 and 16, with the
 // boundaries of the subsidy and of unemployment registration.
 #include "employment_rules.h"
 
