@@ -11,6 +11,13 @@ namespace mwp {
 
 AdminServer::AdminServer(const std::string& host, int port, prometheus::Registry& registry,
                          std::function<bool()> ready)
+    : AdminServer(host, port, registry, [ready = std::move(ready)]() -> std::optional<std::string> {
+        if (ready()) return std::nullopt;
+        return std::string();
+      }) {}
+
+AdminServer::AdminServer(const std::string& host, int port, prometheus::Registry& registry,
+                         std::function<std::optional<std::string>()> notReadyBecause)
     : server_(std::make_unique<httplib::Server>()) {
   server_->set_tcp_nodelay(true);
   server_->Get("/metrics", [&registry](const httplib::Request&, httplib::Response& res) {
@@ -21,10 +28,11 @@ AdminServer::AdminServer(const std::string& host, int port, prometheus::Registry
   server_->Get("/livez", [](const httplib::Request&, httplib::Response& res) {
     res.set_content("ok\n", "text/plain");
   });
-  server_->Get("/readyz", [ready](const httplib::Request&, httplib::Response& res) {
-    bool ok = ready();
-    res.status = ok ? 200 : 503;
-    res.set_content(ok ? "ready\n" : "not ready\n", "text/plain");
+  server_->Get("/readyz", [notReadyBecause](const httplib::Request&, httplib::Response& res) {
+    auto why = notReadyBecause();
+    res.status = why ? 503 : 200;
+    res.set_content(!why ? "ready\n" : why->empty() ? "not ready\n" : "not ready: " + *why + "\n",
+                    "text/plain");
   });
   if (port == 0) {
     port_ = server_->bind_to_any_port(host);

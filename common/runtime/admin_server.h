@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -24,6 +25,10 @@ class AdminServer {
   // port cannot be bound. `ready` is called for each /readyz and must be thread-safe.
   AdminServer(const std::string& host, int port, prometheus::Registry& registry,
               std::function<bool()> ready);
+  // The same, with /readyz saying why the process is not ready: `notReadyBecause` returns nullopt
+  // when it is ready, else the reason (one line, no resident ID).
+  AdminServer(const std::string& host, int port, prometheus::Registry& registry,
+              std::function<std::optional<std::string>()> notReadyBecause);
   ~AdminServer();
 
   int port() const { return port_; }

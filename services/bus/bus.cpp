@@ -59,6 +59,12 @@ struct Bus::Metrics {
         ack(events.Add({{"outcome", "ack"}})),
         duplicate(events.Add({{"outcome", "duplicate"}})),
         nack(events.Add({{"outcome", "nack"}})),
+        unreplicated(prometheus::BuildCounter()
+                         .Name("mwp_bus_unreplicated_batches_total")
+                         .Help("Batches stored on the primary but left unanswered: fewer replicas "
+                               "than MWP_ACK_REPLICAS confirmed them in time")
+                         .Register(registry)
+                         .Add({})),
         redisFaults(prometheus::BuildCounter()
                         .Name("mwp_bus_redis_faults_total")
                         .Help("Round trips to Redis that failed and were retried")
@@ -82,6 +88,7 @@ struct Bus::Metrics {
   prometheus::Counter& ack;
   prometheus::Counter& duplicate;
   prometheus::Counter& nack;
+  prometheus::Counter& unreplicated;
   prometheus::Counter& redisFaults;
   prometheus::Histogram& batchSeconds;
   prometheus::Family<prometheus::Gauge>& sequenceFamily;
@@ -127,10 +134,10 @@ void Bus::run(const std::atomic<bool>& stop) {
       for (uint32_t p = 0; p < options_.partitionCount; ++p) {
         metrics_->sequence[p]->Set(static_cast<double>(lastSequence_[p]));
       }
-      healthy_ = true;
+      setHealthy(true);
       break;
     } catch (const RedisUnavailable& e) {
-      healthy_ = false;
+      setHealthy(false, std::string("Redis: ") + e.what());
       log_.warn("waiting for Redis", {{"error", e.what()}});
       std::this_thread::sleep_for(std::chrono::milliseconds(500));
     }
@@ -239,6 +246,11 @@ void Bus::startBatch(std::unique_ptr<Batch> batch) {
     batch->owners.push_back(&p);
   }
   if (batch->commands.empty()) return;
+  // Last in the pipeline, so it waits for every write before it; its reply has no owner.
+  if (options_.ackReplicas > 0) {
+    batch->commands.push_back({"WAIT", std::to_string(options_.ackReplicas),
+                               std::to_string(options_.replicaWait.count())});
+  }
   try {
     batch->ticket = redis_.send(batch->commands);
   } catch (const RedisUnavailable&) {
@@ -257,10 +269,10 @@ void Bus::finishBatch() {
   if (batch->ticket && redis_.oldestSent() == batch->ticket) {
     try {
       replies = redis_.collect();
-      healthy_ = true;
+      setHealthy(true);
       stored = true;
     } catch (const RedisUnavailable& e) {
-      healthy_ = false;
+      setHealthy(false, std::string("Redis: ") + e.what());
       metrics_->redisFaults.Increment();
       log_.warn("storing a batch failed", {{"error", e.what()}});
     }
@@ -310,6 +322,21 @@ void Bus::answer(Batch& batch) {
 
 void Bus::record(Batch& batch, const std::vector<RedisReply>& replies) {
   const auto& owners = batch.owners;
+  if (options_.ackReplicas > 0) {
+    // Stored on the primary but not confirmed by enough replicas: a failover now could lose it, so
+    // none of it is answered (or announced); the senders re-send and are answered DUPLICATE once
+    // a replica has it.
+    const RedisReply& wait = replies.back();
+    if (wait.type != RedisReply::Type::kInteger || wait.integer < options_.ackReplicas) {
+      std::string why = std::to_string(wait.integer) + " of " +
+                        std::to_string(options_.ackReplicas) + " replicas confirmed a batch within " +
+                        std::to_string(options_.replicaWait.count()) + " ms (WAIT)";
+      setHealthy(false, why);
+      metrics_->unreplicated.Increment();
+      log_.warn("a batch left unanswered: not replicated", {{"why", why}});
+      return;
+    }
+  }
   std::vector<Pending*> conflicts;  // eventIds reused for other content: refused after the fact
   for (size_t i = 0; i < owners.size(); ++i) {
     Pending& p = *owners[i];
@@ -385,10 +412,10 @@ bool Bus::pipelineWithRetry(std::vector<RedisCommand>& commands,
   for (int attempt = 1;; ++attempt) {
     try {
       replies = redis_.pipeline(commands);
-      healthy_ = true;
+      setHealthy(true);
       return true;
     } catch (const RedisUnavailable& e) {
-      healthy_ = false;
+      setHealthy(false, std::string("Redis: ") + e.what());
       metrics_->redisFaults.Increment();
       log_.warn("storing a batch failed",
                 {{"error", e.what()}, {"attempt", std::to_string(attempt)}});
@@ -414,6 +441,18 @@ void Bus::heartbeat() {
     publish_.send(zmq::buffer(std::to_string(lastSequence_[p])), zmq::send_flags::sndmore);
     publish_.send(zmq::const_buffer(), zmq::send_flags::none);
   }
+}
+
+void Bus::setHealthy(bool healthy, std::string why) {
+  std::lock_guard lock(unreadyMutex_);
+  healthy_ = healthy;
+  unready_ = healthy ? "" : std::move(why);
+}
+
+std::optional<std::string> Bus::notReadyBecause() const {
+  std::lock_guard lock(unreadyMutex_);
+  if (healthy_) return std::nullopt;
+  return unready_;
 }
 
 }  // namespace mwp::bus

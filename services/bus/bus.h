@@ -4,13 +4,17 @@
 //   ingest script in Redis (dedup + sequence + append, pipelined per batch) → reply →
 //   PUB [topic][sequence][envelope].
 // A refused frame gets a NACK with the reason and an audit copy in the rejected-events stream.
-// Nothing is answered before Redis has it. Single-threaded: run() owns both sockets.
+// Nothing is answered before Redis has it — and, with ackReplicas, before that many replicas have
+// it (WAIT after each batch): "acknowledged" then means "on two machines". Single-threaded: run()
+// owns both sockets; healthy() and notReadyBecause() may be called from any thread.
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <deque>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 #include <zmq.hpp>
@@ -50,6 +54,10 @@ struct BusOptions {
   std::chrono::milliseconds heartbeatInterval{1000};
   size_t maxBatch = 512;           // frames taken per Redis round trip
   int64_t rejectedKept = 1000000;  // the rejected-events stream is trimmed to about this many
+  // Replicas that must confirm a batch (Redis WAIT) before any of it is answered; 0: none. A batch
+  // they do not confirm within replicaWait goes unanswered, so its senders re-send it.
+  int ackReplicas = 0;
+  std::chrono::milliseconds replicaWait{1000};
   // CURVE on the ingest and the fan-out: the server's key pair. The process must also run a
   // ZapHandler listing the client keys (the fan-out takes only mwp's own parts): a key's user id is
   // a department (which may send only its own events), mwpService (derived events only), or
@@ -68,8 +76,10 @@ class Bus {
   // Serves until `stop`. Faults of Redis are logged and retried; frames whose storing could not
   // be confirmed get no answer, so their senders re-send them (safe: de-duplication).
   void run(const std::atomic<bool>& stop);
-  // Whether the last round trip to Redis succeeded.
+  // Whether the last round trip to Redis succeeded (and its batch was replicated as asked).
   bool healthy() const { return healthy_; }
+  // Why the bus is not healthy, for /readyz; nullopt when it is.
+  std::optional<std::string> notReadyBecause() const;
 
  private:
   struct Metrics;
@@ -111,6 +121,9 @@ class Bus {
   static constexpr size_t kBatchesInFlight = 2;
   std::deque<std::unique_ptr<Batch>> inFlight_;
   std::atomic<bool> healthy_{false};
+  mutable std::mutex unreadyMutex_;
+  std::string unready_ = "not started";  // why not healthy; guarded by unreadyMutex_
+  void setHealthy(bool healthy, std::string why = "");
 };
 
 }  // namespace mwp::bus

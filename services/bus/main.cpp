@@ -4,8 +4,8 @@
 #include <iostream>
 
 #include "admin_server.h"
-#include "command_line.h"
 #include "bus.h"
+#include "command_line.h"
 #include "process.h"
 
 int main(int argc, char** argv) {
@@ -24,6 +24,13 @@ int main(int argc, char** argv) {
     auto curve = curveServerFromEnv(env);
     if (curve) options.curve = curve->keys;
     auto redisEndpoint = redisFromEnv(env);
+    // With Sentinels there is a replica to wait for; with one Redis there is none.
+    options.ackReplicas = static_cast<int>(
+        env.integer("MWP_ACK_REPLICAS", redisEndpoint.sentinels.empty() ? 0 : 1, 0, 16,
+                    "replicas that must have a batch before it is acknowledged (Redis WAIT)"));
+    options.replicaWait = std::chrono::milliseconds(
+        env.integer("MWP_ACK_REPLICA_WAIT_MS", 1000, 1, 60000,
+                    "how long a batch waits for its replicas before it goes unanswered"));
     std::string adminHost = env.text("MWP_ADMIN_HOST", "127.0.0.1", "admin port address");
     int adminPort = static_cast<int>(
         env.integer("MWP_BUS_ADMIN_PORT", 9101, 0, 65535, "/metrics, /livez, /readyz"));
@@ -39,7 +46,7 @@ int main(int argc, char** argv) {
     prometheus::Registry registry;
     bus::Bus bus(options, context, redis, Catalogue::builtIn(), systemClock, registry);
     bus.bind();
-    AdminServer admin(adminHost, adminPort, registry, [&bus] { return bus.healthy(); });
+    AdminServer admin(adminHost, adminPort, registry, [&bus] { return bus.notReadyBecause(); });
     log.info("serving", {{"ingest", options.ingestEndpoint},
                          {"publish", options.publishEndpoint},
                          {"admin", adminHost + ":" + std::to_string(admin.port())},

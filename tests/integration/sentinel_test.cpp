@@ -1,7 +1,7 @@
 // A Redis client pointed at Sentinel, against real processes on 127.0.0.1: a primary, its replica
 // and three Sentinels (redis-server in sentinel mode), started for each test on free ports. It
 // finds the primary, follows a failover, and never takes a demoted primary's -READONLY for an
-// answer.
+// answer; and the bus, acknowledging only what a replica has, stops acknowledging without one.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -10,8 +10,13 @@
 #include <memory>
 #include <thread>
 
+#include <httplib.h>
+
+#include "admin_server.h"
+#include "bus_client.h"
 #include "child_process.h"
 #include "redis.h"
+#include "test_env.h"
 
 namespace mwp {
 namespace {
@@ -156,6 +161,48 @@ TEST_F(SentinelGroup, AReplicasReadOnlyReplyIsUnavailableNotAnAnswer) {
   EXPECT_FALSE(replica.connected()) << "dropped, so the next call looks for the primary again";
   // The same inside a transaction: the queued write's -READONLY, not EXEC's -EXECABORT, decides.
   EXPECT_THROW(replica.pipeline({{"MULTI"}, {"SET", "k", "v"}, {"EXEC"}}), RedisUnavailable);
+}
+
+TEST_F(SentinelGroup, TheBusAcknowledgesOnlyWhatAReplicaHasAndSaysWhyItStopped) {
+  test::BusThread bus(4, throughSentinels(), [](bus::BusOptions& options) {
+    options.ackReplicas = 1;
+    options.replicaWait = 300ms;
+  });
+  AdminServer admin("127.0.0.1", 0, bus.registry, [&bus] { return bus.bus().notReadyBecause(); });
+  httplib::Client adminClient("127.0.0.1", admin.port());
+  zmq::context_t context;
+  PublisherOptions quick;
+  quick.replyTimeout = 500ms;
+  quick.attempts = 2;
+  Publisher publisher(context, bus.ingest, quick);
+  auto line = test::fixtureLines()[0];
+
+  auto first = publisher.publish(test::frameOf(test::withEventId(line, "replicated-1")));
+  EXPECT_EQ(first.status, msg::IngestReply::Status::ACK) << first.reason;
+  EXPECT_EQ(adminClient.Get("/readyz")->status, 200);
+
+  // The replica stops (SIGSTOP: its connection stays open, it confirms nothing).
+  replica_->pause();
+  std::string second = test::frameOf(test::withEventId(line, "replicated-2"));
+  EXPECT_THROW(publisher.publish(second), BusUnreachable) << "acknowledged with no replica";
+  auto ready = adminClient.Get("/readyz");
+  ASSERT_TRUE(ready);
+  EXPECT_EQ(ready->status, 503);
+  EXPECT_NE(ready->body.find("0 of 1 replicas confirmed"), std::string::npos) << ready->body;
+
+  // Back: the event stored on the primary meanwhile is confirmed now, and answered as stored.
+  replica_->resume();
+  auto again = eventually([&] {
+    try {
+      return publisher.publish(second);
+    } catch (const BusUnreachable& e) {
+      throw RedisUnavailable(e.what());
+    }
+  });
+  EXPECT_NE(again.status, msg::IngestReply::Status::NACK) << again.reason;
+  EXPECT_EQ(adminClient.Get("/readyz")->status, 200);
+  Redis primary(direct(primaryPort_));
+  EXPECT_FALSE(primary.command({"GET", "mwp:dedup:replicated-2"}).isNil());
 }
 
 TEST(RedisAddresses, ParsesHostPortListsAndNamesABadEntry) {

@@ -46,16 +46,20 @@ std::map<std::string, double> samples(prometheus::Registry& registry, const std:
   return values;
 }
 
-BusThread::BusThread(uint32_t partitionCount)
+BusThread::BusThread(uint32_t partitionCount) : BusThread(partitionCount, testRedis(), {}) {}
+
+BusThread::BusThread(uint32_t partitionCount, RedisEndpoint redis,
+                     const std::function<void(bus::BusOptions&)>& configure)
     : ingest(freeEndpoint()),
       publish(freeEndpoint()),
       partitionCount(partitionCount),
-      redis_(testRedis()) {
+      redis_(std::move(redis)) {
   bus::BusOptions options;
   options.ingestEndpoint = ingest;
   options.publishEndpoint = publish;
   options.partitionCount = partitionCount;
   options.heartbeatInterval = std::chrono::milliseconds(100);
+  if (configure) configure(options);
   bus_ = std::make_unique<bus::Bus>(options, context_, redis_, Catalogue::builtIn(), systemClock,
                                     registry);
   bus_->bind();

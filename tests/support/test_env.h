@@ -5,6 +5,7 @@
 #include <prometheus/registry.h>
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -37,7 +38,11 @@ std::map<std::string, double> samples(prometheus::Registry& registry, const std:
 class BusThread {
  public:
   explicit BusThread(uint32_t partitionCount = 4);
+  // On another Redis than the test's, with options set by `configure`.
+  BusThread(uint32_t partitionCount, RedisEndpoint redis,
+            const std::function<void(bus::BusOptions&)>& configure);
   ~BusThread();
+  bus::Bus& bus() { return *bus_; }
   std::string ingest;
   std::string publish;
   uint32_t partitionCount;
