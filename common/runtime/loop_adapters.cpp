@@ -219,11 +219,11 @@ EventFollower& BusEventSource::follower() const {
 }
 
 LoopPorts redisAndBusPorts(zmq::context_t& context, const std::string& publishEndpoint,
-                           const std::optional<CurveClient>& curve, Redis& redis,
+                           const std::optional<CurveClient>& curve, Redis& log, Redis& state,
                            Publisher& publisher, const std::string& service,
                            const std::vector<uint32_t>& partitions) {
-  return LoopPorts{std::make_unique<BusEventSource>(context, publishEndpoint, redis, curve),
-                   std::make_unique<RedisCommitStore>(redis, service, partitions),
+  return LoopPorts{std::make_unique<BusEventSource>(context, publishEndpoint, log, curve),
+                   std::make_unique<RedisCommitStore>(state, service, partitions),
                    std::make_unique<BusSender>(publisher)};
 }
 

@@ -87,9 +87,12 @@ class BusSender : public DerivedSender {
 };
 
 // The ports of a service's loop over Redis and the bus: events from the fan-out at
-// `publishEndpoint`, state in `redis` under `service`, derived events through `publisher`.
+// `publishEndpoint` (what it missed read from the bus's log in `log`), state in `state` under
+// `service`, derived events through `publisher`. `log` and `state` may be one connection (one Redis
+// for everything) or two Redis servers: the state, its cursors and the outbox commit together in
+// `state`, so a commit lost with its Redis is re-applied from the log.
 LoopPorts redisAndBusPorts(zmq::context_t& context, const std::string& publishEndpoint,
-                           const std::optional<CurveClient>& curve, Redis& redis,
+                           const std::optional<CurveClient>& curve, Redis& log, Redis& state,
                            Publisher& publisher, const std::string& service,
                            const std::vector<uint32_t>& partitions);
 

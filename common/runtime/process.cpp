@@ -23,23 +23,54 @@ void installStopSignals() {
   sigaction(SIGINT, &action, nullptr);
 }
 
-RedisEndpoint redisFromEnv(Env& env) {
+namespace {
+
+// The texts of one Redis's variables, so a part's variables default to the shared ones as given.
+struct RedisSettings {
+  std::string host = "127.0.0.1";
+  int64_t port = 6380;
+  std::string password;
+  std::string sentinels;
+  std::string primary = "mwp";
+};
+
+RedisSettings readRedisSettings(Env& env, const std::string& prefix, const std::string& whose,
+                                const RedisSettings& defaults) {
+  RedisSettings s;
+  s.host = env.text(prefix + "HOST", defaults.host, "Redis host" + whose);
+  s.port = env.integer(prefix + "PORT", defaults.port, 1, 65535,
+                       "Redis port" + whose + " (mwp runs its own, off the system default)");
+  s.password = env.secret(prefix + "PASSWORD", defaults.password, "Redis AUTH password" + whose);
+  s.sentinels = env.text(prefix + "SENTINELS", defaults.sentinels,
+                         "host:port,… of Redis Sentinels" + whose + " (then they name the primary)");
+  s.primary = env.text(prefix + "PRIMARY", defaults.primary,
+                       "the primary's name at the Sentinels" + whose);
+  return s;
+}
+
+}  // namespace
+
+RedisEndpoint redisFromEnv(Env& env, const std::string& part) {
+  // One Redis serves every part unless a part is given its own: MWP_<PART>_REDIS_*, each
+  // defaulting to the MWP_REDIS_* one.
+  RedisSettings s = readRedisSettings(env, "MWP_REDIS_", "", {});
+  std::string prefix = "MWP_REDIS_";
+  if (!part.empty()) {
+    prefix = "MWP_" + part + "_REDIS_";
+    s = readRedisSettings(env, prefix, " for " + part, s);
+  }
   RedisEndpoint endpoint;
-  endpoint.host = env.text("MWP_REDIS_HOST", "127.0.0.1", "Redis host");
-  endpoint.port = static_cast<int>(env.integer(
-      "MWP_REDIS_PORT", 6380, 1, 65535, "Redis port (mwp runs its own, off the system default)"));
-  endpoint.password = env.secret("MWP_REDIS_PASSWORD", "", "Redis AUTH password");
-  std::string sentinels = env.text("MWP_REDIS_SENTINELS", "",
-                                   "host:port,… of Redis Sentinels (then they name the primary)");
-  if (!sentinels.empty()) {
+  endpoint.host = s.host;
+  endpoint.port = static_cast<int>(s.port);
+  endpoint.password = s.password;
+  endpoint.primaryName = s.primary;
+  if (!s.sentinels.empty()) {
     try {
-      endpoint.sentinels = parseRedisAddresses(sentinels);
+      endpoint.sentinels = parseRedisAddresses(s.sentinels);
     } catch (const std::invalid_argument& e) {
-      throw ConfigError(std::string("MWP_REDIS_SENTINELS: ") + e.what());
+      throw ConfigError(prefix + "SENTINELS: " + e.what());
     }
   }
-  endpoint.primaryName =
-      env.text("MWP_REDIS_PRIMARY", "mwp", "the primary's name at the Sentinels (with MWP_REDIS_SENTINELS)");
   return endpoint;
 }
 

@@ -20,8 +20,10 @@ namespace mwp {
 const std::atomic<bool>& stopRequested();
 void installStopSignals();
 
-// MWP_REDIS_HOST, MWP_REDIS_PORT, MWP_REDIS_PASSWORD.
-RedisEndpoint redisFromEnv(Env& env);
+// The Redis of one part of mwp: "" the default (MWP_REDIS_HOST, _PORT, _PASSWORD, _SENTINELS,
+// _PRIMARY), or a part with a Redis of its own ("BUS", "EMPLOYMENT", "GATEWAY"…: MWP_<PART>_REDIS_*,
+// each defaulting to the MWP_REDIS_* one).
+RedisEndpoint redisFromEnv(Env& env, const std::string& part = "");
 
 // MWP_KEY_FILE (this process's CURVE key pair) and the server's public key file named by
 // `serverKeyVariable` (MWP_BUS_SERVER_KEY_FILE for the bus): both or neither. Neither: the server

@@ -17,7 +17,9 @@ int runService(const ServiceParts& parts, int argc, char** argv) {
   if (auto done = serverCommandLine("mwp-" + name, argc, argv)) return *done;
   return guardedMain(name, [&](Logger& log) {
     Env env;
-    auto redisEndpoint = redisFromEnv(env);
+    // The bus's log, which the service follows, and the service's own state (by default the same).
+    auto logEndpoint = redisFromEnv(env, "BUS");
+    auto redisEndpoint = redisFromEnv(env, upper);
     uint32_t partitionCount = partitionCountFromEnv(env);
     ServiceLoopOptions options;
     options.service = name;
@@ -57,10 +59,11 @@ int runService(const ServiceParts& parts, int argc, char** argv) {
     auto zap = startZapHandler(context, curveServer);
     prometheus::Registry registry;
     Redis redis(redisEndpoint);
+    Redis logRedis(logEndpoint);
     recordIndicatorYears(redis, name);
     Publisher publisher(context, ingest, publisherOptions);
     ServiceLoop loop(options,
-                     redisAndBusPorts(context, publishEndpoint, publisherOptions.curve, redis,
+                     redisAndBusPorts(context, publishEndpoint, publisherOptions.curve, logRedis, redis,
                                       publisher, name, options.partitions),
                      *rules, systemClock, registry);
     IndicatorExporter indicators(name, parts.service.owns, Catalogue::builtIn(), registry,

@@ -23,7 +23,7 @@ int main(int argc, char** argv) {
         env.integer("MWP_DEDUP_WINDOW_DAYS", 30, 1, 3650, "days an eventId is remembered") * 86400;
     auto curve = curveServerFromEnv(env);
     if (curve) options.curve = curve->keys;
-    auto redisEndpoint = redisFromEnv(env);
+    auto redisEndpoint = redisFromEnv(env, "BUS");
     // With Sentinels there is a replica to wait for; with one Redis there is none.
     options.ackReplicas = static_cast<int>(
         env.integer("MWP_ACK_REPLICAS", redisEndpoint.sentinels.empty() ? 0 : 1, 0, 16,

@@ -30,7 +30,7 @@ class ServiceLoopTest : public ::testing::Test {
     options.maxBatch = maxBatch;
     options.partitions = std::move(partitions);
     options.idlePoll = std::chrono::milliseconds(50);
-    auto ports = redisAndBusPorts(context_, bus_->publish, std::nullopt, redis_, *publisher_, name,
+    auto ports = redisAndBusPorts(context_, bus_->publish, std::nullopt, redis_, redis_, *publisher_, name,
                                   options.partitions);
     return std::make_unique<ServiceLoop>(options, std::move(ports), rules_, test::fixtureNow,
                                          registry_);
