@@ -100,7 +100,7 @@ void eventStatus(Backends& b, const httplib::Request& req, httplib::Response& re
                        "1–64 characters of A–Z a–z 0–9 . _ : -");
   // Where the bus stored it, and why it refused it: one lookup each, one round trip.
   auto found =
-      b.redis.take()->pipeline({{"GET", keys::dedup(eventId)}, {"GET", keys::refusal(eventId)}});
+      b.logRedis.take()->pipeline({{"GET", keys::dedup(eventId)}, {"GET", keys::refusal(eventId)}});
   const RedisReply& stored = found[0];
   // A refusal matters only while no event of that id is stored (one may be sent again, mended).
   std::string refusal = !stored.isNil() || found[1].isNil() ? "" : found[1].str;

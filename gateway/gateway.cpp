@@ -20,8 +20,12 @@ struct Gateway::Impl {
       : options(std::move(o)),
         keys(std::move(k)),
         services(context, options.services, registry, options.servicesCurve),
-        sections(options.redis, options.keptSections, registry),
-        redis([this] { return std::make_unique<Redis>(options.redis, std::chrono::seconds(2)); }),
+        sections(options.stateRedis.empty() ? std::vector{options.redis} : options.stateRedis,
+                 options.keptSections, registry),
+        logRedis([this] {
+          return std::make_unique<Redis>(options.logRedis.value_or(options.redis),
+                                         std::chrono::seconds(2));
+        }),
         publishers([this, &context] {
           PublisherOptions p;
           p.replyTimeout = std::chrono::milliseconds(1000);
@@ -32,14 +36,14 @@ struct Gateway::Impl {
         audit(options.redis),
         limiter(options.requestsPerSecond),
         router(server, keys, limiter, registry),
-        backends{options, catalogue, services, sections, redis, publishers, audit} {}
+        backends{options, catalogue, services, sections, logRedis, publishers, audit} {}
 
   GatewayOptions options;
   ApiKeys keys;
   httplib::Server server;
   ScatterGather services;
   SectionCache sections;
-  Pool<Redis> redis;
+  Pool<Redis> logRedis;
   Pool<Publisher> publishers;
   AuditLog audit;
   RateLimiter limiter;

@@ -28,7 +28,12 @@ struct GatewayOptions {
   std::string busIngest = "tcp://127.0.0.1:7101";
   std::optional<CurveClient> busCurve;       // the gateway's key, when the bus speaks CURVE
   std::optional<CurveClient> servicesCurve;  // the same key, when the services' queries speak it
-  RedisEndpoint redis;
+  RedisEndpoint redis;  // the gateway's own keys: the audit of reads
+  // The bus's log, where an event is looked up (GET /v1/events/{id}); unset: `redis`.
+  std::optional<RedisEndpoint> logRedis;
+  // The services' Redis servers, whose commits announce the keys they wrote (sections kept are
+  // dropped by them); empty: `redis` alone. Each distinct server is followed once.
+  std::vector<RedisEndpoint> stateRedis;
   std::chrono::milliseconds deadline{500};  // how long a worker record waits for the services
   size_t keptSections = 100000;   // worker sections kept until they change (0: ask every time)
   double requestsPerSecond = 50;  // per API key, with a burst of as many

@@ -20,7 +20,7 @@ struct Backends {
   const Catalogue& catalogue;
   ScatterGather& services;
   SectionCache& sections;
-  Pool<Redis>& redis;
+  Pool<Redis>& logRedis;  // the bus's log: stored events, refusals
   Pool<Publisher>& publishers;
   AuditLog& audit;
 };

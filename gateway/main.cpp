@@ -15,7 +15,14 @@ int main(int argc, char** argv) {
   return guardedMain("gateway", [&](Logger& log) {
     Env env;
     gateway::GatewayOptions options;
-    options.redis = redisFromEnv(env);
+    // Its own keys (the audit), the bus's log, and every service's state: one Redis unless
+    // MWP_GATEWAY_REDIS_*, MWP_BUS_REDIS_* or MWP_<SERVICE>_REDIS_* say otherwise.
+    options.redis = redisFromEnv(env, "GATEWAY");
+    options.logRedis = redisFromEnv(env, "BUS");
+    for (const auto& service : kServices) {
+      if (service.keepsWorkerSection)
+        options.stateRedis.push_back(redisFromEnv(env, upperName(service.name)));
+    }
     options.busIngest = env.text("MWP_BUS_INGEST", "tcp://127.0.0.1:7101", "the bus's ingest");
     options.busCurve = curveClientFromEnv(env);
     options.servicesCurve = curveClientFromEnv(env, "MWP_SERVICES_SERVER_KEY_FILE",

@@ -20,11 +20,20 @@ prometheus::Family<prometheus::Counter>& lookups(prometheus::Registry& registry)
       .Register(registry);
 }
 
+bool sameServer(const RedisEndpoint& a, const RedisEndpoint& b) {
+  auto where = [](const RedisEndpoint& e) {
+    std::string text = e.sentinels.empty() ? e.host + ":" + std::to_string(e.port) : e.primaryName;
+    for (const auto& s : e.sentinels) text += "," + s.host + ":" + std::to_string(s.port);
+    return text;
+  };
+  return where(a) == where(b);
+}
+
 }  // namespace
 
-SectionCache::SectionCache(RedisEndpoint redis, size_t capacity, prometheus::Registry& registry)
-    : redis_(std::move(redis)),
-      capacity_(capacity),
+SectionCache::SectionCache(std::vector<RedisEndpoint> redis, size_t capacity,
+                           prometheus::Registry& registry)
+    : capacity_(capacity),
       hits_(lookups(registry).Add({{"outcome", "hit"}})),
       misses_(lookups(registry).Add({{"outcome", "miss"}})),
       size_(prometheus::BuildGauge()
@@ -32,12 +41,19 @@ SectionCache::SectionCache(RedisEndpoint redis, size_t capacity, prometheus::Reg
                 .Help("Worker sections the gateway keeps")
                 .Register(registry)
                 .Add({})) {
-  if (capacity_ > 0) follower_ = std::thread([this] { follow(); });
+  for (auto& r : redis) {
+    bool known = std::any_of(redis_.begin(), redis_.end(),
+                             [&](const RedisEndpoint& e) { return sameServer(e, r); });
+    if (!known) redis_.push_back(std::move(r));
+  }
+  subscribed_.assign(redis_.size(), false);
+  if (capacity_ == 0) return;
+  for (size_t i = 0; i < redis_.size(); ++i) followers_.emplace_back([this, i] { follow(i); });
 }
 
 SectionCache::~SectionCache() {
   stop_ = true;
-  if (follower_.joinable()) follower_.join();
+  for (auto& f : followers_) f.join();
 }
 
 SectionCache::Ticket SectionCache::ticket() {
@@ -118,15 +134,17 @@ void SectionCache::changed(std::string_view keys) {
   updateSize();
 }
 
-void SectionCache::startFollowing() {
+void SectionCache::startFollowing(size_t server) {
   std::lock_guard lock(mutex_);
-  following_ = true;
+  subscribed_[server] = true;
+  following_ = std::all_of(subscribed_.begin(), subscribed_.end(), [](bool s) { return s; });
   // Answers asked before now may have missed an announcement sent before the subscription.
   floor_ = ++clock_;
 }
 
-void SectionCache::stopFollowing() {
+void SectionCache::stopFollowing(size_t server) {
   std::lock_guard lock(mutex_);
+  subscribed_[server] = false;
   following_ = false;
   lru_.clear();
   entries_.clear();
@@ -139,14 +157,14 @@ void SectionCache::updateSize() {
   size_.Set(static_cast<double>(lru_.size()));
 }
 
-void SectionCache::follow() {
+void SectionCache::follow(size_t server) {
   auto backoff = std::chrono::milliseconds(100);
   while (!stop_) {
     try {
-      Redis redis(redis_, std::chrono::seconds(1));
+      Redis redis(redis_[server], std::chrono::seconds(1));
       auto subscribed = redis.command({"SUBSCRIBE", keys::kStateChanges});
       if (subscribed.isError()) throw RedisUnavailable("SUBSCRIBE refused: " + subscribed.str);
-      startFollowing();
+      startFollowing(server);
       log_.info("following the services' state changes", {{"channel", keys::kStateChanges}});
       backoff = std::chrono::milliseconds(100);
       while (!stop_) {
@@ -157,7 +175,7 @@ void SectionCache::follow() {
       }
     } catch (const RedisUnavailable& e) {
       bool was = following();
-      stopFollowing();
+      stopFollowing(server);
       if (was)
         log_.warn("not following state changes; sections are asked, not kept",
                   {{"error", e.what()}});

@@ -37,8 +37,9 @@ class SectionCache {
   using Ticket = uint64_t;
 
   // `capacity`: sections kept, the least recently used dropped first. 0 keeps none and follows
-  // nothing.
-  SectionCache(RedisEndpoint redis, size_t capacity, prometheus::Registry& registry);
+  // nothing. `redis`: every Redis a service commits to (the same one listed twice is followed once);
+  // sections are kept only while all of them are followed.
+  SectionCache(std::vector<RedisEndpoint> redis, size_t capacity, prometheus::Registry& registry);
   ~SectionCache();
   SectionCache(const SectionCache&) = delete;
   SectionCache& operator=(const SectionCache&) = delete;
@@ -51,7 +52,7 @@ class SectionCache {
   void keep(Ticket ticket, const std::string& service, const std::string& workerId,
             const ServiceAnswer& answer);
 
-  // Whether the announcements are followed now (and so sections kept).
+  // Whether the announcements of every Redis are followed now (and so sections kept).
   bool following();
 
  private:
@@ -61,14 +62,14 @@ class SectionCache {
   };
   using Lru = std::list<Entry>;
 
-  void follow();
-  void startFollowing();
-  void stopFollowing();
+  void follow(size_t server);
+  void startFollowing(size_t server);
+  void stopFollowing(size_t server);
   void changed(std::string_view keys);
   void forget(Lru::iterator entry);
   void updateSize();
 
-  const RedisEndpoint redis_;
+  std::vector<RedisEndpoint> redis_;
   const size_t capacity_;
   Logger log_{"gateway.cache"};
   prometheus::Counter& hits_;
@@ -76,7 +77,8 @@ class SectionCache {
   prometheus::Gauge& size_;
 
   std::mutex mutex_;
-  bool following_ = false;
+  bool following_ = false;         // every server followed
+  std::vector<bool> subscribed_;  // per server
   // Counts announcements. A ticket is its value when taken; a key's last change is its value when
   // the announcement came. `floor_`: tickets below it may have missed announcements.
   uint64_t clock_ = 0;
@@ -87,7 +89,7 @@ class SectionCache {
   std::unordered_map<std::string, std::vector<std::string>> readers_;  // key → entry ids
 
   std::atomic<bool> stop_{false};
-  std::thread follower_;
+  std::vector<std::thread> followers_;  // one per server
 };
 
 }  // namespace mwp::gateway
