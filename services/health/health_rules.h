@@ -9,10 +9,8 @@
 
 namespace mwp::health {
 
-class HealthRules : public EventRules {
- public:
-  std::optional<Applied> apply(msg::Envelope::Reader event, StateTx& state,
-                               int64_t nowSeconds) override;
-};
+// A verdict on one event (measure_15_health.cpp); nullopt for another service's kind.
+std::optional<Applied> applyEvent(msg::Envelope::Reader event, StateTx& state, int64_t nowSeconds);
+using HealthRules = StatelessRules<applyEvent>;
 
 }  // namespace mwp::health

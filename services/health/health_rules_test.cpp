@@ -28,11 +28,7 @@ std::string incident(const std::string& id, const std::string& incidentId,
                "", "health");
 }
 
-class HealthRulesTest : public ::testing::Test {
- protected:
-  HealthRules rules;
-  test::RulesHarness h{rules};
-};
+using HealthRulesTest = test::RulesTest<HealthRules>;
 
 TEST_F(HealthRulesTest, CervicalAndBreastChecksAreForWomenOnly) {
   EXPECT_EQ(h.apply(check("c1", kWoman, "cervicalCancer", true)), "applied");

@@ -10,10 +10,8 @@
 
 namespace mwp::housing {
 
-class HousingRules : public EventRules {
- public:
-  std::optional<Applied> apply(msg::Envelope::Reader event, StateTx& state,
-                               int64_t nowSeconds) override;
-};
+// A verdict on one event (measure_11_housing.cpp); nullopt for another service's kind.
+std::optional<Applied> applyEvent(msg::Envelope::Reader event, StateTx& state, int64_t nowSeconds);
+using HousingRules = StatelessRules<applyEvent>;
 
 }  // namespace mwp::housing

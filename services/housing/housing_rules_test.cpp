@@ -26,11 +26,7 @@ std::string vacate(const std::string& id, const char* worker, const std::string&
                R"({"unitId":")" + unit + R"(","vacatedOn":"2026-06-01"})", worker, "housing");
 }
 
-class HousingRulesTest : public ::testing::Test {
- protected:
-  HousingRules rules;
-  test::RulesHarness h{rules};
-};
+using HousingRulesTest = test::RulesTest<HousingRules>;
 
 TEST_F(HousingRulesTest, OneUnitPerWorkerAndOneWorkerPerUnit) {
   EXPECT_EQ(h.apply(allocate("a1", kA, "U-1")), "applied");

@@ -116,7 +116,7 @@ Applied fundEnrolled(msg::Envelope::Reader event, StateTx& state) {
 
 }  // namespace
 
-std::optional<Applied> HousingRules::apply(msg::Envelope::Reader event, StateTx& state, int64_t) {
+std::optional<Applied> applyEvent(msg::Envelope::Reader event, StateTx& state, int64_t) {
   using E = msg::Envelope;
   return refusingBadFields([&]() -> std::optional<Applied> {
     switch (event.which()) {

@@ -49,7 +49,7 @@ std::optional<Indicator> activityIndicator(int measure, std::string_view activit
   return std::nullopt;
 }
 
-std::optional<Applied> OutreachRules::apply(msg::Envelope::Reader event, StateTx& state, int64_t) {
+std::optional<Applied> applyEvent(msg::Envelope::Reader event, StateTx& state, int64_t) {
   if (!event.isActivityReported()) return std::nullopt;
   return refusingBadFields([&]() -> std::optional<Applied> {
     auto e = event.getActivityReported();

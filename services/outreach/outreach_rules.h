@@ -16,11 +16,9 @@
 
 namespace mwp::outreach {
 
-class OutreachRules : public EventRules {
- public:
-  std::optional<Applied> apply(msg::Envelope::Reader event, StateTx& state,
-                               int64_t nowSeconds) override;
-};
+// A verdict on one event (outreach_rules.cpp); nullopt for another service's kind.
+std::optional<Applied> applyEvent(msg::Envelope::Reader event, StateTx& state, int64_t nowSeconds);
+using OutreachRules = StatelessRules<applyEvent>;
 
 // The indicator an activity of a measure counts toward (condolenceVisitOutside of measure 23 →
 // measure23::kCondolenceVisitOutside), or nullopt for an activity the measure does not list.
