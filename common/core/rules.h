@@ -56,19 +56,4 @@ class EventRules {
   }
 };
 
-// The rules of a service that keeps no settings: its one apply() function, as EventRules.
-//   std::optional<Applied> applyEvent(msg::Envelope::Reader, StateTx&, int64_t nowSeconds);
-//   using HealthRules = StatelessRules<applyEvent>;
-using ApplyFunction = std::optional<Applied> (*)(msg::Envelope::Reader event, StateTx& state,
-                                                 int64_t nowSeconds);
-
-template <ApplyFunction Apply>
-class StatelessRules final : public EventRules {
- public:
-  std::optional<Applied> apply(msg::Envelope::Reader event, StateTx& state,
-                               int64_t nowSeconds) override {
-    return Apply(event, state, nowSeconds);
-  }
-};
-
 }  // namespace mwp

@@ -76,11 +76,9 @@ Applied incidentReported(msg::Envelope::Reader event, StateTx& state) {
 }  // namespace
 
 std::optional<Applied> applyEvent(msg::Envelope::Reader event, StateTx& state, int64_t) {
-  return refusingBadFields([&]() -> std::optional<Applied> {
-    if (event.isHealthCheckCompleted()) return checkCompleted(event, state);
-    if (event.isOccupationalIncidentReported()) return incidentReported(event, state);
-    return std::nullopt;
-  });
+  if (event.isHealthCheckCompleted()) return checkCompleted(event, state);
+  if (event.isOccupationalIncidentReported()) return incidentReported(event, state);
+  return std::nullopt;
 }
 
 }  // namespace mwp::health

@@ -52,6 +52,17 @@ TEST_F(HousingRulesTest, ALeaseMustEndAfterItStarts) {
             "refused: the lease must end after it starts");
 }
 
+// The bus checks dates; the rules do not take that on trust: a grant dated on no day is refused
+// naming the field, and the subsidy written before the date was read is not kept.
+TEST_F(HousingRulesTest, ADateThatIsNoDateIsRefusedNamingTheField) {
+  EXPECT_EQ(h.applyUnchecked(event("r1", "rentSubsidyGranted",
+                                   R"({"monthlyYuan":300,"months":6,"grantedOn":"2026-02-30"})", kA,
+                                   "housing")),
+            "refused: grantedOn: not a date in the form YYYY-MM-DD（grantedOn 不是 YYYY-MM-DD "
+            "格式的日期）");
+  EXPECT_FALSE(h.state.get(std::string("worker:") + kA)) << "nothing kept for the worker";
+}
+
 TEST_F(HousingRulesTest, BedsSubsidiesAndTheProvidentFundAreCounted) {
   h.apply(event("b1", "dormitoryBedsProvided",
                 R"({"employerCode":"91512081MA62K0260E","beds":120,"providedOn":"2026-02-01"})", "",

@@ -93,23 +93,12 @@ Applied fundEnrolled(msg::Envelope::Reader event, StateTx& state) {
 }  // namespace
 
 std::optional<Applied> applyEvent(msg::Envelope::Reader event, StateTx& state, int64_t) {
-  using E = msg::Envelope;
-  return refusingBadFields([&]() -> std::optional<Applied> {
-    switch (event.which()) {
-      case E::PUBLIC_RENTAL_ALLOCATED:
-        return allocated(event, state);
-      case E::PUBLIC_RENTAL_VACATED:
-        return vacated(event, state);
-      case E::DORMITORY_BEDS_PROVIDED:
-        return bedsProvided(event, state);
-      case E::RENT_SUBSIDY_GRANTED:
-        return rentSubsidy(event, state);
-      case E::PROVIDENT_FUND_ENROLLED:
-        return fundEnrolled(event, state);
-      default:
-        return std::nullopt;
-    }
-  });
+  if (event.isPublicRentalAllocated()) return allocated(event, state);
+  if (event.isPublicRentalVacated()) return vacated(event, state);
+  if (event.isDormitoryBedsProvided()) return bedsProvided(event, state);
+  if (event.isRentSubsidyGranted()) return rentSubsidy(event, state);
+  if (event.isProvidentFundEnrolled()) return fundEnrolled(event, state);
+  return std::nullopt;
 }
 
 }  // namespace mwp::housing

@@ -12,11 +12,12 @@
 
 #include "catalogue.h"
 #include "indicator_counts.h"
-#include "rules.h"
+#include "stateless_rules.h"
 
 namespace mwp::outreach {
 
-// A verdict on one event (outreach_rules.cpp); nullopt for another service's kind.
+// A verdict on one event (outreach_rules.cpp); nullopt for another service's kind. A
+// field that holds no date throws FieldRefused: StatelessRules refuses the event, naming it.
 std::optional<Applied> applyEvent(msg::Envelope::Reader event, StateTx& state, int64_t nowSeconds);
 using OutreachRules = StatelessRules<applyEvent>;
 
