@@ -41,7 +41,8 @@ Applied workerRegistered(Context& c) {
     profile.setRegistered(true);
     profile.setRegisteredOn(e.getRegisteredOn());
   }
-  copySameNamedFields(e, profile, {"registeredOn"});  // name, gender, phone, areas, employer
+  // Name, gender, phone, areas and employer; registeredOn is the first registration's (above).
+  copySameNamedFields(e, profile, {"registeredOn"});
   touchRegistry(c, profile, e.getRegisteredOn(), "registeredOn");
   record.save();
   return {};
