@@ -9,6 +9,7 @@
 #include <string>
 
 #include "frames.h"
+#include "same_named_fields.h"
 #include "state.h"
 
 namespace mwp {
@@ -24,6 +25,23 @@ class StoredRecord {
   bool existed() const { return existed_; }
   capnp::Orphanage orphanage() { return message_.getOrphanage(); }
   void save() { state_.put(key_, canonicalFrame(message_.getRoot<T>().asReader())); }
+
+  // Appends one element to a list field of the record and returns it. Cap'n Proto lists have a
+  // fixed size, so the list is copied into one a place longer (save() drops the old one).
+  //   auto t = record.append(&msg::EmploymentRecord::Builder::getTrainings,
+  //                          &msg::EmploymentRecord::Builder::adoptTrainings);
+  template <typename List>
+  auto append(typename List::Builder (T::Builder::*list)(),
+              void (T::Builder::*adopt)(capnp::Orphan<List>&&)) {
+    auto root = get();
+    auto current = (root.*list)();
+    unsigned size = current.size();
+    auto grown = message_.getOrphanage().template newOrphan<List>(size + 1);
+    auto elements = grown.get();
+    for (unsigned i = 0; i < size; ++i) elements.setWithCaveats(i, current[i].asReader());
+    (root.*adopt)(kj::mv(grown));
+    return elements[size];
+  }
 
  private:
   StoredRecord(StateTx& state, std::string&& key, std::optional<std::string> stored)
@@ -47,18 +65,17 @@ class StoredRecord {
   bool existed_;
 };
 
-// Appends one element to a list field and returns it: Cap'n Proto lists have a fixed size, so
-// the list is copied into one a place longer.
-//   auto t = appendTo<msg::Training>(record.orphanage(), w.getTrainings(),
-//                                    [&](auto o) { w.adoptTrainings(kj::mv(o)); });
-template <typename T, typename Adopt>
-typename T::Builder appendTo(capnp::Orphanage orphanage, typename capnp::List<T>::Builder current,
-                             Adopt adopt) {
-  auto grown = orphanage.newOrphan<capnp::List<T>>(current.size() + 1);
-  auto list = grown.get();
-  for (unsigned i = 0; i < current.size(); ++i) list.setWithCaveats(i, current[i].asReader());
-  adopt(kj::mv(grown));
-  return list[current.size()];
+// Keeps an event's payload under `key` as a new element of one of the record's lists — the
+// fields the two share (same_named_fields.h) — and saves the record:
+//   appendEntry(state, "worker:" + id, e, &W::getTrainings, &W::adoptTrainings);
+// where W is the record's Builder. A rule that keeps more on the element uses append().
+template <typename Root, typename List, typename Payload>
+void appendEntry(StateTx& state, std::string key, Payload payload,
+                 typename List::Builder (Root::*list)(),
+                 void (Root::*adopt)(capnp::Orphan<List>&&)) {
+  StoredRecord<capnp::FromBuilder<Root>> record(state, std::move(key));
+  copySameNamedFields(payload, record.append(list, adopt));
+  record.save();
 }
 
 }  // namespace mwp

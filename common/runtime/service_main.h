@@ -9,6 +9,7 @@
 #include "config.h"
 #include "indicator_exporter.h"
 #include "query_server.h"
+#include "record_queries.h"
 #include "service_loop.h"
 #include "services.h"
 
@@ -22,5 +23,16 @@ struct ServiceParts {
 };
 
 int runService(const ServiceParts& parts, int argc, char** argv);
+
+// The parts of a service whose rules take no settings and whose worker section is the `Record`
+// it keeps under worker:<id> (record_queries.h); the caller adds any computed indicators.
+template <typename Rules, typename Record>
+ServiceParts workerRecordService(const std::string& name) {
+  ServiceParts parts;
+  parts.service = serviceNamed(name);
+  parts.makeRules = [](Env&) { return std::make_unique<Rules>(); };
+  parts.makeQueries = [name] { return std::make_unique<WorkerRecordQueries<Record>>(name); };
+  return parts;
+}
 
 }  // namespace mwp

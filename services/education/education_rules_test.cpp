@@ -40,11 +40,7 @@ std::string childBornOn(const std::string& birth) {
   return body + "10X98765432"[sum % 11];
 }
 
-class EducationRulesTest : public ::testing::Test {
- protected:
-  EducationRules rules;
-  test::RulesHarness h{rules};
-};
+using EducationRulesTest = test::RulesTest<EducationRules>;
 
 TEST_F(EducationRulesTest, TheSchoolYearOfARequest) {
   EXPECT_EQ(formatDate(schoolYearStart(*parseDate("2026-03-01"))), "2026-09-01");

@@ -82,14 +82,10 @@ Applied EducationRules::placementRequested(msg::Envelope::Reader event, StateTx&
   state.put("request:" + child, std::string(event.getWorkerId().cStr()) + "|" +
                                     e.getRequestedOn().cStr() + "|" + event.getArea().cStr());
   Record record(state, std::string("worker:") + event.getWorkerId().cStr());
-  auto r = record.get();
-  auto p = appendTo<msg::Placement>(record.orphanage(), r.getPlacements(),
-                                    [&](auto o) { r.adoptPlacements(kj::mv(o)); });
-  p.setChildName(e.getChildName());
+  auto p = record.append(&msg::EducationRecord::Builder::getPlacements,
+                         &msg::EducationRecord::Builder::adoptPlacements);
+  copySameNamedFields(e, p, {"childId"});  // the full ID stays in the request key: masked here
   p.setChildIdMasked(maskResidentId(child));
-  p.setStage(e.getStage());
-  p.setResidenceArea(e.getResidenceArea());
-  p.setRequestedOn(e.getRequestedOn());
   record.save();
   state.index(undecidedIndex(event.getArea().cStr()), "request:" + child, requested);
   countIndicator(state, measure14::kPlacementsRequested, event.getArea().cStr(),

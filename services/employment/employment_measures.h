@@ -17,6 +17,8 @@
 namespace mwp::employment {
 
 using Record = StoredRecord<msg::EmploymentRecord>;
+// The worker's record as rules change it: appendEntry(c.state, c.workerKey(), e, &W::getLoans, …).
+using W = msg::EmploymentRecord::Builder;
 
 // The event a rule applies, the state it writes, and the reporting area it counts in.
 struct Context {

@@ -41,13 +41,8 @@ Applied workerRegistered(Context& c) {
     profile.setRegistered(true);
     profile.setRegisteredOn(e.getRegisteredOn());
   }
-  profile.setName(e.getName());
-  profile.setGender(e.getGender());
-  profile.setPhone(e.getPhone());
-  profile.setHukouArea(e.getHukouArea());
-  profile.setCurrentArea(e.getCurrentArea());
-  profile.setCurrentCity(e.getCurrentCity());
-  profile.setEmployerCode(e.getEmployerCode());
+  // Name, gender, phone, areas and employer; registeredOn is the first registration's (above).
+  copySameNamedFields(e, profile, {"registeredOn"});
   touchRegistry(c, profile, e.getRegisteredOn(), "registeredOn");
   record.save();
   return {};
@@ -59,10 +54,7 @@ Applied workerUpdated(Context& c) {
   auto profile = record.get().getProfile();
   if (!profile.getRegistered())
     return refuse("worker not in the real-name registry: register first");
-  profile.setCurrentArea(e.getCurrentArea());
-  profile.setCurrentCity(e.getCurrentCity());
-  profile.setEmployerCode(e.getEmployerCode());
-  profile.setEmployed(e.getEmployed());
+  copySameNamedFields(e, profile);  // where the worker lives and works now, and updatedOn
   touchRegistry(c, profile, e.getUpdatedOn(), "updatedOn");
   record.save();
   return {};

@@ -8,15 +8,8 @@ namespace mwp::employment {
 Applied employmentRegistered(Context& c) {
   auto e = c.event.getEmploymentRegistered();
   int year = yearOfField(e.getStartedOn(), "startedOn");
-  Record record(c.state, c.workerKey());
-  auto w = record.get();
-  auto r = appendTo<msg::EmploymentRegistration>(
-      record.orphanage(), w.getEmploymentRegistrations(),
-      [&](auto o) { w.adoptEmploymentRegistrations(kj::mv(o)); });
-  r.setEmployerCode(e.getEmployerCode());
-  r.setStartedOn(e.getStartedOn());
-  r.setRegisteredPoor(e.getRegisteredPoor());
-  record.save();
+  appendEntry(c.state, c.workerKey(), e, &W::getEmploymentRegistrations,
+              &W::adoptEmploymentRegistrations);
   c.count(measure3::kEmploymentRegistrations, year);
   if (e.getRegisteredPoor()) c.count(measure3::kPoorWorkersPlaced, year);
   return {};
@@ -32,14 +25,8 @@ Applied unemploymentRegistered(Context& c) {
                   ": unemployment registration needs 6 months of residence (措施三), reached on " +
                   formatDate(addMonths(since, 6)));
   }
-  Record record(c.state, c.workerKey());
-  auto w = record.get();
-  auto r = appendTo<msg::UnemploymentRegistration>(
-      record.orphanage(), w.getUnemploymentRegistrations(),
-      [&](auto o) { w.adoptUnemploymentRegistrations(kj::mv(o)); });
-  r.setResidentSince(e.getResidentSince());
-  r.setRegisteredOn(e.getRegisteredOn());
-  record.save();
+  appendEntry(c.state, c.workerKey(), e, &W::getUnemploymentRegistrations,
+              &W::adoptUnemploymentRegistrations);
   c.count(measure3::kUnemploymentRegistrations, yearOfDay(on));
   return {};
 }
@@ -47,13 +34,7 @@ Applied unemploymentRegistered(Context& c) {
 Applied publicWelfareJobAssigned(Context& c) {
   auto e = c.event.getPublicWelfareJobAssigned();
   int year = yearOfField(e.getStartedOn(), "startedOn");
-  Record record(c.state, c.workerKey());
-  auto w = record.get();
-  auto j = appendTo<msg::PublicWelfareJob>(record.orphanage(), w.getPublicWelfareJobs(),
-                                           [&](auto o) { w.adoptPublicWelfareJobs(kj::mv(o)); });
-  j.setPosition(e.getPosition());
-  j.setStartedOn(e.getStartedOn());
-  record.save();
+  appendEntry(c.state, c.workerKey(), e, &W::getPublicWelfareJobs, &W::adoptPublicWelfareJobs);
   c.count(measure3::kPublicWelfareJobs, year);
   return {};
 }

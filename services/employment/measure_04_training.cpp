@@ -9,15 +9,7 @@ namespace mwp::employment {
 Applied trainingCompleted(Context& c) {
   auto e = c.event.getTrainingCompleted();
   int year = yearOfField(e.getCompletedOn(), "completedOn");
-  Record record(c.state, c.workerKey());
-  auto w = record.get();
-  auto t = appendTo<msg::Training>(record.orphanage(), w.getTrainings(),
-                                   [&](auto o) { w.adoptTrainings(kj::mv(o)); });
-  t.setProgramme(e.getProgramme());
-  t.setHours(e.getHours());
-  t.setProvider(e.getProvider());
-  t.setCompletedOn(e.getCompletedOn());
-  record.save();
+  appendEntry(c.state, c.workerKey(), e, &W::getTrainings, &W::adoptTrainings);
   // 措施四: 每年培训1万人以上 — a worker counts once a year, however many courses.
   if (!seenBefore(c)) c.count(measure4::kTrained, year);
   return {};

@@ -27,12 +27,8 @@ Applied skillCertified(Context& c, const SubsidyPolicy& policy) {
   // Decided on the record as it was before this certificate joins it.
   auto decision = decideSubsidy(policy, claim, w.asReader());
 
-  auto cert = appendTo<msg::Certificate>(record.orphanage(), w.getCertificates(),
-                                         [&](auto o) { w.adoptCertificates(kj::mv(o)); });
-  cert.setCertificateNo(number);
-  cert.setOccupation(e.getOccupation());
-  cert.setLevel(e.getLevel());
-  cert.setIssuedOn(e.getIssuedOn());
+  auto cert = record.append(&W::getCertificates, &W::adoptCertificates);
+  copySameNamedFields(e, cert);  // all but insuredMonths, which only the subsidy rule reads
   c.count(measure6::kCertificatesIssued, yearOfDay(issuedOn));
   auto applied = recordSubsidy(c, cert, decision);
   record.save();

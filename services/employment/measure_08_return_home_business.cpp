@@ -10,15 +10,7 @@ Applied businessStarted(Context& c) {
     return refuse(std::string("business ") + e.getBusinessCode().cStr() + " is already counted");
   }
   int year = yearOfField(e.getStartedOn(), "startedOn");
-  Record record(c.state, c.workerKey());
-  auto w = record.get();
-  auto b = appendTo<msg::Business>(record.orphanage(), w.getBusinesses(),
-                                   [&](auto o) { w.adoptBusinesses(kj::mv(o)); });
-  b.setBusinessCode(e.getBusinessCode());
-  b.setSector(e.getSector());
-  b.setJobsCreated(e.getJobsCreated());
-  b.setStartedOn(e.getStartedOn());
-  record.save();
+  appendEntry(c.state, c.workerKey(), e, &W::getBusinesses, &W::adoptBusinesses);
   c.count(measure8::kBusinessesStarted, year);
   c.count(measure8::kJobsCreated, year, e.getJobsCreated());
   return {};

@@ -11,15 +11,7 @@ Applied guaranteeLoanApplied(Context& c) {
                   " is already recorded");
   }
   int year = yearOfField(e.getAppliedOn(), "appliedOn");
-  Record record(c.state, c.workerKey());
-  auto w = record.get();
-  auto loan = appendTo<msg::Loan>(record.orphanage(), w.getLoans(),
-                                  [&](auto o) { w.adoptLoans(kj::mv(o)); });
-  loan.setApplicationNo(e.getApplicationNo());
-  loan.setAmountYuan(e.getAmountYuan());
-  loan.setEligible(e.getEligible());
-  loan.setAppliedOn(e.getAppliedOn());
-  record.save();
+  appendEntry(c.state, c.workerKey(), e, &W::getLoans, &W::adoptLoans);
   c.count(measure10::kLoansApplied, year);
   return {};
 }

@@ -22,14 +22,7 @@ Applied socialSecurityCardIssued(Context& c) {
 Applied insuranceTransferred(Context& c) {
   auto e = c.event.getInsuranceTransferred();
   int year = yearOfField(e.getTransferredOn(), "transferredOn");
-  Record record(c.state, c.workerKey());
-  auto w = record.get();
-  auto t = appendTo<msg::InsuranceTransfer>(record.orphanage(), w.getInsuranceTransfers(),
-                                            [&](auto o) { w.adoptInsuranceTransfers(kj::mv(o)); });
-  t.setFromArea(e.getFromArea());
-  t.setToArea(e.getToArea());
-  t.setTransferredOn(e.getTransferredOn());
-  record.save();
+  appendEntry(c.state, c.workerKey(), e, &W::getInsuranceTransfers, &W::adoptInsuranceTransfers);
   c.count(measure16::kInsuranceTransfers, year);
   return {};
 }
@@ -37,14 +30,8 @@ Applied insuranceTransferred(Context& c) {
 Applied crossRegionMedicalRegistered(Context& c) {
   auto e = c.event.getCrossRegionMedicalRegistered();
   int year = yearOfField(e.getRegisteredOn(), "registeredOn");
-  Record record(c.state, c.workerKey());
-  auto w = record.get();
-  auto m =
-      appendTo<msg::MedicalRegistration>(record.orphanage(), w.getMedicalRegistrations(),
-                                         [&](auto o) { w.adoptMedicalRegistrations(kj::mv(o)); });
-  m.setInsuredArea(e.getInsuredArea());
-  m.setRegisteredOn(e.getRegisteredOn());
-  record.save();
+  appendEntry(c.state, c.workerKey(), e, &W::getMedicalRegistrations,
+              &W::adoptMedicalRegistrations);
   c.count(measure16::kMedicalRegistrations, year);
   return {};
 }

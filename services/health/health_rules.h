@@ -5,14 +5,13 @@
 // State keys: worker:<id> (a HealthRecord), incident:<incidentId>.
 #pragma once
 
-#include "rules.h"
+#include "stateless_rules.h"
 
 namespace mwp::health {
 
-class HealthRules : public EventRules {
- public:
-  std::optional<Applied> apply(msg::Envelope::Reader event, StateTx& state,
-                               int64_t nowSeconds) override;
-};
+// A verdict on one event (measure_15_health.cpp); nullopt for another service's kind. A
+// field that holds no date throws FieldRefused: StatelessRules refuses the event, naming it.
+std::optional<Applied> applyEvent(msg::Envelope::Reader event, StateTx& state, int64_t nowSeconds);
+using HealthRules = StatelessRules<applyEvent>;
 
 }  // namespace mwp::health

@@ -28,11 +28,7 @@ std::string incident(const std::string& id, const std::string& incidentId,
                "", "health");
 }
 
-class HealthRulesTest : public ::testing::Test {
- protected:
-  HealthRules rules;
-  test::RulesHarness h{rules};
-};
+using HealthRulesTest = test::RulesTest<HealthRules>;
 
 TEST_F(HealthRulesTest, CervicalAndBreastChecksAreForWomenOnly) {
   EXPECT_EQ(h.apply(check("c1", kWoman, "cervicalCancer", true)), "applied");
@@ -41,14 +37,24 @@ TEST_F(HealthRulesTest, CervicalAndBreastChecksAreForWomenOnly) {
   EXPECT_EQ(h.indicator(2026, measure15::kWomensCancerChecks, "510703"), 1);
 }
 
-TEST_F(HealthRulesTest, ChecksAreCountedByTypeAndFreeOnesApart) {
+// Three checks of three types: one occupational (paid), one HIV (free, referred), one
+// pre-pregnancy (free).
+void applyThreeChecks(test::RulesHarness& h) {
   h.apply(check("c1", kMan, "occupational", false));
   h.apply(check("c2", kMan, "hiv", true, "referred"));
   h.apply(check("c3", kWoman, "prePregnancy", true));
+}
+
+TEST_F(HealthRulesTest, ChecksAreCountedByType) {
+  applyThreeChecks(h);
   EXPECT_EQ(h.indicator(2026, measure15::kHealthChecks, "510703"), 3);
   EXPECT_EQ(h.indicator(2026, measure15::kOccupationalChecks, "510703"), 1);
   EXPECT_EQ(h.indicator(2026, measure15::kInfectiousDiseaseChecks, "510703"), 1);
   EXPECT_EQ(h.indicator(2026, measure15::kPremaritalAndPrePregnancyChecks, "510703"), 1);
+}
+
+TEST_F(HealthRulesTest, FreeAndReferredChecksAreCountedApart) {
+  applyThreeChecks(h);
   EXPECT_EQ(h.indicator(2026, measure15::kFreeChecks, "510703"), 2);
   EXPECT_EQ(h.indicator(2026, measure15::kChecksReferred, "510703"), 1);
 }

@@ -2,16 +2,10 @@
 // returns it only to callers entitled to health data.
 #include "health_rules.h"
 #include "mwp/messages/health.capnp.h"
-#include "record_queries.h"
 #include "service_main.h"
 
 int main(int argc, char** argv) {
   using namespace mwp;
-  ServiceParts parts;
-  parts.service = serviceNamed("health");
-  parts.makeRules = [](Env&) { return std::make_unique<health::HealthRules>(); };
-  parts.makeQueries = [] {
-    return std::make_unique<WorkerRecordQueries<msg::HealthRecord>>("health");
-  };
-  return runService(parts, argc, argv);
+  return runService(workerRecordService<health::HealthRules, msg::HealthRecord>("health"), argc,
+                    argv);
 }

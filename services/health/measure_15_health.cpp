@@ -42,16 +42,9 @@ Applied checkCompleted(msg::Envelope::Reader event, StateTx& state) {
                   " checks are for women (措施十五); the resident ID is a man's");
   }
   int year = yearOfField(e.getPerformedOn(), "performedOn");
-  StoredRecord<msg::HealthRecord> record(state,
-                                         std::string("worker:") + event.getWorkerId().cStr());
-  auto r = record.get();
-  auto check = appendTo<msg::HealthCheck>(record.orphanage(), r.getChecks(),
-                                          [&](auto o) { r.adoptChecks(kj::mv(o)); });
-  check.setCheckType(e.getCheckType());
-  check.setFree(e.getFree());
-  check.setResult(e.getResult());
-  check.setPerformedOn(e.getPerformedOn());
-  record.save();
+  using W = msg::HealthRecord::Builder;
+  appendEntry(state, std::string("worker:") + event.getWorkerId().cStr(), e, &W::getChecks,
+              &W::adoptChecks);
 
   std::string area = event.getArea().cStr();
   auto count = [&](Indicator indicator) { countIndicator(state, indicator, area, year); };
@@ -82,12 +75,10 @@ Applied incidentReported(msg::Envelope::Reader event, StateTx& state) {
 
 }  // namespace
 
-std::optional<Applied> HealthRules::apply(msg::Envelope::Reader event, StateTx& state, int64_t) {
-  return refusingBadFields([&]() -> std::optional<Applied> {
-    if (event.isHealthCheckCompleted()) return checkCompleted(event, state);
-    if (event.isOccupationalIncidentReported()) return incidentReported(event, state);
-    return std::nullopt;
-  });
+std::optional<Applied> applyEvent(msg::Envelope::Reader event, StateTx& state, int64_t) {
+  if (event.isHealthCheckCompleted()) return checkCompleted(event, state);
+  if (event.isOccupationalIncidentReported()) return incidentReported(event, state);
+  return std::nullopt;
 }
 
 }  // namespace mwp::health

@@ -6,14 +6,13 @@
 // fund:<worker>:<employer>.
 #pragma once
 
-#include "rules.h"
+#include "stateless_rules.h"
 
 namespace mwp::housing {
 
-class HousingRules : public EventRules {
- public:
-  std::optional<Applied> apply(msg::Envelope::Reader event, StateTx& state,
-                               int64_t nowSeconds) override;
-};
+// A verdict on one event (measure_11_housing.cpp); nullopt for another service's kind. A
+// field that holds no date throws FieldRefused: StatelessRules refuses the event, naming it.
+std::optional<Applied> applyEvent(msg::Envelope::Reader event, StateTx& state, int64_t nowSeconds);
+using HousingRules = StatelessRules<applyEvent>;
 
 }  // namespace mwp::housing

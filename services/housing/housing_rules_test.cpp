@@ -26,11 +26,7 @@ std::string vacate(const std::string& id, const char* worker, const std::string&
                R"({"unitId":")" + unit + R"(","vacatedOn":"2026-06-01"})", worker, "housing");
 }
 
-class HousingRulesTest : public ::testing::Test {
- protected:
-  HousingRules rules;
-  test::RulesHarness h{rules};
-};
+using HousingRulesTest = test::RulesTest<HousingRules>;
 
 TEST_F(HousingRulesTest, OneUnitPerWorkerAndOneWorkerPerUnit) {
   EXPECT_EQ(h.apply(allocate("a1", kA, "U-1")), "applied");
@@ -54,6 +50,17 @@ TEST_F(HousingRulesTest, VacatingFreesTheUnitForTheNextWorker) {
 TEST_F(HousingRulesTest, ALeaseMustEndAfterItStarts) {
   EXPECT_EQ(h.apply(allocate("a1", kA, "U-1", "2026-03-01")),
             "refused: the lease must end after it starts");
+}
+
+// The bus checks dates; the rules do not take that on trust: a grant dated on no day is refused
+// naming the field, and the subsidy written before the date was read is not kept.
+TEST_F(HousingRulesTest, ADateThatIsNoDateIsRefusedNamingTheField) {
+  EXPECT_EQ(h.applyUnchecked(event("r1", "rentSubsidyGranted",
+                                   R"({"monthlyYuan":300,"months":6,"grantedOn":"2026-02-30"})", kA,
+                                   "housing")),
+            "refused: grantedOn: not a date in the form YYYY-MM-DD（grantedOn 不是 YYYY-MM-DD "
+            "格式的日期）");
+  EXPECT_FALSE(h.state.get(std::string("worker:") + kA)) << "nothing kept for the worker";
 }
 
 TEST_F(HousingRulesTest, BedsSubsidiesAndTheProvidentFundAreCounted) {

@@ -12,6 +12,7 @@ namespace mwp::housing {
 namespace {
 
 using Record = StoredRecord<msg::HousingRecord>;
+using W = msg::HousingRecord::Builder;
 
 std::string workerKey(msg::Envelope::Reader event) {
   return std::string("worker:") + event.getWorkerId().cStr();
@@ -38,12 +39,7 @@ Applied allocated(msg::Envelope::Reader event, StateTx& state) {
   // Never name the other holder: their resident ID is not this department's to see.
   if (state.get("unit:" + unit)) return refuse("unit " + unit + " is held by another worker");
   state.put("unit:" + unit, event.getWorkerId().cStr());
-  held.setUnitId(unit);
-  held.setEstate(e.getEstate());
-  held.setAreaSqm(e.getAreaSqm());
-  held.setMonthlyRentYuan(e.getMonthlyRentYuan());
-  held.setLeaseStart(e.getLeaseStart());
-  held.setLeaseEnd(e.getLeaseEnd());
+  copySameNamedFields(e, held);
   record.save();
   count(event, state, measure11::kUnitsAllocated, e.getLeaseStart(), "leaseStart");
   return {};
@@ -56,14 +52,8 @@ Applied vacated(msg::Envelope::Reader event, StateTx& state) {
   if (w.getAllocation().getUnitId() != e.getUnitId()) {
     return refuse(std::string("this worker does not hold unit ") + e.getUnitId().cStr());
   }
-  auto past = appendTo<msg::Allocation>(record.orphanage(), w.getPastAllocations(),
-                                        [&](auto o) { w.adoptPastAllocations(kj::mv(o)); });
-  past.setUnitId(w.getAllocation().getUnitId());
-  past.setEstate(w.getAllocation().getEstate());
-  past.setAreaSqm(w.getAllocation().getAreaSqm());
-  past.setMonthlyRentYuan(w.getAllocation().getMonthlyRentYuan());
-  past.setLeaseStart(w.getAllocation().getLeaseStart());
-  past.setLeaseEnd(w.getAllocation().getLeaseEnd());
+  auto past = record.append(&W::getPastAllocations, &W::adoptPastAllocations);
+  copySameNamedFields(w.getAllocation().asReader(), past, {"vacatedOn"});
   past.setVacatedOn(e.getVacatedOn());
   w.initAllocation();
   state.erase(std::string("unit:") + e.getUnitId().cStr());
@@ -80,14 +70,7 @@ Applied bedsProvided(msg::Envelope::Reader event, StateTx& state) {
 
 Applied rentSubsidy(msg::Envelope::Reader event, StateTx& state) {
   auto e = event.getRentSubsidyGranted();
-  Record record(state, workerKey(event));
-  auto w = record.get();
-  auto s = appendTo<msg::RentSubsidy>(record.orphanage(), w.getRentSubsidies(),
-                                      [&](auto o) { w.adoptRentSubsidies(kj::mv(o)); });
-  s.setMonthlyYuan(e.getMonthlyYuan());
-  s.setMonths(e.getMonths());
-  s.setGrantedOn(e.getGrantedOn());
-  record.save();
+  appendEntry(state, workerKey(event), e, &W::getRentSubsidies, &W::adoptRentSubsidies);
   count(event, state, measure11::kRentSubsidies, e.getGrantedOn(), "grantedOn");
   count(event, state, measure11::kRentSubsidyYuan, e.getGrantedOn(), "grantedOn",
         int64_t{e.getMonthlyYuan()} * e.getMonths());
@@ -102,38 +85,20 @@ Applied fundEnrolled(msg::Envelope::Reader event, StateTx& state) {
     return refuse(std::string("already enrolled in the provident fund through employer ") +
                   e.getEmployerCode().cStr());
   }
-  Record record(state, workerKey(event));
-  auto w = record.get();
-  auto f = appendTo<msg::ProvidentFundEnrolment>(record.orphanage(), w.getProvidentFund(),
-                                                 [&](auto o) { w.adoptProvidentFund(kj::mv(o)); });
-  f.setEmployerCode(e.getEmployerCode());
-  f.setMonthlyContributionYuan(e.getMonthlyContributionYuan());
-  f.setEnrolledOn(e.getEnrolledOn());
-  record.save();
+  appendEntry(state, workerKey(event), e, &W::getProvidentFund, &W::adoptProvidentFund);
   count(event, state, measure11::kProvidentFundEnrolments, e.getEnrolledOn(), "enrolledOn");
   return {};
 }
 
 }  // namespace
 
-std::optional<Applied> HousingRules::apply(msg::Envelope::Reader event, StateTx& state, int64_t) {
-  using E = msg::Envelope;
-  return refusingBadFields([&]() -> std::optional<Applied> {
-    switch (event.which()) {
-      case E::PUBLIC_RENTAL_ALLOCATED:
-        return allocated(event, state);
-      case E::PUBLIC_RENTAL_VACATED:
-        return vacated(event, state);
-      case E::DORMITORY_BEDS_PROVIDED:
-        return bedsProvided(event, state);
-      case E::RENT_SUBSIDY_GRANTED:
-        return rentSubsidy(event, state);
-      case E::PROVIDENT_FUND_ENROLLED:
-        return fundEnrolled(event, state);
-      default:
-        return std::nullopt;
-    }
-  });
+std::optional<Applied> applyEvent(msg::Envelope::Reader event, StateTx& state, int64_t) {
+  if (event.isPublicRentalAllocated()) return allocated(event, state);
+  if (event.isPublicRentalVacated()) return vacated(event, state);
+  if (event.isDormitoryBedsProvided()) return bedsProvided(event, state);
+  if (event.isRentSubsidyGranted()) return rentSubsidy(event, state);
+  if (event.isProvidentFundEnrolled()) return fundEnrolled(event, state);
+  return std::nullopt;
 }
 
 }  // namespace mwp::housing

@@ -49,28 +49,26 @@ std::optional<Indicator> activityIndicator(int measure, std::string_view activit
   return std::nullopt;
 }
 
-std::optional<Applied> OutreachRules::apply(msg::Envelope::Reader event, StateTx& state, int64_t) {
+std::optional<Applied> applyEvent(msg::Envelope::Reader event, StateTx& state, int64_t) {
   if (!event.isActivityReported()) return std::nullopt;
-  return refusingBadFields([&]() -> std::optional<Applied> {
-    auto e = event.getActivityReported();
-    int measure = e.getMeasure();
-    std::string activity = e.getActivity().cStr();
-    // The bus has checked that the activity is one its measure lists; the rules do not rely on it.
-    const auto* m = activityMeasure(measure);
-    auto own = activityIndicator(measure, activity);
-    if (!m || !own) {
-      return refuse("activity: " + activity + " is not one measure " + std::to_string(measure) +
-                    " lists（activity 不是措施 " + std::to_string(measure) + " 所列的活动）");
-    }
-    std::string area = event.getArea().cStr();
-    int year = yearOfField(e.getHeldOn(), "heldOn");
-    countIndicator(state, m->activities, area, year, e.getCount());
-    countIndicator(state, *own, area, year, e.getCount());
-    countIndicator(state, m->participants, area, year, e.getParticipants());
-    countIndicator(state, m->fundsYuan, area, year, e.getFundsYuan());
-    tickChecklists(state, measure, activity, area, e.getHeldOn());
-    return Applied{};
-  });
+  auto e = event.getActivityReported();
+  int measure = e.getMeasure();
+  std::string activity = e.getActivity().cStr();
+  // The bus has checked that the activity is one its measure lists; the rules do not rely on it.
+  const auto* m = activityMeasure(measure);
+  auto own = activityIndicator(measure, activity);
+  if (!m || !own) {
+    return refuse("activity: " + activity + " is not one measure " + std::to_string(measure) +
+                  " lists（activity 不是措施 " + std::to_string(measure) + " 所列的活动）");
+  }
+  std::string area = event.getArea().cStr();
+  int year = yearOfField(e.getHeldOn(), "heldOn");
+  countIndicator(state, m->activities, area, year, e.getCount());
+  countIndicator(state, *own, area, year, e.getCount());
+  countIndicator(state, m->participants, area, year, e.getParticipants());
+  countIndicator(state, m->fundsYuan, area, year, e.getFundsYuan());
+  tickChecklists(state, measure, activity, area, e.getHeldOn());
+  return Applied{};
 }
 
 std::vector<IndicatorValue> checklists(const StateReader& state, const Catalogue& catalogue,

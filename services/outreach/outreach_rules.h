@@ -12,15 +12,14 @@
 
 #include "catalogue.h"
 #include "indicator_counts.h"
-#include "rules.h"
+#include "stateless_rules.h"
 
 namespace mwp::outreach {
 
-class OutreachRules : public EventRules {
- public:
-  std::optional<Applied> apply(msg::Envelope::Reader event, StateTx& state,
-                               int64_t nowSeconds) override;
-};
+// A verdict on one event (outreach_rules.cpp); nullopt for another service's kind. A
+// field that holds no date throws FieldRefused: StatelessRules refuses the event, naming it.
+std::optional<Applied> applyEvent(msg::Envelope::Reader event, StateTx& state, int64_t nowSeconds);
+using OutreachRules = StatelessRules<applyEvent>;
 
 // The indicator an activity of a measure counts toward (condolenceVisitOutside of measure 23 →
 // measure23::kCondolenceVisitOutside), or nullopt for an activity the measure does not list.

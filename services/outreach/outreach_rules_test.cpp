@@ -18,11 +18,7 @@ std::string activity(const std::string& id, int measure, const std::string& name
                "", "areaGovernment", area);
 }
 
-class OutreachRulesTest : public ::testing::Test {
- protected:
-  OutreachRules rules;
-  test::RulesHarness h{rules};
-};
+using OutreachRulesTest = test::RulesTest<OutreachRules>;
 
 TEST_F(OutreachRulesTest, ActivitiesCountPerMeasureActivityAreaAndYear) {
   EXPECT_EQ(h.apply(activity("a1", 23, "condolenceVisitOutside", "510722")), "applied");

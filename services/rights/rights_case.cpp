@@ -130,8 +130,8 @@ void Case::due(Stage stage, int32_t dueDay) {
       return;
     }
   }
-  auto d = appendTo<msg::Deadline>(record_.orphanage(), c.getDeadlines(),
-                                   [&](auto o) { c.adoptDeadlines(kj::mv(o)); });
+  auto d = record_.append(&msg::RightsCase::Builder::getDeadlines,
+                          &msg::RightsCase::Builder::adoptDeadlines);
   d.setStage(stage);
   d.setDueOn(formatDate(dueDay));
   state_.setTimer(timer(stage), endOfDay(dueDay));

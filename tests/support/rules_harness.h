@@ -109,6 +109,15 @@ class RulesHarness {
   size_t derivedApplied_ = 0;
 };
 
+// The fixture of a rules test: the service's rules, built with their default settings, under a
+// harness with an empty state. `using HealthRulesTest = test::RulesTest<HealthRules>;`
+template <typename Rules>
+class RulesTest : public ::testing::Test {
+ protected:
+  Rules rules;
+  RulesHarness h{rules};
+};
+
 // The value a computed indicator reports for an area and year, if it reports one.
 inline std::optional<double> computedValue(const std::vector<IndicatorValue>& values,
                                            Indicator indicator, const std::string& area, int year) {
