@@ -2,7 +2,11 @@
 # The main job, from a fresh Debian bookworm machine: installs what is missing, builds, starts
 # Redis (append-only file on, data under var/), the bus and every service built so far, publishes
 # the sample events through the real bus, and runs until Ctrl-C or SIGTERM, then stops them all.
-#   ops/run.sh [--demo-workers N]     N workers in the simulated year (default 20000; 0: no demo)
+#   ops/run.sh [--demo-workers N] [--ha]
+#     --demo-workers N   N workers in the simulated year (default 20000; 0: no demo)
+#     --ha               Redis as a primary, a replica and three Sentinels on this machine, every
+#                        part finding the primary through them, the bus acknowledging what the
+#                        replica has (for trying out failover: see the README)
 # Ports (defaults): MWP_REDIS_PORT 6380, MWP_BUS_INGEST_PORT 7101, MWP_BUS_PUBLISH_PORT 7102,
 # MWP_BUS_ADMIN_PORT 9101, MWP_GATEWAY_PORT 8080, MWP_GATEWAY_ADMIN_PORT 9200; services 720N/920N.
 set -euo pipefail
@@ -11,12 +15,14 @@ answer_help "$@"
 
 demo_workers=20000
 example=""
+ha=""
 while [ $# -gt 0 ]; do
   case $1 in
     --demo-workers)
       [ $# -ge 2 ] || usage_error "--demo-workers: needs a value (N)"
       whole_number --demo-workers "$2"
       demo_workers=$2; shift 2 ;;
+    --ha) ha=1; shift ;;
     -*) usage_error "$1: unknown option" ;;
     *) usage_error "\"$1\": unexpected argument" ;;
   esac
@@ -42,15 +48,43 @@ stop_all() {
   say "stopping"
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  redis-cli -p "$MWP_REDIS_PORT" shutdown >/dev/null 2>&1 || true  # saves nothing: the AOF has it all
+  for port in "${redis_ports[@]}"; do  # saves nothing: the AOF has it all
+    redis-cli -p "$port" shutdown >/dev/null 2>&1 || true
+  done
   say "stopped"
 }
 trap stop_all INT TERM EXIT
 
 # appendfsync everysec: an acknowledged event survives kill -9 of any process (the write reached
 # the kernel before the answer); only a power cut can take the last second.
-start_redis "$MWP_REDIS_PORT" "$var/redis" --appendonly yes --appendfsync everysec
-say "Redis on 127.0.0.1:$MWP_REDIS_PORT, data in var/redis"
+redis_ports=("$MWP_REDIS_PORT")
+if [ -z "$ha" ]; then
+  start_redis "$MWP_REDIS_PORT" "$var/redis" --appendonly yes --appendfsync everysec
+  say "Redis on 127.0.0.1:$MWP_REDIS_PORT, data in var/redis"
+else
+  # A primary stops taking writes when its replica is more than 10 s behind or gone
+  # (min-replicas-to-write), so nothing is acknowledged that only one machine has. Both have the
+  # setting: after a failover the replica is the primary.
+  replica_port=$((MWP_REDIS_PORT + 1))
+  start_redis "$MWP_REDIS_PORT" "$var/redis" --appendonly yes --appendfsync everysec \
+    --min-replicas-to-write 1 --min-replicas-max-lag 10
+  start_redis "$replica_port" "$var/redis-replica" --appendonly yes --appendfsync everysec \
+    --replicaof 127.0.0.1 "$MWP_REDIS_PORT" --min-replicas-to-write 1 --min-replicas-max-lag 10
+  redis_ports+=("$replica_port")
+  sentinels=""
+  for i in 0 1 2; do
+    port=$((26380 + i))
+    mkdir -p "$var/sentinel-$i"
+    printf 'port %s\nbind 127.0.0.1\ndir %s\nsentinel monitor mwp 127.0.0.1 %s 2\nsentinel down-after-milliseconds mwp 5000\nsentinel failover-timeout mwp 30000\n' \
+      "$port" "$var/sentinel-$i" "$MWP_REDIS_PORT" > "$var/sentinel-$i/sentinel.conf"
+    redis-server "$var/sentinel-$i/sentinel.conf" --sentinel --daemonize yes \
+      --logfile "$var/sentinel-$i/sentinel.log" --pidfile "$var/sentinel-$i/sentinel.pid" >/dev/null
+    redis_ports+=("$port")
+    sentinels+="${sentinels:+,}127.0.0.1:$port"
+  done
+  export MWP_REDIS_SENTINELS=$sentinels MWP_REDIS_PRIMARY=mwp
+  say "Redis primary on 127.0.0.1:$MWP_REDIS_PORT, replica on $replica_port, Sentinels on $sentinels"
+fi
 
 # CurveZMQ on every socket, with keys made once and kept in var/keys: the bus's, the services' (one
 # pair they share: user id mwpService), the gateway's, the operator's and a department's (hrss). Only
@@ -111,6 +145,8 @@ MWP_KEY_FILE=$keys/hrss.key
 MWP_BUS_SERVER_KEY_FILE=$keys/bus.pub
 MWP_BUS_PUBLISH=$MWP_BUS_PUBLISH
 MWP_REDIS_PORT=$MWP_REDIS_PORT
+MWP_REDIS_SENTINELS=${MWP_REDIS_SENTINELS:-}
+MWP_REDIS_PRIMARY=${MWP_REDIS_PRIMARY:-mwp}
 MWP_BUS_METRICS_URL=http://127.0.0.1:$MWP_BUS_ADMIN_PORT/metrics
 MWP_GATEWAY_URL=http://127.0.0.1:$MWP_GATEWAY_PORT
 MWP_PROMETHEUS_URL=http://127.0.0.1:$MWP_PROMETHEUS_PORT
