@@ -1,5 +1,6 @@
 // The bus with a real Redis and real ZeroMQ sockets on 127.0.0.1.
 #include "bus.h"
+#include "bus_fixture.h"
 
 #include <capnp/schema.h>
 #include <gtest/gtest.h>
@@ -17,14 +18,8 @@ namespace {
 
 using Status = msg::IngestReply::Status;
 
-class BusTest : public ::testing::Test {
+class BusTest : public test::BusFixture {
  protected:
-  void SetUp() override {
-    test::flushRedis();
-    bus_ = std::make_unique<test::BusThread>(4);
-    publisher_ = std::make_unique<Publisher>(context_, bus_->ingest);
-  }
-
   // Events stored across all partitions.
   int64_t storedEvents() {
     int64_t n = 0;
@@ -45,10 +40,7 @@ class BusTest : public ::testing::Test {
 
   std::string fixture(size_t index) { return test::fixtureLines().at(index); }
 
-  zmq::context_t context_;
   Redis redis_{test::testRedis()};
-  std::unique_ptr<test::BusThread> bus_;
-  std::unique_ptr<Publisher> publisher_;
 };
 
 TEST_F(BusTest, EveryFixtureEventIsStoredInOrderOfItsPartition) {

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "bus_client.h"
+#include "bus_fixture.h"
 #include "event_log.h"
 #include "frames.h"
 #include "rules_harness.h"
@@ -55,20 +56,13 @@ std::string certificate(const std::string& id, const char* worker, const std::st
                worker);
 }
 
-class EmploymentServiceTest : public ::testing::Test {
+class EmploymentServiceTest : public test::BusFixture {
  protected:
   void SetUp() override {
-    test::flushRedis();
-    bus_ = std::make_unique<test::BusThread>(4);
-    publisher_ = std::make_unique<Publisher>(context_, bus_->ingest);
+    BusFixture::SetUp();
     service_ = std::make_unique<test::RunningService>(MWP_EMPLOYMENT_BINARY, "employment", *bus_);
   }
 
-  std::vector<IngestResult> publish(const std::vector<std::string>& json) {
-    std::vector<std::string> frames;
-    for (const auto& j : json) frames.push_back(test::frameOf(j));
-    return publisher_->publish(frames);
-  }
 
   double value(const std::string& measure, const std::string& indicator, double expected) {
     return service_
@@ -104,9 +98,6 @@ class EmploymentServiceTest : public ::testing::Test {
             loanDecided};
   }
 
-  zmq::context_t context_;
-  std::unique_ptr<test::BusThread> bus_;
-  std::unique_ptr<Publisher> publisher_;
   std::unique_ptr<test::RunningService> service_;
 };
 

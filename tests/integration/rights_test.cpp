@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "bus_client.h"
+#include "bus_fixture.h"
 #include "event_kinds.h"
 #include "event_log.h"
 #include "frames.h"
@@ -59,18 +60,10 @@ const std::multiset<std::string> kExpectedOverdue{
     "WC-LATE wageClaimAcceptance", "WC-2023 wageClaimResolution", "LD-LATE disputeMediation",
     "LD-LATE disputeAward"};
 
-class RightsServiceTest : public ::testing::Test {
+class RightsServiceTest : public test::BusFixture {
  protected:
-  void SetUp() override {
-    test::flushRedis();
-    bus_ = std::make_unique<test::BusThread>(4);
-    publisher_ = std::make_unique<Publisher>(context_, bus_->ingest);
-  }
-
   void publish(const std::vector<std::string>& json) {
-    std::vector<std::string> frames;
-    for (const auto& j : json) frames.push_back(test::frameOf(j));
-    for (const auto& r : publisher_->publish(frames)) {
+    for (const auto& r : BusFixture::publish(json)) {
       ASSERT_NE(r.status, msg::IngestReply::Status::NACK) << r.reason;
     }
   }
@@ -101,9 +94,6 @@ class RightsServiceTest : public ::testing::Test {
     return seen;
   }
 
-  zmq::context_t context_;
-  std::unique_ptr<test::BusThread> bus_;
-  std::unique_ptr<Publisher> publisher_;
 };
 
 TEST_F(RightsServiceTest, EveryOverdueStageGetsExactlyOneCaseOverdue) {

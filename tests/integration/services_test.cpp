@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "bus_client.h"
+#include "bus_fixture.h"
 #include "rules_harness.h"
 #include "service_harness.h"
 
@@ -25,19 +26,8 @@ struct Scenario {
   std::string lastEventId;  // the service has applied everything once this has a verdict
 };
 
-class ServicesTest : public ::testing::Test {
+class ServicesTest : public test::BusFixture {
  protected:
-  void SetUp() override {
-    test::flushRedis();
-    bus_ = std::make_unique<test::BusThread>(4);
-    publisher_ = std::make_unique<Publisher>(context_, bus_->ingest);
-  }
-
-  std::vector<IngestResult> publish(const std::vector<std::string>& json) {
-    std::vector<std::string> frames;
-    for (const auto& j : json) frames.push_back(test::frameOf(j));
-    return publisher_->publish(frames);
-  }
 
   // Starts the service, publishes the scenario, waits until it is applied.
   std::unique_ptr<test::RunningService> run(const Scenario& s) {
@@ -81,9 +71,6 @@ class ServicesTest : public ::testing::Test {
     EXPECT_EQ(s.section(worker).second, section);
   }
 
-  zmq::context_t context_;
-  std::unique_ptr<test::BusThread> bus_;
-  std::unique_ptr<Publisher> publisher_;
 };
 
 Scenario housing() {
