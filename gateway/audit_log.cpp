@@ -41,24 +41,35 @@ std::string audit_keys::readsOf(const std::string& workerId) {
   return kReads + ":worker:" + workerId;
 }
 
-AuditLog::AuditLog(RedisEndpoint redis)
+AuditLog::AuditLog(RedisEndpoint redis, int ackReplicas, std::chrono::milliseconds replicaWait)
     : redis_([redis] {
         auto connection = std::make_unique<Redis>(redis, std::chrono::seconds(2));
         connection->addScript(kRecordReadScript);
         return connection;
-      }) {}
+      }),
+      ackReplicas_(ackReplicas),
+      replicaWait_(replicaWait) {}
 
 void AuditLog::recordRead(const ApiKey& key, const std::string& workerId,
                           const std::vector<std::string>& sections, int64_t atSeconds) {
   std::string sectionNames;
   for (const auto& s : sections) sectionNames += (sectionNames.empty() ? "" : ",") + s;
   auto r = redis_.take();
-  auto written = r->command(r->scriptCommand(
+  std::vector<RedisCommand> commands{r->scriptCommand(
       kRecordRead, {audit_keys::kReads, audit_keys::readsOf(workerId)},
       {std::to_string(kReadsKept), std::to_string(kReadsKeptPerWorker),
        std::to_string(kRetentionSeconds), "key", key.name, "role", roleName(key.role), "worker",
-       workerId, "sections", sectionNames, "at", std::to_string(atSeconds)}));
-  if (written.isError()) throw RedisUnavailable("audit not written: " + written.str);
+       workerId, "sections", sectionNames, "at", std::to_string(atSeconds)})};
+  if (ackReplicas_ > 0) {
+    commands.push_back(
+        {"WAIT", std::to_string(ackReplicas_), std::to_string(replicaWait_.count())});
+  }
+  auto replies = r->pipeline(commands);
+  if (replies[0].isError()) throw RedisUnavailable("audit not written: " + replies[0].str);
+  if (ackReplicas_ > 0 && replies[1].integer < ackReplicas_) {
+    throw RedisUnavailable("audit not replicated: " + std::to_string(replies[1].integer) + " of " +
+                           std::to_string(ackReplicas_) + " replicas confirmed it");
+  }
 }
 
 std::vector<AuditEntry> AuditLog::newest(int limit, const std::string& workerId) {

@@ -8,6 +8,7 @@
 // id. So one worker's reads are one lookup however many reads of others came since.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -40,9 +41,13 @@ class AuditLog {
   // three years.
   static constexpr int64_t kRetentionSeconds = 3 * 366 * 24 * 3600;
 
-  explicit AuditLog(RedisEndpoint redis);
+  // `ackReplicas`: replicas that must have a read's entry (Redis WAIT, at most `replicaWait`)
+  // before the read is answered; 0: the primary's write is enough.
+  explicit AuditLog(RedisEndpoint redis, int ackReplicas = 0,
+                    std::chrono::milliseconds replicaWait = std::chrono::milliseconds(1000));
 
-  // Throws RedisUnavailable when the read could not be written: it must not be answered then.
+  // Throws RedisUnavailable when the read could not be written, or not replicated as asked: it
+  // must not be answered then (a failover could lose its trace).
   void recordRead(const ApiKey& key, const std::string& workerId,
                   const std::vector<std::string>& sections, int64_t atSeconds);
 
@@ -52,6 +57,8 @@ class AuditLog {
 
  private:
   Pool<Redis> redis_;
+  int ackReplicas_;
+  std::chrono::milliseconds replicaWait_;
 };
 
 }  // namespace mwp::gateway

@@ -33,7 +33,7 @@ struct Gateway::Impl {
           p.curve = options.busCurve;
           return std::make_unique<Publisher>(context, options.busIngest, p);
         }),
-        audit(options.redis),
+        audit(options.redis, options.auditReplicas, options.auditReplicaWait),
         limiter(options.requestsPerSecond),
         router(server, keys, limiter, registry),
         backends{options, catalogue, services, sections, logRedis, publishers, audit} {}

@@ -34,6 +34,9 @@ struct GatewayOptions {
   // The services' Redis servers, whose commits announce the keys they wrote (sections kept are
   // dropped by them); empty: `redis` alone. Each distinct server is followed once.
   std::vector<RedisEndpoint> stateRedis;
+  // Replicas that must have a read's audit entry before the read is answered (0: none).
+  int auditReplicas = 0;
+  std::chrono::milliseconds auditReplicaWait{1000};
   std::chrono::milliseconds deadline{500};  // how long a worker record waits for the services
   size_t keptSections = 100000;   // worker sections kept until they change (0: ask every time)
   double requestsPerSecond = 50;  // per API key, with a burst of as many

@@ -19,6 +19,12 @@ int main(int argc, char** argv) {
     // MWP_GATEWAY_REDIS_*, MWP_BUS_REDIS_* or MWP_<SERVICE>_REDIS_* say otherwise.
     options.redis = redisFromEnv(env, "GATEWAY");
     options.logRedis = redisFromEnv(env, "BUS");
+    // A read is not served if its trace could be lost: waited on as the bus waits for events.
+    options.auditReplicas = static_cast<int>(
+        env.integer("MWP_ACK_REPLICAS", options.redis.sentinels.empty() ? 0 : 1, 0, 16,
+                    "replicas that must have a read's audit entry before it is answered"));
+    options.auditReplicaWait = std::chrono::milliseconds(env.integer(
+        "MWP_ACK_REPLICA_WAIT_MS", 1000, 1, 60000, "how long a read waits for its audit's replicas"));
     for (const auto& service : kServices) {
       if (service.keepsWorkerSection)
         options.stateRedis.push_back(redisFromEnv(env, upperName(service.name)));
