@@ -13,6 +13,7 @@
 #include <httplib.h>
 
 #include "admin_server.h"
+#include "audit_log.h"
 #include "bus_client.h"
 #include "child_process.h"
 #include "redis.h"
@@ -203,6 +204,25 @@ TEST_F(SentinelGroup, TheBusAcknowledgesOnlyWhatAReplicaHasAndSaysWhyItStopped) 
   EXPECT_EQ(adminClient.Get("/readyz")->status, 200);
   Redis primary(direct(primaryPort_));
   EXPECT_FALSE(primary.command({"GET", "mwp:dedup:replicated-2"}).isNil());
+}
+
+TEST_F(SentinelGroup, AReadWhoseAuditNoReplicaHasIsNotServed) {
+  gateway::AuditLog audit(throughSentinels(), 1, 300ms);
+  gateway::ApiKey reader{"integrator-1", gateway::Role::kIntegrator};
+  const std::string worker = "510703199005121230";
+  EXPECT_NO_THROW(audit.recordRead(reader, worker, {"employment"}, 1772424000));
+  replica_->pause();
+  try {
+    audit.recordRead(reader, worker, {"employment"}, 1772424001);
+    ADD_FAILURE() << "a read was let through with its audit on the primary alone";
+  } catch (const RedisUnavailable& e) {
+    EXPECT_NE(std::string(e.what()).find("not replicated"), std::string::npos) << e.what();
+  }
+  replica_->resume();
+  EXPECT_NO_THROW(eventually([&] {
+    audit.recordRead(reader, worker, {"employment"}, 1772424002);
+    return 0;
+  }));
 }
 
 TEST(RedisAddresses, ParsesHostPortListsAndNamesABadEntry) {
