@@ -91,8 +91,19 @@ System::System(SystemOptions options)
 }
 
 void System::waitForRedis() {
+  // Until it answers: a Redis loading its append-only file accepts connections but answers
+  // -LOADING, which the client reports as unavailable.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   Redis probe(redis(), std::chrono::seconds(30));  // connects or throws after 30 s
-  probe.command({"PING"});
+  while (true) {
+    try {
+      probe.command({"PING"});
+      return;
+    } catch (const RedisUnavailable&) {
+      if (std::chrono::steady_clock::now() > deadline) throw;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
 }
 
 void System::startRedis() {
