@@ -45,7 +45,11 @@ class System {
   // Restarts Redis from its append-only file and waits until it answers.
   void restartRedis();
 
-  RedisEndpoint redis() const { return {"127.0.0.1", redisPort_, ""}; }
+  RedisEndpoint redis() const {
+    RedisEndpoint endpoint;
+    endpoint.port = redisPort_;
+    return endpoint;
+  }
   std::string ingest() const { return ingest_; }
   std::string publishEndpoint() const { return publish_; }
   // CurveZMQ is on, as ops/run.sh runs it: the key a sender of events (the operator) uses.
