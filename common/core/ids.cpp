@@ -49,9 +49,9 @@ bool residentIdIsMale(std::string_view validId) {
   return (validId[16] - '0') % 2 == 1;
 }
 
-int32_t residentIdBirthDay(std::string_view validId) {
-  return *daysFromCivil(number(validId.substr(6, 4)), number(validId.substr(10, 2)),
-                        number(validId.substr(12, 2)));
+std::optional<int32_t> residentIdBirthDay(std::string_view id) {
+  if (id.size() < 14 || !allDigits(id.substr(6, 8))) return std::nullopt;
+  return daysFromCivil(number(id.substr(6, 4)), number(id.substr(10, 2)), number(id.substr(12, 2)));
 }
 
 std::string maskResidentId(std::string_view id) {

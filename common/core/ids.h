@@ -16,8 +16,8 @@ bool isValidResidentId(std::string_view id);
 // The 17th digit of a valid resident ID: odd for a man, even for a woman.
 bool residentIdIsMale(std::string_view validId);
 
-// Birth date of a valid resident ID, as days since 1970-01-01.
-int32_t residentIdBirthDay(std::string_view validId);
+// Birth date of a resident ID, as days since 1970-01-01; nullopt when digits 7–14 are not a date.
+std::optional<int32_t> residentIdBirthDay(std::string_view id);
 
 // For anything shown outside the caseworker's role: `510***********1234`. Never log a full ID.
 std::string maskResidentId(std::string_view id);

@@ -11,6 +11,12 @@ int32_t dayOf(capnp::Text::Reader date, std::string_view field) {
                      std::string(field) + " 不是 YYYY-MM-DD 格式的日期）");
 }
 
+int32_t birthDayOf(capnp::Text::Reader residentId, std::string_view field) {
+  if (auto day = residentIdBirthDay(residentId.cStr())) return *day;
+  throw FieldRefused(std::string(field) + ": not a resident ID with a birth date（" +
+                     std::string(field) + " 不是含出生日期的身份证号）");
+}
+
 int64_t instantOf(capnp::Text::Reader timestamp, std::string_view field) {
   if (auto instant = parseRfc3339(timestamp.cStr())) return *instant;
   throw FieldRefused(std::string(field) + ": not an RFC 3339 time with an offset（" +

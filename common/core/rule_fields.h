@@ -27,6 +27,10 @@ int32_t dayOf(capnp::Text::Reader date, std::string_view field);
 // The calendar year of the YYYY-MM-DD date in `field`; throws FieldRefused naming it.
 int yearOfField(capnp::Text::Reader date, std::string_view field);
 
+// The birth date (days since 1970-01-01) of the resident ID in `field`; throws FieldRefused naming
+// it.
+int32_t birthDayOf(capnp::Text::Reader residentId, std::string_view field);
+
 // The Unix time of the RFC 3339 timestamp in `field`; throws FieldRefused naming it.
 int64_t instantOf(capnp::Text::Reader timestamp, std::string_view field);
 

@@ -61,6 +61,12 @@ TEST_F(EducationRulesTest, TheChildsAgeOnTheFirstOfSeptemberMustFitTheStage) {
             "refused: the child is 16 on 2026-09-01; juniorSecondary takes ages 12–15");
 }
 
+TEST_F(EducationRulesTest, AChildIdWithNoBirthDateIsRefusedNamingTheField) {
+  // The bus checks resident IDs; the rule does not count on it (month 13 here).
+  EXPECT_EQ(h.applyUnchecked(request("r6", "510703201913010049", "primary")),
+            "refused: childId: not a resident ID with a birth date（childId 不是含出生日期的身份证号）");
+}
+
 TEST_F(EducationRulesTest, PlacementRateNearResidenceAndDaysToDecision) {
   h.apply(request("r1", kChild7, "primary"));
   h.apply(request("r2", childBornOn("20180601"), "primary"));

@@ -67,7 +67,7 @@ Applied EducationRules::placementRequested(msg::Envelope::Reader event, StateTx&
   std::string child = e.getChildId().cStr();
   int32_t requested = dayOf(e.getRequestedOn(), "requestedOn");
   int32_t september = schoolYearStart(requested);
-  int age = ageOn(residentIdBirthDay(child), september);
+  int age = ageOn(birthDayOf(e.getChildId(), "childId"), september);
   bool primary = e.getStage() == msg::SchoolStage::PRIMARY;
   int low = primary ? policy_.primaryMinAge : policy_.juniorMinAge;
   int high = primary ? policy_.primaryMaxAge : policy_.juniorMaxAge;

@@ -32,7 +32,9 @@ TEST(ResidentId, RefusesADateThatDoesNotExist) {
 TEST(ResidentId, ReadsGenderAndBirthDay) {
   EXPECT_TRUE(residentIdIsMale("510703199005121230"));   // 17th digit 3
   EXPECT_FALSE(residentIdIsMale("510722198803040026"));  // 17th digit 2
-  EXPECT_EQ(residentIdBirthDay("510703199005121230"), *parseDate("1990-05-12"));
+  EXPECT_EQ(residentIdBirthDay("510703199005121230"), parseDate("1990-05-12"));
+  EXPECT_EQ(residentIdBirthDay("510703199013451230"), std::nullopt) << "month 13";
+  EXPECT_EQ(residentIdBirthDay("5107031990"), std::nullopt) << "too short";
 }
 
 TEST(ResidentId, MaskShowsOnlyTheEnds) {
