@@ -71,6 +71,8 @@ struct Certificate {
     grantedYuan @7 :UInt32;
     deniedBecause @8 :Text;
   }
+  claimedOn @9 :Text;    # the day the certificate was reported: the subsidy's claim ("" before
+                         # mwp kept it)
 }
 
 struct Competition {

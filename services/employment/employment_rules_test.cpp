@@ -272,6 +272,37 @@ TEST_F(EmploymentRulesTest, OneSubsidyPerOccupationAndLevelAndNoneBelowAHigherOn
   EXPECT_EQ(lastSubsidy(), "granted 2000") << "a higher level is still paid";
 }
 
+TEST_F(EmploymentRulesTest, AtMostThreeSubsidiesAYearByTheYearOfTheClaim) {
+  h.apply(registration("r1", kWorker));
+  const char* trades[] = {"焊工", "电工", "钳工", "车工"};
+  for (int i = 0; i < 3; ++i) {
+    h.apply(certificate("c" + std::to_string(i), kWorker, "C" + std::to_string(i), "junior",
+                        "2026-02-01", 24, trades[i]));
+    EXPECT_EQ(lastSubsidy(), "granted 1000") << trades[i];
+  }
+  h.apply(certificate("c3", kWorker, "C3", "junior", "2026-02-01", 24, trades[3]));
+  EXPECT_EQ(lastSubsidy(),
+            "denied: already paid 3 skill-upgrade subsidies in 2026: at most 3 a year per worker");
+  // Claimed in the next year (the certificate of late 2026, reported in January 2027): paid.
+  h.setNow(1798761600);  // 2027-01-01T08:00:00+08:00
+  h.apply(certificate("c4", kWorker, "C4", "junior", "2026-12-20", 24, trades[3],
+                      "2027-01-01T08:00:00+08:00"));
+  EXPECT_EQ(lastSubsidy(), "granted 1000");
+}
+
+TEST_F(EmploymentRulesTest, TheYearlyLimitIsConfiguration) {
+  EmploymentRules twice{SubsidyPolicy{.maxPerYear = 2}};
+  test::RulesHarness harness{twice};
+  harness.apply(registration("r1", kWorker));
+  harness.apply(certificate("c1", kWorker, "C1", "junior", "2026-02-01", 24, "焊工"));
+  harness.apply(certificate("c2", kWorker, "C2", "junior", "2026-02-01", 24, "电工"));
+  harness.apply(certificate("c3", kWorker, "C3", "junior", "2026-02-01", 24, "钳工"));
+  auto last = harness.derivedEvents().back()->root<msg::Envelope>();
+  ASSERT_TRUE(last.isSubsidyDenied());
+  EXPECT_EQ(std::string(last.getSubsidyDenied().getReason().cStr()),
+            "already paid 2 skill-upgrade subsidies in 2026: at most 2 a year per worker");
+}
+
 TEST_F(EmploymentRulesTest, LevelsTheMeasureDoesNotCoverAreDenied) {
   h.apply(registration("r1", kWorker));
   h.apply(certificate("c1", kWorker, "C1", "technician", "2026-02-01", 24));

@@ -29,6 +29,7 @@ Applied skillCertified(Context& c, const SubsidyPolicy& policy) {
 
   auto cert = record.append(&W::getCertificates, &W::adoptCertificates);
   copySameNamedFields(e, cert);  // all but insuredMonths, which only the subsidy rule reads
+  cert.setClaimedOn(formatDate(claim.claimedOn));
   c.count(measure6::kCertificatesIssued, yearOfDay(issuedOn));
   auto applied = recordSubsidy(c, cert, decision);
   record.save();

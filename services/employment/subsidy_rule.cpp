@@ -2,6 +2,7 @@
 
 #include "event_kinds.h"
 #include "ids.h"
+#include "indicator_counts.h"
 
 namespace mwp::employment {
 
@@ -27,8 +28,15 @@ std::variant<Granted, Denied> decideSubsidy(const SubsidyPolicy& policy, const S
                   std::to_string(policy.claimWindowMonths) + " months after the certificate of " +
                   formatDate(claim.issuedOn)};
   }
+  int year = yearOfDay(claim.claimedOn);
+  uint32_t paidThisYear = 0;
   for (auto c : record.getCertificates()) {
-    if (!c.getSubsidy().isGrantedYuan() || claim.occupation != c.getOccupation().cStr()) continue;
+    if (!c.getSubsidy().isGrantedYuan()) continue;
+    // A certificate recorded before its claim day was kept: its issue day is the best known.
+    auto claimed =
+        parseDate(c.getClaimedOn().size() ? c.getClaimedOn().cStr() : c.getIssuedOn().cStr());
+    if (claimed && yearOfDay(*claimed) == year) ++paidThisYear;
+    if (claim.occupation != c.getOccupation().cStr()) continue;
     if (c.getLevel() == claim.level) {
       return Denied{"already paid for " + claim.occupation + " at " + enumName(claim.level)};
     }
@@ -36,6 +44,11 @@ std::variant<Granted, Denied> decideSubsidy(const SubsidyPolicy& policy, const S
       return Denied{"already paid for " + claim.occupation + " at a higher level (" +
                     enumName(c.getLevel()) + ")"};
     }
+  }
+  if (paidThisYear >= policy.maxPerYear) {
+    return Denied{"already paid " + std::to_string(paidThisYear) + " skill-upgrade subsidies in " +
+                  std::to_string(year) + ": at most " + std::to_string(policy.maxPerYear) +
+                  " a year per worker"};
   }
   return Granted{amount->second};
 }

@@ -24,6 +24,9 @@ struct SubsidyPolicy {
   uint32_t minInsuredMonths = 12;
   int claimWindowMonths = 12;
   std::string homeAreaPrefix = "5107";  // 绵阳籍: a hukou in Mianyang
+  // MOHRSS and the Ministry of Finance, 2023: a worker is paid the subsidy at most 3 times a year
+  // (by the year of the claim).
+  uint32_t maxPerYear = 3;
 };
 
 struct SubsidyClaim {
