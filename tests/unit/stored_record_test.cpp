@@ -60,7 +60,8 @@ TEST(SameNamedFields, PairsThePlainFieldsBothHaveButNotAUnionOrAFieldTheRecordLa
             (Names{"certificateNo", "occupation", "level", "issuedOn"}));
   EXPECT_EQ(
       pairedNames(capnp::Schema::from<msg::Certificate>(), capnp::Schema::from<msg::Certificate>()),
-      (Names{"certificateNo", "occupation", "level", "issuedOn", "mailedOn", "trackingNo"}));
+      (Names{"certificateNo", "occupation", "level", "issuedOn", "mailedOn", "trackingNo",
+             "claimedOn"}));
   EXPECT_EQ(pairedNames(capnp::Schema::from<msg::WorkerRegistered>(),
                         capnp::Schema::from<msg::Profile>()),
             (Names{"name", "gender", "phone", "hukouArea", "currentArea", "currentCity",
