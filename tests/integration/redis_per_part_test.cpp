@@ -3,19 +3,13 @@
 // first and commits its state, verdicts and cursors into the second; nothing of either crosses.
 #include <gtest/gtest.h>
 
-#include <chrono>
-#include <filesystem>
-#include <thread>
 
 #include "bus_client.h"
-#include "child_process.h"
 #include "rules_harness.h"
 #include "service_harness.h"
 
 namespace mwp {
 namespace {
-
-using namespace std::chrono_literals;
 
 std::vector<std::string> keysLike(Redis& redis, const std::string& pattern) {
   std::vector<std::string> keys;
@@ -30,24 +24,9 @@ std::vector<std::string> keysLike(Redis& redis, const std::string& pattern) {
 
 TEST(RedisPerPart, AServiceFollowsTheBussLogAndKeepsItsStateInItsOwnRedis) {
   test::flushRedis();
-  int statePort = freeTcpPort();
-  auto dir = std::filesystem::temp_directory_path() / ("mwp-state-" + std::to_string(statePort));
-  std::filesystem::create_directories(dir);
-  ChildProcess stateRedis("/usr/bin/redis-server", {},
-                          {"--port", std::to_string(statePort), "--bind", "127.0.0.1", "--save",
-                           "", "--dir", dir.string()});
-  stateRedis.start();
-  RedisEndpoint stateEndpoint;
-  stateEndpoint.port = statePort;
-  Redis state(stateEndpoint);
-  for (int i = 0; i < 50; ++i) {
-    try {
-      state.command({"PING"});
-      break;
-    } catch (const RedisUnavailable&) {
-      std::this_thread::sleep_for(100ms);
-    }
-  }
+  test::OwnRedis stateRedis;
+  int statePort = stateRedis.port();
+  Redis state(stateRedis.endpoint());
 
   test::BusThread bus(4);
   test::RunningService employment(MWP_EMPLOYMENT_BINARY, "employment", bus,
@@ -71,7 +50,6 @@ TEST(RedisPerPart, AServiceFollowsTheBussLogAndKeepsItsStateInItsOwnRedis) {
   EXPECT_FALSE(keysLike(state, "mwp:cursor:employment:*").empty());
   // Its queries read the same Redis: the worker's section is there.
   EXPECT_EQ(employment.section("510703199005121230").first, "json");
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -5,10 +5,8 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <thread>
 
-#include "child_process.h"
 #include "service_loop.h"
 #include "test_env.h"
 
@@ -121,23 +119,9 @@ TEST_F(SectionCacheTest, ALostSubscriptionDropsEverythingUntilFollowingAgain) {
 
 TEST(SectionCacheOfTwoRedis, AWriteAnnouncedOnEitherDropsTheSectionAndBothMustBeFollowed) {
   // A service whose state lives on a Redis of its own announces its commits there.
-  int port = freeTcpPort();
-  auto dir = std::filesystem::temp_directory_path() / ("mwp-cache-" + std::to_string(port));
-  std::filesystem::create_directories(dir);
-  ChildProcess second("/usr/bin/redis-server", {},
-                      {"--port", std::to_string(port), "--bind", "127.0.0.1", "--save", "", "--dir",
-                       dir.string()});
-  second.start();
-  RedisEndpoint secondEndpoint;
-  secondEndpoint.port = port;
+  test::OwnRedis second;
+  RedisEndpoint secondEndpoint = second.endpoint();
   Redis other(secondEndpoint);
-  ASSERT_TRUE(eventually([&] {
-    try {
-      return other.command({"PING"}).str == "PONG";
-    } catch (const RedisUnavailable&) {
-      return false;
-    }
-  }));
   prometheus::Registry registry;
   SectionCache cache({test::testRedis(), secondEndpoint, test::testRedis()}, 3, registry);
   ASSERT_TRUE(eventually([&] { return cache.following(); }));
@@ -147,11 +131,10 @@ TEST(SectionCacheOfTwoRedis, AWriteAnnouncedOnEitherDropsTheSectionAndBothMustBe
   EXPECT_TRUE(eventually([&] { return !cache.find("housing", kWorker); }))
       << "announced on the second Redis";
   // One of the two not followed: nothing is kept, though the other still is.
-  second.kill9();
+  second.process().kill9();
   ASSERT_TRUE(eventually([&] { return !cache.following(); }));
   cache.keep(cache.ticket(), "housing", kWorker, section("{}", {kKey}));
   EXPECT_FALSE(cache.find("housing", kWorker));
-  std::filesystem::remove_all(dir);
 }
 
 TEST(SectionCacheOff, ACapacityOfZeroKeepsNothing) {

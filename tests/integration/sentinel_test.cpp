@@ -26,20 +26,7 @@ using namespace std::chrono_literals;
 
 const char* const kRedisServer = "/usr/bin/redis-server";
 
-// Retries `attempt` (which throws RedisUnavailable while it cannot) until it succeeds or `wait`
-// passes; the last error fails the test.
-template <typename F>
-auto eventually(F attempt, std::chrono::seconds wait = 30s) {
-  auto deadline = std::chrono::steady_clock::now() + wait;
-  while (true) {
-    try {
-      return attempt();
-    } catch (const RedisUnavailable& e) {
-      if (std::chrono::steady_clock::now() > deadline) throw;
-      std::this_thread::sleep_for(100ms);
-    }
-  }
-}
+using test::untilAvailable;
 
 class SentinelGroup : public ::testing::Test {
  protected:
@@ -47,10 +34,11 @@ class SentinelGroup : public ::testing::Test {
     dir_ = std::filesystem::temp_directory_path() /
            ("mwp-sentinel-" + std::to_string(::getpid()) + "-" + std::to_string(freeTcpPort()));
     std::filesystem::create_directories(dir_);
-    primaryPort_ = freeTcpPort();
-    replicaPort_ = freeTcpPort();
-    primary_ = server(primaryPort_, {});
-    replica_ = server(replicaPort_, {"--replicaof", "127.0.0.1", std::to_string(primaryPort_)});
+    primary_ = std::make_unique<test::OwnRedis>();
+    primaryPort_ = primary_->port();
+    replica_ = std::make_unique<test::OwnRedis>(
+        std::vector<std::string>{"--replicaof", "127.0.0.1", std::to_string(primaryPort_)});
+    replicaPort_ = replica_->port();
     for (int i = 0; i < 3; ++i) {
       int port = freeTcpPort();
       std::string conf = (dir_ / ("sentinel-" + std::to_string(i) + ".conf")).string();
@@ -65,7 +53,7 @@ class SentinelGroup : public ::testing::Test {
       sentinelAddresses_.push_back({"127.0.0.1", port});
     }
     // Ready when the replica has caught up and every Sentinel knows the replica and the others.
-    eventually([&] {
+    untilAvailable([&] {
       Redis replica(direct(replicaPort_), 1s);
       auto info = replica.command({"INFO", "replication"});
       if (info.str.find("master_link_status:up") == std::string::npos)
@@ -88,17 +76,6 @@ class SentinelGroup : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
 
-  std::unique_ptr<ChildProcess> server(int port, std::vector<std::string> extra) {
-    std::vector<std::string> args{"--port", std::to_string(port), "--bind", "127.0.0.1",
-                                  "--save", "", "--dir", dir_.string()};
-    args.insert(args.end(), extra.begin(), extra.end());
-    auto child = std::make_unique<ChildProcess>(kRedisServer, std::map<std::string, std::string>{},
-                                                args, (dir_ / "servers.log").string());
-    child->start();
-    eventually([&] { return Redis(direct(port), 1s).command({"PING"}); });
-    return child;
-  }
-
   static RedisEndpoint direct(int port) {
     RedisEndpoint endpoint;
     endpoint.port = port;
@@ -117,7 +94,7 @@ class SentinelGroup : public ::testing::Test {
 
   std::filesystem::path dir_;
   int primaryPort_ = 0, replicaPort_ = 0;
-  std::unique_ptr<ChildProcess> primary_, replica_;
+  std::unique_ptr<test::OwnRedis> primary_, replica_;
   std::vector<std::unique_ptr<ChildProcess>> sentinels_;
   std::vector<RedisAddress> sentinelAddresses_;
 };
@@ -132,7 +109,7 @@ TEST_F(SentinelGroup, AClientFindsThePrimaryAndFollowsAForcedFailover) {
 
   // Once promoted, the replica takes the writes; until then a call is unavailable, not an error
   // reply taken for an answer.
-  eventually([&] {
+  untilAvailable([&] {
     auto set = redis.command({"SET", "after", "1"});
     EXPECT_FALSE(set.isError()) << set.str;
     if (redis.address() != at(replicaPort_)) throw RedisUnavailable("still on the old primary");
@@ -144,9 +121,9 @@ TEST_F(SentinelGroup, AClientFindsThePrimaryAndFollowsAForcedFailover) {
 TEST_F(SentinelGroup, AClientFollowsThePrimaryKilledByKillNine) {
   Redis redis(throughSentinels(), 2s);
   EXPECT_EQ(redis.command({"SET", "before", "1"}).str, "OK");
-  primary_->kill9();
+  primary_->process().kill9();
   // Sentinel sees it down after a second, agrees, and promotes the replica.
-  auto set = eventually([&] { return redis.command({"SET", "after", "1"}); }, 60s);
+  auto set = untilAvailable([&] { return redis.command({"SET", "after", "1"}); }, 60s);
   EXPECT_EQ(set.str, "OK");
   EXPECT_EQ(redis.address(), at(replicaPort_));
 }
@@ -183,7 +160,7 @@ TEST_F(SentinelGroup, TheBusAcknowledgesOnlyWhatAReplicaHasAndSaysWhyItStopped) 
   EXPECT_EQ(adminClient.Get("/readyz")->status, 200);
 
   // The replica stops (SIGSTOP: its connection stays open, it confirms nothing).
-  replica_->pause();
+  replica_->process().pause();
   std::string second = test::frameOf(test::withEventId(line, "replicated-2"));
   EXPECT_THROW(publisher.publish(second), BusUnreachable) << "acknowledged with no replica";
   auto ready = adminClient.Get("/readyz");
@@ -192,8 +169,8 @@ TEST_F(SentinelGroup, TheBusAcknowledgesOnlyWhatAReplicaHasAndSaysWhyItStopped) 
   EXPECT_NE(ready->body.find("0 of 1 replicas confirmed"), std::string::npos) << ready->body;
 
   // Back: the event stored on the primary meanwhile is confirmed now, and answered as stored.
-  replica_->resume();
-  auto again = eventually([&] {
+  replica_->process().resume();
+  auto again = untilAvailable([&] {
     try {
       return publisher.publish(second);
     } catch (const BusUnreachable& e) {
@@ -211,15 +188,15 @@ TEST_F(SentinelGroup, AReadWhoseAuditNoReplicaHasIsNotServed) {
   gateway::ApiKey reader{"integrator-1", gateway::Role::kIntegrator};
   const std::string worker = "510703199005121230";
   EXPECT_NO_THROW(audit.recordRead(reader, worker, {"employment"}, 1772424000));
-  replica_->pause();
+  replica_->process().pause();
   try {
     audit.recordRead(reader, worker, {"employment"}, 1772424001);
     ADD_FAILURE() << "a read was let through with its audit on the primary alone";
   } catch (const RedisUnavailable& e) {
     EXPECT_NE(std::string(e.what()).find("not replicated"), std::string::npos) << e.what();
   }
-  replica_->resume();
-  EXPECT_NO_THROW(eventually([&] {
+  replica_->process().resume();
+  EXPECT_NO_THROW(untilAvailable([&] {
     audit.recordRead(reader, worker, {"employment"}, 1772424002);
     return 0;
   }));

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 
 #include "frames.h"
 #include "service_loop.h"
@@ -44,6 +45,33 @@ std::map<std::string, double> samples(prometheus::Registry& registry, const std:
     }
   }
   return values;
+}
+
+OwnRedis::OwnRedis(std::vector<std::string> args)
+    : port_(freeTcpPort()),
+      dir_((std::filesystem::temp_directory_path() / ("mwp-redis-" + std::to_string(port_)))
+               .string()) {
+  std::filesystem::create_directories(dir_);
+  std::vector<std::string> all{"--port", std::to_string(port_), "--bind", "127.0.0.1",
+                               "--save", "",  "--dir",  dir_,
+                               "--logfile", dir_ + "/redis.log"};
+  all.insert(all.end(), args.begin(), args.end());
+  process_ = std::make_unique<mwp::ChildProcess>("/usr/bin/redis-server",
+                                                 std::map<std::string, std::string>{}, all);
+  process_->start();
+  Redis probe(endpoint(), std::chrono::seconds(10));
+  untilAvailable([&] { return probe.command({"PING"}); });
+}
+
+OwnRedis::~OwnRedis() {
+  process_.reset();  // killed
+  std::filesystem::remove_all(dir_);
+}
+
+RedisEndpoint OwnRedis::endpoint() const {
+  RedisEndpoint endpoint;
+  endpoint.port = port_;
+  return endpoint;
 }
 
 BusThread::BusThread(uint32_t partitionCount) : BusThread(partitionCount, testRedis(), {}) {}

@@ -5,6 +5,7 @@
 #include <prometheus/registry.h>
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -33,6 +34,40 @@ std::string freeEndpoint();
 // The samples of a counter or gauge family in an in-process registry (a BusThread's), by the value
 // of their first label; "" for a family without labels.
 std::map<std::string, double> samples(prometheus::Registry& registry, const std::string& family);
+
+// A redis-server of the test's own (beside the suite's): a free port, its data in a folder of its
+// own, no snapshots; `args` adds options (--replicaof …). Started and answering PING when the
+// constructor returns; killed, and its folder removed, when destroyed.
+class OwnRedis {
+ public:
+  explicit OwnRedis(std::vector<std::string> args = {});
+  ~OwnRedis();
+  OwnRedis(const OwnRedis&) = delete;
+  OwnRedis& operator=(const OwnRedis&) = delete;
+
+  int port() const { return port_; }
+  RedisEndpoint endpoint() const;
+  mwp::ChildProcess& process() { return *process_; }  // kill9(), pause(), resume()
+
+ private:
+  int port_;
+  std::string dir_;
+  std::unique_ptr<mwp::ChildProcess> process_;
+};
+
+// Calls `attempt` until it no longer throws RedisUnavailable; rethrows after `wait`.
+template <typename F>
+auto untilAvailable(F attempt, std::chrono::seconds wait = std::chrono::seconds(30)) {
+  auto deadline = std::chrono::steady_clock::now() + wait;
+  while (true) {
+    try {
+      return attempt();
+    } catch (const RedisUnavailable&) {
+      if (std::chrono::steady_clock::now() > deadline) throw;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
+}
 
 // A bus in a thread of the test process, on free endpoints.
 class BusThread {
