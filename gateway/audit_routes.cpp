@@ -1,5 +1,5 @@
 // GET /v1/audit: the audit of worker reads, newest first, for auditors.
-#include <httplib.h>
+#include "http.h"
 
 #include "handlers.h"
 #include "ids.h"
@@ -9,7 +9,7 @@
 namespace mwp::gateway {
 namespace {
 
-void auditLog(Backends& b, const httplib::Request& req, httplib::Response& res) {
+void auditLog(Backends& b, const HttpRequest& req, HttpResponse& res) {
   int limit = numberParam(req, "limit", 100, 1, 1000);
   std::string worker = textParam(req, "worker");
   if (req.has_param("worker") && !isValidResidentId(worker)) {

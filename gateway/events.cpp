@@ -1,7 +1,7 @@
 // POST /v1/events (one JSON event, or NDJSON lines) and GET /v1/events/{eventId}: an event is
 // handed to the bus as a department would send it, and can be followed to where the bus stored
 // it, why the bus refused it, and each service's verdict.
-#include <httplib.h>
+#include "http.h"
 
 #include <sstream>
 #include <variant>
@@ -39,7 +39,7 @@ void writeResult(JsonWriter& json, const Submitted& item, const IngestResult* r)
   json.endObject();
 }
 
-std::vector<std::string> linesOf(const httplib::Request& req, bool ndjson) {
+std::vector<std::string> linesOf(const HttpRequest& req, bool ndjson) {
   if (!ndjson) return {req.body};
   std::vector<std::string> lines;
   std::istringstream in(req.body);
@@ -49,7 +49,7 @@ std::vector<std::string> linesOf(const httplib::Request& req, bool ndjson) {
   return lines;
 }
 
-void submit(Backends& b, const httplib::Request& req, httplib::Response& res, const ApiKey& key) {
+void submit(Backends& b, const HttpRequest& req, HttpResponse& res, const ApiKey& key) {
   bool ndjson = req.get_header_value("Content-Type").find("ndjson") != std::string::npos;
   auto lines = linesOf(req, ndjson);
   if (lines.empty()) throw Problem{400, "No event", "send one JSON event, or NDJSON lines"};
@@ -92,7 +92,7 @@ void submit(Backends& b, const httplib::Request& req, httplib::Response& res, co
   sendJson(req, res, json.take(), r->status == Status::ACK ? 202 : 200);
 }
 
-void eventStatus(Backends& b, const httplib::Request& req, httplib::Response& res,
+void eventStatus(Backends& b, const HttpRequest& req, HttpResponse& res,
                  const ApiKey& key) {
   std::string eventId = req.matches[1];
   if (!isValidEventId(eventId))

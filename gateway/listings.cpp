@@ -1,7 +1,7 @@
 // The paged listings services keep: GET /v1/workers (employment's registry of an area) and
 // GET /v1/cases (rights's open or overdue cases). The service writes the page; the gateway checks
 // the parameters and masks what the role may not see.
-#include <httplib.h>
+#include "http.h"
 
 #include "handlers.h"
 #include "mwp/messages/query.capnp.h"
@@ -10,7 +10,7 @@
 namespace mwp::gateway {
 namespace {
 
-void sendListing(Backends& b, const httplib::Request& req, httplib::Response& res,
+void sendListing(Backends& b, const HttpRequest& req, HttpResponse& res,
                  const ApiKey& key, const std::string& service, const std::string& name,
                  const std::string& filter) {
   int size = numberParam(req, "page_size", 50, 1, 500);

@@ -1,7 +1,7 @@
 // GET /v1/measures and /v1/measures/{number}: each of the 30 measures with its titles, lead
 // departments and indicators (value and target) for a year and an area, from the services that
 // own them. A service that does not answer leaves its measures "unavailable", not missing.
-#include <httplib.h>
+#include "http.h"
 
 #include <set>
 
@@ -61,11 +61,11 @@ void writeMeasure(JsonWriter& json, const Catalogue& catalogue, msg::Measure::Re
   json.endArray().endObject();
 }
 
-int yearParam(const httplib::Request& req) {
+int yearParam(const HttpRequest& req) {
   return numberParam(req, "year", yearOf(formatDate(chinaDayOf(systemClock()))), 2019, 2100);
 }
 
-void allMeasures(Backends& b, const httplib::Request& req, httplib::Response& res) {
+void allMeasures(Backends& b, const HttpRequest& req, HttpResponse& res) {
   int year = yearParam(req);
   auto p = progress(b, year, areaParam(req, b.catalogue));
   JsonWriter json;
@@ -75,7 +75,7 @@ void allMeasures(Backends& b, const httplib::Request& req, httplib::Response& re
   sendJson(req, res, json.take());
 }
 
-void oneMeasure(Backends& b, const httplib::Request& req, httplib::Response& res) {
+void oneMeasure(Backends& b, const HttpRequest& req, HttpResponse& res) {
   auto number = wholeNumber(req.matches[1].str());
   if (!number) {
     throw badParameter("number", "不是 1–30 的措施编号", "not a measure number from 1 to 30");

@@ -1,6 +1,6 @@
 #include "params.h"
 
-#include <httplib.h>
+#include "http.h"
 
 namespace mwp::gateway {
 
@@ -24,11 +24,11 @@ std::optional<int> wholeNumber(std::string_view text) {
   return n;
 }
 
-std::string textParam(const httplib::Request& req, const char* name) {
+std::string textParam(const HttpRequest& req, const char* name) {
   return req.has_param(name) ? req.get_param_value(name) : "";
 }
 
-int numberParam(const httplib::Request& req, const char* name, int fallback, int min, int max) {
+int numberParam(const HttpRequest& req, const char* name, int fallback, int min, int max) {
   if (!req.has_param(name)) return fallback;
   auto n = wholeNumber(req.get_param_value(name));
   if (!n || *n < min || *n > max) {
@@ -40,7 +40,7 @@ int numberParam(const httplib::Request& req, const char* name, int fallback, int
   return *n;
 }
 
-std::string choiceParam(const httplib::Request& req, const char* name, const std::string& fallback,
+std::string choiceParam(const HttpRequest& req, const char* name, const std::string& fallback,
                         const std::vector<std::string>& choices) {
   if (!req.has_param(name)) return fallback;
   std::string value = req.get_param_value(name);
@@ -52,7 +52,7 @@ std::string choiceParam(const httplib::Request& req, const char* name, const std
   throw badParameter(name, "应为 " + listed + " 之一", "one of " + listed);
 }
 
-std::string areaParam(const httplib::Request& req, const Catalogue& catalogue) {
+std::string areaParam(const HttpRequest& req, const Catalogue& catalogue) {
   std::string area = textParam(req, "area");
   if (!area.empty() && area != "all" && !catalogue.isReportingArea(area)) {
     throw badParameter("area", "不是绵阳的县（市、区）代码或园区代码",

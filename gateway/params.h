@@ -9,11 +9,8 @@
 #include <vector>
 
 #include "catalogue.h"
+#include "http.h"
 #include "problem.h"
-
-namespace httplib {
-struct Request;
-}
 
 namespace mwp::gateway {
 
@@ -22,19 +19,19 @@ namespace mwp::gateway {
 std::optional<int> wholeNumber(std::string_view text);
 
 // Query parameter `name`: `fallback` when absent, otherwise a whole number from `min` to `max`.
-int numberParam(const httplib::Request& req, const char* name, int fallback, int min, int max);
+int numberParam(const HttpRequest& req, const char* name, int fallback, int min, int max);
 
 // Query parameter `name`: `fallback` when absent, otherwise one of `choices`.
-std::string choiceParam(const httplib::Request& req, const char* name, const std::string& fallback,
+std::string choiceParam(const HttpRequest& req, const char* name, const std::string& fallback,
                         const std::vector<std::string>& choices);
 
 // Query parameter `area`: "" when absent, "all", or a reporting area of the catalogue.
-std::string areaParam(const httplib::Request& req, const Catalogue& catalogue);
+std::string areaParam(const HttpRequest& req, const Catalogue& catalogue);
 
 // Parameter `name` is not a resident ID (18 characters, GB 11643's check character).
 Problem badResidentId(std::string_view name);
 
 // Query parameter `name`: "" when absent.
-std::string textParam(const httplib::Request& req, const char* name);
+std::string textParam(const HttpRequest& req, const char* name);
 
 }  // namespace mwp::gateway

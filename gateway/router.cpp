@@ -1,6 +1,6 @@
 #include "router.h"
 
-#include <httplib.h>
+#include "http.h"
 
 #include <algorithm>
 #include <atomic>
@@ -16,8 +16,8 @@
 namespace mwp::gateway {
 namespace {
 
-using httplib::Request;
-using httplib::Response;
+using Request = HttpRequest;
+using Response = HttpResponse;
 
 bool sane(const std::string& id) {
   if (id.empty() || id.size() > 64) return false;

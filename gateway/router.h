@@ -17,14 +17,13 @@
 #include <vector>
 
 #include "api_keys.h"
+#include "http.h"
 #include "log.h"
 #include "problem.h"
 #include "rate_limiter.h"
 
 namespace httplib {
 class Server;
-struct Request;
-struct Response;
 }  // namespace httplib
 
 namespace mwp::gateway {
@@ -35,7 +34,7 @@ struct RouteInfo {
 };
 
 // `key` is the caller's; for an open route (no roles), an admin placeholder named "-".
-using Handler = std::function<void(const httplib::Request&, httplib::Response&, const ApiKey& key)>;
+using Handler = std::function<void(const HttpRequest&, HttpResponse&, const ApiKey& key)>;
 
 class Router {
  public:
@@ -73,9 +72,9 @@ class Router {
            std::vector<Role> roles, Handler handler);
   // The caller's key, after its role and rate limit are checked; throws the Problem otherwise.
   // `who`: the key's name, for the log, as soon as the key is known.
-  ApiKey admit(const httplib::Request& req, const std::string& path, const std::vector<Role>& roles,
+  ApiKey admit(const HttpRequest& req, const std::string& path, const std::vector<Role>& roles,
                std::string& who);
-  void serve(const httplib::Request& req, httplib::Response& res, const std::vector<Role>& roles,
+  void serve(const HttpRequest& req, HttpResponse& res, const std::vector<Role>& roles,
              const Handler& handler, RouteMetrics& metrics);
 
   httplib::Server& server_;
@@ -89,7 +88,7 @@ class Router {
 };
 
 // Sends JSON with an ETag; 304 when the caller already has this very body.
-void sendJson(const httplib::Request& req, httplib::Response& res, const std::string& body,
+void sendJson(const HttpRequest& req, HttpResponse& res, const std::string& body,
               int status = 200);
 
 // `body` as the key's role may see it: resident IDs masked unless the role sees them whole.

@@ -1,6 +1,6 @@
 // GET /v1/workers/{workerId}: one record of a worker from every service that keeps a section of
 // it, as the caller's role may see it, audited before it goes out.
-#include <httplib.h>
+#include "http.h"
 
 #include "handlers.h"
 #include "ids.h"
@@ -63,7 +63,7 @@ std::map<std::string, ServiceAnswer> workerSections(Backends& b, const std::stri
   return answers;
 }
 
-void workerRecord(Backends& b, const httplib::Request& req, httplib::Response& res,
+void workerRecord(Backends& b, const HttpRequest& req, HttpResponse& res,
                   const ApiKey& key) {
   std::string workerId = req.matches[1];
   if (!isValidResidentId(workerId)) {
