@@ -34,7 +34,7 @@ struct Gateway::Impl {
           return std::make_unique<Publisher>(context, options.busIngest, p);
         }),
         audit(options.redis, options.auditReplicas, options.auditReplicaWait),
-        limiter(options.requestsPerSecond),
+        limiter(options.redis, options.requestsPerSecond),
         router(server, keys, limiter, registry),
         backends{options, catalogue, services, sections, logRedis, publishers, audit} {}
 

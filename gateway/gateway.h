@@ -39,7 +39,8 @@ struct GatewayOptions {
   std::chrono::milliseconds auditReplicaWait{1000};
   std::chrono::milliseconds deadline{500};  // how long a worker record waits for the services
   size_t keptSections = 100000;   // worker sections kept until they change (0: ask every time)
-  double requestsPerSecond = 50;  // per API key, with a burst of as many
+  // Per API key, with a burst of as many; one budget for every gateway on the same `redis`.
+  double requestsPerSecond = 50;
   size_t threads = 16;
   size_t maxBodyBytes = 1 << 20;
 };
