@@ -1,7 +1,8 @@
 // A Redis client pointed at Sentinel, against real processes on 127.0.0.1: a primary, its replica
 // and three Sentinels (redis-server in sentinel mode), started for each test on free ports. It
 // finds the primary, follows a failover, and never takes a demoted primary's -READONLY for an
-// answer; and the bus, acknowledging only what a replica has, stops acknowledging without one.
+// answer; the bus, acknowledging only what a replica has, stops acknowledging without one; and a
+// service whose commits the replica never had re-applies them from the log after the failover.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -17,6 +18,8 @@
 #include "bus_client.h"
 #include "child_process.h"
 #include "redis.h"
+#include "service_harness.h"
+#include "snapshot.h"
 #include "test_env.h"
 
 namespace mwp {
@@ -200,6 +203,78 @@ TEST_F(SentinelGroup, AReadWhoseAuditNoReplicaHasIsNotServed) {
     audit.recordRead(reader, worker, {"employment"}, 1772424002);
     return 0;
   }));
+}
+
+// A service does not wait for a replica before committing (ARCHITECTURE.md: its state is a
+// function of the log), so a failover can lose its last commits — but only state and cursor
+// together, in one transaction: the service finds its cursor back where the new primary has it
+// and applies the rest of the log again. Its state must then equal a clean replay.
+TEST_F(SentinelGroup, CommitsTheReplicaNeverHadAreAppliedAgainAfterAFailover) {
+  test::flushRedis();  // the bus's log, on the test Redis
+  test::BusThread bus(4);
+  std::string sentinels;
+  for (const auto& s : sentinelAddresses_) sentinels += (sentinels.empty() ? "" : ",") + at(s.port);
+  test::RunningService employment(
+      MWP_EMPLOYMENT_BINARY, "employment", bus,
+      {{"MWP_EMPLOYMENT_REDIS_SENTINELS", sentinels}, {"MWP_EMPLOYMENT_REDIS_PRIMARY", "mwp"}});
+  zmq::context_t context;
+  Publisher publisher(context, bus.ingest);
+  // One worker's events: one partition, applied in this order.
+  auto publishBatch = [&](const std::string& prefix) {
+    std::vector<std::string> frames;
+    for (int i = 0; i < 5; ++i)
+      frames.push_back(
+          test::frameOf(test::withEventId(test::fixtureLines()[0], prefix + std::to_string(i))));
+    for (const auto& r : publisher.publish(frames))
+      ASSERT_EQ(r.status, msg::IngestReply::Status::ACK) << r.reason;
+    employment.waitForVerdict(prefix + "4");
+  };
+  publishBatch("replicated-");
+  Redis primary(direct(primaryPort_)), replica(direct(replicaPort_));
+  ASSERT_EQ(primary.command({"WAIT", "1", "5000"}).integer, 1);
+
+  // The replica stops applying what the primary streams to it (its writes wait), while it still
+  // answers the Sentinels; the service commits the next batch on the primary alone.
+  ASSERT_EQ(replica.command({"CLIENT", "PAUSE", "30000", "WRITE"}).str, "OK");
+  publishBatch("unreplicated-");
+  std::string verdict = "mwp:verdict:employment:unreplicated-4";
+  ASSERT_FALSE(primary.command({"GET", verdict}).isNil());
+  ASSERT_TRUE(replica.command({"GET", verdict}).isNil()) << "the replica had the commit already";
+
+  // The primary dies; once the replica has dropped its link (and with it the writes it had not
+  // applied), it is let go, and the Sentinels promote it.
+  primary_->process().kill9();
+  untilAvailable([&] {
+    if (replica.command({"INFO", "replication"}).str.find("master_link_status:down") ==
+        std::string::npos)
+      throw RedisUnavailable("the replica still holds its link");
+    return 0;
+  });
+  replica.command({"CLIENT", "UNPAUSE"});
+  untilAvailable([&] {
+    if (replica.command({"ROLE"}).elements.at(0).str != "master")
+      throw RedisUnavailable("not promoted yet");
+    return 0;
+  }, 60s);
+  ASSERT_TRUE(replica.command({"GET", verdict}).isNil()) << "the commit came through after all";
+
+  // The service's next call to the old primary fails; it resumes from the new one's cursor.
+  publishBatch("after-failover-");
+  employment.waitForVerdict("unreplicated-4");
+
+  // A clean replay: the same log, applied by a fresh service into a Redis of its own.
+  test::OwnRedis freshRedis;
+  test::RunningService replay(MWP_EMPLOYMENT_BINARY, "employment", bus,
+                              {{"MWP_EMPLOYMENT_REDIS_PORT", std::to_string(freshRedis.port())}});
+  replay.waitForVerdict("after-failover-4");
+  Redis fresh(freshRedis.endpoint());
+  auto after = local::snapshotService(replica, "employment", bus.partitionCount);
+  auto clean = local::snapshotService(fresh, "employment", bus.partitionCount);
+  EXPECT_EQ(after.size(), clean.size());
+  for (const auto& [key, value] : clean) {
+    auto it = after.find(key);
+    EXPECT_TRUE(it != after.end() && it->second == value) << "differs from a clean replay: " << key;
+  }
 }
 
 TEST(RedisAddresses, ParsesHostPortListsAndNamesABadEntry) {
