@@ -8,7 +8,14 @@
 # is not 0. Data and logs in var/chaos/.
 #   ops/chaos.sh [EVENTS [SEED]] [mwp-chaos options…]   (defaults: 100000, 2019; a few minutes)
 # The options are mwp-chaos's, passed to it and named by it when bad (exit 64): --events N,
-# --seed S, --rate EVENTS_PER_S (1500), --pause-seconds S (30), --dir DIR (var/chaos).
+# --seed S, --rate EVENTS_PER_S (1500), --pause-seconds S (30), --dir DIR (var/chaos), and
+#   --ha               Redis as ops/run.sh --ha runs it (a primary and a replica for the log and for
+#                      the state, three Sentinels); the faults are failovers: kill -9 of the log's
+#                      primary, later of the state's, and SIGSTOP of the log's primary (6 s: longer
+#                      than the Sentinels' 2 s, shorter than min-replicas-max-lag's 10 s), after
+#                      which it comes back as a replica
+#   --ack-replicas 0   with --ha: the bus acknowledges without waiting for a replica; the run
+#                      reports how many acknowledged events that lost
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 answer_help "$@"
@@ -20,9 +27,12 @@ for name in EVENTS SEED; do
   shift
 done
 
+pause=30
+for word in "$@"; do [ "$word" = --ha ] && pause=6; done
+
 ensure_packages
 build "$MWP_ROOT/build" RelWithDebInfo >/dev/null
 # Later options win: the words given replace these defaults.
 exec "$MWP_ROOT/build/tools/chaos/mwp-chaos" --build "$MWP_ROOT/build" --dir "$MWP_ROOT/var/chaos" \
-  --events 100000 --seed 2019 --rate 1500 --pause-seconds 30 \
+  --events 100000 --seed 2019 --rate 1500 --pause-seconds "$pause" \
   --redis-server "$(command -v redis-server)" "${given[@]}" "$@"

@@ -175,7 +175,7 @@ double bareCatchUp(Redis& redis, uint32_t partitions, size_t batchSize) {
 class BareSubscriber {
  public:
   BareSubscriber(const System& system, size_t batchSize)
-      : socket_(context_, zmq::socket_type::sub), redis_(system.redis()) {
+      : socket_(context_, zmq::socket_type::sub), redis_(system.logRedis()) {
     socket_.set(zmq::sockopt::rcvhwm, 1000000);
     makeCurveClient(socket_, system.operatorKey().own, system.operatorKey().serverPublic);
     socket_.set(zmq::sockopt::subscribe, "");
@@ -415,7 +415,7 @@ int run(const Options& o) {
   System system({o.dir, o.build, o.redisServer, 8, true});
   system.startRedis();
   system.bus().start();
-  Redis redis(system.redis());
+  Redis redis(system.logRedis());  // one Redis: the log and the state
   std::cerr << "generating " << o.events << " events of the simulated year\n";
   auto stream = makeStream(o.events, o.seed);
   std::cerr << "storing them through the bus\n";

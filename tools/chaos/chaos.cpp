@@ -7,9 +7,14 @@
 //   - every acknowledged event was taken by a service;
 //   - each service's state equals a clean replay of the same log into a fresh mwp.
 // It prints the figures and exits 0 only when there is nothing lost, doubled or different.
+// With --ha, Redis runs as ops/run.sh --ha runs it (the log's group and the state's, each a primary
+// and a replica, three Sentinels), and the faults are failovers instead: kill -9 of the log's
+// primary, later of the state's, and SIGSTOP of the log's primary for longer than the Sentinels
+// wait, so that it comes back as a replica. --ack-replicas 0 runs the same without the bus's WAIT,
+// to count what acknowledging unreplicated events loses.
 //
 //   mwp-chaos --build DIR --dir DIR [--events N] [--seed S] [--rate EVENTS_PER_S]
-//             [--pause-seconds S] [--redis-server PATH]
+//             [--pause-seconds S] [--redis-server PATH] [--ha [--ack-replicas N]]
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -42,6 +47,8 @@ struct Options {
   double rate = 1500;  // events a second: slow enough that the faults land inside the stream
   int pauseSeconds = 30;
   std::string redisServer = "/usr/bin/redis-server";
+  bool ha = false;
+  int ackReplicas = -1;  // the bus's default: 1 with a replica
 };
 
 // The order of sending: every event once in its place, some of them moved up to 20 places later
@@ -94,6 +101,23 @@ std::vector<Fault> faultPlan(std::mt19937_64& rng, const std::string& paused,
   return plan;
 }
 
+// The failovers of an --ha run, in this order: the log's primary killed, then the state's (every
+// service's), then the log's primary (by then the other server) stopped.
+std::vector<Fault> failoverPlan(std::mt19937_64& rng) {
+  auto between = [&rng](double from, double to) {
+    return std::uniform_real_distribution<double>(from, to)(rng);
+  };
+  return {{between(0.10, 0.30), "kill:log-primary"},
+          {between(0.35, 0.55), "kill:state-primary"},
+          {between(0.60, 0.80), "pause:log-primary"}};
+}
+
+// "log-primary" → "log"; "" when `target` is not a Redis group's primary.
+std::string groupOf(const std::string& target) {
+  auto at = target.find("-primary");
+  return at == std::string::npos ? "" : target.substr(0, at);
+}
+
 class FaultInjector {
  public:
   FaultInjector(System& system, std::vector<Fault> plan, int pauseSeconds,
@@ -114,11 +138,11 @@ class FaultInjector {
  private:
   void run(const std::atomic<size_t>& sent, size_t total) {
     std::optional<Clock::time_point> resumeAt;
-    std::string pausedService;
+    ChildProcess* paused = nullptr;
     size_t next = 0;
     while (next < plan_.size() || resumeAt) {
       if (resumeAt && Clock::now() >= *resumeAt) {
-        system_.service(pausedService).resume();
+        paused->resume();
         resumeAt.reset();
       }
       if (next < plan_.size() &&
@@ -128,8 +152,11 @@ class FaultInjector {
         if (what.rfind("kill:", 0) == 0) {
           kill(target);
         } else if (what.rfind("pause:", 0) == 0) {
-          system_.service(target).pause();
-          pausedService = target;
+          std::string group = groupOf(target);
+          paused = group.empty() ? &system_.service(target)
+                                 : &system_.redisGroup(group).server(
+                                       system_.redisGroup(group).primary());
+          paused->pause();
           resumeAt = Clock::now() + std::chrono::seconds(pauseSeconds_);
         } else {
           system_.service(target).start();
@@ -143,6 +170,7 @@ class FaultInjector {
 
   void kill(const std::string& target) {
     if (target == "redis") return system_.restartRedis();
+    if (auto group = groupOf(target); !group.empty()) return system_.redisGroup(group).killPrimary();
     ChildProcess& process = target == "bus" ? system_.bus() : system_.service(target);
     process.kill9();
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -222,11 +250,14 @@ int run(const Options& o) {
   auto order = sendingOrder(stream.frames.size(), rng, reordered, resent);
   std::vector<std::string> services = serviceNames();
   std::shuffle(services.begin(), services.end(), rng);
-  std::string paused = services[0], late = services[1];
-  auto plan = faultPlan(rng, paused, late);
+  std::string paused = services[0], late = o.ha ? "" : services[1];
+  auto plan = o.ha ? failoverPlan(rng) : faultPlan(rng, paused, late);
 
   std::filesystem::remove_all(o.dir);
-  System live({o.dir + "/live", o.build, o.redisServer, 8, true});
+  SystemOptions liveOptions{o.dir + "/live", o.build, o.redisServer, 8, true};
+  liveOptions.ha = o.ha;
+  liveOptions.ackReplicas = o.ackReplicas;
+  System live(liveOptions);
   live.startRedis();
   live.startMwp(late);
   std::cout << "publishing " << order.size() << " frames at " << o.rate << "/s: " << resent
@@ -243,8 +274,8 @@ int run(const Options& o) {
   std::cout << "waiting for every service to take every event\n";
   bool settled = waitSettled(live, std::chrono::seconds(600));
 
-  Redis redis(live.redis());
-  auto logged = loggedEvents(redis, live.partitions());
+  Redis log(live.logRedis()), state(live.stateRedis());
+  auto logged = loggedEvents(log, live.partitions());
   size_t logEntries = 0, doubledInLog = 0, lostFromLog = 0;
   for (const auto& [id, times] : logged) {
     logEntries += times;
@@ -253,20 +284,20 @@ int run(const Options& o) {
   for (const auto& id : sent.acknowledged) lostFromLog += logged.count(id) ? 0 : 1;
   size_t doubledByServices = 0, skippedByServices = 0;
   for (const auto& s : serviceNames()) {
-    int64_t taken = tallied(redis, s);
+    int64_t taken = tallied(state, s);
     auto entries = static_cast<int64_t>(logEntries);
     if (taken > entries) doubledByServices += taken - entries;
     if (taken < entries) skippedByServices += entries - taken;
   }
-  size_t notTaken = untaken(redis, sent.acknowledged);
+  size_t notTaken = untaken(state, sent.acknowledged);
 
   std::cout << "replaying the same log into a fresh mwp\n";
   System replay({o.dir + "/replay", o.build, o.redisServer, 8, false});
   replay.startRedis();
   size_t mismatches = 0, compared = 0;
   {
-    Redis fresh(replay.redis());
-    copyKeys(redis, fresh, {"mwp:log:*", "mwp:seq:*", "mwp:dedup:*"});
+    Redis fresh(replay.logRedis());
+    copyKeys(log, fresh, {"mwp:log:*", "mwp:seq:*", "mwp:dedup:*"});
     replay.startMwp();
     settled = waitSettled(replay, std::chrono::seconds(600)) && settled;
     if (loggedEvents(fresh, replay.partitions()).size() != logged.size()) {
@@ -274,7 +305,7 @@ int run(const Options& o) {
       ++mismatches;
     }
     for (const auto& s : serviceNames()) {
-      auto a = snapshotService(redis, s, live.partitions());
+      auto a = snapshotService(state, s, live.partitions());
       auto b = snapshotService(fresh, s, replay.partitions());
       size_t differ = 0;
       std::vector<std::string> examples;
@@ -302,7 +333,13 @@ int run(const Options& o) {
   size_t doubled = doubledInLog + doubledByServices;
   std::map<std::string, int> byKind;
   for (const auto& f : faults) ++byKind[f];
-  std::cout << "\nmwp chaos run, " << stream.frames.size() << " events (seed " << o.seed << ")\n"
+  std::cout << "\nmwp chaos run" << (o.ha ? " --ha" : "") << ", " << stream.frames.size()
+            << " events (seed " << o.seed << ")";
+  if (o.ha) {
+    std::cout << ", the bus acknowledging after "
+              << (o.ackReplicas < 0 ? 1 : o.ackReplicas) << " replica(s) confirmed";
+  }
+  std::cout << "\n"
             << "  frames sent:          " << sent.frames << " (" << resent << " re-sent, "
             << reordered << " out of order)\n"
             << "  events acknowledged:  " << sent.acknowledged.size() << " (" << sent.refused
@@ -345,6 +382,14 @@ int main(int argc, char** argv) {
               o.pauseSeconds)
       .option("--redis-server", "PATH", "the redis-server binary (default /usr/bin/redis-server)",
               o.redisServer)
+      .flag("--ha",
+            "Redis as primaries, replicas and Sentinels; the faults are failovers (kill -9 of the "
+            "log's primary, of the state's, SIGSTOP of the log's)",
+            o.ha)
+      .option("--ack-replicas", "N",
+              "with --ha: replicas that must confirm a batch before the bus acknowledges it "
+              "(default 1; 0 counts what acknowledging unreplicated events loses)",
+              o.ackReplicas)
       .notes("exit codes: 0 PASS, 1 FAIL or the run could not be made, 64 a bad command line");
   return mwp::runTool(line, argc, argv, [&] { return mwp::chaos::run(o); });
 }

@@ -48,11 +48,25 @@ System::System(SystemOptions options)
                                options_.dir + "/redis", "--appendonly", "yes", "--appendfsync",
                                "everysec", "--save", "", "--logfile", log + "redis.log"});
   std::map<std::string, std::string> common{
-      {"MWP_REDIS_PORT", std::to_string(redisPort_)},
       {"MWP_PARTITION_COUNT", std::to_string(options_.partitions)},
       {"MWP_ADMIN_HOST", "127.0.0.1"},
       {"MWP_CURVE_CLIENTS", keys + "clients"}};
+  if (options_.ha) {
+    logGroup_ = std::make_unique<RedisGroup>("mwp-log", options_.dir + "/redis", options_.redisServer);
+    stateGroup_ =
+        std::make_unique<RedisGroup>("mwp-state", options_.dir + "/redis", options_.redisServer);
+    sentinels_ = std::make_unique<Sentinels>(std::vector{logGroup_.get(), stateGroup_.get()},
+                                             options_.dir + "/redis", options_.redisServer,
+                                             options_.downAfterMs);
+    common.insert({{"MWP_REDIS_SENTINELS", sentinels_->addresses()},
+                   {"MWP_REDIS_PRIMARY", stateGroup_->name()},
+                   {"MWP_BUS_REDIS_SENTINELS", sentinels_->addresses()},
+                   {"MWP_BUS_REDIS_PRIMARY", logGroup_->name()}});
+  } else {
+    common["MWP_REDIS_PORT"] = std::to_string(redisPort_);
+  }
   auto busEnv = common;
+  if (options_.ackReplicas >= 0) busEnv["MWP_ACK_REPLICAS"] = std::to_string(options_.ackReplicas);
   busEnv.insert({{"MWP_BUS_INGEST_BIND", ingest_},
                  {"MWP_BUS_PUBLISH_BIND", publish_},
                  {"MWP_BUS_ADMIN_PORT", "0"},
@@ -94,7 +108,7 @@ void System::waitForRedis() {
   // Until it answers: a Redis loading its append-only file accepts connections but answers
   // -LOADING, which the client reports as unavailable.
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  Redis probe(redis(), std::chrono::seconds(30));  // connects or throws after 30 s
+  Redis probe(logRedis(), std::chrono::seconds(30));  // connects or throws after 30 s
   while (true) {
     try {
       probe.command({"PING"});
@@ -107,8 +121,25 @@ void System::waitForRedis() {
 }
 
 void System::startRedis() {
+  if (options_.ha) {
+    logGroup_->start();
+    stateGroup_->start();
+    sentinels_->start();
+    return;
+  }
   redis_->start();
   waitForRedis();
+}
+
+RedisEndpoint System::logRedis() const {
+  if (options_.ha) return sentinels_->endpoint(logGroup_->name());
+  RedisEndpoint endpoint;
+  endpoint.port = redisPort_;
+  return endpoint;
+}
+
+RedisEndpoint System::stateRedis() const {
+  return options_.ha ? sentinels_->endpoint(stateGroup_->name()) : logRedis();
 }
 
 void System::startMwp(const std::string& notYet) {
@@ -125,8 +156,8 @@ void System::restartRedis() {
   waitForRedis();
 }
 
-bool System::settled(Redis& redis) {
-  auto last = lastSequences(redis, options_.partitions);
+bool System::settled(Redis& log, Redis& state) {
+  auto last = lastSequences(log, options_.partitions);
   std::vector<RedisCommand> reads;
   for (const auto& name : serviceNames()) {
     for (uint32_t p = 0; p < options_.partitions; ++p) {
@@ -134,7 +165,7 @@ bool System::settled(Redis& redis) {
       reads.push_back({"GET", keys::cursor(name, p)});
     }
   }
-  auto replies = redis.pipeline(reads);
+  auto replies = state.pipeline(reads);
   size_t i = 0;
   for (size_t s = 0; s < kServices.size(); ++s) {
     for (uint32_t p = 0; p < options_.partitions; ++p) {
@@ -151,7 +182,13 @@ void System::stopAll() {
   gateway_->terminateWithin(5);
   for (auto& [name, process] : services_) process->terminateWithin(5);
   bus_->terminateWithin(5);
-  redis_->terminateWithin(5);
+  if (options_.ha) {
+    sentinels_->stopAll();
+    logGroup_->stopAll();
+    stateGroup_->stopAll();
+  } else {
+    redis_->terminateWithin(5);
+  }
 }
 
 }  // namespace mwp::local

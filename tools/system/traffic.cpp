@@ -83,12 +83,12 @@ Sent publishAll(const Stream& stream, const std::vector<size_t>& order, const Sy
 }
 
 bool waitSettled(System& system, std::chrono::seconds limit) {
-  Redis redis(system.redis());
+  Redis log(system.logRedis()), state(system.stateRedis());
   auto deadline = Clock::now() + limit;
   int calm = 0;  // consecutive settled readings: derived events may still be on their way
   while (Clock::now() < deadline) {
     try {
-      calm = system.settled(redis) ? calm + 1 : 0;
+      calm = system.settled(log, state) ? calm + 1 : 0;
     } catch (const RedisUnavailable&) {
       calm = 0;
     }
