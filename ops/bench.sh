@@ -23,6 +23,10 @@ build "$MWP_ROOT/build-release" Release >/dev/null
 rows=$(mktemp /tmp/mwp-bench-rows.XXXXXX)
 trap 'rm -f "$rows"' EXIT
 MWP_BENCH_ROWS=$rows "$MWP_ROOT/ops/bench-ingest.sh" "$ingest_events" "$ingest_runs" >&2
+# What replication costs: ingest with WAIT 1 beside without, and a failover's pause.
+"$MWP_ROOT/build-release/tools/bench/mwp-bench-failover" --build "$MWP_ROOT/build-release" \
+  --dir "$MWP_ROOT/var/bench-failover" --events "$ingest_events" --runs "$ingest_runs" \
+  --redis-server "$(command -v redis-server)" --rows "$rows" >&2
 
 "$MWP_ROOT/build-release/tools/bench/mwp-bench-system" --build "$MWP_ROOT/build-release" \
   --dir "$MWP_ROOT/var/bench" --events "$events" --redis-server "$(command -v redis-server)" \

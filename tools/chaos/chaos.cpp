@@ -170,7 +170,10 @@ class FaultInjector {
 
   void kill(const std::string& target) {
     if (target == "redis") return system_.restartRedis();
-    if (auto group = groupOf(target); !group.empty()) return system_.redisGroup(group).killPrimary();
+    if (auto group = groupOf(target); !group.empty()) {
+      auto& redis = system_.redisGroup(group);
+      return redis.restartAsReplica(redis.killPrimary());
+    }
     ChildProcess& process = target == "bus" ? system_.bus() : system_.service(target);
     process.kill9();
     std::this_thread::sleep_for(std::chrono::milliseconds(300));

@@ -78,9 +78,14 @@ size_t RedisGroup::primary() const {
   throw RedisUnavailable(name_ + " has no primary now");
 }
 
-void RedisGroup::killPrimary() {
-  size_t killed = primary(), other = 1 - killed;
+size_t RedisGroup::killPrimary() {
+  size_t killed = primary();
   servers_[killed]->kill9();
+  return killed;
+}
+
+void RedisGroup::restartAsReplica(size_t killed) {
+  size_t other = 1 - killed;
   waitUntil(name_ + "'s replica promoted", [&] {
     Redis promoted(at(ports_[other]), std::chrono::seconds(1));
     return promoted.command({"ROLE"}).elements.at(0).str == "master";

@@ -26,9 +26,11 @@ class RedisGroup {
   // does not answer, so this is the one the clients can write to.
   size_t primary() const;
   ChildProcess& server(size_t which) { return *servers_[which]; }
-  // kill -9 of the primary; once the other has been promoted (by the Sentinels), the killed one
-  // comes back from its append-only file as the new primary's replica, as an operator restarts it.
-  void killPrimary();
+  // kill -9 of the primary; returns which it was.
+  size_t killPrimary();
+  // Once the other has been promoted (by the Sentinels), `killed` comes back from its append-only
+  // file as the new primary's replica, as an operator restarts it.
+  void restartAsReplica(size_t killed);
   void stopAll();
 
  private:
