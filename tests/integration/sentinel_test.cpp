@@ -251,11 +251,13 @@ TEST_F(SentinelGroup, CommitsTheReplicaNeverHadAreAppliedAgainAfterAFailover) {
     return 0;
   });
   replica.command({"CLIENT", "UNPAUSE"});
-  untilAvailable([&] {
-    if (replica.command({"ROLE"}).elements.at(0).str != "master")
-      throw RedisUnavailable("not promoted yet");
-    return 0;
-  }, 60s);
+  untilAvailable(
+      [&] {
+        if (replica.command({"ROLE"}).elements.at(0).str != "master")
+          throw RedisUnavailable("not promoted yet");
+        return 0;
+      },
+      60s);
   ASSERT_TRUE(replica.command({"GET", verdict}).isNil()) << "the commit came through after all";
 
   // The service's next call to the old primary fails; it resumes from the new one's cursor.

@@ -75,8 +75,10 @@ TEST_F(SeveralGateways, AKeysRateLimitIsOneBudgetAcrossThem) {
   for (int i = 0; i < 40; ++i) {
     auto r = get(i % 2, "/v1/measures/1");
     ASSERT_TRUE(r);
-    if (r->status == 429) ++tooMany;
-    else admitted[i % 2] += 1;
+    if (r->status == 429)
+      ++tooMany;
+    else
+      admitted[i % 2] += 1;
   }
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

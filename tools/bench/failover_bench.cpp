@@ -50,8 +50,8 @@ std::string thousands(double value) {
 }
 
 // Publishes frames [from, from + count) of the stream one at a time, each a publish of its own with
-// one short attempt; stops at the first acknowledged (ACK or DUP) that was sent at or after `after`.
-// Returns when that acknowledgement came.
+// one short attempt; stops at the first acknowledged (ACK or DUP) that was sent at or after
+// `after`. Returns when that acknowledgement came.
 Clock::time_point firstAcknowledgedAfter(const System& system, const Stream& stream, size_t& next,
                                          Clock::time_point after) {
   zmq::context_t context;
@@ -138,11 +138,12 @@ int run(const Options& o) {
   double withWait = median(waited), without = median(unwaited), failover = median(failovers);
   std::ostringstream table;
   table << std::fixed << std::setprecision(2);
-  table << "| bus ingest, acknowledged after `WAIT 1` (a replica has it; Sentinel layout), median of "
-        << o.runs << " × " << thousands(static_cast<double>(o.events)) << " | "
-        << thousands(withWait) << "/s | " << thousands(without)
-        << "/s the same bus and Redis group, `MWP_ACK_REPLICAS=0`, runs alternating | "
-        << withWait / without << " | (the cost of replication) |\n";
+  table
+      << "| bus ingest, acknowledged after `WAIT 1` (a replica has it; Sentinel layout), median of "
+      << o.runs << " × " << thousands(static_cast<double>(o.events)) << " | " << thousands(withWait)
+      << "/s | " << thousands(without)
+      << "/s the same bus and Redis group, `MWP_ACK_REPLICAS=0`, runs alternating | "
+      << withWait / without << " | (the cost of replication) |\n";
   table << std::setprecision(1)
         << "| failover: kill -9 of the log's primary → the bus's first acknowledgement on the "
            "promoted replica, median of "

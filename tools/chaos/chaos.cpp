@@ -153,9 +153,9 @@ class FaultInjector {
           kill(target);
         } else if (what.rfind("pause:", 0) == 0) {
           std::string group = groupOf(target);
-          paused = group.empty() ? &system_.service(target)
-                                 : &system_.redisGroup(group).server(
-                                       system_.redisGroup(group).primary());
+          paused = group.empty()
+                       ? &system_.service(target)
+                       : &system_.redisGroup(group).server(system_.redisGroup(group).primary());
           paused->pause();
           resumeAt = Clock::now() + std::chrono::seconds(pauseSeconds_);
         } else {
@@ -245,6 +245,8 @@ std::string shownKey(std::string key) {
 }
 
 int run(const Options& o) {
+  if (o.ackReplicas >= 0 && !o.ha)
+    throw std::invalid_argument("--ack-replicas: only with --ha (one Redis has no replica)");
   std::mt19937_64 rng(o.seed);
   std::cout << "generating " << o.events << " events of the simulated year (seed " << o.seed
             << ")\n";
@@ -339,8 +341,8 @@ int run(const Options& o) {
   std::cout << "\nmwp chaos run" << (o.ha ? " --ha" : "") << ", " << stream.frames.size()
             << " events (seed " << o.seed << ")";
   if (o.ha) {
-    std::cout << ", the bus acknowledging after "
-              << (o.ackReplicas < 0 ? 1 : o.ackReplicas) << " replica(s) confirmed";
+    std::cout << ", the bus acknowledging after " << (o.ackReplicas < 0 ? 1 : o.ackReplicas)
+              << " replica(s) confirmed";
   }
   std::cout << "\n"
             << "  frames sent:          " << sent.frames << " (" << resent << " re-sent, "

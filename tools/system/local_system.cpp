@@ -52,7 +52,8 @@ System::System(SystemOptions options)
       {"MWP_ADMIN_HOST", "127.0.0.1"},
       {"MWP_CURVE_CLIENTS", keys + "clients"}};
   if (options_.ha) {
-    logGroup_ = std::make_unique<RedisGroup>("mwp-log", options_.dir + "/redis", options_.redisServer);
+    logGroup_ =
+        std::make_unique<RedisGroup>("mwp-log", options_.dir + "/redis", options_.redisServer);
     stateGroup_ =
         std::make_unique<RedisGroup>("mwp-state", options_.dir + "/redis", options_.redisServer);
     sentinels_ = std::make_unique<Sentinels>(std::vector{logGroup_.get(), stateGroup_.get()},

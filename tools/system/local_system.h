@@ -1,7 +1,8 @@
-// One whole mwp on 127.0.0.1 for the chaos run and the benchmarks: its own Redis (append-only, as in
-// production) — or, with `ha`, the layout of ops/run.sh --ha: the log's group and the state's, each
-// a primary and a replica, and three Sentinels — the bus, the six services and the gateway, each a
-// child process on free ports with its log in the run's folder, and CurveZMQ on every socket.
+// One whole mwp on 127.0.0.1 for the chaos run and the benchmarks: its own Redis (append-only, as
+// in production) — or, with `ha`, the layout of ops/run.sh --ha: the log's group and the state's,
+// each a primary and a replica, and three Sentinels — the bus, the six services and the gateway,
+// each a child process on free ports with its log in the run's folder, and CurveZMQ on every
+// socket.
 #pragma once
 
 #include <map>
@@ -52,7 +53,9 @@ class System {
   // Restarts Redis from its append-only file and waits until it answers (not with `ha`).
   void restartRedis();
   // With `ha`: "log" or "state".
-  RedisGroup& redisGroup(const std::string& part) { return part == "log" ? *logGroup_ : *stateGroup_; }
+  RedisGroup& redisGroup(const std::string& part) {
+    return part == "log" ? *logGroup_ : *stateGroup_;
+  }
 
   // Where the bus's log is, and the services' state; one and the same Redis unless `ha`.
   RedisEndpoint logRedis() const;

@@ -46,10 +46,24 @@ std::unique_ptr<ChildProcess> RedisGroup::serverProcess(size_t which, int replic
   std::filesystem::create_directories(folder);
   // A primary stops taking writes when its replica is more than 10 s behind or gone, so nothing
   // it takes is on one machine for long; both have it, since either may be primary.
-  std::vector<std::string> args{"--port", std::to_string(ports_[which]), "--bind", "127.0.0.1",
-                                "--dir", folder, "--appendonly", "yes", "--appendfsync",
-                                "everysec", "--save", "", "--logfile", folder + "/redis.log",
-                                "--min-replicas-to-write", "1", "--min-replicas-max-lag", "10"};
+  std::vector<std::string> args{"--port",
+                                std::to_string(ports_[which]),
+                                "--bind",
+                                "127.0.0.1",
+                                "--dir",
+                                folder,
+                                "--appendonly",
+                                "yes",
+                                "--appendfsync",
+                                "everysec",
+                                "--save",
+                                "",
+                                "--logfile",
+                                folder + "/redis.log",
+                                "--min-replicas-to-write",
+                                "1",
+                                "--min-replicas-max-lag",
+                                "10"};
   if (replicaOf != 0) {
     args.insert(args.end(), {"--replicaof", "127.0.0.1", std::to_string(replicaOf)});
   }
@@ -103,7 +117,8 @@ Sentinels::Sentinels(const std::vector<RedisGroup*>& groups, std::string dir,
     : groups_(groups) {
   for (int i = 0; i < 3; ++i) {
     int port = freeTcpPort();
-    std::string folder = std::filesystem::absolute(dir).string() + "/sentinel-" + std::to_string(port);
+    std::string folder =
+        std::filesystem::absolute(dir).string() + "/sentinel-" + std::to_string(port);
     std::filesystem::create_directories(folder);
     std::ofstream conf(folder + "/sentinel.conf");
     conf << "port " << port << "\nbind 127.0.0.1\ndir " << folder << "\n";
