@@ -25,11 +25,10 @@ void installStopSignals() {
 
 namespace {
 
-// The texts of one Redis's variables, so a part's variables default to the shared ones as given.
+// Where one Redis is, as its variables give it, so a part's variables default to the shared ones.
 struct RedisSettings {
   std::string host = "127.0.0.1";
   int64_t port = 6380;
-  std::string password;
   std::string sentinels;
   std::string primary = "mwp";
 };
@@ -40,7 +39,6 @@ RedisSettings readRedisSettings(Env& env, const std::string& prefix, const std::
   s.host = env.text(prefix + "HOST", defaults.host, "Redis host" + whose);
   s.port = env.integer(prefix + "PORT", defaults.port, 1, 65535,
                        "Redis port" + whose + " (mwp runs its own, off the system default)");
-  s.password = env.secret(prefix + "PASSWORD", defaults.password, "Redis AUTH password" + whose);
   s.sentinels = env.text(prefix + "SENTINELS", defaults.sentinels,
                          "host:port,… of Redis Sentinels" + whose + " (then they name the primary)");
   s.primary = env.text(prefix + "PRIMARY", defaults.primary,
@@ -48,27 +46,63 @@ RedisSettings readRedisSettings(Env& env, const std::string& prefix, const std::
   return s;
 }
 
+// Who connects: an ACL user and its password, given in the variable or, better (a variable is
+// seen by whoever can read the process's environment), in a file of its own.
+struct RedisLogin {
+  std::string user;
+  std::string password;
+};
+
+RedisLogin readRedisLogin(Env& env, const std::string& prefix, const std::string& whose,
+                          const RedisLogin& defaults) {
+  RedisLogin login;
+  login.user = env.text(prefix + "USER", defaults.user,
+                        "Redis ACL user" + whose + " (ops/redis/users.acl; unset: the default user)");
+  std::string inVariable = env.secret(prefix + "PASSWORD", "", "Redis password" + whose);
+  std::string file =
+      env.text(prefix + "PASSWORD_FILE", "", "file holding the Redis password" + whose);
+  if (!inVariable.empty() && !file.empty()) {
+    throw ConfigError(prefix + "PASSWORD and " + prefix +
+                      "PASSWORD_FILE: set one or the other, not both");
+  }
+  login.password = defaults.password;
+  if (!inVariable.empty()) login.password = inVariable;
+  if (!file.empty()) {
+    std::string text = readTextFile(file, prefix + "PASSWORD_FILE");
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+    if (text.empty()) throw ConfigError(prefix + "PASSWORD_FILE: " + file + " is empty");
+    login.password = std::move(text);
+  }
+  return login;
+}
+
 }  // namespace
 
-RedisEndpoint redisFromEnv(Env& env, const std::string& part) {
+RedisEndpoint redisFromEnv(Env& env, const std::string& part, const std::string& as) {
   // One Redis serves every part unless a part is given its own: MWP_<PART>_REDIS_*, each
-  // defaulting to the MWP_REDIS_* one.
+  // defaulting to the MWP_REDIS_* one. The login is the connecting process's own, whichever
+  // part's Redis it reaches: a service reads the bus's log as itself, not as the bus.
+  auto prefixOf = [](const std::string& name) {
+    return name.empty() ? std::string("MWP_REDIS_") : "MWP_" + name + "_REDIS_";
+  };
+  auto whoseOf = [](const std::string& name) { return name.empty() ? "" : " for " + name; };
   RedisSettings s = readRedisSettings(env, "MWP_REDIS_", "", {});
-  std::string prefix = "MWP_REDIS_";
-  if (!part.empty()) {
-    prefix = "MWP_" + part + "_REDIS_";
-    s = readRedisSettings(env, prefix, " for " + part, s);
-  }
+  if (!part.empty()) s = readRedisSettings(env, prefixOf(part), whoseOf(part), s);
+  std::string who = as.empty() ? part : as;
+  RedisLogin login = readRedisLogin(env, "MWP_REDIS_", "", {});
+  if (!who.empty()) login = readRedisLogin(env, prefixOf(who), whoseOf(who), login);
+
   RedisEndpoint endpoint;
   endpoint.host = s.host;
   endpoint.port = static_cast<int>(s.port);
-  endpoint.password = s.password;
+  endpoint.user = login.user;
+  endpoint.password = login.password;
   endpoint.primaryName = s.primary;
   if (!s.sentinels.empty()) {
     try {
       endpoint.sentinels = parseRedisAddresses(s.sentinels);
     } catch (const std::invalid_argument& e) {
-      throw ConfigError(prefix + "SENTINELS: " + e.what());
+      throw ConfigError(prefixOf(part) + "SENTINELS: " + e.what());
     }
   }
   return endpoint;

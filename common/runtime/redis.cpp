@@ -174,9 +174,15 @@ bool Redis::tryConnect(std::string& error) {
   redisSetTimeout(c, timeval{5, 0});
   context_ = c;
   try {
-    if (!endpoint_.password.empty()) {
-      auto auth = command({"AUTH", endpoint_.password});
-      if (auth.isError()) throw RedisUnavailable("AUTH refused: " + auth.str);
+    if (!endpoint_.user.empty() || !endpoint_.password.empty()) {
+      RedisCommand auth{"AUTH", endpoint_.password};
+      if (!endpoint_.user.empty()) auth.insert(auth.begin() + 1, endpoint_.user);
+      // The reply names neither the user's password nor anything else secret: safe to log.
+      auto answer = command(auth);
+      if (answer.isError()) {
+        throw RedisUnavailable("AUTH as " + (endpoint_.user.empty() ? "default" : endpoint_.user) +
+                               " refused: " + answer.str);
+      }
     }
     // A Sentinel may name a primary before it has been promoted, or after it was demoted and
     // before it has heard: Sentinel's client protocol is to check the role of what it named.

@@ -46,6 +46,11 @@ class SentinelGroup : public ::testing::Test {
                           << "sentinel monitor mwp 127.0.0.1 " << primaryPort_ << " 2\n"
                           << "sentinel down-after-milliseconds mwp 1000\n"
                           << "sentinel failover-timeout mwp 10000\n";
+      if (!test::redisSecrets().empty()) {  // the Sentinels log in to the servers as their user
+        auto login = test::testRedisAs("sentinel");
+        std::ofstream(conf, std::ios::app) << "sentinel auth-user mwp " << login.user << "\n"
+                                           << "sentinel auth-pass mwp " << login.password << "\n";
+      }
       sentinels_.push_back(std::make_unique<ChildProcess>(
           kRedisServer, std::map<std::string, std::string>{},
           std::vector<std::string>{conf, "--sentinel"}, (dir_ / "sentinels.log").string()));
@@ -54,12 +59,12 @@ class SentinelGroup : public ::testing::Test {
     }
     // Ready when the replica has caught up and every Sentinel knows the replica and the others.
     untilAvailable([&] {
-      Redis replica(direct(replicaPort_), 1s);
+      Redis replica(serverAt(replicaPort_), 1s);
       auto info = replica.command({"INFO", "replication"});
       if (info.str.find("master_link_status:up") == std::string::npos)
         throw RedisUnavailable("replica not in sync yet");
       for (const auto& s : sentinelAddresses_) {
-        Redis sentinel(direct(s.port), 1s);
+        Redis sentinel(sentinelAt(s.port), 1s);
         auto replicas = sentinel.command({"SENTINEL", "replicas", "mwp"});
         auto others = sentinel.command({"SENTINEL", "sentinels", "mwp"});
         if (replicas.elements.size() != 1 || others.elements.size() != 2)
@@ -76,14 +81,16 @@ class SentinelGroup : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
 
-  static RedisEndpoint direct(int port) {
+  // A Sentinel, which has no users; a server of the group, as its admin.
+  static RedisEndpoint sentinelAt(int port) {
     RedisEndpoint endpoint;
     endpoint.port = port;
     return endpoint;
   }
+  static RedisEndpoint serverAt(int port) { return test::loggedInAs(sentinelAt(port), "admin"); }
 
-  RedisEndpoint throughSentinels() const {
-    RedisEndpoint endpoint;
+  RedisEndpoint throughSentinels(const std::string& user = "admin") const {
+    RedisEndpoint endpoint = test::loggedInAs({}, user);
     endpoint.port = 1;  // never used: the Sentinels name the primary
     endpoint.sentinels = sentinelAddresses_;
     endpoint.primaryName = "mwp";
@@ -104,7 +111,7 @@ TEST_F(SentinelGroup, AClientFindsThePrimaryAndFollowsAForcedFailover) {
   EXPECT_EQ(redis.command({"SET", "before", "1"}).str, "OK");
   EXPECT_EQ(redis.address(), at(primaryPort_));
 
-  Redis sentinel(direct(sentinelAddresses_[0].port));
+  Redis sentinel(sentinelAt(sentinelAddresses_[0].port));
   ASSERT_EQ(sentinel.command({"SENTINEL", "FAILOVER", "mwp"}).str, "OK");
 
   // Once promoted, the replica takes the writes; until then a call is unavailable, not an error
@@ -129,7 +136,7 @@ TEST_F(SentinelGroup, AClientFollowsThePrimaryKilledByKillNine) {
 }
 
 TEST_F(SentinelGroup, AReplicasReadOnlyReplyIsUnavailableNotAnAnswer) {
-  Redis replica(direct(replicaPort_));
+  Redis replica(serverAt(replicaPort_));
   try {
     replica.command({"SET", "k", "v"});
     FAIL() << "a write to a replica was answered";
@@ -142,7 +149,7 @@ TEST_F(SentinelGroup, AReplicasReadOnlyReplyIsUnavailableNotAnAnswer) {
 }
 
 TEST_F(SentinelGroup, TheBusAcknowledgesOnlyWhatAReplicaHasAndSaysWhyItStopped) {
-  test::BusThread bus(4, throughSentinels(), [](bus::BusOptions& options) {
+  test::BusThread bus(4, throughSentinels("bus"), [](bus::BusOptions& options) {
     options.ackReplicas = 1;
     options.replicaWait = 300ms;
   });
@@ -179,12 +186,12 @@ TEST_F(SentinelGroup, TheBusAcknowledgesOnlyWhatAReplicaHasAndSaysWhyItStopped) 
   });
   EXPECT_NE(again.status, msg::IngestReply::Status::NACK) << again.reason;
   EXPECT_EQ(adminClient.Get("/readyz")->status, 200);
-  Redis primary(direct(primaryPort_));
+  Redis primary(serverAt(primaryPort_));
   EXPECT_FALSE(primary.command({"GET", "mwp:dedup:replicated-2"}).isNil());
 }
 
 TEST_F(SentinelGroup, AReadWhoseAuditNoReplicaHasIsNotServed) {
-  gateway::AuditLog audit(throughSentinels(), 1, 300ms);
+  gateway::AuditLog audit(throughSentinels("gateway"), 1, 300ms);
   gateway::ApiKey reader{"integrator-1", gateway::Role::kIntegrator};
   const std::string worker = "510703199005121230";
   EXPECT_NO_THROW(audit.recordRead(reader, worker, {"employment"}, 1772424000));
