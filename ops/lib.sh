@@ -127,6 +127,16 @@ admin_redis_cli() {
   fi
 }
 
+# export_redis_logins: every part's login from MWP_REDIS_SECRETS (MWP_<PART>_REDIS_USER and
+# _PASSWORD_FILE), for the processes this script starts; the tools (mwpctl tail) as the operator.
+export_redis_logins() {
+  local part
+  export MWP_REDIS_USER=operator MWP_REDIS_PASSWORD_FILE=$MWP_REDIS_SECRETS/operator.password
+  for part in bus gateway employment housing education health rights outreach; do
+    export "MWP_${part^^}_REDIS_USER=$part" "MWP_${part^^}_REDIS_PASSWORD_FILE=$MWP_REDIS_SECRETS/$part.password"
+  done
+}
+
 # start_redis PORT DIR [extra redis-server options…]: a Redis of our own, not the system's. With
 # MWP_REDIS_SECRETS: its users from the ACL file, protected mode on, and as a replica (or after a
 # failover) it logs in to its primary as the replica user, from a file (0600) in DIR.

@@ -49,11 +49,18 @@ stop_all() {
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   for port in "${redis_ports[@]}"; do  # saves nothing: the AOF has it all
-    redis-cli -p "$port" shutdown >/dev/null 2>&1 || true
+    admin_redis_cli -p "$port" shutdown >/dev/null 2>&1 || true
   done
   say "stopped"
 }
 trap stop_all INT TERM EXIT
+
+# Redis's users, one per part (ops/redis/users.acl.in), their passwords made once into
+# var/redis-secrets (0600 files, kept across runs): every process logs in as its own user, from its
+# password file, at whichever Redis it reaches; a connection without a user is refused.
+export MWP_REDIS_SECRETS="$var/redis-secrets"
+write_redis_secrets "$MWP_REDIS_SECRETS"
+export_redis_logins
 
 # appendfsync everysec: an acknowledged event survives kill -9 of any process (the write reached
 # the kernel before the answer); only a power cut can take the last second.
@@ -75,8 +82,10 @@ else
   for i in 0 1 2; do
     port=$((26380 + i))
     mkdir -p "$var/sentinel-$i"
-    printf 'port %s\nbind 127.0.0.1\ndir %s\nsentinel monitor mwp 127.0.0.1 %s 2\nsentinel down-after-milliseconds mwp 5000\nsentinel failover-timeout mwp 30000\n' \
-      "$port" "$var/sentinel-$i" "$MWP_REDIS_PORT" > "$var/sentinel-$i/sentinel.conf"
+    # The Sentinels log in to the primary and the replica as the sentinel user (0600: a password).
+    (umask 077 && printf 'port %s\nbind 127.0.0.1\ndir %s\nsentinel monitor mwp 127.0.0.1 %s 2\nsentinel down-after-milliseconds mwp 5000\nsentinel failover-timeout mwp 30000\nsentinel auth-user mwp sentinel\nsentinel auth-pass mwp %s\n' \
+      "$port" "$var/sentinel-$i" "$MWP_REDIS_PORT" "$(tr -d '\n' < "$MWP_REDIS_SECRETS/sentinel.password")" \
+      > "$var/sentinel-$i/sentinel.conf")
     redis-server "$var/sentinel-$i/sentinel.conf" --sentinel --daemonize yes \
       --logfile "$var/sentinel-$i/sentinel.log" --pidfile "$var/sentinel-$i/sentinel.pid" >/dev/null
     redis_ports+=("$port")
@@ -147,6 +156,8 @@ MWP_BUS_PUBLISH=$MWP_BUS_PUBLISH
 MWP_REDIS_PORT=$MWP_REDIS_PORT
 MWP_REDIS_SENTINELS=${MWP_REDIS_SENTINELS:-}
 MWP_REDIS_PRIMARY=${MWP_REDIS_PRIMARY:-mwp}
+MWP_REDIS_USER=operator
+MWP_REDIS_PASSWORD_FILE=$MWP_REDIS_SECRETS/operator.password
 MWP_BUS_METRICS_URL=http://127.0.0.1:$MWP_BUS_ADMIN_PORT/metrics
 MWP_GATEWAY_URL=http://127.0.0.1:$MWP_GATEWAY_PORT
 MWP_PROMETHEUS_URL=http://127.0.0.1:$MWP_PROMETHEUS_PORT

@@ -139,9 +139,6 @@ BusThread::~BusThread() {
   thread_.join();
 }
 
-namespace {
-// Every part logs in as its own user (MWP_<PART>_REDIS_USER, _PASSWORD_FILE), tools as the
-// operator; what `env` sets wins.
 std::map<std::string, std::string> withTestRedis(std::map<std::string, std::string> env) {
   env.emplace("MWP_REDIS_PORT", std::to_string(testRedis().port));
   if (redisSecrets().empty()) return env;
@@ -157,7 +154,6 @@ std::map<std::string, std::string> withTestRedis(std::map<std::string, std::stri
   }
   return env;
 }
-}  // namespace
 
 ChildProcess::ChildProcess(std::string binary, std::map<std::string, std::string> env)
     : mwp::ChildProcess(std::move(binary), withTestRedis(std::move(env))) {}

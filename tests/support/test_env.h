@@ -101,6 +101,10 @@ class BusThread {
   std::thread thread_;
 };
 
+// `env` with the test Redis's port and every part's login (MWP_<PART>_REDIS_USER and
+// _PASSWORD_FILE: each part its own user, tools the operator); what `env` sets wins.
+std::map<std::string, std::string> withTestRedis(std::map<std::string, std::string> env);
+
 // An mwp binary as a child process (for kill -9 and restarts), with the test Redis and the given
 // environment on top of this process's.
 class ChildProcess : public mwp::ChildProcess {
