@@ -164,9 +164,10 @@ stop_redis() {
   admin_redis_cli -p "$port" shutdown nosave >/dev/null 2>&1 || true
 }
 
-# write_redis_secrets DIR: the Redis users' passwords (DIR/<user>.password, made once, 0600) and
-# the ACL file Redis loads (DIR/users.acl: each password's SHA-256 only), from the declaration
-# ops/redis/users.acl.in. Used by ops/redis/secrets.sh, ops/run.sh and ops/test.sh.
+# write_redis_secrets DIR: the Redis users' passwords (DIR/<user>.password, made once, 0600), the
+# ACL file Redis loads (DIR/users.acl: each password's SHA-256 only), from the declaration
+# ops/redis/users.acl.in, and the Sentinels' password (DIR/sentinels.password). Used by
+# ops/redis/secrets.sh, ops/run.sh and ops/test.sh.
 write_redis_secrets() {
   local dir=$1 declaration=$MWP_ROOT/ops/redis/users.acl.in
   local words line name rules acl="" each
@@ -185,6 +186,14 @@ write_redis_secrets() {
     fi
   done < "$declaration"
   (umask 077 && printf '%s' "$acl" > "$dir/users.acl")
+  # Not a Redis user: the Sentinels' own password (their requirepass), which every client and
+  # every Sentinel gives them before asking which server is the primary.
+  make_password "$dir/sentinels.password"
+}
+
+# make_password FILE: 256 random bits in hex, unless FILE has a password already; 0600.
+make_password() {
+  [ -s "$1" ] || (umask 077 && openssl rand -hex 32 > "$1")
 }
 
 # redis_acl_user DIR "user NAME RULES…": the ACL file's line for one user, its password made first.
@@ -198,6 +207,6 @@ redis_acl_user() {
     return
   fi
   local file=$dir/$name.password
-  [ -s "$file" ] || (umask 077 && openssl rand -hex 32 > "$file")
+  make_password "$file"
   printf 'user %s reset on #%s %s' "$name" "$(tr -d '\n' < "$file" | sha256sum | cut -c1-64)" "$rules"
 }

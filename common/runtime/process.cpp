@@ -25,12 +25,30 @@ void installStopSignals() {
 
 namespace {
 
+// A secret given in the variable `name` or, better (a variable is seen by whoever can read the
+// process's environment), in the file named by `name`_FILE; `fallback` when neither is set.
+std::string readSecret(Env& env, const std::string& name, const std::string& help,
+                       const std::string& fallback) {
+  std::string inVariable = env.secret(name, "", help);
+  std::string file = env.text(name + "_FILE", "", "file holding the " + help);
+  if (!inVariable.empty() && !file.empty()) {
+    throw ConfigError(name + " and " + name + "_FILE: set one or the other, not both");
+  }
+  if (!inVariable.empty()) return inVariable;
+  if (file.empty()) return fallback;
+  std::string text = readTextFile(file, name + "_FILE");
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  if (text.empty()) throw ConfigError(name + "_FILE: " + file + " is empty");
+  return text;
+}
+
 // Where one Redis is, as its variables give it, so a part's variables default to the shared ones.
 struct RedisSettings {
   std::string host = "127.0.0.1";
   int64_t port = 6380;
   std::string sentinels;
   std::string primary = "mwp";
+  std::string sentinelPassword;
 };
 
 RedisSettings readRedisSettings(Env& env, const std::string& prefix, const std::string& whose,
@@ -43,11 +61,12 @@ RedisSettings readRedisSettings(Env& env, const std::string& prefix, const std::
                          "host:port,… of Redis Sentinels" + whose + " (then they name the primary)");
   s.primary = env.text(prefix + "PRIMARY", defaults.primary,
                        "the primary's name at the Sentinels" + whose);
+  s.sentinelPassword = readSecret(env, prefix + "SENTINEL_PASSWORD",
+                                  "Sentinels' password" + whose, defaults.sentinelPassword);
   return s;
 }
 
-// Who connects: an ACL user and its password, given in the variable or, better (a variable is
-// seen by whoever can read the process's environment), in a file of its own.
+// Who connects: an ACL user and its password.
 struct RedisLogin {
   std::string user;
   std::string password;
@@ -57,22 +76,8 @@ RedisLogin readRedisLogin(Env& env, const std::string& prefix, const std::string
                           const RedisLogin& defaults) {
   RedisLogin login;
   login.user = env.text(prefix + "USER", defaults.user,
-                        "Redis ACL user" + whose + " (ops/redis/users.acl; unset: the default user)");
-  std::string inVariable = env.secret(prefix + "PASSWORD", "", "Redis password" + whose);
-  std::string file =
-      env.text(prefix + "PASSWORD_FILE", "", "file holding the Redis password" + whose);
-  if (!inVariable.empty() && !file.empty()) {
-    throw ConfigError(prefix + "PASSWORD and " + prefix +
-                      "PASSWORD_FILE: set one or the other, not both");
-  }
-  login.password = defaults.password;
-  if (!inVariable.empty()) login.password = inVariable;
-  if (!file.empty()) {
-    std::string text = readTextFile(file, prefix + "PASSWORD_FILE");
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-    if (text.empty()) throw ConfigError(prefix + "PASSWORD_FILE: " + file + " is empty");
-    login.password = std::move(text);
-  }
+                        "Redis ACL user" + whose + " (ops/redis/users.acl.in; unset: the default user)");
+  login.password = readSecret(env, prefix + "PASSWORD", "Redis password" + whose, defaults.password);
   return login;
 }
 
@@ -98,6 +103,7 @@ RedisEndpoint redisFromEnv(Env& env, const std::string& part, const std::string&
   endpoint.user = login.user;
   endpoint.password = login.password;
   endpoint.primaryName = s.primary;
+  endpoint.sentinelPassword = s.sentinelPassword;
   if (!s.sentinels.empty()) {
     try {
       endpoint.sentinels = parseRedisAddresses(s.sentinels);

@@ -56,6 +56,8 @@ struct RedisEndpoint {
   // port above are then not used).
   std::vector<RedisAddress> sentinels;
   std::string primaryName = "mwp";
+  // The Sentinels' own password (their requirepass), sent with AUTH before asking them; "" none.
+  std::string sentinelPassword;
 };
 
 // Whether an error reply says the server cannot take the command now, though another (the new

@@ -46,10 +46,13 @@ class SentinelGroup : public ::testing::Test {
                           << "sentinel monitor mwp 127.0.0.1 " << primaryPort_ << " 2\n"
                           << "sentinel down-after-milliseconds mwp 1000\n"
                           << "sentinel failover-timeout mwp 10000\n";
-      if (!test::redisSecrets().empty()) {  // the Sentinels log in to the servers as their user
-        auto login = test::testRedisAs("sentinel");
-        std::ofstream(conf, std::ios::app) << "sentinel auth-user mwp " << login.user << "\n"
-                                           << "sentinel auth-pass mwp " << login.password << "\n";
+      if (!test::redisSecrets().empty()) {
+        // The Sentinels log in to the servers as their user, and answer only with their password.
+        std::ofstream(conf, std::ios::app)
+            << "sentinel auth-user mwp sentinel\n"
+            << "sentinel auth-pass mwp " << test::redisPassword("sentinel") << "\n"
+            << "requirepass " << sentinelsPassword() << "\n"
+            << "sentinel sentinel-pass " << sentinelsPassword() << "\n";
       }
       sentinels_.push_back(std::make_unique<ChildProcess>(
           kRedisServer, std::map<std::string, std::string>{},
@@ -81,16 +84,25 @@ class SentinelGroup : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
 
-  // A Sentinel, which has no users; a server of the group, as its admin.
+  static std::string sentinelsPassword() {
+    return test::redisSecrets().empty() ? "" : test::redisPassword("sentinels");
+  }
+  // A Sentinel, with its password; a server of the group, as its admin.
   static RedisEndpoint sentinelAt(int port) {
     RedisEndpoint endpoint;
     endpoint.port = port;
+    endpoint.password = sentinelsPassword();
     return endpoint;
   }
-  static RedisEndpoint serverAt(int port) { return test::loggedInAs(sentinelAt(port), "admin"); }
+  static RedisEndpoint serverAt(int port) {
+    RedisEndpoint endpoint;
+    endpoint.port = port;
+    return test::loggedInAs(endpoint, "admin");
+  }
 
   RedisEndpoint throughSentinels(const std::string& user = "admin") const {
     RedisEndpoint endpoint = test::loggedInAs({}, user);
+    endpoint.sentinelPassword = sentinelsPassword();
     endpoint.port = 1;  // never used: the Sentinels name the primary
     endpoint.sentinels = sentinelAddresses_;
     endpoint.primaryName = "mwp";
@@ -123,6 +135,32 @@ TEST_F(SentinelGroup, AClientFindsThePrimaryAndFollowsAForcedFailover) {
     return set;
   });
   EXPECT_EQ(redis.command({"GET", "before"}).str, "1") << "what the old primary had, replicated";
+}
+
+TEST_F(SentinelGroup, AClientWithoutTheSentinelsPasswordIsNotToldThePrimary) {
+  ASSERT_FALSE(test::redisSecrets().empty()) << "run the tests with ops/test.sh";
+  RedisEndpoint stranger = throughSentinels();
+  stranger.sentinelPassword.clear();
+  try {
+    Redis(stranger, 300ms).command({"PING"});
+    ADD_FAILURE() << "the Sentinels named the primary to a client without their password";
+  } catch (const RedisUnavailable& e) {
+    EXPECT_NE(std::string(e.what()).find("NOAUTH"), std::string::npos) << e.what();
+  }
+  stranger.sentinelPassword = "a guess";
+  try {
+    Redis(stranger, 300ms).command({"PING"});
+    ADD_FAILURE() << "a wrong Sentinel password was let in";
+  } catch (const RedisUnavailable& e) {
+    EXPECT_NE(std::string(e.what()).find("refused the Sentinels' password"), std::string::npos)
+        << e.what();
+    EXPECT_EQ(std::string(e.what()).find("a guess"), std::string::npos) << "the password shown";
+  }
+  // And an attacker on the network cannot fail the group over.
+  RedisEndpoint anonymous = sentinelAt(sentinelAddresses_[0].port);
+  anonymous.password.clear();
+  auto failover = Redis(anonymous).command({"SENTINEL", "FAILOVER", "mwp"});
+  EXPECT_TRUE(failover.isError() && failover.str.rfind("NOAUTH", 0) == 0) << failover.str;
 }
 
 TEST_F(SentinelGroup, AClientFollowsThePrimaryKilledByKillNine) {

@@ -42,17 +42,18 @@ namespace {
 std::string passwordFile(const std::string& user) {
   return redisSecrets() + "/" + user + ".password";
 }
-std::string passwordOf(const std::string& user) {
-  std::string text = readTextFile(passwordFile(user), "the test Redis's password of " + user);
+}  // namespace
+
+std::string redisPassword(const std::string& name) {
+  std::string text = readTextFile(passwordFile(name), "the test Redis's password of " + name);
   while (!text.empty() && text.back() == '\n') text.pop_back();
   return text;
 }
-}  // namespace
 
 RedisEndpoint loggedInAs(RedisEndpoint endpoint, const std::string& user) {
   if (redisSecrets().empty()) return endpoint;
   endpoint.user = user;
-  endpoint.password = passwordOf(user);
+  endpoint.password = redisPassword(user);
   return endpoint;
 }
 
@@ -88,7 +89,7 @@ OwnRedis::OwnRedis(std::vector<std::string> args)
   if (!redisSecrets().empty()) {
     // The replica's password in a file of its own folder, not on the command line.
     std::string replication = dir_ + "/replication.conf";
-    std::ofstream(replication) << "masteruser replica\nmasterauth " << passwordOf("replica") << "\n";
+    std::ofstream(replication) << "masteruser replica\nmasterauth " << redisPassword("replica") << "\n";
     std::filesystem::permissions(replication, std::filesystem::perms::owner_read |
                                                   std::filesystem::perms::owner_write);
     all.insert(all.end(), {"--aclfile", redisSecrets() + "/users.acl", "--protected-mode", "yes",

@@ -33,6 +33,8 @@ RedisEndpoint testRedisAs(const std::string& user);
 RedisEndpoint loggedInAs(RedisEndpoint endpoint, const std::string& user);
 // The folder of the users' secrets (MWP_TEST_REDIS_SECRETS), "" when the Redis has no users.
 std::string redisSecrets();
+// A password of that folder: a user's ("bus"…), or "sentinels" (the Sentinels' requirepass).
+std::string redisPassword(const std::string& name);
 // Empties the test Redis (FLUSHALL): each integration test starts from nothing.
 void flushRedis();
 

@@ -69,7 +69,8 @@ TEST(Config, EachProcessLogsInToRedisAsItselfWhereverItConnects) {
                  {"MWP_BUS_REDIS_USER", "bus"},
                  {"MWP_BUS_REDIS_PASSWORD", "bus-secret"},
                  {"MWP_EMPLOYMENT_REDIS_USER", "employment"},
-                 {"MWP_EMPLOYMENT_REDIS_PASSWORD_FILE", fileWith("employment", "file-secret\n")}});
+                 {"MWP_EMPLOYMENT_REDIS_PASSWORD_FILE", fileWith("employment", "file-secret\n")},
+                 {"MWP_REDIS_SENTINEL_PASSWORD_FILE", fileWith("sentinels", "sentinels-secret")}});
   Env env;
   // The employment service reads the bus's log where the bus's Redis is, as itself.
   auto log = redisFromEnv(env, "BUS", "EMPLOYMENT");
@@ -79,12 +80,13 @@ TEST(Config, EachProcessLogsInToRedisAsItselfWhereverItConnects) {
   auto bus = redisFromEnv(env, "BUS");
   EXPECT_EQ(bus.user, "bus");
   EXPECT_EQ(bus.password, "bus-secret");
+  EXPECT_EQ(bus.sentinelPassword, "sentinels-secret") << "the Sentinels' password is shared";
   auto tool = redisFromEnv(env);
   EXPECT_EQ(tool.user, "operator");
   EXPECT_EQ(tool.password, "shared-secret");
   auto gateway = redisFromEnv(env, "GATEWAY");  // nothing of its own: the shared login
   EXPECT_EQ(gateway.user, "operator");
-  for (const char* secret : {"shared-secret", "bus-secret", "file-secret"}) {
+  for (const char* secret : {"shared-secret", "bus-secret", "file-secret", "sentinels-secret"}) {
     EXPECT_EQ(env.describe().find(secret), std::string::npos) << secret << " printed";
   }
 }
