@@ -170,7 +170,7 @@ stop_redis() {
 # ops/redis/secrets.sh, ops/run.sh and ops/test.sh.
 write_redis_secrets() {
   local dir=$1 declaration=$MWP_ROOT/ops/redis/users.acl.in
-  local words line name rules acl="" each
+  local words line acl="" each
   mkdir -p "$dir" && chmod 700 "$dir"
   # Without -r, read joins a line ending in \ to the next; -a splits it into words, unglobbed.
   while read -a words; do

@@ -61,8 +61,8 @@ RedisSettings readRedisSettings(Env& env, const std::string& prefix, const std::
                          "host:port,… of Redis Sentinels" + whose + " (then they name the primary)");
   s.primary = env.text(prefix + "PRIMARY", defaults.primary,
                        "the primary's name at the Sentinels" + whose);
-  s.sentinelPassword = readSecret(env, prefix + "SENTINEL_PASSWORD",
-                                  "Sentinels' password" + whose, defaults.sentinelPassword);
+  s.sentinelPassword = readSecret(env, prefix + "SENTINEL_PASSWORD", "Sentinels' password" + whose,
+                                  defaults.sentinelPassword);
   return s;
 }
 
@@ -75,9 +75,11 @@ struct RedisLogin {
 RedisLogin readRedisLogin(Env& env, const std::string& prefix, const std::string& whose,
                           const RedisLogin& defaults) {
   RedisLogin login;
-  login.user = env.text(prefix + "USER", defaults.user,
-                        "Redis ACL user" + whose + " (ops/redis/users.acl.in; unset: the default user)");
-  login.password = readSecret(env, prefix + "PASSWORD", "Redis password" + whose, defaults.password);
+  login.user =
+      env.text(prefix + "USER", defaults.user,
+               "Redis ACL user" + whose + " (ops/redis/users.acl.in; unset: the default user)");
+  login.password =
+      readSecret(env, prefix + "PASSWORD", "Redis password" + whose, defaults.password);
   return login;
 }
 

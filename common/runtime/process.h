@@ -25,8 +25,8 @@ void installStopSignals();
 // _SENTINEL_PASSWORD or _SENTINEL_PASSWORD_FILE), or a part with a Redis of its own ("BUS",
 // "EMPLOYMENT", "GATEWAY"…: MWP_<PART>_REDIS_*, each defaulting to MWP_REDIS_*).
 // Who: the ACL user of `as` (MWP_<AS>_REDIS_USER and _PASSWORD or _PASSWORD_FILE, each defaulting
-// to MWP_REDIS_*), the same at every Redis the process reaches; ops/redis/users.acl declares every
-// user on every server. A password file that cannot be read, or is empty, is a ConfigError.
+// to MWP_REDIS_*), the same at every Redis the process reaches: ops/redis/users.acl.in declares
+// every user on every server. A password file that cannot be read, or is empty, is a ConfigError.
 RedisEndpoint redisFromEnv(Env& env, const std::string& part = "", const std::string& as = "");
 
 // MWP_KEY_FILE (this process's CURVE key pair) and the server's public key file named by

@@ -147,9 +147,8 @@ bool Redis::askSentinels(RedisAddress& primary, std::string& error) const {
     }
     std::string where = sentinel.host + ":" + std::to_string(sentinel.port);
     if (!endpoint_.sentinelPassword.empty()) {
-      auto* auth = static_cast<redisReply*>(
-          redisCommand(c, "AUTH %b", endpoint_.sentinelPassword.data(),
-                       endpoint_.sentinelPassword.size()));
+      auto* auth = static_cast<redisReply*>(redisCommand(
+          c, "AUTH %b", endpoint_.sentinelPassword.data(), endpoint_.sentinelPassword.size()));
       bool refused = !auth || auth->type == REDIS_REPLY_ERROR;
       if (auth) freeReplyObject(auth);
       if (refused) {
@@ -166,9 +165,9 @@ bool Redis::askSentinels(RedisAddress& primary, std::string& error) const {
       primary.port = std::atoi(raw->element[1]->str);
     } else {
       error += (error.empty() ? "" : "; ") + where + ": " +
-               (raw && raw->type == REDIS_REPLY_ERROR ? std::string(raw->str, raw->len)
-                                                      : "knows no primary named " +
-                                                            endpoint_.primaryName);
+               (raw && raw->type == REDIS_REPLY_ERROR
+                    ? std::string(raw->str, raw->len)
+                    : "knows no primary named " + endpoint_.primaryName);
     }
     if (raw) freeReplyObject(raw);
     redisFree(c);

@@ -47,8 +47,8 @@ std::vector<RedisAddress> parseRedisAddresses(const std::string& text);
 
 struct RedisEndpoint {
   std::string host = "127.0.0.1";
-  int port = 6380;       // ops/run.sh starts mwp's own Redis here, beside any system Redis on 6379
-  // AUTH after connecting: as `user` with `password` (Redis 6+ ACL users, ops/redis/users.acl),
+  int port = 6380;  // ops/run.sh starts mwp's own Redis here, beside any system Redis on 6379
+  // AUTH after connecting: as `user` with `password` (Redis 6+ ACL users, ops/redis/users.acl.in),
   // or with the password alone as the default user when `user` is empty; nothing when both are.
   std::string user;
   std::string password;

@@ -54,7 +54,8 @@ TEST_F(RedisUsers, AConnectionWithoutAUserOrWithAWrongPasswordIsRefused) {
 TEST_F(RedisUsers, TheGatewayAppendsToTheAuditButCannotDeleteOrTrimIt) {
   const std::string worker = "510703199005121230";
   gateway::AuditLog audit(test::testRedisAs("gateway"), 0, std::chrono::milliseconds(0));
-  audit.recordRead({"integrator-1", gateway::Role::kIntegrator}, worker, {"employment"}, 1772424000);
+  audit.recordRead({"integrator-1", gateway::Role::kIntegrator}, worker, {"employment"},
+                   1772424000);
   ASSERT_EQ(audit.newest(10, worker).size(), 1u);
 
   const std::string perWorker = gateway::audit_keys::readsOf(worker);
@@ -70,9 +71,11 @@ TEST_F(RedisUsers, TheGatewayAppendsToTheAuditButCannotDeleteOrTrimIt) {
            {"CONFIG", "SET", "appendonly", "no"},
            {"ACL", "SETUSER", "gateway", "+@all"},
            {"EVAL", "return redis.call('DEL', KEYS[1])", "1", gateway::audit_keys::kReads}}) {
-    EXPECT_EQ(asUser("gateway", erase), "NOPERM") << erase[0] << " " << (erase.size() > 1 ? erase[1] : "");
+    EXPECT_EQ(asUser("gateway", erase), "NOPERM")
+        << erase[0] << " " << (erase.size() > 1 ? erase[1] : "");
   }
-  EXPECT_EQ(admin_.command({"XLEN", gateway::audit_keys::kReads}).integer, 1) << "the audit is whole";
+  EXPECT_EQ(admin_.command({"XLEN", gateway::audit_keys::kReads}).integer, 1)
+      << "the audit is whole";
   EXPECT_EQ(admin_.command({"XLEN", perWorker}).integer, 1);
 }
 

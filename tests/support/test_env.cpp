@@ -13,8 +13,8 @@
 
 #include "config_files.h"
 #include "frames.h"
-#include "services.h"
 #include "service_loop.h"
+#include "services.h"
 
 namespace mwp::test {
 
@@ -89,9 +89,10 @@ OwnRedis::OwnRedis(std::vector<std::string> args)
   if (!redisSecrets().empty()) {
     // The replica's password in a file of its own folder, not on the command line.
     std::string replication = dir_ + "/replication.conf";
-    std::ofstream(replication) << "masteruser replica\nmasterauth " << redisPassword("replica") << "\n";
-    std::filesystem::permissions(replication, std::filesystem::perms::owner_read |
-                                                  std::filesystem::perms::owner_write);
+    std::ofstream(replication) << "masteruser replica\nmasterauth " << redisPassword("replica")
+                               << "\n";
+    std::filesystem::permissions(
+        replication, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
     all.insert(all.end(), {"--aclfile", redisSecrets() + "/users.acl", "--protected-mode", "yes",
                            "--include", replication});
   }
@@ -114,8 +115,7 @@ RedisEndpoint OwnRedis::endpoint() const {
   return loggedInAs(endpoint, "admin");
 }
 
-BusThread::BusThread(uint32_t partitionCount)
-    : BusThread(partitionCount, testRedisAs("bus"), {}) {}
+BusThread::BusThread(uint32_t partitionCount) : BusThread(partitionCount, testRedisAs("bus"), {}) {}
 
 BusThread::BusThread(uint32_t partitionCount, RedisEndpoint redis,
                      const std::function<void(bus::BusOptions&)>& configure)

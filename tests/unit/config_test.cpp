@@ -2,11 +2,10 @@
 
 #include <gtest/gtest.h>
 
-#include <map>
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "process.h"
 
