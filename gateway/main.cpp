@@ -18,7 +18,7 @@ int main(int argc, char** argv) {
     // Its own keys (the audit), the bus's log, and every service's state: one Redis unless
     // MWP_GATEWAY_REDIS_*, MWP_BUS_REDIS_* or MWP_<SERVICE>_REDIS_* say otherwise.
     options.redis = redisFromEnv(env, "GATEWAY");
-    options.logRedis = redisFromEnv(env, "BUS");
+    options.logRedis = redisFromEnv(env, "BUS", "GATEWAY");
     // A read is not served if its trace could be lost: waited on as the bus waits for events.
     options.auditReplicas = static_cast<int>(
         env.integer("MWP_ACK_REPLICAS", options.redis.sentinels.empty() ? 0 : 1, 0, 16,
@@ -27,7 +27,7 @@ int main(int argc, char** argv) {
         "MWP_ACK_REPLICA_WAIT_MS", 1000, 1, 60000, "how long a read waits for its audit's replicas"));
     for (const auto& service : kServices) {
       if (service.keepsWorkerSection)
-        options.stateRedis.push_back(redisFromEnv(env, upperName(service.name)));
+        options.stateRedis.push_back(redisFromEnv(env, upperName(service.name), "GATEWAY"));
     }
     options.busIngest = env.text("MWP_BUS_INGEST", "tcp://127.0.0.1:7101", "the bus's ingest");
     options.busCurve = curveClientFromEnv(env);

@@ -112,14 +112,47 @@ free_port() {
     || shuf -i 20000-60000 -n 1
 }
 
-# start_redis PORT DIR [extra redis-server options…]: a Redis of our own, not the system's.
+# The folder of the Redis users' secrets (write_redis_secrets): when set, start_redis starts Redis
+# with its ACL file, and admin_redis_cli logs in as admin. Unset: a Redis without users.
+MWP_REDIS_SECRETS=${MWP_REDIS_SECRETS:-}
+
+# admin_redis_cli ARGS…: redis-cli as the admin user, its password in the environment
+# (REDISCLI_AUTH), never on the command line.
+admin_redis_cli() {
+  if [ -n "$MWP_REDIS_SECRETS" ]; then
+    REDISCLI_AUTH=$(tr -d '\n' < "$MWP_REDIS_SECRETS/admin.password") \
+      redis-cli --user admin --no-auth-warning "$@"
+  else
+    redis-cli "$@"
+  fi
+}
+
+# export_redis_logins: every part's login from MWP_REDIS_SECRETS (MWP_<PART>_REDIS_USER and
+# _PASSWORD_FILE), for the processes this script starts; the tools (mwpctl tail) as the operator.
+export_redis_logins() {
+  local part
+  export MWP_REDIS_USER=operator MWP_REDIS_PASSWORD_FILE=$MWP_REDIS_SECRETS/operator.password
+  for part in bus gateway employment housing education health rights outreach; do
+    export "MWP_${part^^}_REDIS_USER=$part" "MWP_${part^^}_REDIS_PASSWORD_FILE=$MWP_REDIS_SECRETS/$part.password"
+  done
+}
+
+# start_redis PORT DIR [extra redis-server options…]: a Redis of our own, not the system's. With
+# MWP_REDIS_SECRETS: its users from the ACL file, protected mode on, and as a replica (or after a
+# failover) it logs in to its primary as the replica user, from a file (0600) in DIR.
 start_redis() {
   local port=$1 dir=$2; shift 2
+  local users=()
   mkdir -p "$dir"
+  if [ -n "$MWP_REDIS_SECRETS" ]; then
+    (umask 077 && printf 'masteruser replica\nmasterauth %s\n' \
+      "$(tr -d '\n' < "$MWP_REDIS_SECRETS/replica.password")" > "$dir/replication.conf")
+    users=(--aclfile "$MWP_REDIS_SECRETS/users.acl" --protected-mode yes --include "$dir/replication.conf")
+  fi
   redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --daemonize yes \
-    --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" --save "" "$@" >/dev/null
+    --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" --save "" "${users[@]}" "$@" >/dev/null
   for _ in $(seq 50); do
-    redis-cli -p "$port" ping 2>/dev/null | grep -q PONG && return 0
+    admin_redis_cli -p "$port" ping 2>/dev/null | grep -q PONG && return 0
     sleep 0.1
   done
   say "Redis did not start on port $port; its log:"; cat "$dir/redis.log" >&2
@@ -128,5 +161,52 @@ start_redis() {
 
 stop_redis() {
   local port=$1
-  redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true
+  admin_redis_cli -p "$port" shutdown nosave >/dev/null 2>&1 || true
+}
+
+# write_redis_secrets DIR: the Redis users' passwords (DIR/<user>.password, made once, 0600), the
+# ACL file Redis loads (DIR/users.acl: each password's SHA-256 only), from the declaration
+# ops/redis/users.acl.in, and the Sentinels' password (DIR/sentinels.password). Used by
+# ops/redis/secrets.sh, ops/run.sh and ops/test.sh.
+write_redis_secrets() {
+  local dir=$1 declaration=$MWP_ROOT/ops/redis/users.acl.in
+  local words line acl="" each
+  mkdir -p "$dir" && chmod 700 "$dir"
+  # Without -r, read joins a line ending in \ to the next; -a splits it into words, unglobbed.
+  while read -a words; do
+    [ ${#words[@]} -eq 0 ] || [[ ${words[0]} == \#* ]] && continue
+    if [ "${words[0]}" = for ]; then
+      local names=() i=1
+      while [ $i -lt ${#words[@]} ] && [[ ${words[i]} != *: ]]; do names+=("${words[i]}"); i=$((i + 1)); done
+      names+=("${words[i]%:}")
+      line="${words[*]:i+1}"
+      for each in "${names[@]}"; do acl+=$(redis_acl_user "$dir" "${line//\$name/$each}")$'\n'; done
+    else
+      acl+=$(redis_acl_user "$dir" "${words[*]}")$'\n'
+    fi
+  done < "$declaration"
+  (umask 077 && printf '%s' "$acl" > "$dir/users.acl")
+  # Not a Redis user: the Sentinels' own password (their requirepass), which every client and
+  # every Sentinel gives them before asking which server is the primary.
+  make_password "$dir/sentinels.password"
+}
+
+# make_password FILE: 256 random bits in hex, unless FILE has a password already; 0600.
+make_password() {
+  [ -s "$1" ] || (umask 077 && openssl rand -hex 32 > "$1")
+}
+
+# redis_acl_user DIR "user NAME RULES…": the ACL file's line for one user, its password made first.
+redis_acl_user() {
+  local dir=$1 words
+  read -ra words <<< "$2"
+  local name=${words[1]} rules="${words[*]:2}"
+  [ "${words[0]}" = user ] && [ -n "$name" ] || { say "ops/redis/users.acl.in: not a user: $2"; return 1; }
+  if [[ " $rules " == *" off "* ]]; then
+    printf 'user %s reset %s' "$name" "$rules"
+    return
+  fi
+  local file=$dir/$name.password
+  make_password "$file"
+  printf 'user %s reset on #%s %s' "$name" "$(tr -d '\n' < "$file" | sha256sum | cut -c1-64)" "$rules"
 }

@@ -49,11 +49,21 @@ stop_all() {
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   for port in "${redis_ports[@]}"; do  # saves nothing: the AOF has it all
-    redis-cli -p "$port" shutdown >/dev/null 2>&1 || true
+    admin_redis_cli -p "$port" shutdown >/dev/null 2>&1 || true
+  done
+  for pidfile in "$var"/sentinel-*/sentinel.pid; do
+    [ -f "$pidfile" ] && kill -TERM "$(cat "$pidfile")" 2>/dev/null || true
   done
   say "stopped"
 }
 trap stop_all INT TERM EXIT
+
+# Redis's users, one per part (ops/redis/users.acl.in), their passwords made once into
+# var/redis-secrets (0600 files, kept across runs): every process logs in as its own user, from its
+# password file, at whichever Redis it reaches; a connection without a user is refused.
+export MWP_REDIS_SECRETS="$var/redis-secrets"
+write_redis_secrets "$MWP_REDIS_SECRETS"
+export_redis_logins
 
 # appendfsync everysec: an acknowledged event survives kill -9 of any process (the write reached
 # the kernel before the answer); only a power cut can take the last second.
@@ -74,15 +84,22 @@ else
   sentinels=""
   for i in 0 1 2; do
     port=$((26380 + i))
-    mkdir -p "$var/sentinel-$i"
-    printf 'port %s\nbind 127.0.0.1\ndir %s\nsentinel monitor mwp 127.0.0.1 %s 2\nsentinel down-after-milliseconds mwp 5000\nsentinel failover-timeout mwp 30000\n' \
-      "$port" "$var/sentinel-$i" "$MWP_REDIS_PORT" > "$var/sentinel-$i/sentinel.conf"
+    mkdir -p "$var/sentinel-$i" && chmod 700 "$var/sentinel-$i"  # Sentinel rewrites its conf 0644
+    # The Sentinels log in to the primary and the replica as the sentinel user, and answer only
+    # those who give their own password (requirepass; sentinel-pass among themselves).
+    (umask 077 && printf '%s\n' "port $port" "bind 127.0.0.1" "dir $var/sentinel-$i" \
+      "sentinel monitor mwp 127.0.0.1 $MWP_REDIS_PORT 2" "sentinel down-after-milliseconds mwp 5000" \
+      "sentinel failover-timeout mwp 30000" "sentinel auth-user mwp sentinel" \
+      "sentinel auth-pass mwp $(tr -d '\n' < "$MWP_REDIS_SECRETS/sentinel.password")" \
+      "requirepass $(tr -d '\n' < "$MWP_REDIS_SECRETS/sentinels.password")" \
+      "sentinel sentinel-pass $(tr -d '\n' < "$MWP_REDIS_SECRETS/sentinels.password")" \
+      > "$var/sentinel-$i/sentinel.conf")
     redis-server "$var/sentinel-$i/sentinel.conf" --sentinel --daemonize yes \
       --logfile "$var/sentinel-$i/sentinel.log" --pidfile "$var/sentinel-$i/sentinel.pid" >/dev/null
-    redis_ports+=("$port")
     sentinels+="${sentinels:+,}127.0.0.1:$port"
   done
-  export MWP_REDIS_SENTINELS=$sentinels MWP_REDIS_PRIMARY=mwp
+  export MWP_REDIS_SENTINELS=$sentinels MWP_REDIS_PRIMARY=mwp \
+    MWP_REDIS_SENTINEL_PASSWORD_FILE=$MWP_REDIS_SECRETS/sentinels.password
   say "Redis primary on 127.0.0.1:$MWP_REDIS_PORT, replica on $replica_port, Sentinels on $sentinels"
 fi
 
@@ -147,6 +164,9 @@ MWP_BUS_PUBLISH=$MWP_BUS_PUBLISH
 MWP_REDIS_PORT=$MWP_REDIS_PORT
 MWP_REDIS_SENTINELS=${MWP_REDIS_SENTINELS:-}
 MWP_REDIS_PRIMARY=${MWP_REDIS_PRIMARY:-mwp}
+MWP_REDIS_SENTINEL_PASSWORD_FILE=${MWP_REDIS_SENTINEL_PASSWORD_FILE:-}
+MWP_REDIS_USER=operator
+MWP_REDIS_PASSWORD_FILE=$MWP_REDIS_SECRETS/operator.password
 MWP_BUS_METRICS_URL=http://127.0.0.1:$MWP_BUS_ADMIN_PORT/metrics
 MWP_GATEWAY_URL=http://127.0.0.1:$MWP_GATEWAY_PORT
 MWP_PROMETHEUS_URL=http://127.0.0.1:$MWP_PROMETHEUS_PORT

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh Debian bookworm machine: installs what is missing, builds,
-# starts a private Redis on a free port, runs every test under CTest, stops Redis.
+# starts a private Redis on a free port (with the ACL users of ops/redis/users.acl.in, their
+# passwords made afresh), runs every test under CTest, stops Redis.
 #   ops/test.sh [ctest options…]     e.g. ops/test.sh -R Bus (ctest names a bad one; exit 64)
 # With no options it also builds the fuzzers and the unit tests with clang under ASan and UBSan,
 # runs those unit tests, and the fuzzers 30 s each.
@@ -15,10 +16,13 @@ cmake -S "$MWP_ROOT" -B "$MWP_ROOT/build" >/dev/null  # finds the linter just in
 port=$(free_port)
 dir=$(mktemp -d /tmp/mwp-test-redis.XXXXXX)
 trap 'stop_redis "$port"; rm -rf "$dir"' EXIT
-start_redis "$port" "$dir" --appendonly yes
-say "test Redis on 127.0.0.1:$port"
+# The users of ops/redis/users.acl.in, as in production: each test logs in as the part it plays.
+export MWP_REDIS_SECRETS=$dir/secrets
+write_redis_secrets "$MWP_REDIS_SECRETS"
+start_redis "$port" "$dir/data" --appendonly yes
+say "test Redis on 127.0.0.1:$port, with its ACL users"
 
-export MWP_TEST_REDIS_PORT=$port
+export MWP_TEST_REDIS_PORT=$port MWP_TEST_REDIS_SECRETS=$MWP_REDIS_SECRETS
 (cd "$MWP_ROOT/build" && ctest --output-on-failure --timeout 300 "$@")
 
 # Unless ctest options chose other tests: the unit tests again as clang builds them, and the

@@ -20,10 +20,14 @@ namespace mwp {
 const std::atomic<bool>& stopRequested();
 void installStopSignals();
 
-// The Redis of one part of mwp: "" the default (MWP_REDIS_HOST, _PORT, _PASSWORD, _SENTINELS,
-// _PRIMARY), or a part with a Redis of its own ("BUS", "EMPLOYMENT", "GATEWAY"…: MWP_<PART>_REDIS_*,
-// each defaulting to the MWP_REDIS_* one).
-RedisEndpoint redisFromEnv(Env& env, const std::string& part = "");
+// The Redis of one part of mwp, reached by the process `as` (default: `part` itself).
+// Where: "" the default (MWP_REDIS_HOST, _PORT, _SENTINELS, _PRIMARY, and the Sentinels' own
+// _SENTINEL_PASSWORD or _SENTINEL_PASSWORD_FILE), or a part with a Redis of its own ("BUS",
+// "EMPLOYMENT", "GATEWAY"…: MWP_<PART>_REDIS_*, each defaulting to MWP_REDIS_*).
+// Who: the ACL user of `as` (MWP_<AS>_REDIS_USER and _PASSWORD or _PASSWORD_FILE, each defaulting
+// to MWP_REDIS_*), the same at every Redis the process reaches: ops/redis/users.acl.in declares
+// every user on every server. A password file that cannot be read, or is empty, is a ConfigError.
+RedisEndpoint redisFromEnv(Env& env, const std::string& part = "", const std::string& as = "");
 
 // MWP_KEY_FILE (this process's CURVE key pair) and the server's public key file named by
 // `serverKeyVariable` (MWP_BUS_SERVER_KEY_FILE for the bus): both or neither. Neither: the server

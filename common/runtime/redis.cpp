@@ -145,6 +145,18 @@ bool Redis::askSentinels(RedisAddress& primary, std::string& error) const {
       error += (error.empty() ? "" : "; ") + why;
       continue;
     }
+    std::string where = sentinel.host + ":" + std::to_string(sentinel.port);
+    if (!endpoint_.sentinelPassword.empty()) {
+      auto* auth = static_cast<redisReply*>(redisCommand(
+          c, "AUTH %b", endpoint_.sentinelPassword.data(), endpoint_.sentinelPassword.size()));
+      bool refused = !auth || auth->type == REDIS_REPLY_ERROR;
+      if (auth) freeReplyObject(auth);
+      if (refused) {
+        error += (error.empty() ? "" : "; ") + where + ": refused the Sentinels' password";
+        redisFree(c);
+        continue;
+      }
+    }
     auto* raw = static_cast<redisReply*>(redisCommand(
         c, "SENTINEL get-master-addr-by-name %s", endpoint_.primaryName.c_str()));
     bool found = raw && raw->type == REDIS_REPLY_ARRAY && raw->elements == 2;
@@ -152,8 +164,10 @@ bool Redis::askSentinels(RedisAddress& primary, std::string& error) const {
       primary.host.assign(raw->element[0]->str, raw->element[0]->len);
       primary.port = std::atoi(raw->element[1]->str);
     } else {
-      error += (error.empty() ? "" : "; ") + sentinel.host + ":" + std::to_string(sentinel.port) +
-               ": knows no primary named " + endpoint_.primaryName;
+      error += (error.empty() ? "" : "; ") + where + ": " +
+               (raw && raw->type == REDIS_REPLY_ERROR
+                    ? std::string(raw->str, raw->len)
+                    : "knows no primary named " + endpoint_.primaryName);
     }
     if (raw) freeReplyObject(raw);
     redisFree(c);
@@ -174,9 +188,15 @@ bool Redis::tryConnect(std::string& error) {
   redisSetTimeout(c, timeval{5, 0});
   context_ = c;
   try {
-    if (!endpoint_.password.empty()) {
-      auto auth = command({"AUTH", endpoint_.password});
-      if (auth.isError()) throw RedisUnavailable("AUTH refused: " + auth.str);
+    if (!endpoint_.user.empty() || !endpoint_.password.empty()) {
+      RedisCommand auth{"AUTH", endpoint_.password};
+      if (!endpoint_.user.empty()) auth.insert(auth.begin() + 1, endpoint_.user);
+      // The reply names neither the user's password nor anything else secret: safe to log.
+      auto answer = command(auth);
+      if (answer.isError()) {
+        throw RedisUnavailable("AUTH as " + (endpoint_.user.empty() ? "default" : endpoint_.user) +
+                               " refused: " + answer.str);
+      }
     }
     // A Sentinel may name a primary before it has been promoted, or after it was demoted and
     // before it has heard: Sentinel's client protocol is to check the role of what it named.

@@ -47,12 +47,17 @@ std::vector<RedisAddress> parseRedisAddresses(const std::string& text);
 
 struct RedisEndpoint {
   std::string host = "127.0.0.1";
-  int port = 6380;       // ops/run.sh starts mwp's own Redis here, beside any system Redis on 6379
-  std::string password;  // AUTH after connecting when set
+  int port = 6380;  // ops/run.sh starts mwp's own Redis here, beside any system Redis on 6379
+  // AUTH after connecting: as `user` with `password` (Redis 6+ ACL users, ops/redis/users.acl.in),
+  // or with the password alone as the default user when `user` is empty; nothing when both are.
+  std::string user;
+  std::string password;
   // When not empty: the primary is whichever these Sentinels name for `primaryName` (host and
   // port above are then not used).
   std::vector<RedisAddress> sentinels;
   std::string primaryName = "mwp";
+  // The Sentinels' own password (their requirepass), sent with AUTH before asking them; "" none.
+  std::string sentinelPassword;
 };
 
 // Whether an error reply says the server cannot take the command now, though another (the new

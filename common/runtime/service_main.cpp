@@ -18,7 +18,7 @@ int runService(const ServiceParts& parts, int argc, char** argv) {
   return guardedMain(name, [&](Logger& log) {
     Env env;
     // The bus's log, which the service follows, and the service's own state (by default the same).
-    auto logEndpoint = redisFromEnv(env, "BUS");
+    auto logEndpoint = redisFromEnv(env, "BUS", upper);
     auto redisEndpoint = redisFromEnv(env, upper);
     uint32_t partitionCount = partitionCountFromEnv(env);
     ServiceLoopOptions options;

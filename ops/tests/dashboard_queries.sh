@@ -15,8 +15,9 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-redis-cli -p "$MWP_TEST_REDIS_PORT" flushall >/dev/null
+admin_redis_cli -p "$MWP_TEST_REDIS_PORT" flushall >/dev/null
 export MWP_REDIS_PORT=$MWP_TEST_REDIS_PORT MWP_INDICATOR_REFRESH_MS=500
+[ -z "$MWP_REDIS_SECRETS" ] || export_redis_logins  # each process as its own Redis user
 export MWP_BUS_INGEST="tcp://127.0.0.1:$(free_port)" MWP_BUS_PUBLISH="tcp://127.0.0.1:$(free_port)"
 bus_admin=$(free_port)
 MWP_BUS_INGEST_BIND=$MWP_BUS_INGEST MWP_BUS_PUBLISH_BIND=$MWP_BUS_PUBLISH MWP_BUS_ADMIN_PORT=$bus_admin \

@@ -21,7 +21,8 @@ expect() {
 }
 
 scripts=(ops/run.sh ops/test.sh ops/build.sh ops/chaos.sh ops/bench.sh ops/bench-ingest.sh
-  ops/fuzz.sh ops/tests/dashboard_queries.sh ops/tests/nginx_tls.sh ops/tests/script_help.sh)
+  ops/fuzz.sh ops/redis/secrets.sh ops/tests/dashboard_queries.sh ops/tests/nginx_tls.sh
+  ops/tests/script_help.sh)
 for script in "${scripts[@]}"; do
   for help in --help -h; do
     out=$(timeout 20 "$root/$script" "$help" 2>/dev/null); rc=$?
@@ -42,6 +43,7 @@ expect 64 'ops/build.sh: CMAKE_BUILD_TYPE: not Debug, Release, RelWithDebInfo or
   ops/build.sh build Fast
 expect 64 'ops/chaos.sh: EVENTS: not a whole number: "20k"' ops/chaos.sh 20k
 expect 64 'ops/tests/nginx_tls.sh: BUILD_DIR: missing' ops/tests/nginx_tls.sh
+expect 64 'ops/redis/secrets.sh: needs the folder to write into (DIR)' ops/redis/secrets.sh
 
 [ "$failures" -eq 0 ] && echo "every ops script answers --help and names a bad word"
 exit $((failures > 0))

@@ -40,12 +40,11 @@ TEST(ServiceDefect, ACorruptCursorStopsTheServiceWithANonZeroExitAndALineNamingT
   std::string log = testing::TempDir() + "corrupt-cursor-employment.log";
   std::remove(log.c_str());
   ChildProcess service(MWP_EMPLOYMENT_BINARY,
-                       {{"MWP_REDIS_PORT", std::to_string(test::testRedis().port)},
-                        {"MWP_BUS_INGEST", bus.ingest},
-                        {"MWP_BUS_PUBLISH", bus.publish},
-                        {"MWP_PARTITION_COUNT", "4"},
-                        {"MWP_EMPLOYMENT_QUERY_BIND", test::freeEndpoint()},
-                        {"MWP_EMPLOYMENT_ADMIN_PORT", "0"}},
+                       test::withTestRedis({{"MWP_BUS_INGEST", bus.ingest},
+                                            {"MWP_BUS_PUBLISH", bus.publish},
+                                            {"MWP_PARTITION_COUNT", "4"},
+                                            {"MWP_EMPLOYMENT_QUERY_BIND", test::freeEndpoint()},
+                                            {"MWP_EMPLOYMENT_ADMIN_PORT", "0"}}),
                        {}, log);
   service.start();
   std::string line = waitForLine(log, R"("key":")" + cursor + R"(")", 15);

@@ -72,7 +72,7 @@ class GatewayTest : public ::testing::Test {
         keyLine("health-1", "health", "k-health") + keyLine("auditor-1", "auditor", "k-audit") +
         keyLine("hrss-system", "department", "k-hrss", "hrss");
     gateway::GatewayOptions options;
-    options.redis = test::testRedis();
+    options.redis = test::testRedisAs("gateway");
     options.busIngest = bus_->ingest;
     for (const auto& [name, service] : services_)
       options.services.push_back({name, service->queryEndpoint()});
@@ -265,7 +265,7 @@ TEST_F(GatewayTest, AnEventSubmittedOverHttpCanBeFollowedToItsVerdict) {
 
 TEST_F(GatewayTest, TheRateLimitAnswers429WithRetryAfter) {
   gateway::GatewayOptions options;
-  options.redis = test::testRedis();
+  options.redis = test::testRedisAs("gateway");
   options.busIngest = bus_->ingest;
   options.requestsPerSecond = 2;
   prometheus::Registry registry;
@@ -291,7 +291,7 @@ TEST_F(GatewayTest, AReadThatCannotBeAuditedIsNotAnswered) {
   gateway::GatewayOptions options;
   // The audit must reach a replica, and the test Redis has none: the entry cannot be made safe.
   // (With no Redis at all the rate limit would refuse first.)
-  options.redis = test::testRedis();
+  options.redis = test::testRedisAs("gateway");
   options.auditReplicas = 1;
   options.auditReplicaWait = std::chrono::milliseconds(100);
   options.busIngest = bus_->ingest;

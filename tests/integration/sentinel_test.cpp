@@ -49,6 +49,14 @@ class SentinelGroup : public ::testing::Test {
                           << "sentinel monitor mwp 127.0.0.1 " << primaryPort_ << " 2\n"
                           << "sentinel down-after-milliseconds mwp 1000\n"
                           << "sentinel failover-timeout mwp 10000\n";
+      if (!test::redisSecrets().empty()) {
+        // The Sentinels log in to the servers as their user, and answer only with their password.
+        std::ofstream(conf, std::ios::app)
+            << "sentinel auth-user mwp sentinel\n"
+            << "sentinel auth-pass mwp " << test::redisPassword("sentinel") << "\n"
+            << "requirepass " << sentinelsPassword() << "\n"
+            << "sentinel sentinel-pass " << sentinelsPassword() << "\n";
+      }
       sentinels_.push_back(std::make_unique<ChildProcess>(
           kRedisServer, std::map<std::string, std::string>{},
           std::vector<std::string>{conf, "--sentinel"}, (dir_ / "sentinels.log").string()));
@@ -57,12 +65,12 @@ class SentinelGroup : public ::testing::Test {
     }
     // Ready when the replica has caught up and every Sentinel knows the replica and the others.
     untilAvailable([&] {
-      Redis replica(direct(replicaPort_), 1s);
+      Redis replica(serverAt(replicaPort_), 1s);
       auto info = replica.command({"INFO", "replication"});
       if (info.str.find("master_link_status:up") == std::string::npos)
         throw RedisUnavailable("replica not in sync yet");
       for (const auto& s : sentinelAddresses_) {
-        Redis sentinel(direct(s.port), 1s);
+        Redis sentinel(sentinelAt(s.port), 1s);
         auto replicas = sentinel.command({"SENTINEL", "replicas", "mwp"});
         auto others = sentinel.command({"SENTINEL", "sentinels", "mwp"});
         if (replicas.elements.size() != 1 || others.elements.size() != 2)
@@ -79,14 +87,25 @@ class SentinelGroup : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
 
-  static RedisEndpoint direct(int port) {
+  static std::string sentinelsPassword() {
+    return test::redisSecrets().empty() ? "" : test::redisPassword("sentinels");
+  }
+  // A Sentinel, with its password; a server of the group, as its admin.
+  static RedisEndpoint sentinelAt(int port) {
     RedisEndpoint endpoint;
     endpoint.port = port;
+    endpoint.password = sentinelsPassword();
     return endpoint;
   }
-
-  RedisEndpoint throughSentinels() const {
+  static RedisEndpoint serverAt(int port) {
     RedisEndpoint endpoint;
+    endpoint.port = port;
+    return test::loggedInAs(endpoint, "admin");
+  }
+
+  RedisEndpoint throughSentinels(const std::string& user = "admin") const {
+    RedisEndpoint endpoint = test::loggedInAs({}, user);
+    endpoint.sentinelPassword = sentinelsPassword();
     endpoint.port = 1;  // never used: the Sentinels name the primary
     endpoint.sentinels = sentinelAddresses_;
     endpoint.primaryName = "mwp";
@@ -107,7 +126,7 @@ TEST_F(SentinelGroup, AClientFindsThePrimaryAndFollowsAForcedFailover) {
   EXPECT_EQ(redis.command({"SET", "before", "1"}).str, "OK");
   EXPECT_EQ(redis.address(), at(primaryPort_));
 
-  Redis sentinel(direct(sentinelAddresses_[0].port));
+  Redis sentinel(sentinelAt(sentinelAddresses_[0].port));
   ASSERT_EQ(sentinel.command({"SENTINEL", "FAILOVER", "mwp"}).str, "OK");
 
   // Once promoted, the replica takes the writes; until then a call is unavailable, not an error
@@ -121,6 +140,32 @@ TEST_F(SentinelGroup, AClientFindsThePrimaryAndFollowsAForcedFailover) {
   EXPECT_EQ(redis.command({"GET", "before"}).str, "1") << "what the old primary had, replicated";
 }
 
+TEST_F(SentinelGroup, AClientWithoutTheSentinelsPasswordIsNotToldThePrimary) {
+  ASSERT_FALSE(test::redisSecrets().empty()) << "run the tests with ops/test.sh";
+  RedisEndpoint stranger = throughSentinels();
+  stranger.sentinelPassword.clear();
+  try {
+    Redis(stranger, 300ms).command({"PING"});
+    ADD_FAILURE() << "the Sentinels named the primary to a client without their password";
+  } catch (const RedisUnavailable& e) {
+    EXPECT_NE(std::string(e.what()).find("NOAUTH"), std::string::npos) << e.what();
+  }
+  stranger.sentinelPassword = "a guess";
+  try {
+    Redis(stranger, 300ms).command({"PING"});
+    ADD_FAILURE() << "a wrong Sentinel password was let in";
+  } catch (const RedisUnavailable& e) {
+    EXPECT_NE(std::string(e.what()).find("refused the Sentinels' password"), std::string::npos)
+        << e.what();
+    EXPECT_EQ(std::string(e.what()).find("a guess"), std::string::npos) << "the password shown";
+  }
+  // And an attacker on the network cannot fail the group over.
+  RedisEndpoint anonymous = sentinelAt(sentinelAddresses_[0].port);
+  anonymous.password.clear();
+  auto failover = Redis(anonymous).command({"SENTINEL", "FAILOVER", "mwp"});
+  EXPECT_TRUE(failover.isError() && failover.str.rfind("NOAUTH", 0) == 0) << failover.str;
+}
+
 TEST_F(SentinelGroup, AClientFollowsThePrimaryKilledByKillNine) {
   Redis redis(throughSentinels(), 2s);
   EXPECT_EQ(redis.command({"SET", "before", "1"}).str, "OK");
@@ -132,7 +177,7 @@ TEST_F(SentinelGroup, AClientFollowsThePrimaryKilledByKillNine) {
 }
 
 TEST_F(SentinelGroup, AReplicasReadOnlyReplyIsUnavailableNotAnAnswer) {
-  Redis replica(direct(replicaPort_));
+  Redis replica(serverAt(replicaPort_));
   try {
     replica.command({"SET", "k", "v"});
     FAIL() << "a write to a replica was answered";
@@ -145,7 +190,7 @@ TEST_F(SentinelGroup, AReplicasReadOnlyReplyIsUnavailableNotAnAnswer) {
 }
 
 TEST_F(SentinelGroup, TheBusAcknowledgesOnlyWhatAReplicaHasAndSaysWhyItStopped) {
-  test::BusThread bus(4, throughSentinels(), [](bus::BusOptions& options) {
+  test::BusThread bus(4, throughSentinels("bus"), [](bus::BusOptions& options) {
     options.ackReplicas = 1;
     options.replicaWait = 300ms;
   });
@@ -182,12 +227,12 @@ TEST_F(SentinelGroup, TheBusAcknowledgesOnlyWhatAReplicaHasAndSaysWhyItStopped) 
   });
   EXPECT_NE(again.status, msg::IngestReply::Status::NACK) << again.reason;
   EXPECT_EQ(adminClient.Get("/readyz")->status, 200);
-  Redis primary(direct(primaryPort_));
+  Redis primary(serverAt(primaryPort_));
   EXPECT_FALSE(primary.command({"GET", "mwp:dedup:replicated-2"}).isNil());
 }
 
 TEST_F(SentinelGroup, AReadWhoseAuditNoReplicaHasIsNotServed) {
-  gateway::AuditLog audit(throughSentinels(), 1, 300ms);
+  gateway::AuditLog audit(throughSentinels("gateway"), 1, 300ms);
   gateway::ApiKey reader{"integrator-1", gateway::Role::kIntegrator};
   const std::string worker = "510703199005121230";
   EXPECT_NO_THROW(audit.recordRead(reader, worker, {"employment"}, 1772424000));

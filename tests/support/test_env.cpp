@@ -9,13 +9,20 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 
+#include "config_files.h"
 #include "frames.h"
 #include "service_loop.h"
+#include "services.h"
 
 namespace mwp::test {
 
 RedisEndpoint testRedis() {
+  return testRedisAs("admin");
+}
+
+RedisEndpoint testRedisAs(const std::string& user) {
   const char* port = std::getenv("MWP_TEST_REDIS_PORT");
   if (!port) {
     ADD_FAILURE() << "MWP_TEST_REDIS_PORT is not set: run the tests with ops/test.sh";
@@ -23,6 +30,30 @@ RedisEndpoint testRedis() {
   }
   RedisEndpoint endpoint;
   endpoint.port = std::atoi(port);
+  return loggedInAs(endpoint, user);
+}
+
+std::string redisSecrets() {
+  const char* dir = std::getenv("MWP_TEST_REDIS_SECRETS");
+  return dir ? dir : "";
+}
+
+namespace {
+std::string passwordFile(const std::string& user) {
+  return redisSecrets() + "/" + user + ".password";
+}
+}  // namespace
+
+std::string redisPassword(const std::string& name) {
+  std::string text = readTextFile(passwordFile(name), "the test Redis's password of " + name);
+  while (!text.empty() && text.back() == '\n') text.pop_back();
+  return text;
+}
+
+RedisEndpoint loggedInAs(RedisEndpoint endpoint, const std::string& user) {
+  if (redisSecrets().empty()) return endpoint;
+  endpoint.user = user;
+  endpoint.password = redisPassword(user);
   return endpoint;
 }
 
@@ -55,6 +86,16 @@ OwnRedis::OwnRedis(std::vector<std::string> args)
   std::vector<std::string> all{"--port", std::to_string(port_), "--bind", "127.0.0.1",
                                "--save", "",  "--dir",  dir_,
                                "--logfile", dir_ + "/redis.log"};
+  if (!redisSecrets().empty()) {
+    // The replica's password in a file of its own folder, not on the command line.
+    std::string replication = dir_ + "/replication.conf";
+    std::ofstream(replication) << "masteruser replica\nmasterauth " << redisPassword("replica")
+                               << "\n";
+    std::filesystem::permissions(
+        replication, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    all.insert(all.end(), {"--aclfile", redisSecrets() + "/users.acl", "--protected-mode", "yes",
+                           "--include", replication});
+  }
   all.insert(all.end(), args.begin(), args.end());
   process_ = std::make_unique<mwp::ChildProcess>("/usr/bin/redis-server",
                                                  std::map<std::string, std::string>{}, all);
@@ -71,10 +112,10 @@ OwnRedis::~OwnRedis() {
 RedisEndpoint OwnRedis::endpoint() const {
   RedisEndpoint endpoint;
   endpoint.port = port_;
-  return endpoint;
+  return loggedInAs(endpoint, "admin");
 }
 
-BusThread::BusThread(uint32_t partitionCount) : BusThread(partitionCount, testRedis(), {}) {}
+BusThread::BusThread(uint32_t partitionCount) : BusThread(partitionCount, testRedisAs("bus"), {}) {}
 
 BusThread::BusThread(uint32_t partitionCount, RedisEndpoint redis,
                      const std::function<void(bus::BusOptions&)>& configure)
@@ -99,12 +140,21 @@ BusThread::~BusThread() {
   thread_.join();
 }
 
-namespace {
 std::map<std::string, std::string> withTestRedis(std::map<std::string, std::string> env) {
   env.emplace("MWP_REDIS_PORT", std::to_string(testRedis().port));
+  if (redisSecrets().empty()) return env;
+  auto login = [&](const std::string& prefix, const std::string& user) {
+    env.emplace(prefix + "USER", user);
+    env.emplace(prefix + "PASSWORD_FILE", passwordFile(user));
+  };
+  login("MWP_REDIS_", "operator");
+  login("MWP_BUS_REDIS_", "bus");
+  login("MWP_GATEWAY_REDIS_", "gateway");
+  for (const auto& service : kServices) {
+    login("MWP_" + upperName(service.name) + "_REDIS_", std::string(service.name));
+  }
   return env;
 }
-}  // namespace
 
 ChildProcess::ChildProcess(std::string binary, std::map<std::string, std::string> env)
     : mwp::ChildProcess(std::move(binary), withTestRedis(std::move(env))) {}

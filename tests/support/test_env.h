@@ -22,9 +22,19 @@
 
 namespace mwp::test {
 
-// The Redis of the test run (MWP_TEST_REDIS_PORT). Fails the test if it is not set: run the
-// tests through ops/test.sh, which starts one.
+// The Redis of the test run (MWP_TEST_REDIS_PORT), as its admin user: the tests' own checks and
+// clean-ups. Fails the test if it is not set: run the tests through ops/test.sh, which starts one
+// with the ACL users of ops/redis/users.acl.in and puts their secrets in MWP_TEST_REDIS_SECRETS
+// (unset: a Redis without users, every login empty).
 RedisEndpoint testRedis();
+// The same Redis as one part's user ("bus", "gateway", "employment"…), with only its rights.
+RedisEndpoint testRedisAs(const std::string& user);
+// `endpoint` logged in as `user` of the test run's secrets (as testRedisAs, at another address).
+RedisEndpoint loggedInAs(RedisEndpoint endpoint, const std::string& user);
+// The folder of the users' secrets (MWP_TEST_REDIS_SECRETS), "" when the Redis has no users.
+std::string redisSecrets();
+// A password of that folder: a user's ("bus"…), or "sentinels" (the Sentinels' requirepass).
+std::string redisPassword(const std::string& name);
 // Empties the test Redis (FLUSHALL): each integration test starts from nothing.
 void flushRedis();
 
@@ -36,8 +46,10 @@ std::string freeEndpoint();
 std::map<std::string, double> samples(prometheus::Registry& registry, const std::string& family);
 
 // A redis-server of the test's own (beside the suite's): a free port, its data in a folder of its
-// own, no snapshots; `args` adds options (--replicaof …). Started and answering PING when the
-// constructor returns; killed, and its folder removed, when destroyed.
+// own, no snapshots, the same ACL users as the suite's, and as a replica (--replicaof in `args`,
+// or after a failover) it logs in to its primary as the replica user.
+// Started and answering PING when the constructor returns; killed, and its folder removed, when
+// destroyed. endpoint() is its admin user.
 class OwnRedis {
  public:
   explicit OwnRedis(std::vector<std::string> args = {});
@@ -90,6 +102,10 @@ class BusThread {
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };
+
+// `env` with the test Redis's port and every part's login (MWP_<PART>_REDIS_USER and
+// _PASSWORD_FILE: each part its own user, tools the operator); what `env` sets wins.
+std::map<std::string, std::string> withTestRedis(std::map<std::string, std::string> env);
 
 // An mwp binary as a child process (for kill -9 and restarts), with the test Redis and the given
 // environment on top of this process's.
