@@ -259,9 +259,12 @@ TEST_F(SentinelGroup, CommitsTheReplicaNeverHadAreAppliedAgainAfterAFailover) {
   test::BusThread bus(4);
   std::string sentinels;
   for (const auto& s : sentinelAddresses_) sentinels += (sentinels.empty() ? "" : ",") + at(s.port);
-  test::RunningService employment(
-      MWP_EMPLOYMENT_BINARY, "employment", bus,
-      {{"MWP_EMPLOYMENT_REDIS_SENTINELS", sentinels}, {"MWP_EMPLOYMENT_REDIS_PRIMARY", "mwp"}});
+  std::map<std::string, std::string> throughTheSentinels = {
+      {"MWP_EMPLOYMENT_REDIS_SENTINELS", sentinels}, {"MWP_EMPLOYMENT_REDIS_PRIMARY", "mwp"}};
+  if (!test::redisSecrets().empty())
+    throughTheSentinels.emplace("MWP_EMPLOYMENT_REDIS_SENTINEL_PASSWORD_FILE",
+                                test::passwordFile("sentinels"));
+  test::RunningService employment(MWP_EMPLOYMENT_BINARY, "employment", bus, throughTheSentinels);
   zmq::context_t context;
   Publisher publisher(context, bus.ingest);
   // One worker's events: one partition, applied in this order.
@@ -275,7 +278,7 @@ TEST_F(SentinelGroup, CommitsTheReplicaNeverHadAreAppliedAgainAfterAFailover) {
     employment.waitForVerdict(prefix + "4");
   };
   publishBatch("replicated-");
-  Redis primary(direct(primaryPort_)), replica(direct(replicaPort_));
+  Redis primary(serverAt(primaryPort_)), replica(serverAt(replicaPort_));
   ASSERT_EQ(primary.command({"WAIT", "1", "5000"}).integer, 1);
 
   // The replica stops applying what the primary streams to it (its writes wait), while it still

@@ -35,7 +35,7 @@ class SeveralGateways : public ::testing::Test {
   // Two gateways on the same Redis, bus and housing service, each with its own registry and port.
   void startGateways(double requestsPerSecond) {
     gateway::GatewayOptions options;
-    options.redis = test::testRedis();
+    options.redis = test::testRedisAs("gateway");
     options.busIngest = bus_->ingest;
     options.services.push_back({"housing", housing_->queryEndpoint()});
     options.requestsPerSecond = requestsPerSecond;
@@ -95,7 +95,7 @@ TEST_F(SeveralGateways, AKeysRateLimitIsOneBudgetAcrossThem) {
 
 TEST_F(SeveralGateways, ARateLimitThatCannotBeReadRefusesWith503) {
   gateway::GatewayOptions options;
-  options.redis = test::testRedis();
+  options.redis = test::testRedisAs("gateway");
   options.redis.port = std::stoi(test::freeEndpoint().substr(16));  // no Redis there
   options.busIngest = bus_->ingest;
   prometheus::Registry registry;

@@ -38,11 +38,9 @@ std::string redisSecrets() {
   return dir ? dir : "";
 }
 
-namespace {
 std::string passwordFile(const std::string& user) {
   return redisSecrets() + "/" + user + ".password";
 }
-}  // namespace
 
 std::string redisPassword(const std::string& name) {
   std::string text = readTextFile(passwordFile(name), "the test Redis's password of " + name);

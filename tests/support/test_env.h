@@ -35,6 +35,8 @@ RedisEndpoint loggedInAs(RedisEndpoint endpoint, const std::string& user);
 std::string redisSecrets();
 // A password of that folder: a user's ("bus"…), or "sentinels" (the Sentinels' requirepass).
 std::string redisPassword(const std::string& name);
+// The file that holds it, for a process given MWP_…_PASSWORD_FILE.
+std::string passwordFile(const std::string& name);
 // Empties the test Redis (FLUSHALL): each integration test starts from nothing.
 void flushRedis();
 
