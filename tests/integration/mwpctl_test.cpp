@@ -72,8 +72,8 @@ TEST(Mwpctl, PublishExits69WhenTheBusCannotBeReached) {
 // A rotation: the new key in the file with its last day, the name's old key running out after the
 // grace days, other names' keys untouched.
 TEST(Mwpctl, KeygenRotatesANamesKeyInTheKeysFile) {
-  std::string old = "ana integrator " + std::string(64, 'a') + "\nbo caseworker " +
-                    std::string(64, 'b') + "\n";
+  std::string old =
+      "ana integrator " + std::string(64, 'a') + "\nbo caseworker " + std::string(64, 'b') + "\n";
   auto run = mwpctl("keygen api ana integrator --valid-days 30 --grace-days 2 --rotate", old);
   ASSERT_EQ(run.exitCode, 0);
   ASSERT_EQ(run.lines.size(), 1u) << "the key alone on stdout";
