@@ -3,10 +3,12 @@
 #include <capnp/schema.h>
 #include <sodium.h>
 
+#include <sstream>
 #include <stdexcept>
 
 #include "config.h"
 #include "event_kinds.h"
+#include "ids.h"
 
 namespace mwp::gateway {
 namespace {
@@ -65,26 +67,76 @@ Visibility visibilityOf(Role role) {
   }
 }
 
+namespace {
+
+constexpr std::string_view kExpires = "expires=";
+
+// One line of the keys file, its hash in `hash`; throws naming the line.
+ApiKey parseKeyLine(int number, const std::vector<std::string>& w, std::string& hash) {
+  const std::string &name = w[0], &role = w[1];
+  hash = w[2];
+  std::string department, expires;
+  for (size_t i = 3; i < w.size() && !w[i].empty(); ++i) {
+    (w[i].rfind(kExpires, 0) == 0 ? expires : department) = w[i];
+  }
+  auto r = roleFromName(role);
+  auto where = "API keys line " + std::to_string(number);
+  if (!r || hash.size() != 64) {
+    throw std::runtime_error(
+        where + ": expected \"name role sha256-hex [department] [expires=YYYY-MM-DD]\"");
+  }
+  ApiKey key{name, *r};
+  if (!expires.empty()) {
+    key.expiresOn = parseDate(std::string_view(expires).substr(kExpires.size()));
+    if (!key.expiresOn) throw std::runtime_error(where + ": expires= is not a date YYYY-MM-DD");
+  }
+  if (*r == Role::kDepartment) {
+    auto d = departmentFromName(department);
+    if (!d || *d == msg::Department::UNSPECIFIED) {
+      throw std::runtime_error(where + ": a department key names its department, e.g. hrss");
+    }
+    key.department = *d;
+  }
+  return key;
+}
+
+}  // namespace
+
 ApiKeys ApiKeys::parse(const std::string& text) {
   ApiKeys keys;
-  forEachConfigLine(text, 4, [&](int number, const std::vector<std::string>& w) {
-    const std::string &name = w[0], &role = w[1], &hash = w[2], &department = w[3];
-    auto r = roleFromName(role);
-    auto where = "API keys line " + std::to_string(number);
-    if (!r || hash.size() != 64) {
-      throw std::runtime_error(where + ": expected \"name role sha256-hex [department]\"");
-    }
-    ApiKey key{name, *r};
-    if (*r == Role::kDepartment) {
-      auto d = departmentFromName(department);
-      if (!d || *d == msg::Department::UNSPECIFIED) {
-        throw std::runtime_error(where + ": a department key names its department, e.g. hrss");
-      }
-      key.department = *d;
-    }
+  forEachConfigLine(text, 5, [&](int number, const std::vector<std::string>& w) {
+    std::string hash;
+    auto key = parseKeyLine(number, w, hash);
     keys.byHash_[hash] = key;
   });
   return keys;
+}
+
+std::string keyLine(const ApiKey& key, const std::string& hash) {
+  std::string line = key.name + " " + roleName(key.role) + " " + hash;
+  if (key.role == Role::kDepartment) line += " " + enumName(key.department);
+  if (key.expiresOn) line += " " + std::string(kExpires) + formatDate(*key.expiresOn);
+  return line;
+}
+
+std::string rotateKey(const std::string& keysFile, const ApiKey& key, const std::string& hash,
+                      int32_t oldKeysLastDay) {
+  std::string out;
+  std::istringstream lines(keysFile);
+  int number = 0;
+  for (std::string line; std::getline(lines, line);) {
+    ++number;
+    std::string kept = line;
+    forEachConfigLine(line, 5, [&](int, const std::vector<std::string>& w) {
+      std::string oldHash;
+      auto old = parseKeyLine(number, w, oldHash);
+      if (old.name != key.name) return;
+      if (!old.expiresOn || *old.expiresOn > oldKeysLastDay) old.expiresOn = oldKeysLastDay;
+      kept = keyLine(old, oldHash);
+    });
+    out += kept + "\n";
+  }
+  return out + keyLine(key, hash) + "\n";
 }
 
 ApiKeys ApiKeys::fromFile(const std::string& path) {

@@ -1,6 +1,7 @@
 // API keys for integrators, caseworkers, health staff, auditors, administrators and department
 // systems. Only a SHA-256 of each key is kept (in MWP_API_KEYS_FILE, one "name role hash
-// [department]" per line); `mwpctl keygen` makes a key and its line. Immutable after loading;
+// [department] [expires=YYYY-MM-DD]" per line); `mwpctl keygen api` makes a key and its line, and
+// rotates a name's key (the old one then expires after a grace period). Immutable after loading;
 // thread-safe.
 #pragma once
 
@@ -21,6 +22,11 @@ struct ApiKey {
   std::string name;  // who: shown in the audit log
   Role role;
   msg::Department department = msg::Department::UNSPECIFIED;  // for kDepartment keys
+  // The last day (China time, days since the epoch) the key is accepted; unset: a line written
+  // before keys expired, accepted until it is rotated.
+  std::optional<int32_t> expiresOn = std::nullopt;
+
+  bool expiredOn(int32_t day) const { return expiresOn && day > *expiresOn; }
 };
 
 // What a role sees of a worker's record.
@@ -42,6 +48,15 @@ class ApiKeys {
  private:
   std::map<std::string, ApiKey> byHash_;
 };
+
+// The keys file's line of `key`: "name role hash [department] [expires=YYYY-MM-DD]".
+std::string keyLine(const ApiKey& key, const std::string& hash);
+
+// `keysFile` with `hash` added as `key`'s line, and every other line of the same name made to
+// expire at the latest on `oldKeysLastDay` (a rotation: both keys work until then). Comments and
+// other names' lines are kept as they are. Throws std::runtime_error as parse() does.
+std::string rotateKey(const std::string& keysFile, const ApiKey& key, const std::string& hash,
+                      int32_t oldKeysLastDay);
 
 // Hex SHA-256 of a key, as the keys file stores it.
 std::string hashApiKey(const std::string& key);

@@ -33,10 +33,17 @@ struct Gateway::Impl {
           p.curve = options.busCurve;
           return std::make_unique<Publisher>(context, options.busIngest, p);
         }),
-        audit(options.redis, options.auditReplicas, options.auditReplicaWait),
+        audit(options.redis, options.auditReplicas, options.auditReplicaWait,
+              options.auditRetention),
+        refs(options.workerRefSecret),
+        lookupMisses(prometheus::BuildCounter()
+                         .Name("mwp_gateway_worker_lookup_misses_total")
+                         .Help("Lookups of a worker by full resident ID that found nobody, by key")
+                         .Register(registry)),
         limiter(options.redis, options.requestsPerSecond),
         router(server, keys, limiter, registry),
-        backends{options, catalogue, services, sections, logRedis, publishers, audit} {}
+        backends{options,    catalogue, services, sections,     logRedis,
+                 publishers, audit,     refs,     lookupMisses, log} {}
 
   GatewayOptions options;
   ApiKeys keys;
@@ -46,6 +53,9 @@ struct Gateway::Impl {
   Pool<Redis> logRedis;
   Pool<Publisher> publishers;
   AuditLog audit;
+  WorkerRefs refs;
+  prometheus::Family<prometheus::Counter>& lookupMisses;
+  Logger log{"gateway"};
   RateLimiter limiter;
   Router router;
   Backends backends;

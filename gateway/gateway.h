@@ -15,6 +15,7 @@
 #include <zmq.hpp>
 
 #include "api_keys.h"
+#include "audit_log.h"
 #include "catalogue.h"
 #include "curve.h"
 #include "redis.h"
@@ -28,7 +29,7 @@ struct GatewayOptions {
   std::string busIngest = "tcp://127.0.0.1:7101";
   std::optional<CurveClient> busCurve;       // the gateway's key, when the bus speaks CURVE
   std::optional<CurveClient> servicesCurve;  // the same key, when the services' queries speak it
-  RedisEndpoint redis;  // the gateway's own keys: the audit of reads
+  RedisEndpoint redis;                       // the gateway's own keys: the audit of reads
   // The bus's log, where an event is looked up (GET /v1/events/{id}); unset: `redis`.
   std::optional<RedisEndpoint> logRedis;
   // The services' Redis servers, whose commits announce the keys they wrote (sections kept are
@@ -37,6 +38,12 @@ struct GatewayOptions {
   // Replicas that must have a read's audit entry before the read is answered (0: none).
   int auditReplicas = 0;
   std::chrono::milliseconds auditReplicaWait{1000};
+  std::chrono::seconds auditRetention = AuditLog::kDefaultRetention;
+  // The secret worker references are made with (worker_refs.h); empty: one per process.
+  std::string workerRefSecret;
+  // Health indicators (the catalogue's "health") from 1 to this minus 1 are shown suppressed to
+  // roles without health access: a count of 1 or 2 in an area tells one person's result.
+  int healthMinCount = 5;
   std::chrono::milliseconds deadline{500};  // how long a worker record waits for the services
   size_t keptSections = 100000;   // worker sections kept until they change (0: ask every time)
   // Per API key, with a burst of as many; one budget for every gateway on the same `redis`.

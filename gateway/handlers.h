@@ -3,6 +3,8 @@
 // the Gateway; every part of it is thread-safe.
 #pragma once
 
+#include <prometheus/counter.h>
+
 #include "audit_log.h"
 #include "bus_client.h"
 #include "catalogue.h"
@@ -12,6 +14,7 @@
 #include "router.h"
 #include "scatter_gather.h"
 #include "section_cache.h"
+#include "worker_refs.h"
 
 namespace mwp::gateway {
 
@@ -23,7 +26,15 @@ struct Backends {
   Pool<Redis>& logRedis;  // the bus's log: stored events, refusals
   Pool<Publisher>& publishers;
   AuditLog& audit;
+  const WorkerRefs& refs;
+  // Lookups by full resident ID that found nobody, by key: a burst is someone guessing IDs.
+  prometheus::Family<prometheus::Counter>& lookupMisses;
+  Logger& log;
 };
+
+// `json` as `key`'s role may see it: resident IDs masked unless the role sees them whole, and
+// then each workerId followed by its workerRef (workers.cpp).
+std::string shownTo(const Backends& b, const ApiKey& key, const std::string& json);
 
 void addWorkerRoutes(Router& router, Backends& b);   // workers.cpp: one worker's record
 void addListingRoutes(Router& router, Backends& b);  // listings.cpp: the registry, the cases

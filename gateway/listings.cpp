@@ -1,17 +1,20 @@
 // The paged listings services keep: GET /v1/workers (employment's registry of an area) and
 // GET /v1/cases (rights's open or overdue cases). The service writes the page; the gateway checks
-// the parameters and masks what the role may not see.
+// the parameters, audits everyone on the page, and shows it as the role may see it (masked IDs,
+// each with its workerRef, for roles that may not see them whole).
 #include "http.h"
 
 #include "handlers.h"
+#include "masking.h"
 #include "mwp/messages/query.capnp.h"
 #include "params.h"
+#include "rules.h"
 
 namespace mwp::gateway {
 namespace {
 
-void sendListing(Backends& b, const HttpRequest& req, HttpResponse& res,
-                 const ApiKey& key, const std::string& service, const std::string& name,
+void sendListing(Backends& b, const HttpRequest& req, HttpResponse& res, const ApiKey& key,
+                 const char* route, const std::string& service, const std::string& name,
                  const std::string& filter) {
   int size = numberParam(req, "page_size", 50, 1, 500);
   std::string token = textParam(req, "page_token");
@@ -27,10 +30,22 @@ void sendListing(Backends& b, const HttpRequest& req, HttpResponse& res,
   list.setPageSize(static_cast<uint32_t>(size));
   list.setPageToken(token);
   auto answer = b.services.ask(query, b.options.deadline, {service})[service];
-  if (answer.kind != ServiceAnswer::Kind::kJson) {
+  if (answer.kind == ServiceAnswer::Kind::kUnavailable) {
     throw Problem{503, "Service unavailable", "the " + service + " service did not answer in time"};
   }
-  sendJson(req, res, visibleTo(key, answer.text));
+  if (answer.kind != ServiceAnswer::Kind::kJson) {
+    // Its reason may carry internals (a Redis error): logged, not shown.
+    b.log.warn("listing not answered",
+               {{"service", service}, {"list", name}, {"error", maskResidentIds(answer.text)}});
+    throw Problem{502, "Service error",
+                  "the " + service + " service answered with an error instead of the " + name +
+                      "; it is in the gateway's log"};
+  }
+  // 每次查询留痕: everyone on the page, before the page goes out.
+  if (auto shown = residentIdsIn(answer.text); !shown.empty()) {
+    b.audit.record(key, {route, shown, {service}, 200}, systemClock());
+  }
+  sendJson(req, res, shownTo(b, key, answer.text));
 }
 
 }  // namespace
@@ -41,13 +56,13 @@ void addListingRoutes(Router& router, Backends& b) {
              {R::kAdmin, R::kIntegrator, R::kCaseworker, R::kHealth},
              [&b](auto& req, auto& res, auto& key) {
                std::string stale = choiceParam(req, "stale", "false", {"true", "false"});
-               sendListing(b, req, res, key, "employment", "registry",
+               sendListing(b, req, res, key, "/v1/workers", "employment", "registry",
                            areaParam(req, b.catalogue) + "|" + stale);
              });
   router.get("/v1/cases", R"(/v1/cases)", {R::kAdmin, R::kCaseworker},
              [&b](auto& req, auto& res, auto& key) {
                std::string status = choiceParam(req, "status", "open", {"open", "overdue"});
-               sendListing(b, req, res, key, "rights", "cases",
+               sendListing(b, req, res, key, "/v1/cases", "rights", "cases",
                            status + "|" + areaParam(req, b.catalogue));
              });
 }

@@ -25,6 +25,18 @@ int main(int argc, char** argv) {
                     "replicas that must have a read's audit entry before it is answered"));
     options.auditReplicaWait = std::chrono::milliseconds(env.integer(
         "MWP_ACK_REPLICA_WAIT_MS", 1000, 1, 60000, "how long a read waits for its audit's replicas"));
+    options.auditRetention = std::chrono::days(env.integer(
+        "MWP_AUDIT_RETENTION_DAYS", gateway::AuditLog::kDefaultRetention.count() / 86400,
+        gateway::AuditLog::kShortestRetention.count() / 86400, 100 * 366,
+        "days the audit is kept (网络安全法 art. 21: at least six months)"));
+    std::string refSecretFile = env.text("MWP_GATEWAY_REF_SECRET_FILE", "",
+                                         "the secret workerRefs are made with (32+ bytes)");
+    if (!refSecretFile.empty()) {
+      options.workerRefSecret = readTextFile(refSecretFile, "the worker reference secret");
+    }
+    options.healthMinCount = static_cast<int>(
+        env.integer("MWP_GATEWAY_HEALTH_MIN_COUNT", 5, 1, 1000,
+                    "health counts below this are suppressed for roles without health access"));
     for (const auto& service : kServices) {
       if (service.keepsWorkerSection)
         options.stateRedis.push_back(redisFromEnv(env, upperName(service.name), "GATEWAY"));
@@ -65,6 +77,9 @@ int main(int argc, char** argv) {
       return 0;
     }
     auto keys = gateway::ApiKeys::fromFile(keysFile);
+    if (options.workerRefSecret.empty()) {
+      log.warn("no MWP_GATEWAY_REF_SECRET_FILE: workerRefs last until this gateway restarts");
+    }
 
     installStopSignals();
     zmq::context_t context;

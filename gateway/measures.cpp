@@ -1,6 +1,9 @@
 // GET /v1/measures and /v1/measures/{number}: each of the 30 measures with its titles, lead
 // departments and indicators (value and target) for a year and an area, from the services that
 // own them. A service that does not answer leaves its measures "unavailable", not missing.
+// Health indicators (the catalogue's "health") with a value from 1 to below the threshold are
+// shown as "value":null,"suppressed":true to roles without health access, as DHIS2 and the
+// statistical offices suppress small cells: 1 HIV check in a county is one person's result.
 #include "http.h"
 
 #include <set>
@@ -40,8 +43,20 @@ Progress progress(Backends& b, int year, const std::string& area) {
   return p;
 }
 
+bool isHealthIndicator(msg::Measure::Reader m, const std::string& name) {
+  for (auto i : m.getIndicators()) {
+    if (name == i.getName().cStr()) return i.getHealth();
+  }
+  return false;
+}
+
+// Values from 1 to below this are suppressed for `key`'s role; 0: none is.
+int suppressedBelow(const Backends& b, const ApiKey& key) {
+  return visibilityOf(key.role).healthSection ? 0 : b.options.healthMinCount;
+}
+
 void writeMeasure(JsonWriter& json, const Catalogue& catalogue, msg::Measure::Reader m,
-                  const Progress& p) {
+                  const Progress& p, int suppressBelow) {
   std::string service = enumName(m.getService());
   json.beginObject()
       .field("number", m.getNumber())
@@ -56,7 +71,10 @@ void writeMeasure(JsonWriter& json, const Catalogue& catalogue, msg::Measure::Re
       .key("indicators")
       .beginArray();
   if (auto found = p.byMeasure.find(m.getNumber()); found != p.byMeasure.end()) {
-    for (const auto& i : found->second) writeIndicator(json, i);
+    for (const auto& i : found->second) {
+      bool small = i.value > 0 && i.value < suppressBelow;
+      writeIndicator(json, i, small && isHealthIndicator(m, i.indicator));
+    }
   }
   json.endArray().endObject();
 }
@@ -65,17 +83,19 @@ int yearParam(const HttpRequest& req) {
   return numberParam(req, "year", yearOf(formatDate(chinaDayOf(systemClock()))), 2019, 2100);
 }
 
-void allMeasures(Backends& b, const HttpRequest& req, HttpResponse& res) {
+void allMeasures(Backends& b, const HttpRequest& req, HttpResponse& res, const ApiKey& key) {
   int year = yearParam(req);
   auto p = progress(b, year, areaParam(req, b.catalogue));
   JsonWriter json;
   json.beginObject().field("year", year).key("measures").beginArray();
-  for (auto m : b.catalogue.data().getMeasures()) writeMeasure(json, b.catalogue, m, p);
+  for (auto m : b.catalogue.data().getMeasures()) {
+    writeMeasure(json, b.catalogue, m, p, suppressedBelow(b, key));
+  }
   json.endArray().endObject();
   sendJson(req, res, json.take());
 }
 
-void oneMeasure(Backends& b, const HttpRequest& req, HttpResponse& res) {
+void oneMeasure(Backends& b, const HttpRequest& req, HttpResponse& res, const ApiKey& key) {
   auto number = wholeNumber(req.matches[1].str());
   if (!number) {
     throw badParameter("number", "不是 1–30 的措施编号", "not a measure number from 1 to 30");
@@ -85,7 +105,7 @@ void oneMeasure(Backends& b, const HttpRequest& req, HttpResponse& res) {
   int year = yearParam(req);
   auto p = progress(b, year, areaParam(req, b.catalogue));
   JsonWriter json;
-  writeMeasure(json, b.catalogue, b.catalogue.measure(*number), p);
+  writeMeasure(json, b.catalogue, b.catalogue.measure(*number), p, suppressedBelow(b, key));
   sendJson(req, res, json.take());
 }
 
@@ -96,9 +116,9 @@ void addMeasureRoutes(Router& router, Backends& b) {
   const std::vector<Role> everyone{R::kAdmin,  R::kIntegrator, R::kCaseworker,
                                    R::kHealth, R::kAuditor,    R::kDepartment};
   router.get("/v1/measures", R"(/v1/measures)", everyone,
-             [&b](auto& req, auto& res, auto&) { allMeasures(b, req, res); });
+             [&b](auto& req, auto& res, auto& key) { allMeasures(b, req, res, key); });
   router.get("/v1/measures/{number}", R"(/v1/measures/([^/]*))", everyone,
-             [&b](auto& req, auto& res, auto&) { oneMeasure(b, req, res); });
+             [&b](auto& req, auto& res, auto& key) { oneMeasure(b, req, res, key); });
 }
 
 }  // namespace mwp::gateway

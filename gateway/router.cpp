@@ -136,6 +136,10 @@ ApiKey Router::admit(const Request& req, const std::string& path, const std::vec
   if (presented.empty()) throw Problem{401, "API key required", "send Authorization: Bearer <key>"};
   auto key = keys_.find(presented);
   if (!key) throw Problem{401, "Unknown API key", "this key is not one of ours"};
+  if (key->expiredOn(chinaDayOf(systemClock()))) {
+    throw Problem{401, "Expired API key",
+                  "this key expired after " + formatDate(*key->expiresOn) + "; ask for a new one"};
+  }
   who = key->name;
   if (std::find(roles.begin(), roles.end(), key->role) == roles.end()) {
     throw Problem{403, "Not allowed", "the " + roleName(key->role) + " role may not use " + path};

@@ -58,6 +58,10 @@ struct Indicator {
   ratio @7 :Ratio;   # set for a ratio: computed from two counters the service keeps
   checklist @8 :Checklist;  # set for a per-area checklist: "each county and park has …"
   decidedIn @9 :Text;       # the file that decides it, where not its measure's rulesFile
+  # Counts of 个人健康信息 (sensitive personal information, 个人信息保护法 art. 28): a small
+  # count in an area tells one person's result, so the gateway shows values below its threshold
+  # as suppressed to roles without health access.
+  health @10 :Bool;
 }
 
 # A promise that each county and park has something, and the activity that ticks it. The outreach

@@ -145,6 +145,9 @@ for role in admin integrator caseworker health auditor; do
 done
 key=$("$MWP_ROOT/build/tools/mwpctl/mwpctl" keygen api demo-hrss department hrss 2>>"$MWP_API_KEYS_FILE")
 demo_keys+="MWP_DEMO_KEY_DEPARTMENT_HRSS=$key"$'\n'
+# The secret integrators' workerRefs are made with: kept across runs, so their references hold.
+export MWP_GATEWAY_REF_SECRET_FILE="$keys/worker-ref.secret"
+[ -s "$MWP_GATEWAY_REF_SECRET_FILE" ] || (umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$MWP_GATEWAY_REF_SECRET_FILE")
 MWP_KEY_FILE="$keys/gateway.key" MWP_SERVICES_SERVER_KEY_FILE="$keys/mwpService.pub" \
   "$MWP_ROOT/build/gateway/mwp-gateway" 2>>"$var/log/gateway.log" &
 pids+=($!)

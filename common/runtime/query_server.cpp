@@ -47,14 +47,18 @@ std::vector<IndicatorAnswer> indicatorsOf(msg::QueryReply::Reader reply) {
   return answers;
 }
 
-void writeIndicator(JsonWriter& json, const IndicatorAnswer& indicator) {
+void writeIndicator(JsonWriter& json, const IndicatorAnswer& indicator, bool suppressed) {
   json.beginObject()
       .field("measure", indicator.measure)
       .field("indicator", indicator.indicator)
       .field("area", indicator.area)
-      .field("year", indicator.year)
-      .field("value", indicator.value)
-      .key("target");
+      .field("year", indicator.year);
+  if (suppressed) {
+    json.key("value").null().field("suppressed", true);
+  } else {
+    json.field("value", indicator.value);
+  }
+  json.key("target");
   if (indicator.target) {
     json.value(*indicator.target);
   } else {

@@ -30,8 +30,9 @@ struct WorkerSection {
 void setIndicators(msg::QueryReply::Builder reply, const std::vector<IndicatorAnswer>& answers);
 std::vector<IndicatorAnswer> indicatorsOf(msg::QueryReply::Reader reply);
 // One indicator as the gateway shows it (GET /v1/measures):
-// {"measure":2,"indicator":"…","area":"…","year":2026,"value":1,"target":null}
-void writeIndicator(JsonWriter& json, const IndicatorAnswer& indicator);
+// {"measure":2,"indicator":"…","area":"…","year":2026,"value":1,"target":null}; `suppressed`:
+// "value":null,"suppressed":true instead of the value (a small count of health data).
+void writeIndicator(JsonWriter& json, const IndicatorAnswer& indicator, bool suppressed = false);
 
 // What a service answers beyond what every service answers (indicators, verdicts).
 class QueryHandler {

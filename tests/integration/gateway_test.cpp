@@ -7,11 +7,14 @@
 
 #include <regex>
 #include <thread>
+#include <zmq_addon.hpp>
 
 #include "audit_log.h"
 #include "bus_client.h"
 #include "event_log.h"
+#include "frames.h"
 #include "ids.h"
+#include "mwp/messages/query.capnp.h"
 #include "rules_harness.h"
 #include "service_harness.h"
 
@@ -70,7 +73,10 @@ class GatewayTest : public ::testing::Test {
         keyLine("admin-1", "admin", "k-admin") + keyLine("integrator-1", "integrator", "k-int") +
         keyLine("caseworker-1", "caseworker", "k-case") +
         keyLine("health-1", "health", "k-health") + keyLine("auditor-1", "auditor", "k-audit") +
-        keyLine("hrss-system", "department", "k-hrss", "hrss");
+        keyLine("hrss-system", "department", "k-hrss", "hrss") +
+        keyLine("pager", "health", "k-pager") +
+        keyLine("lapsed", "integrator", "k-lapsed", "expires=2020-12-31") +
+        keyLine("current", "integrator", "k-current", "expires=2999-12-31");
     gateway::GatewayOptions options;
     options.redis = test::testRedisAs("gateway");
     options.busIngest = bus_->ingest;
@@ -107,6 +113,13 @@ class GatewayTest : public ::testing::Test {
     return client.Get(path, headers);
   }
 
+  // The audit entries of a query, as the auditor reads them.
+  std::string audit(const std::string& query) {
+    auto r = get("/v1/audit?" + query, "k-audit");
+    EXPECT_EQ(r->status, 200) << r->body;
+    return r->body;
+  }
+
   static inline test::BusThread* bus_ = nullptr;
   static inline std::map<std::string, test::RunningService*> services_;
   static inline zmq::context_t* context_ = new zmq::context_t;
@@ -134,9 +147,14 @@ TEST_F(GatewayTest, TheRoleDecidesWhatIsShown) {
     bool fullIds;
     bool health;
   };
+  // The integrator looks the worker up by the workerRef its listing gives.
+  auto listing = get("/v1/workers?area=510722", "k-int");
+  std::smatch ref;
+  ASSERT_TRUE(std::regex_search(listing->body, ref, std::regex(R"re("workerRef":"([^"]+)")re")))
+      << listing->body;
   for (const auto& e : {Expect{"k-int", false, false}, Expect{"k-case", true, false},
                         Expect{"k-health", true, true}, Expect{"k-admin", true, true}}) {
-    auto r = get(std::string("/v1/workers/") + kWorker, e.key);
+    auto r = get("/v1/workers/" + (e.fullIds ? std::string(kWorker) : ref[1].str()), e.key);
     ASSERT_EQ(r->status, 200) << e.key;
     EXPECT_EQ(r->body.find(kWorker) != std::string::npos, e.fullIds) << e.key;
     EXPECT_EQ(r->body.find(kMasked) != std::string::npos, !e.fullIds) << e.key;
@@ -170,21 +188,21 @@ TEST_F(GatewayTest, AnUnchangedRecordIsNotSentAgain) {
 
 TEST_F(GatewayTest, EveryReadIsAudited) {
   std::string path = std::string("/v1/workers/") + kWorker;
-  auto before = get(std::string("/v1/audit?limit=1000&worker=") + kWorker, "k-audit");
+  auto before = get(std::string("/v1/audit?page_size=1000&worker=") + kWorker, "k-audit");
   ASSERT_EQ(before->status, 200);
   auto count = [](const std::string& body) {
     size_t n = 0;
     for (size_t at = 0; (at = body.find("\"key\":", at)) != std::string::npos; ++at) ++n;
     return n;
   };
-  get(path, "k-int");
+  get(path, "k-case");
   get(path, "k-health");
-  auto after = get(std::string("/v1/audit?limit=1000&worker=") + kWorker, "k-audit");
+  auto after = get(std::string("/v1/audit?page_size=1000&worker=") + kWorker, "k-audit");
   EXPECT_EQ(count(after->body), count(before->body) + 2);
   EXPECT_NE(after->body.find(R"("key":"health-1")"), std::string::npos);
   EXPECT_NE(after->body.find(R"("sections":"employment,housing,education,rights")"),
             std::string::npos)
-      << "the integrator's read names the sections it was given";
+      << "the caseworker's read names the sections it was given";
   EXPECT_EQ(get("/v1/audit", "k-int")->status, 403);
 }
 
@@ -306,11 +324,11 @@ TEST_F(GatewayTest, AReadThatCannotBeAuditedIsNotAnswered) {
   EXPECT_EQ(r->body.find("李四"), std::string::npos) << "nothing of the record goes out";
 }
 
-// A valid resident ID no event has named: its sections were never kept.
-std::string unreadWorker() {
+// A valid resident ID, `first17` and its check character, that no event names: its sections
+// were never kept.
+std::string unreadWorker(const std::string& first17 = "51072219900101003") {
   for (char check : std::string("0123456789X")) {
-    std::string id = std::string("51072219900101003") + check;
-    if (isValidResidentId(id)) return id;
+    if (isValidResidentId(first17 + check)) return first17 + check;
   }
   return "";
 }
@@ -373,10 +391,14 @@ TEST_F(GatewayTest, EveryBadParameterIsA400NamingIt) {
     bad.push_back({"/v1/measures/2?year=" + v, "year"});
     bad.push_back({"/v1/cases?page_size=" + v, "page_size"});
     bad.push_back({"/v1/cases?status=" + v, "status"});
-    bad.push_back({"/v1/audit?limit=" + v, "limit"});
+    bad.push_back({"/v1/audit?page_size=" + v, "page_size"});
+    bad.push_back({"/v1/audit?page_token=" + v + "x", "page_token"});
+    bad.push_back({"/v1/audit?key=" + v + "%20", "key"});
     bad.push_back({"/v1/audit?worker=" + v, "worker"});
   }
   bad.push_back({"/v1/workers?page_token=-1", "page_token"});
+  bad.push_back({"/v1/measures/99999999999999999999", "number"});
+  bad.push_back({std::string("/v1/audit?key=admin-1&worker=") + kWorker, "key"});
   bad.push_back({"/v1/events/", "eventId"});
   bad.push_back({"/v1/events/a%20b", "eventId"});
   for (const auto& [path, parameter] : bad) {
@@ -413,10 +435,12 @@ TEST_F(GatewayTest, AWorkersOldReadIsFoundBehindAHundredThousandOthers) {
       others.clear();
     }
   }
-  auto r = get(std::string("/v1/audit?limit=1000&worker=") + kWorker, "k-audit");
+  auto r = get(std::string("/v1/audit?page_size=1000&worker=") + kWorker, "k-audit");
   ASSERT_EQ(r->status, 200);
   EXPECT_NE(
-      r->body.find(R"("key":"caseworker-1","role":"caseworker","worker":")" + std::string(kWorker)),
+      r->body.find(
+          R"("key":"caseworker-1","role":"caseworker","route":"/v1/workers/{workerId}","workers":[")" +
+          std::string(kWorker)),
       std::string::npos)
       << r->body.substr(0, 400);
   EXPECT_EQ(r->body.find(other), std::string::npos) << "only this worker's reads";
@@ -459,6 +483,211 @@ TEST_F(GatewayTest, EveryRouteIsInTheOpenApiDocumentAndTheOtherWayRound) {
   EXPECT_EQ(documented, served);
   auto r = get("/v1/openapi.json", "");
   EXPECT_EQ(r->status, 200) << "the document needs no key";
+}
+
+size_t entries(const std::string& auditBody) {
+  size_t n = 0;
+  for (size_t at = 0; (at = auditBody.find("\"key\":", at)) != std::string::npos; ++at) ++n;
+  return n;
+}
+
+// The masked ID, area and hukou leave a few hundred candidates: a 404 for each wrong one and a
+// 200 for the right one would find the ID. So the integrator has no lookup by ID at all.
+TEST_F(GatewayTest, AnIntegratorLooksWorkersUpByReferenceNeverByResidentId) {
+  auto byId = get(std::string("/v1/workers/") + kWorker, "k-int");
+  EXPECT_EQ(byId->status, 403) << byId->body;
+  EXPECT_EQ(get("/v1/workers/" + unreadWorker("51072219880304003"), "k-int")->status, 403)
+      << "a wrong ID is answered as a right one: nothing to tell them apart";
+
+  auto listing = get("/v1/workers?area=510722", "k-int");
+  ASSERT_EQ(listing->status, 200) << listing->body;
+  EXPECT_EQ(listing->body.find(kWorker), std::string::npos);
+  std::smatch ref;
+  ASSERT_TRUE(std::regex_search(
+      listing->body, ref,
+      std::regex(R"re("workerId":"510\*{11}0026","workerRef":"([A-Za-z0-9_-]+)")re")))
+      << listing->body;
+  EXPECT_EQ(get("/v1/workers?area=510722", "k-int")->body, listing->body) << "a stable reference";
+
+  auto record = get("/v1/workers/" + ref[1].str(), "k-int");
+  ASSERT_EQ(record->status, 200) << record->body;
+  EXPECT_NE(record->body.find(kMasked), std::string::npos);
+  EXPECT_EQ(record->body.find(kWorker), std::string::npos);
+  EXPECT_NE(record->body.find("\"workerRef\":\"" + ref[1].str() + "\""), std::string::npos);
+
+  std::string forged = ref[1].str();
+  forged[5] = forged[5] == 'A' ? 'B' : 'A';
+  auto refused = get("/v1/workers/" + forged, "k-int");
+  EXPECT_EQ(refused->status, 400) << refused->body;
+  EXPECT_NE(refused->body.find("workerId: "), std::string::npos);
+
+  auto caseworker = get(std::string("/v1/workers/") + kWorker, "k-case");
+  EXPECT_EQ(caseworker->status, 200) << "a caseworker still looks up by ID";
+  EXPECT_EQ(caseworker->body.find("workerRef"), std::string::npos);
+}
+
+// A lookup by full ID that finds nobody is audited and counted against the key, so a burst of them
+// raises MwpWorkerLookupMisses (ops/prometheus/alerts.yml).
+TEST_F(GatewayTest, ALookupThatFindsNobodyIsAuditedAndCounted) {
+  std::string nobody = unreadWorker("51072219900101004");
+  auto before = test::samples(*registry_, "mwp_gateway_worker_lookup_misses_total");
+  EXPECT_EQ(get("/v1/workers/" + nobody, "k-case")->status, 404);
+  EXPECT_EQ(get("/v1/workers/" + nobody, "k-case")->status, 404);
+  auto after = test::samples(*registry_, "mwp_gateway_worker_lookup_misses_total");
+  EXPECT_EQ(after["caseworker-1"], before["caseworker-1"] + 2);
+
+  std::string audited = audit("worker=" + nobody);
+  EXPECT_EQ(entries(audited), 2u) << audited;
+  EXPECT_NE(
+      audited.find(
+          R"("key":"caseworker-1","role":"caseworker","route":"/v1/workers/{workerId}","workers":[")" +
+          nobody + R"("],"sections":"employment,housing,education,rights","status":404)"),
+      std::string::npos)
+      << audited;
+}
+
+// Listings show people too: each page is audited with everyone on it, under the listing's route.
+TEST_F(GatewayTest, EveryListingIsAuditedWithThePeopleItShowed) {
+  ASSERT_EQ(get("/v1/cases?status=open&area=510722", "k-case")->status, 200);
+  std::string cases = audit("key=caseworker-1&page_size=1");
+  EXPECT_NE(cases.find(std::string(R"("route":"/v1/cases","workers":[")") + kWorker + "\"]"),
+            std::string::npos)
+      << cases;
+
+  ASSERT_EQ(get("/v1/workers?area=510722", "k-int")->status, 200);
+  std::string registry = audit("key=integrator-1&page_size=1");
+  EXPECT_NE(registry.find(std::string(R"("route":"/v1/workers","workers":[")") + kWorker + "\"]"),
+            std::string::npos)
+      << registry;
+  std::string worker = audit(std::string("worker=") + kWorker);
+  EXPECT_NE(worker.find(R"("route":"/v1/workers")"), std::string::npos) << worker;
+  EXPECT_NE(worker.find(R"("route":"/v1/cases")"), std::string::npos) << worker;
+}
+
+// One key's entries (a key only this test uses), page by page, each page continuing where the one
+// before stopped.
+TEST_F(GatewayTest, TheAuditIsPagedByKey) {
+  for (int i = 0; i < 3; ++i) {  // the caseworker's reads in between are not the health key's
+    ASSERT_EQ(get(std::string("/v1/workers/") + kWorker, "k-pager")->status, 200);
+    ASSERT_EQ(get(std::string("/v1/workers/") + kWorker, "k-case")->status, 200);
+  }
+  std::set<std::string> seen;
+  std::vector<std::string> tokens{""};
+  for (int page = 0; page < 3; ++page) {
+    std::string token = tokens.back();
+    std::string body =
+        audit("key=pager&page_size=1" + (token.empty() ? "" : "&page_token=" + token));
+    std::smatch id, next;
+    ASSERT_TRUE(std::regex_search(body, id, std::regex(R"re("id":"([0-9-]+)")re"))) << body;
+    seen.insert(id[1]);
+    ASSERT_TRUE(std::regex_search(body, next, std::regex(R"re("nextPageToken":"([0-9-]*)")re")));
+    EXPECT_EQ(entries(body), 1u);
+    EXPECT_EQ(body.find(R"("key":"caseworker-1")"), std::string::npos) << "only this key's";
+    tokens.push_back(next[1]);
+  }
+  EXPECT_EQ(seen.size(), 3u) << "three pages, three different entries";
+  EXPECT_NE(tokens[1], "");
+  EXPECT_NE(tokens[2], "");
+  EXPECT_EQ(tokens[3], "") << "the third of the key's three reads is on the last page";
+}
+
+// Entries older than the retention go when the stream is next written: the trimming is by age.
+TEST_F(GatewayTest, TheAuditKeepsWhatIsWithinItsRetention) {
+  std::string nobody = unreadWorker("51072219900101005");
+  Redis redis(test::testRedis());
+  auto oneYearAgoMs = (systemClock() - 366 * 24 * 3600) * 1000;
+  for (auto ms : {int64_t{1000}, oneYearAgoMs}) {
+    redis.command({"XADD", gateway::audit_keys::readsOf(nobody), std::to_string(ms) + "-0", "key",
+                   "old-key", "role", "integrator", "workers", nobody, "at",
+                   std::to_string(ms / 1000)});
+  }
+  EXPECT_EQ(get("/v1/workers/" + nobody, "k-case")->status, 404);
+  std::string kept = audit("worker=" + nobody);
+  EXPECT_EQ(entries(kept), 2u) << "this read and the one a year ago, not the one of 1970: " << kept;
+  EXPECT_NE(kept.find("\"id\":\"" + std::to_string(oneYearAgoMs) + "-0\""), std::string::npos);
+}
+
+// 1 HIV check or 1 referral in a county is one person's result: below MWP_GATEWAY_HEALTH_MIN_COUNT
+// a health indicator is suppressed for roles without health access.
+TEST_F(GatewayTest, SmallHealthCountsAreSuppressedForRolesWithoutHealthAccess) {
+  const std::string path = "/v1/measures/15?year=2026&area=510722";
+  std::string shown =
+      R"("indicator":"womens_cancer_checks","area":"510722","year":2026,"value":1,)";
+  std::string suppressed =
+      R"("indicator":"womens_cancer_checks","area":"510722","year":2026,"value":null,"suppressed":true,)";
+  auto health = get(path, "k-health");
+  ASSERT_EQ(health->status, 200);
+  EXPECT_NE(health->body.find(shown), std::string::npos) << health->body;
+  for (const char* key : {"k-int", "k-case", "k-audit"}) {
+    auto r = get(path, key);
+    ASSERT_EQ(r->status, 200);
+    EXPECT_NE(r->body.find(suppressed), std::string::npos) << key << ": " << r->body;
+    EXPECT_EQ(r->body.find(shown), std::string::npos) << key;
+  }
+  auto all = get("/v1/measures?year=2026&area=510722", "k-int");
+  EXPECT_NE(all->body.find(suppressed), std::string::npos) << "the list of all measures too";
+  EXPECT_NE(
+      all->body.find(R"("indicator":"workers_registered","area":"510722","year":2026,"value":1,)"),
+      std::string::npos)
+      << "not a health indicator: shown";
+}
+
+TEST_F(GatewayTest, AnExpiredKeyIsRefusedAndSaysSo) {
+  auto lapsed = get("/v1/measures/1", "k-lapsed");
+  EXPECT_EQ(lapsed->status, 401);
+  EXPECT_NE(lapsed->body.find("expired after 2020-12-31"), std::string::npos) << lapsed->body;
+  EXPECT_EQ(get("/v1/measures/1", "k-current")->status, 200);
+}
+
+// A rotation adds the new key and lets the name's older keys run out after the grace period; an
+// older key already running out sooner keeps its own day.
+TEST(ApiKeyRotation, TheOldKeyExpiresAfterTheGraceDays) {
+  auto hash = [](char c) { return std::string(64, c); };
+  std::string file = "# keys\nana integrator " + hash('a') + "\nbo caseworker " + hash('b') +
+                     " expires=2026-01-02\nhrss department " + hash('c') + " hrss\n";
+  gateway::ApiKey next{"hrss", gateway::Role::kDepartment, msg::Department::HRSS,
+                       parseDate("2027-06-01")};
+  std::string rotated = gateway::rotateKey(file, next, hash('d'), *parseDate("2026-06-08"));
+  EXPECT_EQ(rotated, "# keys\nana integrator " + hash('a') + "\nbo caseworker " + hash('b') +
+                         " expires=2026-01-02\nhrss department " + hash('c') +
+                         " hrss expires=2026-06-08\nhrss department " + hash('d') +
+                         " hrss expires=2027-06-01\n");
+  auto keys = gateway::ApiKeys::parse(rotated);
+  EXPECT_EQ(keys.size(), 4u);
+  EXPECT_THROW(gateway::ApiKeys::parse("x admin " + hash('e') + " expires=soon"),
+               std::runtime_error);
+}
+
+// A service that answers with an error is not one that "did not answer in time".
+TEST(GatewayServiceError, IsReportedAsAnErrorNotATimeout) {
+  zmq::context_t context;
+  zmq::socket_t service(context, zmq::socket_type::router);
+  std::string endpoint = test::freeEndpoint();
+  service.bind(endpoint);
+  std::thread answering([&] {
+    std::vector<zmq::message_t> frames;
+    if (!zmq::recv_multipart(service, std::back_inserter(frames))) return;
+    capnp::MallocMessageBuilder reply;
+    reply.initRoot<msg::QueryReply>().setError("cannot answer now: READONLY");
+    std::string bytes = toBytes(reply);
+    std::array<zmq::const_buffer, 2> parts{zmq::buffer(frames[0].data(), frames[0].size()),
+                                           zmq::buffer(bytes)};
+    zmq::send_multipart(service, parts);
+  });
+  gateway::GatewayOptions options;
+  options.redis = test::testRedis();
+  options.services.push_back({"employment", endpoint});
+  prometheus::Registry registry;
+  gateway::Gateway gateway(options, gateway::ApiKeys::parse(keyLine("case", "caseworker", "k")),
+                           Catalogue::builtIn(), context, registry);
+  httplib::Client client("127.0.0.1", gateway.start("127.0.0.1", 0));
+  auto r = client.Get("/v1/workers?area=510722", {{"Authorization", "Bearer k"}});
+  answering.join();
+  EXPECT_EQ(r->status, 502);
+  EXPECT_NE(r->body.find("the employment service answered with an error"), std::string::npos)
+      << r->body;
+  EXPECT_EQ(r->body.find("did not answer in time"), std::string::npos);
+  EXPECT_EQ(r->body.find("READONLY"), std::string::npos) << "its reason stays in the log";
 }
 
 }  // namespace

@@ -4,6 +4,9 @@
 #include <cstdio>
 #include <fstream>
 
+#include "api_keys.h"
+#include "ids.h"
+#include "rules.h"
 #include "test_env.h"
 
 namespace mwp {
@@ -64,6 +67,26 @@ TEST(Mwpctl, PublishExits69WhenTheBusCannotBeReached) {
   auto run =
       mwpctl("publish --timeout 200 --bus " + test::freeEndpoint(), test::fixtureLines()[0] + "\n");
   EXPECT_EQ(run.exitCode, 69);
+}
+
+// A rotation: the new key in the file with its last day, the name's old key running out after the
+// grace days, other names' keys untouched.
+TEST(Mwpctl, KeygenRotatesANamesKeyInTheKeysFile) {
+  std::string old =
+      "ana integrator " + std::string(64, 'a') + "\nbo caseworker " + std::string(64, 'b') + "\n";
+  auto run = mwpctl("keygen api ana integrator --valid-days 30 --grace-days 2 --rotate", old);
+  ASSERT_EQ(run.exitCode, 0);
+  ASSERT_EQ(run.lines.size(), 1u) << "the key alone on stdout";
+  std::ifstream in(testing::TempDir() + "mwpctl_input.ndjson");
+  std::string file((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  int32_t today = chinaDayOf(systemClock());
+  EXPECT_EQ(file, "ana integrator " + std::string(64, 'a') + " expires=" + formatDate(today + 2) +
+                      "\nbo caseworker " + std::string(64, 'b') + "\nana integrator " +
+                      gateway::hashApiKey(run.lines[0]) + " expires=" + formatDate(today + 30) +
+                      "\n");
+  auto key = gateway::ApiKeys::parse(file).find(run.lines[0]);
+  ASSERT_TRUE(key);
+  EXPECT_EQ(key->expiresOn, today + 30);
 }
 
 }  // namespace

@@ -235,17 +235,18 @@ TEST_F(SentinelGroup, AReadWhoseAuditNoReplicaHasIsNotServed) {
   gateway::AuditLog audit(throughSentinels("gateway"), 1, 300ms);
   gateway::ApiKey reader{"integrator-1", gateway::Role::kIntegrator};
   const std::string worker = "510703199005121230";
-  EXPECT_NO_THROW(audit.recordRead(reader, worker, {"employment"}, 1772424000));
+  EXPECT_NO_THROW(
+      audit.record(reader, {"/v1/workers/{workerId}", {worker}, {"employment"}}, 1772424000));
   replica_->process().pause();
   try {
-    audit.recordRead(reader, worker, {"employment"}, 1772424001);
+    audit.record(reader, {"/v1/workers/{workerId}", {worker}, {"employment"}}, 1772424001);
     ADD_FAILURE() << "a read was let through with its audit on the primary alone";
   } catch (const RedisUnavailable& e) {
     EXPECT_NE(std::string(e.what()).find("not replicated"), std::string::npos) << e.what();
   }
   replica_->process().resume();
   EXPECT_NO_THROW(untilAvailable([&] {
-    audit.recordRead(reader, worker, {"employment"}, 1772424002);
+    audit.record(reader, {"/v1/workers/{workerId}", {worker}, {"employment"}}, 1772424002);
     return 0;
   }));
 }

@@ -443,12 +443,16 @@ Command keygenCurveCommand() {
 
 Command keygenApiCommand() {
   struct Args {
-    std::string name, role, department;
+    std::string name, role, department, rotate;
+    int validDays = 365;
+    int graceDays = 7;
   };
   auto a = std::make_shared<Args>();
   CommandLine line("mwpctl keygen api",
                    "A new API key on stdout, and on stderr the line for the gateway's keys file\n"
-                   "(MWP_API_KEYS_FILE), which keeps only the key's SHA-256.");
+                   "(MWP_API_KEYS_FILE), which keeps only the key's SHA-256 and its last day.\n"
+                   "With --rotate FILE the line goes into FILE instead, and NAME's older keys\n"
+                   "there expire after --grace-days (restart the gateway to load the file).");
   line.operand("NAME", "whose key it is", [a](const std::string& v) { a->name = v; })
       .operand("ROLE", "admin, integrator, caseworker, health, auditor or department",
                [a](const std::string& v) {
@@ -457,14 +461,32 @@ Command keygenApiCommand() {
                })
       .operand(
           "DEPARTMENT", "the department of a department key, e.g. hrss",
-          [a](const std::string& v) { a->department = v; }, CommandLine::Presence::kOptional);
+          [a](const std::string& v) { a->department = v; }, CommandLine::Presence::kOptional)
+      .option("--valid-days", "N", "days the key is accepted from today (default 365)",
+              a->validDays)
+      .option("--rotate", "FILE", "the keys file to add the key to, retiring NAME's older keys",
+              a->rotate)
+      .option("--grace-days", "N", "days NAME's older keys still work after --rotate (default 7)",
+              a->graceDays);
   return {std::move(line), [a] {
             std::string key = gateway::newApiKey();
-            std::string entry = a->name + " " + a->role + " " + gateway::hashApiKey(key) +
-                                (a->department.empty() ? "" : " " + a->department);
-            gateway::ApiKeys::parse(entry);  // refuses a department key without its department
+            std::string hash = gateway::hashApiKey(key);
+            int32_t today = chinaDayOf(systemClock());
+            // Parsed as the gateway will: refuses a department key without its department.
+            auto entry =
+                gateway::ApiKeys::parse(a->name + " " + a->role + " " + hash + " " + a->department)
+                    .find(key)
+                    .value();
+            entry.expiresOn = today + a->validDays;
+            if (a->rotate.empty()) {
+              std::cerr << gateway::keyLine(entry, hash) << "\n";
+            } else {
+              std::string file = gateway::rotateKey(readTextFile(a->rotate, "the API keys file"),
+                                                    entry, hash, today + a->graceDays);
+              std::ofstream out(a->rotate, std::ios::trunc);
+              if (!(out << file).flush()) throw std::runtime_error("cannot write " + a->rotate);
+            }
             std::cout << key << "\n";
-            std::cerr << entry << "\n";
             return 0;
           }};
 }
