@@ -209,7 +209,8 @@ TEST_F(BusTest, AnOversizedFrameIsAnsweredWithItsEventIdAndOnlyItsStartIsKept) {
             std::string::npos);
   auto kept = newestRejected();
   EXPECT_EQ(kept["eventId"], "too-big-1");
-  EXPECT_EQ(kept["frame"], frame.substr(0, bus::BusOptions{}.rejectedFrameBytes));
+  EXPECT_EQ(kept["frame"].size(), bus::BusOptions{}.rejectedFrameBytes);
+  EXPECT_TRUE(frame.starts_with(kept["frame"])) << "the frame's first bytes";
   EXPECT_EQ(kept["frameBytes"], std::to_string(frame.size()));
   EXPECT_EQ(storedEvents(), 0);
 }
