@@ -23,12 +23,15 @@ using Status = msg::IngestReply::Status;
 
 // One line of a submission: refused here (`refusal`) or sent to the bus (`frame`).
 struct Submitted {
+  size_t line = 1;  // in the body, from 1: how a sender matches a result without an eventId
   std::string eventId, frame, refusal;
 };
 
 // One result of a submission: the bus's answer, or the refusal of a line not sent.
-void writeResult(JsonWriter& json, const Submitted& item, const IngestResult* r) {
-  json.beginObject().field("eventId", item.eventId);
+void writeResult(JsonWriter& json, const Submitted& item, const IngestResult* r, bool ndjson) {
+  json.beginObject();
+  if (ndjson) json.field("line", item.line);
+  json.field("eventId", item.eventId);
   if (r && r->status != Status::NACK) {
     json.field("status", r->status == Status::ACK ? "accepted" : "duplicate")
         .field("partition", r->partition)
@@ -39,12 +42,15 @@ void writeResult(JsonWriter& json, const Submitted& item, const IngestResult* r)
   json.endObject();
 }
 
-std::vector<std::string> linesOf(const HttpRequest& req, bool ndjson) {
-  if (!ndjson) return {req.body};
-  std::vector<std::string> lines;
+// The body's events by their line number: the whole body, or its lines that are not blank.
+std::vector<std::pair<size_t, std::string>> linesOf(const HttpRequest& req, bool ndjson) {
+  if (!ndjson) return {{1, req.body}};
+  std::vector<std::pair<size_t, std::string>> lines;
   std::istringstream in(req.body);
+  size_t number = 0;
   for (std::string l; std::getline(in, l);) {
-    if (l.find_first_not_of(" \t\r") != std::string::npos) lines.push_back(l);
+    ++number;
+    if (l.find_first_not_of(" \t\r") != std::string::npos) lines.emplace_back(number, l);
   }
   return lines;
 }
@@ -55,10 +61,10 @@ void submit(Backends& b, const HttpRequest& req, HttpResponse& res, const ApiKey
   if (lines.empty()) throw Problem{400, "No event", "send one JSON event, or NDJSON lines"};
   std::vector<Submitted> items;
   std::vector<std::string> frames;
-  for (const auto& l : lines) {
+  for (const auto& [line, l] : lines) {
     auto decoded = decodeEventJson(l);
     if (auto* e = std::get_if<JsonError>(&decoded)) {
-      items.push_back({e->eventId, "", e->reason});
+      items.push_back({line, e->eventId, "", e->reason});
       continue;
     }
     auto envelope = std::get<DecodedEvent>(decoded).envelope();
@@ -66,10 +72,10 @@ void submit(Backends& b, const HttpRequest& req, HttpResponse& res, const ApiKey
     if (key.role == Role::kDepartment && envelope.getSource() != key.department) {
       std::string onlyOwn = "this key may submit events of " + enumName(key.department) + " only";
       if (!ndjson) throw Problem{403, "Not your department", onlyOwn};
-      items.push_back({id, "", "source: " + onlyOwn});
+      items.push_back({line, id, "", "source: " + onlyOwn});
       continue;
     }
-    items.push_back({id, toBytes(*std::get<DecodedEvent>(decoded).message), ""});
+    items.push_back({line, id, toBytes(*std::get<DecodedEvent>(decoded).message), ""});
     frames.push_back(items.back().frame);
   }
   std::vector<IngestResult> results;
@@ -79,7 +85,7 @@ void submit(Backends& b, const HttpRequest& req, HttpResponse& res, const ApiKey
   if (ndjson) json.beginObject().key("results").beginArray();
   size_t next = 0;
   for (const auto& item : items) {
-    writeResult(json, item, item.frame.empty() ? nullptr : &results[next++]);
+    writeResult(json, item, item.frame.empty() ? nullptr : &results[next++], ndjson);
   }
   if (ndjson) {
     sendJson(req, res, json.endArray().endObject().take());
@@ -92,18 +98,63 @@ void submit(Backends& b, const HttpRequest& req, HttpResponse& res, const ApiKey
   sendJson(req, res, json.take(), r->status == Status::ACK ? 202 : 200);
 }
 
-void eventStatus(Backends& b, const HttpRequest& req, HttpResponse& res,
-                 const ApiKey& key) {
+// Whether `role` may read `service`'s verdict with its reason. A reason tells what the service
+// knows of the person ("breastCancer checks are for women … the resident ID is a man's": health
+// information is sensitive personal information, 个人信息保护法 art. 28), so it is for the roles
+// that see that service's section of a worker's record; the others learn only "applied" or
+// "refused". A department reads no worker's record.
+bool seesReasonOf(Role role, const std::string& service) {
+  if (role == Role::kDepartment) return false;
+  return service != "health" || visibilityOf(role).healthSection;
+}
+
+// A verdict ("applied", "refused: …", as JSON) as `role` may see it.
+void writeVerdict(JsonWriter& json, Role role, const std::string& service, const ServiceAnswer& a) {
+  bool refused = a.text.rfind("\"refused", 0) == 0;
+  if (a.kind != ServiceAnswer::Kind::kJson) {
+    json.value("unavailable");
+  } else if (refused && !seesReasonOf(role, service)) {
+    json.value("refused");
+  } else {
+    json.raw(a.text);
+  }
+}
+
+// The department (its schema name) that sent an event the bus stored or refused; "" when its
+// records do not say (the stored copy is gone, or the frame was unreadable).
+std::string senderOf(Redis& redis, const std::optional<DedupEntry>& placed,
+                     const std::optional<Refusal>& refusal) {
+  if (refusal) return refusal->source;
+  if (!placed) return "";
+  auto logged = readLog(redis, placed->partition, placed->sequence, 1);
+  if (logged.empty() || logged[0].sequence != placed->sequence) return "";
+  FrameReader reader(logged[0].envelope);
+  return enumName(reader.root<msg::Envelope>().getSource());
+}
+
+void eventStatus(Backends& b, const HttpRequest& req, HttpResponse& res, const ApiKey& key) {
   std::string eventId = req.matches[1];
   if (!isValidEventId(eventId))
     throw badParameter("eventId", "应为 1–64 个 A–Z a–z 0–9 . _ : - 字符",
                        "1–64 characters of A–Z a–z 0–9 . _ : -");
-  // Where the bus stored it, and why it refused it: one lookup each, one round trip.
-  auto found =
-      b.logRedis.take()->pipeline({{"GET", keys::dedup(eventId)}, {"GET", keys::refusal(eventId)}});
-  const RedisReply& stored = found[0];
-  // A refusal matters only while no event of that id is stored (one may be sent again, mended).
-  std::string refusal = !stored.isNil() || found[1].isNil() ? "" : found[1].str;
+  Problem unknown{404, "Unknown event",
+                  "no event with this id was stored in the last 30 days or recently refused"};
+  std::optional<DedupEntry> placed;
+  std::optional<Refusal> refusal;
+  {
+    // Where the bus stored it, and why it refused it: one key read each, one round trip.
+    auto redis = b.logRedis.take();
+    auto found = redis->pipeline({{"GET", keys::dedup(eventId)}, refusalQuery(eventId)});
+    if (!found[0].isNil()) placed = parseDedupEntry(found[0].str);
+    // A refusal matters only while no event of that id is stored (one may be sent again, mended).
+    if (!placed) refusal = parseRefusal(found[1]);
+    // A department follows its own events only: another's is unknown to it, not forbidden (a 403
+    // would tell that it exists).
+    if (key.role == Role::kDepartment &&
+        senderOf(*redis, placed, refusal) != enumName(key.department)) {
+      throw unknown;
+    }
+  }
 
   capnp::MallocMessageBuilder query;
   query.initRoot<msg::Query>().setVerdict(eventId);
@@ -113,23 +164,15 @@ void eventStatus(Backends& b, const HttpRequest& req, HttpResponse& res,
   bool anyVerdict = false;
   for (const auto& [service, a] : answers) {
     if (a.kind == ServiceAnswer::Kind::kNotFound) continue;
-    verdicts.key(service);
-    if (a.kind == ServiceAnswer::Kind::kJson) {
-      verdicts.raw(a.text);
-    } else {
-      verdicts.value("unavailable");
-    }
+    writeVerdict(verdicts.key(service), key.role, service, a);
     anyVerdict = true;
   }
   verdicts.endObject();
-  if (stored.isNil() && !anyVerdict && refusal.empty()) {
-    throw Problem{404, "Unknown event",
-                  "no event with this id was stored in the last 30 days or recently refused"};
-  }
+  if (!placed && !anyVerdict && !refusal) throw unknown;
 
   JsonWriter json;
   json.beginObject().field("eventId", eventId).key("stored");
-  if (auto placed = stored.isNil() ? std::nullopt : parseDedupEntry(stored.str)) {
+  if (placed) {
     json.beginObject()
         .field("partition", placed->partition)
         .field("sequence", placed->sequence)
@@ -138,10 +181,10 @@ void eventStatus(Backends& b, const HttpRequest& req, HttpResponse& res,
     json.null();
   }
   json.key("refusedByBus");
-  if (refusal.empty()) {
-    json.null();
+  if (refusal) {
+    json.value(refusal->reason);
   } else {
-    json.value(refusal);
+    json.null();
   }
   json.key("verdicts").raw(verdicts.str()).endObject();
   sendJson(req, res, visibleTo(key, json.take()));

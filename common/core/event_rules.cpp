@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "event_kinds.h"
+#include "frames.h"
 #include "ids.h"
 
 namespace mwp {
@@ -211,7 +212,64 @@ std::optional<std::string> checkAcrossFields(msg::Envelope::Reader event,
   return std::nullopt;
 }
 
+// The first field of `s` (a member of a list as field[i]) whose pointer cannot be followed, by its
+// path from the envelope; "" when every one can. Only on the way to a refusal: it reads the whole
+// message once more.
+std::string unreadableField(capnp::DynamicStruct::Reader s, const std::string& path);
+
+std::string unreadableValue(const capnp::DynamicValue::Reader& value, const std::string& path) {
+  switch (value.getType()) {
+    case capnp::DynamicValue::STRUCT:
+      return unreadableField(value.as<capnp::DynamicStruct>(), path + ".");
+    case capnp::DynamicValue::LIST: {
+      auto list = value.as<capnp::DynamicList>();
+      for (uint32_t i = 0; i < list.size(); ++i) {
+        std::string element = path + "[" + std::to_string(i) + "]";
+        try {
+          if (auto inner = unreadableValue(list[i], element); !inner.empty()) return inner;
+        } catch (const kj::Exception&) {
+          return element;
+        }
+      }
+      return "";
+    }
+    default:
+      return "";  // texts and data were bounds-checked when read
+  }
+}
+
+std::string unreadableField(capnp::DynamicStruct::Reader s, const std::string& path) {
+  for (auto field : s.getSchema().getFields()) {
+    std::string name = path + field.getProto().getName().cStr();
+    try {
+      if (!s.has(field)) continue;  // absent, or a member of the union not chosen
+      if (auto inner = unreadableValue(s.get(field), name); !inner.empty()) return inner;
+    } catch (const kj::Exception&) {
+      return name;
+    }
+  }
+  return "";
+}
+
 }  // namespace
+
+std::string unreadableEnvelopeReason(std::string_view bytes) {
+  if (auto problem = frameProblem(bytes)) return *problem;
+  try {
+    FrameReader reader(bytes);
+    std::string field = unreadableField(reader.root<msg::Envelope>(), "");
+    if (!field.empty()) {
+      return unreadableReason(field, "指向消息之外，无法读取", "it points outside the message");
+    }
+  } catch (const kj::Exception&) {
+    return unreadableReason("frame", "根指针指向消息之外", "its root points outside the message");
+  }
+  // Every field reads alone: together they went past the reading limits (a part reached through
+  // many pointers, or nested too deep).
+  return unreadableReason("frame", "超过读取上限（嵌套过深，或同一部分被多次引用）",
+                          "reading it goes past the limits (nested too deep, or one part reached "
+                          "many times)");
+}
 
 std::optional<std::string> checkEvent(msg::Envelope::Reader event, const Catalogue& catalogue,
                                       int64_t nowSeconds) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "catalogue.h"
 #include "mwp/messages/events.capnp.h"
@@ -22,6 +23,12 @@ constexpr int64_t kMaxClockSkewSeconds = 5 * 60;
 // Never quotes a resident ID. `nowSeconds` is Unix time.
 std::optional<std::string> checkEvent(msg::Envelope::Reader event, const Catalogue& catalogue,
                                       int64_t nowSeconds);
+
+// Why bytes that FrameReader or a check of them threw on are refused, in Chinese and English,
+// naming what is at fault: the frame itself (its length, its segment table) or the first field of
+// the envelope that points outside the message ("workerRegistered.name"). Never the library's
+// text, which quotes addresses of the reading process's memory.
+std::string unreadableEnvelopeReason(std::string_view bytes);
 
 // The subject whose events must stay in order: the payload's $subject field (a case, a fair), else
 // the worker, else the event itself.

@@ -13,14 +13,54 @@ capnp::ReaderOptions untrustedReaderOptions() {
   return options;
 }
 
+namespace {
+kj::Array<capnp::word> copiedWords(std::string_view bytes) {
+  auto words = kj::heapArray<capnp::word>(bytes.size() / sizeof(capnp::word));
+  if (!bytes.empty()) memcpy(words.begin(), bytes.data(), words.size() * sizeof(capnp::word));
+  return words;
+}
+}  // namespace
+
+std::optional<std::string> frameSizeProblem(size_t bytes) {
+  if (bytes <= kMaxFrameBytes) return std::nullopt;
+  std::string size = std::to_string(bytes), limit = std::to_string(kMaxFrameBytes);
+  return "frame: " + size + " 字节，超过 " + limit + " 字节的上限 / frame of " + size +
+         " bytes is over the limit of " + limit;
+}
+
+std::string unreadableReason(std::string_view part, std::string_view zh, std::string_view en) {
+  std::string reason(part);
+  reason.append(": ").append(zh).append(" / not a readable Cap'n Proto envelope: ").append(en);
+  return reason;
+}
+
+std::optional<std::string> frameProblem(std::string_view bytes) {
+  if (bytes.size() % sizeof(capnp::word) != 0) {
+    return unreadableReason("frame", "长度不是 8 字节的整数倍（被截断？）",
+                            "its length is not a whole number of 8-byte words (truncated?)");
+  }
+  auto words = copiedWords(bytes);
+  try {
+    capnp::FlatArrayMessageReader reader(words.asPtr(), untrustedReaderOptions());
+    if (reader.getEnd() != words.end()) {
+      return unreadableReason("frame", "消息结束后还有多余的字节",
+                              "bytes after the end of the message");
+    }
+  } catch (const kj::Exception&) {
+    return unreadableReason("frame", "段表与长度不符",
+                            "its segment table does not match its length");
+  }
+  return std::nullopt;
+}
+
 FrameReader::FrameReader(std::string_view bytes) {
+  // The conditions' values are left out of the exceptions: they would be addresses.
   if (bytes.size() % sizeof(capnp::word) != 0) {
     KJ_FAIL_REQUIRE("message size is not a whole number of 8-byte words: truncated?");
   }
-  words_ = kj::heapArray<capnp::word>(bytes.size() / sizeof(capnp::word));
-  if (!bytes.empty()) memcpy(words_.begin(), bytes.data(), bytes.size());
+  words_ = copiedWords(bytes);
   reader_.emplace(words_.asPtr(), untrustedReaderOptions());
-  KJ_REQUIRE(reader_->getEnd() == words_.end(), "bytes after the end of the message");
+  if (reader_->getEnd() != words_.end()) KJ_FAIL_REQUIRE("bytes after the end of the message");
 }
 
 std::string toBytes(capnp::MessageBuilder& message) {

@@ -15,6 +15,19 @@ namespace mwp {
 // The largest frame the bus reads; anything longer is refused before it is parsed.
 constexpr size_t kMaxFrameBytes = 64 * 1024;
 
+// Why a frame of `bytes` is refused for its size, in Chinese and English; nullopt within the
+// limit. The bus and every sender (Publisher) refuse with these same words.
+std::optional<std::string> frameSizeProblem(size_t bytes);
+
+// Why `bytes` are not a message FrameReader can read, in Chinese and English (its length, its
+// segment table, bytes after its end); nullopt when they are. Never the library's own text: that
+// quotes addresses of this process's memory.
+std::optional<std::string> frameProblem(std::string_view bytes);
+
+// "part: zh / not a readable Cap'n Proto envelope: en": how every reason for an unreadable frame
+// reads, `part` being "frame" or the field at fault.
+std::string unreadableReason(std::string_view part, std::string_view zh, std::string_view en);
+
 // Limits for reading untrusted frames: a 64 KiB event never needs more.
 capnp::ReaderOptions untrustedReaderOptions();
 

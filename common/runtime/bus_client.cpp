@@ -8,12 +8,16 @@
 
 namespace mwp {
 
+std::string eventIdOf(msg::Envelope::Reader envelope) {
+  std::string id = envelope.getEventId().cStr();
+  if (id.size() > 64) id.resize(64);
+  return id;
+}
+
 std::string eventIdOfFrame(const std::string& frame) {
   try {
     FrameReader reader(frame);
-    std::string id = reader.root<msg::Envelope>().getEventId().cStr();
-    if (id.size() > 64) id.resize(64);  // as the bus quotes it back
-    return id;
+    return eventIdOf(reader.root<msg::Envelope>());
   } catch (const kj::Exception&) {
     return "";
   }
@@ -47,16 +51,25 @@ void Publisher::reconnect() {
 std::vector<IngestResult> Publisher::publish(const std::vector<std::string>& frames) {
   std::vector<IngestResult> results(frames.size());
   std::vector<std::string> ids;
+  std::vector<bool> refusedHere(frames.size());  // over the size limit: answered without sending
   ids.reserve(frames.size());
-  for (const auto& f : frames) ids.push_back(eventIdOfFrame(f));
+  size_t next = 0, done = 0;
+  for (size_t i = 0; i < frames.size(); ++i) {
+    ids.push_back(eventIdOfFrame(frames[i]));
+    if (auto tooLarge = frameSizeProblem(frames[i].size())) {
+      results[i] = {msg::IngestReply::Status::NACK, ids[i], 0, 0, *tooLarge};
+      refusedHere[i] = true;
+      ++done;
+    }
+  }
 
   std::deque<size_t> inFlight;  // indices sent on the current socket, oldest first
-  size_t next = 0, done = 0;
   int silentTimeouts = 0;
   while (done < frames.size()) {
-    while (next < frames.size() && inFlight.size() < options_.window) {
+    for (; next < frames.size() && inFlight.size() < options_.window; ++next) {
+      if (refusedHere[next]) continue;
       socket_.send(zmq::buffer(frames[next]), zmq::send_flags::none);
-      inFlight.push_back(next++);
+      inFlight.push_back(next);
     }
     if (!waitReadable(socket_, options_.replyTimeout)) {
       if (++silentTimeouts >= options_.attempts) {

@@ -2,7 +2,9 @@
 //
 // Publisher: sends events to the bus's ingest socket and waits for each one's answer, re-sending
 // what is unanswered after a timeout on a fresh connection. Re-sending is safe because the bus
-// de-duplicates by eventId. Not thread-safe.
+// de-duplicates by eventId; an answer, a refusal too, is final. A frame over kMaxFrameBytes is
+// refused here, as the bus would, and never sent: ZeroMQ drops the connection of a message past
+// the bus's socket limit unread, so the bus could not answer it. Not thread-safe.
 //
 // EventFollower: delivers every event of a set of partitions exactly once and in sequence order,
 // after a cursor. PUB/SUB may drop messages; a gap, a heartbeat ahead of the cursor or a late
@@ -22,6 +24,7 @@
 #include "curve.h"
 #include "event_log.h"
 #include "mwp/messages/bus.capnp.h"
+#include "mwp/messages/events.capnp.h"
 
 namespace mwp {
 
@@ -68,7 +71,11 @@ class Publisher {
 // stop flag) ends the wait early instead of throwing EINTR. Returns whether a message is ready.
 bool waitReadable(zmq::socket_t& socket, std::chrono::milliseconds timeout);
 
-// The eventId a frame carries, read the way the bus reads it; "" when the frame is unreadable.
+// The eventId an envelope carries as the bus quotes it back (cut to 64 bytes): what a sender
+// matches the bus's answer with. The bus reads it with this too.
+std::string eventIdOf(msg::Envelope::Reader envelope);
+// The eventId a frame carries, read the way the bus reads it; "" when the frame is unreadable (the
+// bus's answer then says "" too, and is matched by the frame's place among those in flight).
 std::string eventIdOfFrame(const std::string& frame);
 
 class EventFollower {

@@ -16,16 +16,43 @@ std::string dedup(const std::string& eventId) {
   return "mwp:dedup:" + eventId;
 }
 std::string refusal(const std::string& eventId) {
-  return "mwp:refused:" + eventId;
+  // Not the "mwp:refused:" strings of earlier releases: a hash under their names would clash.
+  return "mwp:refusal:" + eventId;
 }
 }  // namespace keys
 
+// At most 100 old entries go per refusal, so one call stays short even after `kept` was lowered.
 const char* const kRefusalScript = R"lua(
-local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'reason', ARGV[3],
-                      'eventId', ARGV[4], 'source', ARGV[5], 'frame', ARGV[6])
-if ARGV[4] ~= '' then redis.call('SET', KEYS[2], ARGV[3], 'EX', ARGV[2]) end
+local excess = redis.call('XLEN', KEYS[1]) - tonumber(ARGV[1]) + 1
+if excess > 0 then
+  for _, entry in ipairs(redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', math.min(excess, 100))) do
+    local fields = entry[2]
+    for i = 1, #fields, 2 do
+      if fields[i] == 'eventId' and fields[i + 1] ~= '' then
+        local key = ARGV[8] .. fields[i + 1]
+        if redis.call('HGET', key, 'entry') == entry[1] then redis.call('DEL', key) end
+      end
+    end
+    redis.call('XDEL', KEYS[1], entry[1])
+  end
+end
+local id = redis.call('XADD', KEYS[1], '*', 'reason', ARGV[3], 'eventId', ARGV[4],
+                      'source', ARGV[5], 'frame', ARGV[6], 'frameBytes', ARGV[7])
+if ARGV[4] ~= '' then
+  redis.call('HSET', KEYS[2], 'reason', ARGV[3], 'source', ARGV[5], 'entry', id)
+  redis.call('EXPIRE', KEYS[2], ARGV[2])
+end
 return id
 )lua";
+
+RedisCommand refusalQuery(const std::string& eventId) {
+  return {"HMGET", keys::refusal(eventId), "reason", "source"};
+}
+
+std::optional<Refusal> parseRefusal(const RedisReply& reply) {
+  if (reply.elements.size() != 2 || reply.elements[0].isNil()) return std::nullopt;
+  return Refusal{reply.elements[0].str, reply.elements[1].str};
+}
 
 const char* const kIngestScript = R"lua(
 local prior = redis.call('GET', KEYS[1])

@@ -18,14 +18,29 @@ std::string log(uint32_t partition);       // stream: <seq>-0 → e=<envelope by
 std::string sequence(uint32_t partition);  // the partition's last sequence number
 std::string dedup(const std::string& eventId);
 inline const std::string kRejected = "mwp:rejected";
-std::string refusal(const std::string& eventId);  // the bus's reason for refusing it, for a while
+// hash: reason, source, entry (its id in kRejected): the bus's refusal of an eventId, while its
+// entry is kept (and at most the de-duplication window).
+std::string refusal(const std::string& eventId);
 }  // namespace keys
 
-// The Lua script that keeps one refusal: appended to the rejected-events stream (trimmed to about
-// `kept`) and its reason under the eventId, for `seconds` (a lookup by id needs no scan).
-//   KEYS: kRejected, refusal(eventId)   ARGV: kept, seconds, reason, eventId, source, frame
+// The Lua script that keeps one refusal: appended to the rejected-events stream, and its reason
+// under the eventId for `seconds` (a lookup by id needs no scan). The stream is held to `kept`
+// entries exactly: the oldest go first, with the refusal keys still pointing at them, so the
+// stream and the keys are bounded together.
+//   KEYS: kRejected, refusal(eventId)
+//   ARGV: kept, seconds, reason, eventId, source, frame (its kept prefix), the frame's length in
+//         bytes, refusal("") (the keys' prefix)
 //   returns the stream entry's id.
 extern const char* const kRefusalScript;
+
+// The bus's refusal of an event, as its refusal key holds it.
+struct Refusal {
+  std::string reason;
+  std::string source;  // the department the frame named ("" when unreadable)
+};
+// The command that reads an eventId's refusal, and its reply read back (nullopt: none kept).
+RedisCommand refusalQuery(const std::string& eventId);
+std::optional<Refusal> parseRefusal(const RedisReply& reply);
 
 // The Lua script that stores one event, atomically: if the eventId was stored within the
 // de-duplication window, return the original's placement; otherwise take the next sequence,

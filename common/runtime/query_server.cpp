@@ -167,9 +167,9 @@ std::string QueryServer::answer(const std::string& request) {
     if (!json) return reply([](auto r) { r.setNotFound(); });
     return reply([&](auto r) { r.setJson(*json); });
   } catch (const kj::Exception& e) {
-    return reply([&](auto r) {
-      r.setError(std::string("not a readable query (") + e.getDescription().cStr() + ")");
-    });
+    // The library's text stays in the log: it quotes addresses of this process's memory.
+    log_.warn("query not readable", {{"error", e.getDescription().cStr()}});
+    return reply([](auto r) { r.setError("query: 无法读取 / not a readable Cap'n Proto query"); });
   } catch (const std::exception& e) {
     log_.warn("query not answered", {{"error", e.what()}});
     return reply([&](auto r) { r.setError(std::string("cannot answer now: ") + e.what()); });

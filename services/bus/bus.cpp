@@ -107,6 +107,9 @@ Bus::Bus(BusOptions options, zmq::context_t& context, Redis& redis, const Catalo
       ingestScript_(redis.addScript(kIngestScript)),
       lastSequence_(options_.partitionCount, 0) {
   ingest_.set(zmq::sockopt::linger, 0);
+  // A frame over the limit is still received, so that its sender gets an answer; ZeroMQ drops a
+  // connection whose message is past this cap without handing it over (nothing to answer then:
+  // Publisher refuses such frames itself), so no sender makes the bus hold more per frame.
   ingest_.set(zmq::sockopt::maxmsgsize, static_cast<int64_t>(kMaxFrameBytes) * 4);
   ingest_.set(zmq::sockopt::rcvhwm, 100000);
   ingest_.set(zmq::sockopt::sndhwm, 100000);
@@ -192,18 +195,19 @@ std::unique_ptr<Bus::Batch> Bus::receiveBatch() {
 FrameVerdict readFrame(const std::string& raw, const Catalogue& catalogue, int64_t nowSeconds,
                        uint32_t partitionCount) {
   FrameVerdict v;
-  if (raw.size() > kMaxFrameBytes) {
-    v.reason = "frame of " + std::to_string(raw.size()) + " bytes is over the limit of " +
-               std::to_string(kMaxFrameBytes);
-    return v;
-  }
+  auto tooLarge = frameSizeProblem(raw.size());
   try {
     FrameReader reader(raw);
     auto event = reader.root<msg::Envelope>();
-    v.eventId = event.getEventId().cStr();
-    if (v.eventId.size() > 64) v.eventId.resize(64);
+    // Read even from a frame over the limit (no more than its id and source): its answer carries
+    // the eventId its sender matches answers by.
+    v.eventId = eventIdOf(event);
     v.department = event.getSource();
     v.source = enumName(*v.department);
+    if (tooLarge) {
+      v.reason = *tooLarge;
+      return v;
+    }
     if (auto problem = checkEvent(event, catalogue, nowSeconds)) {
       v.reason = *problem;
       return v;
@@ -213,9 +217,8 @@ FrameVerdict readFrame(const std::string& raw, const Catalogue& catalogue, int64
     // sender laid out its message.
     v.digest = hex64(fnv1a64(v.envelope));
     v.partition = partitionOf(subjectOf(event), partitionCount);
-  } catch (const kj::Exception& e) {
-    v.reason =
-        std::string("not a readable Cap'n Proto envelope (") + e.getDescription().cStr() + ")";
+  } catch (const kj::Exception&) {
+    v.reason = tooLarge ? *tooLarge : unreadableEnvelopeReason(raw);
   }
   return v;
 }
@@ -394,10 +397,41 @@ void Bus::noteStored(uint32_t partition, uint64_t sequence) {
   metrics_->sequence[partition]->Set(static_cast<double>(sequence));
 }
 
+size_t refusalCost(size_t frameBytes) {
+  // Fields in both: the reason, an eventId (≤ 64 bytes, as eventIdOf quotes it), a department's
+  // name (the schema's longest is 16), an entry id or a length (≤ 24 digits).
+  constexpr size_t kFields = kMaxKeptReasonBytes + 64 + 32 + 24;
+  constexpr size_t kRedisOverhead = 512;  // per entry and key together, with room to spare
+  return frameBytes + 2 * kFields + kRedisOverhead;
+}
+
+int64_t refusalsKept(const BusOptions& options) {
+  return std::max<int64_t>(1, options.rejectedBytes / refusalCost(options.rejectedFrameBytes));
+}
+
+namespace {
+// The first `bytes` of a text, not cutting a UTF-8 character in two.
+std::string utf8Prefix(const std::string& text, size_t bytes) {
+  if (text.size() <= bytes) return text;
+  while (bytes > 0 && (static_cast<unsigned char>(text[bytes]) & 0xC0) == 0x80) --bytes;
+  return text.substr(0, bytes);
+}
+}  // namespace
+
 RedisCommand Bus::auditCommand(const Pending& p) const {
-  return {"EVAL",   kRefusalScript, "2",      keys::kRejected, keys::refusal(p.eventId),
-          std::to_string(options_.rejectedKept), std::to_string(options_.dedupWindowSeconds),
-          p.reason, p.eventId, p.source, p.raw};
+  return {"EVAL",
+          kRefusalScript,
+          "2",
+          keys::kRejected,
+          keys::refusal(p.eventId),
+          std::to_string(refusalsKept(options_)),
+          std::to_string(options_.dedupWindowSeconds),
+          utf8Prefix(p.reason, kMaxKeptReasonBytes),
+          p.eventId,
+          p.source,
+          p.raw.substr(0, options_.rejectedFrameBytes),
+          std::to_string(p.raw.size()),
+          keys::refusal("")};
 }
 
 RedisCommand Bus::ingestCommand(const Pending& p) {

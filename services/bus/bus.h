@@ -52,8 +52,12 @@ struct BusOptions {
   uint32_t partitionCount = 8;
   int64_t dedupWindowSeconds = 30 * 24 * 3600;  // how long an eventId is remembered
   std::chrono::milliseconds heartbeatInterval{1000};
-  size_t maxBatch = 512;           // frames taken per Redis round trip
-  int64_t rejectedKept = 1000000;  // the rejected-events stream is trimmed to about this many
+  size_t maxBatch = 512;  // frames taken per Redis round trip
+  // Refused frames are kept for audit, each as an entry of the rejected-events stream and its
+  // reason under its eventId (a refusal key), within about this much of Redis's memory: when full,
+  // the oldest go, keys with them. Of each frame only the first rejectedFrameBytes are kept.
+  size_t rejectedBytes = 64 << 20;
+  size_t rejectedFrameBytes = 1024;
   // Replicas that must confirm a batch (Redis WAIT) before any of it is answered; 0: none. A batch
   // they do not confirm within replicaWait goes unanswered, so its senders re-send it.
   int ackReplicas = 0;
@@ -64,6 +68,16 @@ struct BusOptions {
   // operator / gateway (any: they authenticate people).
   std::optional<CurveKeys> curve;
 };
+
+// Of a refusal's reason, at most this many bytes are kept (reasons are the bus's own, and shorter).
+constexpr size_t kMaxKeptReasonBytes = 512;
+
+// The most one kept refusal costs in Redis: its stream entry (reason, eventId, source, the frame's
+// first `frameBytes`, its length) and its refusal key (reason, source, entry id), with what Redis
+// spends on each entry and key (measured: BusTest.RefusalsStayWithinTheirBudgetInRedis).
+size_t refusalCost(size_t frameBytes);
+// How many refusals are kept: as many as rejectedBytes holds at their largest, at least one.
+int64_t refusalsKept(const BusOptions& options);
 
 class Bus {
  public:

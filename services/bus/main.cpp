@@ -6,6 +6,7 @@
 #include "admin_server.h"
 #include "bus.h"
 #include "command_line.h"
+#include "frames.h"
 #include "process.h"
 
 int main(int argc, char** argv) {
@@ -21,6 +22,14 @@ int main(int argc, char** argv) {
     options.partitionCount = partitionCountFromEnv(env);
     options.dedupWindowSeconds =
         env.integer("MWP_DEDUP_WINDOW_DAYS", 30, 1, 3650, "days an eventId is remembered") * 86400;
+    options.rejectedBytes = static_cast<size_t>(
+        env.integer("MWP_REJECTED_MAX_MB", 64, 1, 1 << 20,
+                    "Redis memory the refused frames kept for audit may take, in MiB (the oldest "
+                    "go first)")
+        << 20);
+    options.rejectedFrameBytes =
+        static_cast<size_t>(env.integer("MWP_REJECTED_FRAME_BYTES", 1024, 0, kMaxFrameBytes,
+                                        "how much of each refused frame is kept, in bytes"));
     auto curve = curveServerFromEnv(env);
     if (curve) options.curve = curve->keys;
     auto redisEndpoint = redisFromEnv(env, "BUS");
@@ -51,6 +60,7 @@ int main(int argc, char** argv) {
                          {"publish", options.publishEndpoint},
                          {"admin", adminHost + ":" + std::to_string(admin.port())},
                          {"partitions", std::to_string(options.partitionCount)},
+                         {"refusalsKept", std::to_string(bus::refusalsKept(options))},
                          {"curve", options.curve ? "on" : "off"}});
     bus.run(stopRequested());
     log.info("stopped");

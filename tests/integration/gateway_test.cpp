@@ -470,6 +470,81 @@ TEST_F(GatewayTest, AnOldRefusalIsFoundBehindTwentyThousandOthers) {
       << why->body;
 }
 
+// An NDJSON batch with an event too large for the bus: every line is answered, by its line, the
+// valid events stored; the refused one is not sent again and again (it once was: its answer did
+// not match, so the batch was re-sent three times and answered 503).
+TEST_F(GatewayTest, ABatchWithAnOversizedEventAnswersEveryLineAndStoresTheValidOnes) {
+  httplib::Client client("127.0.0.1", port_);
+  auto card = [](const std::string& id, const std::string& issuedOn) {
+    return event(id, "socialSecurityCardIssued", R"({"issuedOn":")" + issuedOn + R"("})", kWorker,
+                 "hrss", "510722");
+  };
+  std::string oversized = card("batch-big", std::string(100'000, '9'));
+  Redis redis(test::testRedis());
+  int64_t rejectedBefore = redis.command({"XLEN", keys::kRejected}).integer;
+  auto posted = client.Post("/v1/events", {{"Authorization", "Bearer k-hrss"}},
+                            card("batch-1", "2026-03-01") + "\n\n" + oversized + "\n" +
+                                card("batch-2", "2026-03-02") + "\n",
+                            "application/x-ndjson");
+  ASSERT_EQ(posted->status, 200) << posted->body;
+  EXPECT_NE(posted->body.find(R"({"line":1,"eventId":"batch-1","status":"accepted")"),
+            std::string::npos)
+      << posted->body;
+  EXPECT_NE(
+      posted->body.find(R"({"line":3,"eventId":"batch-big","status":"refused","reason":"frame: )"),
+      std::string::npos)
+      << posted->body;
+  EXPECT_NE(posted->body.find("is over the limit of 65536"), std::string::npos);
+  EXPECT_NE(posted->body.find(R"({"line":4,"eventId":"batch-2","status":"accepted")"),
+            std::string::npos);
+  EXPECT_EQ(redis.command({"XLEN", keys::kRejected}).integer, rejectedBefore)
+      << "refused before it was sent";
+}
+
+// GET /v1/events/{id} shows a service's reason only to roles that see that service's section of a
+// worker's record; the others see "refused". A department sees its own events only.
+TEST_F(GatewayTest, AVerdictsReasonIsShownOnlyToRolesThatSeeItsSection) {
+  constexpr const char* kMan = "510703199005121230";
+  zmq::context_t context;
+  Publisher publisher(context, bus_->ingest);
+  ASSERT_EQ(
+      publisher
+          .publish(test::frameOf(event(
+              "man-check", "healthCheckCompleted",
+              R"({"checkType":"breastCancer","free":true,"result":"normal","performedOn":"2026-03-01"})",
+              kMan, "health", "510703")))
+          .status,
+      msg::IngestReply::Status::ACK);
+  services_["health"]->waitForVerdict("man-check");
+
+  for (const char* key : {"k-health", "k-admin"}) {
+    auto full = get("/v1/events/man-check", key);
+    ASSERT_EQ(full->status, 200) << full->body;
+    EXPECT_NE(full->body.find(R"("health":"refused: breastCancer checks are for women)"),
+              std::string::npos)
+        << key << ": " << full->body;
+  }
+  for (const char* key : {"k-int", "k-case"}) {
+    auto bare = get("/v1/events/man-check", key);
+    ASSERT_EQ(bare->status, 200) << bare->body;
+    EXPECT_NE(bare->body.find(R"("health":"refused")"), std::string::npos) << key << bare->body;
+    EXPECT_EQ(bare->body.find("women"), std::string::npos) << key << ": " << bare->body;
+  }
+  // Another department's event, stored or refused, is unknown to hrss's key.
+  EXPECT_EQ(get("/v1/events/man-check", "k-hrss")->status, 404);
+  std::string badArea =
+      event("health-refused", "healthCheckCompleted",
+            R"({"checkType":"general","free":true,"result":"normal","performedOn":"2026-03-01"})",
+            kMan, "health", "440300");
+  ASSERT_EQ(publisher.publish(test::frameOf(badArea)).status, msg::IngestReply::Status::NACK);
+  EXPECT_EQ(get("/v1/events/health-refused", "k-hrss")->status, 404);
+  EXPECT_EQ(get("/v1/events/health-refused", "k-int")->status, 200);
+  // Its own: found, the verdicts without reasons.
+  auto own = get("/v1/events/g-reg", "k-hrss");
+  ASSERT_EQ(own->status, 200) << own->body;
+  EXPECT_NE(own->body.find(R"("employment":"applied")"), std::string::npos) << own->body;
+}
+
 TEST_F(GatewayTest, EveryRouteIsInTheOpenApiDocumentAndTheOtherWayRound) {
   std::string doc = gateway::openApiDocument();
   std::set<std::string> documented, served;
