@@ -264,7 +264,9 @@ class Generator {
 
   void projects() {
     static const std::vector<std::pair<std::string, std::string>> sectors{
-        {"building", "housing"}, {"building", "housing"}, {"transport", "transport"},
+        {"building", "housing"},
+        {"building", "housing"},
+        {"transport", "transport"},
         {"water", "waterResources"}};
     uint32_t count = std::max<uint32_t>(4, o_.workers / 250);
     for (uint32_t i = 0; i < count; ++i) {
@@ -285,7 +287,9 @@ class Generator {
               date(p.start) + "\",\"plannedEndOn\":\"" + date(p.start + between(300, 900)) +
               "\",\"payday\":" + std::to_string(p.payday) + "}",
           p.source, p.area);
-      auto inTimeOrLate = [&] { return p.start + (chance(0.9) ? between(3, 28) : between(31, 90)); };
+      auto inTimeOrLate = [&] {
+        return p.start + (chance(0.9) ? between(3, 28) : between(31, 90));
+      };
       if (!chance(0.03)) {
         int32_t on = inTimeOrLate();
         add(on, "wageAccountOpened",
@@ -303,9 +307,9 @@ class Generator {
         if (chance(0.03)) continue;  // never transferred
         int32_t on = addMonths(m, 1) + (chance(0.93) ? between(0, 25) : between(32, 60));
         add(on, "labourCostTransferred",
-            head + ",\"month\":\"" + month(m) + "\",\"amountYuan\":" +
-                std::to_string(between(20, 200) * 10000) + ",\"transferredOn\":\"" + date(on) +
-                "\"}",
+            head + ",\"month\":\"" + month(m) +
+                "\",\"amountYuan\":" + std::to_string(between(20, 200) * 10000) +
+                ",\"transferredOn\":\"" + date(on) + "\"}",
             "bank", p.area);
       }
       projects_.push_back(std::move(p));
@@ -319,8 +323,9 @@ class Generator {
     std::string head = "{\"projectId\":\"" + p.id + "\"";
     int32_t enrolled = std::max(p.start, registered) + between(0, 20);
     add(enrolled, "projectWorkerEnrolled",
-        head + ",\"employerCode\":\"" + kEmployers[0] + "\",\"trade\":\"钢筋工\",\"contractSigned\":" +
-            (chance(0.95) ? "true" : "false") + ",\"enrolledOn\":\"" + date(enrolled) + "\"}",
+        head + ",\"employerCode\":\"" + kEmployers[0] +
+            "\",\"trade\":\"钢筋工\",\"contractSigned\":" + (chance(0.95) ? "true" : "false") +
+            ",\"enrolledOn\":\"" + date(enrolled) + "\"}",
         p.source, p.area, id);
     for (int32_t m = firstOfMonth(enrolled); addMonths(m, 1) - 1 <= last_; m = addMonths(m, 1)) {
       int32_t next = addMonths(m, 1), payday = next + p.payday - 1;
@@ -332,9 +337,10 @@ class Generator {
       if (days > 0 && r < 0.96) {
         int32_t paidOn = r < 0.9 ? payday - between(0, 8) : payday + between(1, 50);
         add(paidOn, "wagePaid",
-            head + ",\"month\":\"" + month(m) + "\",\"amountYuan\":" +
-                std::to_string(days * between(150, 320)) + ",\"throughWageAccount\":" +
-                (chance(0.96) ? "true" : "false") + ",\"paidOn\":\"" + date(paidOn) + "\"}",
+            head + ",\"month\":\"" + month(m) +
+                "\",\"amountYuan\":" + std::to_string(days * between(150, 320)) +
+                ",\"throughWageAccount\":" + (chance(0.96) ? "true" : "false") + ",\"paidOn\":\"" +
+                date(paidOn) + "\"}",
             "bank", p.area, id);
         reported = paidOn;
       }
@@ -343,8 +349,8 @@ class Generator {
           p.source, p.area, id);
       if (chance(0.04)) {
         int32_t leftOn = next + between(0, 10);
-        add(leftOn, "projectWorkerLeft", head + ",\"leftOn\":\"" + date(leftOn) + "\"}",
-            p.source, p.area, id);
+        add(leftOn, "projectWorkerLeft", head + ",\"leftOn\":\"" + date(leftOn) + "\"}", p.source,
+            p.area, id);
         return;
       }
     }
