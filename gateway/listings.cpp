@@ -11,7 +11,6 @@
 #include "rules.h"
 
 namespace mwp::gateway {
-namespace {
 
 void sendListing(Backends& b, const HttpRequest& req, HttpResponse& res, const ApiKey& key,
                  const char* route, const std::string& service, const std::string& name,
@@ -47,8 +46,6 @@ void sendListing(Backends& b, const HttpRequest& req, HttpResponse& res, const A
   }
   sendJson(req, res, shownTo(b, key, answer.text));
 }
-
-}  // namespace
 
 void addListingRoutes(Router& router, Backends& b) {
   using R = Role;

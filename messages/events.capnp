@@ -33,6 +33,8 @@ enum Department {
   staffing @19;         # 市委编办
   areaGovernment @20;   # a county or park government; the envelope's `area` says which
   mwpService @21;       # an mwp service reporting a derived event (a subsidy decided, a case overdue)
+  waterResources @22;   # 市水利局
+  bank @23;             # a bank keeping projects' wage accounts (农民工工资专用账户); `area`: the project's county
 }
 
 struct Envelope {
@@ -109,6 +111,19 @@ struct Envelope {
     subsidyGranted @49 :SubsidyGranted;
     subsidyDenied @50 :SubsidyDenied;
     caseOverdue @51 :CaseOverdue;
+
+    # wage payment at the source (measure 20): every event names its project, the subject
+    projectRegistered @52 :ProjectRegistered;
+    wageAccountOpened @53 :WageAccountOpened;
+    wageDepositLodged @54 :WageDepositLodged;
+    labourCostTransferred @55 :LabourCostTransferred;
+    projectWorkerEnrolled @56 :ProjectWorkerEnrolled;
+    attendanceReported @57 :AttendanceReported;
+    wagePaid @58 :WagePaid;
+    projectWorkerLeft @59 :ProjectWorkerLeft;
+    projectCompleted @60 :ProjectCompleted;
+    wageWarningRaised @61 :WageWarningRaised;
+    wageWarningCleared @62 :WageWarningCleared;
   }
 }
 
@@ -469,6 +484,114 @@ struct LegalAidDecided $R.worker(none) {
   granted @1 :Bool;
   reason @2 :Text $R.optional;
   decidedOn @3 :Text $R.date;
+}
+
+# ---------------------------------------------------------------------------------------------
+# wage payment at the source (measure 20, 源头治理; 保障农民工工资支付条例, State Council order 724).
+# Every event carries its projectId, so a project is one subject and one partition: its events
+# apply in the order the bus acknowledged them.
+
+enum ProjectSector { unspecified @0; building @1; transport @2; water @3; other @4; }
+
+struct ProjectRegistered $R.worker(none) {
+  projectId @0 :Text $R.subject $R.maxLength(64);
+  name @1 :Text;
+  sector @2 :ProjectSector;
+  ownerCode @3 :Text $R.creditCode;        # 建设单位
+  contractorCode @4 :Text $R.creditCode;   # 施工总承包单位
+  governmentInvested @5 :Bool;
+  contractYuan @6 :UInt64 $R.positive;
+  startOn @7 :Text $R.date;
+  plannedEndOn @8 :Text $R.date;
+  payday @9 :UInt8 $R.positive $R.atMost(28);
+  # The day of the month by which the previous month's wages are due (条例 art. 11: 按月足额支付).
+}
+
+struct WageAccountOpened $R.worker(none) {
+  projectId @0 :Text $R.subject $R.maxLength(64);
+  bankName @1 :Text;
+  openedOn @2 :Text $R.date;
+}
+
+enum DepositForm { unspecified @0; cash @1; bankGuarantee @2; insurance @3; }
+
+struct WageDepositLodged $R.worker(none) {
+  projectId @0 :Text $R.subject $R.maxLength(64);
+  amountYuan @1 :UInt32 $R.positive;
+  form @2 :DepositForm;
+  lodgedOn @3 :Text $R.date;
+}
+
+struct LabourCostTransferred $R.worker(none) {
+  projectId @0 :Text $R.subject $R.maxLength(64);
+  month @1 :Text $R.month;   # the month of work the labour cost is for
+  amountYuan @2 :UInt32 $R.positive;
+  transferredOn @3 :Text $R.date;
+}
+
+struct ProjectWorkerEnrolled $R.worker(required) {
+  projectId @0 :Text $R.subject $R.maxLength(64);
+  employerCode @1 :Text $R.creditCode;  # the subcontractor that employs the worker
+  trade @2 :Text;
+  contractSigned @3 :Bool;
+  enrolledOn @4 :Text $R.date;
+}
+
+struct AttendanceReported $R.worker(required) {
+  projectId @0 :Text $R.subject $R.maxLength(64);
+  month @1 :Text $R.month;
+  daysWorked @2 :UInt8 $R.atMost(31);
+}
+
+struct WagePaid $R.worker(required) {
+  projectId @0 :Text $R.subject $R.maxLength(64);
+  month @1 :Text $R.month;   # the month of work paid for
+  amountYuan @2 :UInt32 $R.positive;
+  throughWageAccount @3 :Bool;
+  paidOn @4 :Text $R.date;
+}
+
+struct ProjectWorkerLeft $R.worker(required) {
+  projectId @0 :Text $R.subject $R.maxLength(64);
+  leftOn @1 :Text $R.date;
+}
+
+struct ProjectCompleted $R.worker(none) {
+  projectId @0 :Text $R.subject $R.maxLength(64);
+  completedOn @1 :Text $R.date;
+}
+
+# The eight warning rules (MEASURES.md, "Wage payment at the source"). Integrators and alerts key
+# on these names.
+enum WageWarningRule {
+  unspecified @0;
+  noWageAccount @1;       # 条例 art. 26
+  noWageDeposit @2;       # art. 32
+  labourCostLate @3;      # art. 24
+  workerUnpaid @4;        # arts. 11–12, 31
+  manyUnpaid @5;          # platform practice
+  paidOutsideAccount @6;  # art. 31
+  leftUnpaid @7;          # art. 30
+  belowMinimumWage @8;    # 最低工资规定
+}
+
+enum WarningLevel { unspecified @0; yellow @1; red @2; }
+
+struct WageWarningRaised $R.worker(optional) $R.derived {
+  warningId @0 :Text $R.maxLength(200);
+  projectId @1 :Text $R.subject $R.maxLength(64);
+  rule @2 :WageWarningRule;
+  level @3 :WarningLevel;   # a warning rising from yellow to red is raised again, red
+  month @4 :Text $R.month $R.optional;
+  dueOn @5 :Text $R.date;
+}
+
+struct WageWarningCleared $R.worker(optional) $R.derived {
+  warningId @0 :Text $R.maxLength(200);
+  clearedOn @1 :Text $R.date;
+  projectId @2 :Text $R.subject $R.maxLength(64);
+  # Not in EVENTS.md's first list: it keeps the event in its project's partition, after the
+  # warning it clears.
 }
 
 # ---------------------------------------------------------------------------------------------

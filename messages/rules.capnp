@@ -47,3 +47,9 @@ annotation worker @0xd2a3f0c4a8e1b70a (struct) :WorkerRule;
 
 annotation derived @0xd2a3f0c4a8e1b70b (struct) :Void;
 # Emitted by an mwp service as the consequence of another event, never by a department.
+
+annotation atMost @0xd2a3f0c4a8e1b70c (field) :UInt32;
+# The largest number accepted (days worked in a month: 31; a payday: 28).
+
+annotation month @0xd2a3f0c4a8e1b70d (field) :Void;
+# A calendar month, `YYYY-MM`.

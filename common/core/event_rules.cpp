@@ -56,9 +56,10 @@ bool isCleanText(std::string_view s) {
 struct FieldRule {
   capnp::StructSchema::Field field;
   std::string name;  // "skillCertified.issuedOn", for messages
-  bool optional = false, date = false, time = false, residentId = false, creditCode = false,
-       areaCode = false, positive = false;
+  bool optional = false, date = false, month = false, time = false, residentId = false,
+       creditCode = false, areaCode = false, positive = false;
   size_t maxLength = kDefaultMaxTextLength;
+  std::optional<uint64_t> atMost = std::nullopt;
 };
 
 // Everything the checks need to know of one kind, read once from the schema.
@@ -82,12 +83,14 @@ const std::map<uint16_t, KindRules>& kindRules() {
         auto has = [&](uint64_t id) { return findAnnotation(f, id).has_value(); };
         r.optional = has(annotation::kOptional);
         r.date = has(annotation::kDate);
+        r.month = has(annotation::kMonth);
         r.time = has(annotation::kTime);
         r.residentId = has(annotation::kResidentId);
         r.creditCode = has(annotation::kCreditCode);
         r.areaCode = has(annotation::kAreaCode);
         r.positive = has(annotation::kPositive);
         if (auto max = findAnnotation(f, annotation::kMaxLength)) r.maxLength = max->getUint32();
+        if (auto most = findAnnotation(f, annotation::kAtMost)) r.atMost = most->getUint32();
         if (has(annotation::kSubject)) k.subject = f;
         k.fields.push_back(std::move(r));
       }
@@ -113,6 +116,9 @@ std::optional<std::string> checkText(const FieldRule& r, std::string_view text) 
     return r.name + ": longer than " + std::to_string(r.maxLength) + " characters";
   }
   if (r.date && !parseDate(text)) return r.name + ": not a date in the form YYYY-MM-DD";
+  if (r.month && !parseMonth(text)) {
+    return r.name + ": not a month in the form YYYY-MM（" + r.name + " 不是 YYYY-MM 格式的月份）";
+  }
   if (r.time && !parseRfc3339(text)) {
     return r.name + ": not an RFC 3339 time with offset, e.g. 2026-03-01T09:30:00+08:00";
   }
@@ -120,7 +126,8 @@ std::optional<std::string> checkText(const FieldRule& r, std::string_view text) 
     return r.name + ": not a valid resident ID (18 characters, GB 11643 check character)";
   }
   if (r.creditCode && !isValidCreditCode(text)) {
-    return r.name + ": not a valid unified social credit code (GB 32100 check character)";
+    return r.name + ": not a valid unified social credit code (GB 32100 check character)（" +
+           r.name + " 不是校验位正确的统一社会信用代码）";
   }
   if (r.areaCode && !isAreaCodeForm(text)) {
     return r.name + ": not a GB/T 2260 area code (six digits with a real province prefix)";
@@ -148,6 +155,10 @@ std::optional<std::string> checkFields(capnp::DynamicStruct::Reader payload, con
       }
       case capnp::DynamicValue::UINT:
         if (r.positive && value.as<uint64_t>() == 0) return r.name + ": must be at least 1";
+        if (r.atMost && value.as<uint64_t>() > *r.atMost) {
+          std::string most = std::to_string(*r.atMost);
+          return r.name + ": must be at most " + most + "（" + r.name + " 不得大于 " + most + "）";
+        }
         break;
       case capnp::DynamicValue::FLOAT:
         if (!(value.as<double>() >= 0)) return r.name + ": must be a number ≥ 0";

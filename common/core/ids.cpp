@@ -98,6 +98,12 @@ std::optional<int32_t> parseDate(std::string_view t) {
   return daysFromCivil(number(t.substr(0, 4)), number(t.substr(5, 2)), number(t.substr(8, 2)));
 }
 
+std::optional<int32_t> parseMonth(std::string_view t) {
+  if (t.size() != 7 || t[4] != '-') return std::nullopt;
+  if (!allDigits(t.substr(0, 4)) || !allDigits(t.substr(5, 2))) return std::nullopt;
+  return daysFromCivil(number(t.substr(0, 4)), number(t.substr(5, 2)), 1);
+}
+
 std::string formatDate(int32_t daysSinceEpoch) {
   using namespace std::chrono;
   year_month_day ymd{sys_days{days{daysSinceEpoch}}};

@@ -34,6 +34,9 @@ bool isAreaCodeForm(std::string_view code);
 std::optional<int32_t> parseDate(std::string_view text);
 std::string formatDate(int32_t daysSinceEpoch);
 
+// `YYYY-MM`, a real calendar month, as the day (since 1970-01-01) of its first day.
+std::optional<int32_t> parseMonth(std::string_view text);
+
 // The same day `months` calendar months later; the month's last day where it is shorter
 // (2025-08-31 + 6 months = 2026-02-28).
 int32_t addMonths(int32_t daysSinceEpoch, int months);

@@ -1,6 +1,7 @@
 // Measure 20 (保障工资支付): wage claims — accepted within 5 working days, resolved within 60 of
 // acceptance, extendable once by at most 30 (劳动保障监察条例 art. 17, 若干规定 art. 18) — the
-// wages claimed and recovered, and new arrears on government-invested projects (target: none).
+// wages claimed and recovered, and new arrears on government-invested projects (target: none):
+// founded claims here, red warnings in measure_20_wage_warnings.cpp (wage payment at the source).
 #include "rights_case.h"
 
 namespace mwp::rights {
@@ -19,8 +20,6 @@ Applied wageClaimFiled(msg::Envelope::Reader event, StateTx& state, const Deadli
         calendar.addWorkingDays(dayOf(e.getFiledOn(), "filedOn"), policy.wageAcceptWorkingDays));
   c.count(measure20::kClaimsFiled);
   c.count(measure20::kYuanClaimed, e.getAmountYuan());
-  // 措施二十: 杜绝政府投资工程项目发生新的欠薪 — every such claim is a new arrear (target 0).
-  if (e.getGovernmentInvested()) c.count(measure20::kGovernmentProjectArrears);
   c.save();
   return {};
 }
@@ -77,6 +76,14 @@ Applied wageClaimResolved(msg::Envelope::Reader event, StateTx& state) {
   c.get().setRecoveredYuan(e.getRecoveredYuan());
   c.close(e.getResolvedOn(), "resolvedOn", enumName(e.getOutcome()));
   c.count(measure20::kClaimsResolved);
+  // 措施二十: 杜绝政府投资工程项目发生新的欠薪 (target 0) — a claim on a government-invested
+  // project found founded (paid or partly paid) is a new arrear; one found unfounded is not.
+  // (So is a red wage warning on such a project: measure_20_wage_warnings.cpp.)
+  auto outcome = e.getOutcome();
+  if (c.get().getGovernmentInvested() &&
+      (outcome == msg::WageClaimOutcome::PAID || outcome == msg::WageClaimOutcome::PARTLY_PAID)) {
+    c.count(measure20::kGovernmentProjectArrears);
+  }
   c.count(measure20::kYuanRecovered, e.getRecoveredYuan());
   c.countDaysToEnd(measure20::kMedianDaysToResolve, e.getResolvedOn(), "resolvedOn");
   c.save();

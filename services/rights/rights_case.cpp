@@ -41,12 +41,25 @@ std::string caseKey(msg::CaseType type, capnp::Text::Reader caseNo) {
   return std::string("case:") + typeKey(type) + ":" + caseNo.cStr();
 }
 
-// A deadline has passed once its day is over in China: the timer fires at the next midnight.
+}  // namespace
+
+void addToWorker(
+    StateTx& state, const std::string& workerId, const std::string& key,
+    capnp::List<capnp::Text>::Builder (msg::WorkerCases::Builder::*list)(),
+    void (msg::WorkerCases::Builder::*adopt)(capnp::Orphan<capnp::List<capnp::Text>>&&)) {
+  StoredRecord<msg::WorkerCases> worker(state, "worker:" + workerId);
+  std::vector<std::string> keys{key};
+  for (auto k : (worker.get().*list)()) keys.emplace_back(k.cStr());
+  std::sort(keys.begin(), keys.end());
+  auto sorted = worker.orphanage().newOrphan<capnp::List<capnp::Text>>(keys.size());
+  for (unsigned i = 0; i < keys.size(); ++i) sorted.get().set(i, keys[i]);
+  (worker.get().*adopt)(kj::mv(sorted));
+  worker.save();
+}
+
 int64_t endOfDay(int32_t day) {
   return (int64_t{day} + 1) * 86400 - 8 * 3600;
 }
-
-}  // namespace
 
 const char* typeKey(msg::CaseType type) {
   switch (type) {
@@ -88,17 +101,8 @@ void Case::open(msg::Envelope::Reader event, capnp::Text::Reader caseNo,
   c.setStatus(msg::CaseStatus::FILED);
   if (event.hasWorkerId() && event.getWorkerId().size() > 0) {
     c.setWorkerId(event.getWorkerId());
-    StoredRecord<msg::WorkerCases> worker(state_,
-                                          std::string("worker:") + event.getWorkerId().cStr());
-    // Kept sorted: a worker's cases may sit in different partitions (a dispute is partitioned
-    // by its case number), whose events interleave differently in every replay.
-    std::vector<std::string> keys{key_};
-    for (auto k : worker.get().getCases()) keys.emplace_back(k.cStr());
-    std::sort(keys.begin(), keys.end());
-    auto sorted = worker.orphanage().newOrphan<capnp::List<capnp::Text>>(keys.size());
-    for (unsigned i = 0; i < keys.size(); ++i) sorted.get().set(i, keys[i]);
-    worker.get().adoptCases(kj::mv(sorted));
-    worker.save();
+    addToWorker(state_, event.getWorkerId().cStr(), key_, &msg::WorkerCases::Builder::getCases,
+                &msg::WorkerCases::Builder::adoptCases);
   }
   for (const char* area : {c.getArea().cStr(), "all"}) {
     state_.index(caseIndex("open", area), key_, filed);

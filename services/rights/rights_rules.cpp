@@ -1,5 +1,6 @@
 // The rights service's EventRules: each event kind to the rules of its measure (measure 20:
-// measure_20_wage_claims.cpp, measure 21: measure_21_labour_disputes.cpp, measure 22:
+// measure_20_wage_claims.cpp and, for wage payment at the source, measure_20_wage_payment.cpp;
+// measure 21: measure_21_labour_disputes.cpp, measure 22:
 // measure_22_legal_aid.cpp), and the deadlines that pass — caseOverdue, raised by a timer.
 #include "rights_rules.h"
 
@@ -82,12 +83,18 @@ std::optional<Applied> RightsRules::apply(msg::Envelope::Reader event, StateTx& 
       case E::CASE_OVERDUE:
         return caseOverdue(event, state);
       default:
-        return std::nullopt;
+        return applyWagePayment(event, state, wages_);
     }
   });
 }
 
+void RightsRules::keysToRead(msg::Envelope::Reader event, std::vector<std::string>& keys) const {
+  EventRules::keysToRead(event, keys);
+  wageKeysToRead(event, keys);
+}
+
 Applied RightsRules::onTimer(const std::string& member, StateTx& state, int64_t) {
+  if (isWageTimer(member)) return onWageTimer(member, state, wages_);
   // member: "case:<type>:<caseNo>|<stage>". The timer only raises caseOverdue; the state changes
   // when the event comes back from the log (caseOverdue above).
   auto bar = member.rfind('|');

@@ -5,27 +5,31 @@
 // years late with old dates.
 //
 // State keys: case:<type>:<caseNo> (a RightsCase), worker:<id> (the worker's cases), indexes
-// open:<area> and overdue:<area> (and :all) for listings.
+// open:<area> and overdue:<area> (and :all) for listings. Measure 20's wage payment at the source
+// (projects, accounts, attendance, payments, warnings) keeps its own: wage_payment.h.
 #pragma once
 
 #include "deadlines.h"
 #include "rules.h"
+#include "wage_payment.h"
 #include "working_days.h"
 
 namespace mwp::rights {
 
 class RightsRules : public EventRules {
  public:
-  RightsRules(DeadlinePolicy policy, WorkingCalendar calendar)
-      : policy_(policy), calendar_(std::move(calendar)) {}
+  RightsRules(DeadlinePolicy policy, WorkingCalendar calendar, WagePaymentPolicy wages = {})
+      : policy_(policy), calendar_(std::move(calendar)), wages_(std::move(wages)) {}
 
   std::optional<Applied> apply(msg::Envelope::Reader event, StateTx& state,
                                int64_t nowSeconds) override;
   Applied onTimer(const std::string& member, StateTx& state, int64_t nowSeconds) override;
+  void keysToRead(msg::Envelope::Reader event, std::vector<std::string>& keys) const override;
 
  private:
   DeadlinePolicy policy_;
   WorkingCalendar calendar_;
+  WagePaymentPolicy wages_;
 };
 
 // The index of open or overdue cases of an area ("all": the city).

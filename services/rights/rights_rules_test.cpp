@@ -120,7 +120,8 @@ TEST_F(RightsRulesTest, APassedDeadlineEmitsOneCaseOverdueAtTheEndOfItsDay) {
   EXPECT_EQ(deadline("case:wage:WC-1", msg::CaseStage::WAGE_CLAIM_ACCEPTANCE),
             "2026-03-13 overdue");
   EXPECT_EQ(h.indicator(2026, measure20::kCasesOverdue, "510703"), 1);
-  auto e = h.derivedEvents()[0]->root<msg::Envelope>();
+  auto derived = h.derivedEvents();  // kept: the envelope reads from its frame
+  auto e = derived[0]->root<msg::Envelope>();
   EXPECT_EQ(std::string(e.getEventId().cStr()), "overdue:wage:WC-1:wageClaimAcceptance");
   EXPECT_EQ(std::string(e.getOccurredAt().cStr()), "2026-03-14T00:00:00+08:00");
 }
@@ -254,12 +255,27 @@ TEST_F(RightsRulesTest, EventsOutOfOrderAreRefusedWithTheReason) {
   EXPECT_EQ(h.indicator(2026, measure21::kDisputesWithdrawn, "510703"), 1);
 }
 
-TEST_F(RightsRulesTest, GovernmentInvestedProjectsCountAsNewArrears) {
+// MEASURES.md: a claim on a government-invested project counts as a new arrear once it is found
+// founded (paid or partly paid) — not when filed, and not when found unfounded.
+TEST_F(RightsRulesTest, FoundedClaimsOnGovernmentInvestedProjectsCountAsNewArrears) {
+  auto resolved = [](const std::string& id, const std::string& caseNo, const std::string& outcome) {
+    return event(id, "wageClaimResolved",
+                 R"({"caseNo":")" + caseNo + R"(","recoveredYuan":0,"outcome":")" + outcome +
+                     R"(","resolvedOn":"2026-03-20"})");
+  };
   h.apply(wageFiled("w1", "WC-1", "2026-03-02", true));
   h.apply(wageFiled("w2", "WC-2", "2026-03-02", false));
+  h.apply(wageFiled("w3", "WC-3", "2026-03-02", true));
+  EXPECT_EQ(h.indicator(2026, measure20::kGovernmentProjectArrears, "510703"), 0)
+      << "filed, not yet found founded";
+  for (const char* c : {"WC-1", "WC-2", "WC-3"})
+    h.apply(wageAccepted(std::string("a-") + c, c, "2026-03-03"));
+  EXPECT_EQ(h.apply(resolved("r1", "WC-1", "partlyPaid")), "applied");
+  EXPECT_EQ(h.apply(resolved("r2", "WC-2", "paid")), "applied");
+  EXPECT_EQ(h.apply(resolved("r3", "WC-3", "unfounded")), "applied");
   EXPECT_EQ(h.indicator(2026, measure20::kGovernmentProjectArrears, "510703"), 1);
-  EXPECT_EQ(h.indicator(2026, measure20::kClaimsFiled, "510703"), 2);
-  EXPECT_EQ(h.indicator(2026, measure20::kYuanClaimed, "510703"), 100000);
+  EXPECT_EQ(h.indicator(2026, measure20::kClaimsFiled, "510703"), 3);
+  EXPECT_EQ(h.indicator(2026, measure20::kYuanClaimed, "510703"), 150000);
 }
 
 TEST_F(RightsRulesTest, ClosingACaseEndsItsOpenStagesAndItsTimers) {

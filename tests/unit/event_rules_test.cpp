@@ -30,7 +30,8 @@ std::string line(size_t index) {
   return test::fixtureLines().at(index);
 }
 const size_t kWorkerRegistered = 0, kJobFair = 2, kSkillCertified = 8, kWageClaimAccepted = 29,
-             kHealthCheck = 26, kActivity = 41, kSubsidyGranted = 42;
+             kHealthCheck = 26, kActivity = 41, kSubsidyGranted = 42, kProjectRegistered = 45,
+             kAttendance = 50, kWagePaid = 51, kWageWarningCleared = 55;
 
 TEST(EventRules, EveryFixtureEventIsAccepted) {
   for (const auto& l : test::fixtureLines()) EXPECT_EQ(verdictOf(l), "") << l;
@@ -129,7 +130,7 @@ TEST(EventRules, AnEmployerCodeMustCarryItsCheckCharacter) {
   EXPECT_EQ(
       verdictOf(replaced(line(kWorkerRegistered), "91512081MA62K0260E", "91512081MA62K0260F")),
       "workerRegistered.employerCode: not a valid unified social credit code (GB 32100 check "
-      "character)");
+      "character)（workerRegistered.employerCode 不是校验位正确的统一社会信用代码）");
 }
 
 TEST(EventRules, ADepartmentMayReportOnlyItsMeasuresKinds) {
@@ -174,6 +175,62 @@ TEST(EventRules, AllEventsOfACaseShareAPartition) {
   std::set<uint32_t> used;
   for (int i = 0; i < 1000; ++i) used.insert(partitionOf("worker:" + std::to_string(i), 8));
   EXPECT_EQ(used.size(), 8u) << "subjects spread over every partition";
+}
+
+// Measure 20, wage payment at the source: what a project's events must hold before any state.
+TEST(EventRules, AProjectNeedsValidOwnerAndContractorCodes) {
+  EXPECT_EQ(
+      verdictOf(replaced(line(kProjectRegistered), "12510700MB1D2E3F41", "12510700MB1D2E3F42")),
+      "projectRegistered.ownerCode: not a valid unified social credit code (GB 32100 check "
+      "character)（projectRegistered.ownerCode 不是校验位正确的统一社会信用代码）");
+  EXPECT_NE(
+      verdictOf(replaced(line(kProjectRegistered), "91510703MA6A2B3C4K", "91510703MA6A2B3C4I"))
+          .find("projectRegistered.contractorCode: not a valid"),
+      std::string::npos)
+      << "I is not a character of GB 32100";
+}
+
+TEST(EventRules, APaydayIsADayFrom1To28) {
+  auto withPayday = [](const std::string& day) {
+    return verdictOf(replaced(line(kProjectRegistered), "\"payday\": 15", "\"payday\": " + day));
+  };
+  EXPECT_EQ(withPayday("28"), "");
+  EXPECT_EQ(withPayday("29"),
+            "projectRegistered.payday: must be at most 28（projectRegistered.payday 不得大于 28）");
+  EXPECT_EQ(withPayday("0"), "projectRegistered.payday: must be at least 1");
+}
+
+TEST(EventRules, DaysWorkedAreAtMost31) {
+  auto withDays = [](const std::string& days) {
+    return verdictOf(replaced(line(kAttendance), "\"daysWorked\": 22", "\"daysWorked\": " + days));
+  };
+  EXPECT_EQ(withDays("0"), "") << "a month enrolled and not worked is a report too";
+  EXPECT_EQ(withDays("31"), "");
+  EXPECT_EQ(withDays("32"),
+            "attendanceReported.daysWorked: must be at most 31（attendanceReported.daysWorked "
+            "不得大于 31）");
+}
+
+TEST(EventRules, AMonthMustBeARealMonth) {
+  auto withMonth = [](const std::string& month) {
+    return verdictOf(
+        replaced(line(kWagePaid), "\"month\": \"2026-01\"", "\"month\": \"" + month + "\""));
+  };
+  EXPECT_EQ(withMonth("2026-12"), "");
+  const std::string reason =
+      "wagePaid.month: not a month in the form YYYY-MM（wagePaid.month 不是 YYYY-MM 格式的月份）";
+  EXPECT_EQ(withMonth("2026-13"), reason);
+  EXPECT_EQ(withMonth("2026-00"), reason);
+  EXPECT_EQ(withMonth("2026-1"), reason);
+  EXPECT_EQ(withMonth("2026-01-31"), reason);
+}
+
+TEST(EventRules, AllEventsOfAProjectShareAPartition) {
+  for (size_t i = kProjectRegistered; i <= kWageWarningCleared; ++i) {
+    auto decoded = decodeEventJson(line(i));
+    EXPECT_EQ(subjectOf(std::get<DecodedEvent>(decoded).envelope()), "projectId:P-2026-001")
+        << line(i);
+  }
 }
 
 }  // namespace

@@ -27,6 +27,7 @@ class Generator {
   }
 
   std::vector<std::string> run() {
+    projects();
     for (uint32_t w = 0; w < o_.workers; ++w) worker(w);
     for (const auto& area : areas_) areaActivities(area);
     std::stable_sort(events_.begin(), events_.end(),
@@ -220,6 +221,7 @@ class Generator {
               date(on) + "\"}",
           "health", area, id);
     }
+    if (chance(0.05)) projectWork(id, registered);
     if (chance(0.012)) wageClaim(n, id, area, registered);
     if (chance(0.006)) dispute(n, id, area, registered);
     if (chance(0.006)) {
@@ -245,6 +247,113 @@ class Generator {
            "\",\"phone\":\"138" + std::to_string(between(10000000, 99999999)) +
            "\",\"hukouArea\":\"" + hukou + "\",\"currentArea\":\"" + countyOf(area) +
            "\",\"currentCity\":\"绵阳\",\"registeredOn\":\"" + date(on) + "\"}";
+  }
+
+  // Measure 20, wage payment at the source: building, transport and water projects in the
+  // counties, a third government-invested; most open the wage account and lodge the deposit in
+  // time, pay the labour cost by the next month and the wages by the payday, through the account
+  // — a minority late, outside the account, or never, so that every warning rule shows.
+  struct Project {
+    std::string id, area, source;
+    int32_t start = 0;
+    int payday = 15;
+  };
+
+  static std::string month(int32_t day) { return formatDate(day).substr(0, 7); }
+  static int32_t firstOfMonth(int32_t day) { return *parseMonth(month(day)); }
+
+  void projects() {
+    static const std::vector<std::pair<std::string, std::string>> sectors{
+        {"building", "housing"},
+        {"building", "housing"},
+        {"transport", "transport"},
+        {"water", "waterResources"}};
+    uint32_t count = std::max<uint32_t>(4, o_.workers / 250);
+    for (uint32_t i = 0; i < count; ++i) {
+      Project p;
+      p.id = "PJ-" + std::to_string(o_.seed) + "-" + std::to_string(o_.workers) + "-" +
+             std::to_string(i);
+      p.area = pick(counties_);
+      const auto& [sector, source] = pick(sectors);
+      p.source = source;
+      p.start = between(first_ - 60, first_ + 150);
+      p.payday = between(5, 20);
+      std::string head = "{\"projectId\":\"" + p.id + "\"";
+      add(p.start, "projectRegistered",
+          head + ",\"name\":\"项目" + std::to_string(i) + "\",\"sector\":\"" + sector +
+              "\",\"ownerCode\":\"12510700MB1D2E3F41\",\"contractorCode\":\"" + kEmployers[0] +
+              "\",\"governmentInvested\":" + (chance(0.3) ? "true" : "false") +
+              ",\"contractYuan\":" + std::to_string(between(5, 500) * 100000) + ",\"startOn\":\"" +
+              date(p.start) + "\",\"plannedEndOn\":\"" + date(p.start + between(300, 900)) +
+              "\",\"payday\":" + std::to_string(p.payday) + "}",
+          p.source, p.area);
+      auto inTimeOrLate = [&] {
+        return p.start + (chance(0.9) ? between(3, 28) : between(31, 90));
+      };
+      if (!chance(0.03)) {
+        int32_t on = inTimeOrLate();
+        add(on, "wageAccountOpened",
+            head + ",\"bankName\":\"绵阳市商业银行\",\"openedOn\":\"" + date(on) + "\"}", "bank",
+            p.area);
+      }
+      if (!chance(0.05)) {
+        int32_t on = inTimeOrLate();
+        add(on, "wageDepositLodged",
+            head + ",\"amountYuan\":" + std::to_string(between(10, 100) * 10000) +
+                ",\"form\":\"bankGuarantee\",\"lodgedOn\":\"" + date(on) + "\"}",
+            p.source, p.area);
+      }
+      for (int32_t m = firstOfMonth(p.start); m <= last_; m = addMonths(m, 1)) {
+        if (chance(0.03)) continue;  // never transferred
+        int32_t on = addMonths(m, 1) + (chance(0.93) ? between(0, 25) : between(32, 60));
+        add(on, "labourCostTransferred",
+            head + ",\"month\":\"" + month(m) +
+                "\",\"amountYuan\":" + std::to_string(between(20, 200) * 10000) +
+                ",\"transferredOn\":\"" + date(on) + "\"}",
+            "bank", p.area);
+      }
+      projects_.push_back(std::move(p));
+    }
+  }
+
+  // A worker enrolled on a project: each month's attendance and wages until the year ends or the
+  // worker leaves.
+  void projectWork(const std::string& id, int32_t registered) {
+    const Project& p = projects_[between(0, static_cast<int>(projects_.size()) - 1)];
+    std::string head = "{\"projectId\":\"" + p.id + "\"";
+    int32_t enrolled = std::max(p.start, registered) + between(0, 20);
+    add(enrolled, "projectWorkerEnrolled",
+        head + ",\"employerCode\":\"" + kEmployers[0] +
+            "\",\"trade\":\"钢筋工\",\"contractSigned\":" + (chance(0.95) ? "true" : "false") +
+            ",\"enrolledOn\":\"" + date(enrolled) + "\"}",
+        p.source, p.area, id);
+    for (int32_t m = firstOfMonth(enrolled); addMonths(m, 1) - 1 <= last_; m = addMonths(m, 1)) {
+      int32_t next = addMonths(m, 1), payday = next + p.payday - 1;
+      int days = chance(0.97) ? between(12, 26) : 0;
+      double r = std::uniform_real_distribution<>(0, 1)(rng_);
+      // The bank's feed: the payment, and with it the month's attendance; unpaid, the attendance
+      // at the month's end.
+      int32_t reported = next - 1;
+      if (days > 0 && r < 0.96) {
+        int32_t paidOn = r < 0.9 ? payday - between(0, 8) : payday + between(1, 50);
+        add(paidOn, "wagePaid",
+            head + ",\"month\":\"" + month(m) +
+                "\",\"amountYuan\":" + std::to_string(days * between(150, 320)) +
+                ",\"throughWageAccount\":" + (chance(0.96) ? "true" : "false") + ",\"paidOn\":\"" +
+                date(paidOn) + "\"}",
+            "bank", p.area, id);
+        reported = paidOn;
+      }
+      add(reported, "attendanceReported",
+          head + ",\"month\":\"" + month(m) + "\",\"daysWorked\":" + std::to_string(days) + "}",
+          p.source, p.area, id);
+      if (chance(0.04)) {
+        int32_t leftOn = next + between(0, 10);
+        add(leftOn, "projectWorkerLeft", head + ",\"leftOn\":\"" + date(leftOn) + "\"}", p.source,
+            p.area, id);
+        return;
+      }
+    }
   }
 
   void wageClaim(uint32_t n, const std::string& id, const std::string& area, int32_t registered) {
@@ -388,6 +497,7 @@ class Generator {
   Options o_;
   std::mt19937_64 rng_;
   std::vector<std::string> areas_, counties_;
+  std::vector<Project> projects_;
   int32_t first_ = 0, last_ = 0;
   uint64_t count_ = 0;
   std::vector<std::pair<int32_t, std::string>> events_;
