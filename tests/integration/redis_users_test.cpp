@@ -54,15 +54,19 @@ TEST_F(RedisUsers, AConnectionWithoutAUserOrWithAWrongPasswordIsRefused) {
 TEST_F(RedisUsers, TheGatewayAppendsToTheAuditButCannotDeleteOrTrimIt) {
   const std::string worker = "510703199005121230";
   gateway::AuditLog audit(test::testRedisAs("gateway"), 0, std::chrono::milliseconds(0));
-  audit.recordRead({"integrator-1", gateway::Role::kIntegrator}, worker, {"employment"},
-                   1772424000);
-  ASSERT_EQ(audit.newest(10, worker).size(), 1u);
+  const gateway::ApiKey reader{"integrator-1", gateway::Role::kIntegrator};
+  audit.record(reader, {"/v1/workers/{workerId}", {worker}, {"employment"}}, 1772424000);
+  gateway::AuditQuery byWorker;
+  byWorker.worker = worker;
+  ASSERT_EQ(audit.page(byWorker)->entries.size(), 1u);
 
   const std::string perWorker = gateway::audit_keys::readsOf(worker);
+  const std::string perKey = gateway::audit_keys::readsBy(reader.name);
   for (const RedisCommand& erase : std::vector<RedisCommand>{
            {"DEL", gateway::audit_keys::kReads},
            {"UNLINK", gateway::audit_keys::kReads},
            {"DEL", perWorker},
+           {"DEL", perKey},
            {"XTRIM", gateway::audit_keys::kReads, "MAXLEN", "0"},
            {"XDEL", gateway::audit_keys::kReads, "0-1"},
            {"RENAME", gateway::audit_keys::kReads, "mwp:audit:gone"},
@@ -77,6 +81,7 @@ TEST_F(RedisUsers, TheGatewayAppendsToTheAuditButCannotDeleteOrTrimIt) {
   EXPECT_EQ(admin_.command({"XLEN", gateway::audit_keys::kReads}).integer, 1)
       << "the audit is whole";
   EXPECT_EQ(admin_.command({"XLEN", perWorker}).integer, 1);
+  EXPECT_EQ(admin_.command({"XLEN", perKey}).integer, 1);
 }
 
 TEST_F(RedisUsers, AServiceReadsTheLogButWritesOnlyItsOwnState) {
