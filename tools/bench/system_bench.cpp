@@ -497,7 +497,7 @@ void wageFeedRow(const Options& o) {
   System system({o.dir + "/wages", o.build, o.redisServer, 8, true});
   system.startRedis();
   system.bus().start();
-  Redis redis(system.redis());
+  Redis redis(system.stateRedis());  // the rights service's cursors
   std::atomic<size_t> progress{0};
   std::cerr << "measure 20: " << o.wageFeedWorkers << " workers enrolled on their projects\n";
   auto setup = wageFeed(o.wageFeedWorkers, true);
