@@ -5,17 +5,36 @@
 
 namespace mwp::gateway {
 
-int RateLimiter::wait(const std::string& key) {
-  std::lock_guard lock(mutex_);
-  auto now = std::chrono::steady_clock::now();
-  auto& b = buckets_.try_emplace(key, Bucket{rate_, now}).first->second;
-  b.tokens = std::min(rate_, b.tokens + rate_ * std::chrono::duration<double>(now - b.at).count());
-  b.at = now;
-  if (b.tokens >= 1) {
-    b.tokens -= 1;
-    return 0;
+RateLimiter::Bucket& RateLimiter::refilled(const std::string& name,
+                                           std::chrono::steady_clock::time_point now) {
+  if (buckets_.size() > kForgetAbove && !buckets_.count(name)) {
+    std::erase_if(buckets_, [&](const auto& entry) {
+      const Bucket& b = entry.second;
+      return b.tokens + rate_ * std::chrono::duration<double>(now - b.at).count() >= burst_;
+    });
   }
+  auto& b = buckets_.try_emplace(name, Bucket{burst_, now}).first->second;
+  b.tokens = std::min(burst_, b.tokens + rate_ * std::chrono::duration<double>(now - b.at).count());
+  b.at = now;
+  return b;
+}
+
+int RateLimiter::secondsUntilOne(const Bucket& b) const {
+  if (b.tokens >= 1) return 0;
   return std::max(1, static_cast<int>(std::ceil((1 - b.tokens) / rate_)));
+}
+
+int RateLimiter::wait(const std::string& name) {
+  std::lock_guard lock(mutex_);
+  auto& b = refilled(name, std::chrono::steady_clock::now());
+  int wait = secondsUntilOne(b);
+  if (wait == 0) b.tokens -= 1;
+  return wait;
+}
+
+int RateLimiter::waitWithoutCounting(const std::string& name) {
+  std::lock_guard lock(mutex_);
+  return secondsUntilOne(refilled(name, std::chrono::steady_clock::now()));
 }
 
 }  // namespace mwp::gateway

@@ -1,5 +1,7 @@
-// Each API key's rate of requests: a token bucket per key, `rate` requests a second with bursts of
-// as many. Thread-safe.
+// A rate of requests per name (an API key, a client address): a token bucket per name, `rate`
+// requests a second with bursts of `burst` (by default as many as a second's). Buckets that are
+// full again are forgotten when many names are known, so a stream of new names (addresses) does
+// not grow it without bound. Thread-safe.
 #pragma once
 
 #include <chrono>
@@ -11,17 +13,26 @@ namespace mwp::gateway {
 
 class RateLimiter {
  public:
-  explicit RateLimiter(double rate) : rate_(rate) {}
+  explicit RateLimiter(double rate) : RateLimiter(rate, rate) {}
+  RateLimiter(double rate, double burst) : rate_(rate), burst_(burst) {}
 
-  // 0 when the key's request may go ahead (it is counted); otherwise the whole seconds to wait.
-  int wait(const std::string& key);
+  // 0 when the name's request may go ahead (it is counted); otherwise the whole seconds to wait.
+  int wait(const std::string& name);
+  // The same answer, without counting a request.
+  int waitWithoutCounting(const std::string& name);
 
  private:
   struct Bucket {
     double tokens;
     std::chrono::steady_clock::time_point at;
   };
+  static constexpr size_t kForgetAbove = 10000;  // names known before full buckets are dropped
+
+  Bucket& refilled(const std::string& name, std::chrono::steady_clock::time_point now);
+  int secondsUntilOne(const Bucket& b) const;
+
   const double rate_;
+  const double burst_;
   std::mutex mutex_;
   std::map<std::string, Bucket> buckets_;
 };
