@@ -211,6 +211,12 @@ void Router::serve(Request& req, Response& res) {
   finish(req, res, *route, requestId, who, started);
 }
 
+Response Router::refusal(int status, const std::string& reason) {
+  Response res;
+  sendProblem(res, Problem{status, "Request not served", reason}, requestIdOf(Request{}, res));
+  return res;
+}
+
 void Router::finish(const Request&, const Response& res, const Route& route,
                     const std::string& requestId, const std::string& who,
                     std::chrono::steady_clock::time_point started) {

@@ -59,6 +59,8 @@ class Router {
   std::optional<HttpResponse> checkHeaders(const HttpRequest& req);
   // The server's handler: routes and serves a complete request.
   void serve(HttpRequest& req, HttpResponse& res);
+  // The server's own refusals (a body too large, too many connections …) as problems too.
+  static HttpResponse refusal(int status, const std::string& reason);
 
  private:
   // One route's request count (by status code) and latency, made when the route is registered.

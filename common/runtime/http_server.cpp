@@ -84,10 +84,10 @@ std::multimap<std::string, std::string> queryParams(std::string_view query) {
   return params;
 }
 
-Response plainAnswer(int status, const std::string& text) {
+Response plainRefusal(int status, const std::string& reason) {
   Response res;
   res.status = status;
-  res.set_content(text + "\n", "text/plain; charset=utf-8");
+  res.set_content(reason + "\n", "text/plain; charset=utf-8");
   return res;
 }
 
@@ -214,8 +214,12 @@ std::string Response::get_header_value(const std::string& name) const {
 class Session;
 
 struct HttpServer::Impl {
-  Impl(ServerLimits l, Handler h, HeadersCheck c)
-      : limits(l), handler(std::move(h)), check(std::move(c)), workers(l.workers, l.maxQueued) {}
+  Impl(ServerLimits l, Handler h, HeadersCheck c, Refusal r)
+      : limits(l),
+        handler(std::move(h)),
+        check(std::move(c)),
+        refused(r ? std::move(r) : plainRefusal),
+        workers(l.workers, l.maxQueued) {}
 
   // Counts a new connection from `address`; false when a cap is reached (it is not counted).
   bool admit(const std::string& address) {
@@ -240,6 +244,7 @@ struct HttpServer::Impl {
   const ServerLimits limits;
   const Handler handler;
   const HeadersCheck check;
+  const Refusal refused;
   // Declared before `io`: sessions destroyed with `io` still release their counts.
   std::mutex mutex;
   std::map<std::string, size_t> perAddress;
@@ -267,7 +272,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void start() {
     if (!admitted_) {
-      answer(plainAnswer(503, "too many connections; try again shortly"), true);
+      answer(server_.refused(503, "连接过多，请稍后再试 / too many connections; try again shortly"), true);
       return;
     }
     readHeaders();  // the first request's header deadline runs from the accept
@@ -303,14 +308,16 @@ class Session : public std::enable_shared_from_this<Session> {
   // else the limit it broke.
   void refuseRead(beast::error_code ec) {
     if (ec == bhttp::error::header_limit)
-      return answer(plainAnswer(431, "request headers too large"), true);
+      return answer(server_.refused(431, "请求头过大 / request headers too large: at most " +
+                                                std::to_string(server_.limits.maxHeaderBytes) + " bytes"),
+                    true);
     if (ec == bhttp::error::body_limit)
-      return answer(plainAnswer(413, "request body too large: at most " +
-                                         std::to_string(server_.limits.maxBodyBytes) + " bytes"),
+      return answer(server_.refused(413, "请求体过大 / request body too large: at most " +
+                                             std::to_string(server_.limits.maxBodyBytes) + " bytes"),
                     true);
     if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&
         ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message)
-      return answer(plainAnswer(400, "malformed request"), true);
+      return answer(server_.refused(400, "请求格式错误 / malformed HTTP request"), true);
     close();
   }
 
@@ -319,7 +326,9 @@ class Session : public std::enable_shared_from_this<Session> {
     const auto& head = parser_->get();
     if (static_cast<size_t>(std::distance(head.begin(), head.end())) >
         server_.limits.maxHeaderCount)
-      return answer(plainAnswer(431, "too many request headers"), true);
+      return answer(server_.refused(431, "请求头过多 / too many request headers: at most " +
+                                              std::to_string(server_.limits.maxHeaderCount)),
+                    true);
     request_ = std::make_shared<Request>();
     request_->method = std::string(head.method_string());
     request_->target = std::string(head.target());
@@ -372,13 +381,13 @@ class Session : public std::enable_shared_from_this<Session> {
       try {
         self->server_.handler(*request, res);
       } catch (const std::exception&) {
-        res = plainAnswer(500, "internal error");
+        res = self->server_.refused(500, "内部错误 / internal error");
       }
       asio::post(self->stream_.get_executor(),
                  [self, res = std::move(res)]() mutable { self->answer(std::move(res), false); });
     };
     if (!server_.workers.post(std::move(job)))
-      answer(plainAnswer(503, "the server is busy; try again shortly"), true);
+      answer(server_.refused(503, "服务器繁忙，请稍后再试 / the server is busy; try again shortly"), true);
   }
 
   void answer(Response res, bool close) {
@@ -454,8 +463,9 @@ void HttpServer::Impl::accept() {
   });
 }
 
-HttpServer::HttpServer(ServerLimits limits, Handler handler, HeadersCheck check)
-    : impl_(std::make_unique<Impl>(limits, std::move(handler), std::move(check))) {}
+HttpServer::HttpServer(ServerLimits limits, Handler handler, HeadersCheck check, Refusal refusal)
+    : impl_(std::make_unique<Impl>(limits, std::move(handler), std::move(check),
+                                   std::move(refusal))) {}
 
 HttpServer::~HttpServer() {
   stop();

@@ -83,8 +83,11 @@ class HttpServer {
   // empty): returns the answer to give instead of reading the body and calling the handler, or
   // nullopt to go on. Must be quick and must not block (no Redis, no ZeroMQ). Thread-safe.
   using HeadersCheck = std::function<std::optional<Response>(const Request&)>;
+  // The server's own refusals (400, 413, 431, 500, 503) with their reason, in Chinese and
+  // English; unset: text/plain. Thread-safe.
+  using Refusal = std::function<Response(int status, const std::string& reason)>;
 
-  HttpServer(ServerLimits limits, Handler handler, HeadersCheck check = {});
+  HttpServer(ServerLimits limits, Handler handler, HeadersCheck check = {}, Refusal refusal = {});
   ~HttpServer();  // stops
 
   // Binds host:port (0: any free port) and serves from its own threads. Returns the bound port;

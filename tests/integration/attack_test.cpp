@@ -208,6 +208,17 @@ TEST_F(GatewayKeys, APostWithoutAKeyIsAnsweredBeforeItsBody) {
   }
 }
 
+TEST_F(GatewayKeys, TheServersOwnRefusalsAreProblemsToo) {
+  std::string headers;
+  for (int i = 0; i < 200; ++i) headers += "X-" + std::to_string(i) + ": v\r\n";
+  RawConnection c(port_);
+  c.sendSome("GET /v1/audit HTTP/1.1\r\nHost: a\r\n" + headers + "\r\n");
+  std::string answer = c.receiveAnswer(3000ms);
+  EXPECT_EQ(statusOf(answer), 431);
+  EXPECT_NE(answer.find("application/problem+json"), std::string::npos) << answer;
+  EXPECT_NE(answer.find("too many request headers"), std::string::npos) << answer;
+}
+
 TEST(GatewayReadiness, NotReadyWhileItsRedisOrTheBusCannotBeReached) {
   zmq::context_t context;
   test::BusThread bus(1);
