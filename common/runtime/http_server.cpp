@@ -251,6 +251,7 @@ struct HttpServer::Impl {
   size_t total = 0;
   asio::io_context io;
   tcp::acceptor acceptor{io};
+  asio::steady_timer acceptPause{io};
   std::vector<std::thread> ioThreads;
   WorkerPool workers;  // declared after `io`: joined before `io` goes
   bool stopped = false;
@@ -339,6 +340,8 @@ class Session : public std::enable_shared_from_this<Session> {
     for (const auto& field : head)
       request_->headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     request_->remoteAddress = address_;
+    version_ = head.version();
+    clientKeepsAlive_ = head.keep_alive();  // read now: the body's release empties the message
 
     if (server_.check) {
       if (auto refused = server_.check(*request_)) {
@@ -391,10 +394,9 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void answer(Response res, bool close) {
-    unsigned version = parser_ ? parser_->get().version() : 11;
-    bool keepAlive = !close && parser_ && parser_->get().keep_alive();
+    bool keepAlive = !close && clientKeepsAlive_;
     answer_ = {};
-    answer_.version(version);
+    answer_.version(version_);
     answer_.result(static_cast<unsigned>(res.status));
     for (auto& [name, value] : res.headers) answer_.insert(name, value);
     if (res.status == 503 && res.get_header_value("Retry-After").empty())
@@ -441,6 +443,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::shared_ptr<Request> request_;  // shared: a std::function job must be copyable
   std::optional<bhttp::response<bhttp::empty_body>> continue_;
+  unsigned version_ = 11;          // of the request being answered
+  bool clientKeepsAlive_ = false;  // whether its client asked to keep the connection
   bhttp::response<bhttp::string_body> answer_;
   std::array<char, 4096> scratch_;
   size_t lingered_ = 0;
@@ -449,17 +453,24 @@ class Session : public std::enable_shared_from_this<Session> {
 void HttpServer::Impl::accept() {
   acceptor.async_accept(asio::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
     if (ec == asio::error::operation_aborted) return;  // stopped
-    if (!ec) {
-      beast::error_code peerError;
-      auto peer = socket.remote_endpoint(peerError);
-      if (!peerError) {
-        std::string address = peer.address().to_string();
-        bool admitted = admit(address);
-        socket.set_option(tcp::no_delay(true), peerError);
-        std::make_shared<Session>(*this, std::move(socket), std::move(address), admitted)->start();
-      }
+    if (ec) {
+      // Out of descriptors, most likely: the client's loss, not the server's end. Accepting
+      // again at once would spin; a moment later, connections may have closed.
+      acceptPause.expires_after(std::chrono::milliseconds(50));
+      acceptPause.async_wait([this](beast::error_code e) {
+        if (!e) accept();
+      });
+      return;
     }
-    accept();  // an accept error (out of descriptors) is the client's loss, not the server's end
+    beast::error_code peerError;
+    auto peer = socket.remote_endpoint(peerError);
+    if (!peerError) {
+      std::string address = peer.address().to_string();
+      bool admitted = admit(address);
+      socket.set_option(tcp::no_delay(true), peerError);
+      std::make_shared<Session>(*this, std::move(socket), std::move(address), admitted)->start();
+    }
+    accept();
   });
 }
 
