@@ -40,8 +40,7 @@ struct Gateway::Impl {
         backends{options, catalogue, services, sections, logRedis, publishers, audit},
         server(
             options.http, [this](HttpRequest& req, HttpResponse& res) { router.serve(req, res); },
-            [this](const HttpRequest& req) { return router.checkHeaders(req); },
-            Router::refusal) {}
+            [this](const HttpRequest& req) { return router.checkHeaders(req); }, Router::refusal) {}
 
   GatewayOptions options;
   ApiKeys keys;

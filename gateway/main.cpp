@@ -74,7 +74,8 @@ int main(int argc, char** argv) {
     prometheus::Registry registry;
     gateway::Gateway gateway(options, std::move(keys), Catalogue::builtIn(), context, registry);
     int bound = gateway.start(host, port);
-    AdminServer admin(adminHost, adminPort, registry, [&gateway] { return gateway.notReadyBecause(); });
+    AdminServer admin(adminHost, adminPort, registry,
+                      [&gateway] { return gateway.notReadyBecause(); });
     log.info("serving", {{"http", host + ":" + std::to_string(bound)},
                          {"admin", adminHost + ":" + std::to_string(admin.port())}});
     while (!stopRequested()) std::this_thread::sleep_for(std::chrono::milliseconds(100));

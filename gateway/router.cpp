@@ -107,9 +107,8 @@ void Router::add(const std::string& method, const std::string& path, const std::
                  std::vector<Role> roles, Handler handler) {
   routes_.push_back({method, path});
   auto& metrics = metrics_.emplace_back(requests_, latency_, routes_.back());
-  table_.push_back(
-      {method, std::regex(pattern, std::regex::optimize), std::move(roles), std::move(handler),
-       metrics});
+  table_.push_back({method, std::regex(pattern, std::regex::optimize), std::move(roles),
+                    std::move(handler), metrics});
 }
 
 const Router::Route* Router::find(const Request& req, std::smatch& matches,
@@ -143,8 +142,9 @@ ApiKey Router::authenticate(const Request& req, const Route& route, std::string&
   std::string presented = req.get_header_value("Authorization");
   constexpr std::string_view kScheme = "bearer ";
   bool bearer = presented.size() > kScheme.size() &&
-                std::equal(kScheme.begin(), kScheme.end(), presented.begin(),
-                           [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); });
+                std::equal(kScheme.begin(), kScheme.end(), presented.begin(), [](char a, char b) {
+                  return a == std::tolower(static_cast<unsigned char>(b));
+                });
   if (!bearer) {
     throw refuse(Problem{401, "API key required",
                          "需要 API 密钥 / send the key as Authorization: Bearer <key>"});
@@ -153,9 +153,9 @@ ApiKey Router::authenticate(const Request& req, const Route& route, std::string&
   if (!key) throw refuse(Problem{401, "Unknown API key", "this key is not one of ours"});
   who = key->name;
   if (std::find(route.roles.begin(), route.roles.end(), key->role) == route.roles.end()) {
-    throw refuse(Problem{403, "Not allowed",
-                         "the " + roleName(key->role) + " role may not use " +
-                             route.metrics.route().path});
+    throw refuse(
+        Problem{403, "Not allowed",
+                "the " + roleName(key->role) + " role may not use " + route.metrics.route().path});
   }
   return *key;
 }
@@ -164,14 +164,17 @@ std::optional<Response> Router::checkHeaders(const Request& req) {
   std::smatch matches;
   Problem missing{};
   const Route* route = find(req, matches, missing);
-  if (!route) return std::nullopt;  // answered when served: nothing of a body is kept for it
+  Response res;
+  if (!route) {  // no body is read for a route that does not exist either
+    sendProblem(res, missing, requestIdOf(req, res));
+    return res;
+  }
   auto started = std::chrono::steady_clock::now();
   std::string who = "-";
   try {
     authenticate(req, *route, who);
     return std::nullopt;
   } catch (const Problem& p) {
-    Response res;
     std::string requestId = requestIdOf(req, res);
     sendProblem(res, p, requestId);
     finish(req, res, *route, requestId, who, started);
@@ -203,9 +206,9 @@ void Router::serve(Request& req, Response& res) {
     sendProblem(res, Problem{503, "Bus unavailable", "events cannot be submitted now; try again"},
                 requestId);
   } catch (const std::exception& e) {
-    log_.error("request failed", {{"requestId", requestId},
-                                  {"route", route->metrics.route().path},
-                                  {"error", e.what()}});
+    log_.error(
+        "request failed",
+        {{"requestId", requestId}, {"route", route->metrics.route().path}, {"error", e.what()}});
     sendProblem(res, Problem{500, "Internal error", "logged as request " + requestId}, requestId);
   }
   finish(req, res, *route, requestId, who, started);

@@ -54,8 +54,8 @@ class Router {
 
   const std::vector<RouteInfo>& routes() const { return routes_; }
 
-  // The server's headers check (http_server.h): the answer to a request whose key or role is
-  // refused, before its body is read. Never blocks.
+  // The server's headers check (http_server.h): the answer to a request for no route, or whose
+  // key or role is refused, before its body is read. Never blocks.
   std::optional<HttpResponse> checkHeaders(const HttpRequest& req);
   // The server's handler: routes and serves a complete request.
   void serve(HttpRequest& req, HttpResponse& res);

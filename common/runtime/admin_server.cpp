@@ -51,7 +51,9 @@ AdminServer::AdminServer(const std::string& host, int port, prometheus::Registry
     } else if (req.path == "/readyz") {
       auto why = notReadyBecause();
       res.status = why ? 503 : 200;
-      res.set_content(!why ? "ready\n" : why->empty() ? "not ready\n" : "not ready: " + *why + "\n",
+      res.set_content(!why           ? "ready\n"
+                      : why->empty() ? "not ready\n"
+                                     : "not ready: " + *why + "\n",
                       "text/plain");
     } else {
       res.status = 404;

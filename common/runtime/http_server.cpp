@@ -10,11 +10,10 @@
 // client still sends, so that its answer is not lost to a TCP reset (RFC 9112 §9.6).
 #include "http_server.h"
 
+#include <array>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-
-#include <array>
 #include <condition_variable>
 #include <deque>
 #include <limits>
@@ -59,8 +58,8 @@ std::string percentDecoded(std::string_view s, bool plusIsSpace) {
   out.reserve(s.size());
   for (size_t i = 0; i < s.size(); ++i) {
     int hi, lo;
-    if (s[i] == '%' && i + 2 < s.size() &&
-        (hi = hexValue(s[i + 1])) >= 0 && (lo = hexValue(s[i + 2])) >= 0) {
+    if (s[i] == '%' && i + 2 < s.size() && (hi = hexValue(s[i + 1])) >= 0 &&
+        (lo = hexValue(s[i + 2])) >= 0) {
       out.push_back(static_cast<char>(hi * 16 + lo));
       i += 2;
     } else {
@@ -150,11 +149,12 @@ class WorkerPool {
 ServerLimits limitsFromEnv(Env& env, const std::string& prefix, const ServerLimits& defaults) {
   ServerLimits l = defaults;
   auto count = [&](const char* name, size_t fallback, int64_t min, int64_t max, const char* help) {
-    return static_cast<size_t>(env.integer(prefix + name, static_cast<int64_t>(fallback), min,
-                                           max, help));
+    return static_cast<size_t>(
+        env.integer(prefix + name, static_cast<int64_t>(fallback), min, max, help));
   };
   auto ms = [&](const char* name, std::chrono::milliseconds fallback, const char* help) {
-    return std::chrono::milliseconds(env.integer(prefix + name, fallback.count(), 1, 3600000, help));
+    return std::chrono::milliseconds(
+        env.integer(prefix + name, fallback.count(), 1, 3600000, help));
   };
   l.workers = count("THREADS", l.workers, 1, 1024, "threads that run requests");
   l.ioThreads = count("IO_THREADS", l.ioThreads, 1, 64, "threads that read and write sockets");
@@ -273,7 +273,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void start() {
     if (!admitted_) {
-      answer(server_.refused(503, "连接过多，请稍后再试 / too many connections; try again shortly"), true);
+      answer(server_.refused(503, "连接过多，请稍后再试 / too many connections; try again shortly"),
+             true);
       return;
     }
     readHeaders();  // the first request's header deadline runs from the accept
@@ -299,23 +300,24 @@ class Session : public std::enable_shared_from_this<Session> {
     // (Not boost::none: Beast 1.74 compares a Content-Length with it as larger than any limit.)
     parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
     stream_.expires_after(server_.limits.headerDeadline);
-    bhttp::async_read_header(stream_, buffer_, *parser_,
-                             [self = shared_from_this()](beast::error_code ec, size_t) {
-                               self->onHeaders(ec);
-                             });
+    bhttp::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->onHeaders(ec); });
   }
 
   // A failed read's answer: nothing when the client is gone or too slow (the stream is closed),
   // else the limit it broke.
   void refuseRead(beast::error_code ec) {
     if (ec == bhttp::error::header_limit)
-      return answer(server_.refused(431, "请求头过大 / request headers too large: at most " +
-                                                std::to_string(server_.limits.maxHeaderBytes) + " bytes"),
-                    true);
+      return answer(
+          server_.refused(431, "请求头过大 / request headers too large: at most " +
+                                   std::to_string(server_.limits.maxHeaderBytes) + " bytes"),
+          true);
     if (ec == bhttp::error::body_limit)
-      return answer(server_.refused(413, "请求体过大 / request body too large: at most " +
-                                             std::to_string(server_.limits.maxBodyBytes) + " bytes"),
-                    true);
+      return answer(
+          server_.refused(413, "请求体过大 / request body too large: at most " +
+                                   std::to_string(server_.limits.maxBodyBytes) + " bytes"),
+          true);
     if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&
         ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message)
       return answer(server_.refused(400, "请求格式错误 / malformed HTTP request"), true);
@@ -328,7 +330,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (static_cast<size_t>(std::distance(head.begin(), head.end())) >
         server_.limits.maxHeaderCount)
       return answer(server_.refused(431, "请求头过多 / too many request headers: at most " +
-                                              std::to_string(server_.limits.maxHeaderCount)),
+                                             std::to_string(server_.limits.maxHeaderCount)),
                     true);
     request_ = std::make_shared<Request>();
     request_->method = std::string(head.method_string());
@@ -352,7 +354,8 @@ class Session : public std::enable_shared_from_this<Session> {
     if (parser_->is_done()) return dispatch();
     // Content-Length is checked here, chunks as they come (the parser's limit).
     auto announced = parser_->content_length();
-    if (announced && *announced > server_.limits.maxBodyBytes) return refuseRead(bhttp::error::body_limit);
+    if (announced && *announced > server_.limits.maxBodyBytes)
+      return refuseRead(bhttp::error::body_limit);
     parser_->body_limit(server_.limits.maxBodyBytes);
     if (sameName(view(head[bhttp::field::expect]), "100-continue")) {
       continue_.emplace(bhttp::status::continue_, head.version());
@@ -390,7 +393,8 @@ class Session : public std::enable_shared_from_this<Session> {
                  [self, res = std::move(res)]() mutable { self->answer(std::move(res), false); });
     };
     if (!server_.workers.post(std::move(job)))
-      answer(server_.refused(503, "服务器繁忙，请稍后再试 / the server is busy; try again shortly"), true);
+      answer(server_.refused(503, "服务器繁忙，请稍后再试 / the server is busy; try again shortly"),
+             true);
   }
 
   void answer(Response res, bool close) {

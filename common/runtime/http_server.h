@@ -56,8 +56,8 @@ struct Response {
 
 // Every limit, with the defaults in force unless configured (docs/security.md lists them).
 struct ServerLimits {
-  size_t ioThreads = 1;   // threads that read and write sockets; they never run a handler
-  size_t workers = 16;    // threads that run handlers
+  size_t ioThreads = 1;     // threads that read and write sockets; they never run a handler
+  size_t workers = 16;      // threads that run handlers
   size_t maxQueued = 1024;  // complete requests waiting for a worker; more: 503
   size_t maxConnections = 1024;
   size_t maxConnectionsPerAddress = 64;

@@ -73,17 +73,19 @@ class Attack {
   // `connections` that send a chunked POST without a key, 64 KiB chunks as fast as taken.
   void chunkedWithoutKey(int connections, const std::string& from) {
     std::string chunk = "10000\r\n" + std::string(0x10000, 'x') + "\r\n";
-    run(connections, from, [chunk](RawConnection& c, int round) {
-      if (round == 0)
-        c.sendSome("POST /v1/events HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n");
-      for (int i = 0; i < 64 && c.sendSome(chunk) > 0; ++i) {
-      }
-    }, 10ms);
+    run(
+        connections, from,
+        [chunk](RawConnection& c, int round) {
+          if (round == 0)
+            c.sendSome("POST /v1/events HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n");
+          for (int i = 0; i < 64 && c.sendSome(chunk) > 0; ++i) {
+          }
+        },
+        10ms);
   }
 
  private:
-  void run(int connections, std::string from,
-           std::function<void(RawConnection&, int round)> step,
+  void run(int connections, std::string from, std::function<void(RawConnection&, int round)> step,
            std::chrono::milliseconds every = 300ms) {
     threads_.emplace_back([this, connections, from, step, every] {
       std::vector<std::pair<std::unique_ptr<RawConnection>, int>> open;  // and its round
@@ -195,16 +197,19 @@ TEST_F(GatewayKeys, RefusedKeysAreThrottledPerAddressWithoutLookingAtTheKey) {
   EXPECT_EQ(statusWith("Bearer k-audit"), 429);
   // Another address is not throttled.
   RawConnection other(port_, "127.0.0.9");
-  other.sendSome("GET /v1/audit?limit=1 HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer k-audit\r\n\r\n");
+  other.sendSome(
+      "GET /v1/audit?limit=1 HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer k-audit\r\n\r\n");
   EXPECT_EQ(statusOf(other.receiveAnswer(3000ms)), 200);
 }
 
-TEST_F(GatewayKeys, APostWithoutAKeyIsAnsweredBeforeItsBody) {
+TEST_F(GatewayKeys, APostWithoutAKeyOrARouteIsAnsweredBeforeItsBody) {
   for (const char* framing : {"Content-Length: 50000000", "Transfer-Encoding: chunked"}) {
-    RawConnection c(port_);
-    c.sendSome(std::string("POST /v1/events HTTP/1.1\r\nHost: a\r\n") + framing + "\r\n\r\n");
-    EXPECT_EQ(statusOf(c.receiveAnswer(3000ms)), 401) << framing << ": no byte of body sent";
-    EXPECT_TRUE(c.closedWithin(3000ms)) << framing << ": the body is not waited for";
+    for (auto [path, status] : {std::pair{"/v1/events", 401}, {"/v1/nothing", 404}}) {
+      RawConnection c(port_);
+      c.sendSome(std::string("POST ") + path + " HTTP/1.1\r\nHost: a\r\n" + framing + "\r\n\r\n");
+      EXPECT_EQ(statusOf(c.receiveAnswer(3000ms)), status) << path << ", " << framing;
+      EXPECT_TRUE(c.closedWithin(3000ms)) << path << ", " << framing << ": no body waited for";
+    }
   }
 }
 
@@ -238,7 +243,8 @@ TEST(GatewayReadiness, NotReadyWhileItsRedisOrTheBusCannotBeReached) {
   EXPECT_EQ(ready(noRedis), "503 not ready: cannot reach the gateway's Redis\n");
   auto noBus = options;
   noBus.busIngest = test::freeEndpoint();
-  EXPECT_EQ(ready(noBus), "503 not ready: cannot reach the bus's ingest at " + noBus.busIngest + "\n");
+  EXPECT_EQ(ready(noBus),
+            "503 not ready: cannot reach the bus's ingest at " + noBus.busIngest + "\n");
 }
 
 }  // namespace

@@ -95,8 +95,9 @@ TEST(HttpServer, TheHeadersCheckAnswersBeforeAnyBodyIsRead) {
   EXPECT_EQ(statusOf(c.receiveAnswer(kAnswerWithin)), 401);
   EXPECT_TRUE(c.closedWithin(kAnswerWithin));
   EXPECT_EQ(echo.handled, 0);
-  EXPECT_EQ(answerTo(echo.port, "POST / HTTP/1.1\r\nHost: t\r\nAuthorization: x\r\n"
-                                "Content-Length: 2\r\n\r\nok"),
+  EXPECT_EQ(answerTo(echo.port,
+                     "POST / HTTP/1.1\r\nHost: t\r\nAuthorization: x\r\n"
+                     "Content-Length: 2\r\n\r\nok"),
             200);
 }
 
