@@ -107,7 +107,8 @@ void Router::add(const std::string& method, const std::string& path, const std::
                  std::vector<Role> roles, Handler handler) {
   routes_.push_back({method, path});
   auto& metrics = metrics_.emplace_back(requests_, latency_, routes_.back());
-  table_.push_back({method, std::regex(pattern, std::regex::optimize), std::move(roles),
+  std::string literal = pattern.substr(0, pattern.find_first_of(R"(\.[](){}*+?|^$)"));
+  table_.push_back({method, literal, std::regex(pattern, std::regex::optimize), std::move(roles),
                     std::move(handler), metrics});
 }
 
@@ -115,6 +116,7 @@ const Router::Route* Router::find(const Request& req, std::smatch& matches,
                                   Problem& missing) const {
   bool otherMethod = false;
   for (const auto& route : table_) {
+    if (req.path.compare(0, route.literalPrefix.size(), route.literalPrefix) != 0) continue;
     if (!std::regex_match(req.path, matches, route.pattern)) continue;
     if (route.method == req.method) return &route;
     otherMethod = true;
