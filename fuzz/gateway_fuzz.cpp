@@ -57,6 +57,7 @@ struct Stack {
     }
     options.deadline = std::chrono::milliseconds(5);
     options.requestsPerSecond = 1e9;
+    options.refusalsPerMinute = 1e9;  // every input is looked at, refused keys or not
     std::string keys;
     for (const char* role : {"admin", "integrator", "caseworker", "health", "auditor"}) {
       keys += std::string("fuzz-") + role + " " + role + " " +

@@ -1,15 +1,14 @@
 // The gateway's parts, built once and wired: the HTTP server, the services' query sockets, the
-// kept sections, the pools of Redis connections and bus publishers, the audit, the rate limiter,
+// kept sections, the pools of Redis connections and bus publishers, the audit, the rate limiters,
 // and the router that puts every route behind the same wrapper (router.h).
 #include "gateway.h"
-
-#include <httplib.h>
 
 #include "audit_log.h"
 #include "bus_client.h"
 #include "handlers.h"
 #include "pool.h"
 #include "rate_limiter.h"
+#include "readiness.h"
 #include "section_cache.h"
 
 namespace mwp::gateway {
@@ -41,13 +40,17 @@ struct Gateway::Impl {
                          .Help("Lookups of a worker by full resident ID that found nobody, by key")
                          .Register(registry)),
         limiter(options.redis, options.requestsPerSecond),
-        router(server, keys, limiter, registry),
+        refusals(options.refusalsPerMinute / 60, options.refusalsPerMinute),
+        router(keys, limiter, refusals, registry),
+        readiness(options.redis, options.busIngest),
         backends{options,    catalogue, services, sections,     logRedis,
-                 publishers, audit,     refs,     lookupMisses, log} {}
+                 publishers, audit,     refs,     lookupMisses, log},
+        server(
+            options.http, [this](HttpRequest& req, HttpResponse& res) { router.serve(req, res); },
+            [this](const HttpRequest& req) { return router.checkHeaders(req); }, Router::refusal) {}
 
   GatewayOptions options;
   ApiKeys keys;
-  httplib::Server server;
   ScatterGather services;
   SectionCache sections;
   Pool<Redis> logRedis;
@@ -57,24 +60,17 @@ struct Gateway::Impl {
   prometheus::Family<prometheus::Counter>& lookupMisses;
   Logger log{"gateway"};
   RateLimiter limiter;
+  TokenBuckets refusals;
   Router router;
+  Readiness readiness;
   Backends backends;
+  http::HttpServer server;  // last: stopped before the parts its handlers use go
 };
 
 Gateway::Gateway(GatewayOptions options, ApiKeys keys, const Catalogue& catalogue,
                  zmq::context_t& context, prometheus::Registry& registry)
     : impl_(std::make_unique<Impl>(std::move(options), std::move(keys), catalogue, context,
                                    registry)) {
-  auto& s = impl_->server;
-  // cpp-httplib's defaults cap it near 300 requests/s here (Nagle, 5 requests per connection).
-  s.set_tcp_nodelay(true);
-  s.set_keep_alive_max_count(100000);
-  s.set_payload_max_length(impl_->options.maxBodyBytes);
-  s.set_read_timeout(5, 0);
-  s.set_write_timeout(5, 0);
-  size_t threads = impl_->options.threads;
-  s.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-
   auto& router = impl_->router;
   auto& b = impl_->backends;
   addWorkerRoutes(router, b);
@@ -92,22 +88,24 @@ Gateway::~Gateway() {
   stop();
 }
 
+std::optional<std::string> Gateway::notReadyBecause() {
+  return impl_->readiness.notReadyBecause();
+}
+
 const std::vector<RouteInfo>& Gateway::routes() const {
   return impl_->router.routes();
 }
 
 int Gateway::start(const std::string& host, int port) {
-  int bound = port == 0 ? impl_->server.bind_to_any_port(host)
-                        : (impl_->server.bind_to_port(host, port) ? port : -1);
-  if (bound <= 0)
-    throw std::runtime_error("the gateway cannot bind " + host + ":" + std::to_string(port));
-  thread_ = std::thread([this] { impl_->server.listen_after_bind(); });
-  return bound;
+  try {
+    return impl_->server.listen(host, port);
+  } catch (const std::exception& e) {
+    throw std::runtime_error(std::string("the gateway: ") + e.what());
+  }
 }
 
 void Gateway::stop() {
   impl_->server.stop();
-  if (thread_.joinable()) thread_.join();
 }
 
 }  // namespace mwp::gateway

@@ -1,7 +1,8 @@
 // mwp-gateway: the HTTP API integrators use. One record per worker from every service at once,
 // the registry, measure progress, rights cases, event submission and lookup, and the audit log —
 // behind API keys with roles, per-key rate limits, and an audit entry for every worker read.
-// Errors are application/problem+json (RFC 9457). Thread-safe: cpp-httplib serves from a pool.
+// Errors are application/problem+json (RFC 9457). Thread-safe: served by HttpServer (event-driven
+// I/O, handlers on a pool of workers; http_server.h).
 #pragma once
 
 #include <prometheus/registry.h>
@@ -10,7 +11,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 #include <zmq.hpp>
 
@@ -18,6 +18,7 @@
 #include "audit_log.h"
 #include "catalogue.h"
 #include "curve.h"
+#include "http_server.h"
 #include "redis.h"
 #include "router.h"
 #include "scatter_gather.h"
@@ -48,8 +49,12 @@ struct GatewayOptions {
   size_t keptSections = 100000;   // worker sections kept until they change (0: ask every time)
   // Per API key, with a burst of as many; one budget for every gateway on the same `redis`.
   double requestsPerSecond = 50;
-  size_t threads = 16;
-  size_t maxBodyBytes = 1 << 20;
+  // Refused keys (401, 403) per client address a minute, with a burst of as many; beyond, the
+  // address is answered 429 without its key being looked at.
+  double refusalsPerMinute = 30;
+  // The server's limits: workers (the handlers' threads), deadlines, connection caps, header
+  // and body sizes (http_server.h).
+  http::ServerLimits http;
 };
 
 class Gateway {
@@ -62,13 +67,16 @@ class Gateway {
   int start(const std::string& host, int port);
   void stop();
 
+  // For the admin port's /readyz: nullopt when the gateway's Redis and the bus's ingest can be
+  // reached, else which cannot (readiness.h). Thread-safe.
+  std::optional<std::string> notReadyBecause();
+
   // Every route the server has, for the OpenAPI document's test.
   const std::vector<RouteInfo>& routes() const;
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
-  std::thread thread_;
 };
 
 // The OpenAPI 3 document served at /v1/openapi.json (gateway/openapi.json, built in).

@@ -64,14 +64,17 @@ int main(int argc, char** argv) {
                     "worker sections kept until a service changes them (0: ask every time)"));
     options.requestsPerSecond = static_cast<double>(
         env.integer("MWP_GATEWAY_RATE_PER_KEY", 50, 1, 1000000, "requests a second per API key"));
-    options.threads =
-        static_cast<size_t>(env.integer("MWP_GATEWAY_THREADS", 16, 1, 1024, "HTTP threads"));
+    options.refusalsPerMinute = static_cast<double>(env.integer(
+        "MWP_GATEWAY_REFUSALS_PER_MINUTE", 30, 1, 1000000,
+        "refused keys (401, 403) a minute per client address before it is answered 429"));
+    options.http = http::limitsFromEnv(env, "MWP_GATEWAY_", options.http);
     std::string keysFile =
         env.text("MWP_API_KEYS_FILE", "var/api-keys", "API key hashes and roles");
     std::string host = env.text("MWP_GATEWAY_HOST", "127.0.0.1", "HTTP address");
     int port = static_cast<int>(env.integer("MWP_GATEWAY_PORT", 8080, 0, 65535, "HTTP port"));
     int adminPort = static_cast<int>(
         env.integer("MWP_GATEWAY_ADMIN_PORT", 9200, 0, 65535, "/metrics, /livez, /readyz"));
+    std::string adminHost = env.text("MWP_ADMIN_HOST", "127.0.0.1", "admin port address");
     if (wantsPrintConfig(argc, argv)) {
       std::cout << env.describe();
       return 0;
@@ -86,9 +89,10 @@ int main(int argc, char** argv) {
     prometheus::Registry registry;
     gateway::Gateway gateway(options, std::move(keys), Catalogue::builtIn(), context, registry);
     int bound = gateway.start(host, port);
-    AdminServer admin(host, adminPort, registry, [] { return true; });
+    AdminServer admin(adminHost, adminPort, registry,
+                      [&gateway] { return gateway.notReadyBecause(); });
     log.info("serving", {{"http", host + ":" + std::to_string(bound)},
-                         {"admin", host + ":" + std::to_string(admin.port())}});
+                         {"admin", adminHost + ":" + std::to_string(admin.port())}});
     while (!stopRequested()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
     gateway.stop();
     log.info("stopped");

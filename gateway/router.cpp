@@ -1,7 +1,5 @@
 #include "router.h"
 
-#include "http.h"
-
 #include <algorithm>
 #include <atomic>
 
@@ -81,11 +79,11 @@ void Router::RouteMetrics::observe(int status, double seconds) {
   counter->Increment();
 }
 
-Router::Router(httplib::Server& server, const ApiKeys& keys, RateLimiter& limiter,
+Router::Router(const ApiKeys& keys, RateLimiter& limiter, TokenBuckets& refusals,
                prometheus::Registry& registry)
-    : server_(server),
-      keys_(keys),
+    : keys_(keys),
       limiter_(limiter),
+      refusals_(refusals),
       requests_(prometheus::BuildCounter()
                     .Name("mwp_gateway_requests_total")
                     .Help("HTTP requests by route template, method and status code")
@@ -93,17 +91,7 @@ Router::Router(httplib::Server& server, const ApiKeys& keys, RateLimiter& limite
       latency_(prometheus::BuildHistogram()
                    .Name("mwp_gateway_request_seconds")
                    .Help("HTTP request time by route template")
-                   .Register(registry)) {
-  // What no route answered (or cpp-httplib refused before routing) is a problem too.
-  server_.set_error_handler([](const Request& req, Response& res) {
-    if (!res.body.empty()) return;
-    bool noRoute = res.status == 404;
-    sendProblem(res,
-                Problem{res.status, noRoute ? "Not found" : "Request not served",
-                        noRoute ? "no such route; see /v1/openapi.json" : "see the status code"},
-                requestIdOf(req, res));
-  });
-}
+                   .Register(registry)) {}
 
 void Router::get(const std::string& path, const std::string& pattern, std::vector<Role> roles,
                  Handler handler) {
@@ -119,45 +107,103 @@ void Router::add(const std::string& method, const std::string& path, const std::
                  std::vector<Role> roles, Handler handler) {
   routes_.push_back({method, path});
   auto& metrics = metrics_.emplace_back(requests_, latency_, routes_.back());
-  auto served = [this, roles = std::move(roles), handler = std::move(handler), &metrics](
-                    const Request& req, Response& res) {
-    serve(req, res, roles, handler, metrics);
-  };
-  if (method == "GET") server_.Get(pattern, served);
-  if (method == "POST") server_.Post(pattern, served);
+  std::string literal = pattern.substr(0, pattern.find_first_of(R"(\.[](){}*+?|^$)"));
+  table_.push_back({method, literal, std::regex(pattern, std::regex::optimize), std::move(roles),
+                    std::move(handler), metrics});
 }
 
-ApiKey Router::admit(const Request& req, const std::string& path, const std::vector<Role>& roles,
-                     std::string& who) {
-  if (roles.empty()) return ApiKey{"-", Role::kAdmin};
+const Router::Route* Router::find(const Request& req, std::smatch& matches,
+                                  Problem& missing) const {
+  bool otherMethod = false;
+  for (const auto& route : table_) {
+    if (req.path.compare(0, route.literalPrefix.size(), route.literalPrefix) != 0) continue;
+    if (!std::regex_match(req.path, matches, route.pattern)) continue;
+    if (route.method == req.method) return &route;
+    otherMethod = true;
+  }
+  missing = otherMethod ? Problem{405, "Method not allowed", "see /v1/openapi.json"}
+                        : Problem{404, "Not found", "no such route; see /v1/openapi.json"};
+  return nullptr;
+}
+
+ApiKey Router::authenticate(const Request& req, const Route& route, std::string& who) {
+  if (route.roles.empty()) return ApiKey{"-", Role::kAdmin};
+  const std::string& address = req.remoteAddress;
+  if (int wait = refusals_.waitWithoutCounting(address)) {
+    throw Problem{429, "Too many refused keys",
+                  "请求被拒绝次数过多，请稍后再试 / too many refused keys from this address; "
+                  "wait before trying again",
+                  wait};
+  }
+  auto refuse = [&](Problem p) {
+    refusals_.wait(address);
+    return p;
+  };
+  // RFC 6750 §2.1: the key comes as a bearer token; the scheme's name is case-insensitive
+  // (RFC 9110 §11.1). A bare key is refused: one way to present it, the documented one.
   std::string presented = req.get_header_value("Authorization");
-  if (presented.rfind("Bearer ", 0) == 0) presented = presented.substr(7);
-  if (presented.empty()) presented = req.get_header_value("X-API-Key");
-  if (presented.empty()) throw Problem{401, "API key required", "send Authorization: Bearer <key>"};
-  auto key = keys_.find(presented);
-  if (!key) throw Problem{401, "Unknown API key", "this key is not one of ours"};
+  constexpr std::string_view kScheme = "bearer ";
+  bool bearer = presented.size() > kScheme.size() &&
+                std::equal(kScheme.begin(), kScheme.end(), presented.begin(), [](char a, char b) {
+                  return a == std::tolower(static_cast<unsigned char>(b));
+                });
+  if (!bearer) {
+    throw refuse(Problem{401, "API key required",
+                         "需要 API 密钥 / send the key as Authorization: Bearer <key>"});
+  }
+  auto key = keys_.find(presented.substr(kScheme.size()));
+  if (!key) throw refuse(Problem{401, "Unknown API key", "this key is not one of ours"});
   if (key->expiredOn(chinaDayOf(systemClock()))) {
-    throw Problem{401, "Expired API key",
-                  "this key expired after " + formatDate(*key->expiresOn) + "; ask for a new one"};
+    throw refuse(Problem{401, "Expired API key", "this key expired after " +
+                                                      formatDate(*key->expiresOn) +
+                                                      "; ask for a new one"});
   }
   who = key->name;
-  if (std::find(roles.begin(), roles.end(), key->role) == roles.end()) {
-    throw Problem{403, "Not allowed", "the " + roleName(key->role) + " role may not use " + path};
-  }
-  if (int wait = limiter_.wait(key->name)) {
-    throw Problem{429, "Too many requests", "slow down: this key's rate is limited", wait};
+  if (std::find(route.roles.begin(), route.roles.end(), key->role) == route.roles.end()) {
+    throw refuse(
+        Problem{403, "Not allowed",
+                "the " + roleName(key->role) + " role may not use " + route.metrics.route().path});
   }
   return *key;
 }
 
-void Router::serve(const Request& req, Response& res, const std::vector<Role>& roles,
-                   const Handler& handler, RouteMetrics& metrics) {
+std::optional<Response> Router::checkHeaders(const Request& req) {
+  std::smatch matches;
+  Problem missing{};
+  const Route* route = find(req, matches, missing);
+  Response res;
+  if (!route) {  // no body is read for a route that does not exist either
+    sendProblem(res, missing, requestIdOf(req, res));
+    return res;
+  }
   auto started = std::chrono::steady_clock::now();
-  const auto& [method, path] = metrics.route();
-  std::string requestId = requestIdOf(req, res);
   std::string who = "-";
   try {
-    handler(req, res, admit(req, path, roles, who));
+    authenticate(req, *route, who);
+    return std::nullopt;
+  } catch (const Problem& p) {
+    std::string requestId = requestIdOf(req, res);
+    sendProblem(res, p, requestId);
+    finish(req, res, *route, requestId, who, started);
+    return res;
+  }
+}
+
+void Router::serve(Request& req, Response& res) {
+  auto started = std::chrono::steady_clock::now();
+  std::string requestId = requestIdOf(req, res);
+  Problem missing{};
+  const Route* route = find(req, req.matches, missing);
+  if (!route) return sendProblem(res, missing, requestId);
+  std::string who = "-";
+  try {
+    ApiKey key = authenticate(req, *route, who);
+    if (!route->roles.empty()) {
+      if (int wait = limiter_.wait(key.name)) {
+        throw Problem{429, "Too many requests", "slow down: this key's rate is limited", wait};
+      }
+    }
+    route->handler(req, res, key);
   } catch (const Problem& p) {
     sendProblem(res, p, requestId);
   } catch (const RedisUnavailable& e) {
@@ -167,12 +213,27 @@ void Router::serve(const Request& req, Response& res, const std::vector<Role>& r
     sendProblem(res, Problem{503, "Bus unavailable", "events cannot be submitted now; try again"},
                 requestId);
   } catch (const std::exception& e) {
-    log_.error("request failed", {{"requestId", requestId}, {"route", path}, {"error", e.what()}});
+    log_.error(
+        "request failed",
+        {{"requestId", requestId}, {"route", route->metrics.route().path}, {"error", e.what()}});
     sendProblem(res, Problem{500, "Internal error", "logged as request " + requestId}, requestId);
   }
+  finish(req, res, *route, requestId, who, started);
+}
+
+Response Router::refusal(int status, const std::string& reason) {
+  Response res;
+  sendProblem(res, Problem{status, "Request not served", reason}, requestIdOf(Request{}, res));
+  return res;
+}
+
+void Router::finish(const Request&, const Response& res, const Route& route,
+                    const std::string& requestId, const std::string& who,
+                    std::chrono::steady_clock::time_point started) {
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  metrics.observe(res.status, seconds);
+  route.metrics.observe(res.status, seconds);
+  const auto& [method, path] = route.metrics.route();
   log_.info("request", {{"requestId", requestId},
                         {"method", method},
                         {"route", path},

@@ -1,5 +1,8 @@
-// The wrapper every route goes through, in this order: a request id (the caller's X-Request-Id if
-// sane, else a new one), the API key and its role, the key's rate limit, then the handler; a
+// The routes, and the wrapper every route goes through, in this order: a request id (the caller's
+// X-Request-Id if sane, else a new one), the API key and its role — checked as soon as the
+// headers are in, before any body is read (checkHeaders) — the key's rate limit, then the
+// handler. Refused keys (401, 403) are counted per client address, and an address that has too
+// many is answered 429 without its key being looked at, so keys cannot be guessed quickly. A
 // Problem it throws, or a fault of Redis or the bus, becomes application/problem+json; each
 // request is counted and timed by route template and logged by template, never by path (paths
 // carry resident IDs). Routes are registered before serving; serving is thread-safe.
@@ -9,10 +12,13 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include <chrono>
 #include <deque>
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -21,10 +27,7 @@
 #include "log.h"
 #include "problem.h"
 #include "rate_limiter.h"
-
-namespace httplib {
-class Server;
-}  // namespace httplib
+#include "token_buckets.h"
 
 namespace mwp::gateway {
 
@@ -38,18 +41,27 @@ using Handler = std::function<void(const HttpRequest&, HttpResponse&, const ApiK
 
 class Router {
  public:
-  // `server`, `keys`, `limiter` must outlive the router.
-  Router(httplib::Server& server, const ApiKeys& keys, RateLimiter& limiter,
+  // `keys`, `limiter` (per key) and `refusals` (per client address, counting 401 and 403) must
+  // outlive the router.
+  Router(const ApiKeys& keys, RateLimiter& limiter, TokenBuckets& refusals,
          prometheus::Registry& registry);
 
-  // `path`: the template; `pattern`: the regex cpp-httplib matches, its groups the path
-  // parameters. `roles` empty: open to anyone, no key asked.
+  // `path`: the template; `pattern`: the regex the whole path must match, its groups the path
+  // parameters (req.matches). `roles` empty: open to anyone, no key asked.
   void get(const std::string& path, const std::string& pattern, std::vector<Role> roles,
            Handler handler);
   void post(const std::string& path, const std::string& pattern, std::vector<Role> roles,
             Handler handler);
 
   const std::vector<RouteInfo>& routes() const { return routes_; }
+
+  // The server's headers check (http_server.h): the answer to a request for no route, or whose
+  // key or role is refused, before its body is read. Never blocks.
+  std::optional<HttpResponse> checkHeaders(const HttpRequest& req);
+  // The server's handler: routes and serves a complete request.
+  void serve(HttpRequest& req, HttpResponse& res);
+  // The server's own refusals (a body too large, too many connections …) as problems too.
+  static HttpResponse refusal(int status, const std::string& reason);
 
  private:
   // One route's request count (by status code) and latency, made when the route is registered.
@@ -68,22 +80,38 @@ class Router {
     std::map<int, prometheus::Counter*> byStatus_;
   };
 
+  struct Route {
+    std::string method;
+    // The pattern's leading literal text: a path without it is not matched against the regex
+    // (std::regex costs microseconds a route, and every request is routed twice).
+    std::string literalPrefix;
+    std::regex pattern;
+    std::vector<Role> roles;
+    Handler handler;
+    RouteMetrics& metrics;
+  };
+
   void add(const std::string& method, const std::string& path, const std::string& pattern,
            std::vector<Role> roles, Handler handler);
-  // The caller's key, after its role and rate limit are checked; throws the Problem otherwise.
-  // `who`: the key's name, for the log, as soon as the key is known.
-  ApiKey admit(const HttpRequest& req, const std::string& path, const std::vector<Role>& roles,
-               std::string& who);
-  void serve(const HttpRequest& req, HttpResponse& res, const std::vector<Role>& roles,
-             const Handler& handler, RouteMetrics& metrics);
+  // The route of this method and path (`matches` set over req.path); nullptr and a Problem in
+  // `missing` when there is none.
+  const Route* find(const HttpRequest& req, std::smatch& matches, Problem& missing) const;
+  // The caller's key, after its role is checked; throws the Problem otherwise (401, 403, or 429
+  // for an address with too many refused keys). `who`: the key's name, for the log.
+  ApiKey authenticate(const HttpRequest& req, const Route& route, std::string& who);
+  // Counts the request by route and logs it, by template.
+  void finish(const HttpRequest& req, const HttpResponse& res, const Route& route,
+              const std::string& requestId, const std::string& who,
+              std::chrono::steady_clock::time_point started);
 
-  httplib::Server& server_;
   const ApiKeys& keys_;
   RateLimiter& limiter_;
+  TokenBuckets& refusals_;
   prometheus::Family<prometheus::Counter>& requests_;
   prometheus::Family<prometheus::Histogram>& latency_;
   std::deque<RouteMetrics> metrics_;  // a deque: each route holds on to its own
   std::vector<RouteInfo> routes_;
+  std::vector<Route> table_;
   Logger log_{"gateway"};
 };
 

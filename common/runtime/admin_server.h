@@ -1,17 +1,18 @@
 // The admin port every process opens: /metrics (Prometheus text format), /livez (the process
 // answers) and /readyz (it can do its job: the readiness check passed). prometheus-cpp's Exposer
-// serves only metrics, so one small cpp-httplib server serves all three. Plain HTTP on an internal
-// port. Thread-safe; serves from its own threads until destroyed.
+// serves only metrics, so one small HttpServer (http_server.h: deadlines and connection caps, so
+// slow clients cannot make /readyz time out) serves all three. Plain HTTP, bound to an internal
+// address (MWP_ADMIN_HOST, 127.0.0.1 by default): /metrics is not for the outside world.
+// Thread-safe; serves from its own threads until destroyed.
 #pragma once
 
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
-#include <thread>
 
-namespace httplib {
-class Server;
+namespace mwp::http {
+class HttpServer;
 }
 namespace prometheus {
 class Registry;
@@ -34,8 +35,7 @@ class AdminServer {
   int port() const { return port_; }
 
  private:
-  std::unique_ptr<httplib::Server> server_;
-  std::thread thread_;
+  std::unique_ptr<http::HttpServer> server_;
   int port_ = 0;
 };
 

@@ -59,6 +59,7 @@ TEST(Shutdown, SigtermEndsEveryProcessCleanlyWithinFiveSeconds) {
   int gatewayAdmin = portOf(test::freeEndpoint());
   test::ChildProcess gateway(MWP_GATEWAY_BINARY,
                              {{"MWP_API_KEYS_FILE", keys},
+                              {"MWP_BUS_INGEST", ingest},  // ready only while it reaches the bus
                               {"MWP_GATEWAY_PORT", std::to_string(portOf(test::freeEndpoint()))},
                               {"MWP_GATEWAY_ADMIN_PORT", std::to_string(gatewayAdmin)}});
   gateway.start();

@@ -333,8 +333,9 @@ WrkResult runWrk(const std::string& base, const std::vector<std::string>& paths,
     if (text.find("Requests/sec:") != std::string::npos) {
       result.requestsPerSecond = std::stod(text.substr(text.find(':') + 1));
     }
+    // The --latency table's "    99%    6.12ms" line, not a stdev column that ends in "99%".
     auto at = text.find("99%");
-    if (at != std::string::npos) {
+    if (at != std::string::npos && text.find_first_not_of(" \t") == at) {
       std::string value = text.substr(at + 3);
       value.erase(0, value.find_first_not_of(" \t"));
       double number = std::stod(value);
