@@ -82,7 +82,7 @@ std::vector<IndicatorValue> openWageWarnings(const StateReader& state, const Cat
     std::map<std::pair<int, WarningRule>, int> open;
     // Members "<record key>#<warningId>", scored by the day raised.
     for (const auto& m :
-         state.scoredUpTo(openWarningIndex(area), std::numeric_limits<double>::infinity())) {
+         state.scoredUpTo(warningIndex("open", area), std::numeric_limits<double>::infinity())) {
       size_t hash = m.member.rfind('#');
       if (hash == std::string::npos) continue;
       std::string recordKey = m.member.substr(0, hash), warningId = m.member.substr(hash + 1);

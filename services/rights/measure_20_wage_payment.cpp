@@ -109,8 +109,7 @@ Applied projectRegistered(msg::Envelope::Reader event, StateTx& state,
   p.setStartOn(e.getStartOn());
   p.setPlannedEndOn(e.getPlannedEndOn());
   p.setPayday(e.getPayday());
-  for (const char* area : {p.getArea().cStr(), "all"})
-    state.index(std::string("projects:") + area, s.project.key(), start);
+  for (const char* area : {p.getArea().cStr(), "all"}) state.index(projectIndex(area), s.project.key(), start);
   s.desk.settle(projectCause(WarningRule::NO_WAGE_ACCOUNT), nullptr, std::nullopt);
   s.desk.settle(projectCause(WarningRule::NO_WAGE_DEPOSIT), nullptr, std::nullopt);
   return s.done();
@@ -160,6 +159,8 @@ Applied projectWorkerEnrolled(Scene& s, msg::Envelope::Reader event,
     s.project.count(measure20::kWorkersEnrolled, yearOfField(e.getEnrolledOn(), "enrolledOn"));
     addToWorker(s.state, event.getWorkerId().cStr(), s.enrolment->key(),
                 &msg::WorkerCases::Builder::getProjects, &msg::WorkerCases::Builder::adoptProjects);
+    s.state.index(projectWorkersIndex(s.project.id()), s.enrolment->key(),
+                  dayOf(e.getEnrolledOn(), "enrolledOn"));
   }
   w.setEmployerCode(e.getEmployerCode());
   w.setTrade(e.getTrade());
@@ -247,6 +248,18 @@ std::string projectKey(std::string_view projectId) {
 
 std::string enrolmentKey(std::string_view projectId, std::string_view workerId) {
   return projectKey(projectId) + ":worker:" + std::string(workerId);
+}
+
+std::string projectIndex(const std::string& area) {
+  return "projects:" + area;
+}
+
+std::string projectWorkersIndex(const std::string& projectId) {
+  return "project-workers:" + projectId;
+}
+
+std::string warningIndex(const std::string& status, const std::string& area) {
+  return "wage-warnings:" + status + ":" + area;
 }
 
 Project::Project(StateTx& state, capnp::Text::Reader projectId)

@@ -11,86 +11,18 @@
 #include "rights_case.h"
 #include "rights_rules.h"
 #include "rules_harness.h"
+#include "wage_events.h"
 
 namespace mwp::rights {
 namespace {
 
-using test::event;
+using test::wage::ProjectEvents;
+using test::wage::worker;
 
-constexpr const char* kProject = "P-1";
-constexpr const char* kOwner = "12510700MB1D2E3F41";
-constexpr const char* kContractor = "91510703MA6A2B3C4K";
-constexpr const char* kSubcontractor = "91512081MA62K0260E";
-
-// The n-th worker: a resident ID with a valid GB 11643 check character.
-std::string worker(int n) {
-  static constexpr int kWeights[] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-  char base[18];
-  snprintf(base, sizeof base, "51070319900512%03d", n % 1000);
-  int sum = 0;
-  for (int i = 0; i < 17; ++i) sum += (base[i] - '0') * kWeights[i];
-  return std::string(base) + "10X98765432"[sum % 11];
-}
+const ProjectEvents p1("P-1");
 
 int64_t after(const char* date) {
   return endOfDay(*parseDate(date));
-}
-
-std::string registered(const std::string& id, bool government = false,
-                       const std::string& startOn = "2026-01-05") {
-  return event(id, "projectRegistered",
-               R"({"projectId":"P-1","name":"安置房","sector":"building","ownerCode":")" +
-                   std::string(kOwner) + R"(","contractorCode":")" + kContractor +
-                   R"(","governmentInvested":)" + (government ? "true" : "false") +
-                   R"(,"contractYuan":9000000,"startOn":")" + startOn +
-                   R"(","plannedEndOn":"2027-06-30","payday":15})",
-               "", "housing");
-}
-std::string accountOpened(const std::string& id, const std::string& on) {
-  return event(id, "wageAccountOpened",
-               R"({"projectId":"P-1","bankName":"绵阳市商业银行","openedOn":")" + on + "\"}", "",
-               "bank");
-}
-std::string depositLodged(const std::string& id, const std::string& on) {
-  return event(id, "wageDepositLodged",
-               R"({"projectId":"P-1","amountYuan":90000,"form":"cash","lodgedOn":")" + on + "\"}",
-               "", "housing");
-}
-std::string labourCost(const std::string& id, const std::string& month, const std::string& on) {
-  return event(id, "labourCostTransferred",
-               R"({"projectId":"P-1","month":")" + month +
-                   R"(","amountYuan":400000,"transferredOn":")" + on + "\"}",
-               "", "bank");
-}
-std::string enrolled(const std::string& id, const std::string& workerId,
-                     const std::string& projectId = kProject) {
-  return event(id, "projectWorkerEnrolled",
-               R"({"projectId":")" + projectId + R"(","employerCode":")" + kSubcontractor +
-                   R"(","trade":"钢筋工","contractSigned":true,"enrolledOn":"2026-01-06"})",
-               workerId, "housing");
-}
-std::string attended(const std::string& id, const std::string& workerId, const std::string& month,
-                     int days = 20) {
-  return event(id, "attendanceReported",
-               R"({"projectId":"P-1","month":")" + month +
-                   R"(","daysWorked":)" + std::to_string(days) + "}",
-               workerId, "housing");
-}
-std::string paid(const std::string& id, const std::string& workerId, const std::string& month,
-                 const std::string& on, int yuan = 6000, bool throughAccount = true) {
-  return event(id, "wagePaid",
-               R"({"projectId":"P-1","month":")" + month + R"(","amountYuan":)" +
-                   std::to_string(yuan) + R"(,"throughWageAccount":)" +
-                   (throughAccount ? "true" : "false") + R"(,"paidOn":")" + on + "\"}",
-               workerId, "bank");
-}
-std::string left(const std::string& id, const std::string& workerId, const std::string& on) {
-  return event(id, "projectWorkerLeft", R"({"projectId":"P-1","leftOn":")" + on + "\"}", workerId,
-               "housing");
-}
-std::string completed(const std::string& id, const std::string& on) {
-  return event(id, "projectCompleted", R"({"projectId":"P-1","completedOn":")" + on + "\"}", "",
-               "housing");
 }
 
 std::string describe(msg::WageWarning::Reader w) {
@@ -118,11 +50,11 @@ class WagePaymentTest : public ::testing::Test {
 
   // A registered project with its account and deposit in time, and `workers` enrolled.
   void project(int workers = 1, bool government = false) {
-    ASSERT_EQ(h.apply(registered("r", government)), "applied");
-    ASSERT_EQ(h.apply(accountOpened("a", "2026-01-10")), "applied");
-    ASSERT_EQ(h.apply(depositLodged("d", "2026-01-10")), "applied");
+    ASSERT_EQ(h.apply(p1.registered("r", government)), "applied");
+    ASSERT_EQ(h.apply(p1.accountOpened("a", "2026-01-10")), "applied");
+    ASSERT_EQ(h.apply(p1.depositLodged("d", "2026-01-10")), "applied");
     for (int n = 1; n <= workers; ++n)
-      ASSERT_EQ(h.apply(enrolled("e" + std::to_string(n), worker(n))), "applied");
+      ASSERT_EQ(h.apply(p1.enrolled("e" + std::to_string(n), worker(n))), "applied");
   }
 
   // Every warning of the project and its workers, as "rule level [month] raised … [red …]
@@ -178,32 +110,32 @@ using Strings = std::vector<std::string>;
 // --- noWageAccount (条例 art. 26): a wage account within 30 days of startOn (2026-01-05 + 30).
 
 TEST_F(WagePaymentTest, AnAccountOpenedOnItsDueDayRaisesNothing) {
-  h.apply(registered("r"));
-  h.apply(depositLodged("d", "2026-01-10"));
-  EXPECT_EQ(h.apply(accountOpened("a", "2026-02-04")), "applied");
+  h.apply(p1.registered("r"));
+  h.apply(p1.depositLodged("d", "2026-01-10"));
+  EXPECT_EQ(h.apply(p1.accountOpened("a", "2026-02-04")), "applied");
   EXPECT_EQ(clockPasses(after("2026-12-31")), Strings{});
   EXPECT_EQ(warnings(), Strings{});
   EXPECT_EQ(open(measure20::kProjectsWithWageAccount), 1);
 }
 
 TEST_F(WagePaymentTest, AnAccountOpenedTheDayAfterLeavesTheWarningRaisedAndCleared) {
-  h.apply(registered("r"));
-  h.apply(depositLodged("d", "2026-01-10"));
-  EXPECT_EQ(h.apply(accountOpened("a", "2026-02-05")), "applied");
+  h.apply(p1.registered("r"));
+  h.apply(p1.depositLodged("d", "2026-01-10"));
+  EXPECT_EQ(h.apply(p1.accountOpened("a", "2026-02-05")), "applied");
   EXPECT_EQ(warnings(), Strings{"noWageAccount yellow raised 2026-02-04 cleared 2026-02-05"});
   EXPECT_EQ(emitted(), (Strings{"raised noWageAccount yellow 2026-02-04", "cleared 2026-02-05"}));
   EXPECT_EQ(open(measure20::kWarningsYellowOpen), 0);
 }
 
 TEST_F(WagePaymentTest, TheServicesClockRaisesNoWageAccountAtTheEndOfItsDueDay) {
-  h.apply(registered("r"));
-  h.apply(depositLodged("d", "2026-01-10"));
+  h.apply(p1.registered("r"));
+  h.apply(p1.depositLodged("d", "2026-01-10"));
   EXPECT_EQ(clockPasses(after("2026-02-04") - 1), Strings{}) << "still in time on its last day";
   EXPECT_EQ(warnings(), Strings{});
   EXPECT_EQ(clockPasses(after("2026-02-04")), Strings{"applied"});
   EXPECT_EQ(warnings(), Strings{"noWageAccount yellow raised 2026-02-04"});
   EXPECT_EQ(open(measure20::kWarningsYellowOpen), 1);
-  EXPECT_EQ(h.apply(accountOpened("a", "2026-03-01")), "applied");
+  EXPECT_EQ(h.apply(p1.accountOpened("a", "2026-03-01")), "applied");
   EXPECT_EQ(warnings(), Strings{"noWageAccount yellow raised 2026-02-04 cleared 2026-03-01"});
   EXPECT_EQ(open(measure20::kWarningsYellowOpen), 0);
   EXPECT_EQ(emitted(), (Strings{"raised noWageAccount yellow 2026-02-04", "cleared 2026-03-01"}));
@@ -212,16 +144,16 @@ TEST_F(WagePaymentTest, TheServicesClockRaisesNoWageAccountAtTheEndOfItsDueDay) 
 // The result depends on the events alone: the timer's raised event and a late cure's are the
 // same event (the bus keeps one), and the warning is the same.
 TEST_F(WagePaymentTest, ALateCureGivesTheSameWarningWhetherTheClockPassedFirstOrNot) {
-  h.apply(registered("r"));
-  h.apply(depositLodged("d", "2026-01-10"));
+  h.apply(p1.registered("r"));
+  h.apply(p1.depositLodged("d", "2026-01-10"));
   clockPasses(after("2026-02-04"));
-  h.apply(accountOpened("a", "2026-03-01"));
+  h.apply(p1.accountOpened("a", "2026-03-01"));
   emitted();
 
   test::RulesHarness late{rules};
-  late.apply(registered("r"));
-  late.apply(depositLodged("d", "2026-01-10"));
-  late.apply(accountOpened("a", "2026-03-01"));
+  late.apply(p1.registered("r"));
+  late.apply(p1.depositLodged("d", "2026-01-10"));
+  late.apply(p1.accountOpened("a", "2026-03-01"));
   std::set<std::string> lateIds;
   for (const auto& e : late.derivedEvents()) lateIds.insert(e->root<msg::Envelope>().getEventId().cStr());
   EXPECT_EQ(ids, lateIds);
@@ -230,8 +162,8 @@ TEST_F(WagePaymentTest, ALateCureGivesTheSameWarningWhetherTheClockPassedFirstOr
 }
 
 TEST_F(WagePaymentTest, AWarningIsRaisedOnceHoweverOftenItsEventComesBack) {
-  h.apply(registered("r"));
-  h.apply(depositLodged("d", "2026-01-10"));
+  h.apply(p1.registered("r"));
+  h.apply(p1.depositLodged("d", "2026-01-10"));
   h.fireTimers(after("2026-02-04"));
   FrameReader raised(h.derived.at(0));
   EXPECT_EQ(h.apply(raised.root<msg::Envelope>()), "applied");
@@ -244,10 +176,10 @@ TEST_F(WagePaymentTest, AWarningIsRaisedOnceHoweverOftenItsEventComesBack) {
 // An alarm the facts overtake: the timer fired, but the bank's record of an account opened in
 // time arrives before the alarm comes back from the log.
 TEST_F(WagePaymentTest, AnAlarmOvertakenByACureInTimeRecordsNothing) {
-  h.apply(registered("r"));
-  h.apply(depositLodged("d", "2026-01-10"));
+  h.apply(p1.registered("r"));
+  h.apply(p1.depositLodged("d", "2026-01-10"));
   h.fireTimers(after("2026-02-04"));
-  h.apply(accountOpened("a", "2026-02-01"));
+  h.apply(p1.accountOpened("a", "2026-02-01"));
   EXPECT_EQ(h.applyDerived(), Strings{"applied"});
   EXPECT_EQ(warnings(), Strings{});
   EXPECT_EQ(open(measure20::kWarningsYellowOpen), 0);
@@ -256,17 +188,17 @@ TEST_F(WagePaymentTest, AnAlarmOvertakenByACureInTimeRecordsNothing) {
 // --- noWageDeposit (art. 32): a wage deposit within 30 days of startOn.
 
 TEST_F(WagePaymentTest, ADepositOnItsDueDayIsInTimeTheDayAfterIsLate) {
-  h.apply(registered("r"));
-  h.apply(accountOpened("a", "2026-01-10"));
-  h.apply(depositLodged("d", "2026-02-04"));
+  h.apply(p1.registered("r"));
+  h.apply(p1.accountOpened("a", "2026-01-10"));
+  h.apply(p1.depositLodged("d", "2026-02-04"));
   EXPECT_EQ(warnings(), Strings{});
 
   test::RulesHarness late{rules};
-  late.apply(registered("r"));
-  late.apply(accountOpened("a", "2026-01-10"));
+  late.apply(p1.registered("r"));
+  late.apply(p1.accountOpened("a", "2026-01-10"));
   EXPECT_EQ(late.fireTimers(after("2026-02-04")), 1u);
   late.applyDerived();
-  late.apply(depositLodged("d", "2026-02-05"));
+  late.apply(p1.depositLodged("d", "2026-02-05"));
   FrameReader project(*late.state.values.at("project:P-1"));
   ASSERT_EQ(project.root<msg::WageProject>().getWarnings().size(), 1u);
   EXPECT_EQ(describe(project.root<msg::WageProject>().getWarnings()[0]),
@@ -277,21 +209,21 @@ TEST_F(WagePaymentTest, ADepositOnItsDueDayIsInTimeTheDayAfterIsLate) {
 
 TEST_F(WagePaymentTest, LabourCostForAMonthIsDueByTheEndOfTheNext) {
   project();
-  h.apply(attended("t", worker(1), "2026-02"));
-  h.apply(paid("p", worker(1), "2026-02", "2026-03-10"));
-  EXPECT_EQ(h.apply(labourCost("c", "2026-02", "2026-03-31")), "applied");
+  h.apply(p1.attended("t", worker(1), "2026-02"));
+  h.apply(p1.paid("p", worker(1), "2026-02", "2026-03-10"));
+  EXPECT_EQ(h.apply(p1.labourCost("c", "2026-02", "2026-03-31")), "applied");
   EXPECT_EQ(clockPasses(after("2026-12-31")), Strings{});
   EXPECT_EQ(warnings(), Strings{});
 }
 
 TEST_F(WagePaymentTest, LabourCostADayLateIsRaisedAndCleared) {
   project();
-  h.apply(attended("t", worker(1), "2026-02"));
-  h.apply(paid("p", worker(1), "2026-02", "2026-03-10"));
+  h.apply(p1.attended("t", worker(1), "2026-02"));
+  h.apply(p1.paid("p", worker(1), "2026-02", "2026-03-10"));
   EXPECT_EQ(clockPasses(after("2026-03-31") - 1), Strings{});
   EXPECT_EQ(clockPasses(after("2026-03-31")), Strings{"applied"});
   EXPECT_EQ(warnings(), Strings{"labourCostLate yellow 2026-02 raised 2026-03-31"});
-  h.apply(labourCost("c", "2026-02", "2026-04-01"));
+  h.apply(p1.labourCost("c", "2026-02", "2026-04-01"));
   EXPECT_EQ(warnings(), Strings{"labourCostLate yellow 2026-02 raised 2026-03-31 cleared 2026-04-01"});
 }
 
@@ -300,26 +232,26 @@ TEST_F(WagePaymentTest, LabourCostADayLateIsRaisedAndCleared) {
 
 TEST_F(WagePaymentTest, PaidOnThePaydayIsInTime) {
   project();
-  h.apply(attended("t", worker(1), "2026-02"));
-  h.apply(labourCost("c", "2026-02", "2026-03-01"));
-  h.apply(paid("p", worker(1), "2026-02", "2026-03-15"));
+  h.apply(p1.attended("t", worker(1), "2026-02"));
+  h.apply(p1.labourCost("c", "2026-02", "2026-03-01"));
+  h.apply(p1.paid("p", worker(1), "2026-02", "2026-03-15"));
   EXPECT_EQ(clockPasses(after("2026-12-31")), Strings{});
   EXPECT_EQ(warnings(), Strings{});
 }
 
 TEST_F(WagePaymentTest, PaidTheDayAfterThePaydayIsAYellowWarningCleared) {
   project();
-  h.apply(attended("t", worker(1), "2026-02"));
-  h.apply(labourCost("c", "2026-02", "2026-03-01"));
-  h.apply(paid("p", worker(1), "2026-02", "2026-03-16"));
+  h.apply(p1.attended("t", worker(1), "2026-02"));
+  h.apply(p1.labourCost("c", "2026-02", "2026-03-01"));
+  h.apply(p1.paid("p", worker(1), "2026-02", "2026-03-16"));
   EXPECT_EQ(warnings(), Strings{"workerUnpaid yellow 2026-02 raised 2026-03-15 cleared 2026-03-16"});
   EXPECT_EQ(open(measure20::kWorkersUnpaid), 0);
 }
 
 TEST_F(WagePaymentTest, StillUnpaidAtTheEndOfTheSecondMonthTheWarningTurnsRedInPlace) {
   project();
-  h.apply(attended("t", worker(1), "2026-02"));
-  h.apply(labourCost("c", "2026-02", "2026-03-01"));
+  h.apply(p1.attended("t", worker(1), "2026-02"));
+  h.apply(p1.labourCost("c", "2026-02", "2026-03-01"));
   EXPECT_EQ(clockPasses(after("2026-03-15")), Strings{"applied"});
   EXPECT_EQ(warnings(), Strings{"workerUnpaid yellow 2026-02 raised 2026-03-15"});
   EXPECT_EQ(open(measure20::kWorkersUnpaid), 1);
@@ -330,7 +262,7 @@ TEST_F(WagePaymentTest, StillUnpaidAtTheEndOfTheSecondMonthTheWarningTurnsRedInP
       << "one warning, not two";
   EXPECT_EQ(open(measure20::kWarningsYellowOpen), 0);
   EXPECT_EQ(open(measure20::kWarningsRedOpen), 1);
-  h.apply(paid("p", worker(1), "2026-02", "2026-05-08"));
+  h.apply(p1.paid("p", worker(1), "2026-02", "2026-05-08"));
   EXPECT_EQ(warnings(),
             Strings{"workerUnpaid red 2026-02 raised 2026-03-15 red 2026-04-30 cleared 2026-05-08"});
   EXPECT_EQ(open(measure20::kWarningsRedOpen), 0);
@@ -341,12 +273,12 @@ TEST_F(WagePaymentTest, StillUnpaidAtTheEndOfTheSecondMonthTheWarningTurnsRedInP
 
 TEST_F(WagePaymentTest, PaidOnTheLastDayOfTheSecondMonthStaysYellowTheDayAfterIsRed) {
   project();
-  h.apply(attended("t", worker(1), "2026-02"));
-  h.apply(labourCost("c", "2026-02", "2026-03-01"));
-  h.apply(paid("p", worker(1), "2026-02", "2026-04-30"));
-  h.apply(attended("t2", worker(1), "2026-04"));
-  h.apply(labourCost("c2", "2026-04", "2026-05-01"));
-  h.apply(paid("p2", worker(1), "2026-04", "2026-07-01"));
+  h.apply(p1.attended("t", worker(1), "2026-02"));
+  h.apply(p1.labourCost("c", "2026-02", "2026-03-01"));
+  h.apply(p1.paid("p", worker(1), "2026-02", "2026-04-30"));
+  h.apply(p1.attended("t2", worker(1), "2026-04"));
+  h.apply(p1.labourCost("c2", "2026-04", "2026-05-01"));
+  h.apply(p1.paid("p2", worker(1), "2026-04", "2026-07-01"));
   EXPECT_EQ(warnings(), (Strings{"workerUnpaid yellow 2026-02 raised 2026-03-15 cleared 2026-04-30",
                                  "workerUnpaid red 2026-04 raised 2026-05-15 red 2026-06-30 "
                                  "cleared 2026-07-01"}));
@@ -354,8 +286,8 @@ TEST_F(WagePaymentTest, PaidOnTheLastDayOfTheSecondMonthStaysYellowTheDayAfterIs
 
 TEST_F(WagePaymentTest, NoDaysWorkedNoWagesOwed) {
   project();
-  h.apply(attended("t", worker(1), "2026-02", 0));
-  h.apply(labourCost("c", "2026-02", "2026-03-01"));
+  h.apply(p1.attended("t", worker(1), "2026-02", 0));
+  h.apply(p1.labourCost("c", "2026-02", "2026-03-01"));
   EXPECT_EQ(clockPasses(after("2026-12-31")), Strings{});
   EXPECT_EQ(warnings(), Strings{});
 }
@@ -368,10 +300,10 @@ class ManyUnpaidTest : public WagePaymentTest {
   // `workers` worked in February; all but `late` were paid by the payday, those on 2026-03-20.
   void month(int workers, int late) {
     project(workers);
-    h.apply(labourCost("c", "2026-02", "2026-03-01"));
+    h.apply(p1.labourCost("c", "2026-02", "2026-03-01"));
     for (int n = 1; n <= workers; ++n) {
-      h.apply(attended("t" + std::to_string(n), worker(n), "2026-02"));
-      h.apply(paid("p" + std::to_string(n), worker(n), "2026-02",
+      h.apply(p1.attended("t" + std::to_string(n), worker(n), "2026-02"));
+      h.apply(p1.paid("p" + std::to_string(n), worker(n), "2026-02",
                    n <= workers - late ? "2026-03-10" : "2026-03-20"));
     }
   }
@@ -395,13 +327,13 @@ TEST_F(ManyUnpaidTest, JustOverTenPercentIsARedWarningClearedWhenTheLastIsPaid) 
 
 TEST_F(ManyUnpaidTest, TheClockRaisesItOnThePaydayAndItClearsAtTenPercent) {
   project(10);
-  h.apply(labourCost("c", "2026-02", "2026-03-01"));
-  for (int n = 1; n <= 10; ++n) h.apply(attended("t" + std::to_string(n), worker(n), "2026-02"));
-  for (int n = 1; n <= 8; ++n) h.apply(paid("p" + std::to_string(n), worker(n), "2026-02", "2026-03-10"));
+  h.apply(p1.labourCost("c", "2026-02", "2026-03-01"));
+  for (int n = 1; n <= 10; ++n) h.apply(p1.attended("t" + std::to_string(n), worker(n), "2026-02"));
+  for (int n = 1; n <= 8; ++n) h.apply(p1.paid("p" + std::to_string(n), worker(n), "2026-02", "2026-03-10"));
   EXPECT_EQ(clockPasses(after("2026-03-15") - 1), Strings{});
   clockPasses(after("2026-03-15"));
   EXPECT_EQ(manyUnpaid(), Strings{"manyUnpaid red 2026-02 raised 2026-03-15"});
-  h.apply(paid("p9", worker(9), "2026-02", "2026-03-25"));
+  h.apply(p1.paid("p9", worker(9), "2026-02", "2026-03-25"));
   EXPECT_EQ(manyUnpaid(), Strings{"manyUnpaid red 2026-02 raised 2026-03-15 cleared 2026-03-25"})
       << "one of ten still unpaid: no longer more than 10 %";
 }
@@ -410,14 +342,14 @@ TEST_F(ManyUnpaidTest, TheClockRaisesItOnThePaydayAndItClearsAtTenPercent) {
 
 TEST_F(WagePaymentTest, WagesPaidOutsideTheAccountAreAWarningUntilTheAccountPays) {
   project();
-  h.apply(attended("t", worker(1), "2026-02"));
-  h.apply(labourCost("c", "2026-02", "2026-03-01"));
-  h.apply(paid("p", worker(1), "2026-02", "2026-03-10", 3000, false));
+  h.apply(p1.attended("t", worker(1), "2026-02"));
+  h.apply(p1.labourCost("c", "2026-02", "2026-03-01"));
+  h.apply(p1.paid("p", worker(1), "2026-02", "2026-03-10", 3000, false));
   EXPECT_EQ(warnings(), Strings{"paidOutsideAccount yellow 2026-02 raised 2026-03-10"});
-  h.apply(paid("p2", worker(1), "2026-02", "2026-03-10", 3000, true));
+  h.apply(p1.paid("p2", worker(1), "2026-02", "2026-03-10", 3000, true));
   EXPECT_EQ(warnings(), Strings{"paidOutsideAccount yellow 2026-02 raised 2026-03-10"})
       << "the same day through the account does not undo the payment outside it";
-  h.apply(paid("p3", worker(1), "2026-02", "2026-03-11", 1, true));
+  h.apply(p1.paid("p3", worker(1), "2026-02", "2026-03-11", 1, true));
   EXPECT_EQ(warnings(), Strings{"paidOutsideAccount yellow 2026-02 raised 2026-03-10 cleared 2026-03-11"});
 }
 
@@ -425,21 +357,21 @@ TEST_F(WagePaymentTest, WagesPaidOutsideTheAccountAreAWarningUntilTheAccountPays
 
 TEST_F(WagePaymentTest, LeavingPaidOnTheDayOfLeavingRaisesNothing) {
   project();
-  h.apply(labourCost("c", "2026-02", "2026-03-01"));
-  h.apply(attended("t", worker(1), "2026-02"));
-  h.apply(paid("p", worker(1), "2026-02", "2026-03-01"));
-  EXPECT_EQ(h.apply(left("l", worker(1), "2026-03-01")), "applied");
+  h.apply(p1.labourCost("c", "2026-02", "2026-03-01"));
+  h.apply(p1.attended("t", worker(1), "2026-02"));
+  h.apply(p1.paid("p", worker(1), "2026-02", "2026-03-01"));
+  EXPECT_EQ(h.apply(p1.left("l", worker(1), "2026-03-01")), "applied");
   EXPECT_EQ(warnings(), Strings{});
 }
 
 TEST_F(WagePaymentTest, LeavingWithAMonthUnpaidIsRedUntilPaid) {
   project();
-  h.apply(labourCost("c", "2026-02", "2026-03-01"));
-  h.apply(attended("t", worker(1), "2026-02"));
-  h.apply(left("l", worker(1), "2026-03-01"));
+  h.apply(p1.labourCost("c", "2026-02", "2026-03-01"));
+  h.apply(p1.attended("t", worker(1), "2026-02"));
+  h.apply(p1.left("l", worker(1), "2026-03-01"));
   EXPECT_EQ(warnings(), Strings{"leftUnpaid red raised 2026-03-01"});
   EXPECT_EQ(open(measure20::kWarningsRedOpen), 1);
-  h.apply(paid("p", worker(1), "2026-02", "2026-03-02"));
+  h.apply(p1.paid("p", worker(1), "2026-02", "2026-03-02"));
   EXPECT_EQ(warnings(), Strings{"leftUnpaid red raised 2026-03-01 cleared 2026-03-02"});
   EXPECT_EQ(open(measure20::kWarningsRedOpen), 0);
 }
@@ -447,10 +379,10 @@ TEST_F(WagePaymentTest, LeavingWithAMonthUnpaidIsRedUntilPaid) {
 // A red warning on a government-invested project is a new arrear (措施二十), once a year.
 TEST_F(WagePaymentTest, RedOnAGovernmentInvestedProjectIsANewArrearOnceAYear) {
   project(2, true);
-  h.apply(labourCost("c", "2026-02", "2026-03-01"));
+  h.apply(p1.labourCost("c", "2026-02", "2026-03-01"));
   for (int n = 1; n <= 2; ++n) {
-    h.apply(attended("t" + std::to_string(n), worker(n), "2026-02"));
-    h.apply(left("l" + std::to_string(n), worker(n), "2026-03-01"));
+    h.apply(p1.attended("t" + std::to_string(n), worker(n), "2026-02"));
+    h.apply(p1.left("l" + std::to_string(n), worker(n), "2026-03-01"));
   }
   EXPECT_EQ(open(measure20::kWarningsRedOpen), 2);
   EXPECT_EQ(open(measure20::kGovernmentProjectArrears), 1);
@@ -470,9 +402,9 @@ class MinimumWageTest : public WagePaymentTest {
 
 // February's 20 days worked, with its labour cost in time, paid `yuan` on 2026-03-10.
 void workedAndPaid(test::RulesHarness& h, int yuan) {
-  h.apply(labourCost("c", "2026-02", "2026-03-01"));
-  h.apply(attended("t", worker(1), "2026-02", 20));
-  h.apply(paid("p", worker(1), "2026-02", "2026-03-10", yuan));
+  h.apply(p1.labourCost("c", "2026-02", "2026-03-01"));
+  h.apply(p1.attended("t", worker(1), "2026-02", 20));
+  h.apply(p1.paid("p", worker(1), "2026-02", "2026-03-10", yuan));
 }
 
 TEST_F(MinimumWageTest, PaidTheMinimumExactlyRaisesNothing) {
@@ -485,7 +417,7 @@ TEST_F(MinimumWageTest, AYuanBelowIsAWarningUntilTheRestIsPaid) {
   project();
   workedAndPaid(h, 1999);
   EXPECT_EQ(warnings(), Strings{"belowMinimumWage yellow 2026-02 raised 2026-03-10"});
-  h.apply(paid("p2", worker(1), "2026-02", "2026-03-12", 1));
+  h.apply(p1.paid("p2", worker(1), "2026-02", "2026-03-12", 1));
   EXPECT_EQ(warnings(), Strings{"belowMinimumWage yellow 2026-02 raised 2026-03-10 cleared 2026-03-12"});
 }
 
@@ -498,9 +430,9 @@ TEST_F(WagePaymentTest, WithoutAMinimumSetTheMinimumWageRuleIsOff) {
 // --- refusals: the reason, and nothing changed.
 
 TEST_F(WagePaymentTest, EventsOfAnUnknownProjectAreRefused) {
-  EXPECT_EQ(h.apply(accountOpened("a", "2026-01-10")),
+  EXPECT_EQ(h.apply(p1.accountOpened("a", "2026-01-10")),
             "refused: project P-1 is not registered（项目 P-1 未登记）");
-  EXPECT_EQ(h.apply(enrolled("e", worker(1), "P-2")),
+  EXPECT_EQ(h.apply(ProjectEvents("P-2").enrolled("e", worker(1))),
             "refused: project P-2 is not registered（项目 P-2 未登记）");
   EXPECT_TRUE(h.state.values.empty());
 }
@@ -509,16 +441,16 @@ TEST_F(WagePaymentTest, AttendanceAndPaymentsOfAWorkerNotEnrolledAreRefused) {
   project();
   const std::string reason =
       "refused: the worker is not enrolled on project P-1（该农民工未在项目 P-1 实名登记）";
-  EXPECT_EQ(h.apply(attended("t", worker(2), "2026-02")), reason);
-  EXPECT_EQ(h.apply(paid("p", worker(2), "2026-02", "2026-03-10")), reason);
-  EXPECT_EQ(h.apply(left("l", worker(2), "2026-03-10")), reason);
+  EXPECT_EQ(h.apply(p1.attended("t", worker(2), "2026-02")), reason);
+  EXPECT_EQ(h.apply(p1.paid("p", worker(2), "2026-02", "2026-03-10")), reason);
+  EXPECT_EQ(h.apply(p1.left("l", worker(2), "2026-03-10")), reason);
   EXPECT_EQ(reason.find(worker(2)), std::string::npos) << "no resident ID in a verdict";
 }
 
 TEST_F(WagePaymentTest, ASecondCompletionIsRefused) {
   project();
-  EXPECT_EQ(h.apply(completed("c1", "2026-12-20")), "applied");
-  EXPECT_EQ(h.apply(completed("c2", "2026-12-21")),
+  EXPECT_EQ(h.apply(p1.completed("c1", "2026-12-20")), "applied");
+  EXPECT_EQ(h.apply(p1.completed("c2", "2026-12-21")),
             "refused: project P-1 is already completed on 2026-12-20（项目 P-1 已于 2026-12-20 竣工）");
 }
 
@@ -527,8 +459,8 @@ TEST_F(WagePaymentTest, TheFiguresOfMeasure20CountProjectsAccountsAndWorkers) {
   EXPECT_EQ(open(measure20::kProjectsMonitored), 1);
   EXPECT_EQ(open(measure20::kProjectsWithWageAccount), 1);
   EXPECT_EQ(open(measure20::kWorkersEnrolled), 3);
-  h.apply(registered("r2"));  // registering again updates
-  h.apply(enrolled("e1b", worker(1)));
+  h.apply(p1.registered("r2"));  // registering again updates
+  h.apply(p1.enrolled("e1b", worker(1)));
   EXPECT_EQ(open(measure20::kProjectsMonitored), 1);
   EXPECT_EQ(open(measure20::kWorkersEnrolled), 3);
 }

@@ -67,10 +67,6 @@ std::string warningIdOf(const std::string& projectId, const WarningCause& cause)
   return id;
 }
 
-std::string openWarningIndex(const std::string& area) {
-  return "wage-warnings:open:" + area;
-}
-
 Judgement WarningDesk::judge(const WarningCause& c, Enrolment* enrolment) {
   Judgement j;
   auto p = project_.get();
@@ -238,7 +234,7 @@ void WarningDesk::raise(msg::WageWarning::Builder w, const std::string& recordKe
     w.setDueOn(formatDate(dueOn));
     w.setRaisedOn(formatDate(dueOn));
     for (const char* area : {p.getArea().cStr(), "all"})
-      state_.index(openWarningIndex(area), recordKey + "#" + w.getWarningId().cStr(), dueOn);
+      state_.index(warningIndex("open", area), recordKey + "#" + w.getWarningId().cStr(), dueOn);
     project_.count(level == Level::RED ? measure20::kWarningsRedOpen : measure20::kWarningsYellowOpen,
                    yearOfDay(dueOn));
   } else {
@@ -269,8 +265,11 @@ void WarningDesk::raise(msg::WageWarning::Builder w, const std::string& recordKe
 void WarningDesk::clear(msg::WageWarning::Builder w, const std::string& recordKey,
                         const WarningCause& cause, int32_t clearedOn) {
   w.setClearedOn(formatDate(clearedOn));
-  for (const char* area : {project_.get().getArea().cStr(), "all"})
-    state_.unindex(openWarningIndex(area), recordKey + "#" + w.getWarningId().cStr());
+  for (const char* area : {project_.get().getArea().cStr(), "all"}) {
+    std::string member = recordKey + "#" + w.getWarningId().cStr();
+    state_.unindex(warningIndex("open", area), member);
+    state_.index(warningIndex("cleared", area), member, clearedOn);
+  }
   project_.count(w.getLevel() == Level::RED ? measure20::kWarningsRedOpen
                                             : measure20::kWarningsYellowOpen,
                  yearOfField(w.getRaisedOn(), "raisedOn"), -1);

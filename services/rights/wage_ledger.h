@@ -119,7 +119,4 @@ class WarningDesk {
   Applied& out_;
 };
 
-// The index of open warnings of an area ("all": the city).
-std::string openWarningIndex(const std::string& area);
-
 }  // namespace mwp::rights

@@ -11,6 +11,7 @@
 
 #include "indicator_counts.h"
 #include "wage_ledger.h"
+#include "wage_payment.h"
 
 namespace mwp::rights {
 

@@ -34,8 +34,10 @@
 //   worker:<workerId>                      WorkerCases.projects: the worker's enrolments, sorted
 //   projects:<area>, projects:all          index of projects (member: project key; score: the day
 //                                          of startOn)
+//   project-workers:<projectId>            index of its enrolments (score: the day enrolled)
 //   wage-warnings:open:<area>, …:all       index of open warnings (member: "<record key>#<warningId>";
 //                                          score: the day raised)
+//   wage-warnings:cleared:<area>, …:all    index of cleared warnings (score: the day cleared)
 // Timers: "wage|<projectId>|<rule>|<month>|<workerId>|<level>", at the end of the due day.
 #pragma once
 
@@ -72,8 +74,11 @@ Applied onWageTimer(const std::string& member, StateTx& state, const WagePayment
 // The state keys a project's event reads: the project's record and the worker's enrolment.
 void wageKeysToRead(msg::Envelope::Reader event, std::vector<std::string>& keys);
 
-// State keys of a project and of a worker's enrolment on it.
+// State keys of a project and of a worker's enrolment on it, and the indexes above.
 std::string projectKey(std::string_view projectId);
 std::string enrolmentKey(std::string_view projectId, std::string_view workerId);
+std::string projectIndex(const std::string& area);  // area: a reporting area or "all"
+std::string projectWorkersIndex(const std::string& projectId);
+std::string warningIndex(const std::string& status, const std::string& area);  // open, cleared
 
 }  // namespace mwp::rights

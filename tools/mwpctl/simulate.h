@@ -1,7 +1,8 @@
 // A simulated year of Mianyang for the demo and the benchmarks: workers across the nine counties
 // and the parks, with registrations, fairs, vacancies, trainings, certificates, loans, housing,
-// school placements, health checks, wage claims, disputes, legal aid and outreach activities in
-// rough proportion — some of them bad (a wrong check digit, an area outside Mianyang) or late.
+// school placements, health checks, projects with their wage accounts, attendance and payments,
+// wage claims, disputes, legal aid and outreach activities in rough proportion — some of them bad
+// (a wrong check digit, an area outside Mianyang) or late.
 // Deterministic for a seed: the same seed gives the same events with the same ids.
 #pragma once
 

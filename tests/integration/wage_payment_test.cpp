@@ -1,0 +1,130 @@
+// Measure 20, wage payment at the source, through the real bus into the real mwp-rights: a month
+// of a government-invested project (in 2025, so every due day has passed by the service's clock),
+// read back through the service's queries — the ledger, the open warnings, a worker's section —
+// and its figures on /metrics.
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "bus_fixture.h"
+#include "mwp/messages/query.capnp.h"
+#include "service_harness.h"
+#include "wage_events.h"
+
+namespace mwp {
+namespace {
+
+using test::wage::worker;
+
+const test::wage::ProjectEvents site("P-IT-1");
+
+// April 2025 of the project: three workers; the first paid in time, the second late and outside
+// the wage account, the third never. The deposit came late; the labour cost in time.
+std::vector<std::string> aMonth() {
+  std::vector<std::string> events{
+      site.registered("it-registered", true, "2025-03-01"),
+      site.accountOpened("it-account", "2025-03-10"),
+      site.depositLodged("it-deposit", "2025-04-20"),  // due 2025-03-31
+      site.labourCost("it-cost", "2025-04", "2025-05-10")};
+  for (int n = 1; n <= 3; ++n) {
+    std::string w = std::to_string(n);
+    events.push_back(site.enrolled("it-enrolled-" + w, worker(n), "2025-03-05"));
+    events.push_back(site.attended("it-attended-" + w, worker(n), "2025-04", 22));
+  }
+  events.push_back(site.paid("it-paid-1", worker(1), "2025-04", "2025-05-12"));
+  events.push_back(site.paid("it-paid-2", worker(2), "2025-04", "2025-05-20", 6000, false));
+  return events;
+}
+
+class WagePaymentServiceTest : public test::BusFixture {
+ protected:
+  std::string ask(const std::string& name, const std::string& filter) {
+    capnp::MallocMessageBuilder query;
+    auto list = query.initRoot<msg::Query>().initList();
+    list.setName(name);
+    list.setFilter(filter);
+    auto answer = rights->ask(query);
+    EXPECT_EQ(answer.first, "json") << answer.second;
+    return answer.second;
+  }
+
+  static size_t occurrences(const std::string& text, const std::string& part) {
+    size_t n = 0;
+    for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
+    return n;
+  }
+
+  std::unique_ptr<test::RunningService> rights;
+};
+
+TEST_F(WagePaymentServiceTest, AMonthOfAProjectGivesItsLedgerAndItsWarnings) {
+  rights = std::make_unique<test::RunningService>(MWP_RIGHTS_BINARY, "rights", *bus_);
+  for (const auto& r : publish(aMonth())) ASSERT_NE(r.status, msg::IngestReply::Status::NACK) << r.reason;
+  rights->waitForVerdict("it-paid-2");
+  // The third worker's wages and the month's share unpaid are due by the service's clock: its
+  // timers raise them, and they are recorded when they come back through the bus.
+  rights->waitForVerdict("wageWarning:P-IT-1:manyUnpaid:2025-04:red");
+
+  std::string open;
+  for (int i = 0; i < 100 && occurrences(open, "\"status\":\"open\"") < 3; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    open = ask("warnings", "open|");
+  }
+  EXPECT_EQ(occurrences(open, "\"status\":\"open\""), 3u) << open;
+  EXPECT_EQ(occurrences(open, R"("projectId":"P-IT-1")"), 3u) << open;
+  EXPECT_NE(open.find(R"("rule":"manyUnpaid","level":"red","month":"2025-04")"), std::string::npos)
+      << open;
+  EXPECT_NE(open.find(R"("rule":"workerUnpaid","level":"red","month":"2025-04")"),
+            std::string::npos)
+      << "the third worker: yellow on 2025-05-15, red in place on 2025-06-30\n" << open;
+  EXPECT_NE(open.find(R"("redOn":"2025-06-30")"), std::string::npos) << open;
+  EXPECT_NE(open.find(R"("rule":"paidOutsideAccount")"), std::string::npos) << open;
+
+  std::string cleared = ask("warnings", "cleared|510703");
+  EXPECT_NE(cleared.find(R"("warningId":"P-IT-1:noWageDeposit","rule":"noWageDeposit","level":"yellow")"),
+            std::string::npos)
+      << cleared;
+  EXPECT_NE(cleared.find(R"("dueOn":"2025-03-31","raisedOn":"2025-03-31","clearedOn":"2025-04-20")"),
+            std::string::npos)
+      << "the deposit, due 30 days after the start, lodged 20 days late\n" << cleared;
+  EXPECT_NE(cleared.find(R"("rule":"workerUnpaid","level":"yellow")"), std::string::npos)
+      << "the second worker, paid five days after the payday\n" << cleared;
+
+  std::string ledger = ask("project", "P-IT-1");
+  EXPECT_NE(ledger.find(R"("accountOpenedOn":"2025-03-10")"), std::string::npos) << ledger;
+  EXPECT_NE(ledger.find(R"("month":"2025-04","labourCostYuan":"400000")"), std::string::npos)
+      << ledger;
+  EXPECT_NE(ledger.find(R"("workersAttended":3,"workersPaid":2,"workersPaidByPayday":1)"),
+            std::string::npos)
+      << ledger;
+  EXPECT_EQ(occurrences(ledger, R"("trade":"钢筋工")"), 3u) << ledger;
+  EXPECT_EQ(ask("projects", "510703").find(R"("projectId":"P-IT-1")") != std::string::npos, true);
+
+  auto section = rights->section(worker(3));
+  ASSERT_EQ(section.first, "json");
+  EXPECT_NE(section.second.find(R"("projects":[{"projectId":"P-IT-1")"), std::string::npos)
+      << section.second;
+
+  auto figure = [&](const char* indicator, double value) {
+    return rights->waitForMetric("mwp_measure_value",
+                                 {{"measure", "20"}, {"indicator", indicator}, {"area", "all"},
+                                  {"year", "2025"}},
+                                 value);
+  };
+  EXPECT_EQ(figure("warnings_red_open", 2), 2);
+  EXPECT_EQ(figure("warnings_yellow_open", 1), 1);
+  EXPECT_EQ(figure("workers_unpaid", 1), 1);
+  EXPECT_EQ(figure("workers_enrolled", 3), 3);
+  EXPECT_EQ(figure("government_project_arrears", 1), 1) << "a red warning on a government project";
+}
+
+TEST_F(WagePaymentServiceTest, AnEventOfAnUnknownProjectIsRefusedWithTheReason) {
+  rights = std::make_unique<test::RunningService>(MWP_RIGHTS_BINARY, "rights", *bus_);
+  publish({test::wage::ProjectEvents("P-NONE").accountOpened("it-unknown", "2025-03-10")});
+  rights->waitForVerdict("it-unknown");
+  EXPECT_EQ(rights->verdict("it-unknown").second,
+            "\"refused: project P-NONE is not registered（项目 P-NONE 未登记）\"");
+}
+
+}  // namespace
+}  // namespace mwp
