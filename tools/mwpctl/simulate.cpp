@@ -404,7 +404,7 @@ class Generator {
 
   // What goes wrong on a project, so that the demo shows every warning of measure 20 (MEASURES.md,
   // "Wage payment at the source") beside a majority of projects that pay on time. The project's
-  // own faults come in turn (one project in twenty each); a worker's are rare chances per month.
+  // own faults come in turn (one project in twenty each), and so do its payers (below).
   enum class ProjectFault { none, noAccount, lateAccount, noDeposit, lateDeposit, lateLabourCost, manyUnpaid };
   static ProjectFault faultOf(uint32_t p) {
     switch (p % 20) {
@@ -417,6 +417,14 @@ class Generator {
       default: return ProjectFault::none;
     }
   }
+
+  // How a project's contractor pays, as chances per worker and month: most pay every worker by the
+  // payday through the wage account and settle a leaver first; one project in four is a poor payer.
+  struct PayRates {
+    double late, pastSecondMonth, never, outsideAccount, belowMinimum, leaverUnsettled;
+  };
+  static constexpr PayRates kGoodPayer{0.01, 0, 0, 0, 0, 0};
+  static constexpr PayRates kPoorPayer{0.06, 0.02, 0.015, 0.02, 0.015, 0.5};
 
   // One project of the year with its account, deposit, labour cost, enrolled workers, their monthly
   // attendance and wages, leavers and completion (保障农民工工资支付条例 arts. 24–32).
@@ -432,6 +440,7 @@ class Generator {
                                       {"other", "housing", "管网改造"}};
     const Sector& sector = kSectors[p % std::size(kSectors)];
     ProjectFault fault = faultOf(p);
+    const PayRates& pay = p % 4 == 3 ? kPoorPayer : kGoodPayer;
     std::string area = chance(0.85) ? pick(counties_) : pick(areas_);
     std::string county = countyOf(area);
     bool government = chance(0.35);
@@ -490,12 +499,15 @@ class Generator {
       int32_t endOfMonth = addMonths(month, 1) - 1, next = endOfMonth + 1;
       int32_t due = next + payday - 1;  // arts. 11–12: the month's wages by the payday of the next
       // Art. 24: the owner's labour cost for the month, by the end of the next month.
+      // Of the projects late with a month's labour cost, every other one never pays that month.
       bool lateCost = fault == ProjectFault::lateLabourCost && month == troubledMonth;
       int32_t costOn = lateCost ? addMonths(next, 1) + between(0, 20) : next + between(0, 20);
-      add(costOn, "labourCostTransferred",
-          head() + "\"month\":\"" + m + "\",\"amountYuan\":" + std::to_string(crew.size() * 6000) +
-              ",\"transferredOn\":\"" + date(costOn) + "\"}",
-          "bank", area);
+      if (!lateCost || p % 40 != 11) {
+        add(costOn, "labourCostTransferred",
+            head() + "\"month\":\"" + m + "\",\"amountYuan\":" +
+                std::to_string(crew.size() * 6000) + ",\"transferredOn\":\"" + date(costOn) + "\"}",
+            "bank", area);
+      }
       bool troubled = fault == ProjectFault::manyUnpaid && month == troubledMonth;
       for (size_t w = 0; w < crew.size(); ++w) {
         if (gone[w]) continue;
@@ -504,19 +516,20 @@ class Generator {
             head() + "\"month\":\"" + m + "\",\"daysWorked\":" + std::to_string(days) + "}",
             sector.source, area, crew[w]);
         if (days == 0) continue;
-        // 最低工资规定: a day's pay of a few yuan less than the minimum ÷ 21.75, now and then.
-        int dayRate = chance(0.01) ? between(40, 80) : between(200, 360);
-        bool outside = chance(0.015);  // art. 31: not through the wage account
+        // 最低工资规定: below the minimum ÷ 21.75 a day; art. 31: not through the wage account.
+        int dayRate = chance(pay.belowMinimum) ? between(40, 80) : between(200, 360);
+        bool outside = chance(pay.outsideAccount);
         int32_t paidOn = due - between(0, 6);
         double r = std::uniform_real_distribution<>(0, 1)(rng_);
+        double veryLate = pay.late + pay.pastSecondMonth, unpaid = veryLate + pay.never;
         if (troubled && r < 0.4) paidOn = due + between(5, 30);  // many unpaid on the payday
-        else if (r < 0.04) paidOn = due + between(1, 25);         // late: yellow, cleared
-        else if (r < 0.05) paidOn = addMonths(next, 2) + between(0, 20);  // past M+2: red
-        bool neverPaid = r >= 0.05 && r < 0.06;
-        // Art. 30: a worker who leaves is settled first; now and then one leaves unpaid.
+        else if (r < pay.late) paidOn = due + between(1, 25);     // late: yellow, cleared
+        else if (r < veryLate) paidOn = addMonths(next, 2) + between(0, 20);  // past M+2: red
+        bool neverPaid = !troubled && r >= veryLate && r < unpaid;
+        // Art. 30: a worker who leaves is settled first — by a poor payer, not always.
         bool leaves = chance(0.04);
         int32_t leftOn = next + between(0, 6);
-        if (leaves && !neverPaid && chance(0.6)) paidOn = std::min(paidOn, leftOn);
+        if (leaves && !neverPaid && !chance(pay.leaverUnsettled)) paidOn = std::min(paidOn, leftOn);
         if (!neverPaid) {
           add(paidOn, "wagePaid",
               head() + "\"month\":\"" + m + "\",\"amountYuan\":" + std::to_string(days * dayRate) +
