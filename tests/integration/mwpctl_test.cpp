@@ -81,7 +81,8 @@ std::set<std::string> wageWarningRules(uint32_t partitions) {
     for (const auto& e : readLog(redis, p, 1, 1000000)) {
       FrameReader reader(e.envelope);
       auto envelope = reader.root<msg::Envelope>();
-      if (envelope.isWageWarningRaised()) rules.insert(enumName(envelope.getWageWarningRaised().getRule()));
+      if (envelope.isWageWarningRaised())
+        rules.insert(enumName(envelope.getWageWarningRaised().getRule()));
     }
   }
   return rules;
@@ -98,14 +99,15 @@ TEST(Mwpctl, ASimulatedYearRaisesAWageWarningOfEveryRule) {
   for (const auto& area : Catalogue::builtIn().reportingAreas()) {
     minimumWage += (minimumWage.empty() ? "" : ",") + area + "=2100";
   }
-  test::RunningService rights(MWP_RIGHTS_BINARY, "rights", bus, {{"MWP_MINIMUM_WAGE", minimumWage}});
+  test::RunningService rights(MWP_RIGHTS_BINARY, "rights", bus,
+                              {{"MWP_MINIMUM_WAGE", minimumWage}});
   std::string command = "MWP_BUS_INGEST=" + bus.ingest + " " + MWP_CTL_BINARY +
                         " simulate --workers 1000 --year 2025 2>/dev/null";
   ASSERT_EQ(WEXITSTATUS(system(command.c_str())), 0) << command;
 
-  const std::set<std::string> every{"noWageAccount",      "noWageDeposit", "labourCostLate",
-                                    "workerUnpaid",       "manyUnpaid",    "paidOutsideAccount",
-                                    "leftUnpaid",         "belowMinimumWage"};
+  const std::set<std::string> every{"noWageAccount", "noWageDeposit",   "labourCostLate",
+                                    "workerUnpaid",  "manyUnpaid",      "paidOutsideAccount",
+                                    "leftUnpaid",    "belowMinimumWage"};
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   auto seen = wageWarningRules(4);
   while (seen != every && std::chrono::steady_clock::now() < deadline) {

@@ -394,7 +394,8 @@ class Generator {
   // government), the county, a nine-character organisation code and the check character.
   std::string creditCode(const char* kind, const std::string& county) {
     static constexpr std::string_view kAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-    static constexpr int kWeights[] = {1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28};
+    static constexpr int kWeights[] = {1,  3,  9,  27, 19, 26, 16, 17, 20,
+                                       29, 25, 13, 8,  24, 10, 30, 28};
     std::string code = kind + county;
     while (code.size() < 17) code += kAlphabet[between(0, static_cast<int>(kAlphabet.size()) - 1)];
     int sum = 0;
@@ -405,16 +406,32 @@ class Generator {
   // What goes wrong on a project, so that the demo shows every warning of measure 20 (MEASURES.md,
   // "Wage payment at the source") beside a majority of projects that pay on time. The project's
   // own faults come in turn (one project in twenty each), and so do its payers (below).
-  enum class ProjectFault { none, noAccount, lateAccount, noDeposit, lateDeposit, lateLabourCost, manyUnpaid };
+  enum class ProjectFault {
+    none,
+    noAccount,
+    lateAccount,
+    noDeposit,
+    lateDeposit,
+    lateLabourCost,
+    manyUnpaid
+  };
   static ProjectFault faultOf(uint32_t p) {
     switch (p % 20) {
-      case 1: return ProjectFault::noAccount;
-      case 4: return ProjectFault::lateAccount;
-      case 6: return ProjectFault::noDeposit;
-      case 9: return ProjectFault::lateDeposit;
-      case 11: return ProjectFault::lateLabourCost;
-      case 2: case 14: return ProjectFault::manyUnpaid;
-      default: return ProjectFault::none;
+      case 1:
+        return ProjectFault::noAccount;
+      case 4:
+        return ProjectFault::lateAccount;
+      case 6:
+        return ProjectFault::noDeposit;
+      case 9:
+        return ProjectFault::lateDeposit;
+      case 11:
+        return ProjectFault::lateLabourCost;
+      case 2:
+      case 14:
+        return ProjectFault::manyUnpaid;
+      default:
+        return ProjectFault::none;
     }
   }
 
@@ -432,12 +449,10 @@ class Generator {
     struct Sector {
       const char *name, *source, *site;
     };
-    static const Sector kSectors[] = {{"building", "housing", "安置房"},
-                                      {"building", "housing", "棚户区改造"},
-                                      {"building", "housing", "产业园标准厂房"},
-                                      {"transport", "transport", "城区道路改造"},
-                                      {"water", "waterResources", "水库灌区配套"},
-                                      {"other", "housing", "管网改造"}};
+    static const Sector kSectors[] = {
+        {"building", "housing", "安置房"},           {"building", "housing", "棚户区改造"},
+        {"building", "housing", "产业园标准厂房"},   {"transport", "transport", "城区道路改造"},
+        {"water", "waterResources", "水库灌区配套"}, {"other", "housing", "管网改造"}};
     const Sector& sector = kSectors[p % std::size(kSectors)];
     ProjectFault fault = faultOf(p);
     const PayRates& pay = p % 4 == 3 ? kPoorPayer : kGoodPayer;
@@ -453,11 +468,10 @@ class Generator {
     add(start, "projectRegistered",
         head() + "\"name\":\"" + sector.site + std::to_string(p) + "号项目\",\"sector\":\"" +
             sector.name + "\",\"ownerCode\":\"" + creditCode(government ? "11" : "91", county) +
-            "\",\"contractorCode\":\"" + creditCode("91", county) +
-            "\",\"governmentInvested\":" + (government ? "true" : "false") +
-            ",\"contractYuan\":" + std::to_string(contract) + ",\"startOn\":\"" + date(start) +
-            "\",\"plannedEndOn\":\"" + date(plannedEnd) + "\",\"payday\":" + std::to_string(payday) +
-            "}",
+            "\",\"contractorCode\":\"" + creditCode("91", county) + "\",\"governmentInvested\":" +
+            (government ? "true" : "false") + ",\"contractYuan\":" + std::to_string(contract) +
+            ",\"startOn\":\"" + date(start) + "\",\"plannedEndOn\":\"" + date(plannedEnd) +
+            "\",\"payday\":" + std::to_string(payday) + "}",
         sector.source, area);
     // 条例 art. 26 and art. 32: the wage account and the deposit within 30 days of the start.
     if (fault != ProjectFault::noAccount) {
@@ -481,8 +495,8 @@ class Generator {
       std::string worker = pick(registeredWorkers_);
       if (std::find(crew.begin(), crew.end(), worker) == crew.end()) crew.push_back(worker);
     }
-    static const std::vector<std::string> trades{"钢筋工", "木工", "混凝土工", "架子工", "电焊工",
-                                                 "普工"};
+    static const std::vector<std::string> trades{"钢筋工", "木工",   "混凝土工",
+                                                 "架子工", "电焊工", "普工"};
     int32_t enrolled = start + between(0, 10);
     for (const auto& worker : crew) {
       add(enrolled, "projectWorkerEnrolled",
@@ -522,9 +536,12 @@ class Generator {
         int32_t paidOn = due - between(0, 6);
         double r = std::uniform_real_distribution<>(0, 1)(rng_);
         double veryLate = pay.late + pay.pastSecondMonth, unpaid = veryLate + pay.never;
-        if (troubled && r < 0.4) paidOn = due + between(5, 30);  // many unpaid on the payday
-        else if (r < pay.late) paidOn = due + between(1, 25);     // late: yellow, cleared
-        else if (r < veryLate) paidOn = addMonths(next, 2) + between(0, 20);  // past M+2: red
+        if (troubled && r < 0.4)
+          paidOn = due + between(5, 30);  // many unpaid on the payday
+        else if (r < pay.late)
+          paidOn = due + between(1, 25);  // late: yellow, cleared
+        else if (r < veryLate)
+          paidOn = addMonths(next, 2) + between(0, 20);  // past M+2: red
         bool neverPaid = !troubled && r >= veryLate && r < unpaid;
         // Art. 30: a worker who leaves is settled first — by a poor payer, not always.
         bool leaves = chance(0.04);
