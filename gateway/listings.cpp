@@ -8,7 +8,6 @@
 #include "params.h"
 
 namespace mwp::gateway {
-namespace {
 
 void sendListing(Backends& b, const HttpRequest& req, HttpResponse& res,
                  const ApiKey& key, const std::string& service, const std::string& name,
@@ -32,8 +31,6 @@ void sendListing(Backends& b, const HttpRequest& req, HttpResponse& res,
   }
   sendJson(req, res, visibleTo(key, answer.text));
 }
-
-}  // namespace
 
 void addListingRoutes(Router& router, Backends& b) {
   using R = Role;

@@ -98,6 +98,8 @@ struct WageProject {
   warnings @17 :List(WageWarning); # the project's own: noWageAccount, noWageDeposit, labourCostLate, manyUnpaid
   completedOn @18 :Text;
   arrearYears @19 :List(Int32);  # government-invested: the years it had a red warning in
+  openYellow @20 :UInt32;        # open warnings, its own and its workers', by level
+  openRed @21 :UInt32;
 }
 
 # One worker's month on a project.

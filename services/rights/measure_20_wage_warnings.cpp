@@ -237,6 +237,8 @@ void WarningDesk::raise(msg::WageWarning::Builder w, const std::string& recordKe
       state_.index(warningIndex("open", area), recordKey + "#" + w.getWarningId().cStr(), dueOn);
     project_.count(level == Level::RED ? measure20::kWarningsRedOpen : measure20::kWarningsYellowOpen,
                    yearOfDay(dueOn));
+    if (level == Level::RED) p.setOpenRed(p.getOpenRed() + 1);
+    else p.setOpenYellow(p.getOpenYellow() + 1);
   } else {
     // Yellow to red in place: one warning, counted where it was raised.
     int year = yearOfField(w.getRaisedOn(), "raisedOn");
@@ -244,6 +246,8 @@ void WarningDesk::raise(msg::WageWarning::Builder w, const std::string& recordKe
     project_.count(measure20::kWarningsRedOpen, year);
     w.setLevel(Level::RED);
     w.setRedOn(formatDate(dueOn));
+    p.setOpenYellow(p.getOpenYellow() - 1);
+    p.setOpenRed(p.getOpenRed() + 1);
   }
   // 措施二十 杜绝政府投资工程项目发生新的欠薪: a red warning on one is a new arrear, once a year.
   if (level == Level::RED && p.getGovernmentInvested()) {
@@ -265,18 +269,21 @@ void WarningDesk::raise(msg::WageWarning::Builder w, const std::string& recordKe
 void WarningDesk::clear(msg::WageWarning::Builder w, const std::string& recordKey,
                         const WarningCause& cause, int32_t clearedOn) {
   w.setClearedOn(formatDate(clearedOn));
-  for (const char* area : {project_.get().getArea().cStr(), "all"}) {
+  auto p = project_.get();
+  for (const char* area : {p.getArea().cStr(), "all"}) {
     std::string member = recordKey + "#" + w.getWarningId().cStr();
     state_.unindex(warningIndex("open", area), member);
     state_.index(warningIndex("cleared", area), member, clearedOn);
   }
-  project_.count(w.getLevel() == Level::RED ? measure20::kWarningsRedOpen
-                                            : measure20::kWarningsYellowOpen,
+  bool red = w.getLevel() == Level::RED;
+  project_.count(red ? measure20::kWarningsRedOpen : measure20::kWarningsYellowOpen,
                  yearOfField(w.getRaisedOn(), "raisedOn"), -1);
+  if (red) p.setOpenRed(p.getOpenRed() - 1);
+  else p.setOpenYellow(p.getOpenYellow() - 1);
   std::string id = w.getWarningId().cStr();
   out_.derived.push_back(makeDerivedEvent(
-      {"wageWarning:" + id + ":cleared", dayStart(clearedOn), project_.get().getArea().cStr(),
-       cause.workerId, ""},
+      {"wageWarning:" + id + ":cleared", dayStart(clearedOn), p.getArea().cStr(), cause.workerId,
+       ""},
       [&](msg::Envelope::Builder e) {
         auto c = e.initWageWarningCleared();
         c.setWarningId(id);

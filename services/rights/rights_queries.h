@@ -13,9 +13,13 @@ class RightsQueries : public QueryHandler {
   // Paged, {"<name>":[…],"nextPageToken":"…"} with the token empty on the last page (an area
   // left empty: the whole city):
   //   "cases", filter "open|<area>" or "overdue|<area>";
-  //   "projects", filter "<area>": WageProject records, by start;
-  //   "warnings", filter "open|<area>" or "cleared|<area>": each warning with its projectId and
-  //   status, by the day raised (open) or cleared.
+  //   "projects", filter "<area>|<warning>": WageProject records, by start; warning "" any,
+  //   "open", "red" or "yellow": only those with such an open warning;
+  //   "warnings", filter "<status>|<area>|<level>|<rule>": status "open" or "cleared", level and
+  //   rule by name or "" for any; each warning with its projectId and status, by the day raised
+  //   (open) or cleared.
+  // With a filter, a page may hold fewer items than asked (at most 20 pages' worth are read for
+  // one answer): go on with its token.
   // Not paged: "project", filter "<projectId>": {"project":{…},"workers":[…]}, the ledger.
   std::optional<std::string> list(Redis& redis, msg::ListQuery::Reader query) override;
 };

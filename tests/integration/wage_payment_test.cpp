@@ -1,12 +1,15 @@
 // Measure 20, wage payment at the source, through the real bus into the real mwp-rights: a month
 // of a government-invested project (in 2025, so every due day has passed by the service's clock),
 // read back through the service's queries — the ledger, the open warnings, a worker's section —
-// and its figures on /metrics.
+// its figures on /metrics, and through the gateway's /v1/projects and /v1/warnings.
 #include <gtest/gtest.h>
+#include <httplib.h>
 
 #include <thread>
 
+#include "api_keys.h"
 #include "bus_fixture.h"
+#include "gateway.h"
 #include "mwp/messages/query.capnp.h"
 #include "service_harness.h"
 #include "wage_events.h"
@@ -116,6 +119,48 @@ TEST_F(WagePaymentServiceTest, AMonthOfAProjectGivesItsLedgerAndItsWarnings) {
   EXPECT_EQ(figure("workers_unpaid", 1), 1);
   EXPECT_EQ(figure("workers_enrolled", 3), 3);
   EXPECT_EQ(figure("government_project_arrears", 1), 1) << "a red warning on a government project";
+
+  // Filters: the service reads on past what they leave out.
+  EXPECT_EQ(occurrences(ask("warnings", "open||red|"), "\"status\":\"open\""), 2u);
+  EXPECT_EQ(occurrences(ask("warnings", "open|||paidOutsideAccount"), "\"status\":\"open\""), 1u);
+  EXPECT_NE(ask("projects", "510703|red").find(R"("projectId":"P-IT-1")"), std::string::npos);
+  EXPECT_EQ(ask("projects", "510704|").find("P-IT-1"), std::string::npos) << "another county";
+
+  // Through the gateway, as an integrator: resident IDs masked, bad parameters named.
+  zmq::context_t context;
+  prometheus::Registry registry;
+  gateway::GatewayOptions options;
+  options.redis = test::testRedis();
+  options.busIngest = bus_->ingest;
+  options.services.push_back({"rights", rights->queryEndpoint()});
+  options.deadline = std::chrono::milliseconds(500);
+  gateway::Gateway gateway(
+      options,
+      gateway::ApiKeys::parse("integrator-1 integrator " + gateway::hashApiKey("k-int") + " \n"),
+      Catalogue::builtIn(), context, registry);
+  int port = gateway.start("127.0.0.1", 0);
+  httplib::Client client("127.0.0.1", port);
+  httplib::Headers key{{"Authorization", "Bearer k-int"}};
+  auto shown = client.Get("/v1/projects/P-IT-1", key);
+  ASSERT_TRUE(shown);
+  EXPECT_EQ(shown->status, 200) << shown->body;
+  EXPECT_NE(shown->body.find(R"("workersAttended":3)"), std::string::npos) << shown->body;
+  EXPECT_EQ(shown->body.find(worker(3)), std::string::npos) << "masked for the integrator";
+  EXPECT_NE(shown->body.find("510***********"), std::string::npos) << shown->body;
+  auto red = client.Get("/v1/warnings?status=open&level=red&area=510703", key);
+  ASSERT_TRUE(red);
+  EXPECT_EQ(red->status, 200) << red->body;
+  EXPECT_EQ(occurrences(red->body, R"("level":"red")"), 2u) << red->body;
+  auto projects = client.Get("/v1/projects?warning=open", key);
+  ASSERT_TRUE(projects);
+  EXPECT_NE(projects->body.find(R"("projectId":"P-IT-1")"), std::string::npos) << projects->body;
+  auto unknown = client.Get("/v1/projects/P-NONE", key);
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->status, 404) << unknown->body;
+  auto bad = client.Get("/v1/warnings?rule=noAccount", key);
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_NE(bad->body.find("rule"), std::string::npos) << bad->body;
 }
 
 TEST_F(WagePaymentServiceTest, AnEventOfAnUnknownProjectIsRefusedWithTheReason) {
