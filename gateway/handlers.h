@@ -30,7 +30,8 @@ void addListingRoutes(Router& router, Backends& b);  // listings.cpp: the regist
 void addMeasureRoutes(Router& router, Backends& b);  // measures.cpp: the 30 measures' progress
 void addEventRoutes(Router& router, Backends& b);    // events.cpp: submission and lookup
 void addAuditRoutes(Router& router, Backends& b);    // audit_routes.cpp: the audit of reads
-void addProjectRoutes(Router& router, Backends& b);  // projects.cpp: measure 20's projects, warnings
+void addProjectRoutes(Router& router,
+                      Backends& b);  // projects.cpp: measure 20's projects, warnings
 
 // A page of a service's listing `name` (filter as the service reads it), with page_size and
 // page_token from the request, masked for the key's role (listings.cpp).

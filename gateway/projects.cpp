@@ -12,14 +12,9 @@ namespace mwp::gateway {
 namespace {
 
 // The eight rules of MEASURES.md, as integrators and alerts name them.
-const std::vector<std::string> kRules{"noWageAccount",
-                                      "noWageDeposit",
-                                      "labourCostLate",
-                                      "workerUnpaid",
-                                      "manyUnpaid",
-                                      "paidOutsideAccount",
-                                      "leftUnpaid",
-                                      "belowMinimumWage"};
+const std::vector<std::string> kRules{"noWageAccount", "noWageDeposit",   "labourCostLate",
+                                      "workerUnpaid",  "manyUnpaid",      "paidOutsideAccount",
+                                      "leftUnpaid",    "belowMinimumWage"};
 
 void projectLedger(Backends& b, const HttpRequest& req, HttpResponse& res, const ApiKey& key) {
   std::string projectId = req.matches[1];
@@ -46,7 +41,8 @@ void addProjectRoutes(Router& router, Backends& b) {
   const std::vector<Role> roles{R::kAdmin, R::kIntegrator, R::kCaseworker, R::kHealth};
   router.get("/v1/projects", R"(/v1/projects)", roles, [&b](auto& req, auto& res, auto& key) {
     std::string warning = choiceParam(req, "warning", "", {"open", "red", "yellow"});
-    sendListing(b, req, res, key, "rights", "projects", areaParam(req, b.catalogue) + "|" + warning);
+    sendListing(b, req, res, key, "rights", "projects",
+                areaParam(req, b.catalogue) + "|" + warning);
   });
   router.get("/v1/projects/{projectId}", R"(/v1/projects/([^/]*))", roles,
              [&b](auto& req, auto& res, auto& key) { projectLedger(b, req, res, key); });

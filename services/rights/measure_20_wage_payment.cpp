@@ -109,7 +109,8 @@ Applied projectRegistered(msg::Envelope::Reader event, StateTx& state,
   p.setStartOn(e.getStartOn());
   p.setPlannedEndOn(e.getPlannedEndOn());
   p.setPayday(e.getPayday());
-  for (const char* area : {p.getArea().cStr(), "all"}) state.index(projectIndex(area), s.project.key(), start);
+  for (const char* area : {p.getArea().cStr(), "all"})
+    state.index(projectIndex(area), s.project.key(), start);
   s.desk.settle(projectCause(WarningRule::NO_WAGE_ACCOUNT), nullptr, std::nullopt);
   s.desk.settle(projectCause(WarningRule::NO_WAGE_DEPOSIT), nullptr, std::nullopt);
   return s.done();
@@ -124,7 +125,8 @@ Applied wageAccountOpened(Scene& s, msg::WageAccountOpened::Reader e) {
   p.setAccountBank(e.getBankName());
   p.setAccountOpenedOn(e.getOpenedOn());
   s.project.count(measure20::kProjectsWithWageAccount, p.getCountedYear());
-  s.desk.settle(projectCause(WarningRule::NO_WAGE_ACCOUNT), nullptr, dayOf(e.getOpenedOn(), "openedOn"));
+  s.desk.settle(projectCause(WarningRule::NO_WAGE_ACCOUNT), nullptr,
+                dayOf(e.getOpenedOn(), "openedOn"));
   return s.done();
 }
 
@@ -281,7 +283,8 @@ msg::ProjectMonth::Builder Project::month(capnp::Text::Reader month) {
 
 int32_t Project::paydayAfter(capnp::Text::Reader month) {
   auto first = parseMonth(month.cStr());
-  if (!first) throw FieldRefused("month: not a month in the form YYYY-MM（month 不是 YYYY-MM 格式的月份）");
+  if (!first)
+    throw FieldRefused("month: not a month in the form YYYY-MM（month 不是 YYYY-MM 格式的月份）");
   return addMonths(*first, 1) + get().getPayday() - 1;
 }
 

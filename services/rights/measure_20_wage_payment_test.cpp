@@ -98,7 +98,9 @@ class WagePaymentTest : public ::testing::Test {
     return h.applyDerived();
   }
 
-  int64_t open(Indicator indicator, int year = 2026) { return h.indicator(year, indicator, "510703"); }
+  int64_t open(Indicator indicator, int year = 2026) {
+    return h.indicator(year, indicator, "510703");
+  }
 
   RightsRules rules;
   test::RulesHarness h{rules};
@@ -155,7 +157,8 @@ TEST_F(WagePaymentTest, ALateCureGivesTheSameWarningWhetherTheClockPassedFirstOr
   late.apply(p1.depositLodged("d", "2026-01-10"));
   late.apply(p1.accountOpened("a", "2026-03-01"));
   std::set<std::string> lateIds;
-  for (const auto& e : late.derivedEvents()) lateIds.insert(e->root<msg::Envelope>().getEventId().cStr());
+  for (const auto& e : late.derivedEvents())
+    lateIds.insert(e->root<msg::Envelope>().getEventId().cStr());
   EXPECT_EQ(ids, lateIds);
   EXPECT_EQ(late.state.values.at("project:P-1"), h.state.values.at("project:P-1"));
   EXPECT_EQ(late.state.counters, h.state.counters);
@@ -224,7 +227,8 @@ TEST_F(WagePaymentTest, LabourCostADayLateIsRaisedAndCleared) {
   EXPECT_EQ(clockPasses(after("2026-03-31")), Strings{"applied"});
   EXPECT_EQ(warnings(), Strings{"labourCostLate yellow 2026-02 raised 2026-03-31"});
   h.apply(p1.labourCost("c", "2026-02", "2026-04-01"));
-  EXPECT_EQ(warnings(), Strings{"labourCostLate yellow 2026-02 raised 2026-03-31 cleared 2026-04-01"});
+  EXPECT_EQ(warnings(),
+            Strings{"labourCostLate yellow 2026-02 raised 2026-03-31 cleared 2026-04-01"});
 }
 
 // --- workerUnpaid (arts. 11–12, 31): paid for M by the payday (15th) of M+1; red at the end of
@@ -244,7 +248,8 @@ TEST_F(WagePaymentTest, PaidTheDayAfterThePaydayIsAYellowWarningCleared) {
   h.apply(p1.attended("t", worker(1), "2026-02"));
   h.apply(p1.labourCost("c", "2026-02", "2026-03-01"));
   h.apply(p1.paid("p", worker(1), "2026-02", "2026-03-16"));
-  EXPECT_EQ(warnings(), Strings{"workerUnpaid yellow 2026-02 raised 2026-03-15 cleared 2026-03-16"});
+  EXPECT_EQ(warnings(),
+            Strings{"workerUnpaid yellow 2026-02 raised 2026-03-15 cleared 2026-03-16"});
   EXPECT_EQ(open(measure20::kWorkersUnpaid), 0);
 }
 
@@ -263,8 +268,9 @@ TEST_F(WagePaymentTest, StillUnpaidAtTheEndOfTheSecondMonthTheWarningTurnsRedInP
   EXPECT_EQ(open(measure20::kWarningsYellowOpen), 0);
   EXPECT_EQ(open(measure20::kWarningsRedOpen), 1);
   h.apply(p1.paid("p", worker(1), "2026-02", "2026-05-08"));
-  EXPECT_EQ(warnings(),
-            Strings{"workerUnpaid red 2026-02 raised 2026-03-15 red 2026-04-30 cleared 2026-05-08"});
+  EXPECT_EQ(
+      warnings(),
+      Strings{"workerUnpaid red 2026-02 raised 2026-03-15 red 2026-04-30 cleared 2026-05-08"});
   EXPECT_EQ(open(measure20::kWarningsRedOpen), 0);
   EXPECT_EQ(open(measure20::kWorkersUnpaid), 0);
   EXPECT_EQ(emitted(), (Strings{"raised workerUnpaid yellow 2026-03-15",
@@ -304,7 +310,7 @@ class ManyUnpaidTest : public WagePaymentTest {
     for (int n = 1; n <= workers; ++n) {
       h.apply(p1.attended("t" + std::to_string(n), worker(n), "2026-02"));
       h.apply(p1.paid("p" + std::to_string(n), worker(n), "2026-02",
-                   n <= workers - late ? "2026-03-10" : "2026-03-20"));
+                      n <= workers - late ? "2026-03-10" : "2026-03-20"));
     }
   }
   std::vector<std::string> manyUnpaid() {
@@ -329,7 +335,8 @@ TEST_F(ManyUnpaidTest, TheClockRaisesItOnThePaydayAndItClearsAtTenPercent) {
   project(10);
   h.apply(p1.labourCost("c", "2026-02", "2026-03-01"));
   for (int n = 1; n <= 10; ++n) h.apply(p1.attended("t" + std::to_string(n), worker(n), "2026-02"));
-  for (int n = 1; n <= 8; ++n) h.apply(p1.paid("p" + std::to_string(n), worker(n), "2026-02", "2026-03-10"));
+  for (int n = 1; n <= 8; ++n)
+    h.apply(p1.paid("p" + std::to_string(n), worker(n), "2026-02", "2026-03-10"));
   EXPECT_EQ(clockPasses(after("2026-03-15") - 1), Strings{});
   clockPasses(after("2026-03-15"));
   EXPECT_EQ(manyUnpaid(), Strings{"manyUnpaid red 2026-02 raised 2026-03-15"});
@@ -350,7 +357,8 @@ TEST_F(WagePaymentTest, WagesPaidOutsideTheAccountAreAWarningUntilTheAccountPays
   EXPECT_EQ(warnings(), Strings{"paidOutsideAccount yellow 2026-02 raised 2026-03-10"})
       << "the same day through the account does not undo the payment outside it";
   h.apply(p1.paid("p3", worker(1), "2026-02", "2026-03-11", 1, true));
-  EXPECT_EQ(warnings(), Strings{"paidOutsideAccount yellow 2026-02 raised 2026-03-10 cleared 2026-03-11"});
+  EXPECT_EQ(warnings(),
+            Strings{"paidOutsideAccount yellow 2026-02 raised 2026-03-10 cleared 2026-03-11"});
 }
 
 // --- leftUnpaid (art. 30): the contractor settles before the worker leaves.
@@ -418,7 +426,8 @@ TEST_F(MinimumWageTest, AYuanBelowIsAWarningUntilTheRestIsPaid) {
   workedAndPaid(h, 1999);
   EXPECT_EQ(warnings(), Strings{"belowMinimumWage yellow 2026-02 raised 2026-03-10"});
   h.apply(p1.paid("p2", worker(1), "2026-02", "2026-03-12", 1));
-  EXPECT_EQ(warnings(), Strings{"belowMinimumWage yellow 2026-02 raised 2026-03-10 cleared 2026-03-12"});
+  EXPECT_EQ(warnings(),
+            Strings{"belowMinimumWage yellow 2026-02 raised 2026-03-10 cleared 2026-03-12"});
 }
 
 TEST_F(WagePaymentTest, WithoutAMinimumSetTheMinimumWageRuleIsOff) {
@@ -450,8 +459,9 @@ TEST_F(WagePaymentTest, AttendanceAndPaymentsOfAWorkerNotEnrolledAreRefused) {
 TEST_F(WagePaymentTest, ASecondCompletionIsRefused) {
   project();
   EXPECT_EQ(h.apply(p1.completed("c1", "2026-12-20")), "applied");
-  EXPECT_EQ(h.apply(p1.completed("c2", "2026-12-21")),
-            "refused: project P-1 is already completed on 2026-12-20（项目 P-1 已于 2026-12-20 竣工）");
+  EXPECT_EQ(
+      h.apply(p1.completed("c2", "2026-12-21")),
+      "refused: project P-1 is already completed on 2026-12-20（项目 P-1 已于 2026-12-20 竣工）");
 }
 
 TEST_F(WagePaymentTest, TheFiguresOfMeasure20CountProjectsAccountsAndWorkers) {

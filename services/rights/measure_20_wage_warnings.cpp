@@ -28,7 +28,8 @@ bool missedBy(std::optional<int32_t> done, int32_t due) {
 // The last day of the month `months` after `month` (the labour cost of March by the end of April).
 int32_t endOfMonthAfter(capnp::Text::Reader month, int months) {
   auto first = parseMonth(month.cStr());
-  if (!first) throw FieldRefused(std::string("month: not YYYY-MM（month 不是 YYYY-MM 格式的月份）"));
+  if (!first)
+    throw FieldRefused(std::string("month: not YYYY-MM（month 不是 YYYY-MM 格式的月份）"));
   return addMonths(*first, months + 1) - 1;
 }
 
@@ -153,8 +154,10 @@ Judgement WarningDesk::judge(const WarningCause& c, Enrolment* enrolment) {
         if (m.getDaysWorked() == 0) continue;
         auto paid = dayIn(m.getFirstPaidOn(), "paidOn");
         j.missedOn[kRed] = j.missedOn[kRed] || missedBy(paid, j.dueOn[kRed]);
-        if (!paid) unpaid = true;
-        else allPaid = std::max(allPaid.value_or(*paid), *paid);
+        if (!paid)
+          unpaid = true;
+        else
+          allPaid = std::max(allPaid.value_or(*paid), *paid);
       }
       if (!unpaid) j.curedOn = allPaid;
       break;
@@ -164,13 +167,13 @@ Judgement WarningDesk::judge(const WarningCause& c, Enrolment* enrolment) {
       // working days); off until the area's minimum is set.
       auto minimum = policy_.minimumMonthlyWageYuan.find(p.getArea().cStr());
       auto m = enrolment->findMonth(c.month.c_str());
-      j.applies = minimum != policy_.minimumMonthlyWageYuan.end() && m &&
-                  m->getDaysWorked() > 0 && m->getPaidYuan() > 0;
+      j.applies = minimum != policy_.minimumMonthlyWageYuan.end() && m && m->getDaysWorked() > 0 &&
+                  m->getPaidYuan() > 0;
       j.immediate = true;
       if (!j.applies) break;
       j.dueOn[kYellow] = dayOf(m->getFirstPaidOn(), "paidOn");
-      bool below = uint64_t{m->getPaidYuan()} * 2175 <
-                   uint64_t{minimum->second} * m->getDaysWorked() * 100;
+      bool below =
+          uint64_t{m->getPaidYuan()} * 2175 < uint64_t{minimum->second} * m->getDaysWorked() * 100;
       j.missedOn[kYellow] = below;
       if (!below) j.curedOn = dayIn(m->getLastPaidOn(), "paidOn");
       break;
@@ -193,8 +196,9 @@ void WarningDesk::settle(const WarningCause& cause, Enrolment* enrolment,
 }
 
 template <typename T>
-void WarningDesk::settleIn(StoredRecord<T>& record, const std::string& recordKey, const WarningCause& cause,
-                           const Judgement& j, std::optional<int32_t> eventDay, Level signalled) {
+void WarningDesk::settleIn(StoredRecord<T>& record, const std::string& recordKey,
+                           const WarningCause& cause, const Judgement& j,
+                           std::optional<int32_t> eventDay, Level signalled) {
   std::string id = warningIdOf(project_.id(), cause);
   auto w = findWarning(record, id);
   std::vector<Level> levels{j.first};
@@ -216,8 +220,10 @@ void WarningDesk::settleIn(StoredRecord<T>& record, const std::string& recordKey
         w->setWorkerId(cause.workerId);
       }
       raise(*w, recordKey, cause, level, j.dueOn[l], signalled != level);
-      state_.clearTimer(timer(cause, level));
-    } else if (wanted && !j.curedOn) {
+    }
+    // A warning the event itself raises has no due day ahead: no timer.
+    if (j.immediate) continue;
+    if (wanted && !passed && !j.curedOn) {
       state_.setTimer(timer(cause, level), endOfDay(j.dueOn[l]));
     } else {
       state_.clearTimer(timer(cause, level));
@@ -235,10 +241,13 @@ void WarningDesk::raise(msg::WageWarning::Builder w, const std::string& recordKe
     w.setRaisedOn(formatDate(dueOn));
     for (const char* area : {p.getArea().cStr(), "all"})
       state_.index(warningIndex("open", area), recordKey + "#" + w.getWarningId().cStr(), dueOn);
-    project_.count(level == Level::RED ? measure20::kWarningsRedOpen : measure20::kWarningsYellowOpen,
-                   yearOfDay(dueOn));
-    if (level == Level::RED) p.setOpenRed(p.getOpenRed() + 1);
-    else p.setOpenYellow(p.getOpenYellow() + 1);
+    project_.count(
+        level == Level::RED ? measure20::kWarningsRedOpen : measure20::kWarningsYellowOpen,
+        yearOfDay(dueOn));
+    if (level == Level::RED)
+      p.setOpenRed(p.getOpenRed() + 1);
+    else
+      p.setOpenYellow(p.getOpenYellow() + 1);
   } else {
     // Yellow to red in place: one warning, counted where it was raised.
     int year = yearOfField(w.getRaisedOn(), "raisedOn");
@@ -278,36 +287,36 @@ void WarningDesk::clear(msg::WageWarning::Builder w, const std::string& recordKe
   bool red = w.getLevel() == Level::RED;
   project_.count(red ? measure20::kWarningsRedOpen : measure20::kWarningsYellowOpen,
                  yearOfField(w.getRaisedOn(), "raisedOn"), -1);
-  if (red) p.setOpenRed(p.getOpenRed() - 1);
-  else p.setOpenYellow(p.getOpenYellow() - 1);
+  if (red)
+    p.setOpenRed(p.getOpenRed() - 1);
+  else
+    p.setOpenYellow(p.getOpenYellow() - 1);
   std::string id = w.getWarningId().cStr();
-  out_.derived.push_back(makeDerivedEvent(
-      {"wageWarning:" + id + ":cleared", dayStart(clearedOn), p.getArea().cStr(), cause.workerId,
-       ""},
-      [&](msg::Envelope::Builder e) {
-        auto c = e.initWageWarningCleared();
-        c.setWarningId(id);
-        c.setClearedOn(formatDate(clearedOn));
-        c.setProjectId(project_.id());
-      }));
+  out_.derived.push_back(makeDerivedEvent({"wageWarning:" + id + ":cleared", dayStart(clearedOn),
+                                           p.getArea().cStr(), cause.workerId, ""},
+                                          [&](msg::Envelope::Builder e) {
+                                            auto c = e.initWageWarningCleared();
+                                            c.setWarningId(id);
+                                            c.setClearedOn(formatDate(clearedOn));
+                                            c.setProjectId(project_.id());
+                                          }));
 }
 
 std::string WarningDesk::raisedEvent(const WarningCause& cause, Level level, int32_t dueOn) {
   std::string id = warningIdOf(project_.id(), cause);
   // Every field a function of the cause and the due day, so the timer's event and a late cure's
   // are one event, and the bus keeps one.
-  return makeDerivedEvent(
-      {"wageWarning:" + id + ":" + enumName(level), dayStart(dueOn),
-       project_.get().getArea().cStr(), cause.workerId, ""},
-      [&](msg::Envelope::Builder e) {
-        auto r = e.initWageWarningRaised();
-        r.setWarningId(id);
-        r.setProjectId(project_.id());
-        r.setRule(cause.rule);
-        r.setLevel(level);
-        r.setMonth(cause.month);
-        r.setDueOn(formatDate(dueOn));
-      });
+  return makeDerivedEvent({"wageWarning:" + id + ":" + enumName(level), dayStart(dueOn),
+                           project_.get().getArea().cStr(), cause.workerId, ""},
+                          [&](msg::Envelope::Builder e) {
+                            auto r = e.initWageWarningRaised();
+                            r.setWarningId(id);
+                            r.setProjectId(project_.id());
+                            r.setRule(cause.rule);
+                            r.setLevel(level);
+                            r.setMonth(cause.month);
+                            r.setDueOn(formatDate(dueOn));
+                          });
 }
 
 void WarningDesk::countWorkersUnpaid(Enrolment& enrolment) {
@@ -374,8 +383,9 @@ Applied onWageTimer(const std::string& member, StateTx& state, const WagePayment
            Judgement j = desk.judge(cause, enrolment ? &*enrolment : nullptr);
            int l = static_cast<int>(level);
            std::optional<msg::WageWarning::Builder> w =
-               cause.workerId.empty() ? findWarning(project.record(), warningIdOf(projectId, cause))
-                                      : findWarning(enrolment->record(), warningIdOf(projectId, cause));
+               cause.workerId.empty()
+                   ? findWarning(project.record(), warningIdOf(projectId, cause))
+                   : findWarning(enrolment->record(), warningIdOf(projectId, cause));
            bool done = w && (w->getClearedOn().size() > 0 || w->getLevel() >= level);
            // The state changes when the event comes back from the log (wageWarningRaised).
            if (j.applies && j.missedOn[l] && !done && !j.curedOn)

@@ -43,9 +43,10 @@ std::string caseKey(msg::CaseType type, capnp::Text::Reader caseNo) {
 
 }  // namespace
 
-void addToWorker(StateTx& state, const std::string& workerId, const std::string& key,
-                 capnp::List<capnp::Text>::Builder (msg::WorkerCases::Builder::*list)(),
-                 void (msg::WorkerCases::Builder::*adopt)(capnp::Orphan<capnp::List<capnp::Text>>&&)) {
+void addToWorker(
+    StateTx& state, const std::string& workerId, const std::string& key,
+    capnp::List<capnp::Text>::Builder (msg::WorkerCases::Builder::*list)(),
+    void (msg::WorkerCases::Builder::*adopt)(capnp::Orphan<capnp::List<capnp::Text>>&&)) {
   StoredRecord<msg::WorkerCases> worker(state, "worker:" + workerId);
   std::vector<std::string> keys{key};
   for (auto k : (worker.get().*list)()) keys.emplace_back(k.cStr());

@@ -30,9 +30,10 @@ int64_t endOfDay(int32_t day);
 // Adds a state key to one of the lists of the worker's record (worker:<id>: the cases, the
 // enrolments on projects), kept sorted: the worker's cases and projects sit in different
 // partitions, whose events interleave differently in every replay.
-void addToWorker(StateTx& state, const std::string& workerId, const std::string& key,
-                 capnp::List<capnp::Text>::Builder (msg::WorkerCases::Builder::*list)(),
-                 void (msg::WorkerCases::Builder::*adopt)(capnp::Orphan<capnp::List<capnp::Text>>&&));
+void addToWorker(
+    StateTx& state, const std::string& workerId, const std::string& key,
+    capnp::List<capnp::Text>::Builder (msg::WorkerCases::Builder::*list)(),
+    void (msg::WorkerCases::Builder::*adopt)(capnp::Orphan<capnp::List<capnp::Text>>&&));
 
 // "wage", "dispute" or "aid": the type's part of a case's key.
 const char* typeKey(msg::CaseType type);

@@ -72,7 +72,8 @@ std::string listing(Redis& redis, const std::string& name, const std::string& in
                                 std::to_string(offset + size - 1)});
     if (found.elements.empty()) break;
     std::vector<RedisCommand> gets;
-    for (const auto& m : found.elements) gets.push_back({"GET", serviceKey(kService, recordOf(m.str))});
+    for (const auto& m : found.elements)
+      gets.push_back({"GET", serviceKey(kService, recordOf(m.str))});
     auto records = redis.pipeline(gets);
     size_t used = 0;
     for (; used < found.elements.size() && count < size; ++used) {
@@ -200,10 +201,11 @@ std::optional<std::string> RightsQueries::list(Redis& redis, msg::ListQuery::Rea
   if (name == "warnings") {
     auto f = parts(filter, 4);  // status|area|level|rule
     if (f[0] != "open" && f[0] != "cleared") return std::nullopt;
-    return listing(redis, "warnings", warningIndex(f[0], areaOrAll(f[1])), query,
-                   [level = f[2], rule = f[3]](const std::string& member, const std::string& stored) {
-                     return warningJson(member, stored, level, rule);
-                   });
+    return listing(
+        redis, "warnings", warningIndex(f[0], areaOrAll(f[1])), query,
+        [level = f[2], rule = f[3]](const std::string& member, const std::string& stored) {
+          return warningJson(member, stored, level, rule);
+        });
   }
   if (name == "project") {
     // The ledger: the project's record and every worker enrolled on it.

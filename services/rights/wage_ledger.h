@@ -72,12 +72,12 @@ std::string warningIdOf(const std::string& projectId, const WarningCause& cause)
 
 // The facts of one warning's condition, as the project's records hold them now.
 struct Judgement {
-  bool applies = false;        // the condition can arise (a month worked, a payment made …)
-  Level first = Level::YELLOW; // the level it is raised at
-  bool risesToRed = false;     // workerUnpaid: red at a second due day
-  int32_t dueOn[3] = {0, 0, 0};              // by level
+  bool applies = false;          // the condition can arise (a month worked, a payment made …)
+  Level first = Level::YELLOW;   // the level it is raised at
+  bool risesToRed = false;       // workerUnpaid: red at a second due day
+  int32_t dueOn[3] = {0, 0, 0};  // by level
   bool missedOn[3] = {false, false, false};  // by level: the condition was not met by its due day
-  bool immediate = false;      // raised by the event itself (a payment outside the account)
+  bool immediate = false;          // raised by the event itself (a payment outside the account)
   std::optional<int32_t> curedOn;  // the day the condition was met, once it is
 };
 

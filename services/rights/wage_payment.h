@@ -9,13 +9,15 @@
 //   labourCostLate      yellow  a month with attendance, its labour cost not in the
 //                               account by the end of the next month                    art. 24
 //   workerUnpaid        yellow  a worker who worked in M unpaid for M on the payday of
-//                       → red   M+1; red, in place, when still unpaid at the end of M+2 arts. 11–12, 31
+//                       → red   M+1; red, in place, when still unpaid at the end of M+2 arts.
+//                       11–12, 31
 //   manyUnpaid          red     more than 10 % of those who worked in M unpaid on the
-//                               payday of M+1                                           platform practice
+//                               payday of M+1                                           platform
+//                               practice
 //   paidOutsideAccount  yellow  a wagePaid not through the wage account                 art. 31
 //   leftUnpaid          red     a worker leaves with a month worked still unpaid        art. 30
 //   belowMinimumWage    yellow  paid less than the area's monthly minimum × daysWorked
-//                               ÷ 21.75 (off until a minimum is set)                    最低工资规定
+//                               ÷ 21.75 (off until a minimum is set) 最低工资规定
 //
 // Judged on the events' dates, never on when they are applied: a warning's dueOn (= raisedOn) is
 // the last day its condition could be met in time, its clearedOn the day it was cured. A due day
@@ -35,7 +37,8 @@
 //   projects:<area>, projects:all          index of projects (member: project key; score: the day
 //                                          of startOn)
 //   project-workers:<projectId>            index of its enrolments (score: the day enrolled)
-//   wage-warnings:open:<area>, …:all       index of open warnings (member: "<record key>#<warningId>";
+//   wage-warnings:open:<area>, …:all       index of open warnings (member: "<record
+//   key>#<warningId>";
 //                                          score: the day raised)
 //   wage-warnings:cleared:<area>, …:all    index of cleared warnings (score: the day cleared)
 // Timers: "wage|<projectId>|<rule>|<month>|<workerId>|<level>", at the end of the due day.
@@ -51,14 +54,15 @@ namespace mwp::rights {
 
 // Each rule's setting, with MEASURES.md's default and its source.
 struct WagePaymentPolicy {
-  int accountDays = 30;        // 条例 art. 26: a wage account within 30 days of the start
-  int depositDays = 30;        // art. 32: the wage deposit
-  int labourCostMonths = 1;    // art. 24: 拨付周期不得超过1个月 — by the end of the next month
-  int unpaidRedMonths = 2;     // arts. 11–12: red when still unpaid at the end of M+2
-  int manyUnpaidPercent = 10;  // platform practice: more than 10 % unpaid on the payday is red
+  int accountDays = 30;  // 条例 art. 26: a wage account within 30 days of the start
+  int depositDays = 30;  // art. 32: the wage deposit
+  int labourCostMonths = 1;  // art. 24: 拨付周期不得超过1个月 — by the end of the next month
+  int unpaidRedMonths = 2;         // arts. 11–12: red when still unpaid at the end of M+2
+  int manyUnpaidPercent = 10;      // platform practice: more than 10 % unpaid on the payday is red
   bool paidOutsideAccount = true;  // art. 31: wages from the wage account straight to the worker
   bool leftUnpaid = true;          // art. 30: the contractor settles first
-  // 最低工资规定: the monthly minimum per area (四川省 publishes it by tier); empty: the rule is off.
+  // 最低工资规定: the monthly minimum per area (四川省 publishes it by tier); empty: the rule is
+  // off.
   std::map<std::string, uint32_t> minimumMonthlyWageYuan;
 };
 

@@ -123,13 +123,11 @@ TEST_F(RightsServiceTest, EveryOverdueStageGetsExactlyOneCaseOverdue) {
 
   // The year LD-LATE was filed in: the years before it have their own, zero, samples.
   std::string year = daysAgo(60).substr(0, 4);
-  EXPECT_EQ(rights.waitForMetric("mwp_measure_value",
-                                 {{"measure", "21"},
-                                  {"indicator", "cases_overdue"},
-                                  {"area", "all"},
-                                  {"year", year}},
-                                 2),
-            2);
+  EXPECT_EQ(
+      rights.waitForMetric(
+          "mwp_measure_value",
+          {{"measure", "21"}, {"indicator", "cases_overdue"}, {"area", "all"}, {"year", year}}, 2),
+      2);
 }
 
 TEST_F(RightsServiceTest, AKillBetweenTheDeadlineAndTheEmissionStillEmitsOnce) {

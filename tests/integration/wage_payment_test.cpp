@@ -24,11 +24,10 @@ const test::wage::ProjectEvents site("P-IT-1");
 // April 2025 of the project: three workers; the first paid in time, the second late and outside
 // the wage account, the third never. The deposit came late; the labour cost in time.
 std::vector<std::string> aMonth() {
-  std::vector<std::string> events{
-      site.registered("it-registered", true, "2025-03-01"),
-      site.accountOpened("it-account", "2025-03-10"),
-      site.depositLodged("it-deposit", "2025-04-20"),  // due 2025-03-31
-      site.labourCost("it-cost", "2025-04", "2025-05-10")};
+  std::vector<std::string> events{site.registered("it-registered", true, "2025-03-01"),
+                                  site.accountOpened("it-account", "2025-03-10"),
+                                  site.depositLodged("it-deposit", "2025-04-20"),  // due 2025-03-31
+                                  site.labourCost("it-cost", "2025-04", "2025-05-10")};
   for (int n = 1; n <= 3; ++n) {
     std::string w = std::to_string(n);
     events.push_back(site.enrolled("it-enrolled-" + w, worker(n), "2025-03-05"));
@@ -62,7 +61,8 @@ class WagePaymentServiceTest : public test::BusFixture {
 
 TEST_F(WagePaymentServiceTest, AMonthOfAProjectGivesItsLedgerAndItsWarnings) {
   rights = std::make_unique<test::RunningService>(MWP_RIGHTS_BINARY, "rights", *bus_);
-  for (const auto& r : publish(aMonth())) ASSERT_NE(r.status, msg::IngestReply::Status::NACK) << r.reason;
+  for (const auto& r : publish(aMonth()))
+    ASSERT_NE(r.status, msg::IngestReply::Status::NACK) << r.reason;
   rights->waitForVerdict("it-paid-2");
   // The third worker's wages and the month's share unpaid are due by the service's clock: its
   // timers raise them, and they are recorded when they come back through the bus.
@@ -79,19 +79,24 @@ TEST_F(WagePaymentServiceTest, AMonthOfAProjectGivesItsLedgerAndItsWarnings) {
       << open;
   EXPECT_NE(open.find(R"("rule":"workerUnpaid","level":"red","month":"2025-04")"),
             std::string::npos)
-      << "the third worker: yellow on 2025-05-15, red in place on 2025-06-30\n" << open;
+      << "the third worker: yellow on 2025-05-15, red in place on 2025-06-30\n"
+      << open;
   EXPECT_NE(open.find(R"("redOn":"2025-06-30")"), std::string::npos) << open;
   EXPECT_NE(open.find(R"("rule":"paidOutsideAccount")"), std::string::npos) << open;
 
   std::string cleared = ask("warnings", "cleared|510703");
-  EXPECT_NE(cleared.find(R"("warningId":"P-IT-1:noWageDeposit","rule":"noWageDeposit","level":"yellow")"),
-            std::string::npos)
+  EXPECT_NE(
+      cleared.find(R"("warningId":"P-IT-1:noWageDeposit","rule":"noWageDeposit","level":"yellow")"),
+      std::string::npos)
       << cleared;
-  EXPECT_NE(cleared.find(R"("dueOn":"2025-03-31","raisedOn":"2025-03-31","clearedOn":"2025-04-20")"),
-            std::string::npos)
-      << "the deposit, due 30 days after the start, lodged 20 days late\n" << cleared;
+  EXPECT_NE(
+      cleared.find(R"("dueOn":"2025-03-31","raisedOn":"2025-03-31","clearedOn":"2025-04-20")"),
+      std::string::npos)
+      << "the deposit, due 30 days after the start, lodged 20 days late\n"
+      << cleared;
   EXPECT_NE(cleared.find(R"("rule":"workerUnpaid","level":"yellow")"), std::string::npos)
-      << "the second worker, paid five days after the payday\n" << cleared;
+      << "the second worker, paid five days after the payday\n"
+      << cleared;
 
   std::string ledger = ask("project", "P-IT-1");
   EXPECT_NE(ledger.find(R"("accountOpenedOn":"2025-03-10")"), std::string::npos) << ledger;
@@ -109,10 +114,9 @@ TEST_F(WagePaymentServiceTest, AMonthOfAProjectGivesItsLedgerAndItsWarnings) {
       << section.second;
 
   auto figure = [&](const char* indicator, double value) {
-    return rights->waitForMetric("mwp_measure_value",
-                                 {{"measure", "20"}, {"indicator", indicator}, {"area", "all"},
-                                  {"year", "2025"}},
-                                 value);
+    return rights->waitForMetric(
+        "mwp_measure_value",
+        {{"measure", "20"}, {"indicator", indicator}, {"area", "all"}, {"year", "2025"}}, value);
   };
   EXPECT_EQ(figure("warnings_red_open", 2), 2);
   EXPECT_EQ(figure("warnings_yellow_open", 1), 1);

@@ -60,12 +60,12 @@ class ProjectEvents {
                      R"(","trade":"钢筋工","contractSigned":true,"enrolledOn":")" + on + "\"}",
                  workerId, "housing");
   }
-  std::string attended(const std::string& id, const std::string& workerId,
-                       const std::string& month, int days = 20) const {
-    return event(id, "attendanceReported",
-                 head() + R"(,"month":")" + month + R"(","daysWorked":)" + std::to_string(days) +
-                     "}",
-                 workerId, "housing");
+  std::string attended(const std::string& id, const std::string& workerId, const std::string& month,
+                       int days = 20) const {
+    return event(
+        id, "attendanceReported",
+        head() + R"(,"month":")" + month + R"(","daysWorked":)" + std::to_string(days) + "}",
+        workerId, "housing");
   }
   std::string paid(const std::string& id, const std::string& workerId, const std::string& month,
                    const std::string& on, int yuan = 6000, bool throughAccount = true) const {

@@ -179,12 +179,14 @@ TEST(EventRules, AllEventsOfACaseShareAPartition) {
 
 // Measure 20, wage payment at the source: what a project's events must hold before any state.
 TEST(EventRules, AProjectNeedsValidOwnerAndContractorCodes) {
-  EXPECT_EQ(verdictOf(replaced(line(kProjectRegistered), "12510700MB1D2E3F41", "12510700MB1D2E3F42")),
-            "projectRegistered.ownerCode: not a valid unified social credit code (GB 32100 check "
-            "character)（projectRegistered.ownerCode 不是校验位正确的统一社会信用代码）");
-  EXPECT_NE(verdictOf(replaced(line(kProjectRegistered), "91510703MA6A2B3C4K", "91510703MA6A2B3C4I"))
-                .find("projectRegistered.contractorCode: not a valid"),
-            std::string::npos)
+  EXPECT_EQ(
+      verdictOf(replaced(line(kProjectRegistered), "12510700MB1D2E3F41", "12510700MB1D2E3F42")),
+      "projectRegistered.ownerCode: not a valid unified social credit code (GB 32100 check "
+      "character)（projectRegistered.ownerCode 不是校验位正确的统一社会信用代码）");
+  EXPECT_NE(
+      verdictOf(replaced(line(kProjectRegistered), "91510703MA6A2B3C4K", "91510703MA6A2B3C4I"))
+          .find("projectRegistered.contractorCode: not a valid"),
+      std::string::npos)
       << "I is not a character of GB 32100";
 }
 
@@ -193,7 +195,8 @@ TEST(EventRules, APaydayIsADayFrom1To28) {
     return verdictOf(replaced(line(kProjectRegistered), "\"payday\": 15", "\"payday\": " + day));
   };
   EXPECT_EQ(withPayday("28"), "");
-  EXPECT_EQ(withPayday("29"), "projectRegistered.payday: must be at most 28（projectRegistered.payday 不得大于 28）");
+  EXPECT_EQ(withPayday("29"),
+            "projectRegistered.payday: must be at most 28（projectRegistered.payday 不得大于 28）");
   EXPECT_EQ(withPayday("0"), "projectRegistered.payday: must be at least 1");
 }
 
@@ -203,15 +206,19 @@ TEST(EventRules, DaysWorkedAreAtMost31) {
   };
   EXPECT_EQ(withDays("0"), "") << "a month enrolled and not worked is a report too";
   EXPECT_EQ(withDays("31"), "");
-  EXPECT_EQ(withDays("32"), "attendanceReported.daysWorked: must be at most 31（attendanceReported.daysWorked 不得大于 31）");
+  EXPECT_EQ(withDays("32"),
+            "attendanceReported.daysWorked: must be at most 31（attendanceReported.daysWorked "
+            "不得大于 31）");
 }
 
 TEST(EventRules, AMonthMustBeARealMonth) {
   auto withMonth = [](const std::string& month) {
-    return verdictOf(replaced(line(kWagePaid), "\"month\": \"2026-01\"", "\"month\": \"" + month + "\""));
+    return verdictOf(
+        replaced(line(kWagePaid), "\"month\": \"2026-01\"", "\"month\": \"" + month + "\""));
   };
   EXPECT_EQ(withMonth("2026-12"), "");
-  const std::string reason = "wagePaid.month: not a month in the form YYYY-MM（wagePaid.month 不是 YYYY-MM 格式的月份）";
+  const std::string reason =
+      "wagePaid.month: not a month in the form YYYY-MM（wagePaid.month 不是 YYYY-MM 格式的月份）";
   EXPECT_EQ(withMonth("2026-13"), reason);
   EXPECT_EQ(withMonth("2026-00"), reason);
   EXPECT_EQ(withMonth("2026-1"), reason);
@@ -221,7 +228,8 @@ TEST(EventRules, AMonthMustBeARealMonth) {
 TEST(EventRules, AllEventsOfAProjectShareAPartition) {
   for (size_t i = kProjectRegistered; i <= kWageWarningCleared; ++i) {
     auto decoded = decodeEventJson(line(i));
-    EXPECT_EQ(subjectOf(std::get<DecodedEvent>(decoded).envelope()), "projectId:P-2026-001") << line(i);
+    EXPECT_EQ(subjectOf(std::get<DecodedEvent>(decoded).envelope()), "projectId:P-2026-001")
+        << line(i);
   }
 }
 

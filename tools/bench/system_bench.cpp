@@ -433,8 +433,8 @@ Stream wageFeed(size_t workers, bool setup) {
   Stream stream;
   auto add = [&](const std::string& id, const std::string& kind, const std::string& payload,
                  const std::string& source, const std::string& worker = "") {
-    std::string json = "{\"eventId\":\"" + id + "\",\"occurredAt\":\"" + at +
-                       "\",\"source\":\"" + source + "\",\"area\":\"510703\"," +
+    std::string json = "{\"eventId\":\"" + id + "\",\"occurredAt\":\"" + at + "\",\"source\":\"" +
+                       source + "\",\"area\":\"510703\"," +
                        (worker.empty() ? "" : "\"workerId\":\"" + worker + "\",") + "\"" + kind +
                        "\":" + payload + "}";
     auto decoded = decodeEventJson(json);
@@ -449,9 +449,10 @@ Stream wageFeed(size_t workers, bool setup) {
     std::string head = "{\"projectId\":\"" + project + "\"";
     if (setup && w % kPerProject == 0) {
       add(project + "-r", "projectRegistered",
-          head + ",\"name\":\"安置房\",\"sector\":\"building\",\"ownerCode\":"
-                 "\"12510700MB1D2E3F41\",\"contractorCode\":\"91510703MA6A2B3C4K\","
-                 "\"governmentInvested\":false,\"contractYuan\":90000000,\"startOn\":\"" +
+          head +
+              ",\"name\":\"安置房\",\"sector\":\"building\",\"ownerCode\":"
+              "\"12510700MB1D2E3F41\",\"contractorCode\":\"91510703MA6A2B3C4K\","
+              "\"governmentInvested\":false,\"contractYuan\":90000000,\"startOn\":\"" +
               start + "\",\"plannedEndOn\":\"2030-12-31\",\"payday\":28}",
           "housing");
       add(project + "-a", "wageAccountOpened",
@@ -462,24 +463,28 @@ Stream wageFeed(size_t workers, bool setup) {
     }
     // Told apart by a birth year for each thousand and the sequence digits.
     char body[18];
-    snprintf(body, sizeof body, "510703%04u0101%03u", 1900u + static_cast<unsigned>(w / 1000) % 100u,
-             static_cast<unsigned>(w % 1000));
+    snprintf(body, sizeof body, "510703%04u0101%03u",
+             1900u + static_cast<unsigned>(w / 1000) % 100u, static_cast<unsigned>(w % 1000));
     int sum = 0;
     for (int i = 0; i < 17; ++i) sum += (body[i] - '0') * kWeights[i];
     std::string worker = std::string(body) + "10X98765432"[sum % 11];
     std::string id = "bench-wages-" + std::to_string(w);
     if (setup) {
       add(id + "-e", "projectWorkerEnrolled",
-          head + ",\"employerCode\":\"91512081MA62K0260E\",\"trade\":\"钢筋工\","
-                 "\"contractSigned\":true,\"enrolledOn\":\"" + start + "\"}",
+          head +
+              ",\"employerCode\":\"91512081MA62K0260E\",\"trade\":\"钢筋工\","
+              "\"contractSigned\":true,\"enrolledOn\":\"" +
+              start + "\"}",
           "housing", worker);
     } else {
       add(id + "-p", "wagePaid",
-          head + ",\"month\":\"" + month + "\",\"amountYuan\":6000,\"throughWageAccount\":true,"
-                 "\"paidOn\":\"" + paidOn + "\"}",
+          head + ",\"month\":\"" + month +
+              "\",\"amountYuan\":6000,\"throughWageAccount\":true,"
+              "\"paidOn\":\"" +
+              paidOn + "\"}",
           "bank", worker);
-      add(id + "-t", "attendanceReported",
-          head + ",\"month\":\"" + month + "\",\"daysWorked\":22}", "housing", worker);
+      add(id + "-t", "attendanceReported", head + ",\"month\":\"" + month + "\",\"daysWorked\":22}",
+          "housing", worker);
     }
   }
   return stream;
