@@ -93,6 +93,45 @@ def rights():
                      variables(*YEAR_AREA), ["rights"])
 
 
+def wages():
+    """Measure 20, wage payment at the source, as the provincial monitoring platforms show it
+    (农民工工资支付监控预警平台): where the warnings are and of which rule, the projects still
+    without a wage account (条例 art. 26), the workers unpaid past the payday (arts. 11–12)."""
+    q = lambda ind, area='area="$area"', op="=": \
+        f'mwp_measure_value{{measure="20", indicator{op}"{ind}", {area}, year="$year"}}'
+    by_area = 'area!="all"'
+    rules = "warnings_open_.+"  # the eight rules' open warnings, one indicator each
+    # An area whose projects all lack an account has no projects_with_wage_account: 0 there.
+    with_account = f'({q("projects_with_wage_account", by_area)} or on(area, year) {q("projects_monitored", by_area)} * 0)'
+    panels = [
+        panel(1, "未消除预警 Open warnings, yellow and red", "timeseries",
+              [target(q("warnings_yellow_open"), "yellow 黄色"), target(q("warnings_red_open"), "red 红色", "B")], 0, 0),
+        panel(2, "有红色预警的政府投资项目 Government-invested projects with a red warning (target 0)", "stat",
+              [target(q("government_projects_red_open"), "")], 12, 0, 6, 8),
+        panel(3, "政府投资工程新增欠薪 New arrears on government-invested projects (target 0)", "stat",
+              [target(q("government_project_arrears"), "")], 18, 0, 6, 8),
+        panel(4, "按区县和规则 Open warnings by area and rule", "table",
+              [target(f'sum by (area, indicator) ({q(rules, by_area, "=~")})', "{{area}} {{indicator}}")],
+              0, 8, 12, 10, options={"showHeader": True}),
+        panel(5, "按规则 Open warnings by rule", "bargauge",
+              [target(q(rules, op="=~"), "{{indicator}}")],
+              12, 8, 12, 10, options={"orientation": "horizontal"}),
+        panel(6, "未开设工资专用账户的项目 Projects without a wage account, by area", "bargauge",
+              [target(f'{q("projects_monitored", by_area)} - on(area, year) {with_account}',
+                      "{{area}}")],
+              0, 18, 12, 8, options={"orientation": "horizontal"}),
+        panel(7, "被欠薪的农民工 Workers unpaid past the payday, and workers enrolled", "timeseries",
+              [target(q("workers_unpaid"), "unpaid 被欠薪"), target(q("workers_enrolled"), "enrolled 实名登记", "B")], 12, 18),
+        panel(8, "被欠薪的农民工（按区县）Workers unpaid, by area", "bargauge",
+              [target(q("workers_unpaid", by_area), "{{area}}")], 0, 26, 12, 8, options={"orientation": "horizontal"}),
+        panel(9, "纳入监控的项目 Projects monitored and with a wage account", "timeseries",
+              [target(q("projects_monitored"), "monitored 纳入监控"),
+               target(q("projects_with_wage_account"), "with a wage account 已开户", "B")], 12, 26),
+    ]
+    return dashboard("mwp-wages", "工资支付监控 Wage payment monitoring", panels,
+                     variables(*YEAR_AREA), ["rights", "wages"])
+
+
 def employment():
     q = lambda m, ind: f'mwp_measure_value{{measure="{m}", indicator="{ind}", area="$area", year="$year"}}'
     panels = [
@@ -137,8 +176,8 @@ def health():
                      variables(), ["operations"])
 
 
-for name, d in {"overview": overview(), "rights": rights(), "employment": employment(),
-                "service-health": health()}.items():
+for name, d in {"overview": overview(), "rights": rights(), "wages": wages(),
+                "employment": employment(), "service-health": health()}.items():
     with open(os.path.join(ROOT, "dashboards", f"{name}.json"), "w", encoding="utf-8") as f:
         json.dump(d, f, ensure_ascii=False, indent=1)
         f.write("\n")

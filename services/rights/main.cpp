@@ -3,6 +3,7 @@
 #include "rights_queries.h"
 #include "rights_rules.h"
 #include "settings.h"
+#include "wage_monitoring.h"
 #include "service_main.h"
 
 int main(int argc, char** argv) {
@@ -18,5 +19,6 @@ int main(int argc, char** argv) {
                                                  rights::wagePaymentPolicyFromEnv(env));
   };
   parts.makeQueries = [] { return std::make_unique<rights::RightsQueries>(); };
+  parts.computed = rights::openWageWarnings;
   return runService(parts, argc, argv);
 }

@@ -1,6 +1,7 @@
 #include "simulate.h"
 
 #include <algorithm>
+#include <array>
 #include <random>
 
 #include "catalogue.h"
@@ -27,9 +28,11 @@ class Generator {
   }
 
   std::vector<std::string> run() {
-    projects();
     for (uint32_t w = 0; w < o_.workers; ++w) worker(w);
     for (const auto& area : areas_) areaActivities(area);
+    // A few hundred building sites in the city's demo (one for every 100 workers, at least 12 so
+    // that a small demo still shows every kind of warning).
+    for (uint32_t p = 0, n = std::max<uint32_t>(12, o_.workers / 100); p < n; ++p) project(p);
     std::stable_sort(events_.begin(), events_.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
     std::vector<std::string> out;
@@ -99,6 +102,7 @@ class Generator {
     }
     add(registered, "workerRegistered", profile(name, male, hukou, area, registered), "hrss", area,
         id);
+    registeredWorkers_.push_back(id);
     if (chance(0.3)) {
       int32_t on = after(registered, 20, 200);
       add(on, "workerUpdated",
@@ -221,7 +225,6 @@ class Generator {
               date(on) + "\"}",
           "health", area, id);
     }
-    if (chance(0.05)) projectWork(id, registered);
     if (chance(0.012)) wageClaim(n, id, area, registered);
     if (chance(0.006)) dispute(n, id, area, registered);
     if (chance(0.006)) {
@@ -247,113 +250,6 @@ class Generator {
            "\",\"phone\":\"138" + std::to_string(between(10000000, 99999999)) +
            "\",\"hukouArea\":\"" + hukou + "\",\"currentArea\":\"" + countyOf(area) +
            "\",\"currentCity\":\"绵阳\",\"registeredOn\":\"" + date(on) + "\"}";
-  }
-
-  // Measure 20, wage payment at the source: building, transport and water projects in the
-  // counties, a third government-invested; most open the wage account and lodge the deposit in
-  // time, pay the labour cost by the next month and the wages by the payday, through the account
-  // — a minority late, outside the account, or never, so that every warning rule shows.
-  struct Project {
-    std::string id, area, source;
-    int32_t start = 0;
-    int payday = 15;
-  };
-
-  static std::string month(int32_t day) { return formatDate(day).substr(0, 7); }
-  static int32_t firstOfMonth(int32_t day) { return *parseMonth(month(day)); }
-
-  void projects() {
-    static const std::vector<std::pair<std::string, std::string>> sectors{
-        {"building", "housing"},
-        {"building", "housing"},
-        {"transport", "transport"},
-        {"water", "waterResources"}};
-    uint32_t count = std::max<uint32_t>(4, o_.workers / 250);
-    for (uint32_t i = 0; i < count; ++i) {
-      Project p;
-      p.id = "PJ-" + std::to_string(o_.seed) + "-" + std::to_string(o_.workers) + "-" +
-             std::to_string(i);
-      p.area = pick(counties_);
-      const auto& [sector, source] = pick(sectors);
-      p.source = source;
-      p.start = between(first_ - 60, first_ + 150);
-      p.payday = between(5, 20);
-      std::string head = "{\"projectId\":\"" + p.id + "\"";
-      add(p.start, "projectRegistered",
-          head + ",\"name\":\"项目" + std::to_string(i) + "\",\"sector\":\"" + sector +
-              "\",\"ownerCode\":\"12510700MB1D2E3F41\",\"contractorCode\":\"" + kEmployers[0] +
-              "\",\"governmentInvested\":" + (chance(0.3) ? "true" : "false") +
-              ",\"contractYuan\":" + std::to_string(between(5, 500) * 100000) + ",\"startOn\":\"" +
-              date(p.start) + "\",\"plannedEndOn\":\"" + date(p.start + between(300, 900)) +
-              "\",\"payday\":" + std::to_string(p.payday) + "}",
-          p.source, p.area);
-      auto inTimeOrLate = [&] {
-        return p.start + (chance(0.9) ? between(3, 28) : between(31, 90));
-      };
-      if (!chance(0.03)) {
-        int32_t on = inTimeOrLate();
-        add(on, "wageAccountOpened",
-            head + ",\"bankName\":\"绵阳市商业银行\",\"openedOn\":\"" + date(on) + "\"}", "bank",
-            p.area);
-      }
-      if (!chance(0.05)) {
-        int32_t on = inTimeOrLate();
-        add(on, "wageDepositLodged",
-            head + ",\"amountYuan\":" + std::to_string(between(10, 100) * 10000) +
-                ",\"form\":\"bankGuarantee\",\"lodgedOn\":\"" + date(on) + "\"}",
-            p.source, p.area);
-      }
-      for (int32_t m = firstOfMonth(p.start); m <= last_; m = addMonths(m, 1)) {
-        if (chance(0.03)) continue;  // never transferred
-        int32_t on = addMonths(m, 1) + (chance(0.93) ? between(0, 25) : between(32, 60));
-        add(on, "labourCostTransferred",
-            head + ",\"month\":\"" + month(m) +
-                "\",\"amountYuan\":" + std::to_string(between(20, 200) * 10000) +
-                ",\"transferredOn\":\"" + date(on) + "\"}",
-            "bank", p.area);
-      }
-      projects_.push_back(std::move(p));
-    }
-  }
-
-  // A worker enrolled on a project: each month's attendance and wages until the year ends or the
-  // worker leaves.
-  void projectWork(const std::string& id, int32_t registered) {
-    const Project& p = projects_[between(0, static_cast<int>(projects_.size()) - 1)];
-    std::string head = "{\"projectId\":\"" + p.id + "\"";
-    int32_t enrolled = std::max(p.start, registered) + between(0, 20);
-    add(enrolled, "projectWorkerEnrolled",
-        head + ",\"employerCode\":\"" + kEmployers[0] +
-            "\",\"trade\":\"钢筋工\",\"contractSigned\":" + (chance(0.95) ? "true" : "false") +
-            ",\"enrolledOn\":\"" + date(enrolled) + "\"}",
-        p.source, p.area, id);
-    for (int32_t m = firstOfMonth(enrolled); addMonths(m, 1) - 1 <= last_; m = addMonths(m, 1)) {
-      int32_t next = addMonths(m, 1), payday = next + p.payday - 1;
-      int days = chance(0.97) ? between(12, 26) : 0;
-      double r = std::uniform_real_distribution<>(0, 1)(rng_);
-      // The bank's feed: the payment, and with it the month's attendance; unpaid, the attendance
-      // at the month's end.
-      int32_t reported = next - 1;
-      if (days > 0 && r < 0.96) {
-        int32_t paidOn = r < 0.9 ? payday - between(0, 8) : payday + between(1, 50);
-        add(paidOn, "wagePaid",
-            head + ",\"month\":\"" + month(m) +
-                "\",\"amountYuan\":" + std::to_string(days * between(150, 320)) +
-                ",\"throughWageAccount\":" + (chance(0.96) ? "true" : "false") + ",\"paidOn\":\"" +
-                date(paidOn) + "\"}",
-            "bank", p.area, id);
-        reported = paidOn;
-      }
-      add(reported, "attendanceReported",
-          head + ",\"month\":\"" + month(m) + "\",\"daysWorked\":" + std::to_string(days) + "}",
-          p.source, p.area, id);
-      if (chance(0.04)) {
-        int32_t leftOn = next + between(0, 10);
-        add(leftOn, "projectWorkerLeft", head + ",\"leftOn\":\"" + date(leftOn) + "\"}", p.source,
-            p.area, id);
-        return;
-      }
-    }
   }
 
   void wageClaim(uint32_t n, const std::string& id, const std::string& area, int32_t registered) {
@@ -494,10 +390,191 @@ class Generator {
     }
   }
 
+  // GB 32100-2015: `kind` (the registering authority and type, "91" a company, "11" an organ of
+  // government), the county, a nine-character organisation code and the check character.
+  std::string creditCode(const char* kind, const std::string& county) {
+    static constexpr std::string_view kAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+    static constexpr int kWeights[] = {1,  3,  9,  27, 19, 26, 16, 17, 20,
+                                       29, 25, 13, 8,  24, 10, 30, 28};
+    std::string code = kind + county;
+    while (code.size() < 17) code += kAlphabet[between(0, static_cast<int>(kAlphabet.size()) - 1)];
+    int sum = 0;
+    for (int i = 0; i < 17; ++i) sum += static_cast<int>(kAlphabet.find(code[i])) * kWeights[i];
+    return code + kAlphabet[(31 - sum % 31) % 31];
+  }
+
+  // What goes wrong on a project, so that the demo shows every warning of measure 20 (MEASURES.md,
+  // "Wage payment at the source") beside a majority of projects that pay on time. The project's
+  // own faults come in turn (one project in twenty each), and so do its payers (below).
+  enum class ProjectFault {
+    none,
+    noAccount,
+    lateAccount,
+    noDeposit,
+    lateDeposit,
+    lateLabourCost,
+    manyUnpaid
+  };
+  static ProjectFault faultOf(uint32_t p) {
+    switch (p % 20) {
+      case 1:
+        return ProjectFault::noAccount;
+      case 4:
+        return ProjectFault::lateAccount;
+      case 6:
+        return ProjectFault::noDeposit;
+      case 9:
+        return ProjectFault::lateDeposit;
+      case 11:
+        return ProjectFault::lateLabourCost;
+      case 2:
+      case 14:
+        return ProjectFault::manyUnpaid;
+      default:
+        return ProjectFault::none;
+    }
+  }
+
+  // How a project's contractor pays, as chances per worker and month: most pay every worker by the
+  // payday through the wage account and settle a leaver first; one project in four is a poor payer.
+  struct PayRates {
+    double late, pastSecondMonth, never, outsideAccount, belowMinimum, leaverUnsettled;
+  };
+  static constexpr PayRates kGoodPayer{0.01, 0, 0, 0, 0, 0};
+  static constexpr PayRates kPoorPayer{0.06, 0.02, 0.015, 0.02, 0.015, 0.5};
+
+  // One project of the year with its account, deposit, labour cost, enrolled workers, their monthly
+  // attendance and wages, leavers and completion (保障农民工工资支付条例 arts. 24–32).
+  void project(uint32_t p) {
+    struct Sector {
+      const char *name, *source, *site;
+    };
+    static const Sector kSectors[] = {
+        {"building", "housing", "安置房"},           {"building", "housing", "棚户区改造"},
+        {"building", "housing", "产业园标准厂房"},   {"transport", "transport", "城区道路改造"},
+        {"water", "waterResources", "水库灌区配套"}, {"other", "housing", "管网改造"}};
+    const Sector& sector = kSectors[p % std::size(kSectors)];
+    ProjectFault fault = faultOf(p);
+    const PayRates& pay = p % 4 == 3 ? kPoorPayer : kGoodPayer;
+    std::string area = chance(0.85) ? pick(counties_) : pick(areas_);
+    std::string county = countyOf(area);
+    bool government = chance(0.35);
+    std::string id = "P-" + std::to_string(o_.seed) + "-" + std::to_string(p);
+    int32_t start = between(first_, first_ + 240);
+    int32_t plannedEnd = start + between(150, 600);
+    int payday = std::array{10, 15, 15, 20, 25}[between(0, 4)];
+    uint64_t contract = static_cast<uint64_t>(between(5, 300)) * 1'000'000;
+    auto head = [&] { return "{\"projectId\":\"" + id + "\","; };
+    add(start, "projectRegistered",
+        head() + "\"name\":\"" + sector.site + std::to_string(p) + "号项目\",\"sector\":\"" +
+            sector.name + "\",\"ownerCode\":\"" + creditCode(government ? "11" : "91", county) +
+            "\",\"contractorCode\":\"" + creditCode("91", county) + "\",\"governmentInvested\":" +
+            (government ? "true" : "false") + ",\"contractYuan\":" + std::to_string(contract) +
+            ",\"startOn\":\"" + date(start) + "\",\"plannedEndOn\":\"" + date(plannedEnd) +
+            "\",\"payday\":" + std::to_string(payday) + "}",
+        sector.source, area);
+    // 条例 art. 26 and art. 32: the wage account and the deposit within 30 days of the start.
+    if (fault != ProjectFault::noAccount) {
+      int32_t on = start + (fault == ProjectFault::lateAccount ? between(35, 70) : between(3, 25));
+      add(on, "wageAccountOpened",
+          head() + "\"bankName\":\"绵阳市商业银行\",\"openedOn\":\"" + date(on) + "\"}", "bank",
+          area);
+    }
+    if (fault != ProjectFault::noDeposit) {
+      int32_t on = start + (fault == ProjectFault::lateDeposit ? between(35, 70) : between(3, 25));
+      static const std::vector<std::string> forms{"cash", "bankGuarantee", "bankGuarantee",
+                                                  "insurance"};
+      add(on, "wageDepositLodged",
+          head() + "\"amountYuan\":" + std::to_string(contract / 100) + ",\"form\":\"" +
+              pick(forms) + "\",\"lodgedOn\":\"" + date(on) + "\"}",
+          sector.source, area);
+    }
+    // Real-name enrolment (art. 28) of workers registered in the year.
+    std::vector<std::string> crew;
+    for (int n = between(5, 30); n > 0 && !registeredWorkers_.empty(); --n) {
+      std::string worker = pick(registeredWorkers_);
+      if (std::find(crew.begin(), crew.end(), worker) == crew.end()) crew.push_back(worker);
+    }
+    static const std::vector<std::string> trades{"钢筋工", "木工",   "混凝土工",
+                                                 "架子工", "电焊工", "普工"};
+    int32_t enrolled = start + between(0, 10);
+    for (const auto& worker : crew) {
+      add(enrolled, "projectWorkerEnrolled",
+          head() + "\"employerCode\":\"" + creditCode("91", county) + "\",\"trade\":\"" +
+              pick(trades) + "\",\"contractSigned\":" + (chance(0.95) ? "true" : "false") +
+              ",\"enrolledOn\":\"" + date(enrolled) + "\"}",
+          sector.source, area, worker);
+    }
+    std::vector<bool> gone(crew.size(), false);
+    int32_t lastMonth = std::min(plannedEnd, last_);
+    int32_t troubledMonth = addMonths(monthOf(start), between(1, 4));
+    for (int32_t month = monthOf(enrolled); month <= lastMonth; month = addMonths(month, 1)) {
+      std::string m = formatDate(month).substr(0, 7);
+      int32_t endOfMonth = addMonths(month, 1) - 1, next = endOfMonth + 1;
+      int32_t due = next + payday - 1;  // arts. 11–12: the month's wages by the payday of the next
+      // Art. 24: the owner's labour cost for the month, by the end of the next month.
+      // Of the projects late with a month's labour cost, every other one never pays that month.
+      bool lateCost = fault == ProjectFault::lateLabourCost && month == troubledMonth;
+      int32_t costOn = lateCost ? addMonths(next, 1) + between(0, 20) : next + between(0, 20);
+      if (!lateCost || p % 40 != 11) {
+        add(costOn, "labourCostTransferred",
+            head() + "\"month\":\"" + m + "\",\"amountYuan\":" +
+                std::to_string(crew.size() * 6000) + ",\"transferredOn\":\"" + date(costOn) + "\"}",
+            "bank", area);
+      }
+      bool troubled = fault == ProjectFault::manyUnpaid && month == troubledMonth;
+      for (size_t w = 0; w < crew.size(); ++w) {
+        if (gone[w]) continue;
+        int days = chance(0.03) ? 0 : between(8, 27);
+        add(endOfMonth, "attendanceReported",
+            head() + "\"month\":\"" + m + "\",\"daysWorked\":" + std::to_string(days) + "}",
+            sector.source, area, crew[w]);
+        if (days == 0) continue;
+        // 最低工资规定: below the minimum ÷ 21.75 a day; art. 31: not through the wage account.
+        int dayRate = chance(pay.belowMinimum) ? between(40, 80) : between(200, 360);
+        bool outside = chance(pay.outsideAccount);
+        int32_t paidOn = due - between(0, 6);
+        double r = std::uniform_real_distribution<>(0, 1)(rng_);
+        double veryLate = pay.late + pay.pastSecondMonth, unpaid = veryLate + pay.never;
+        if (troubled && r < 0.4)
+          paidOn = due + between(5, 30);  // many unpaid on the payday
+        else if (r < pay.late)
+          paidOn = due + between(1, 25);  // late: yellow, cleared
+        else if (r < veryLate)
+          paidOn = addMonths(next, 2) + between(0, 20);  // past M+2: red
+        bool neverPaid = !troubled && r >= veryLate && r < unpaid;
+        // Art. 30: a worker who leaves is settled first — by a poor payer, not always.
+        bool leaves = chance(0.04);
+        int32_t leftOn = next + between(0, 6);
+        if (leaves && !neverPaid && !chance(pay.leaverUnsettled)) paidOn = std::min(paidOn, leftOn);
+        if (!neverPaid) {
+          add(paidOn, "wagePaid",
+              head() + "\"month\":\"" + m + "\",\"amountYuan\":" + std::to_string(days * dayRate) +
+                  ",\"throughWageAccount\":" + (outside ? "false" : "true") + ",\"paidOn\":\"" +
+                  date(paidOn) + "\"}",
+              "bank", area, crew[w]);
+        }
+        if (leaves) {
+          gone[w] = true;
+          add(leftOn, "projectWorkerLeft", head() + "\"leftOn\":\"" + date(leftOn) + "\"}",
+              sector.source, area, crew[w]);
+        }
+      }
+    }
+    if (plannedEnd <= last_) {
+      int32_t on = plannedEnd + between(0, 20);
+      add(on, "projectCompleted", head() + "\"completedOn\":\"" + date(on) + "\"}", sector.source,
+          area);
+    }
+  }
+
+  // The first day of the month of `day`.
+  static int32_t monthOf(int32_t day) { return *parseMonth(formatDate(day).substr(0, 7)); }
+
   Options o_;
   std::mt19937_64 rng_;
   std::vector<std::string> areas_, counties_;
-  std::vector<Project> projects_;
+  std::vector<std::string> registeredWorkers_;  // valid resident IDs, for the projects' crews
   int32_t first_ = 0, last_ = 0;
   uint64_t count_ = 0;
   std::vector<std::pair<int32_t, std::string>> events_;
