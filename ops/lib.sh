@@ -166,7 +166,8 @@ stop_redis() {
 
 # write_redis_secrets DIR: the Redis users' passwords (DIR/<user>.password, made once, 0600), the
 # ACL file Redis loads (DIR/users.acl: each password's SHA-256 only), from the declaration
-# ops/redis/users.acl.in, and the Sentinels' password (DIR/sentinels.password). Used by
+# ops/redis/users.acl.in, the Sentinels' password (DIR/sentinels.password), and the gateways'
+# worker-reference secret (DIR/worker-ref.secret). Used by
 # ops/redis/secrets.sh, ops/run.sh and ops/test.sh.
 write_redis_secrets() {
   local dir=$1 declaration=$MWP_ROOT/ops/redis/users.acl.in
@@ -189,6 +190,9 @@ write_redis_secrets() {
   # Not a Redis user: the Sentinels' own password (their requirepass), which every client and
   # every Sentinel gives them before asking which server is the primary.
   make_password "$dir/sentinels.password"
+  # Nor this: the gateways' secret for workerRefs (MWP_GATEWAY_REF_SECRET_FILE), one for every
+  # gateway instance, so that a reference one of them gave is read by all, and after restarts.
+  make_password "$dir/worker-ref.secret"
 }
 
 # make_password FILE: 256 random bits in hex, unless FILE has a password already; 0600.
