@@ -41,7 +41,7 @@ struct Gateway::Impl {
                          .Register(registry)),
         limiter(options.redis, options.requestsPerSecond),
         refusals(options.refusalsPerMinute / 60, options.refusalsPerMinute),
-        router(keys, limiter, refusals, registry),
+        router(keys, limiter, refusals, registry, options.trustedProxies),
         readiness(options.redis, options.busIngest),
         backends{options,    catalogue, services, sections,     logRedis,
                  publishers, audit,     refs,     lookupMisses, log},

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 #include <zmq.hpp>
@@ -52,6 +53,9 @@ struct GatewayOptions {
   // Refused keys (401, 403) per client address a minute, with a burst of as many; beyond, the
   // address is answered 429 without its key being looked at.
   double refusalsPerMinute = 30;
+  // Peers whose X-Real-IP header names the client (the TLS proxy): the refused-key throttle then
+  // counts per client, not per proxy. Empty: every peer is the client.
+  std::set<std::string> trustedProxies;
   // The server's limits: workers (the handlers' threads), deadlines, connection caps, header
   // and body sizes (http_server.h).
   http::ServerLimits http;

@@ -2,6 +2,7 @@
 #include <prometheus/registry.h>
 
 #include <iostream>
+#include <sstream>
 
 #include "admin_server.h"
 #include "command_line.h"
@@ -67,6 +68,12 @@ int main(int argc, char** argv) {
     options.refusalsPerMinute = static_cast<double>(env.integer(
         "MWP_GATEWAY_REFUSALS_PER_MINUTE", 30, 1, 1000000,
         "refused keys (401, 403) a minute per client address before it is answered 429"));
+    std::stringstream proxies(env.text(
+        "MWP_GATEWAY_TRUSTED_PROXIES", "",
+        "addresses of the TLS proxies whose X-Real-IP names the client, comma-separated"));
+    for (std::string proxy; std::getline(proxies, proxy, ',');) {
+      if (!proxy.empty()) options.trustedProxies.insert(proxy);
+    }
     options.http = http::limitsFromEnv(env, "MWP_GATEWAY_", options.http);
     std::string keysFile =
         env.text("MWP_API_KEYS_FILE", "var/api-keys", "API key hashes and roles");

@@ -80,10 +80,11 @@ void Router::RouteMetrics::observe(int status, double seconds) {
 }
 
 Router::Router(const ApiKeys& keys, RateLimiter& limiter, TokenBuckets& refusals,
-               prometheus::Registry& registry)
+               prometheus::Registry& registry, std::set<std::string> trustedProxies)
     : keys_(keys),
       limiter_(limiter),
       refusals_(refusals),
+      trustedProxies_(std::move(trustedProxies)),
       requests_(prometheus::BuildCounter()
                     .Name("mwp_gateway_requests_total")
                     .Help("HTTP requests by route template, method and status code")
@@ -126,9 +127,19 @@ const Router::Route* Router::find(const Request& req, std::smatch& matches,
   return nullptr;
 }
 
+std::string Router::clientAddress(const Request& req) const {
+  if (!trustedProxies_.count(req.remoteAddress)) return req.remoteAddress;
+  // nginx: proxy_set_header X-Real-IP $remote_addr — one address, set by the proxy, not appended
+  // to (as X-Forwarded-For is), so nothing the client sent survives in it.
+  std::string real = req.get_header_value("X-Real-IP");
+  bool address = !real.empty() && real.size() <= 45 &&
+                 real.find_first_not_of("0123456789abcdefABCDEF.:") == std::string::npos;
+  return address ? real : req.remoteAddress;
+}
+
 ApiKey Router::authenticate(const Request& req, const Route& route, std::string& who) {
   if (route.roles.empty()) return ApiKey{"-", Role::kAdmin};
-  const std::string& address = req.remoteAddress;
+  const std::string address = clientAddress(req);
   if (int wait = refusals_.waitWithoutCounting(address)) {
     throw Problem{429, "Too many refused keys",
                   "请求被拒绝次数过多，请稍后再试 / too many refused keys from this address; "

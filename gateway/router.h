@@ -17,6 +17,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <set>
 #include <optional>
 #include <regex>
 #include <string>
@@ -42,9 +43,10 @@ using Handler = std::function<void(const HttpRequest&, HttpResponse&, const ApiK
 class Router {
  public:
   // `keys`, `limiter` (per key) and `refusals` (per client address, counting 401 and 403) must
-  // outlive the router.
+  // outlive the router. `trustedProxies`: the addresses (nginx's) whose X-Real-IP names the
+  // client; from any other peer the header is ignored, so a client cannot pose as another.
   Router(const ApiKeys& keys, RateLimiter& limiter, TokenBuckets& refusals,
-         prometheus::Registry& registry);
+         prometheus::Registry& registry, std::set<std::string> trustedProxies = {});
 
   // `path`: the template; `pattern`: the regex the whole path must match, its groups the path
   // parameters (req.matches). `roles` empty: open to anyone, no key asked.
@@ -99,6 +101,8 @@ class Router {
   // The caller's key, after its role is checked; throws the Problem otherwise (401, 403, or 429
   // for an address with too many refused keys). `who`: the key's name, for the log.
   ApiKey authenticate(const HttpRequest& req, const Route& route, std::string& who);
+  // The client's address: the peer's, or the X-Real-IP a trusted proxy gives.
+  std::string clientAddress(const HttpRequest& req) const;
   // Counts the request by route and logs it, by template.
   void finish(const HttpRequest& req, const HttpResponse& res, const Route& route,
               const std::string& requestId, const std::string& who,
@@ -107,6 +111,7 @@ class Router {
   const ApiKeys& keys_;
   RateLimiter& limiter_;
   TokenBuckets& refusals_;
+  const std::set<std::string> trustedProxies_;
   prometheus::Family<prometheus::Counter>& requests_;
   prometheus::Family<prometheus::Histogram>& latency_;
   std::deque<RouteMetrics> metrics_;  // a deque: each route holds on to its own

@@ -202,6 +202,35 @@ TEST_F(GatewayKeys, RefusedKeysAreThrottledPerAddressWithoutLookingAtTheKey) {
   EXPECT_EQ(statusOf(other.receiveAnswer(3000ms)), 200);
 }
 
+// Behind nginx every client has nginx's address: its X-Real-IP names the client, believed of a
+// trusted proxy alone — so one client's guesses do not throttle the others, and nobody else can
+// pose as another client (or dodge the throttle) by sending the header.
+TEST(GatewayBehindAProxy, RefusedKeysAreCountedPerClientTheProxyNames) {
+  auto options = attackedOptions();
+  options.refusalsPerMinute = 2;
+  options.trustedProxies = {"127.0.0.1"};
+  zmq::context_t context;
+  prometheus::Registry registry;
+  gateway::Gateway gateway(options,
+                           gateway::ApiKeys::parse(keyLine("auditor", "auditor", "k-audit")),
+                           Catalogue::builtIn(), context, registry);
+  int port = gateway.start("127.0.0.1", 0);
+  auto status = [&](const std::string& from, const std::string& realIp, const std::string& key) {
+    RawConnection c(port, from);
+    c.sendSome("GET /v1/audit HTTP/1.1\r\nHost: a\r\nX-Real-IP: " + realIp +
+               "\r\nAuthorization: Bearer " + key + "\r\n\r\n");
+    return statusOf(c.receiveAnswer(3000ms));
+  };
+  EXPECT_EQ(status("127.0.0.1", "10.0.0.1", "guess-1"), 401);
+  EXPECT_EQ(status("127.0.0.1", "10.0.0.1", "guess-2"), 401);
+  EXPECT_EQ(status("127.0.0.1", "10.0.0.1", "k-audit"), 429) << "the guesser is throttled";
+  EXPECT_EQ(status("127.0.0.1", "10.0.0.2", "k-audit"), 200) << "another client of the proxy";
+  // Not a trusted proxy: its header is ignored, it is counted as itself.
+  EXPECT_EQ(status("127.0.0.7", "10.0.0.3", "guess-3"), 401);
+  EXPECT_EQ(status("127.0.0.7", "10.0.0.4", "guess-4"), 401);
+  EXPECT_EQ(status("127.0.0.7", "10.0.0.5", "k-audit"), 429) << "a header changes nothing";
+}
+
 TEST_F(GatewayKeys, APostWithoutAKeyOrARouteIsAnsweredBeforeItsBody) {
   for (const char* framing : {"Content-Length: 50000000", "Transfer-Encoding: chunked"}) {
     for (auto [path, status] : {std::pair{"/v1/events", 401}, {"/v1/nothing", 404}}) {
