@@ -38,6 +38,8 @@ struct Deadline {
   doneOn @2 :Text;       # "" while the stage is open
   overdue @3 :Bool;      # caseOverdue emitted
   late @4 :Bool;         # done after dueOn
+  calendarMissing @5 :UInt16;  # a year the working days were counted through without its
+                               # holiday notice (weekends alone: dueOn is provisional); 0: none
 }
 
 struct WorkerCases {

@@ -58,6 +58,7 @@ int runService(const ServiceParts& parts, int argc, char** argv) {
     zmq::context_t context;
     auto zap = startZapHandler(context, curveServer);
     prometheus::Registry registry;
+    if (parts.addMetrics) parts.addMetrics(registry);
     Redis redis(redisEndpoint);
     Redis logRedis(logEndpoint);
     recordIndicatorYears(redis, name);

@@ -13,6 +13,10 @@
 #include "service_loop.h"
 #include "services.h"
 
+namespace prometheus {
+class Registry;
+}
+
 namespace mwp {
 
 struct ServiceParts {
@@ -20,6 +24,9 @@ struct ServiceParts {
   std::function<std::unique_ptr<EventRules>(Env&)> makeRules;  // reads the rules' own settings
   std::function<std::unique_ptr<QueryHandler>()> makeQueries;
   ComputedIndicators computed;  // may be empty
+  // Adds the service's own metrics to the admin port's registry, after makeRules and before the
+  // first event is applied; may be empty.
+  std::function<void(prometheus::Registry&)> addMetrics;
 };
 
 int runService(const ServiceParts& parts, int argc, char** argv);

@@ -125,20 +125,24 @@ void Case::close(capnp::Text::Reader closedOn, std::string_view field, const std
   count(lifecycleOf(type_).open, -1);
 }
 
-void Case::due(Stage stage, int32_t dueDay) {
-  auto c = get();
-  for (auto d : c.getDeadlines()) {
-    if (d.getStage() == stage) {
-      d.setDueOn(formatDate(dueDay));
-      state_.setTimer(timer(stage), endOfDay(dueDay));
-      return;
-    }
+msg::Deadline::Builder Case::deadline(Stage stage) {
+  for (auto d : get().getDeadlines()) {
+    if (d.getStage() == stage) return d;
   }
   auto d = record_.append(&msg::RightsCase::Builder::getDeadlines,
                           &msg::RightsCase::Builder::adoptDeadlines);
   d.setStage(stage);
-  d.setDueOn(formatDate(dueDay));
+  return d;
+}
+
+void Case::due(Stage stage, int32_t dueDay) {
+  deadline(stage).setDueOn(formatDate(dueDay));
   state_.setTimer(timer(stage), endOfDay(dueDay));
+}
+
+void Case::due(Stage stage, WorkingDeadline dueDay) {
+  due(stage, dueDay.day);
+  deadline(stage).setCalendarMissing(static_cast<uint16_t>(dueDay.missingYear));
 }
 
 void Case::finish(Stage stage, capnp::Text::Reader doneOn, std::string_view field) {

@@ -58,6 +58,9 @@ class Case {
 
   // Opens (or moves) the deadline of a stage and its timer.
   void due(Stage stage, int32_t dueDay);
+  // The same for a deadline in working days; one counted through a year the holiday list lacks
+  // keeps that year in calendarMissing, so that the clerk sees the day is provisional.
+  void due(Stage stage, WorkingDeadline dueDay);
   // Marks a stage done; done after its day it counts as late.
   void finish(Stage stage, capnp::Text::Reader doneOn, std::string_view field);
   // A stage past its due day (caseOverdue applied): counted, listed among the overdue cases, and
@@ -68,6 +71,8 @@ class Case {
   std::string timer(Stage stage) const;
 
  private:
+  msg::Deadline::Builder deadline(Stage stage);
+
   StateTx& state_;
   std::string key_;
   std::string name_;

@@ -26,6 +26,9 @@ class RightsRules : public EventRules {
   Applied onTimer(const std::string& member, StateTx& state, int64_t nowSeconds) override;
   void keysToRead(msg::Envelope::Reader event, std::vector<std::string>& keys) const override;
 
+  // The working-day calendar the deadlines are counted in, for its observer (calendar_metrics.h).
+  WorkingCalendar& calendar() { return calendar_; }
+
  private:
   DeadlinePolicy policy_;
   WorkingCalendar calendar_;

@@ -67,7 +67,10 @@ class RightsRulesTest : public ::testing::Test {
     for (auto d : reader.root<msg::RightsCase>().getDeadlines()) {
       if (d.getStage() != stage) continue;
       return std::string(d.getDueOn().cStr()) + (d.getDoneOn().size() ? " done" : "") +
-             (d.getLate() ? " late" : "") + (d.getOverdue() ? " overdue" : "");
+             (d.getLate() ? " late" : "") + (d.getOverdue() ? " overdue" : "") +
+             (d.getCalendarMissing()
+                  ? " calendarMissing " + std::to_string(d.getCalendarMissing())
+                  : "");
     }
     return "no deadline";
   }
@@ -106,6 +109,40 @@ TEST_F(RightsRulesTest, AcceptanceTheDayAfterIsLate) {
 TEST_F(RightsRulesTest, AcceptanceOverNationalDayIsDueAfterTheHolidays) {
   h.apply(wageFiled("w1", "WC-1", "2026-09-30"));
   EXPECT_EQ(deadline("case:wage:WC-1", msg::CaseStage::WAGE_CLAIM_ACCEPTANCE), "2026-10-13");
+}
+
+TEST_F(RightsRulesTest, A2019AcceptanceIsDueOnTheMakeUpSaturdayAfterNationalDay) {
+  // 国办发明电〔2018〕15号: 2019-10-01…07 off, Saturday 10-12 worked. Filed Monday 09-30, the five
+  // working days are 10-08…10-11 and that Saturday (weekends alone would end on 10-07).
+  h.apply(wageFiled("w1", "WC-1", "2019-09-30"));
+  EXPECT_EQ(deadline("case:wage:WC-1", msg::CaseStage::WAGE_CLAIM_ACCEPTANCE), "2019-10-12");
+  EXPECT_EQ(h.fireTimers(after("2019-10-12") - 1), 0u) << "still due on the worked Saturday";
+  EXPECT_EQ(h.fireTimers(after("2019-10-12")), 1u);
+  EXPECT_EQ(overdue(), (std::vector<std::string>{"WC-1 wageClaimAcceptance 2019-10-12"}));
+  h.apply(wageFiled("w2", "WC-2", "2019-09-30"));
+  h.apply(wageAccepted("w3", "WC-2", "2019-10-12"));
+  EXPECT_EQ(deadline("case:wage:WC-2", msg::CaseStage::WAGE_CLAIM_ACCEPTANCE), "2019-10-12 done");
+  h.apply(wageFiled("w4", "WC-3", "2019-09-30"));
+  h.apply(wageAccepted("w5", "WC-3", "2019-10-14"));
+  EXPECT_EQ(deadline("case:wage:WC-3", msg::CaseStage::WAGE_CLAIM_ACCEPTANCE),
+            "2019-10-12 done late");
+}
+
+TEST_F(RightsRulesTest, A2019AcceptanceCountsTheMakeUpSundayBeforeNationalDay) {
+  // Sunday 2019-09-29 worked: filed Friday 09-27, the days are 09-29, 09-30, 10-08, 10-09, 10-10.
+  h.apply(wageFiled("w1", "WC-1", "2019-09-27"));
+  EXPECT_EQ(deadline("case:wage:WC-1", msg::CaseStage::WAGE_CLAIM_ACCEPTANCE), "2019-10-10");
+}
+
+TEST_F(RightsRulesTest, ADeadlineInAYearWithoutItsCalendarIsFlaggedWithTheYear) {
+  // The list ends with 2026: five working days from Monday 2026-12-28 run into 2027, counted by
+  // weekends alone (01-01 would be 元旦) — kept, so the clerk has a date, but marked provisional.
+  h.apply(wageFiled("w1", "WC-1", "2026-12-28"));
+  EXPECT_EQ(deadline("case:wage:WC-1", msg::CaseStage::WAGE_CLAIM_ACCEPTANCE),
+            "2027-01-04 calendarMissing 2027");
+  h.apply(wageFiled("w2", "WC-2", "2026-12-21"));
+  EXPECT_EQ(deadline("case:wage:WC-2", msg::CaseStage::WAGE_CLAIM_ACCEPTANCE), "2026-12-28")
+      << "ends in a year with its calendar";
 }
 
 TEST_F(RightsRulesTest, APassedDeadlineEmitsOneCaseOverdueAtTheEndOfItsDay) {
@@ -171,13 +208,13 @@ TEST_F(RightsRulesTest, ResolutionIsDueSixtyWorkingDaysAfterAcceptancePlusOneExt
   h.apply(wageFiled("w1", "WC-1", "2026-03-02"));
   h.apply(wageAccepted("w2", "WC-1", "2026-03-02"));
   auto due60 = formatDate(WorkingCalendar::fromFile(MWP_DEFAULT_HOLIDAYS_FILE)
-                              .addWorkingDays(*parseDate("2026-03-02"), 60));
+                              .addWorkingDays(*parseDate("2026-03-02"), 60).day);
   EXPECT_EQ(deadline("case:wage:WC-1", msg::CaseStage::WAGE_CLAIM_RESOLUTION), due60);
   EXPECT_EQ(h.apply(wageExtended("w3", "WC-1", 31)),
             "refused: an extension of at most 30 working days");
   EXPECT_EQ(h.apply(wageExtended("w4", "WC-1", 30)), "applied");
   auto due90 = formatDate(WorkingCalendar::fromFile(MWP_DEFAULT_HOLIDAYS_FILE)
-                              .addWorkingDays(*parseDate("2026-03-02"), 90));
+                              .addWorkingDays(*parseDate("2026-03-02"), 90).day);
   EXPECT_EQ(deadline("case:wage:WC-1", msg::CaseStage::WAGE_CLAIM_RESOLUTION), due90);
   EXPECT_EQ(h.apply(wageExtended("w5", "WC-1", 5)),
             "refused: wage claim WC-1 is already extended once");

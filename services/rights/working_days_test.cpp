@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 #include "ids.h"
 
 namespace mwp {
@@ -15,12 +17,12 @@ int32_t d(const char* date) {
 }
 
 TEST(WorkingDays, TheFifthWorkingDayFromAFridayIsTheNextFriday) {
-  EXPECT_EQ(shipped().addWorkingDays(d("2026-03-06"), 5), d("2026-03-13"));
+  EXPECT_EQ(shipped().addWorkingDays(d("2026-03-06"), 5).day, d("2026-03-13"));
 }
 
 TEST(WorkingDays, NationalDaySkipsTheHolidaysAndCountsTheMakeUpSaturday) {
   // 2026-10-01…07 off; Saturday 10-10 worked in exchange.
-  EXPECT_EQ(shipped().addWorkingDays(d("2026-09-30"), 5), d("2026-10-13"));
+  EXPECT_EQ(shipped().addWorkingDays(d("2026-09-30"), 5).day, d("2026-10-13"));
   EXPECT_TRUE(shipped().isWorkingDay(d("2026-10-10")));
   EXPECT_FALSE(shipped().isWorkingDay(d("2026-10-05")));
 }
@@ -28,15 +30,15 @@ TEST(WorkingDays, NationalDaySkipsTheHolidaysAndCountsTheMakeUpSaturday) {
 TEST(WorkingDays, A2019DeadlineEndsOnTheMakeUpSaturdayAfterNationalDay) {
   // 国办发明电〔2018〕15号: 2019-10-01…07 off, Saturday 10-12 worked. Five working days from
   // Monday 09-30 are 10-08…10-11 and that Saturday; weekends alone would give 10-07.
-  EXPECT_EQ(shipped().addWorkingDays(d("2019-09-30"), 5), d("2019-10-12"));
-  EXPECT_EQ(WorkingCalendar::parse("").addWorkingDays(d("2019-09-30"), 5), d("2019-10-07"));
+  EXPECT_EQ(shipped().addWorkingDays(d("2019-09-30"), 5).day, d("2019-10-12"));
+  EXPECT_EQ(WorkingCalendar::parse("").addWorkingDays(d("2019-09-30"), 5).day, d("2019-10-07"));
 }
 
 TEST(WorkingDays, The2020SpringFestivalAsExtendedLeavesNoWorkdayOnTheFirstOfFebruary) {
   // 国办发明电〔2020〕1号 extended the holiday to 02-02 and with it cancelled the 02-01 workday.
   EXPECT_FALSE(shipped().isWorkingDay(d("2020-02-01")));
   EXPECT_TRUE(shipped().isWorkingDay(d("2020-01-19")));
-  EXPECT_EQ(shipped().addWorkingDays(d("2020-01-23"), 5), d("2020-02-07"));
+  EXPECT_EQ(shipped().addWorkingDays(d("2020-01-23"), 5).day, d("2020-02-07"));
 }
 
 TEST(WorkingDays, EveryYearOfThePolicyHasItsSpringFestival) {
@@ -47,9 +49,44 @@ TEST(WorkingDays, EveryYearOfThePolicyHasItsSpringFestival) {
   }
 }
 
-TEST(WorkingDays, WithoutAListOnlyWeekendsAreSkipped) {
+TEST(WorkingDays, WithoutAListOnlyWeekendsAreSkippedAndTheYearIsNamedMissing) {
   WorkingCalendar plain = WorkingCalendar::parse("");
-  EXPECT_EQ(plain.addWorkingDays(d("2026-09-30"), 5), d("2026-10-07"));
+  auto end = plain.addWorkingDays(d("2026-09-30"), 5);
+  EXPECT_EQ(end.day, d("2026-10-07"));
+  EXPECT_EQ(end.missingYear, 2026);
+}
+
+TEST(WorkingDays, EveryYearOfThePolicyHasItsNotice) {
+  for (int year = 2019; year <= 2026; ++year) EXPECT_TRUE(shipped().hasYear(year)) << year;
+}
+
+TEST(WorkingDays, ACountIntoAYearWithoutItsNoticeNamesThatYearOnce) {
+  WorkingCalendar calendar = WorkingCalendar::parse("year 2026\n2026-10-01 holiday\n");
+  std::vector<int> told;
+  calendar.onMissingYear([&](int year) { told.push_back(year); });
+  // Thursday 2026-12-31 + 1 is Friday 2027-01-01: a weekday to weekends alone, 元旦 in truth.
+  auto end = calendar.addWorkingDays(d("2026-12-31"), 1);
+  EXPECT_EQ(end.day, d("2027-01-01"));
+  EXPECT_EQ(end.missingYear, 2027);
+  EXPECT_EQ(told, std::vector<int>{2027});
+  EXPECT_EQ(calendar.addWorkingDays(d("2026-12-30"), 1).missingYear, 0) << "ends on 12-31";
+  EXPECT_EQ(told, std::vector<int>{2027}) << "a count inside the known years tells nothing";
+}
+
+TEST(WorkingDays, AYearDeclaredTwiceOrWithoutHolidaysIsNamed) {
+  auto error = [](const std::string& text) {
+    try {
+      WorkingCalendar::parse(text);
+    } catch (const std::runtime_error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_EQ(error("year 2027\n2026-12-31 holiday\n"),
+            "holiday list: year 2027 is declared but lists no holiday");
+  EXPECT_EQ(error("year 2026\n2026-10-01 holiday\nyear 2026\n"),
+            "holiday list line 3: year 2026 twice");
+  EXPECT_EQ(error("year 27\n"), "holiday list line 1: expected \"year YYYY\"");
 }
 
 TEST(WorkingDays, ABadLineIsNamed) {
