@@ -8,9 +8,9 @@ namespace {
 
 // KEYS: the key's bucket   ARGV: the rate (tokens a second, also the burst), the tokens wanted
 // Returns {tokens taken (at most the wanted, at least 1 when any is there), 0} or {0, the whole
-// seconds until one is there}. The bucket is a
-// hash {tokens, at (µs, Redis's TIME)}; it expires once it would be full again anyway. Numbers are
-// written with %.17g/%.0f: Lua's tostring keeps 14 digits, too few for microseconds since 1970.
+// seconds until one is there}. The bucket is a hash {tokens, at (µs, Redis's TIME)}; it expires
+// once it would be full again anyway. Numbers are written with %.17g/%.0f: Lua's tostring keeps
+// 14 digits, too few for microseconds since 1970.
 constexpr const char* kTakeTokenScript = R"lua(
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
