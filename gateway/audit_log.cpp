@@ -108,17 +108,60 @@ void AuditLog::record(const ApiKey& key, const AuditRecord& what, int64_t atSeco
     keys.push_back(audit_keys::readsOf(w));
     args.push_back(w);
   }
-  auto r = redis_.take();
-  std::vector<RedisCommand> commands{r->scriptCommand(kRecord, keys, args)};
-  if (ackReplicas_ > 0) {
-    commands.push_back(
-        {"WAIT", std::to_string(ackReplicas_), std::to_string(replicaWait_.count())});
+  Pending mine;
+  mine.keys = std::move(keys);
+  mine.args = std::move(args);
+  std::unique_lock lock(batchMutex_);
+  waiting_.push_back(&mine);
+  while (!mine.written && !mine.error) {
+    if (writing_) {
+      batchWritten_.wait(lock);
+      continue;
+    }
+    // No one is writing: this caller writes everything waiting, its own entry among it.
+    writing_ = true;
+    std::vector<Pending*> batch;
+    batch.swap(waiting_);
+    lock.unlock();
+    auto errors = write(batch);
+    lock.lock();
+    for (size_t i = 0; i < batch.size(); ++i) {
+      batch[i]->error = errors[i];
+      batch[i]->written = !errors[i];
+    }
+    writing_ = false;
+    batchWritten_.notify_all();
   }
-  auto replies = r->pipeline(commands);
-  if (replies[0].isError()) throw RedisUnavailable("audit not written: " + replies[0].str);
-  if (ackReplicas_ > 0 && replies[1].integer < ackReplicas_) {
-    throw RedisUnavailable("audit not replicated: " + std::to_string(replies[1].integer) + " of " +
-                           std::to_string(ackReplicas_) + " replicas confirmed it");
+  if (mine.error) std::rethrow_exception(mine.error);
+}
+
+std::vector<std::exception_ptr> AuditLog::write(const std::vector<Pending*>& batch) {
+  std::vector<std::exception_ptr> errors(batch.size());
+  try {
+    auto r = redis_.take();
+    std::vector<RedisCommand> commands;
+    for (const auto* p : batch) commands.push_back(r->scriptCommand(kRecord, p->keys, p->args));
+    if (ackReplicas_ > 0) {
+      commands.push_back(
+          {"WAIT", std::to_string(ackReplicas_), std::to_string(replicaWait_.count())});
+    }
+    auto replies = r->pipeline(commands);
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if (replies[i].isError())
+        errors[i] = std::make_exception_ptr(RedisUnavailable("audit not written: " + replies[i].str));
+    }
+    // WAIT counts the replicas that have every write sent before it: the whole batch's.
+    if (ackReplicas_ > 0 && replies.back().integer < ackReplicas_) {
+      auto unsafe = std::make_exception_ptr(RedisUnavailable(
+          "audit not replicated: " + std::to_string(replies.back().integer) + " of " +
+          std::to_string(ackReplicas_) + " replicas confirmed it"));
+      for (auto& e : errors)
+        if (!e) e = unsafe;
+    }
+    return errors;
+  } catch (...) {
+    std::fill(errors.begin(), errors.end(), std::current_exception());
+    return errors;
   }
 }
 

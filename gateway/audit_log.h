@@ -8,10 +8,18 @@
 // person's stream. So one worker's or one key's entries are one range read however much else came
 // since, over the whole retention. Every stream is trimmed by age (its entry ids are milliseconds
 // since the epoch: XADD MINID) and expires a retention after its last entry.
+//
+// Answers audited at the same moment share one round trip (a group commit): one caller at a time
+// writes every entry waiting, as one pipeline of the script (and one WAIT for them all), while
+// the others wait for it; each caller returns only when its own entry is written (and replicated
+// as asked), or throws.
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <exception>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -81,7 +89,19 @@ class AuditLog {
   std::optional<AuditPage> page(const AuditQuery& query);
 
  private:
+  struct Pending {  // one entry waiting to be written: the script's keys and arguments
+    std::vector<std::string> keys, args;
+    bool written = false;
+    std::exception_ptr error;  // why it was not, when it was not
+  };
+  // Writes the batch in one round trip; one error for each entry (null: written).
+  std::vector<std::exception_ptr> write(const std::vector<Pending*>& batch);
+
   Pool<Redis> redis_;
+  std::mutex batchMutex_;
+  std::condition_variable batchWritten_;
+  std::vector<Pending*> waiting_;  // entries no writer has taken yet
+  bool writing_ = false;           // whether some caller is writing a batch now
   int ackReplicas_;
   std::chrono::milliseconds replicaWait_;
   std::chrono::seconds retention_;
