@@ -141,7 +141,7 @@ TEST(GatewayUnderAttack, ANormalClientIsStillAnsweredWithinASecond) {
     attack.idleKeepAlive(200, "127.0.0.4", "/v1/openapi.json");
     attack.chunkedWithoutKey(8, "127.0.0.5");
     std::this_thread::sleep_for(500ms);
-    expectAnsweredWithinASecond(port, "/v1/audit?limit=1", {{"Authorization", "Bearer k-audit"}},
+    expectAnsweredWithinASecond(port, "/v1/audit?page_size=1", {{"Authorization", "Bearer k-audit"}},
                                 200);
   }
 }
@@ -171,7 +171,7 @@ class GatewayKeys : public ::testing::Test {
     httplib::Client client("127.0.0.1", port_);
     httplib::Headers headers;
     if (!authorization.empty()) headers.emplace("Authorization", authorization);
-    auto r = client.Get("/v1/audit?limit=1", headers);
+    auto r = client.Get("/v1/audit?page_size=1", headers);
     return r ? r->status : 0;
   }
 
@@ -198,7 +198,7 @@ TEST_F(GatewayKeys, RefusedKeysAreThrottledPerAddressWithoutLookingAtTheKey) {
   // Another address is not throttled.
   RawConnection other(port_, "127.0.0.9");
   other.sendSome(
-      "GET /v1/audit?limit=1 HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer k-audit\r\n\r\n");
+      "GET /v1/audit?page_size=1 HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer k-audit\r\n\r\n");
   EXPECT_EQ(statusOf(other.receiveAnswer(3000ms)), 200);
 }
 
