@@ -19,25 +19,12 @@
 namespace mwp {
 namespace {
 
-struct Run {
-  int exitCode;
-  std::vector<std::string> lines;
-};
+using Run = test::CommandLines;
 
 Run mwpctl(const std::string& args, const std::string& input) {
   std::string path = testing::TempDir() + "mwpctl_input.ndjson";
   std::ofstream(path) << input;
-  std::string command = std::string(MWP_CTL_BINARY) + " " + args + " " + path + " 2>/dev/null";
-  FILE* pipe = popen(command.c_str(), "r");
-  Run run{0, {}};
-  char buffer[4096];
-  while (fgets(buffer, sizeof buffer, pipe)) {
-    std::string line(buffer);
-    if (!line.empty() && line.back() == '\n') line.pop_back();
-    run.lines.push_back(line);
-  }
-  run.exitCode = WEXITSTATUS(pclose(pipe));
-  return run;
+  return test::outputLines(std::string(MWP_CTL_BINARY) + " " + args + " " + path + " 2>/dev/null");
 }
 
 TEST(Mwpctl, PublishAnswersEveryLineInOrderAndExits65WhenAnyIsRefused) {

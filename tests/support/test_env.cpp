@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -62,6 +63,19 @@ void flushRedis() {
 
 std::string freeEndpoint() {
   return "tcp://127.0.0.1:" + std::to_string(freeTcpPort());
+}
+
+CommandLines outputLines(const std::string& command) {
+  FILE* pipe = popen(command.c_str(), "r");
+  CommandLines run;
+  char buffer[4096];
+  while (fgets(buffer, sizeof buffer, pipe)) {
+    std::string line(buffer);
+    if (!line.empty() && line.back() == '\n') line.pop_back();
+    run.lines.push_back(line);
+  }
+  run.exitCode = WEXITSTATUS(pclose(pipe));
+  return run;
 }
 
 std::map<std::string, double> samples(prometheus::Registry& registry, const std::string& family) {

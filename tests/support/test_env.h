@@ -43,6 +43,14 @@ void flushRedis();
 // "tcp://127.0.0.1:<a port free right now>"
 std::string freeEndpoint();
 
+// What a shell command printed on stdout, line by line without the newlines, and its exit code:
+// a tool run as a clerk runs it.
+struct CommandLines {
+  int exitCode = 0;
+  std::vector<std::string> lines;
+};
+CommandLines outputLines(const std::string& command);
+
 // The samples of a counter or gauge family in an in-process registry (a BusThread's), by the value
 // of their first label; "" for a family without labels.
 std::map<std::string, double> samples(prometheus::Registry& registry, const std::string& family);
