@@ -115,12 +115,15 @@ TEST_F(PythonExample, IsAnsweredAckDupAndNackAndPrintsWhereTheBusStoredEachEvent
 }
 
 TEST_F(PythonExample, RefusesAFieldTheSchemaLacksInsteadOfSendingTheEventWithoutIt) {
-  // capnp's JSON reader drops a member the schema does not have; the example notices.
-  std::string misspelt = test::fixtureLines()[2];
-  misspelt.replace(misspelt.find("\"employers\""), 11, "\"employerz\"");
+  // capnp's JSON reader drops a member the schema does not have. Here the bus would store the
+  // update without its (optional) employer; the example notices and sends nothing.
+  std::string misspelt = test::fixtureLines()[1];  // workerUpdated
+  misspelt.replace(misspelt.find("\"employed\""), 10,
+                   "\"employerKode\": \"91512081MA62K0260E\", \"employed\"");
   auto run = publish(misspelt + "\n");
   ASSERT_EQ(run.lines.size(), 1u) << ::testing::PrintToString(run.lines);
-  EXPECT_EQ(run.lines[0], "NACK fixture-03-jobFairHeld jobFairHeld.employerz: unknown field");
+  EXPECT_EQ(run.lines[0],
+            "NACK fixture-02-workerUpdated workerUpdated.employerKode: unknown field");
   EXPECT_EQ(run.exitCode, 65);
   EXPECT_EQ(storedEvents(), 0u);
 }
