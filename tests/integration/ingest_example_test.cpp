@@ -5,11 +5,13 @@
 
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "curve.h"
 #include "event_log.h"
 #include "frames.h"
 #include "redis.h"
+#include "state_keys.h"
 #include "test_env.h"
 
 namespace mwp {
@@ -28,15 +30,21 @@ class PythonExample : public ::testing::Test {
     writeCurveKeys(dir_ + "bus.pub", {bus.publicKey, ""}, "test bus");
     writeCurveKeys(dir_ + "hrss.key", hrss, "test department");
     std::ofstream(dir_ + "clients") << "hrss " << hrss.publicKey << "\n";
+    startBus(test::testRedis());
+  }
+
+  // A bus with CURVE on `redis`, on a free ingest endpoint, with `env` besides; any bus started
+  // before is killed.
+  void startBus(const RedisEndpoint& redis, std::map<std::string, std::string> env = {}) {
     ingest_ = test::freeEndpoint();
-    bus_ = std::make_unique<test::ChildProcess>(
-        MWP_BUS_BINARY,
-        std::map<std::string, std::string>{{"MWP_BUS_INGEST_BIND", ingest_},
-                                           {"MWP_BUS_PUBLISH_BIND", test::freeEndpoint()},
-                                           {"MWP_BUS_ADMIN_PORT", "0"},
-                                           {"MWP_PARTITION_COUNT", "4"},
-                                           {"MWP_KEY_FILE", dir_ + "bus.key"},
-                                           {"MWP_CURVE_CLIENTS", dir_ + "clients"}});
+    env.insert({{"MWP_BUS_INGEST_BIND", ingest_},
+                {"MWP_BUS_PUBLISH_BIND", test::freeEndpoint()},
+                {"MWP_BUS_ADMIN_PORT", "0"},
+                {"MWP_PARTITION_COUNT", "4"},
+                {"MWP_REDIS_PORT", std::to_string(redis.port)},
+                {"MWP_KEY_FILE", dir_ + "bus.key"},
+                {"MWP_CURVE_CLIENTS", dir_ + "clients"}});
+    bus_ = std::make_unique<test::ChildProcess>(MWP_BUS_BINARY, std::move(env));
     // No wait for the bus to bind: ZeroMQ queues what the script sends until it connects.
     bus_->start();
   }
@@ -52,13 +60,14 @@ class PythonExample : public ::testing::Test {
   }
 
   // The stored event at "<partition>:<sequence>", the end of an ACK or DUP line; "" if none.
-  static std::string storedAt(const std::string& line) {
+  static std::string storedAt(const std::string& line,
+                              const RedisEndpoint& endpoint = test::testRedis()) {
     std::istringstream words(line.substr(line.rfind(' ') + 1));
     uint32_t partition = 0;
     uint64_t sequence = 0;
     char colon = 0;
     words >> partition >> colon >> sequence;
-    Redis redis(test::testRedis());
+    Redis redis(endpoint);
     auto logged = readLog(redis, partition, sequence, 1);
     if (logged.empty() || logged[0].sequence != sequence) return "";
     return logged[0].envelope;
@@ -126,6 +135,36 @@ TEST_F(PythonExample, RefusesAFieldTheSchemaLacksInsteadOfSendingTheEventWithout
             "NACK fixture-02-workerUpdated workerUpdated.employerKode: unknown field");
   EXPECT_EQ(run.exitCode, 65);
   EXPECT_EQ(storedEvents(), 0u);
+}
+
+TEST_F(PythonExample, ResendsWhatTheBusLeftUnansweredAndIsAnsweredDup) {
+  // A bus that must have each batch on a replica before it answers (MWP_ACK_REPLICAS), and no
+  // replica yet: it stores the event but leaves it unanswered. The script, hearing nothing,
+  // sends it again; once a replica has it, the resend is answered: DUP, the first sending's place.
+  // Without the resend nothing would ever be answered. (The primary starts a replica's full
+  // sync at once, not after Redis's default 5 s wait for more replicas.)
+  test::OwnRedis primary({"--repl-diskless-sync-delay", "0"});
+  startBus(primary.endpoint(), {{"MWP_ACK_REPLICAS", "1"}, {"MWP_ACK_REPLICA_WAIT_MS", "1"}});
+  std::unique_ptr<test::OwnRedis> replica;
+  std::thread replicate([&] {
+    // Once the bus has stored the event, its 1 ms WAIT has found no replica: then one comes.
+    Redis redis(primary.endpoint());
+    auto stored = [&] {
+      return redis.command({"EXISTS", keys::dedup("fixture-01-workerRegistered")}).integer == 1;
+    };
+    for (int i = 0; i < 500 && !stored(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    replica = std::make_unique<test::OwnRedis>(
+        std::vector<std::string>{"--replicaof", "127.0.0.1", std::to_string(primary.port())});
+  });
+  // Five silences of 1 s before it gives up; the replica is in sync within about one.
+  auto run = publish(test::fixtureLines()[0] + "\n", "--timeout 1000");
+  replicate.join();
+  ASSERT_EQ(run.lines.size(), 1u) << ::testing::PrintToString(run.lines);
+  EXPECT_EQ(run.lines[0].rfind("DUP fixture-01-workerRegistered ", 0), 0u) << run.lines[0];
+  EXPECT_EQ(run.exitCode, 0);
+  EXPECT_EQ(storedAt(run.lines[0], primary.endpoint()), canonicalOf(test::fixtureLines()[0]));
 }
 
 TEST_F(PythonExample, ExitsWith69WhenTheBusNeverAnswers) {
