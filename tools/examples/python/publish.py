@@ -149,9 +149,9 @@ def build_frames(lines, schema_dir):
     out, made = [], iter(frames)
     for event in events:
         if isinstance(event, str):
-            out.append(("-", None, event))
+            out.append(("", None, event))
             continue
-        event_id = str(event.get("eventId", "-"))
+        event_id = str(event.get("eventId", ""))  # as the frame carries it, for matching
         frame = next(made)
         if isinstance(frame, ValueError):
             out.append((event_id, None, f"not convertible to the schema: {frame}"))
@@ -344,17 +344,18 @@ def main():
 
     refused = False
     for event_id, frame, refusal in built:
+        shown = event_id or "-"
         if frame is None:
-            print(f"NACK {event_id} {refusal}")
+            print(f"NACK {shown} {refusal}")
             refused = True
             continue
         quoted_id, status, partition, sequence, reason = next(answers)
         word = STATUS_WORDS.get(status, "NACK")  # a status this example does not know: not stored
         if word == "NACK":
-            print(f"NACK {event_id} {reason}")
+            print(f"NACK {shown} {reason}")
             refused = True
         else:
-            print(f"{word} {event_id} {partition}:{sequence}")
+            print(f"{word} {shown} {partition}:{sequence}")
     return EX_DATAERR if refused else 0
 
 
