@@ -49,13 +49,15 @@ class PythonExample : public ::testing::Test {
     bus_->start();
   }
 
-  // The script on NDJSON `input`, as the hrss department (`serverKey`: the bus's unless given).
+  // The script on NDJSON `input`, as the hrss department unless `ownKey` says otherwise, with the
+  // bus's public key unless `serverKey` does.
   test::CommandLines publish(const std::string& input, const std::string& options = "",
-                             const std::string& serverKey = "bus.pub") {
+                             const std::string& serverKey = "bus.pub",
+                             const std::string& ownKey = "hrss.key") {
     std::string path = dir_ + "events.ndjson";
     std::ofstream(path) << input;
     return test::outputLines(std::string(MWP_PYTHON_EXAMPLE) + " --bus " + ingest_ + " --key " +
-                             dir_ + "hrss.key --server-key " + dir_ + serverKey + " --schema " +
+                             dir_ + ownKey + " --server-key " + dir_ + serverKey + " --schema " +
                              MWP_SCHEMA_DIR + " " + options + " " + path);
   }
 
@@ -168,11 +170,22 @@ TEST_F(PythonExample, ResendsWhatTheBusLeftUnansweredAndIsAnsweredDup) {
   EXPECT_EQ(storedAt(run.lines[0], primary.endpoint()), canonicalOf(test::fixtureLines()[0]));
 }
 
-TEST_F(PythonExample, ExitsWith69WhenTheBusNeverAnswers) {
-  // The wrong server key: the CURVE handshake fails, so the bus never sees a frame.
-  auto run = publish(test::fixtureLines()[0] + "\n", "--timeout 100", "hrss.key");
-  EXPECT_TRUE(run.lines.empty()) << ::testing::PrintToString(run.lines);
-  EXPECT_EQ(run.exitCode, 69);
+TEST_F(PythonExample, ExitsWith69WhenTheBusNeverAnswersAndSaysWhatTheHandshakeShowed) {
+  // A key the bus does not list, and the wrong server key: the bus never sees a frame either way,
+  // but the client's handshake tells which. Its one line on stderr is read with the others.
+  writeCurveKeys(dir_ + "stranger.key", newCurveKeys(), "not listed at the bus");
+  std::string event = test::fixtureLines()[0] + "\n";
+  auto saysWhy = [&](const test::CommandLines& run, const std::string& why) {
+    ASSERT_EQ(run.lines.size(), 1u) << ::testing::PrintToString(run.lines);
+    EXPECT_EQ(run.lines[0],
+              "publish.py: no answer from the bus at " + ingest_ + " after 5 attempts: " + why);
+    EXPECT_EQ(run.exitCode, 69);
+  };
+  saysWhy(publish(event, "--timeout 100 2>&1", "bus.pub", "stranger.key"),
+          "the bus refused this key: is its public key listed at the bus under this department's "
+          "name?");
+  saysWhy(publish(event, "--timeout 100 2>&1", "hrss.key"),
+          "the CURVE handshake failed: is --server-key the bus's public key?");
   EXPECT_EQ(storedEvents(), 0u);
 }
 

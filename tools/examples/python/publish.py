@@ -30,6 +30,7 @@ import subprocess
 import sys
 
 import zmq
+from zmq.utils.monitor import recv_monitor_message
 
 MAX_FRAME_BYTES = 64 * 1024  # the bus refuses longer frames (and drops a connection past 256 KiB)
 EVENT_ID_BYTES = 64  # the bus quotes an eventId back cut to this many bytes
@@ -245,16 +246,48 @@ def parse_reply(words):
 # --- Sending: a DEALER to the bus's ROUTER, one frame per event ----------------------------------
 
 
-def connect(context, endpoint, keys):
-    socket = context.socket(zmq.DEALER)
-    socket.linger = 0
-    if keys:
-        own, server = keys
-        socket.curve_serverkey = server["public"]
-        socket.curve_publickey = own["public"]
-        socket.curve_secretkey = own["secret"]
-    socket.connect(endpoint)
-    return socket
+class Connection:
+    """A DEALER connected to the bus's ROUTER, and what ZeroMQ's monitor saw of its handshakes: the
+    one way to tell a key the bus refuses from a bus that is down, for the bus answers neither."""
+
+    WATCHED = (zmq.EVENT_CONNECTED | zmq.EVENT_HANDSHAKE_SUCCEEDED | zmq.EVENT_HANDSHAKE_FAILED_AUTH
+               | zmq.EVENT_HANDSHAKE_FAILED_PROTOCOL | zmq.EVENT_HANDSHAKE_FAILED_NO_DETAIL)
+
+    def __init__(self, context, endpoint, keys, seen):
+        self.socket = context.socket(zmq.DEALER)
+        self.socket.linger = 0
+        if keys:
+            own, server = keys
+            self.socket.curve_serverkey = server["public"]
+            self.socket.curve_publickey = own["public"]
+            self.socket.curve_secretkey = own["secret"]
+        self.monitor = self.socket.get_monitor_socket(self.WATCHED)
+        self.seen = seen  # the events of every connection of one run
+        self.curve = bool(keys)
+        self.socket.connect(endpoint)
+
+    def close(self):
+        self.why_silent()
+        self.socket.disable_monitor()
+        self.monitor.close()
+        self.socket.close()
+
+    def why_silent(self):
+        """What the handshakes so far say about a bus that does not answer."""
+        while self.monitor.poll(0):
+            self.seen.add(recv_monitor_message(self.monitor)["event"])
+        if zmq.EVENT_HANDSHAKE_FAILED_AUTH in self.seen:
+            return ("the bus refused this key: is its public key listed at the bus under this "
+                    "department's name?")
+        if self.seen & {zmq.EVENT_HANDSHAKE_FAILED_PROTOCOL, zmq.EVENT_HANDSHAKE_FAILED_NO_DETAIL}:
+            if not self.curve:
+                return "the handshake failed: the bus speaks CURVE (give --key and --server-key)"
+            return "the CURVE handshake failed: is --server-key the bus's public key?"
+        if zmq.EVENT_HANDSHAKE_SUCCEEDED in self.seen:
+            return "connected, but the bus stored nothing in time (its /readyz says why)"
+        if zmq.EVENT_CONNECTED in self.seen:
+            return "connected, but no handshake completed"
+        return "nothing accepted a connection there"
 
 
 def publish(frames, endpoint, keys, timeout_ms):
@@ -265,28 +298,31 @@ def publish(frames, endpoint, keys, timeout_ms):
     is fine. Silence for timeout_ms: the fate of what is in flight is unknown, so all of it is sent
     again, on a new connection, so that a late answer from the old one cannot be taken for the new
     one's. Safe: a re-sent event is answered DUP with the place it was stored at."""
-    context = zmq.Context.instance()
-    socket = connect(context, endpoint, keys)
+    context, seen = zmq.Context.instance(), set()
+    connection = Connection(context, endpoint, keys, seen)
     answers = [None] * len(frames)
     in_flight = collections.deque()  # indices sent on this connection, oldest first
     next_index, silent = 0, 0
     while next_index < len(frames) or in_flight:
         while next_index < len(frames) and len(in_flight) < WINDOW:
-            socket.send(frames[next_index][1])
+            connection.socket.send(frames[next_index][1])
             in_flight.append(next_index)
             next_index += 1
-        if not socket.poll(timeout_ms, zmq.POLLIN):
+        if not connection.socket.poll(timeout_ms, zmq.POLLIN):
             silent += 1
             if silent >= ATTEMPTS:
-                raise Unreachable(f"no answer from the bus at {endpoint} after {silent} attempts")
-            socket.close()
-            socket = connect(context, endpoint, keys)
+                why = connection.why_silent()
+                connection.close()
+                raise Unreachable(f"no answer from the bus at {endpoint} after {silent} attempts: "
+                                  f"{why}")
+            connection.close()
+            connection = Connection(context, endpoint, keys, seen)
             for index in in_flight:
-                socket.send(frames[index][1])
+                connection.socket.send(frames[index][1])
             continue
-        while socket.poll(0, zmq.POLLIN):
+        while connection.socket.poll(0, zmq.POLLIN):
             try:
-                reply = read_reply(socket.recv())
+                reply = read_reply(connection.socket.recv())
             except ValueError:
                 continue  # not an answer of the bus's: its frame stays in flight, re-sent later
             for index in in_flight:
@@ -295,7 +331,7 @@ def publish(frames, endpoint, keys, timeout_ms):
                     in_flight.remove(index)
                     silent = 0
                     break
-    socket.close()
+    connection.close()
     return answers
 
 
