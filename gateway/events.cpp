@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <set>
 #include <sstream>
 #include <variant>
 
@@ -19,6 +20,7 @@
 #include "json_writer.h"
 #include "mwp/messages/query.capnp.h"
 #include "params.h"
+#include "rules.h"
 
 namespace mwp::gateway {
 namespace {
@@ -114,6 +116,21 @@ void submitCsv(Backends& b, const HttpRequest& req, HttpResponse& res, const Api
     }
   }
   sendCsvRows(*b.publishers.take(), file, file.rows.size());
+  // The answer shows the people the file names, unmasked: they are the sender's own rows, shown
+  // back as sent (a masked row could not be mended and sent again), with nothing the services
+  // know of them. Every answer that shows a person is audited, this one too.
+  auto workerColumn = std::find(file.columns.begin(), file.columns.end(), "workerId");
+  if (workerColumn != file.columns.end()) {
+    std::set<std::string> shown;
+    for (const auto& row : file.rows) {
+      const auto& id = row.cells[workerColumn - file.columns.begin()];
+      if (isValidResidentId(id)) shown.insert(id);
+    }
+    if (!shown.empty()) {
+      b.audit.record(key, {"/v1/events", {shown.begin(), shown.end()}, {"import"}, 200},
+                     systemClock());
+    }
+  }
   res.set_header("Mwp-Detected-Encoding", csv::encodingName(file.encoding));
   bool gb = file.encoding == csv::Encoding::kGb18030;
   res.set_content(answerCsv(file), std::string("text/csv; charset=") + (gb ? "GB18030" : "utf-8") +

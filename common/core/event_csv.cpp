@@ -140,6 +140,12 @@ std::pair<int64_t, uint64_t> rangeOf() {
           static_cast<uint64_t>(std::numeric_limits<T>::max())};
 }
 
+// How Excel saves a cell of 18 digits it took for a number: 5.10722E+17, the digits past the
+// fifteenth gone (IEEE 754 doubles).
+bool isExcelsNumber(const std::string& cell) {
+  return cell.find_first_of("Ee") != std::string::npos && numberIn<double>(cell).has_value();
+}
+
 std::optional<bool> truthOf(const std::string& cell) {
   for (const char* yes : {"true", "TRUE", "True", "是", "1"})
     if (cell == yes) return true;
@@ -157,6 +163,13 @@ std::optional<std::string> setFromCell(capnp::DynamicStruct::Builder target,
   std::optional<std::pair<int64_t, uint64_t>> range;
   switch (type.which()) {
     case W::TEXT:
+      if (findAnnotation(field, annotation::kResidentId) && isExcelsNumber(cell)) {
+        return name +
+               ": Excel 把身份证号存成了数字（如 "
+               "5.10722E+17），后几位已丢失，请把该列设为“文本”后重新录入"
+               " / Excel saved the resident ID as a number (like 5.10722E+17) and lost its last "
+               "digits: format the column as Text and type the IDs again";
+      }
       target.set(field, capnp::Text::Reader(cell.c_str(), cell.size()));
       return std::nullopt;
     case W::BOOL:

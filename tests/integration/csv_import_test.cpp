@@ -7,6 +7,7 @@
 #include <fstream>
 #include <regex>
 
+#include "audit_log.h"
 #include "csv.h"
 #include "event_log.h"
 #include "gateway.h"
@@ -26,7 +27,7 @@ struct ImportCase {
   std::string service;                   // the service that applies it, and shows the indicator
   std::string measure, indicator;        // what the good rows move …
   double expected;                       // … to this value
-  std::string refusal;                   // the start of line 3's answer.reason, naming its column
+  std::string refused;                   // the column line 3's answer.reason names first
   std::string csv;                       // UTF-8 here, saved as GB18030 by the test
   std::vector<std::string> before = {};  // JSON events the rows build on (the worker registered…)
 };
@@ -38,13 +39,13 @@ const std::string kRegistered = test::event(
 
 // clang-format off
 const std::vector<ImportCase> kCases = {
-    {"activityReported", "outreach", "23", "activities", 7, "area: not a Mianyang county code",
+    {"activityReported", "outreach", "23", "activities", 7, "area",
      "eventId,occurredAt,source,area,measure,activity,heldOn,count,participants,fundsYuan,note\r\n"
      "{via}-1,2026-02-01T09:00:00+08:00,areaGovernment,510722,23,familyVisit,2026-01-20,3,30,6000,\"走访返乡农民工家庭，送去米、油\"\r\n"
      "{via}-2,2026-02-01T09:00:00+08:00,areaGovernment,440300,23,familyVisit,2026-01-21,5,50,9000,深圳不是绵阳的县\r\n"
      "{via}-3,2026-02-01T09:00:00+08:00,areaGovernment,510722,23,familyVisit,2026-01-22,4,40,8000,\"村委会说：\"\"家家都到了\"\"\"\r\n"},
     {"socialSecurityCardIssued", "employment", "16", "cards_issued", 1,
-     "issuedOn: not a date in the form YYYY-MM-DD",
+     "issuedOn",
      "workerId,issuedOn,eventId,source,area,occurredAt\r\n"
      "510722198803040026,2026-03-01,{via}-card,hrss,510722,2026-03-02T09:00:00+08:00\r\n"
      "510722198803040026,2026年3月1日,{via}-card-2,hrss,510722,2026-03-02T09:00:00+08:00\r\n",
@@ -194,7 +195,7 @@ TEST_P(CsvImportTest, AGb18030FileWithABadRowStoresItsGoodRowsAndAnswersEachRow)
   auto answers = answersOf(answer);
   ASSERT_EQ(answers.count("3"), 1u) << answer;
   EXPECT_EQ(answers["3"].first, "NACK");
-  EXPECT_EQ(answers["3"].second.rfind(c.refusal, 0), 0u) << answers["3"].second;
+  EXPECT_EQ(answers["3"].second.rfind(c.refused + ": ", 0), 0u) << answers["3"].second;
   for (const auto& [line, a] : answers) {
     if (line != "3") EXPECT_EQ(a, (std::pair<std::string, std::string>{"ACK", ""})) << line;
   }
@@ -274,6 +275,27 @@ TEST_F(CsvImportSystem, HttpRefusesAMalformedFileWholeAndADepartmentsRowsOfOther
       << mixed->body;
   EXPECT_TRUE(stored("h-3"));
   EXPECT_FALSE(stored("h-4"));
+}
+
+// The answer shows the rows' people as they were sent, so it is audited like any answer that
+// shows a person.
+TEST_F(CsvImportSystem, AnAnswerNamingWorkersIsAudited) {
+  start("employment");
+  auto r = post("k-hrss",
+                "eventId,occurredAt,source,area,workerId,issuedOn\n"
+                "h-card,2026-03-02T09:00:00+08:00,hrss,510722," +
+                    std::string(kWorker) + ",2026-03-01\n",
+                "text/csv; kind=socialSecurityCardIssued");
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_NE(r->body.find(kWorker), std::string::npos)
+      << "shown as sent, to be mended and sent again";
+  Redis redis(test::testRedis());
+  auto entries = redis.command({"XRANGE", gateway::audit_keys::readsOf(kWorker), "-", "+"});
+  ASSERT_EQ(entries.elements.size(), 1u);
+  std::string entry;
+  for (const auto& field : entries.elements[0].elements[1].elements) entry += field.str + " ";
+  EXPECT_NE(entry.find("/v1/events"), std::string::npos) << entry;
+  EXPECT_NE(entry.find("hrss-system"), std::string::npos) << entry;
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryCase, CsvImportTest,

@@ -233,6 +233,18 @@ TEST(EventCsv, ARowsOwnFaultRefusesThatRowAloneNamingTheColumn) {
   for (size_t r = 1; r < 5; ++r) EXPECT_TRUE(file.rows[r].frame.empty());
 }
 
+// Excel turns a column of resident IDs it took for numbers into 5.10722E+17: the reason says how
+// to mend it, since the digits cannot be recovered from the file.
+TEST(EventCsv, AResidentIdExcelSavedAsANumberIsRefusedSayingHowToMendIt) {
+  auto file = fileOf("socialSecurityCardIssued",
+                     "issuedOn,workerId,eventId,area,source,occurredAt\n"
+                     "2026-03-01,5.10722E+17,c-1,510722,hrss,2026-03-02T09:00:00+08:00\n");
+  ASSERT_EQ(file.rows.size(), 1u);
+  EXPECT_NE(file.rows[0].refusal.find("workerId: Excel 把身份证号存成了数字"), std::string::npos)
+      << file.rows[0].refusal;
+  EXPECT_NE(file.rows[0].refusal.find("format the column as Text"), std::string::npos);
+}
+
 // The answer is the file again with three columns first: a clerk keeps the NACK rows, mends them
 // and imports that file as it is (the answer's columns are skipped), in the file's encoding.
 TEST(EventCsv, TheAnswerIsTheFileWithItsResultsAndImportsAgain) {
