@@ -11,6 +11,7 @@
 
 #include "event_kinds.h"
 #include "frames.h"
+#include "ids.h"
 
 namespace mwp {
 namespace {
@@ -48,8 +49,10 @@ bool isRequired(capnp::StructSchema::Field field, rules::WorkerRule worker) {
                                         : !isOptional(field);
 }
 
+// A header cell as messages quote it: a file without a header has data in line 1, and a
+// resident ID is not repeated in a message (it may reach a log).
 std::string nameOf(const std::string& column) {
-  return column.empty() ? "(empty)" : column;
+  return isValidResidentId(column) ? maskResidentId(column) : column.substr(0, 64);
 }
 
 // The columns of a header for `kind`, or why the header is refused.
@@ -62,13 +65,13 @@ std::variant<std::vector<Column>, csv::Error> columnsOf(capnp::StructSchema::Fie
   std::vector<Column> columns;
   std::set<std::string> seen;
   for (const auto& name : header) {
-    if (isAnswerColumn(name)) {
+    if (isAnswerColumn(name) || name.empty()) {  // an unnamed column must be empty: readEventCsv
       columns.push_back({});
       continue;
     }
     if (!seen.insert(name).second) {
-      return csv::Error{"第 1 行：列 " + name + " 出现了两次 / line 1: column " + name +
-                        " is given twice"};
+      return csv::Error{"第 1 行：列 " + nameOf(name) + " 出现了两次 / line 1: column " +
+                        nameOf(name) + " is given twice"};
     }
     kj::StringPtr key(name.c_str());
     std::optional<Column> column;
@@ -268,7 +271,7 @@ bool allEmpty(const std::vector<std::string>& cells) {
 
 std::variant<EventCsv, csv::Error> readEventCsv(std::string_view kind, std::string_view bytes) {
   auto field = kindField(kind);
-  std::string name(kind);
+  std::string name(kind.substr(0, 64));
   if (!field) {
     return csv::Error{"kind=" + name + "：没有这种事件 / kind=" + name +
                       ": no such event kind (messages/events.capnp lists them)"};
@@ -297,6 +300,13 @@ std::variant<EventCsv, csv::Error> readEventCsv(std::string_view kind, std::stri
                   want = std::to_string(file.columns.size());
       return csv::Error{"第 " + line + " 行有 " + got + " 个字段，表头有 " + want + " 个 / line " +
                         line + " has " + got + " fields, the header " + want};
+    }
+    for (size_t c = 0; c < file.columns.size(); ++c) {
+      if (!file.columns[c].empty() || record.fields[c].empty()) continue;
+      std::string line = std::to_string(record.line), at = std::to_string(c + 1);
+      return csv::Error{"第 " + line + " 行第 " + at +
+                        " 列有值，但第 1 行没有给这一列命名 / line " + line + ": column " + at +
+                        " has a value but no name in line 1"};
     }
     CsvRow row;
     row.line = record.line;

@@ -9,7 +9,9 @@
 //
 // Columns named `answer.…` are skipped: they are the ones the answer adds (answerCsv), so a clerk
 // can keep the refused rows of an answer, mend them and send that file again. A dot is never in a
-// schema name, so they cannot hide a field. Pure functions, thread-safe.
+// schema name, so they cannot hide a field. A column with no name is skipped too when it is empty
+// (Excel writes the touched cells beyond a table so), and refused when it holds a value. Pure
+// functions, thread-safe.
 #pragma once
 
 #include <string>
@@ -45,7 +47,8 @@ struct EventCsv {
 // The file as events of `kind`, or why the whole of it is refused, in Chinese and English naming
 // the kind, the column or the line: not UTF-8 or GB18030, an unknown or derived kind, an unknown
 // or repeated column, a required column missing, a row with another number of fields than the
-// header, no rows. A row's own fault (an empty required cell, a word that is not a number) is its
+// header, a value in a column with no name, no rows. A header cell that is a resident ID (a file
+// without its header) is named masked. A row's own fault (an empty required cell, a word that is not a number) is its
 // `refusal`, and the other rows go on.
 std::variant<EventCsv, csv::Error> readEventCsv(std::string_view kind, std::string_view bytes);
 

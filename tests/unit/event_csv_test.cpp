@@ -197,9 +197,31 @@ TEST(EventCsv, AMalformedFileIsRefusedWholeNamingTheColumnOrLine) {
             std::string::npos);
   EXPECT_NE(errorOf("jobFairHeld", "workerId,eventId\n").find("no workerId column"),
             std::string::npos);
+  EXPECT_EQ(errorOf("socialSecurityCardIssued", cardRow("c-1") + cardRow("c-2")),
+            "第 1 行：列 2026-03-01 不是 socialSecurityCardIssued 的字段 / line 1: column "
+            "2026-03-01 is not a field of socialSecurityCardIssued or of the envelope");
+  EXPECT_EQ(errorOf("socialSecurityCardIssued",
+                    std::string(kWorker) + "," + kCardHeader + "x," + cardRow("c-1")),
+            "第 1 行：列 510***********0026 不是 socialSecurityCardIssued 的字段 / line 1: column "
+            "510***********0026 is not a field of socialSecurityCardIssued or of the envelope")
+      << "a file without its header: no resident ID in the message";
+  EXPECT_EQ(errorOf("socialSecurityCardIssued",
+                    "," + kCardHeader + "," + cardRow("c-1") + "x," + cardRow("c-2")),
+            "第 3 行第 1 列有值，但第 1 行没有给这一列命名 / line 3: column 1 has a value but no "
+            "name in line 1");
   EXPECT_NE(errorOf("socialSecurityCardIssued", kCardHeader).find("no rows under the header"),
             std::string::npos);
   EXPECT_NE(errorOf("socialSecurityCardIssued", "").find("the file is empty"), std::string::npos);
+}
+
+// Excel writes the cells beyond a table that were once touched as empty columns.
+TEST(EventCsv, AnUnnamedEmptyColumnIsSkipped) {
+  std::string header = kCardHeader, row = cardRow("c-1");
+  header.insert(header.size() - 1, ",,");
+  row.insert(row.size() - 1, ",,");
+  auto file = fileOf("socialSecurityCardIssued", header + row);
+  ASSERT_EQ(file.rows.size(), 1u);
+  EXPECT_EQ(file.rows[0].refusal, "");
 }
 
 TEST(EventCsv, ARowsOwnFaultRefusesThatRowAloneNamingTheColumn) {
