@@ -248,6 +248,24 @@ TEST_F(CsvImportSystem, MwpctlAnswersEachRowOnALineAndSendsNothingOfAMalformedFi
             64);
 }
 
+// The bus out of reach: exit 69, and the answer names every row unanswered, so the file can be
+// sent again as it is.
+TEST(CsvImportMwpctl, ABusOutOfReachLeavesEveryRowUnansweredAndExits69) {
+  std::string path = writeTemp("unsent.csv", kActivityHeader + activityRow("u-1", "1"));
+  std::string out = testing::TempDir() + "unsent-answers.csv";
+  auto run = mwpctl("import --timeout 200 --bus " + test::freeEndpoint() + " --out " + out +
+                    " activityReported " + path);
+  EXPECT_EQ(run.exitCode, 69) << run.err;
+  EXPECT_NE(run.err.find("1 rows: 0 stored, 0 already stored, 0 refused, 1 without an answer"),
+            std::string::npos)
+      << run.err;
+  EXPECT_NE(
+      readFile(out).find("\r\n2,,无应答：总线不可达，请重新导入 / no answer: the bus could not "
+                         "be reached; import the file again,u-1,"),
+      std::string::npos)
+      << readFile(out);
+}
+
 TEST_F(CsvImportSystem, HttpRefusesAMalformedFileWholeAndADepartmentsRowsOfOthers) {
   start("outreach");
   auto malformed = post("k-admin", kActivityHeader + activityRow("h-1", "1") + "h-2,1,2\n",

@@ -212,18 +212,26 @@ int importCsv(const std::string& kind, const std::string& path, const std::strin
   zmq::context_t context;
   Publisher publisher(context, endpoint, options);
   Progress progress("rows", file.rows.size());
+  bool unreachable = false;
   try {
     sendCsvRows(publisher, file, kChunk, [&](size_t done) { progress.show(done); });
   } catch (const BusUnreachable& e) {
     progress.end();
     std::cerr << "mwpctl: " << e.what() << "\n";
-    return kExitUnreachable;
+    unreachable = true;
   }
   progress.end();
+  // Rows the bus did not answer may or may not be stored: the file may be sent again as it is
+  // (those stored come back DUP), and the answer says so of each.
   std::map<std::string, size_t> counts;
-  for (const auto& row : file.rows) {
+  for (auto& row : file.rows) {
+    if (row.result.empty()) {
+      row.reason =
+          "无应答：总线不可达，请重新导入 / no answer: the bus could not be reached; import "
+          "the file again";
+    }
     ++counts[row.result];
-    if (!out.empty()) continue;
+    if (!out.empty() || row.result.empty()) continue;
     std::cout << row.line << " " << row.result << " " << row.eventId << " "
               << (row.result == "NACK" ? row.reason : row.stored) << "\n";
   }
@@ -234,8 +242,9 @@ int importCsv(const std::string& kind, const std::string& path, const std::strin
   std::cout.flush();
   std::cerr << file.rows.size() << " rows: " << counts["ACK"] << " stored, " << counts["DUP"]
             << " already stored, " << counts["NACK"] << " refused"
+            << (counts[""] ? ", " + std::to_string(counts[""]) + " without an answer" : "")
             << (out.empty() ? "" : "; the answer for each row is in " + out) << "\n";
-  return counts["NACK"] ? kExitRefused : 0;
+  return unreachable ? kExitUnreachable : counts["NACK"] ? kExitRefused : 0;
 }
 
 // The 30 measures as the gateway reports them, one line per indicator with a target.
@@ -445,7 +454,8 @@ Command importCommand() {
       "answer.reason first: keep the NACK rows, mend them and import that file again\n"
       "progress on stderr: a bar on a terminal, else a line every 10000 rows\n"
       "exit codes: 0 none refused, 65 some rows or the whole file refused, 69 the bus could not\n"
-      "be reached, 64 a bad command line or a FILE that cannot be read\n"
+      "be reached (rows without an answer: import the file again), 64 a bad command line or a\n"
+      "FILE that cannot be read\n"
       "CURVE: MWP_KEY_FILE (this sender's key pair) and MWP_BUS_SERVER_KEY_FILE (the bus's)");
   return {std::move(line), [a] {
             Env env;
