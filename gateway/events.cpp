@@ -1,11 +1,16 @@
-// POST /v1/events (one JSON event, or NDJSON lines) and GET /v1/events/{eventId}: an event is
-// handed to the bus as a department would send it, and can be followed to where the bus stored
-// it, why the bus refused it, and each service's verdict.
+// POST /v1/events (one JSON event, NDJSON lines, or a CSV file of one kind) and
+// GET /v1/events/{eventId}: an event is handed to the bus as a department would send it, and can
+// be followed to where the bus stored it, why the bus refused it, and each service's verdict.
 #include "http.h"
 
+#include <algorithm>
+#include <cctype>
+#include <set>
 #include <sstream>
 #include <variant>
 
+#include "csv_sender.h"
+#include "event_csv.h"
 #include "event_json.h"
 #include "event_kinds.h"
 #include "event_log.h"
@@ -15,6 +20,7 @@
 #include "json_writer.h"
 #include "mwp/messages/query.capnp.h"
 #include "params.h"
+#include "rules.h"
 
 namespace mwp::gateway {
 namespace {
@@ -55,8 +61,89 @@ std::vector<std::pair<size_t, std::string>> linesOf(const HttpRequest& req, bool
   return lines;
 }
 
+std::string onlyOwnDepartment(const ApiKey& key) {
+  return "this key may submit events of " + enumName(key.department) + " only";
+}
+
+std::string lowercase(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+std::string trimmed(const std::string& s) {
+  auto first = s.find_first_not_of(" \t"), last = s.find_last_not_of(" \t");
+  return first == std::string::npos ? "" : s.substr(first, last - first + 1);
+}
+
+// The `kind` parameter of a CSV body's media type (`text/csv; kind=familyVisited`: RFC 9110
+// §8.3.1, the type and the parameter's name in any case, its value as the schema spells it), or
+// nullopt when the body is not CSV.
+std::optional<std::string> csvKindOf(const std::string& contentType) {
+  std::istringstream parts(contentType);
+  std::string part;
+  std::getline(parts, part, ';');
+  if (lowercase(trimmed(part)) != "text/csv") return std::nullopt;
+  while (std::getline(parts, part, ';')) {
+    auto equals = part.find('=');
+    if (equals == std::string::npos || lowercase(trimmed(part.substr(0, equals))) != "kind")
+      continue;
+    std::string kind = trimmed(part.substr(equals + 1));
+    if (kind.size() >= 2 && kind.front() == '"' && kind.back() == '"')
+      kind = kind.substr(1, kind.size() - 2);
+    return kind;
+  }
+  throw Problem{400, "No kind",
+                "Content-Type：text/csv 需要 kind 参数 / text/csv needs the kind of its rows, "
+                "e.g. \"text/csv; kind=familyVisited\""};
+}
+
+// A CSV file of one kind, one event a row (event_csv.h), answered with the file itself, in its
+// encoding, each row with its result first: a clerk keeps the refused rows, mends them and sends
+// that file again. Always CSV, whatever Accept says: the answer is for the spreadsheet the file
+// came from. A malformed file is a 400 problem and nothing of it is sent.
+void submitCsv(Backends& b, const HttpRequest& req, HttpResponse& res, const ApiKey& key,
+               const std::string& kind) {
+  auto read = readEventCsv(kind, req.body);
+  if (auto* e = std::get_if<csv::Error>(&read)) {
+    throw Problem{400, "Malformed CSV", e->message + "（未发送任何行 / nothing was sent）"};
+  }
+  auto& file = std::get<EventCsv>(read);
+  if (key.role == Role::kDepartment) {
+    for (auto& row : file.rows) {
+      if (row.frame.empty() || row.source == enumName(key.department)) continue;
+      row.frame.clear();
+      row.refusal = "source: " + onlyOwnDepartment(key);
+    }
+  }
+  sendCsvRows(*b.publishers.take(), file, file.rows.size());
+  // The answer shows the people the file names, unmasked: they are the sender's own rows, shown
+  // back as sent (a masked row could not be mended and sent again), with nothing the services
+  // know of them. Every answer that shows a person is audited, this one too.
+  auto workerColumn = std::find(file.columns.begin(), file.columns.end(), "workerId");
+  if (workerColumn != file.columns.end()) {
+    std::set<std::string> shown;
+    for (const auto& row : file.rows) {
+      const auto& id = row.cells[workerColumn - file.columns.begin()];
+      if (isValidResidentId(id)) shown.insert(id);
+    }
+    if (!shown.empty()) {
+      b.audit.record(key, {"/v1/events", {shown.begin(), shown.end()}, {"import"}, 200},
+                     systemClock());
+    }
+  }
+  res.set_header("Mwp-Detected-Encoding", csv::encodingName(file.encoding));
+  bool gb = file.encoding == csv::Encoding::kGb18030;
+  res.set_content(answerCsv(file), std::string("text/csv; charset=") + (gb ? "GB18030" : "utf-8") +
+                                       "; header=present");
+}
+
 void submit(Backends& b, const HttpRequest& req, HttpResponse& res, const ApiKey& key) {
-  bool ndjson = req.get_header_value("Content-Type").find("ndjson") != std::string::npos;
+  std::string contentType = req.get_header_value("Content-Type");
+  if (auto kind = csvKindOf(contentType)) {
+    submitCsv(b, req, res, key, *kind);
+    return;
+  }
+  bool ndjson = contentType.find("ndjson") != std::string::npos;
   auto lines = linesOf(req, ndjson);
   if (lines.empty()) throw Problem{400, "No event", "send one JSON event, or NDJSON lines"};
   std::vector<Submitted> items;
@@ -70,7 +157,7 @@ void submit(Backends& b, const HttpRequest& req, HttpResponse& res, const ApiKey
     auto envelope = std::get<DecodedEvent>(decoded).envelope();
     std::string id = envelope.getEventId().cStr();
     if (key.role == Role::kDepartment && envelope.getSource() != key.department) {
-      std::string onlyOwn = "this key may submit events of " + enumName(key.department) + " only";
+      std::string onlyOwn = onlyOwnDepartment(key);
       if (!ndjson) throw Problem{403, "Not your department", onlyOwn};
       items.push_back({line, id, "", "source: " + onlyOwn});
       continue;

@@ -91,7 +91,7 @@ build_clang_checks() {
   cmake -S "$MWP_ROOT" -B "$dir" -DMWP_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ "$@" >/dev/null
   cmake --build "$dir" -j"$(nproc)" --target mwp-fuzz-envelope mwp-fuzz-json mwp-fuzz-gateway \
-    mwp_unit_tests
+    mwp-fuzz-csv mwp_unit_tests
 }
 
 # The OpenAPI linter, from the npm registry, kept in .tools/ (not tracked).

@@ -49,6 +49,7 @@ std::vector<Program> everyProgram() {
   std::string ctl = MWP_CTL_BINARY;
   std::vector<Program> all = {
       {"mwpctl publish", ctl + " publish"},
+      {"mwpctl import", ctl + " import"},
       {"mwpctl tail", ctl + " tail"},
       {"mwpctl catalogue", ctl + " catalogue"},
       {"mwpctl simulate", ctl + " simulate"},

@@ -3,6 +3,7 @@
 // in the Command of each (below).
 #include <capnp/compat/json.h>
 #include <httplib.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <functional>
@@ -14,6 +15,8 @@
 #include "bus_client.h"
 #include "catalogue.h"
 #include "command_line.h"
+#include "csv_sender.h"
+#include "event_csv.h"
 #include "event_json.h"
 #include "event_kinds.h"
 #include "frames.h"
@@ -121,6 +124,35 @@ int publish(const std::vector<std::string>& files, const std::string& endpoint,
   return refused ? kExitRefused : 0;
 }
 
+// How far a long send has come, on stderr: a bar redrawn in place on a terminal; otherwise (a
+// log, a pipe) a line every kEvery items, so the log is not flooded with redrawn bars.
+class Progress {
+ public:
+  Progress(std::string what, size_t total)
+      : what_(std::move(what)), total_(total), terminal_(isatty(STDERR_FILENO)) {}
+
+  void show(size_t done) {
+    if (terminal_) {
+      int width = 40, filled = static_cast<int>(width * done / std::max<size_t>(1, total_));
+      std::cerr << "\r[" << std::string(filled, '#') << std::string(width - filled, '.') << "] "
+                << done << "/" << total_ << std::flush;
+    } else if (done / kEvery > shown_ / kEvery || done == total_) {
+      std::cerr << "mwpctl: " << done << "/" << total_ << " " << what_ << "\n";
+    }
+    shown_ = done;
+  }
+  // Ends the bar's line, so that what follows starts on its own.
+  void end() {
+    if (terminal_ && shown_ > 0) std::cerr << "\n";
+  }
+
+ private:
+  static constexpr size_t kEvery = 10000;
+  std::string what_;
+  size_t total_, shown_ = 0;
+  bool terminal_;
+};
+
 // A simulated year through the bus, with a progress bar on stderr; or, with --print, as NDJSON.
 int sendSimulatedYear(const simulate::Options& options, bool print, const std::string& endpoint,
                       const PublisherOptions& publisherOptions) {
@@ -133,12 +165,8 @@ int sendSimulatedYear(const simulate::Options& options, bool print, const std::s
   Publisher publisher(context, endpoint, publisherOptions);
   std::map<std::string, size_t> counts;
   std::vector<Line> lines;
+  Progress progress("events", events.size());
   size_t done = 0;
-  auto progress = [&] {
-    int width = 40, filled = static_cast<int>(width * done / std::max<size_t>(1, events.size()));
-    std::cerr << "\r[" << std::string(filled, '#') << std::string(width - filled, '.') << "] "
-              << done << "/" << events.size() << std::flush;
-  };
   try {
     for (size_t i = 0; i < events.size(); ++i) {
       lines.push_back(decodeLine(events[i]));
@@ -146,18 +174,77 @@ int sendSimulatedYear(const simulate::Options& options, bool print, const std::s
         done += lines.size();
         publishChunk(publisher, lines,
                      [&](const char* word, const Line&, const IngestResult*) { ++counts[word]; });
-        progress();
+        progress.show(done);
       }
     }
   } catch (const BusUnreachable& e) {
-    std::cerr << "\nmwpctl: " << e.what() << "\n";
+    progress.end();
+    std::cerr << "mwpctl: " << e.what() << "\n";
     return kExitUnreachable;
   }
-  std::cerr << "\n"
-            << events.size() << " events: " << counts["ACK"] << " stored, " << counts["DUP"]
+  progress.end();
+  std::cerr << events.size() << " events: " << counts["ACK"] << " stored, " << counts["DUP"]
             << " already stored, " << counts["NACK"]
             << " refused by the bus (a few on purpose: IDs with a wrong check digit)\n";
   return 0;
+}
+
+// A CSV file of events of `kind` (event_csv.h) through the bus: the encoding detected first, then
+// one line per row on stdout — `<line> ACK <eventId> <partition>:<seq>`, `<line> DUP …` or
+// `<line> NACK <eventId> <reason>` — or, with `out`, the answer for the whole file as CSV there.
+// A malformed file is refused whole: nothing is sent.
+int importCsv(const std::string& kind, const std::string& path, const std::string& out,
+              const std::string& endpoint, const PublisherOptions& options) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::cerr << "mwpctl: cannot read " << path << "\n";
+    return kExitUsage;
+  }
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto read = readEventCsv(kind, bytes);
+  if (auto* e = std::get_if<csv::Error>(&read)) {
+    std::cerr << "mwpctl import: " << path << ": " << e->message
+              << "\n未发送任何行 / nothing was sent\n";
+    return kExitRefused;
+  }
+  auto& file = std::get<EventCsv>(read);
+  std::cout << "encoding: " << csv::encodingName(file.encoding) << "\n" << std::flush;
+  zmq::context_t context;
+  Publisher publisher(context, endpoint, options);
+  Progress progress("rows", file.rows.size());
+  bool unreachable = false;
+  try {
+    sendCsvRows(publisher, file, kChunk, [&](size_t done) { progress.show(done); });
+  } catch (const BusUnreachable& e) {
+    progress.end();
+    std::cerr << "mwpctl: " << e.what() << "\n";
+    unreachable = true;
+  }
+  progress.end();
+  // Rows the bus did not answer may or may not be stored: the file may be sent again as it is
+  // (those stored come back DUP), and the answer says so of each.
+  std::map<std::string, size_t> counts;
+  for (auto& row : file.rows) {
+    if (row.result.empty()) {
+      row.reason =
+          "无应答：总线不可达，请重新导入 / no answer: the bus could not be reached; import "
+          "the file again";
+    }
+    ++counts[row.result];
+    if (!out.empty() || row.result.empty()) continue;
+    std::cout << row.line << " " << row.result << " " << row.eventId << " "
+              << (row.result == "NACK" ? row.reason : row.stored) << "\n";
+  }
+  if (!out.empty()) {
+    std::ofstream answers(out, std::ios::binary | std::ios::trunc);
+    if (!(answers << answerCsv(file)).flush()) throw std::runtime_error("cannot write " + out);
+  }
+  std::cout.flush();
+  std::cerr << file.rows.size() << " rows: " << counts["ACK"] << " stored, " << counts["DUP"]
+            << " already stored, " << counts["NACK"] << " refused"
+            << (counts[""] ? ", " + std::to_string(counts[""]) + " without an answer" : "")
+            << (out.empty() ? "" : "; the answer for each row is in " + out) << "\n";
+  return unreachable ? kExitUnreachable : counts["NACK"] ? kExitRefused : 0;
 }
 
 // The 30 measures as the gateway reports them, one line per indicator with a target.
@@ -292,10 +379,33 @@ struct Command {
 
 const std::string kIngestDefault = "tcp://127.0.0.1:7101";
 
+// The bus a command sends to, as --bus and --timeout (or MWP_BUS_INGEST and the CURVE files) say.
+struct BusArgs {
+  std::optional<std::string> bus;
+  uint64_t timeoutMs = 2000;
+
+  void declare(CommandLine& line) {
+    line.option("--bus", "ENDPOINT",
+                "the bus's ingest (default MWP_BUS_INGEST, " + kIngestDefault + ")",
+                [this](const std::string& v) { bus = v; })
+        .option("--timeout", "MS",
+                "silence after which unanswered events are sent again; 5 in a row: unreachable "
+                "(default 2000)",
+                timeoutMs);
+  }
+  std::string endpoint(Env& env) const {
+    return bus.value_or(env.text("MWP_BUS_INGEST", kIngestDefault, "bus ingest"));
+  }
+  PublisherOptions options(Env& env) const {
+    PublisherOptions options;
+    options.curve = curveClientFromEnv(env);
+    options.replyTimeout = std::chrono::milliseconds(timeoutMs);
+    return options;
+  }
+};
+
 Command publishCommand() {
-  struct Args {
-    std::optional<std::string> bus;
-    uint64_t timeoutMs = 2000;
+  struct Args : BusArgs {
     std::vector<std::string> files;
   };
   auto a = std::make_shared<Args>();
@@ -304,14 +414,8 @@ Command publishCommand() {
       "JSON events, one a line (stdin without FILE), through the acknowledged ingest;\n"
       "one line out per event: ACK <eventId> <partition>:<seq> | DUP … | NACK <eventId> "
       "<reason>");
-  line.option("--bus", "ENDPOINT",
-              "the bus's ingest (default MWP_BUS_INGEST, " + kIngestDefault + ")",
-              [a](const std::string& v) { a->bus = v; })
-      .option("--timeout", "MS",
-              "silence after which unanswered events are sent again; 5 in a row: unreachable "
-              "(default 2000)",
-              a->timeoutMs)
-      .operand(
+  a->declare(line);
+  line.operand(
           "FILE", "a file of JSON events", [a](const std::string& f) { a->files.push_back(f); },
           CommandLine::Presence::kRepeated)
       .notes(
@@ -320,11 +424,42 @@ Command publishCommand() {
           "CURVE: MWP_KEY_FILE (this sender's key pair) and MWP_BUS_SERVER_KEY_FILE (the bus's)");
   return {std::move(line), [a] {
             Env env;
-            PublisherOptions options;
-            options.curve = curveClientFromEnv(env);
-            options.replyTimeout = std::chrono::milliseconds(a->timeoutMs);
-            std::string ingest = env.text("MWP_BUS_INGEST", kIngestDefault, "bus ingest");
-            return publish(a->files, a->bus.value_or(ingest), options);
+            return publish(a->files, a->endpoint(env), a->options(env));
+          }};
+}
+
+Command importCommand() {
+  struct Args : BusArgs {
+    std::string kind, file, out;
+  };
+  auto a = std::make_shared<Args>();
+  CommandLine line(
+      "mwpctl import",
+      "A spreadsheet's rows as events of KIND, one a row, through the acknowledged ingest.\n"
+      "FILE is CSV (RFC 4180) in UTF-8, with or without a BOM, or GB18030 (Excel's \"CSV\" on a\n"
+      "Chinese system); line 1 names the columns: the envelope's fields (eventId, occurredAt,\n"
+      "source, area, workerId, causedBy) and KIND's fields, in any order. The first line out\n"
+      "names the encoding detected, then one per row: <line> ACK <eventId> <partition>:<seq> |\n"
+      "<line> DUP … | <line> NACK <eventId> <reason>. A malformed file (an unknown or missing\n"
+      "column, a row of another length, neither UTF-8 nor GB18030) is refused: nothing is sent.");
+  line.operand("KIND", "the event kind of every row, e.g. socialSecurityCardIssued",
+               [a](const std::string& v) { a->kind = v; })
+      .operand("FILE", "the CSV file", [a](const std::string& v) { a->file = v; })
+      .option("--out", "ANSWERS.csv",
+              "write the answer for the whole file here, as CSV, instead of a line per row",
+              a->out);
+  a->declare(line);
+  line.notes(
+      "the answer (--out) is the file's rows in its encoding, with answer.row, answer.result and\n"
+      "answer.reason first: keep the NACK rows, mend them and import that file again\n"
+      "progress on stderr: a bar on a terminal, else a line every 10000 rows\n"
+      "exit codes: 0 none refused, 65 some rows or the whole file refused, 69 the bus could not\n"
+      "be reached (rows without an answer: import the file again), 64 a bad command line or a\n"
+      "FILE that cannot be read\n"
+      "CURVE: MWP_KEY_FILE (this sender's key pair) and MWP_BUS_SERVER_KEY_FILE (the bus's)");
+  return {std::move(line), [a] {
+            Env env;
+            return importCsv(a->kind, a->file, a->out, a->endpoint(env), a->options(env));
           }};
 }
 
@@ -494,6 +629,7 @@ Command keygenApiCommand() {
 std::vector<Command> commands() {
   std::vector<Command> all;
   all.push_back(publishCommand());
+  all.push_back(importCommand());
   all.push_back(tailCommand());
   all.push_back(catalogueCommand());
   all.push_back(simulateCommand());
