@@ -47,6 +47,14 @@ bus_pid=$!
 sleep 0.5
 
 fsync() { redis-cli -p "$port" config set appendfsync "$1" >/dev/null; }
+# Each row of Redis's starts on an empty store and a freshly rewritten append-only file: the
+# rewrites Redis makes as the file grows (a fork, then copy-on-write in the parent) then fall alike
+# on every row instead of on whichever comes later.
+fresh_store() {
+  redis-cli -p "$port" flushall >/dev/null
+  redis-cli -p "$port" bgrewriteaof >/dev/null
+  while redis-cli -p "$port" info persistence | grep -q '^aof_rewrite_in_progress:1'; do sleep 0.1; done
+}
 # mwp ROW OPTIONS…: the bus's ingest, its output in $dir/ROW.txt.
 mwp() {
   local row=$1; shift
@@ -63,17 +71,21 @@ nats() {
 for p in always everysec; do
   fsync "$p"
   echo "== mwp bus, appendfsync $p: $runs runs of $events events, pipelined publisher, CURVE on =="
+  fresh_store
   mwp "mwp-$p" --events "$events"
   # The fair limit: the bus's store from a bare hiredis program, batches of 256.
   echo "== bare hiredis, the bus's store in batches of 256, appendfsync $p: $runs runs of $events =="
+  fresh_store
   MWP_REDIS_PORT=$port "$tools/bench/mwp-bench-raw-ingest" "$fixture" --events "$events" \
     --runs "$runs" --cpu-of "redis-server=$redis_pid" | tee "$dir/bare-$p.txt"
 done
 fsync "$policy"
 echo "== mwp bus, appendfsync $policy, one event at a time: $runs runs of $single =="
+fresh_store
 mwp mwp-single --events "$single" --one-at-a-time
 # Last of the bus's rows: a bus that fails it is not asked anything more.
 echo "== mwp bus, appendfsync $policy, 10 % re-sent and a few eventIds reused with other content =="
+fresh_store
 mwp mwp-duplicates --events "$events" --duplicates || say "the bus failed the duplicates row"
 
 # The peer: NATS JetStream as Debian ships it (file storage, its files synced every 2 minutes),
@@ -92,6 +104,7 @@ nats nats-single --events "$single" --one-at-a-time
 
 # The storage alone: XADD of a payload the size of a stored event (~400 bytes), pipelined 256 deep.
 payload=$(head -c 400 /dev/zero | tr '\0' 'x')
+fresh_store
 echo "== redis-benchmark XADD, appendfsync $policy: $runs runs of $events, -P 256 =="
 for r in $(seq "$runs"); do
   redis-benchmark -p "$port" -n "$events" -P 256 -q XADD "bench:raw" '*' e "$payload" 2>/dev/null \
@@ -101,9 +114,10 @@ done | tee "$dir/raw.txt"
 rate() { awk '/^median/ {r = $2} END {print r == "" ? "failed" : r}' "$dir/$1.txt"; }
 # cpu ROW NAME: the median µs/event of one process in a row ("–" when it was not watched).
 cpu() { awk -v n="$2" '/^cpu / {for (i = 3; i <= NF; i++) {split($i, kv, "="); if (kv[1] == n) v = kv[2]}} END {print v == "" ? "–" : v}' "$dir/$1.txt"; }
-cpu_sum() { awk '/^cpu / {for (i = 3; i <= NF; i++) {split($i, kv, "="); s += kv[2]}} END {printf "%.1f", s}' "$dir/$1.txt"; }
+cpu_sum() { awk '/^cpu / {n = 1; for (i = 3; i <= NF; i++) {split($i, kv, "="); s += kv[2]}} END {if (n) printf "%.1f", s; else print "–"}' "$dir/$1.txt"; }
+per_second() { local r; r=$(rate "$1"); [ "$r" = failed ] && echo failed || echo "$r/s"; }
 latency() { awk -v p="$2" '/^latency/ {for (i = 3; i <= NF; i++) {split($i, kv, "="); if (kv[1] == p) print kv[2]}}' "$dir/$1.txt"; }
-answers() { grep -m1 '^answers:' "$dir/$1.txt" | sed 's/^answers: //'; }
+answers() { grep -m1 '^answers:' "$dir/$1.txt" | sed 's/^answers: //' | grep . || echo '(no answers: the run failed)'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a/b; else print "–"}'; }
 raw=$(awk '{for (i=1;i<=NF;i++) if ($i ~ /^[0-9.]+$/ && $(i+1) == "requests") print $i}' "$dir/raw.txt" | sort -n | awk '{a[NR]=$1} END {printf "%d", a[int((NR+1)/2)]}')
 
@@ -127,7 +141,7 @@ if [ -n "${MWP_BENCH_ROWS:-}" ]; then
     echo "| bus ingest: events acknowledged (de-duplicated, sequenced, appendfsync $policy), CURVE on, median of $runs × $events | $mwp_default/s | $bare/s bare hiredis, the bus's store, batches of 256 | $(ratio "$mwp_default" "$bare") | ≥ 0.80 |"
     echo "| the same ingest | $mwp_default/s | $nats_rate/s NATS JetStream $nats_version as Debian ships it (file storage synced every 2 min), Nats-Msg-Id de-duplication, async acks | $(ratio "$mwp_default" "$nats_rate") | ≥ 1 (faster) |"
     echo "| bus ingest, appendfsync always ÷ everysec | $always/s | $everysec/s | $(ratio "$always" "$everysec") | (what the fsync at each write costs) |"
-    echo "| duplicates: 10 % re-sent, a few eventIds reused with other content — $(answers mwp-duplicates) | $(rate mwp-duplicates)/s | $(rate nats-duplicates)/s JetStream: $(answers nats-duplicates) | $(ratio "$(rate mwp-duplicates)" "$(rate nats-duplicates)") | every reuse refused |"
+    echo "| duplicates: 10 % re-sent, a few eventIds reused with other content — $(answers mwp-duplicates) | $(per_second mwp-duplicates) | $(per_second nats-duplicates) JetStream: $(answers nats-duplicates) | $(ratio "$(rate mwp-duplicates)" "$(rate nats-duplicates)") | every reuse refused |"
     echo "| acknowledgement one event at a time, p50 / p99 ($runs × $single) | $(latency mwp-single p50) / $(latency mwp-single p99) µs | $(latency nats-single p50) / $(latency nats-single p99) µs NATS JetStream | – | p99 ≤ 1000 µs |"
   } >> "$MWP_BENCH_ROWS"
   cp "$dir/cpu.md" "$MWP_BENCH_ROWS.cpu"
