@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Bus ingest rate beside a bare hiredis program running the same script, and raw XADD: same
-# machine, same run, same Redis settings as ops/run.sh (append-only file, fsync every second) and
-# CurveZMQ on, as ops/run.sh runs it. Prints both and their ratio; with MWP_BENCH_ROWS=FILE also
-# appends the table row ops/bench.sh prints. docs/performance.md keeps the latest table.
-#   ops/bench-ingest.sh [EVENTS] [RUNS]
+# Bus ingest beside its limits, in one run on this machine: the bare hiredis program running the
+# bus's store, NATS JetStream (Debian's, file storage) and raw XADD; mwp with Redis's append-only
+# file synced at each write (appendfsync always) and every second (everysec); a duplicates row
+# (10 % re-sent, a few eventIds reused with other content) and one event at a time (p50/p99 of the
+# wait for an answer). CurveZMQ on, as ops/run.sh runs the bus. For every row the CPU time each
+# process spent, per event (/proc/<pid>/stat), so the table says where the microseconds go.
+# With MWP_BENCH_ROWS=FILE appends the rows ops/bench.sh prints, and the CPU table to FILE.cpu.
+# docs/performance.md keeps the latest table.
+#   ops/bench-ingest.sh [EVENTS] [RUNS]   (defaults 100000, 5; one at a time: EVENTS / 20)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 answer_help "$@"
@@ -12,6 +16,7 @@ events=${1:-100000}
 runs=${2:-5}
 whole_number EVENTS "$events"
 whole_number RUNS "$runs"
+single=$((events / 20 > 0 ? events / 20 : 1))
 
 ensure_packages
 ensure_bench_packages
@@ -26,11 +31,14 @@ cleanup() {
   wait 2>/dev/null; stop_redis "$port"; rm -rf "$dir"
 }
 trap cleanup EXIT
-start_redis "$port" "$dir" --appendonly yes --appendfsync everysec
+start_redis "$port" "$dir" --include "$MWP_ROOT/ops/redis/durability.conf"
+redis_pid=$(cat "$dir/redis.pid")
+policy=$(redis-cli -p "$port" config get appendfsync | tail -1)  # the default, ops/run.sh's
 
 ingest="tcp://127.0.0.1:$(free_port)"
-mwpctl="$MWP_ROOT/build-release/tools/mwpctl/mwpctl"
-for name in bus operator; do "$mwpctl" keygen curve "$name" "$dir" >/dev/null; done
+tools=$MWP_ROOT/build-release/tools
+fixture=$MWP_ROOT/tests/fixtures/every_kind.ndjson
+for name in bus operator; do "$tools/mwpctl/mwpctl" keygen curve "$name" "$dir" >/dev/null; done
 echo "operator $(awk '/^public/ {print $2}' "$dir/operator.pub")" > "$dir/clients"
 MWP_REDIS_PORT=$port MWP_BUS_INGEST_BIND=$ingest MWP_BUS_PUBLISH_BIND="tcp://127.0.0.1:$(free_port)" \
   MWP_BUS_ADMIN_PORT=0 MWP_KEY_FILE="$dir/bus.key" MWP_CURVE_CLIENTS="$dir/clients" \
@@ -38,40 +46,103 @@ MWP_REDIS_PORT=$port MWP_BUS_INGEST_BIND=$ingest MWP_BUS_PUBLISH_BIND="tcp://127
 bus_pid=$!
 sleep 0.5
 
-echo "== mwp bus: $runs runs of $events events, pipelined publisher, CURVE on =="
-MWP_BUS_INGEST=$ingest MWP_KEY_FILE="$dir/operator.key" MWP_BUS_SERVER_KEY_FILE="$dir/bus.pub" \
-  "$MWP_ROOT/build-release/tools/bench/mwp-bench-ingest" \
-  "$MWP_ROOT/tests/fixtures/every_kind.ndjson" --events "$events" --runs "$runs" | tee "$dir/mwp.txt"
+fsync() { redis-cli -p "$port" config set appendfsync "$1" >/dev/null; }
+# Each row of Redis's starts on an empty store and a freshly rewritten append-only file: the
+# rewrites Redis makes as the file grows (a fork, then copy-on-write in the parent) then fall alike
+# on every row instead of on whichever comes later.
+fresh_store() {
+  redis-cli -p "$port" flushall >/dev/null
+  redis-cli -p "$port" bgrewriteaof >/dev/null
+  while redis-cli -p "$port" info persistence | grep -q '^aof_rewrite_in_progress:1'; do sleep 0.1; done
+}
+# mwp ROW OPTIONS…: the bus's ingest, its output in $dir/ROW.txt.
+mwp() {
+  local row=$1; shift
+  MWP_BUS_INGEST=$ingest MWP_KEY_FILE="$dir/operator.key" MWP_BUS_SERVER_KEY_FILE="$dir/bus.pub" \
+    "$tools/bench/mwp-bench-ingest" "$fixture" --runs "$runs" \
+    --cpu-of "redis-server=$redis_pid,mwp-bus=$bus_pid" "$@" | tee "$dir/$row.txt"
+}
+nats() {
+  local row=$1; shift
+  MWP_NATS_PORT=$nats_port "$tools/bench/mwp-bench-nats" "$fixture" --runs "$runs" \
+    --cpu-of "nats-server=$nats_pid" "$@" | tee "$dir/$row.txt"
+}
 
-# The fair limit: the same ingest script from a bare hiredis program, batches of 256.
-echo "== bare hiredis, the bus's ingest script pipelined in batches of 256: $runs runs of $events =="
-MWP_REDIS_PORT=$port "$MWP_ROOT/build-release/tools/bench/mwp-bench-raw-ingest" \
-  "$MWP_ROOT/tests/fixtures/every_kind.ndjson" --events "$events" --runs "$runs" | tee "$dir/script.txt"
+for p in always everysec; do
+  fsync "$p"
+  echo "== mwp bus, appendfsync $p: $runs runs of $events events, pipelined publisher, CURVE on =="
+  fresh_store
+  mwp "mwp-$p" --events "$events"
+  # The fair limit: the bus's store from a bare hiredis program, batches of 256.
+  echo "== bare hiredis, the bus's store in batches of 256, appendfsync $p: $runs runs of $events =="
+  fresh_store
+  MWP_REDIS_PORT=$port "$tools/bench/mwp-bench-raw-ingest" "$fixture" --events "$events" \
+    --runs "$runs" --cpu-of "redis-server=$redis_pid" | tee "$dir/bare-$p.txt"
+done
+fsync "$policy"
+echo "== mwp bus, appendfsync $policy, one event at a time: $runs runs of $single =="
+fresh_store
+mwp mwp-single --events "$single" --one-at-a-time
+# Last of the bus's rows: a bus that fails it is not asked anything more.
+echo "== mwp bus, appendfsync $policy, 10 % re-sent and a few eventIds reused with other content =="
+fresh_store
+mwp mwp-duplicates --events "$events" --duplicates || say "the bus failed the duplicates row"
 
-# The peer: NATS JetStream, file storage, de-duplicated by Nats-Msg-Id, async publish with acks.
+# The peer: NATS JetStream as Debian ships it (file storage, its files synced every 2 minutes),
+# de-duplicated by Nats-Msg-Id, async publish with acks.
 nats_port=$(free_port)
 nats-server -js -sd "$dir/nats" -p "$nats_port" -a 127.0.0.1 2>"$dir/nats.log" &
 nats_pid=$!
 sleep 0.5
-echo "== NATS JetStream (nats-server $(nats-server --version | awk '{print $NF}'), file storage, Nats-Msg-Id de-duplication: $runs runs of $events =="
-MWP_NATS_PORT=$nats_port "$MWP_ROOT/build-release/tools/bench/mwp-bench-nats" \
-  "$MWP_ROOT/tests/fixtures/every_kind.ndjson" --events "$events" --runs "$runs" | tee "$dir/nats.txt"
+nats_version=$(nats-server --version | awk '{print $NF}')
+echo "== NATS JetStream $nats_version, file storage, Nats-Msg-Id de-duplication: $runs runs of $events =="
+nats nats --events "$events"
+echo "== NATS JetStream, 10 % re-sent and a few eventIds reused with other content =="
+nats nats-duplicates --events "$events" --duplicates || say "JetStream failed the duplicates row"
+echo "== NATS JetStream, one message at a time: $runs runs of $single =="
+nats nats-single --events "$single" --one-at-a-time
 
 # The storage alone: XADD of a payload the size of a stored event (~400 bytes), pipelined 256 deep.
 payload=$(head -c 400 /dev/zero | tr '\0' 'x')
-echo "== redis-benchmark XADD, $runs runs of $events, -P 256 =="
+fresh_store
+echo "== redis-benchmark XADD, appendfsync $policy: $runs runs of $events, -P 256 =="
 for r in $(seq "$runs"); do
   redis-benchmark -p "$port" -n "$events" -P 256 -q XADD "bench:raw" '*' e "$payload" 2>/dev/null \
     | tr '\r' '\n' | grep -E 'requests per second' | tail -1 | sed -e 's/^.*: \([0-9.]* requests\)/\1/' -e "s/^/run $r: /"
 done | tee "$dir/raw.txt"
 
-mwp=$(awk '/^median/ {print $2}' "$dir/mwp.txt")
-script=$(awk '/^median/ {print $2}' "$dir/script.txt")
-nats=$(awk '/^median/ {print $2}' "$dir/nats.txt")
-raw=$(awk '{for (i=1;i<=NF;i++) if ($i ~ /^[0-9.]+$/ && $(i+1) == "requests") print $i}' "$dir/raw.txt" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a/b}'; }
-echo "== medians: mwp $mwp events/s; bare script $script/s (mwp ÷ script $(ratio "$mwp" "$script"), goal ≥ 0.80); NATS JetStream $nats/s (mwp ÷ NATS $(ratio "$mwp" "$nats"), goal > 1); raw XADD $raw/s (mwp ÷ XADD $(ratio "$mwp" "$raw")) =="
+rate() { awk '/^median/ {r = $2} END {print r == "" ? "failed" : r}' "$dir/$1.txt"; }
+# cpu ROW NAME: the median µs/event of one process in a row ("–" when it was not watched).
+cpu() { awk -v n="$2" '/^cpu / {for (i = 3; i <= NF; i++) {split($i, kv, "="); if (kv[1] == n) v = kv[2]}} END {print v == "" ? "–" : v}' "$dir/$1.txt"; }
+cpu_sum() { awk '/^cpu / {n = 1; for (i = 3; i <= NF; i++) {split($i, kv, "="); s += kv[2]}} END {if (n) printf "%.1f", s; else print "–"}' "$dir/$1.txt"; }
+per_second() { local r; r=$(rate "$1"); [ "$r" = failed ] && echo failed || echo "$r/s"; }
+latency() { awk -v p="$2" '/^latency/ {for (i = 3; i <= NF; i++) {split($i, kv, "="); if (kv[1] == p) print kv[2]}}' "$dir/$1.txt"; }
+answers() { grep -m1 '^answers:' "$dir/$1.txt" | sed 's/^answers: //' | grep . || echo '(no answers: the run failed)'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a/b; else print "–"}'; }
+raw=$(awk '{for (i=1;i<=NF;i++) if ($i ~ /^[0-9.]+$/ && $(i+1) == "requests") print $i}' "$dir/raw.txt" | sort -n | awk '{a[NR]=$1} END {printf "%d", a[int((NR+1)/2)]}')
+
+{
+  echo "| row, median of $runs runs (load average $(cut -d' ' -f1-3 /proc/loadavg)) | events/s | redis-server µs/event | mwp-bus | nats-server | the sending program | sum | two cores' µs per event at that rate |"
+  echo "|---|---|---|---|---|---|---|---|"
+  for row in mwp-always mwp-everysec bare-always bare-everysec mwp-duplicates nats nats-duplicates; do
+    sender=mwp-bench-ingest
+    case $row in bare-*) sender=mwp-bench-raw-ingest ;; nats*) sender=mwp-bench-nats ;; esac
+    echo "| $row | $(rate "$row") | $(cpu "$row" redis-server) | $(cpu "$row" mwp-bus) | $(cpu "$row" nats-server) | $(cpu "$row" "$sender") | $(cpu_sum "$row") | $(awk -v r="$(rate "$row")" 'BEGIN {if (r + 0 > 0) printf "%.1f", 2e6 / r; else print "–"}') |"
+  done
+} > "$dir/cpu.md"
+echo "== CPU per event, each process over the timed runs (bare-*: the bare program's own CPU includes making its commands) =="
+cat "$dir/cpu.md"
+
+always=$(rate mwp-always) everysec=$(rate mwp-everysec) nats_rate=$(rate nats)
+mwp_default=$(rate "mwp-$policy") bare=$(rate "bare-$policy")
+echo "== medians: mwp $mwp_default events/s ($policy); bare $bare/s (mwp ÷ bare $(ratio "$mwp_default" "$bare"), goal ≥ 0.80); NATS JetStream $nats_rate/s (mwp ÷ NATS $(ratio "$mwp_default" "$nats_rate"), goal ≥ 1); always ÷ everysec $(ratio "$always" "$everysec"); raw XADD $raw/s; one at a time p99 $(latency mwp-single p99) µs (goal ≤ 1000) =="
 if [ -n "${MWP_BENCH_ROWS:-}" ]; then
-  echo "| bus ingest: events acknowledged (durable, de-duplicated, sequenced), CURVE on, median of $runs × $events | $mwp/s | $script/s bare hiredis, same script, batches of 256 | $(ratio "$mwp" "$script") | ≥ 0.80 |" >> "$MWP_BENCH_ROWS"
-  echo "| the same ingest | $mwp/s | $nats/s NATS JetStream, file storage, Nats-Msg-Id de-duplication, async acks | $(ratio "$mwp" "$nats") | > 1 (faster) |" >> "$MWP_BENCH_ROWS"
+  {
+    echo "| bus ingest: events acknowledged (de-duplicated, sequenced, appendfsync $policy), CURVE on, median of $runs × $events | $mwp_default/s | $bare/s bare hiredis, the bus's store, batches of 256 | $(ratio "$mwp_default" "$bare") | ≥ 0.80 |"
+    echo "| the same ingest | $mwp_default/s | $nats_rate/s NATS JetStream $nats_version as Debian ships it (file storage synced every 2 min), Nats-Msg-Id de-duplication, async acks | $(ratio "$mwp_default" "$nats_rate") | ≥ 1 (faster) |"
+    echo "| bus ingest, appendfsync always ÷ everysec | $always/s | $everysec/s | $(ratio "$always" "$everysec") | (what the fsync at each write costs) |"
+    echo "| duplicates: 10 % re-sent, a few eventIds reused with other content — $(answers mwp-duplicates) | $(per_second mwp-duplicates) | $(per_second nats-duplicates) JetStream: $(answers nats-duplicates) | $(ratio "$(rate mwp-duplicates)" "$(rate nats-duplicates)") | every reuse refused |"
+    echo "| acknowledgement one event at a time, p50 / p99 ($runs × $single) | $(latency mwp-single p50) / $(latency mwp-single p99) µs | $(latency nats-single p50) / $(latency nats-single p99) µs NATS JetStream | – | p99 ≤ 1000 µs |"
+  } >> "$MWP_BENCH_ROWS"
+  cp "$dir/cpu.md" "$MWP_BENCH_ROWS.cpu"
 fi

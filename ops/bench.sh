@@ -21,7 +21,7 @@ ensure_bench_packages
 build "$MWP_ROOT/build-release" Release >/dev/null
 
 rows=$(mktemp /tmp/mwp-bench-rows.XXXXXX)
-trap 'rm -f "$rows"' EXIT
+trap 'rm -f "$rows" "$rows.cpu"' EXIT
 MWP_BENCH_ROWS=$rows "$MWP_ROOT/ops/bench-ingest.sh" "$ingest_events" "$ingest_runs" >&2
 # What replication costs: ingest with WAIT 1 beside without, and a failover's pause.
 "$MWP_ROOT/build-release/tools/bench/mwp-bench-failover" --build "$MWP_ROOT/build-release" \
@@ -37,5 +37,9 @@ MWP_BENCH_ROWS=$rows "$MWP_ROOT/ops/bench-ingest.sh" "$ingest_events" "$ingest_r
   head -2 "$rows.system"
   cat "$rows"
   tail -n +3 "$rows.system"
+  echo
+  echo "Where the ingest's microseconds go: each process's CPU time (user + system) per event"
+  echo
+  cat "$rows.cpu"
 } | tee "$MWP_ROOT/var/bench/table.md"
 rm -f "$rows.system"

@@ -65,20 +65,21 @@ export MWP_REDIS_SECRETS="$var/redis-secrets"
 write_redis_secrets "$MWP_REDIS_SECRETS"
 export_redis_logins
 
-# appendfsync everysec: an acknowledged event survives kill -9 of any process (the write reached
-# the kernel before the answer); only a power cut can take the last second.
+# The append-only file as ops/redis/durability.conf keeps it; what an acknowledgement then means,
+# and what can be lost when, is in the README ("Guarantees").
+durability=(--include "$MWP_ROOT/ops/redis/durability.conf")
 redis_ports=("$MWP_REDIS_PORT")
 if [ -z "$ha" ]; then
-  start_redis "$MWP_REDIS_PORT" "$var/redis" --appendonly yes --appendfsync everysec
+  start_redis "$MWP_REDIS_PORT" "$var/redis" "${durability[@]}"
   say "Redis on 127.0.0.1:$MWP_REDIS_PORT, data in var/redis"
 else
   # A primary stops taking writes when its replica is more than 10 s behind or gone
   # (min-replicas-to-write), so nothing is acknowledged that only one machine has. Both have the
   # setting: after a failover the replica is the primary.
   replica_port=$((MWP_REDIS_PORT + 1))
-  start_redis "$MWP_REDIS_PORT" "$var/redis" --appendonly yes --appendfsync everysec \
+  start_redis "$MWP_REDIS_PORT" "$var/redis" "${durability[@]}" \
     --min-replicas-to-write 1 --min-replicas-max-lag 10
-  start_redis "$replica_port" "$var/redis-replica" --appendonly yes --appendfsync everysec \
+  start_redis "$replica_port" "$var/redis-replica" "${durability[@]}" \
     --replicaof 127.0.0.1 "$MWP_REDIS_PORT" --min-replicas-to-write 1 --min-replicas-max-lag 10
   redis_ports+=("$replica_port")
   sentinels=""

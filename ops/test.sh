@@ -19,7 +19,7 @@ trap 'stop_redis "$port"; rm -rf "$dir"' EXIT
 # The users of ops/redis/users.acl.in, as in production: each test logs in as the part it plays.
 export MWP_REDIS_SECRETS=$dir/secrets
 write_redis_secrets "$MWP_REDIS_SECRETS"
-start_redis "$port" "$dir/data" --appendonly yes
+start_redis "$port" "$dir/data" --include "$MWP_ROOT/ops/redis/durability.conf"
 say "test Redis on 127.0.0.1:$port, with its ACL users"
 
 export MWP_TEST_REDIS_PORT=$port MWP_TEST_REDIS_SECRETS=$MWP_REDIS_SECRETS

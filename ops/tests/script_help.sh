@@ -22,7 +22,7 @@ expect() {
 
 scripts=(ops/run.sh ops/test.sh ops/build.sh ops/chaos.sh ops/bench.sh ops/bench-ingest.sh
   ops/fuzz.sh ops/redis/secrets.sh ops/tests/dashboard_queries.sh ops/tests/nginx_tls.sh
-  ops/tests/script_help.sh)
+  ops/tests/script_help.sh ops/tests/redis_durability.sh)
 for script in "${scripts[@]}"; do
   for help in --help -h; do
     out=$(timeout 20 "$root/$script" "$help" 2>/dev/null); rc=$?

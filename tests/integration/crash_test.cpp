@@ -14,41 +14,6 @@
 namespace mwp {
 namespace {
 
-// Every frame was answered ACK or DUPLICATE, and the log holds each event once, without holes.
-void expectEachStoredOnce(const std::vector<IngestResult>& results, int events,
-                          uint32_t partitions) {
-  Redis redis(test::testRedis());
-  std::map<std::string, int> copies;
-  int64_t stored = 0;
-  for (uint32_t p = 0; p < partitions; ++p) {
-    uint64_t expected = 1;
-    for (const auto& e : readLog(redis, p, 1, 1000000)) {
-      EXPECT_EQ(e.sequence, expected++) << "no holes in partition " << p;
-      FrameReader reader(e.envelope);
-      ++copies[reader.root<msg::Envelope>().getEventId().cStr()];
-      ++stored;
-    }
-  }
-  int acknowledged = 0;
-  for (const auto& r : results) {
-    ASSERT_NE(r.status, msg::IngestReply::Status::NACK) << r.eventId << ": " << r.reason;
-    EXPECT_EQ(copies[r.eventId], 1)
-        << r.eventId << " acknowledged but stored " << copies[r.eventId] << " times";
-    ++acknowledged;
-  }
-  EXPECT_EQ(acknowledged, events);
-  EXPECT_EQ(stored, events);
-}
-
-std::vector<std::string> numberedEvents(const std::string& prefix, int count) {
-  std::vector<std::string> frames;
-  for (int i = 0; i < count; ++i) {
-    frames.push_back(
-        test::frameOf(test::withEventId(test::fixtureLines()[41], prefix + std::to_string(i))));
-  }
-  return frames;
-}
-
 TEST(BusCrash, KillNineDuringAStreamLosesNothingAcknowledged) {
   test::flushRedis();
   constexpr uint32_t kPartitions = 4;
@@ -57,7 +22,7 @@ TEST(BusCrash, KillNineDuringAStreamLosesNothingAcknowledged) {
   auto bus = test::busProcess(ingest, publish, kPartitions);
   bus.start();
 
-  auto frames = numberedEvents("crash-", kEvents);
+  auto frames = test::numberedFrames("crash-", kEvents);
 
   // The killer: a kill -9 in the middle of the 5th and of the 13th chunk of 500, each followed
   // by a restart. The publisher cannot tell a dead bus from a slow one: it re-sends.
@@ -91,7 +56,7 @@ TEST(BusCrash, KillNineDuringAStreamLosesNothingAcknowledged) {
   killer.join();
   EXPECT_EQ(kills, 2);
 
-  expectEachStoredOnce(results, kEvents, kPartitions);
+  test::expectEachStoredOnce(test::testRedis(), results, kEvents, kPartitions);
   bus.stop();
 }
 
@@ -103,7 +68,7 @@ TEST(BusCrash, RedisConnectionsKilledDuringAStreamLoseNothingAcknowledged) {
   constexpr uint32_t kPartitions = 4;
   constexpr int kEvents = 6000;
   test::BusThread bus(kPartitions);
-  auto frames = numberedEvents("conn-", kEvents);
+  auto frames = test::numberedFrames("conn-", kEvents);
   std::atomic<bool> sending{true};
   std::thread killer([&] {
     Redis redis(test::testRedis());
@@ -125,7 +90,7 @@ TEST(BusCrash, RedisConnectionsKilledDuringAStreamLoseNothingAcknowledged) {
   }
   sending = false;
   killer.join();
-  expectEachStoredOnce(results, kEvents, kPartitions);
+  test::expectEachStoredOnce(test::testRedis(), results, kEvents, kPartitions);
   EXPECT_GT(test::samples(bus.registry, "mwp_bus_redis_faults_total")[""], 0)
       << "the connection was never lost: the test proved nothing";
   // Every stored event is announced, also those whose first answer was lost with a connection

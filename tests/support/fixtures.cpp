@@ -33,6 +33,14 @@ std::string withEventId(const std::string& json, const std::string& eventId) {
   return json.substr(0, start) + eventId + json.substr(end);
 }
 
+std::vector<std::string> numberedFrames(const std::string& prefix, int count) {
+  std::vector<std::string> frames;
+  for (int i = 0; i < count; ++i) {
+    frames.push_back(frameOf(withEventId(fixtureLines()[41], prefix + std::to_string(i))));
+  }
+  return frames;
+}
+
 int64_t fixtureNow() {
   return 1772424000;
 }  // 2026-03-02T04:00:00Z

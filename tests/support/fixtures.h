@@ -14,6 +14,8 @@ std::vector<std::string> fixtureLines();
 std::string frameOf(const std::string& json);
 // A fixture event with its eventId replaced.
 std::string withEventId(const std::string& json, const std::string& eventId);
+// `count` frames of one fixture event, eventIds "<prefix>0", "<prefix>1", …
+std::vector<std::string> numberedFrames(const std::string& prefix, int count);
 
 // The clock the fixtures were written against: 2026-03-02T12:00:00+08:00.
 int64_t fixtureNow();

@@ -13,6 +13,7 @@
 #include <fstream>
 
 #include "config_files.h"
+#include "event_log.h"
 #include "frames.h"
 #include "service_loop.h"
 #include "services.h"
@@ -61,6 +62,31 @@ void flushRedis() {
   redis.command({"FLUSHALL"});
 }
 
+void expectEachStoredOnce(const RedisEndpoint& endpoint, const std::vector<IngestResult>& results,
+                          int events, uint32_t partitions) {
+  Redis redis(endpoint);
+  std::map<std::string, int> copies;
+  int64_t stored = 0;
+  for (uint32_t p = 0; p < partitions; ++p) {
+    uint64_t expected = 1;
+    for (const auto& e : readLog(redis, p, 1, 1000000)) {
+      EXPECT_EQ(e.sequence, expected++) << "no holes in partition " << p;
+      FrameReader reader(e.envelope);
+      ++copies[reader.root<msg::Envelope>().getEventId().cStr()];
+      ++stored;
+    }
+  }
+  int acknowledged = 0;
+  for (const auto& r : results) {
+    ASSERT_NE(r.status, msg::IngestReply::Status::NACK) << r.eventId << ": " << r.reason;
+    EXPECT_EQ(copies[r.eventId], 1)
+        << r.eventId << " acknowledged but stored " << copies[r.eventId] << " times";
+    ++acknowledged;
+  }
+  EXPECT_EQ(acknowledged, events);
+  EXPECT_EQ(stored, events);
+}
+
 std::string freeEndpoint() {
   return "tcp://127.0.0.1:" + std::to_string(freeTcpPort());
 }
@@ -95,8 +121,12 @@ OwnRedis::OwnRedis(std::vector<std::string> args)
       dir_((std::filesystem::temp_directory_path() / ("mwp-redis-" + std::to_string(port_)))
                .string()) {
   std::filesystem::create_directories(dir_);
-  std::vector<std::string> all{"--port", std::to_string(port_), "--bind", "127.0.0.1",
-                               "--save", "",  "--dir",  dir_,
+  // The append-only file as every Redis of mwp keeps it (ops/redis/durability.conf).
+  std::vector<std::string> all{"--include", MWP_REDIS_DURABILITY_CONF,
+                               "--port",    std::to_string(port_),
+                               "--bind",    "127.0.0.1",
+                               "--save",    "",
+                               "--dir",     dir_,
                                "--logfile", dir_ + "/redis.log"};
   if (!redisSecrets().empty()) {
     // The replica's password in a file of its own folder, not on the command line.

@@ -15,6 +15,7 @@
 #include <zmq.hpp>
 
 #include "bus.h"
+#include "bus_client.h"
 #include "catalogue.h"
 #include "child_process.h"
 #include "fixtures.h"
@@ -40,6 +41,11 @@ std::string passwordFile(const std::string& name);
 // Empties the test Redis (FLUSHALL): each integration test starts from nothing.
 void flushRedis();
 
+// Every frame was answered ACK or DUPLICATE, and the log at `redis` holds each of their events
+// once, `events` in all, without holes in any partition's sequence.
+void expectEachStoredOnce(const RedisEndpoint& redis, const std::vector<IngestResult>& results,
+                          int events, uint32_t partitions);
+
 // "tcp://127.0.0.1:<a port free right now>"
 std::string freeEndpoint();
 
@@ -56,10 +62,10 @@ CommandLines outputLines(const std::string& command);
 std::map<std::string, double> samples(prometheus::Registry& registry, const std::string& family);
 
 // A redis-server of the test's own (beside the suite's): a free port, its data in a folder of its
-// own, no snapshots, the same ACL users as the suite's, and as a replica (--replicaof in `args`,
-// or after a failover) it logs in to its primary as the replica user.
-// Started and answering PING when the constructor returns; killed, and its folder removed, when
-// destroyed. endpoint() is its admin user.
+// own, the append-only file as ops/redis/durability.conf keeps it, no snapshots, the same ACL users
+// as the suite's, and as a replica (--replicaof in `args`, or after a failover) it logs in to its
+// primary as the replica user. Started and answering PING when the constructor returns; killed, and
+// its folder removed, when destroyed. endpoint() is its admin user.
 class OwnRedis {
  public:
   explicit OwnRedis(std::vector<std::string> args = {});
@@ -69,7 +75,8 @@ class OwnRedis {
 
   int port() const { return port_; }
   RedisEndpoint endpoint() const;
-  mwp::ChildProcess& process() { return *process_; }  // kill9(), pause(), resume()
+  // kill9(), pause(), resume(); start() again after kill9() reloads the append-only file.
+  mwp::ChildProcess& process() { return *process_; }
 
  private:
   int port_;

@@ -1,14 +1,18 @@
 // mwp-bench-ingest: events acknowledged per second by a running bus (durable, de-duplicated,
 // sequenced), from one pipelined publisher. ops/bench-ingest.sh runs it beside the bare script
-// and redis-benchmark on the same machine.
+// and NATS JetStream on the same machine. With --duplicates the bus must answer each re-sent
+// event DUP and each reused eventId with other content NACK (counted); with --one-at-a-time each
+// event is sent once the last is answered, and the wait for each answer is reported (p50, p99).
 //   MWP_BUS_INGEST=… [MWP_KEY_FILE=… MWP_BUS_SERVER_KEY_FILE=…] mwp-bench-ingest FIXTURE.ndjson
-//       [--events N] [--runs R] [--window W]
+//       [--events N] [--runs R] [--window W] [--duplicates] [--one-at-a-time] [--cpu-of …]
 #include "bench_support.h"
 #include "bus_client.h"
 #include "frames.h"
 #include "process.h"
 
 namespace {
+
+using mwp::msg::IngestReply;
 
 int measure(const mwp::bench::BenchOptions& options) {
   using namespace mwp;
@@ -20,21 +24,42 @@ int measure(const mwp::bench::BenchOptions& options) {
   publisherOptions.curve = curveClientFromEnv(env);
   Publisher publisher(context, endpoint ? endpoint : "tcp://127.0.0.1:7101", publisherOptions);
 
-  return bench::reportRuns(options, "acknowledged", [&](size_t run) -> std::optional<double> {
+  return bench::reportRuns(options, "answered", [&](size_t run) -> std::optional<bench::RunResult> {
     // Frames are made before the clock starts: this measures the bus, not JSON decoding.
+    auto plan = bench::sendPlan(options, "bench", run);
     std::vector<std::string> frames;
-    for (auto& e : bench::freshEvents(options, "bench", run)) frames.push_back(toBytes(*e.message));
-    auto started = std::chrono::steady_clock::now();
-    auto results = publisher.publish(frames);
-    double seconds = bench::secondsSince(started);
-    size_t acked = std::count_if(results.begin(), results.end(), [](const IngestResult& r) {
-      return r.status == msg::IngestReply::Status::ACK;
-    });
-    if (acked != frames.size()) {
-      std::cerr << "only " << acked << " of " << frames.size() << " acknowledged as new\n";
+    for (auto& f : plan.frames) frames.push_back(std::move(f.frame));
+    std::vector<IngestResult> results;
+    std::vector<double> latencies;
+    bench::RunClock clock(options);
+    if (options.oneAtATime) {
+      for (const auto& frame : frames) {
+        auto sent = std::chrono::steady_clock::now();
+        results.push_back(publisher.publish(frame));
+        latencies.push_back(bench::secondsSince(sent));
+      }
+    } else {
+      results = publisher.publish(frames);
+    }
+    auto result = clock.stop(frames.size());
+    result.latencies = std::move(latencies);
+    std::map<IngestReply::Status, size_t> answers;
+    for (const auto& r : results) ++answers[r.status];
+    size_t acked = answers[IngestReply::Status::ACK],
+           duplicates = answers[IngestReply::Status::DUPLICATE],
+           refused = answers[IngestReply::Status::NACK];
+    if (options.duplicates) {
+      std::cout << "answers: " << acked << " ACK, " << duplicates << " DUP, " << refused
+                << " NACK (sent " << plan.fresh << " new, " << plan.resent << " re-sent, "
+                << plan.conflicting << " reused eventIds with other content)\n";
+    }
+    if (acked != plan.fresh || duplicates != plan.resent || refused != plan.conflicting) {
+      std::cerr << "expected " << plan.fresh << " ACK, " << plan.resent << " DUP, "
+                << plan.conflicting << " NACK; answered " << acked << ", " << duplicates << ", "
+                << refused << "\n";
       return std::nullopt;
     }
-    return seconds;
+    return result;
   });
 }
 

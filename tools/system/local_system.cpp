@@ -40,13 +40,13 @@ System::System(SystemOptions options)
   // One administrator's API key for the gateway.
   apiKey_ = gateway::newApiKey();
   std::ofstream(keys + "api-keys") << "local admin " << gateway::hashApiKey(apiKey_) << "\n";
-  // appendfsync everysec, as ops/run.sh: each write reaches the kernel before Redis answers, so
-  // kill -9 of Redis loses nothing acknowledged.
+  // The append-only file as ops/run.sh keeps it (ops/redis/durability.conf).
   redis_ = std::make_unique<ChildProcess>(
       options_.redisServer, std::map<std::string, std::string>{},
-      std::vector<std::string>{"--port", std::to_string(redisPort_), "--bind", "127.0.0.1", "--dir",
-                               options_.dir + "/redis", "--appendonly", "yes", "--appendfsync",
-                               "everysec", "--save", "", "--logfile", log + "redis.log"});
+      std::vector<std::string>{"--include", MWP_REDIS_DURABILITY_CONF, "--port",
+                               std::to_string(redisPort_), "--bind", "127.0.0.1", "--dir",
+                               options_.dir + "/redis", "--save", "", "--logfile",
+                               log + "redis.log"});
   std::map<std::string, std::string> common{
       {"MWP_PARTITION_COUNT", std::to_string(options_.partitions)},
       {"MWP_ADMIN_HOST", "127.0.0.1"},

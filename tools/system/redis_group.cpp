@@ -44,18 +44,17 @@ RedisGroup::RedisGroup(std::string name, std::string dir, std::string redisServe
 std::unique_ptr<ChildProcess> RedisGroup::serverProcess(size_t which, int replicaOf) const {
   std::string folder = dir_ + "/" + name_ + "-" + std::to_string(ports_[which]);
   std::filesystem::create_directories(folder);
-  // A primary stops taking writes when its replica is more than 10 s behind or gone, so nothing
-  // it takes is on one machine for long; both have it, since either may be primary.
-  std::vector<std::string> args{"--port",
+  // The append-only file as every Redis of mwp keeps it (ops/redis/durability.conf). A primary
+  // stops taking writes when its replica is more than 10 s behind or gone, so nothing it takes
+  // is on one machine for long; both have it, since either may be primary.
+  std::vector<std::string> args{"--include",
+                                MWP_REDIS_DURABILITY_CONF,
+                                "--port",
                                 std::to_string(ports_[which]),
                                 "--bind",
                                 "127.0.0.1",
                                 "--dir",
                                 folder,
-                                "--appendonly",
-                                "yes",
-                                "--appendfsync",
-                                "everysec",
                                 "--save",
                                 "",
                                 "--logfile",
