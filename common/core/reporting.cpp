@@ -105,6 +105,8 @@ class ReportingRules : public EventRules {
     PeriodCountingTx periods(state, day, catalogue_);
     auto applied = inner_->apply(event, periods, nowSeconds);
     if (!applied || !applied->verdict.applied) return applied;
+    // A derived event is a service's own conclusion (a case overdue), not an area office's report.
+    if (isDerivedKind(kindOf(event))) return applied;
     auto sentAt = parseRfc3339(event.getOccurredAt().cStr());
     if (!sentAt) return applied;  // the bus checked it; a rule does not rely on that
     for (int m : measures) noteReport(state, m, quarterOf(day), event.getArea().cStr(), *sentAt, true);
@@ -117,18 +119,17 @@ class ReportingRules : public EventRules {
 
   void keysToRead(msg::Envelope::Reader event, std::vector<std::string>& keys) const override {
     inner_->keysToRead(event, keys);
+    if (isDerivedKind(kindOf(event))) return;
     for (int m : measuresCounting(event)) {
       keys.push_back(reportKey(m, quarterOf(businessDayOf(event)), event.getArea().cStr()));
     }
   }
 
  private:
-  // The measures of this service the event counts toward; none for a derived event (a service's
-  // own conclusion, not an area office's report).
+  // The measures of this service the event counts toward.
   std::vector<int> measuresCounting(msg::Envelope::Reader event) const {
-    std::string kind = kindOf(event);
-    auto found = measuresOf_.find(kind);
-    if (found == measuresOf_.end() || isDerivedKind(kind)) return {};
+    auto found = measuresOf_.find(kindOf(event));
+    if (found == measuresOf_.end()) return {};
     if (event.isActivityReported()) {
       int m = event.getActivityReported().getMeasure();
       for (int owned : found->second) {

@@ -72,7 +72,7 @@ void recordIndicatorYears(Redis& redis, const std::string& service) {
 
 IndicatorExporter::IndicatorExporter(std::string service, msg::Service owned,
                                      const Catalogue& catalogue, prometheus::Registry& registry,
-                                     ComputedIndicators computed, int onTimeDays)
+                                     ComputedIndicators computed, ExportOptions options)
     : service_(std::move(service)),
       owned_(owned),
       catalogue_(catalogue),
@@ -101,7 +101,7 @@ IndicatorExporter::IndicatorExporter(std::string service, msg::Service owned,
                   .Help("1: the area sent nothing for the measure (no event, no periodReported) "
                         "in the last quarter whose reporting time is over")
                   .Register(registry)),
-      onTimeDays_(onTimeDays) {
+      options_(options) {
   // Staff read the measures by their Chinese titles: dashboards join these labels on `measure`.
   for (auto m : catalogue_.data().getMeasures()) {
     if (m.getService() != owned_) continue;
@@ -246,9 +246,11 @@ std::vector<IndicatorValue> IndicatorExporter::valuesOf(Counted& counted,
 
 void IndicatorExporter::refresh(Redis& redis, int64_t nowSeconds) {
   auto values = read(redis, nowSeconds);
+  int firstExported = currentYear(nowSeconds) - options_.exportedYears + 1;
   std::lock_guard lock(mutex_);
   std::set<int> years;
   for (const auto& v : values) {
+    if (v.year < firstExported) continue;
     values_
         .Add({{"measure", std::to_string(v.measure)},
               {"indicator", v.indicator},
@@ -316,8 +318,8 @@ void IndicatorExporter::refreshReporting(Redis& redis, int64_t nowSeconds,
   }
   // The last quarter whose reporting time is over: an area silent in it is behind on its reports.
   int32_t today = chinaDayOf(nowSeconds);
-  Period last = quarterOf(today - onTimeDays_ - 1);
-  if (last.lastDay + onTimeDays_ >= today) last = quarterOf(last.firstDay - 1);
+  Period last = quarterOf(today - options_.onTimeDays - 1);
+  if (last.lastDay + options_.onTimeDays >= today) last = quarterOf(last.firstDay - 1);
   for (const auto& r : reporting(redis, nowSeconds, last.year, last.name())) {
     silent_.Add({{"measure", std::to_string(r.measure)}, {"area", r.area}}).Set(r.reported ? 0 : 1);
   }
@@ -343,7 +345,7 @@ std::vector<IndicatorAnswer> IndicatorExporter::query(Redis& redis, int64_t nowS
 
 std::vector<AreaReporting> IndicatorExporter::reporting(Redis& redis, int64_t nowSeconds, int year,
                                                        const std::string& quarter) const {
-  auto all = reportingOf(RedisStateReader(redis, service_), catalogue_, owned_, year, onTimeDays_,
+  auto all = reportingOf(RedisStateReader(redis, service_), catalogue_, owned_, year, options_.onTimeDays,
                          nowSeconds);
   if (quarter.empty()) return all;
   std::vector<AreaReporting> out;

@@ -45,13 +45,20 @@ struct IndicatorAnswer {
 // keyspace): run once when a service starts, so its older counts keep being read.
 void recordIndicatorYears(Redis& redis, const std::string& service);
 
+struct ExportOptions {
+  int onTimeDays = 10;    // a quarter's report is on time up to that many days after its end
+  // The years exported to Prometheus, this one and those before it: 14 areas × 8 years of every
+  // indicator would be ~19,000 series, two years stay under 10,000 (README "Periods"). Queries
+  // answer every year.
+  int exportedYears = 2;
+};
+
 class IndicatorExporter {
  public:
   // `service` names the state keys to read; `owned` the catalogue's service whose measures count.
-  // `onTimeDays`: a quarter's report is on time up to that many days after its end.
   IndicatorExporter(std::string service, msg::Service owned, const Catalogue& catalogue,
                     prometheus::Registry& registry, ComputedIndicators computed = nullptr,
-                    int onTimeDays = 10);
+                    ExportOptions options = {});
   ~IndicatorExporter();
 
   // Every indicator of the service's measures, from Redis: counted values, city-wide totals and
@@ -96,7 +103,7 @@ class IndicatorExporter {
   prometheus::Family<prometheus::Gauge>& info_;
   prometheus::Family<prometheus::Gauge>& reporting_;
   prometheus::Family<prometheus::Gauge>& silent_;
-  int onTimeDays_;
+  ExportOptions options_;
   std::mutex mutex_;
 };
 
