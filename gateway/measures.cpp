@@ -1,16 +1,16 @@
 // GET /v1/measures and /v1/measures/{number}: each of the 30 measures with its titles, lead
 // departments and indicators (value and target) for a year, a quarter or a 春运 window
 // (`?period=`) and an area, from the services that own them; for a quarter, one measure's
-// reporting: the areas that owe it, reported, on time, missing and late. A service that does not answer leaves its measures "unavailable", not missing.
-// Health indicators (the catalogue's "health") with a value from 1 to below the threshold are
-// shown as "value":null,"suppressed":true to roles without health access, as DHIS2 and the
-// statistical offices suppress small cells: 1 HIV check in a county is one person's result.
-#include "http.h"
-
+// reporting: the areas that owe it, reported, on time, missing and late. A service that does not
+// answer leaves its measures "unavailable", not missing. Health indicators (the catalogue's
+// "health") with a value from 1 to below the threshold are shown as "value":null,"suppressed":true
+// to roles without health access, as DHIS2 and the statistical offices suppress small cells: 1 HIV
+// check in a county is one person's result.
 #include <set>
 
 #include "event_kinds.h"
 #include "handlers.h"
+#include "http.h"
 #include "ids.h"
 #include "indicator_counts.h"
 #include "json_writer.h"
@@ -77,8 +77,8 @@ namespace {
 
 // A quarter's reporting of one measure: the areas that owe it, reported, in time, and which did
 // not.
-void writeReporting(JsonWriter& json, int measure,
-                    const std::string& quarter, const std::vector<AreaReporting>& reporting) {
+void writeReporting(JsonWriter& json, int measure, const std::string& quarter,
+                    const std::vector<AreaReporting>& reporting) {
   int expected = 0, reported = 0, onTime = 0, nothing = 0;
   std::vector<std::string> missing, late;
   for (const auto& r : reporting) {

@@ -1,10 +1,10 @@
 // GET /v1/scorecard?year=&period=: what the 目标绩效管理办公室 asks of each county and park at the
-// year's end (措施二十九: 纳入各级党委、政府年度考核内容, 层层分解任务). For each area: every indicator
-// the catalogue gives a per-area target (value, target, met) and every coverage ratio (MEASURES.md
-// "Coverage"), so an indicator added to the catalogue with either appears with no code here;
-// reporting completeness and timeliness over the quarters ended; the rights cases past a legal
-// deadline; the red wage warnings open. As JSON, or as CSV with `Accept: text/csv` (UTF-8 with a
-// byte-order mark, so that Excel reads the Chinese names as such).
+// year's end (措施二十九: 纳入各级党委、政府年度考核内容, 层层分解任务). For each area: every
+// indicator the catalogue gives a per-area target (value, target, met) and every coverage ratio
+// (MEASURES.md "Coverage"), so an indicator added to the catalogue with either appears with no code
+// here; reporting completeness and timeliness over the quarters ended; the rights cases past a
+// legal deadline; the red wage warnings open. As JSON, or as CSV with `Accept: text/csv` (UTF-8
+// with a byte-order mark, so that Excel reads the Chinese names as such).
 #include <map>
 #include <sstream>
 
@@ -25,7 +25,7 @@ struct ScoredIndicator {
   std::string indicator;
   std::optional<double> value;  // nullopt: suppressed, or nothing to divide by
   std::optional<double> target;
-  std::optional<bool> met;      // nullopt: no target here, or no value
+  std::optional<bool> met;  // nullopt: no target here, or no value
   bool suppressed = false;
 };
 
@@ -138,7 +138,11 @@ std::string asJson(const Scorecard& card) {
   if (!card.period.empty()) json.field("period", card.period);
   json.key("areas").beginArray();
   for (const auto& a : card.areas) {
-    json.beginObject().field("area", a.area).field("nameZh", a.nameZh).key("indicators").beginArray();
+    json.beginObject()
+        .field("area", a.area)
+        .field("nameZh", a.nameZh)
+        .key("indicators")
+        .beginArray();
     for (const auto& i : a.indicators) {
       json.beginObject().field("measure", i.measure).field("indicator", i.indicator);
       writeOptional(json, "value", i.value);
@@ -193,8 +197,10 @@ std::string asCsv(const Scorecard& card) {
     std::string row = head + csvField(a.area) + "," + csvField(a.nameZh) + ",";
     for (const auto& i : a.indicators) {
       out += row + std::to_string(i.measure) + "," + csvField(i.indicator) + "," +
-             (i.value ? number(*i.value) : i.suppressed ? "suppressed" : "") + "," +
-             (i.target ? number(*i.target) : "") + "," +
+             (i.value        ? number(*i.value)
+              : i.suppressed ? "suppressed"
+                             : "") +
+             "," + (i.target ? number(*i.target) : "") + "," +
              (i.met ? (*i.met ? "true" : "false") : "") + "\r\n";
     }
     for (auto [name, value] : {std::pair{"reporting_expected", double(a.expected)},

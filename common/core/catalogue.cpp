@@ -70,8 +70,7 @@ bool Catalogue::isListedActivity(int number, std::string_view activity) const {
   return false;
 }
 
-bool Catalogue::mayReport(msg::Department source, std::string_view kind,
-                          int namedMeasure) const {
+bool Catalogue::mayReport(msg::Department source, std::string_view kind, int namedMeasure) const {
   bool derived = isDerivedKind(kind);
   if (source == msg::Department::MWP_SERVICE || derived) {
     return source == msg::Department::MWP_SERVICE && derived;

@@ -54,7 +54,7 @@ class Catalogue {
   std::map<int, msg::Measure::Reader> measures_;
   std::set<std::string, std::less<>> areas_;
   std::set<std::string, std::less<>> kinds_;
-  // kind (or "activityReported:<measure>", "periodReported:<measure>") → departments allowed to report it
+  // kind (or "activityReported:<measure>", "periodReported:<measure>") → who may report it
   std::map<std::string, std::set<msg::Department>, std::less<>> reporters_;
 };
 

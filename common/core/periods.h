@@ -1,6 +1,7 @@
 // The periods indicators and reporting are counted by, beside the calendar year: the quarter
 // (措施二: records updated every quarter; reporting is owed per quarter) and the Spring Festival
-// return window, 春运 (措施一, 十二, 二十三, 二十六), whose dates each year are data in the catalogue
+// return window, 春运 (措施一, 十二, 二十三, 二十六), whose dates each year are data in the
+// catalogue
 // (`springTravel`). Named in the API and in the state as "2026", "2026-Q1", "2026-spring".
 #pragma once
 

@@ -47,7 +47,8 @@ void noteReport(StateTx& state, int measure, const Period& quarter, const std::s
   if (before) {
     now.firstSentAt = std::min(before->firstSentAt, sentAt);
     now.somethingDone = before->somethingDone || somethingDone;
-    if (now.firstSentAt == before->firstSentAt && now.somethingDone == before->somethingDone) return;
+    if (now.firstSentAt == before->firstSentAt && now.somethingDone == before->somethingDone)
+      return;
   }
   state.put(key, std::to_string(now.firstSentAt) + ":" +
                      (now.somethingDone ? kSomethingDone : kNothingDone));
@@ -59,10 +60,14 @@ void noteReport(StateTx& state, int measure, const Period& quarter, const std::s
 class PeriodCountingTx : public StateTx {
  public:
   PeriodCountingTx(StateTx& inner, int32_t day, const Catalogue& catalogue)
-      : inner_(inner), yearHash_(indicator_keys::counts(yearOfDay(day))), periods_(periodsOf(day, catalogue)) {}
+      : inner_(inner),
+        yearHash_(indicator_keys::counts(yearOfDay(day))),
+        periods_(periodsOf(day, catalogue)) {}
 
   std::optional<std::string> get(const std::string& key) override { return inner_.get(key); }
-  void put(const std::string& key, std::string value) override { inner_.put(key, std::move(value)); }
+  void put(const std::string& key, std::string value) override {
+    inner_.put(key, std::move(value));
+  }
   void erase(const std::string& key) override { inner_.erase(key); }
   void add(const std::string& hash, const std::string& field, int64_t delta) override {
     inner_.add(hash, field, delta);
@@ -109,7 +114,8 @@ class ReportingRules : public EventRules {
     if (isDerivedKind(kindOf(event))) return applied;
     auto sentAt = parseRfc3339(event.getOccurredAt().cStr());
     if (!sentAt) return applied;  // the bus checked it; a rule does not rely on that
-    for (int m : measures) noteReport(state, m, quarterOf(day), event.getArea().cStr(), *sentAt, true);
+    for (int m : measures)
+      noteReport(state, m, quarterOf(day), event.getArea().cStr(), *sentAt, true);
     return applied;
   }
 

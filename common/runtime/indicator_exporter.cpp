@@ -187,11 +187,13 @@ std::vector<IndicatorValue> IndicatorExporter::read(Redis& redis, int64_t nowSec
   return valuesOf(counted, years);
 }
 
-std::vector<IndicatorValue> IndicatorExporter::readPeriod(Redis& redis, const Period& period) const {
+std::vector<IndicatorValue> IndicatorExporter::readPeriod(Redis& redis,
+                                                          const Period& period) const {
   Counted counted;
-  auto fields = redis.command(
-      {"HGETALL", serviceKey(service_, indicator_keys::periodCounts(period.name()))});
-  if (fields.type != RedisReply::Type::kArray) throw RedisUnavailable("HGETALL failed: " + fields.str);
+  auto fields =
+      redis.command({"HGETALL", serviceKey(service_, indicator_keys::periodCounts(period.name()))});
+  if (fields.type != RedisReply::Type::kArray)
+    throw RedisUnavailable("HGETALL failed: " + fields.str);
   for (size_t i = 0; i + 1 < fields.elements.size(); i += 2) {
     auto [measure, name, area, rest] = splitField(fields.elements[i].str);
     double v = std::stod(fields.elements[i + 1].str);
@@ -294,8 +296,9 @@ void IndicatorExporter::refreshReporting(Redis& redis, int64_t nowSeconds,
   std::map<std::tuple<std::string, std::string, int, int>, Tally> tallies;
   for (int year : years) {
     for (const auto& r : reporting(redis, nowSeconds, year)) {
-      for (auto key : {std::tuple{std::to_string(r.measure), std::string("all"), year, r.quarter.quarter},
-                       std::tuple{std::string("all"), r.area, year, r.quarter.quarter}}) {
+      for (auto key :
+           {std::tuple{std::to_string(r.measure), std::string("all"), year, r.quarter.quarter},
+            std::tuple{std::string("all"), r.area, year, r.quarter.quarter}}) {
         auto& t = tallies[key];
         t.expected += 1;
         t.reported += r.reported;
@@ -305,8 +308,9 @@ void IndicatorExporter::refreshReporting(Redis& redis, int64_t nowSeconds,
   }
   for (const auto& [key, t] : tallies) {
     const auto& [measure, area, year, quarter] = key;
-    for (auto [status, value] : {std::pair{"expected", t.expected}, std::pair{"reported", t.reported},
-                                 std::pair{"on_time", t.onTime}}) {
+    for (auto [status, value] :
+         {std::pair{"expected", t.expected}, std::pair{"reported", t.reported},
+          std::pair{"on_time", t.onTime}}) {
       reporting_
           .Add({{"measure", measure},
                 {"area", area},
@@ -326,8 +330,8 @@ void IndicatorExporter::refreshReporting(Redis& redis, int64_t nowSeconds,
 }
 
 std::vector<IndicatorAnswer> IndicatorExporter::query(Redis& redis, int64_t nowSeconds, int year,
-                                                     const std::string& area, int measure,
-                                                     const std::string& period) const {
+                                                      const std::string& area, int measure,
+                                                      const std::string& period) const {
   auto shorter = period.empty() ? std::nullopt : parsePeriod(period, catalogue_);
   auto values = shorter ? readPeriod(redis, *shorter) : read(redis, nowSeconds);
   auto kind = shorter ? shorter->kind : Period::Kind::kYear;
@@ -344,9 +348,9 @@ std::vector<IndicatorAnswer> IndicatorExporter::query(Redis& redis, int64_t nowS
 }
 
 std::vector<AreaReporting> IndicatorExporter::reporting(Redis& redis, int64_t nowSeconds, int year,
-                                                       const std::string& quarter) const {
-  auto all = reportingOf(RedisStateReader(redis, service_), catalogue_, owned_, year, options_.onTimeDays,
-                         nowSeconds);
+                                                        const std::string& quarter) const {
+  auto all = reportingOf(RedisStateReader(redis, service_), catalogue_, owned_, year,
+                         options_.onTimeDays, nowSeconds);
   if (quarter.empty()) return all;
   std::vector<AreaReporting> out;
   for (auto& r : all) {

@@ -46,7 +46,7 @@ struct IndicatorAnswer {
 void recordIndicatorYears(Redis& redis, const std::string& service);
 
 struct ExportOptions {
-  int onTimeDays = 10;    // a quarter's report is on time up to that many days after its end
+  int onTimeDays = 10;  // a quarter's report is on time up to that many days after its end
   // The years exported to Prometheus, this one and those before it: 14 areas × 8 years of every
   // indicator would be ~19,000 series, two years stay under 10,000 (README "Periods"). Queries
   // answer every year.
@@ -89,8 +89,7 @@ class IndicatorExporter {
   // The catalogue's indicators for `years` out of counters by (year, measure, name, area).
   std::vector<IndicatorValue> valuesOf(Counted& counted, const std::set<int>& years) const;
   // The catalogue's target for an indicator in an area ("all": city-wide) over a period.
-  std::optional<double> targetOf(int measure, const std::string& indicator,
-                                 const std::string& area,
+  std::optional<double> targetOf(int measure, const std::string& indicator, const std::string& area,
                                  Period::Kind period = Period::Kind::kYear) const;
   void refreshReporting(Redis& redis, int64_t nowSeconds, const std::set<int>& years);
 

@@ -49,9 +49,9 @@ int runService(const ServiceParts& parts, int argc, char** argv) {
     options.timerInterval = std::chrono::milliseconds(env.integer(
         "MWP_TIMER_INTERVAL_MS", 1000, 10, 86400000, "how often due deadlines are looked for"));
     ExportOptions exportOptions;
-    exportOptions.onTimeDays = static_cast<int>(env.integer(
-        "MWP_REPORTING_ON_TIME_DAYS", 10, 0, 92,
-        "a quarter's report is on time up to this many days after the quarter's end"));
+    exportOptions.onTimeDays = static_cast<int>(
+        env.integer("MWP_REPORTING_ON_TIME_DAYS", 10, 0, 92,
+                    "a quarter's report is on time up to this many days after the quarter's end"));
     exportOptions.exportedYears = static_cast<int>(env.integer(
         "MWP_EXPORTED_YEARS", 2, 1, 20, "years of measure gauges exported to Prometheus"));
     auto rules = withReporting(parts.makeRules(env), parts.service.owns, Catalogue::builtIn());

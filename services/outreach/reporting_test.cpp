@@ -37,8 +37,8 @@ std::string periodReported(const std::string& id, const std::string& area, int m
 
 class ReportingTest : public ::testing::Test {
  protected:
-  std::unique_ptr<EventRules> rules =
-      withReporting(std::make_unique<OutreachRules>(), msg::Service::OUTREACH, Catalogue::builtIn());
+  std::unique_ptr<EventRules> rules = withReporting(std::make_unique<OutreachRules>(),
+                                                    msg::Service::OUTREACH, Catalogue::builtIn());
   test::RulesHarness h{*rules, kDecember};
 
   const AreaReporting& of(int measure, int quarter, const std::string& area) {
@@ -54,12 +54,12 @@ class ReportingTest : public ::testing::Test {
 
 TEST_F(ReportingTest, AReportOnTheTenthDayAfterTheQuarterIsOnTimeAndOnTheEleventhLate) {
   // Q1 ends on 31 March: 10 April is the 10th day after it, 11 April the 11th (China time).
-  EXPECT_EQ(h.apply(periodReported("p1", "510722", 23, "2026-Q1", true,
-                                   "2026-04-10T23:59:00+08:00")),
-            "applied");
-  EXPECT_EQ(h.apply(periodReported("p2", "510723", 23, "2026-Q1", true,
-                                   "2026-04-11T00:00:00+08:00")),
-            "applied");
+  EXPECT_EQ(
+      h.apply(periodReported("p1", "510722", 23, "2026-Q1", true, "2026-04-10T23:59:00+08:00")),
+      "applied");
+  EXPECT_EQ(
+      h.apply(periodReported("p2", "510723", 23, "2026-Q1", true, "2026-04-11T00:00:00+08:00")),
+      "applied");
   EXPECT_TRUE(of(23, 1, "510722").reported);
   EXPECT_TRUE(of(23, 1, "510722").onTime);
   EXPECT_TRUE(of(23, 1, "510723").reported);
@@ -68,9 +68,9 @@ TEST_F(ReportingTest, AReportOnTheTenthDayAfterTheQuarterIsOnTimeAndOnTheElevent
 }
 
 TEST_F(ReportingTest, AQuarterWithOnlyANothingToReportIsReportedWithNothingDone) {
-  EXPECT_EQ(h.apply(periodReported("p1", "510722", 23, "2026-Q2", true,
-                                   "2026-07-01T09:00:00+08:00")),
-            "applied");
+  EXPECT_EQ(
+      h.apply(periodReported("p1", "510722", 23, "2026-Q2", true, "2026-07-01T09:00:00+08:00")),
+      "applied");
   const auto& r = of(23, 2, "510722");
   EXPECT_TRUE(r.reported);
   EXPECT_TRUE(r.onTime);
@@ -96,9 +96,9 @@ TEST_F(ReportingTest, AQuarterWithOnlyEventsIsReportedByTheirBusinessDateNotTheD
 TEST_F(ReportingTest, TheFirstReportDecidesTimelinessWhateverOrderTheyAreApplied) {
   EXPECT_EQ(h.apply(visit("v1", "510722", "2026-03-20", "2026-05-02T09:00:00+08:00")), "applied");
   EXPECT_FALSE(of(23, 1, "510722").onTime);
-  EXPECT_EQ(h.apply(periodReported("p1", "510722", 23, "2026-Q1", false,
-                                   "2026-04-02T09:00:00+08:00")),
-            "applied");
+  EXPECT_EQ(
+      h.apply(periodReported("p1", "510722", 23, "2026-Q1", false, "2026-04-02T09:00:00+08:00")),
+      "applied");
   EXPECT_TRUE(of(23, 1, "510722").onTime);
 }
 
@@ -127,9 +127,9 @@ TEST_F(ReportingTest, ActivitiesAreCountedByQuarterAndBySpringTravelBesideTheYea
 }
 
 TEST_F(ReportingTest, AnotherServicesMeasureIsLeftToItsService) {
-  EXPECT_EQ(h.apply(periodReported("p1", "510722", 1, "2026-Q1", true,
-                                   "2026-04-02T09:00:00+08:00")),
-            "ignored");
+  EXPECT_EQ(
+      h.apply(periodReported("p1", "510722", 1, "2026-Q1", true, "2026-04-02T09:00:00+08:00")),
+      "ignored");
 }
 
 }  // namespace

@@ -32,9 +32,10 @@ std::vector<std::string> scenario() {
       fair("sc-fair-2", "510781", "2026-05-10"),
       fair("sc-fair-3", "510781", "2026-08-10"),
       fair("sc-fair-4", "510781", "2026-11-10"),
-      event("sc-visit", "activityReported",
-            R"({"measure":23,"activity":"condolenceVisitOutside","heldOn":"2026-01-20","count":1,"participants":30,"fundsYuan":20000})",
-            "", "areaGovernment", "510722", "2026-03-25T10:00:00+08:00"),
+      event(
+          "sc-visit", "activityReported",
+          R"({"measure":23,"activity":"condolenceVisitOutside","heldOn":"2026-01-20","count":1,"participants":30,"fundsYuan":20000})",
+          "", "areaGovernment", "510722", "2026-03-25T10:00:00+08:00"),
       event("sc-none-q1", "periodReported",
             R"({"measure":1,"period":"2026-Q1","nothingToReport":true})", "", "areaGovernment",
             "510722", "2026-04-12T10:00:00+08:00"),
@@ -53,8 +54,8 @@ class ScorecardTest : public ::testing::Test {
                                                             {"outreach", MWP_OUTREACH_BINARY},
                                                             {"rights", MWP_RIGHTS_BINARY}};
     for (const auto& [name, binary] : binaries) {
-      services_[name] = new test::RunningService(binary, name, *bus_,
-                                                 {{"MWP_INDICATOR_REFRESH_MS", "100"}});
+      services_[name] =
+          new test::RunningService(binary, name, *bus_, {{"MWP_INDICATOR_REFRESH_MS", "100"}});
     }
     gateway::GatewayOptions options;
     options.redis = test::testRedisAs("gateway");
@@ -73,8 +74,8 @@ class ScorecardTest : public ::testing::Test {
     std::vector<std::string> frames;
     for (const auto& e : scenario()) frames.push_back(test::frameOf(e));
     publisher.publish(frames);
-    for (const char* id : {"sc-fair-1", "sc-fair-2", "sc-fair-3", "sc-fair-4", "sc-none-q1",
-                           "sc-none-q2"}) {
+    for (const char* id :
+         {"sc-fair-1", "sc-fair-2", "sc-fair-3", "sc-fair-4", "sc-none-q1", "sc-none-q2"}) {
       services_["employment"]->waitForVerdict(id);
     }
     services_["outreach"]->waitForVerdict("sc-visit");
@@ -114,24 +115,29 @@ TEST_F(ScorecardTest, EachAreaIsJudgedByItsOwnTargetWhateverTheCitysTotal) {
   EXPECT_EQ(r->body.rfind(R"({"year":2026,"areas":[)", 0), 0u) << r->body;
   auto jiangyou = areaOf(r->body, "510781");
   EXPECT_NE(jiangyou.find(R"("nameZh":"江油市")"), std::string::npos) << jiangyou;
-  EXPECT_NE(jiangyou.find(R"({"measure":1,"indicator":"fairs_held","value":4,"target":4,"met":true})"),
-            std::string::npos)
+  EXPECT_NE(
+      jiangyou.find(R"({"measure":1,"indicator":"fairs_held","value":4,"target":4,"met":true})"),
+      std::string::npos)
       << jiangyou;
   auto santai = areaOf(r->body, "510722");
-  EXPECT_NE(santai.find(R"({"measure":1,"indicator":"fairs_held","value":0,"target":4,"met":false})"),
-            std::string::npos)
+  EXPECT_NE(
+      santai.find(R"({"measure":1,"indicator":"fairs_held","value":0,"target":4,"met":false})"),
+      std::string::npos)
       << santai;
-  EXPECT_NE(santai.find(
-                R"({"measure":23,"indicator":"condolence_visit_outside","value":1,"target":1,"met":true})"),
-            std::string::npos)
+  EXPECT_NE(
+      santai.find(
+          R"({"measure":23,"indicator":"condolence_visit_outside","value":1,"target":1,"met":true})"),
+      std::string::npos)
       << santai;
   auto pingwu = areaOf(r->body, "510727");
-  EXPECT_NE(pingwu.find(
-                R"({"measure":23,"indicator":"condolence_visit_outside","value":0,"target":1,"met":false})"),
-            std::string::npos)
+  EXPECT_NE(
+      pingwu.find(
+          R"({"measure":23,"indicator":"condolence_visit_outside","value":0,"target":1,"met":false})"),
+      std::string::npos)
       << pingwu;
   EXPECT_NE(pingwu.find(R"("casesOverdue":0,"redWageWarnings":0)"), std::string::npos) << pingwu;
-  EXPECT_NE(r->body.find(R"("unavailable":[])"), std::string::npos) << "every service asked answered";
+  EXPECT_NE(r->body.find(R"("unavailable":[])"), std::string::npos)
+      << "every service asked answered";
 }
 
 TEST_F(ScorecardTest, AQuartersReportingCountsExplicitReportsAndEventsAndTheirTimeliness) {
@@ -139,24 +145,29 @@ TEST_F(ScorecardTest, AQuartersReportingCountsExplicitReportsAndEventsAndTheirTi
   ASSERT_EQ(r->status, 200) << r->body;
   // The three services running own 27 measures: each area owes 27 reports for the quarter.
   // 三台县: measure 23 by its visit (sent in March), measure 1 by a nothingToReport on 12 April.
-  EXPECT_NE(areaOf(r->body, "510722").find(R"("reporting":{"expected":27,"reported":2,"onTime":1})"),
-            std::string::npos)
+  EXPECT_NE(
+      areaOf(r->body, "510722").find(R"("reporting":{"expected":27,"reported":2,"onTime":1})"),
+      std::string::npos)
       << areaOf(r->body, "510722");
   // 江油市's fair of 10 February was sent the same day.
-  EXPECT_NE(areaOf(r->body, "510781").find(R"("reporting":{"expected":27,"reported":1,"onTime":1})"),
-            std::string::npos);
-  EXPECT_NE(areaOf(r->body, "510727").find(R"("reporting":{"expected":27,"reported":0,"onTime":0})"),
-            std::string::npos);
+  EXPECT_NE(
+      areaOf(r->body, "510781").find(R"("reporting":{"expected":27,"reported":1,"onTime":1})"),
+      std::string::npos);
+  EXPECT_NE(
+      areaOf(r->body, "510727").find(R"("reporting":{"expected":27,"reported":0,"onTime":0})"),
+      std::string::npos);
   // In a quarter, 措施一's per-area target is one fair.
-  EXPECT_NE(areaOf(r->body, "510781").find(
-                R"({"measure":1,"indicator":"fairs_held","value":1,"target":1,"met":true})"),
+  EXPECT_NE(areaOf(r->body, "510781")
+                .find(R"({"measure":1,"indicator":"fairs_held","value":1,"target":1,"met":true})"),
             std::string::npos)
       << areaOf(r->body, "510781");
 
   auto m1 = get("/v1/measures/1?period=2026-Q1");
   ASSERT_EQ(m1->status, 200) << m1->body;
-  EXPECT_NE(m1->body.find(R"("period":"2026-Q1","reporting":{"period":"2026-Q1","expected":14,"reported":2,"onTime":1,"nothingToReport":1,)"),
-            std::string::npos)
+  EXPECT_NE(
+      m1->body.find(
+          R"("period":"2026-Q1","reporting":{"period":"2026-Q1","expected":14,"reported":2,"onTime":1,"nothingToReport":1,)"),
+      std::string::npos)
       << m1->body;
   EXPECT_NE(m1->body.find(R"("late":["510722"])"), std::string::npos) << m1->body;
   EXPECT_NE(m1->body.find(R"("missing":["510703","510704")"), std::string::npos) << m1->body;
@@ -169,7 +180,8 @@ TEST_F(ScorecardTest, IndicatorsAreCountedByQuarterAndBySpringTravel) {
             std::string::npos)
       << spring->body;
   auto q3 = get("/v1/measures/1?period=2026-Q3&area=510781");
-  EXPECT_NE(q3->body.find(R"("indicator":"fairs_held","area":"510781","year":2026,"value":1,"target":1})"),
+  EXPECT_NE(q3->body.find(
+                R"("indicator":"fairs_held","area":"510781","year":2026,"value":1,"target":1})"),
             std::string::npos)
       << q3->body;
   auto all = get("/v1/measures?period=2026-Q2");
@@ -186,20 +198,25 @@ TEST_F(ScorecardTest, IndicatorsAreCountedByQuarterAndBySpringTravel) {
 TEST_F(ScorecardTest, ReportingIsExportedPerMeasureAndPerArea) {
   auto& outreach = *services_["outreach"];
   EXPECT_EQ(outreach.waitForMetric("mwp_measure_reporting",
-                                   {{"measure", "23"}, {"area", "all"}, {"year", "2026"},
-                                    {"quarter", "1"}, {"status", "reported"}},
+                                   {{"measure", "23"},
+                                    {"area", "all"},
+                                    {"year", "2026"},
+                                    {"quarter", "1"},
+                                    {"status", "reported"}},
                                    1),
             1);
-  EXPECT_EQ(outreach.metric("mwp_measure_reporting", {{"measure", "23"}, {"area", "all"},
-                                                      {"year", "2026"}, {"quarter", "1"},
+  EXPECT_EQ(outreach.metric("mwp_measure_reporting", {{"measure", "23"},
+                                                      {"area", "all"},
+                                                      {"year", "2026"},
+                                                      {"quarter", "1"},
                                                       {"status", "expected"}}),
             14);
   auto& employment = *services_["employment"];
-  EXPECT_EQ(employment.waitForMetric("mwp_measure_target",
-                                     {{"measure", "1"}, {"indicator", "fairs_held"},
-                                      {"area", "510722"}, {"year", "2026"}},
-                                     4),
-            4);
+  EXPECT_EQ(
+      employment.waitForMetric(
+          "mwp_measure_target",
+          {{"measure", "1"}, {"indicator", "fairs_held"}, {"area", "510722"}, {"year", "2026"}}, 4),
+      4);
 }
 
 // What the office opens in Excel: the CSV with a byte-order mark, read here by Python's csv module.
@@ -216,7 +233,8 @@ TEST_F(ScorecardTest, TheCsvOpensInPythonsCsvModuleWithTheChineseNames) {
       "assert text.startswith('\\ufeff')\n"
       "rows = list(csv.DictReader(text[1:].splitlines()))\n"
       "for r in rows:\n"
-      "  if r['area'] == '510722' and r['indicator'] in ('condolence_visit_outside', 'fairs_held'):\n"
+      "  if r['area'] == '510722' and r['indicator'] in ('condolence_visit_outside', "
+      "'fairs_held'):\n"
       "    print(r['nameZh'], r['measure'], r['indicator'], r['value'], r['target'], r['met'])\n"
       "print(len({r['area'] for r in rows}), 'areas')\n";
   std::string scriptFile = ::testing::TempDir() + "read_scorecard.py";

@@ -9,8 +9,8 @@
 
 #include "event_kinds.h"
 #include "ids.h"
-#include "periods.h"
 #include "mwp/catalogue_names.h"
+#include "periods.h"
 
 namespace mwp {
 namespace {

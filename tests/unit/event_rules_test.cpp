@@ -30,8 +30,8 @@ std::string line(size_t index) {
   return test::fixtureLines().at(index);
 }
 const size_t kWorkerRegistered = 0, kJobFair = 2, kSkillCertified = 8, kWageClaimAccepted = 29,
-             kHealthCheck = 26, kActivity = 41, kSubsidyGranted = 42, kProjectRegistered = 45, kPeriodReported = 56,
-             kAttendance = 50, kWagePaid = 51, kWageWarningCleared = 55;
+             kHealthCheck = 26, kActivity = 41, kSubsidyGranted = 42, kProjectRegistered = 45,
+             kPeriodReported = 56, kAttendance = 50, kWagePaid = 51, kWageWarningCleared = 55;
 
 TEST(EventRules, EveryFixtureEventIsAccepted) {
   for (const auto& l : test::fixtureLines()) EXPECT_EQ(verdictOf(l), "") << l;
@@ -159,8 +159,9 @@ TEST(EventRules, APeriodReportedNamesAMeasureAndAQuarterThatHasBegun) {
               "不是 YYYY-Qn 形式的季度）")
         << bad;
   }
-  EXPECT_EQ(verdictOf(replaced(line(kPeriodReported), "2026-Q1", "2026-Q2")),
-            "periodReported.period: 2026-Q2 has not begun by occurredAt（period 所报季度尚未开始）");
+  EXPECT_EQ(
+      verdictOf(replaced(line(kPeriodReported), "2026-Q1", "2026-Q2")),
+      "periodReported.period: 2026-Q2 has not begun by occurredAt（period 所报季度尚未开始）");
   EXPECT_EQ(verdictOf(replaced(line(kPeriodReported), "areaGovernment", "bank")),
             "source: bank may not report periodReported for measure 23");
   EXPECT_EQ(verdictOf(replaced(line(kPeriodReported), "areaGovernment", "tradeUnion")), "")

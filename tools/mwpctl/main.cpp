@@ -210,8 +210,8 @@ std::string text(capnp::JsonValue::Reader v) {
 }
 
 int printMeasures(const GatewayUrl& url, const std::string& key, int year) {
-  auto body =
-      gatewayGet(url, key, "/v1/measures" + std::string(year ? "?year=" + std::to_string(year) : ""));
+  auto body = gatewayGet(url, key,
+                         "/v1/measures" + std::string(year ? "?year=" + std::to_string(year) : ""));
   if (!body) return kExitUnreachable;
   capnp::MallocMessageBuilder message;
   auto root = message.initRoot<capnp::JsonValue>();
@@ -478,14 +478,15 @@ Command scorecardCommand() {
                    "assessment), as the gateway reports it.");
   GatewayAccess::declare(line, access);
   line.option("--year", "Y", "the year (default this year)", a->year)
-      .option("--period", "P", "a quarter of it, YYYY-Qn, or its 春运 window, YYYY-spring",
-              [a](const std::string& v) {
-                auto period = parsePeriod(v, Catalogue::builtIn());
-                if (!period || period->kind == Period::Kind::kYear) {
-                  throw BadValue("not a quarter YYYY-Qn or a 春运 window YYYY-spring: \"" + v + "\"");
-                }
-                a->period = v;
-              })
+      .option(
+          "--period", "P", "a quarter of it, YYYY-Qn, or its 春运 window, YYYY-spring",
+          [a](const std::string& v) {
+            auto period = parsePeriod(v, Catalogue::builtIn());
+            if (!period || period->kind == Period::Kind::kYear) {
+              throw BadValue("not a quarter YYYY-Qn or a 春运 window YYYY-spring: \"" + v + "\"");
+            }
+            a->period = v;
+          })
       .flag("--csv", "print the CSV (UTF-8 with a BOM, for Excel) instead of the table", a->csv)
       .notes("exit codes: 0 printed, 69 the gateway did not answer 200");
   return {std::move(line), [access, a] {

@@ -637,7 +637,7 @@ class Generator {
   std::vector<std::string> registeredWorkers_;  // valid resident IDs, for the projects' crews
   int32_t first_ = 0, last_ = 0;
   uint64_t count_ = 0;
-  std::map<std::string, std::vector<int>> measuresOf_;  // kind → the measures it counts toward
+  std::map<std::string, std::vector<int>> measuresOf_;    // kind → the measures it counts toward
   std::set<std::tuple<std::string, int, int>> reported_;  // (area, measure, quarter)
   std::vector<std::pair<int32_t, std::string>> events_;
 };
