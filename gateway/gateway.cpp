@@ -77,6 +77,7 @@ Gateway::Gateway(GatewayOptions options, ApiKeys keys, const Catalogue& catalogu
   addListingRoutes(router, b);
   addProjectRoutes(router, b);
   addMeasureRoutes(router, b);
+  addScorecardRoutes(router, b);
   addEventRoutes(router, b);
   addAuditRoutes(router, b);
   router.get("/v1/openapi.json", R"(/v1/openapi\.json)", {}, [](auto&, auto& res, auto&) {

@@ -42,6 +42,7 @@ void addMeasureRoutes(Router& router, Backends& b);  // measures.cpp: the 30 mea
 void addEventRoutes(Router& router, Backends& b);    // events.cpp: submission and lookup
 void addAuditRoutes(Router& router, Backends& b);    // audit_routes.cpp: the audit of reads
 void addProjectRoutes(Router& router, Backends& b);  // projects.cpp: measure 20's projects
+void addScorecardRoutes(Router& router, Backends& b);  // scorecard.cpp: each area's targets
 
 // A page of a service's listing `name` (filter as the service reads it), with page_size and
 // page_token from the request; everyone on it audited under `route` (the template), and shown as

@@ -1,37 +1,34 @@
 // GET /v1/measures and /v1/measures/{number}: each of the 30 measures with its titles, lead
-// departments and indicators (value and target) for a year and an area, from the services that
-// own them. A service that does not answer leaves its measures "unavailable", not missing.
-// Health indicators (the catalogue's "health") with a value from 1 to below the threshold are
-// shown as "value":null,"suppressed":true to roles without health access, as DHIS2 and the
-// statistical offices suppress small cells: 1 HIV check in a county is one person's result.
-#include "http.h"
-
+// departments and indicators (value and target) for a year, a quarter or a 春运 window
+// (`?period=`) and an area, from the services that own them; for a quarter, one measure's
+// reporting: the areas that owe it, reported, on time, missing and late. A service that does not
+// answer leaves its measures "unavailable", not missing. Health indicators (the catalogue's
+// "health") with a value from 1 to below the threshold are shown as "value":null,"suppressed":true
+// to roles without health access, as DHIS2 and the statistical offices suppress small cells: 1 HIV
+// check in a county is one person's result.
 #include <set>
 
 #include "event_kinds.h"
 #include "handlers.h"
+#include "http.h"
 #include "ids.h"
 #include "indicator_counts.h"
 #include "json_writer.h"
 #include "mwp/messages/query.capnp.h"
 #include "params.h"
+#include "progress.h"
 #include "query_server.h"
 #include "rules.h"
 
 namespace mwp::gateway {
-namespace {
 
-struct Progress {
-  std::map<int, std::vector<IndicatorAnswer>> byMeasure;
-  std::set<std::string> unavailable;  // services that did not answer
-};
-
-// Every indicator of every measure, for a year and an area, regrouped by measure.
-Progress progress(Backends& b, int year, const std::string& area) {
+Progress progress(Backends& b, const ProgressQuery& pq) {
   capnp::MallocMessageBuilder query;
   auto q = query.initRoot<msg::Query>().initIndicators();
-  q.setYear(static_cast<uint16_t>(year));
-  q.setArea(area.empty() ? "all" : area);
+  q.setYear(static_cast<uint16_t>(pq.year));
+  q.setArea(pq.area.empty() ? "all" : pq.area == "*" ? "" : pq.area);
+  q.setPeriod(pq.period);
+  q.setWithReporting(pq.withReporting);
   Progress p;
   for (auto& [service, answer] : b.services.ask(query, b.options.deadline)) {
     if (answer.kind != ServiceAnswer::Kind::kIndicators) {
@@ -39,22 +36,76 @@ Progress progress(Backends& b, int year, const std::string& area) {
       continue;
     }
     for (auto& i : answer.indicators) p.byMeasure[i.measure].push_back(std::move(i));
+    for (auto& r : answer.reporting) p.reporting.push_back(std::move(r));
   }
   return p;
 }
 
-bool isHealthIndicator(msg::Measure::Reader m, const std::string& name) {
+PeriodParams periodParams(const HttpRequest& req, const Catalogue& catalogue) {
+  PeriodParams out;
+  out.year = numberParam(req, "year", yearOf(formatDate(chinaDayOf(systemClock()))), 2019, 2100);
+  std::string text = textParam(req, "period");
+  if (text.empty()) return out;
+  auto period = parsePeriod(text, catalogue);
+  if (!period || period->kind == Period::Kind::kYear) {
+    throw badParameter("period", "不是 YYYY-Qn 季度或 YYYY-spring 春运期（有日期的年份）",
+                       "not a quarter YYYY-Qn or a spring travel window YYYY-spring of a year "
+                       "with its dates");
+  }
+  if (!textParam(req, "year").empty() && period->year != out.year) {
+    throw badParameter("period", "与 year 不是同一年", "is not in the year given by year");
+  }
+  out.year = period->year;
+  out.period = period->name();
+  out.kind = period->kind;
+  return out;
+}
+
+int suppressedBelow(const Backends& b, const ApiKey& key) {
+  return visibilityOf(key.role).healthSection ? 0 : b.options.healthMinCount;
+}
+
+bool isSuppressed(msg::Measure::Reader m, const std::string& name, double value, int below) {
+  if (!(value > 0 && value < below)) return false;
   for (auto i : m.getIndicators()) {
     if (name == i.getName().cStr()) return i.getHealth();
   }
   return false;
 }
 
-// Values from 1 to below this are suppressed for `key`'s role; 0: none is.
-int suppressedBelow(const Backends& b, const ApiKey& key) {
-  return visibilityOf(key.role).healthSection ? 0 : b.options.healthMinCount;
+namespace {
+
+// A quarter's reporting of one measure: the areas that owe it, reported, in time, and which did
+// not.
+void writeReporting(JsonWriter& json, int measure, const std::string& quarter,
+                    const std::vector<AreaReporting>& reporting) {
+  int expected = 0, reported = 0, onTime = 0, nothing = 0;
+  std::vector<std::string> missing, late;
+  for (const auto& r : reporting) {
+    if (r.measure != measure || r.quarter.name() != quarter) continue;
+    ++expected;
+    reported += r.reported;
+    onTime += r.onTime;
+    nothing += r.nothingToReport;
+    if (!r.reported) missing.push_back(r.area);
+    if (r.reported && !r.onTime) late.push_back(r.area);
+  }
+  json.key("reporting")
+      .beginObject()
+      .field("period", quarter)
+      .field("expected", expected)
+      .field("reported", reported)
+      .field("onTime", onTime)
+      .field("nothingToReport", nothing)
+      .key("missing")
+      .beginArray();
+  for (const auto& a : missing) json.value(a);
+  json.endArray().key("late").beginArray();
+  for (const auto& a : late) json.value(a);
+  json.endArray().endObject();
 }
 
+// Opens the measure's object and leaves it open, for the caller to add to and end.
 void writeMeasure(JsonWriter& json, const Catalogue& catalogue, msg::Measure::Reader m,
                   const Progress& p, int suppressBelow) {
   std::string service = enumName(m.getService());
@@ -72,24 +123,22 @@ void writeMeasure(JsonWriter& json, const Catalogue& catalogue, msg::Measure::Re
       .beginArray();
   if (auto found = p.byMeasure.find(m.getNumber()); found != p.byMeasure.end()) {
     for (const auto& i : found->second) {
-      bool small = i.value > 0 && i.value < suppressBelow;
-      writeIndicator(json, i, small && isHealthIndicator(m, i.indicator));
+      writeIndicator(json, i, isSuppressed(m, i.indicator, i.value, suppressBelow));
     }
   }
-  json.endArray().endObject();
-}
-
-int yearParam(const HttpRequest& req) {
-  return numberParam(req, "year", yearOf(formatDate(chinaDayOf(systemClock()))), 2019, 2100);
+  json.endArray();
 }
 
 void allMeasures(Backends& b, const HttpRequest& req, HttpResponse& res, const ApiKey& key) {
-  int year = yearParam(req);
-  auto p = progress(b, year, areaParam(req, b.catalogue));
+  auto when = periodParams(req, b.catalogue);
+  auto p = progress(b, {when.year, areaParam(req, b.catalogue), when.period});
   JsonWriter json;
-  json.beginObject().field("year", year).key("measures").beginArray();
+  json.beginObject().field("year", when.year);
+  if (!when.period.empty()) json.field("period", when.period);
+  json.key("measures").beginArray();
   for (auto m : b.catalogue.data().getMeasures()) {
     writeMeasure(json, b.catalogue, m, p, suppressedBelow(b, key));
+    json.endObject();
   }
   json.endArray().endObject();
   sendJson(req, res, json.take());
@@ -102,22 +151,23 @@ void oneMeasure(Backends& b, const HttpRequest& req, HttpResponse& res, const Ap
   }
   if (!b.catalogue.hasMeasure(*number))
     throw Problem{404, "Unknown measure", "measures run from 1 to 30"};
-  int year = yearParam(req);
-  auto p = progress(b, year, areaParam(req, b.catalogue));
+  auto when = periodParams(req, b.catalogue);
+  bool quarter = when.kind == Period::Kind::kQuarter;
+  auto p = progress(b, {when.year, areaParam(req, b.catalogue), when.period, quarter});
   JsonWriter json;
   writeMeasure(json, b.catalogue, b.catalogue.measure(*number), p, suppressedBelow(b, key));
+  if (!when.period.empty()) json.field("period", when.period);
+  if (quarter) writeReporting(json, *number, when.period, p.reporting);
+  json.endObject();
   sendJson(req, res, json.take());
 }
 
 }  // namespace
 
 void addMeasureRoutes(Router& router, Backends& b) {
-  using R = Role;
-  const std::vector<Role> everyone{R::kAdmin,  R::kIntegrator, R::kCaseworker,
-                                   R::kHealth, R::kAuditor,    R::kDepartment};
-  router.get("/v1/measures", R"(/v1/measures)", everyone,
+  router.get("/v1/measures", R"(/v1/measures)", progressReaders(),
              [&b](auto& req, auto& res, auto& key) { allMeasures(b, req, res, key); });
-  router.get("/v1/measures/{number}", R"(/v1/measures/([^/]*))", everyone,
+  router.get("/v1/measures/{number}", R"(/v1/measures/([^/]*))", progressReaders(),
              [&b](auto& req, auto& res, auto& key) { oneMeasure(b, req, res, key); });
 }
 

@@ -108,6 +108,7 @@ std::map<std::string, ServiceAnswer> ScatterGather::ask(capnp::MessageBuilder& q
           case msg::QueryReply::INDICATORS:
             answer.kind = ServiceAnswer::Kind::kIndicators;
             answer.indicators = indicatorsOf(r);
+            answer.reporting = reportingIn(r);
             break;
           default:
             answer = ServiceAnswer{ServiceAnswer::Kind::kError, r.getError().cStr()};

@@ -37,6 +37,7 @@ struct ServiceAnswer {
   std::string text;                   // the JSON, or the error
   std::vector<std::string> keysRead;  // a worker section's: the Redis keys it was read from
   std::vector<IndicatorAnswer> indicators;  // kIndicators: an indicator query's answer
+  std::vector<AreaReporting> reporting;     // kIndicators withReporting: completeness
 };
 
 class ScatterGather {

@@ -11,6 +11,16 @@ struct Catalogue {
   departments @0 :List(DepartmentInfo);
   areas @1 :List(Area);
   measures @2 :List(Measure);
+  # The Spring Festival return period (春运) of each year, as the State Council's announcement
+  # gives it: the period `YYYY-spring` of indicators (措施一, 十二, 二十三, 二十六 work by it).
+  springTravel @3 :List(SpringTravel);
+}
+
+struct SpringTravel {
+  year @0 :UInt16;
+  springFestival @1 :Text;  # 春节, YYYY-MM-DD
+  from @2 :Text;            # the window's first day: 15 days before 春节
+  to @3 :Text;              # its last day: the 40th
 }
 
 struct DepartmentInfo {
@@ -43,6 +53,9 @@ struct Measure {
   # The file, from the repository's root, whose rules decide this measure's indicators:
   # docs/measures.md links to it, and a unit test checks it exists and names the measure.
   rulesFile @10 :Text;
+  # The areas that owe a report of this measure each quarter (reporting completeness: an event
+  # that counts toward it, or a periodReported). Empty: every county and park.
+  reportedBy @11 :List(Text);
 }
 
 struct Indicator {
@@ -62,6 +75,21 @@ struct Indicator {
   # count in an area tells one person's result, so the gateway shows values below its threshold
   # as suppressed to roles without health access.
   health @10 :Bool;
+  # Each county's and park's own target, beside the city-wide `target` (措施一: fairs held in
+  # each area regularly): the scorecard and MwpAreaBehindPace judge each area by it.
+  areaTarget @11 :AreaTarget;
+  # A coverage ratio (served ÷ should be served, MEASURES.md "Coverage"): the scorecard shows it
+  # for every area beside the per-area targets.
+  coverage @12 :Bool;
+}
+
+struct AreaTarget {
+  atLeast @0 :Float64;  # 0: none
+  per @1 :Per;
+  enum Per {
+    year @0;
+    quarter @1;  # that many in each quarter: 4 times it for the year
+  }
 }
 
 # A promise that each county and park has something, and the activity that ticks it. The outreach

@@ -124,6 +124,23 @@ struct Envelope {
     projectCompleted @60 :ProjectCompleted;
     wageWarningRaised @61 :WageWarningRaised;
     wageWarningCleared @62 :WageWarningCleared;
+
+    # Placeholders: the kinds other work of this round adds at these ordinals (Cap'n Proto allows
+    # no gap before periodReported); each is replaced by its kind when the branches merge.
+    reserved63 @63 :Void;
+    reserved64 @64 :Void;
+    reserved65 @65 :Void;
+    reserved66 @66 :Void;
+    reserved67 @67 :Void;
+    reserved68 @68 :Void;
+    reserved69 @69 :Void;
+    reserved70 @70 :Void;
+    reserved71 @71 :Void;
+    reserved72 @72 :Void;
+    reserved73 @73 :Void;
+
+    # reporting (any measure): an area office's explicit report for a quarter
+    periodReported @74 :PeriodReported;
   }
 }
 
@@ -605,6 +622,19 @@ struct ActivityReported $R.worker(none) {
   participants @4 :UInt32;
   fundsYuan @5 :UInt32;
   note @6 :Text $R.optional $R.maxLength(500);
+}
+
+# ---------------------------------------------------------------------------------------------
+# reporting
+
+# An area office reports a measure for a quarter, even with nothing done, so that "nothing done"
+# and "no report" differ (DHIS2's reporting completeness). Applied by the service that owns the
+# measure (common/core/reporting.h).
+struct PeriodReported $R.worker(none) {
+  measure @0 :UInt8;                 # 1–30
+  period @1 :Text $R.maxLength(7);   # YYYY-Qn, e.g. 2026-Q1
+  nothingToReport @2 :Bool;
+  note @3 :Text $R.optional $R.maxLength(500);
 }
 
 # ---------------------------------------------------------------------------------------------

@@ -19,6 +19,8 @@ struct IndicatorQuery {
   year @0 :UInt16;     # 0: every year held
   area @1 :Text;       # "": every area and the city-wide total ("all")
   measure @2 :UInt8;   # 0: every measure the service owns
+  period @3 :Text;     # "": the year; "YYYY-Qn" or "YYYY-spring" of that year (periods.h)
+  withReporting @4 :Bool;  # also answer reporting (completeness) for the year's quarters
 }
 
 struct ListQuery {
@@ -38,6 +40,18 @@ struct QueryReply {
   # For a worker section (json or notFound): the Redis keys it was read from. The gateway keeps
   # the section until the service announces a write to one of them (keys::kStateChanges).
   keysRead @3 :List(Text);
+  # For an indicator query withReporting: each area owing each measure, each quarter of the year
+  # begun (or the one quarter asked for).
+  reporting @5 :List(AreaReported);
+}
+
+struct AreaReported {
+  measure @0 :UInt8;
+  quarter @1 :Text;    # YYYY-Qn
+  area @2 :Text;
+  reported @3 :Bool;
+  onTime @4 :Bool;
+  nothingToReport @5 :Bool;
 }
 
 # One indicator of a measure, in an area and a year, as the service counts it now.

@@ -39,11 +39,12 @@ class Catalogue {
   bool isListedActivity(int number, std::string_view activity) const;
 
   // The default rule of who may report what: the lead and cooperating departments of each
-  // measure that counts the kind. `activityMeasure` is the measure an activityReported names
-  // (ignored for other kinds). Derived kinds are only for mwpService, and mwpService only for them.
-  bool mayReport(msg::Department source, std::string_view kind, int activityMeasure) const;
+  // measure that counts the kind. `namedMeasure` is the measure an activityReported or a
+  // periodReported names (ignored for other kinds); a periodReported may also come from the area
+  // government. Derived kinds are only for mwpService, and mwpService only for them.
+  bool mayReport(msg::Department source, std::string_view kind, int namedMeasure) const;
 
-  // The kinds that count toward at least one measure.
+  // The kinds that count toward at least one measure, and periodReported (toward the one it names).
   const std::set<std::string, std::less<>>& kinds() const { return kinds_; }
 
   std::string departmentName(msg::Department id) const;
@@ -53,7 +54,7 @@ class Catalogue {
   std::map<int, msg::Measure::Reader> measures_;
   std::set<std::string, std::less<>> areas_;
   std::set<std::string, std::less<>> kinds_;
-  // kind (or "activityReported:<measure>") → departments allowed to report it
+  // kind (or "activityReported:<measure>", "periodReported:<measure>") → who may report it
   std::map<std::string, std::set<msg::Department>, std::less<>> reporters_;
 };
 

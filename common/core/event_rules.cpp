@@ -8,6 +8,7 @@
 #include "event_kinds.h"
 #include "frames.h"
 #include "ids.h"
+#include "periods.h"
 
 namespace mwp {
 namespace {
@@ -217,6 +218,24 @@ std::optional<std::string> checkAcrossFields(msg::Envelope::Reader event,
       }
       break;
     }
+    case msg::Envelope::PERIOD_REPORTED: {
+      auto report = event.getPeriodReported();
+      if (!catalogue.hasMeasure(report.getMeasure())) {
+        return "periodReported.measure: " + std::to_string(report.getMeasure()) +
+               " is not a measure (1–30)（measure 不是 1–30 的措施编号）";
+      }
+      auto quarter = parseQuarter(whole(report.getPeriod()));
+      if (!quarter) {
+        return "periodReported.period: not a quarter YYYY-Qn of 2019 on, e.g. 2026-Q1（period "
+               "不是 YYYY-Qn 形式的季度）";
+      }
+      auto sentAt = parseRfc3339(whole(event.getOccurredAt()));
+      if (sentAt && quarter->firstDay > chinaDayOf(*sentAt)) {
+        return "periodReported.period: " + quarter->name() +
+               " has not begun by occurredAt（period 所报季度尚未开始）";
+      }
+      break;
+    }
     default:
       break;
   }
@@ -315,10 +334,12 @@ std::optional<std::string> checkEvent(msg::Envelope::Reader event, const Catalog
   if (auto problem = checkFields(payload, *k)) return problem;
   if (auto problem = checkAcrossFields(event, catalogue)) return problem;
 
-  int activityMeasure = kind == "activityReported" ? event.getActivityReported().getMeasure() : 0;
-  if (!catalogue.mayReport(event.getSource(), kind, activityMeasure)) {
+  int namedMeasure = kind == "activityReported" ? event.getActivityReported().getMeasure()
+                     : kind == "periodReported" ? event.getPeriodReported().getMeasure()
+                                                : 0;
+  if (!catalogue.mayReport(event.getSource(), kind, namedMeasure)) {
     return "source: " + enumName(event.getSource()) + " may not report " + kind +
-           (activityMeasure ? " for measure " + std::to_string(activityMeasure) : "");
+           (namedMeasure ? " for measure " + std::to_string(namedMeasure) : "");
   }
   return std::nullopt;
 }

@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "ids.h"
 #include "log.h"
 #include "redis_state_reader.h"
 #include "state_keys.h"
@@ -47,6 +48,10 @@ void readHashes(Redis& redis, const std::string& service,
   }
 }
 
+bool hasAreaTarget(msg::Indicator::Reader indicator) {
+  return indicator.hasAreaTarget() && indicator.getAreaTarget().getAtLeast() > 0;
+}
+
 }  // namespace
 
 void recordIndicatorYears(Redis& redis, const std::string& service) {
@@ -67,7 +72,7 @@ void recordIndicatorYears(Redis& redis, const std::string& service) {
 
 IndicatorExporter::IndicatorExporter(std::string service, msg::Service owned,
                                      const Catalogue& catalogue, prometheus::Registry& registry,
-                                     ComputedIndicators computed)
+                                     ComputedIndicators computed, ExportOptions options)
     : service_(std::move(service)),
       owned_(owned),
       catalogue_(catalogue),
@@ -84,7 +89,19 @@ IndicatorExporter::IndicatorExporter(std::string service, msg::Service owned,
           prometheus::BuildGauge()
               .Name("mwp_measure_info")
               .Help("Each measure's titles and lead department, for dashboards to show (always 1)")
-              .Register(registry)) {
+              .Register(registry)),
+      reporting_(prometheus::BuildGauge()
+                     .Name("mwp_measure_reporting")
+                     .Help("Reporting per quarter (status expected, reported, on_time): per "
+                           "measure city-wide (area \"all\"), and per area over its measures "
+                           "(measure \"all\")")
+                     .Register(registry)),
+      silent_(prometheus::BuildGauge()
+                  .Name("mwp_measure_area_silent")
+                  .Help("1: the area sent nothing for the measure (no event, no periodReported) "
+                        "in the last quarter whose reporting time is over")
+                  .Register(registry)),
+      options_(options) {
   // Staff read the measures by their Chinese titles: dashboards join these labels on `measure`.
   for (auto m : catalogue_.data().getMeasures()) {
     if (m.getService() != owned_) continue;
@@ -102,9 +119,21 @@ IndicatorExporter::IndicatorExporter(std::string service, msg::Service owned,
 IndicatorExporter::~IndicatorExporter() = default;
 
 std::optional<double> IndicatorExporter::targetOf(int measure, const std::string& indicator,
-                                                  const std::string& area) const {
+                                                  const std::string& area,
+                                                  Period::Kind period) const {
   for (auto i : catalogue_.measure(measure).getIndicators()) {
     if (indicator != i.getName().cStr()) continue;
+    // An area's own target beside the city's (措施一: fairs in each county and park every
+    // quarter): four quarters' worth for the year.
+    if (area != "all" && hasAreaTarget(i)) {
+      auto own = i.getAreaTarget();
+      bool quarterly = own.getPer() == msg::AreaTarget::Per::QUARTER;
+      if (period == Period::Kind::kYear) return own.getAtLeast() * (quarterly ? 4 : 1);
+      if (period == Period::Kind::kQuarter && quarterly) return own.getAtLeast();
+      return std::nullopt;
+    }
+    // The policy's targets are yearly: a quarter or the 春运 window has none of its own.
+    if (period != Period::Kind::kYear) return std::nullopt;
     auto t = i.getTarget();
     std::optional<double> target;
     if (t.isAtLeast()) target = t.getAtLeast();
@@ -121,7 +150,7 @@ std::optional<double> IndicatorExporter::targetOf(int measure, const std::string
 
 std::vector<IndicatorValue> IndicatorExporter::read(Redis& redis, int64_t nowSeconds) const {
   // Every counter, by (year, measure, name, area).
-  std::map<std::tuple<int, int, std::string, std::string>, double> counted;
+  Counted counted;
   // Every median's observations: (year, measure, name, area) → value → how often.
   std::map<std::tuple<int, int, std::string, std::string>, std::map<int64_t, int64_t>> observed;
   std::set<int> years{currentYear(nowSeconds)};
@@ -149,13 +178,34 @@ std::vector<IndicatorValue> IndicatorExporter::read(Redis& redis, int64_t nowSec
     }
   }
 
-  std::vector<IndicatorValue> out;
   if (computed_) {
     for (auto& v : computed_(RedisStateReader(redis, service_), catalogue_, nowSeconds)) {
       counted[{v.year, v.measure, v.indicator, v.area}] += v.value;
       if (v.area != "all") counted[{v.year, v.measure, v.indicator, "all"}] += v.value;
     }
   }
+  return valuesOf(counted, years);
+}
+
+std::vector<IndicatorValue> IndicatorExporter::readPeriod(Redis& redis,
+                                                          const Period& period) const {
+  Counted counted;
+  auto fields =
+      redis.command({"HGETALL", serviceKey(service_, indicator_keys::periodCounts(period.name()))});
+  if (fields.type != RedisReply::Type::kArray)
+    throw RedisUnavailable("HGETALL failed: " + fields.str);
+  for (size_t i = 0; i + 1 < fields.elements.size(); i += 2) {
+    auto [measure, name, area, rest] = splitField(fields.elements[i].str);
+    double v = std::stod(fields.elements[i + 1].str);
+    counted[{period.year, measure, name, area}] += v;
+    counted[{period.year, measure, name, "all"}] += v;
+  }
+  return valuesOf(counted, {period.year});
+}
+
+std::vector<IndicatorValue> IndicatorExporter::valuesOf(Counted& counted,
+                                                        const std::set<int>& years) const {
+  std::vector<IndicatorValue> out;
   for (auto measure : catalogue_.data().getMeasures()) {
     if (measure.getService() != owned_) continue;
     int m = measure.getNumber();
@@ -165,7 +215,7 @@ std::vector<IndicatorValue> IndicatorExporter::read(Redis& redis, int64_t nowSec
         // Every area that counted this indicator (or the counters of its ratio), and "all".
         std::set<std::string> areas{"all"};
         // A target per area needs a value per area, 0 where nothing happened, for the alert.
-        if (indicator.getPerArea()) {
+        if (indicator.getPerArea() || hasAreaTarget(indicator)) {
           for (const auto& a : catalogue_.reportingAreas()) areas.insert(a);
         }
         std::string numerator, denominator;
@@ -198,9 +248,11 @@ std::vector<IndicatorValue> IndicatorExporter::read(Redis& redis, int64_t nowSec
 
 void IndicatorExporter::refresh(Redis& redis, int64_t nowSeconds) {
   auto values = read(redis, nowSeconds);
+  int firstExported = currentYear(nowSeconds) - options_.exportedYears + 1;
   std::lock_guard lock(mutex_);
   std::set<int> years;
   for (const auto& v : values) {
+    if (v.year < firstExported) continue;
     values_
         .Add({{"measure", std::to_string(v.measure)},
               {"indicator", v.indicator},
@@ -213,12 +265,11 @@ void IndicatorExporter::refresh(Redis& redis, int64_t nowSeconds) {
     if (measure.getService() != owned_) continue;
     for (auto indicator : measure.getIndicators()) {
       std::string name = indicator.getName().cStr();
-      auto cityWide = targetOf(measure.getNumber(), name, "all");
-      if (!cityWide) continue;
-      std::map<std::string, double> byArea{{"all", *cityWide}};
-      if (indicator.getPerArea()) {
+      std::map<std::string, double> byArea;
+      if (auto cityWide = targetOf(measure.getNumber(), name, "all")) byArea["all"] = *cityWide;
+      if (indicator.getPerArea() || hasAreaTarget(indicator)) {
         for (const auto& area : catalogue_.reportingAreas()) {
-          byArea[area] = *targetOf(measure.getNumber(), name, area);
+          if (auto own = targetOf(measure.getNumber(), name, area)) byArea[area] = *own;
         }
       }
       for (int year : years) {
@@ -233,20 +284,79 @@ void IndicatorExporter::refresh(Redis& redis, int64_t nowSeconds) {
       }
     }
   }
+  refreshReporting(redis, nowSeconds, years);
+}
+
+void IndicatorExporter::refreshReporting(Redis& redis, int64_t nowSeconds,
+                                         const std::set<int>& years) {
+  struct Tally {
+    int expected = 0, reported = 0, onTime = 0;
+  };
+  // (measure or "all", area or "all", year, quarter) → tally
+  std::map<std::tuple<std::string, std::string, int, int>, Tally> tallies;
+  for (int year : years) {
+    for (const auto& r : reporting(redis, nowSeconds, year)) {
+      for (auto key :
+           {std::tuple{std::to_string(r.measure), std::string("all"), year, r.quarter.quarter},
+            std::tuple{std::string("all"), r.area, year, r.quarter.quarter}}) {
+        auto& t = tallies[key];
+        t.expected += 1;
+        t.reported += r.reported;
+        t.onTime += r.onTime;
+      }
+    }
+  }
+  for (const auto& [key, t] : tallies) {
+    const auto& [measure, area, year, quarter] = key;
+    for (auto [status, value] :
+         {std::pair{"expected", t.expected}, std::pair{"reported", t.reported},
+          std::pair{"on_time", t.onTime}}) {
+      reporting_
+          .Add({{"measure", measure},
+                {"area", area},
+                {"year", std::to_string(year)},
+                {"quarter", std::to_string(quarter)},
+                {"status", status}})
+          .Set(value);
+    }
+  }
+  // The last quarter whose reporting time is over: an area silent in it is behind on its reports.
+  int32_t today = chinaDayOf(nowSeconds);
+  Period last = quarterOf(today - options_.onTimeDays - 1);
+  if (last.lastDay + options_.onTimeDays >= today) last = quarterOf(last.firstDay - 1);
+  for (const auto& r : reporting(redis, nowSeconds, last.year, last.name())) {
+    silent_.Add({{"measure", std::to_string(r.measure)}, {"area", r.area}}).Set(r.reported ? 0 : 1);
+  }
 }
 
 std::vector<IndicatorAnswer> IndicatorExporter::query(Redis& redis, int64_t nowSeconds, int year,
-                                                     const std::string& area, int measure) const {
+                                                      const std::string& area, int measure,
+                                                      const std::string& period) const {
+  auto shorter = period.empty() ? std::nullopt : parsePeriod(period, catalogue_);
+  auto values = shorter ? readPeriod(redis, *shorter) : read(redis, nowSeconds);
+  auto kind = shorter ? shorter->kind : Period::Kind::kYear;
   std::vector<IndicatorAnswer> answers;
-  for (auto& v : read(redis, nowSeconds)) {
+  for (auto& v : values) {
     if ((year && v.year != year) || (!area.empty() && v.area != area) ||
         (measure && v.measure != measure)) {
       continue;
     }
-    auto target = targetOf(v.measure, v.indicator, v.area);
+    auto target = targetOf(v.measure, v.indicator, v.area, kind);
     answers.push_back({v.measure, std::move(v.indicator), std::move(v.area), v.year, v.value, target});
   }
   return answers;
+}
+
+std::vector<AreaReporting> IndicatorExporter::reporting(Redis& redis, int64_t nowSeconds, int year,
+                                                        const std::string& quarter) const {
+  auto all = reportingOf(RedisStateReader(redis, service_), catalogue_, owned_, year,
+                         options_.onTimeDays, nowSeconds);
+  if (quarter.empty()) return all;
+  std::vector<AreaReporting> out;
+  for (auto& r : all) {
+    if (r.quarter.name() == quarter) out.push_back(std::move(r));
+  }
+  return out;
 }
 
 }  // namespace mwp

@@ -9,13 +9,16 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "catalogue.h"
 #include "indicator_counts.h"
+#include "periods.h"
 #include "redis.h"
+#include "reporting.h"
 
 namespace prometheus {
 class Registry;
@@ -42,28 +45,53 @@ struct IndicatorAnswer {
 // keyspace): run once when a service starts, so its older counts keep being read.
 void recordIndicatorYears(Redis& redis, const std::string& service);
 
+struct ExportOptions {
+  int onTimeDays = 10;  // a quarter's report is on time up to that many days after its end
+  // The years exported to Prometheus, this one and those before it: 14 areas × 8 years of every
+  // indicator would be ~19,000 series, two years stay under 10,000 (README "Periods"). Queries
+  // answer every year.
+  int exportedYears = 2;
+};
+
 class IndicatorExporter {
  public:
   // `service` names the state keys to read; `owned` the catalogue's service whose measures count.
   IndicatorExporter(std::string service, msg::Service owned, const Catalogue& catalogue,
-                    prometheus::Registry& registry, ComputedIndicators computed = nullptr);
+                    prometheus::Registry& registry, ComputedIndicators computed = nullptr,
+                    ExportOptions options = {});
   ~IndicatorExporter();
 
   // Every indicator of the service's measures, from Redis: counted values, city-wide totals and
   // ratios. Indicators with nothing counted yet are 0 city-wide for the years given.
   std::vector<IndicatorValue> read(Redis& redis, int64_t nowSeconds) const;
 
-  // read() into the gauges. Thread-safe against itself.
+  // The counted indicators of a quarter or a 春运 window (periods.h), with city-wide totals and
+  // ratios. Medians and computed indicators are kept by the year only: absent here.
+  std::vector<IndicatorValue> readPeriod(Redis& redis, const Period& period) const;
+
+  // read() into the gauges, and the reporting of the measures (mwp_measure_reporting,
+  // mwp_measure_area_silent). Thread-safe against itself.
   void refresh(Redis& redis, int64_t nowSeconds);
 
-  // read() filtered as an indicator query asks (0 or "": any), with each indicator's target.
+  // read() (or readPeriod() for a `period` other than "") filtered as an indicator query asks
+  // (0 or "": any), with each indicator's target there and then.
   std::vector<IndicatorAnswer> query(Redis& redis, int64_t nowSeconds, int year,
-                                     const std::string& area, int measure) const;
+                                     const std::string& area, int measure,
+                                     const std::string& period = "") const;
+
+  // Each area owing each measure of the service, for the quarters of `year` begun by now (only
+  // `quarter`, "YYYY-Qn", when given).
+  std::vector<AreaReporting> reporting(Redis& redis, int64_t nowSeconds, int year,
+                                       const std::string& quarter = "") const;
 
  private:
-  // The catalogue's target for an indicator in an area ("all": city-wide).
-  std::optional<double> targetOf(int measure, const std::string& indicator,
-                                 const std::string& area) const;
+  using Counted = std::map<std::tuple<int, int, std::string, std::string>, double>;
+  // The catalogue's indicators for `years` out of counters by (year, measure, name, area).
+  std::vector<IndicatorValue> valuesOf(Counted& counted, const std::set<int>& years) const;
+  // The catalogue's target for an indicator in an area ("all": city-wide) over a period.
+  std::optional<double> targetOf(int measure, const std::string& indicator, const std::string& area,
+                                 Period::Kind period = Period::Kind::kYear) const;
+  void refreshReporting(Redis& redis, int64_t nowSeconds, const std::set<int>& years);
 
   std::string service_;
   msg::Service owned_;
@@ -72,6 +100,9 @@ class IndicatorExporter {
   prometheus::Family<prometheus::Gauge>& values_;
   prometheus::Family<prometheus::Gauge>& targets_;
   prometheus::Family<prometheus::Gauge>& info_;
+  prometheus::Family<prometheus::Gauge>& reporting_;
+  prometheus::Family<prometheus::Gauge>& silent_;
+  ExportOptions options_;
   std::mutex mutex_;
 };
 

@@ -36,6 +36,31 @@ void setIndicators(msg::QueryReply::Builder reply, const std::vector<IndicatorAn
   }
 }
 
+void setReporting(msg::QueryReply::Builder reply, const std::vector<AreaReporting>& reporting) {
+  auto list = reply.initReporting(static_cast<unsigned>(reporting.size()));
+  for (unsigned i = 0; i < list.size(); ++i) {
+    const auto& r = reporting[i];
+    auto out = list[i];
+    out.setMeasure(static_cast<uint8_t>(r.measure));
+    out.setQuarter(r.quarter.name());
+    out.setArea(r.area);
+    out.setReported(r.reported);
+    out.setOnTime(r.onTime);
+    out.setNothingToReport(r.nothingToReport);
+  }
+}
+
+std::vector<AreaReporting> reportingIn(msg::QueryReply::Reader reply) {
+  std::vector<AreaReporting> out;
+  for (auto r : reply.getReporting()) {
+    auto quarter = parseQuarter(r.getQuarter().cStr());
+    if (!quarter) continue;  // not from a service of this build
+    out.push_back({r.getMeasure(), *quarter, r.getArea().cStr(), r.getReported(), r.getOnTime(),
+                   r.getNothingToReport()});
+  }
+  return out;
+}
+
 std::vector<IndicatorAnswer> indicatorsOf(msg::QueryReply::Reader reply) {
   std::vector<IndicatorAnswer> answers;
   for (auto i : reply.getIndicators()) {
@@ -151,9 +176,18 @@ std::string QueryServer::answer(const std::string& request) {
       }
       case msg::Query::INDICATORS: {
         auto q = query.getIndicators();
-        auto answers =
-            indicators_.query(redis_, clock_(), q.getYear(), q.getArea().cStr(), q.getMeasure());
-        return reply([&](auto r) { setIndicators(r, answers); });
+        auto now = clock_();
+        auto answers = indicators_.query(redis_, now, q.getYear(), q.getArea().cStr(),
+                                         q.getMeasure(), q.getPeriod().cStr());
+        std::vector<AreaReporting> reporting;
+        if (q.getWithReporting()) {
+          auto period = parseQuarter(q.getPeriod().cStr());
+          reporting = indicators_.reporting(redis_, now, q.getYear(), period ? period->name() : "");
+        }
+        return reply([&](auto r) {
+          setIndicators(r, answers);
+          setReporting(r, reporting);
+        });
       }
       case msg::Query::VERDICT: {
         auto verdict = redis_.command({"GET", keys::verdict(service_, query.getVerdict().cStr())});

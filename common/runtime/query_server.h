@@ -29,6 +29,9 @@ struct WorkerSection {
 // An indicator query's answer, into and out of its reply (msg::QueryReply.indicators).
 void setIndicators(msg::QueryReply::Builder reply, const std::vector<IndicatorAnswer>& answers);
 std::vector<IndicatorAnswer> indicatorsOf(msg::QueryReply::Reader reply);
+// Its reporting (msg::QueryReply.reporting), for a query withReporting.
+void setReporting(msg::QueryReply::Builder reply, const std::vector<AreaReporting>& reporting);
+std::vector<AreaReporting> reportingIn(msg::QueryReply::Reader reply);
 // One indicator as the gateway shows it (GET /v1/measures):
 // {"measure":2,"indicator":"…","area":"…","year":2026,"value":1,"target":null}; `suppressed`:
 // "value":null,"suppressed":true instead of the value (a small count of health data).

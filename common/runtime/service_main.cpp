@@ -8,6 +8,7 @@
 #include "command_line.h"
 #include "loop_adapters.h"
 #include "process.h"
+#include "reporting.h"
 
 namespace mwp {
 
@@ -47,7 +48,13 @@ int runService(const ServiceParts& parts, int argc, char** argv) {
         "MWP_INDICATOR_REFRESH_MS", 5000, 100, 3600000, "how often measure gauges are re-read"));
     options.timerInterval = std::chrono::milliseconds(env.integer(
         "MWP_TIMER_INTERVAL_MS", 1000, 10, 86400000, "how often due deadlines are looked for"));
-    auto rules = parts.makeRules(env);
+    ExportOptions exportOptions;
+    exportOptions.onTimeDays = static_cast<int>(
+        env.integer("MWP_REPORTING_ON_TIME_DAYS", 10, 0, 92,
+                    "a quarter's report is on time up to this many days after the quarter's end"));
+    exportOptions.exportedYears = static_cast<int>(env.integer(
+        "MWP_EXPORTED_YEARS", 2, 1, 20, "years of measure gauges exported to Prometheus"));
+    auto rules = withReporting(parts.makeRules(env), parts.service.owns, Catalogue::builtIn());
     auto queries = parts.makeQueries();
     if (wantsPrintConfig(argc, argv)) {
       std::cout << env.describe();
@@ -68,7 +75,7 @@ int runService(const ServiceParts& parts, int argc, char** argv) {
                                       publisher, name, options.partitions),
                      *rules, systemClock, registry);
     IndicatorExporter indicators(name, parts.service.owns, Catalogue::builtIn(), registry,
-                                 parts.computed);
+                                 parts.computed, exportOptions);
     QueryServer queryServer(context, queryBind, redisEndpoint, name, *queries, indicators,
                             systemClock, refreshEvery,
                             curveServer ? std::optional(curveServer->keys) : std::nullopt);

@@ -151,6 +151,47 @@ def employment():
                      variables(*YEAR_AREA), ["employment"])
 
 
+def county():
+    """Each county and park accountable for its own share (措施二十九, 层层分解任务): the area's own
+    targets, the coverage ratios the catalogue marks (`"coverage": true`), its reporting by quarter
+    (DHIS2's completeness and timeliness), its overdue cases and red wage warnings. The `area`
+    variable lists the counties and parks only: the city's figures are on the overview."""
+    sel = 'area="$area", year="$year"'
+    coverage = "|".join(i["name"] for m in catalogue["measures"] for i in m["indicators"] if i.get("coverage"))
+    reporting = lambda status: f'sum by (quarter) (mwp_measure_reporting{{measure="all", {sel}, status="{status}"}})'
+    panels = [
+        panel(1, "本地区目标完成进度 The area's own targets: value ÷ target", "bargauge",
+              [target(f"mwp:measure_progress:ratio{{{sel}}}", "{{measure}} {{indicator}}")], 0, 0, 12, 10,
+              options={"orientation": "horizontal"}, fieldConfig={"defaults": {"unit": "percentunit", "max": 1}}),
+        panel(2, "本地区目标 The area's own targets: value and target", "table",
+              [target(f"mwp_measure_value{{{sel}}} and on(measure, indicator, area, year) mwp_measure_target{{{sel}}}",
+                      "{{measure}} {{indicator}} value"),
+               target(f"mwp_measure_target{{{sel}}}", "{{measure}} {{indicator}} target", "B")],
+              12, 0, 12, 10, options={"showHeader": True}),
+        panel(3, "报送完整率（按季度）Reporting completeness by quarter: measures reported ÷ owed", "bargauge",
+              [target(f'{reporting("reported")} / {reporting("expected")}', "Q{{quarter}}")], 0, 10, 12, 8,
+              fieldConfig={"defaults": {"unit": "percentunit", "max": 1}}),
+        panel(4, "报送及时率（按季度）Reporting timeliness by quarter: on time ÷ owed", "bargauge",
+              [target(f'{reporting("on_time")} / {reporting("expected")}', "Q{{quarter}}")], 12, 10, 12, 8,
+              fieldConfig={"defaults": {"unit": "percentunit", "max": 1}}),
+        panel(5, "上季度未报送的措施 Measures the area sent nothing for last quarter", "stat",
+              [target('sum(mwp_measure_area_silent{area="$area"})', "")], 0, 18, 6, 6),
+        # An area with no case or warning has no series of it: 0 there.
+        panel(6, "超期案件 Rights cases past a legal deadline", "stat",
+              [target(f'sum(mwp_measure_value{{indicator="cases_overdue", {sel}}}) or vector(0)', "")], 6, 18, 6, 6),
+        panel(7, "未消除的红色工资预警 Red wage warnings open", "stat",
+              [target(f'sum(mwp_measure_value{{measure="20", indicator="warnings_red_open", {sel}}}) or vector(0)', "")],
+              12, 18, 6, 6),
+        panel(8, "覆盖率 Coverage: served ÷ should be served", "bargauge",
+              [target(f'mwp_measure_value{{indicator=~"{coverage}", {sel}}}', "{{measure}} {{indicator}}")],
+              18, 18, 6, 6, fieldConfig={"defaults": {"unit": "percentunit", "max": 1}}),
+    ]
+    return dashboard("mwp-county", "区县记分卡 · County scorecard: own targets, reporting, cases", panels,
+                     variables(("year", "年度 Year", "label_values(mwp_measure_value, year)"),
+                               ("area", "区县/园区 Area", "label_values(mwp_measure_area_silent, area)")),
+                     ["accountability"])
+
+
 def health():
     panels = [
         panel(1, "进程 Processes up", "stat", [target('up{job=~"mwp-.*"}', "{{component}}")], 0, 0, 24, 5),
@@ -177,7 +218,7 @@ def health():
 
 
 for name, d in {"overview": overview(), "rights": rights(), "wages": wages(),
-                "employment": employment(), "service-health": health()}.items():
+                "employment": employment(), "county": county(), "service-health": health()}.items():
     with open(os.path.join(ROOT, "dashboards", f"{name}.json"), "w", encoding="utf-8") as f:
         json.dump(d, f, ensure_ascii=False, indent=1)
         f.write("\n")

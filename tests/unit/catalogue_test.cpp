@@ -8,7 +8,9 @@
 #include <sstream>
 
 #include "event_kinds.h"
+#include "ids.h"
 #include "mwp/catalogue_names.h"
+#include "periods.h"
 
 namespace mwp {
 namespace {
@@ -46,7 +48,35 @@ TEST(Catalogue, EveryKindOfTheSchemaCountsTowardAMeasureAndNoOtherKindIsNamed) {
   std::set<std::string> schemaKinds(allKinds().begin(), allKinds().end());
   std::set<std::string> catalogueKinds(catalogue().kinds().begin(), catalogue().kinds().end());
   EXPECT_EQ(schemaKinds, catalogueKinds);
-  EXPECT_EQ(schemaKinds.size(), 56u);
+  EXPECT_EQ(schemaKinds.size(), 57u);
+}
+
+// 春运 is 40 days from the 15th day before 春节 (the State Council's and the Ministry of
+// Transport's announcement each year); every year from the policy's first on is there.
+TEST(Catalogue, SpringTravelIsFortyDaysFromFifteenDaysBeforeTheSpringFestivalEveryYear) {
+  std::set<int> years;
+  for (auto s : catalogue().data().getSpringTravel()) {
+    int32_t festival = *parseDate(s.getSpringFestival().cStr());
+    EXPECT_EQ(*parseDate(s.getFrom().cStr()), festival - 15) << s.getYear();
+    EXPECT_EQ(*parseDate(s.getTo().cStr()), festival + 24) << s.getYear();
+    EXPECT_EQ(std::string(s.getFrom().cStr()).substr(0, 4), std::to_string(s.getYear()));
+    years.insert(s.getYear());
+  }
+  for (int year = 2019; year <= 2026; ++year) EXPECT_TRUE(years.count(year)) << year;
+  auto spring = parsePeriod("2026-spring", catalogue());
+  ASSERT_TRUE(spring);
+  EXPECT_EQ(formatDate(spring->firstDay), "2026-02-02");
+  EXPECT_EQ(formatDate(spring->lastDay), "2026-03-13");
+  EXPECT_FALSE(parsePeriod("2018-spring", catalogue())) << "no dates: no guess";
+  EXPECT_EQ(formatDate(parsePeriod("2026-Q4", catalogue())->lastDay), "2026-12-31");
+  EXPECT_EQ(formatDate(parsePeriod("2024-Q1", catalogue())->lastDay), "2024-03-31");
+}
+
+TEST(Catalogue, MeasureOneHoldsAFairInEveryAreaEachQuarter) {
+  auto fairs = catalogue().measure(1).getIndicators()[0];
+  EXPECT_EQ(std::string(fairs.getName().cStr()), "fairs_held");
+  EXPECT_EQ(fairs.getAreaTarget().getAtLeast(), 1);
+  EXPECT_EQ(fairs.getAreaTarget().getPer(), msg::AreaTarget::Per::QUARTER);
 }
 
 TEST(Catalogue, OutreachMeasuresListTheirActivities) {

@@ -31,7 +31,7 @@ std::string line(size_t index) {
 }
 const size_t kWorkerRegistered = 0, kJobFair = 2, kSkillCertified = 8, kWageClaimAccepted = 29,
              kHealthCheck = 26, kActivity = 41, kSubsidyGranted = 42, kProjectRegistered = 45,
-             kAttendance = 50, kWagePaid = 51, kWageWarningCleared = 55;
+             kPeriodReported = 56, kAttendance = 50, kWagePaid = 51, kWageWarningCleared = 55;
 
 TEST(EventRules, EveryFixtureEventIsAccepted) {
   for (const auto& l : test::fixtureLines()) EXPECT_EQ(verdictOf(l), "") << l;
@@ -147,6 +147,25 @@ TEST(EventRules, AnActivityMustBeOneItsMeasureLists) {
             "activityReported.activity: measure 23 lists condolenceVisitOutside, familyVisit");
   EXPECT_EQ(verdictOf(replaced(line(kActivity), "\"measure\": 23", "\"measure\": 4")),
             "activityReported.measure: 4 is not an outreach measure (12, 13, 17–19, 23–30)");
+}
+
+TEST(EventRules, APeriodReportedNamesAMeasureAndAQuarterThatHasBegun) {
+  EXPECT_EQ(verdictOf(line(kPeriodReported)), "");
+  EXPECT_EQ(verdictOf(replaced(line(kPeriodReported), "\"measure\": 23", "\"measure\": 31")),
+            "periodReported.measure: 31 is not a measure (1–30)（measure 不是 1–30 的措施编号）");
+  for (const char* bad : {"2026-Q5", "2026Q1", "2026-q1", "2018-Q4", "2026-H1", "2026"}) {
+    EXPECT_EQ(verdictOf(replaced(line(kPeriodReported), "2026-Q1", bad)),
+              "periodReported.period: not a quarter YYYY-Qn of 2019 on, e.g. 2026-Q1（period "
+              "不是 YYYY-Qn 形式的季度）")
+        << bad;
+  }
+  EXPECT_EQ(
+      verdictOf(replaced(line(kPeriodReported), "2026-Q1", "2026-Q2")),
+      "periodReported.period: 2026-Q2 has not begun by occurredAt（period 所报季度尚未开始）");
+  EXPECT_EQ(verdictOf(replaced(line(kPeriodReported), "areaGovernment", "bank")),
+            "source: bank may not report periodReported for measure 23");
+  EXPECT_EQ(verdictOf(replaced(line(kPeriodReported), "areaGovernment", "tradeUnion")), "")
+      << "measure 23's lead departments may report it";
 }
 
 TEST(EventRules, EnumsLeftUnspecifiedAndZeroCountsAreRefused) {

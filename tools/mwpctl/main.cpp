@@ -22,6 +22,7 @@
 #include "frames.h"
 #include "ids.h"
 #include "indicator_exporter.h"
+#include "periods.h"
 #include "process.h"
 #include "rules.h"
 #include "simulate.h"
@@ -262,33 +263,46 @@ GatewayUrl gatewayUrl(const std::string& text) {
           CommandLine::wholeNumberFor<uint16_t>(text.substr(colon + 1))};
 }
 
-int printMeasures(const GatewayUrl& url, const std::string& key, int year) {
+// The body of a GET from the gateway; nullopt (said on stderr) when it did not answer 200.
+std::optional<std::string> gatewayGet(const GatewayUrl& url, const std::string& key,
+                                      const std::string& path, const std::string& accept = "") {
   httplib::Client client(url.host, url.port);
-  auto r = client.Get("/v1/measures" + std::string(year ? "?year=" + std::to_string(year) : ""),
-                      {{"Authorization", "Bearer " + key}});
+  httplib::Headers headers{{"Authorization", "Bearer " + key}};
+  if (!accept.empty()) headers.emplace("Accept", accept);
+  auto r = client.Get(path, headers);
   if (!r || r->status != 200) {
     std::cerr << "mwpctl: the gateway at " << url.text << " answered "
-              << (r ? std::to_string(r->status) : "nothing") << "\n";
-    return kExitUnreachable;
+              << (r ? std::to_string(r->status) + " " + r->body : "nothing") << "\n";
+    return std::nullopt;
   }
+  return r->body;
+}
+
+capnp::JsonValue::Reader member(capnp::JsonValue::Reader object, const char* name) {
+  for (auto f : object.getObject()) {
+    if (f.getName() == name) return f.getValue();
+  }
+  return capnp::JsonValue::Reader();
+}
+
+std::string text(capnp::JsonValue::Reader v) {
+  if (v.isString()) return v.getString().cStr();
+  if (v.isNumber()) {
+    std::ostringstream out;
+    out << v.getNumber();
+    return out.str();
+  }
+  if (v.isBoolean()) return v.getBoolean() ? "yes" : "NO";
+  return "–";
+}
+
+int printMeasures(const GatewayUrl& url, const std::string& key, int year) {
+  auto body = gatewayGet(url, key,
+                         "/v1/measures" + std::string(year ? "?year=" + std::to_string(year) : ""));
+  if (!body) return kExitUnreachable;
   capnp::MallocMessageBuilder message;
   auto root = message.initRoot<capnp::JsonValue>();
-  capnp::JsonCodec().decodeRaw(kj::ArrayPtr<const char>(r->body.data(), r->body.size()), root);
-  auto member = [](capnp::JsonValue::Reader object, const char* name) -> capnp::JsonValue::Reader {
-    for (auto f : object.getObject()) {
-      if (f.getName() == name) return f.getValue();
-    }
-    return capnp::JsonValue::Reader();
-  };
-  auto text = [](capnp::JsonValue::Reader v) -> std::string {
-    if (v.isString()) return v.getString().cStr();
-    if (v.isNumber()) {
-      std::ostringstream out;
-      out << v.getNumber();
-      return out.str();
-    }
-    return "–";
-  };
+  capnp::JsonCodec().decodeRaw(kj::ArrayPtr<const char>(body->data(), body->size()), root);
   printf("%-34s %14s %10s %9s\n", "措施 measure / indicator", "value", "target", "progress");
   for (auto m : member(root.asReader(), "measures").getArray()) {
     printf("%2s %s  %s\n", text(member(m, "number")).c_str(), text(member(m, "titleZh")).c_str(),
@@ -308,6 +322,38 @@ int printMeasures(const GatewayUrl& url, const std::string& key, int year) {
       printf("     %-29s %14s %10s %9s\n", text(member(i, "indicator")).c_str(),
              text(member(i, "value")).c_str(), text(target).c_str(), progress.c_str());
     }
+  }
+  return 0;
+}
+
+// The scorecard of each county and park (GET /v1/scorecard): as a table, or as the CSV the
+// gateway gives (UTF-8 with a byte-order mark, for Excel).
+int printScorecard(const GatewayUrl& url, const std::string& key, int year,
+                   const std::string& period, bool csv) {
+  std::string path = "/v1/scorecard?year=" + std::to_string(year);
+  if (!period.empty()) path += "&period=" + period;
+  auto body = gatewayGet(url, key, path, csv ? "text/csv" : "");
+  if (!body) return kExitUnreachable;
+  if (csv) {
+    std::cout << *body;
+    return 0;
+  }
+  capnp::MallocMessageBuilder message;
+  auto root = message.initRoot<capnp::JsonValue>();
+  capnp::JsonCodec().decodeRaw(kj::ArrayPtr<const char>(body->data(), body->size()), root);
+  printf("%-34s %10s %10s %5s\n", "地区 area / 措施 measure indicator", "value", "target", "met");
+  for (auto a : member(root.asReader(), "areas").getArray()) {
+    printf("%s %s\n", text(member(a, "area")).c_str(), text(member(a, "nameZh")).c_str());
+    for (auto i : member(a, "indicators").getArray()) {
+      std::string name = text(member(i, "measure")) + " " + text(member(i, "indicator"));
+      printf("  %-32s %10s %10s %5s\n", name.c_str(), text(member(i, "value")).c_str(),
+             text(member(i, "target")).c_str(), text(member(i, "met")).c_str());
+    }
+    auto r = member(a, "reporting");
+    printf("  reporting %s of %s reported, %s on time; cases overdue %s; red wage warnings %s\n",
+           text(member(r, "reported")).c_str(), text(member(r, "expected")).c_str(),
+           text(member(r, "onTime")).c_str(), text(member(a, "casesOverdue")).c_str(),
+           text(member(a, "redWageWarnings")).c_str());
   }
   return 0;
 }
@@ -362,6 +408,13 @@ void printMarkdown(const Catalogue& catalogue) {
       if (t.isAtLeast()) indicators += " ≥ " + std::to_string(static_cast<int64_t>(t.getAtLeast()));
       if (t.isAtMost()) indicators += " ≤ " + std::to_string(static_cast<int64_t>(t.getAtMost()));
       if (i.getPerArea()) indicators += " per area";
+      if (i.hasAreaTarget() && i.getAreaTarget().getAtLeast() > 0) {
+        indicators += "; each area ≥ " +
+                      std::to_string(static_cast<int64_t>(i.getAreaTarget().getAtLeast())) +
+                      (i.getAreaTarget().getPer() == msg::AreaTarget::Per::QUARTER ? " a quarter"
+                                                                                   : " a year");
+      }
+      if (i.getCoverage()) indicators += " (coverage)";
     }
     std::string serviceName = enumName(m.getService());
     std::cout << "| " << link(std::to_string(m.getNumber()), m.getRulesFile()) << " | "
@@ -525,31 +578,70 @@ Command simulateCommand() {
           }};
 }
 
-Command measuresCommand() {
+// The gateway a command reads and the key it reads with: --gateway and --key, else the
+// environment's MWP_GATEWAY_URL and MWP_DEMO_KEY_INTEGRATOR.
+struct GatewayAccess {
+  std::optional<GatewayUrl> gateway;
+  std::optional<std::string> key;
+
+  static void declare(CommandLine& line, const std::shared_ptr<GatewayAccess>& a) {
+    line.option("--gateway", "URL",
+                "the gateway, http://HOST:PORT (default MWP_GATEWAY_URL, http://127.0.0.1:8080)",
+                [a](const std::string& v) { a->gateway = gatewayUrl(v); })
+        .option("--key", "KEY", "an API key (default MWP_DEMO_KEY_INTEGRATOR)",
+                [a](const std::string& v) { a->key = v; });
+  }
+  GatewayUrl url(Env& env) const {
+    return gateway ? *gateway
+                   : gatewayUrl(env.text("MWP_GATEWAY_URL", "http://127.0.0.1:8080", "gateway"));
+  }
+  std::string apiKey(Env& env) const {
+    return key ? *key : env.secret("MWP_DEMO_KEY_INTEGRATOR", "", "API key");
+  }
+};
+
+Command scorecardCommand() {
   struct Args {
-    std::optional<GatewayUrl> gateway;
-    std::optional<std::string> key;
     int year = 0;
+    std::string period;
+    bool csv = false;
   };
+  auto access = std::make_shared<GatewayAccess>();
   auto a = std::make_shared<Args>();
+  CommandLine line("mwpctl scorecard",
+                   "Each county's and park's scorecard for the year (措施二十九: the annual "
+                   "assessment), as the gateway reports it.");
+  GatewayAccess::declare(line, access);
+  line.option("--year", "Y", "the year (default this year)", a->year)
+      .option(
+          "--period", "P", "a quarter of it, YYYY-Qn, or its 春运 window, YYYY-spring",
+          [a](const std::string& v) {
+            auto period = parsePeriod(v, Catalogue::builtIn());
+            if (!period || period->kind == Period::Kind::kYear) {
+              throw BadValue("not a quarter YYYY-Qn or a 春运 window YYYY-spring: \"" + v + "\"");
+            }
+            a->period = v;
+          })
+      .flag("--csv", "print the CSV (UTF-8 with a BOM, for Excel) instead of the table", a->csv)
+      .notes("exit codes: 0 printed, 69 the gateway did not answer 200");
+  return {std::move(line), [access, a] {
+            Env env;
+            int year = a->year ? a->year : yearOf(formatDate(chinaDayOf(systemClock())));
+            return printScorecard(access->url(env), access->apiKey(env), year, a->period, a->csv);
+          }};
+}
+
+Command measuresCommand() {
+  auto access = std::make_shared<GatewayAccess>();
+  auto year = std::make_shared<int>(0);
   CommandLine line("mwpctl measures",
                    "The 30 measures' value, target and progress, as the gateway reports them.");
-  line.option("--gateway", "URL",
-              "the gateway, http://HOST:PORT (default MWP_GATEWAY_URL, http://127.0.0.1:8080)",
-              [a](const std::string& v) { a->gateway = gatewayUrl(v); })
-      .option("--key", "KEY", "an API key (default MWP_DEMO_KEY_INTEGRATOR)",
-              [a](const std::string& v) { a->key = v; })
-      .option("--year", "Y", "the year reported (default this year)", a->year)
+  GatewayAccess::declare(line, access);
+  line.option("--year", "Y", "the year reported (default this year)", *year)
       .notes("exit codes: 0 printed, 69 the gateway did not answer 200");
-  return {std::move(line), [a] {
+  return {std::move(line), [access, year] {
             Env env;
-            auto url =
-                a->gateway
-                    ? *a->gateway
-                    : gatewayUrl(env.text("MWP_GATEWAY_URL", "http://127.0.0.1:8080", "gateway"));
-            std::string key =
-                a->key ? *a->key : env.secret("MWP_DEMO_KEY_INTEGRATOR", "", "API key");
-            return printMeasures(url, key, a->year);
+            return printMeasures(access->url(env), access->apiKey(env), *year);
           }};
 }
 
@@ -634,6 +726,7 @@ std::vector<Command> commands() {
   all.push_back(catalogueCommand());
   all.push_back(simulateCommand());
   all.push_back(measuresCommand());
+  all.push_back(scorecardCommand());
   all.push_back(keygenCurveCommand());
   all.push_back(keygenApiCommand());
   return all;

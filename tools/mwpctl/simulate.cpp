@@ -2,11 +2,15 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
 #include <random>
+#include <set>
+#include <tuple>
 
 #include "catalogue.h"
 #include "ids.h"
 #include "log.h"
+#include "periods.h"
 
 namespace mwp::simulate {
 namespace {
@@ -25,6 +29,9 @@ class Generator {
     // eventId then names the same event in every run, so a demo run again later is taken as
     // re-sent, not as a different event under a used id.
     last_ = *parseDate(std::to_string(o.year) + "-12-31");
+    for (auto m : Catalogue::builtIn().data().getMeasures()) {
+      for (auto kind : m.getKinds()) measuresOf_[kind.cStr()].push_back(m.getNumber());
+    }
   }
 
   std::vector<std::string> run() {
@@ -33,6 +40,7 @@ class Generator {
     // A few hundred building sites in the city's demo (one for every 100 workers, at least 12 so
     // that a small demo still shows every kind of warning).
     for (uint32_t p = 0, n = std::max<uint32_t>(12, o_.workers / 100); p < n; ++p) project(p);
+    accountability();
     std::stable_sort(events_.begin(), events_.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
     std::vector<std::string> out;
@@ -77,6 +85,8 @@ class Generator {
     // whose 10:00 has passed is the Beijing day of ten hours ago).
     int32_t reported = on + 1;
     if (reported > chinaDayOf(o_.now - 10 * 3600)) return;
+    if (area == kSilentArea && worker.empty() && silentQuarter().contains(on)) return;
+    noteReport(kind, payload, area, on);
     std::string json = "{\"eventId\":\"" + id + "\",\"occurredAt\":\"" + date(reported) +
                        "T10:00:00+08:00\",\"source\":\"" + source + "\",\"area\":\"" + area + "\",";
     if (!worker.empty()) json += "\"workerId\":\"" + worker + "\",";
@@ -308,6 +318,56 @@ class Generator {
           "{\"caseNo\":\"" + caseNo + "\",\"outcome\":\"awarded\",\"closedOn\":\"" + date(awarded) +
               "\"}",
           "hrss", area);
+    }
+  }
+
+  // 措施二十九, each county accountable for its own share. 江油市 holds the city's 100 fairs alone
+  // (a fair every third day), so the city's figure is met whatever the other counties do; 平武县's
+  // office sends nothing of its own in the third quarter (its fairs and activities are left out
+  // by add(), and it sends no periodReported), so it is silent for every measure no worker's event
+  // of it counts toward then. Every other area says, within five days after each quarter's end,
+  // which measures it had nothing to report of (periodReported, nothingToReport).
+  static constexpr const char* kStrongArea = "510781";
+  static constexpr const char* kSilentArea = "510727";
+  Period silentQuarter() const { return quarterPeriod(o_.year, 3); }
+
+  void accountability() {
+    for (int i = 0; i < 100; ++i) {
+      int32_t on = first_ + 3 * i;
+      add(on, "jobFairHeld",
+          "{\"fairId\":\"F-" + std::string(kStrongArea) + "-" + std::to_string(o_.seed) + "-city-" +
+              std::to_string(i) + "\",\"campaign\":\"regular\",\"heldOn\":\"" + date(on) +
+              "\",\"employers\":30,\"vacancies\":500,\"attendees\":1500,\"agreementsSigned\":120}",
+          "hrss", kStrongArea);
+    }
+    for (int q = 1; q <= 4; ++q) {
+      Period quarter = quarterPeriod(o_.year, q);
+      for (const auto& area : areas_) {
+        if (area == kSilentArea && q == silentQuarter().quarter) continue;
+        for (auto m : Catalogue::builtIn().data().getMeasures()) {
+          if (reported_.count({area, m.getNumber(), q})) continue;
+          add(quarter.lastDay + 4, "periodReported",
+              "{\"measure\":" + std::to_string(m.getNumber()) + ",\"period\":\"" + quarter.name() +
+                  "\",\"nothingToReport\":true,\"note\":\"本季度无此项工作\"}",
+              "areaGovernment", area);
+        }
+      }
+    }
+  }
+
+  // Which area has reported which measure for which quarter of the year, by an event dated in it.
+  void noteReport(const std::string& kind, const std::string& payload, const std::string& area,
+                  int32_t on) {
+    Period quarter = quarterOf(on);
+    if (quarter.year != o_.year) return;
+    auto found = measuresOf_.find(kind);
+    if (found == measuresOf_.end()) return;
+    for (int m : found->second) {
+      if (kind == "activityReported" &&
+          payload.rfind("{\"measure\":" + std::to_string(m) + ",", 0) != 0) {
+        continue;
+      }
+      reported_.insert({area, m, quarter.quarter});
     }
   }
 
@@ -577,6 +637,8 @@ class Generator {
   std::vector<std::string> registeredWorkers_;  // valid resident IDs, for the projects' crews
   int32_t first_ = 0, last_ = 0;
   uint64_t count_ = 0;
+  std::map<std::string, std::vector<int>> measuresOf_;    // kind → the measures it counts toward
+  std::set<std::tuple<std::string, int, int>> reported_;  // (area, measure, quarter)
   std::vector<std::pair<int32_t, std::string>> events_;
 };
 
