@@ -103,6 +103,8 @@ struct Envelope {
     disputeClosed @45 :DisputeClosed;
     legalAidRequested @46 :LegalAidRequested;
     legalAidDecided @47 :LegalAidDecided;
+    disputeSuspended @63 :DisputeSuspended;
+    disputeResumed @64 :DisputeResumed;
 
     # outreach (measures 12, 13, 17–19, 23–30)
     activityReported @48 :ActivityReported;
@@ -471,6 +473,17 @@ struct DisputeClosed $R.worker(none) {
   closedOn @2 :Text $R.date;
 }
 
+# 中止审理 (劳动人事争议仲裁办案规则 art. 47): the award clock stops until the case resumes.
+struct DisputeSuspended $R.worker(none) {
+  caseNo @0 :Text $R.subject;
+  suspendedOn @1 :Text $R.date;
+}
+
+struct DisputeResumed $R.worker(none) {
+  caseNo @0 :Text $R.subject;
+  resumedOn @1 :Text $R.date;
+}
+
 enum LegalAidMatter { unspecified @0; wages @1; injury @2; other @3; }
 
 struct LegalAidRequested $R.worker(required) {
@@ -626,8 +639,9 @@ enum CaseStage {
   wageClaimAcceptance @1;   # 5 working days from filing
   wageClaimResolution @2;   # 60 working days from acceptance, +30 once extended
   disputeAcceptance @3;     # 5 days from filing
-  disputeMediation @4;      # 15 days
-  disputeAward @5;          # 45 days from acceptance, +15 once extended
+  disputeMediation @4;      # no longer given: mediation inside arbitration (劳动争议调解仲裁法
+                            # art. 42) has no deadline of its own; kept so that old logs read
+  disputeAward @5;          # 45 days from acceptance, +15 once extended, suspensions not counted
   legalAidDecision @6;      # 7 working days from the request
 }
 

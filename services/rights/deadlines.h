@@ -10,10 +10,10 @@ struct DeadlinePolicy {
   int wageAcceptWorkingDays = 5;
   int wageResolveWorkingDays = 60;
   int wageMaxExtensionWorkingDays = 30;
-  // 劳动争议调解仲裁法 art. 29: decide on acceptance within 5 days of the application; art. 14:
-  // mediation within 15 days; art. 43: award within 45 days of acceptance, +15 once.
+  // 劳动争议调解仲裁法 art. 29: decide on acceptance within 5 days of the application; art. 43:
+  // award within 45 days of acceptance, +15 once; the days a case is suspended do not count
+  // (劳动人事争议仲裁办案规则 art. 46). Mediation inside arbitration (art. 42) has no deadline.
   int disputeAcceptDays = 5;
-  int disputeMediationDays = 15;
   int disputeAwardDays = 45;
   int disputeMaxExtensionDays = 15;
   // 法律援助 程序规定 art. 13: decide within 7 working days of a complete application.

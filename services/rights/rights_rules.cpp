@@ -37,6 +37,10 @@ Applied caseOverdue(msg::Envelope::Reader event, StateTx& state) {
     if (d.getOverdue()) return {};
     if (d.getDoneOn().size() > 0 && dayOf(d.getDoneOn(), "doneOn") <= dayOf(d.getDueOn(), "dueOn"))
       return {};
+    // Its clock stopped, or the day moved later (an extension, a suspension ended), before the
+    // alarm came back: not overdue after all.
+    if (d.getPausedOn().size() > 0 || dayOf(d.getDueOn(), "dueOn") > dayOf(e.getDueOn(), "dueOn"))
+      return {};
     c.markOverdue(d);
     c.save();
     return {};
@@ -76,6 +80,10 @@ std::optional<Applied> RightsRules::apply(msg::Envelope::Reader event, StateTx& 
         return disputeAwarded(event, state);
       case E::DISPUTE_CLOSED:
         return disputeClosed(event, state);
+      case E::DISPUTE_SUSPENDED:
+        return disputeSuspended(event, state);
+      case E::DISPUTE_RESUMED:
+        return disputeResumed(event, state);
       case E::LEGAL_AID_REQUESTED:
         return legalAidRequested(event, state, policy_, calendar_);
       case E::LEGAL_AID_DECIDED:

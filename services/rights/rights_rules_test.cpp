@@ -68,9 +68,8 @@ class RightsRulesTest : public ::testing::Test {
       if (d.getStage() != stage) continue;
       return std::string(d.getDueOn().cStr()) + (d.getDoneOn().size() ? " done" : "") +
              (d.getLate() ? " late" : "") + (d.getOverdue() ? " overdue" : "") +
-             (d.getCalendarMissing()
-                  ? " calendarMissing " + std::to_string(d.getCalendarMissing())
-                  : "");
+             (d.getCalendarMissing() ? " calendarMissing " + std::to_string(d.getCalendarMissing())
+                                     : "");
     }
     return "no deadline";
   }
@@ -208,13 +207,15 @@ TEST_F(RightsRulesTest, ResolutionIsDueSixtyWorkingDaysAfterAcceptancePlusOneExt
   h.apply(wageFiled("w1", "WC-1", "2026-03-02"));
   h.apply(wageAccepted("w2", "WC-1", "2026-03-02"));
   auto due60 = formatDate(WorkingCalendar::fromFile(MWP_DEFAULT_HOLIDAYS_FILE)
-                              .addWorkingDays(*parseDate("2026-03-02"), 60).day);
+                              .addWorkingDays(*parseDate("2026-03-02"), 60)
+                              .day);
   EXPECT_EQ(deadline("case:wage:WC-1", msg::CaseStage::WAGE_CLAIM_RESOLUTION), due60);
   EXPECT_EQ(h.apply(wageExtended("w3", "WC-1", 31)),
             "refused: an extension of at most 30 working days");
   EXPECT_EQ(h.apply(wageExtended("w4", "WC-1", 30)), "applied");
   auto due90 = formatDate(WorkingCalendar::fromFile(MWP_DEFAULT_HOLIDAYS_FILE)
-                              .addWorkingDays(*parseDate("2026-03-02"), 90).day);
+                              .addWorkingDays(*parseDate("2026-03-02"), 90)
+                              .day);
   EXPECT_EQ(deadline("case:wage:WC-1", msg::CaseStage::WAGE_CLAIM_RESOLUTION), due90);
   EXPECT_EQ(h.apply(wageExtended("w5", "WC-1", 5)),
             "refused: wage claim WC-1 is already extended once");
@@ -224,7 +225,6 @@ TEST_F(RightsRulesTest, TheAwardIsDueOnTheFortyFifthDayAndAnExtensionMovesItOnce
   h.apply(disputeFiled("d1", "LD-1", "2026-03-01"));
   h.apply(disputeAccepted("d2", "LD-1", "2026-03-02"));
   EXPECT_EQ(deadline("case:dispute:LD-1", msg::CaseStage::DISPUTE_AWARD), "2026-04-16");
-  EXPECT_EQ(deadline("case:dispute:LD-1", msg::CaseStage::DISPUTE_MEDIATION), "2026-03-17");
   auto extend = [](const std::string& id, int days) {
     return event(
         id, "disputeExtended",
@@ -236,8 +236,129 @@ TEST_F(RightsRulesTest, TheAwardIsDueOnTheFortyFifthDayAndAnExtensionMovesItOnce
   EXPECT_EQ(deadline("case:dispute:LD-1", msg::CaseStage::DISPUTE_AWARD), "2026-05-01");
   EXPECT_EQ(h.apply(extend("d5", 1)), "refused: dispute LD-1 is already extended once");
   // The 45th day passes, but the extension holds the award until 05-01.
-  EXPECT_EQ(h.fireTimers(after("2026-04-16")), 1u) << "only the mediation deadline (03-17) is due";
-  EXPECT_EQ(overdue(), (std::vector<std::string>{"LD-1 disputeMediation 2026-03-17"}));
+  EXPECT_EQ(h.fireTimers(after("2026-04-16")), 0u);
+  EXPECT_EQ(h.fireTimers(after("2026-05-01")), 1u);
+  EXPECT_EQ(overdue(), (std::vector<std::string>{"LD-1 disputeAward 2026-05-01"}));
+}
+
+std::string disputeSuspended(const std::string& id, const std::string& on) {
+  return event(id, "disputeSuspended", R"({"caseNo":"LD-1","suspendedOn":")" + on + "\"}");
+}
+std::string disputeResumed(const std::string& id, const std::string& on) {
+  return event(id, "disputeResumed", R"({"caseNo":"LD-1","resumedOn":")" + on + "\"}");
+}
+
+// 劳动争议调解仲裁法 art. 42: mediation inside arbitration has no deadline of its own — the 15
+// days of art. 14 are for mediation bodies before arbitration. An arbitration mediating past its
+// 15th day is in time until the award is due.
+TEST_F(RightsRulesTest, MediationInsideArbitrationHasNoDeadline) {
+  h.apply(disputeFiled("d1", "LD-1", "2026-03-01"));
+  h.apply(disputeAccepted("d2", "LD-1", "2026-03-02"));
+  EXPECT_EQ(deadline("case:dispute:LD-1", msg::CaseStage::DISPUTE_MEDIATION), "no deadline");
+  EXPECT_EQ(h.fireTimers(after("2026-04-16") - 1), 0u) << "nothing is due before the award";
+  auto mediated = [](const std::string& id) {
+    return event(id, "disputeMediated",
+                 R"({"caseNo":"LD-1","settled":false,"mediatedOn":"2026-04-01"})", "",
+                 "tradeUnion");
+  };
+  EXPECT_EQ(h.apply(mediated("d3")), "applied");
+  EXPECT_EQ(h.apply(mediated("d4")), "refused: dispute LD-1 is already mediated");
+  EXPECT_EQ(h.indicator(2026, measure21::kStagesLate, "510703"), 0);
+  EXPECT_EQ(h.fireTimers(after("2026-04-16")), 1u);
+  EXPECT_EQ(overdue(), (std::vector<std::string>{"LD-1 disputeAward 2026-04-16"}));
+}
+
+// 劳动人事争议仲裁办案规则 art. 46(6): the days a case is suspended (中止, art. 47) do not count
+// toward the 45 days (+15) of 劳动争议调解仲裁法 art. 43.
+TEST_F(RightsRulesTest, ASuspensionStopsTheAwardClockAndAResumptionRestartsIt) {
+  h.apply(disputeFiled("d1", "LD-1", "2026-03-01"));
+  h.apply(disputeAccepted("d2", "LD-1", "2026-03-02"));  // award due 04-16
+  EXPECT_EQ(h.apply(disputeSuspended("s1", "2026-03-10")), "applied");
+  EXPECT_EQ(deadline("case:dispute:LD-1", msg::CaseStage::DISPUTE_AWARD), "2026-04-16");
+  EXPECT_EQ(h.fireTimers(after("2026-12-31")), 0u) << "no clock runs while suspended";
+  EXPECT_EQ(h.apply(disputeResumed("r1", "2026-03-20")), "applied");  // 10 days stopped
+  EXPECT_EQ(deadline("case:dispute:LD-1", msg::CaseStage::DISPUTE_AWARD), "2026-04-26");
+  EXPECT_EQ(h.fireTimers(after("2026-04-26") - 1), 0u) << "still due on its last day";
+  EXPECT_EQ(h.fireTimers(after("2026-04-26")), 1u);
+  EXPECT_EQ(overdue(), (std::vector<std::string>{"LD-1 disputeAward 2026-04-26"}));
+}
+
+TEST_F(RightsRulesTest, SuspensionsAndTheExtensionAddUp) {
+  h.apply(disputeFiled("d1", "LD-1", "2026-03-01"));
+  h.apply(disputeAccepted("d2", "LD-1", "2026-03-02"));
+  h.apply(disputeSuspended("s1", "2026-03-10"));
+  h.apply(disputeResumed("r1", "2026-03-15"));  // 5 days: 04-21
+  h.apply(disputeSuspended("s2", "2026-04-01"));
+  EXPECT_EQ(h.apply(event("e1", "disputeExtended",
+                          R"({"caseNo":"LD-1","days":15,"extendedOn":"2026-04-02"})")),
+            "applied")
+      << "an extension while suspended waits for the resumption";
+  EXPECT_EQ(deadline("case:dispute:LD-1", msg::CaseStage::DISPUTE_AWARD), "2026-05-06");
+  EXPECT_TRUE(h.state.timers.empty());
+  h.apply(disputeResumed("r2", "2026-04-03"));  // 2 days more
+  EXPECT_EQ(deadline("case:dispute:LD-1", msg::CaseStage::DISPUTE_AWARD), "2026-05-08");
+  auto awarded =
+      event("a1", "disputeAwarded",
+            R"({"caseNo":"LD-1","awardedYuan":100,"final":false,"awardedOn":"2026-05-08"})");
+  EXPECT_EQ(h.apply(awarded), "applied");
+  EXPECT_EQ(deadline("case:dispute:LD-1", msg::CaseStage::DISPUTE_AWARD), "2026-05-08 done");
+}
+
+TEST_F(RightsRulesTest, ASuspensionIsRefusedOutsideTheAwardPeriodAndAResumptionWithoutOne) {
+  h.apply(disputeFiled("d1", "LD-1", "2026-03-01"));
+  EXPECT_EQ(
+      h.apply(disputeSuspended("s0", "2026-03-02")),
+      "refused: 劳动争议仲裁案件 LD-1 尚未受理，仲裁期限未开始，无从中止 / dispute LD-1 is not "
+      "accepted yet: its arbitration period has not begun");
+  h.apply(disputeAccepted("d2", "LD-1", "2026-03-02"));
+  EXPECT_EQ(
+      h.apply(disputeResumed("r0", "2026-03-05")),
+      "refused: 劳动争议仲裁案件 LD-1 未中止审理，无从恢复（劳动人事争议仲裁办案规则第四十七条） / "
+      "dispute LD-1 is not suspended: there is nothing to resume (劳动人事争议仲裁办案规则 art. "
+      "47)");
+  EXPECT_EQ(
+      h.apply(disputeSuspended("s1", "2026-03-01")),
+      "refused: suspendedOn 早于受理日 2026-03-02 / suspendedOn: before the case was accepted "
+      "on 2026-03-02");
+  EXPECT_EQ(h.apply(disputeSuspended("s2", "2026-04-17")),
+            "refused: 仲裁期限已于 2026-04-16 "
+            "届满，中止不能使其停止计算（劳动争议调解仲裁法第四十三条） / "
+            "the award period ended on 2026-04-16: a later suspension cannot stop it "
+            "(劳动争议调解仲裁法 art. 43)");
+  EXPECT_EQ(h.apply(disputeSuspended("s3", "2026-04-16")), "applied") << "its last day";
+  EXPECT_EQ(h.apply(disputeSuspended("s4", "2026-04-16")),
+            "refused: 劳动争议仲裁案件 LD-1 已于 2026-04-16 中止审理 / dispute LD-1 is already "
+            "suspended since 2026-04-16");
+  EXPECT_EQ(
+      h.apply(disputeResumed("r1", "2026-04-15")),
+      "refused: resumedOn 早于中止日 2026-04-16 / resumedOn: before the suspension of 2026-04-16");
+  auto awarded =
+      event("a1", "disputeAwarded",
+            R"({"caseNo":"LD-1","awardedYuan":100,"final":false,"awardedOn":"2026-04-20"})");
+  EXPECT_EQ(
+      h.apply(awarded),
+      "refused: 劳动争议仲裁案件 LD-1 "
+      "中止审理中，恢复审理后方可裁决（劳动人事争议仲裁办案规则第四十七条） / "
+      "dispute LD-1 is suspended: resume it before the award (劳动人事争议仲裁办案规则 art. 47)");
+  h.apply(event("c1", "disputeClosed",
+                R"({"caseNo":"LD-1","outcome":"withdrawn","closedOn":"2026-05-10"})"));
+  EXPECT_EQ(deadline("case:dispute:LD-1", msg::CaseStage::DISPUTE_AWARD), "2026-04-16 done")
+      << "withdrawn while suspended: its clock stopped in time, so not late";
+  EXPECT_EQ(
+      h.apply(disputeSuspended("s5", "2026-04-16")),
+      "refused: 劳动争议仲裁案件 LD-1 已结案，不能中止审理 / dispute LD-1 is already closed: it "
+      "cannot be suspended");
+}
+
+// The alarm and the suspension race as the alarm and any report do (above): the log decides.
+TEST_F(RightsRulesTest, AnAlarmAfterASuspensionInTimeRecordsNothing) {
+  h.apply(disputeFiled("d1", "LD-1", "2026-03-01"));
+  h.apply(disputeAccepted("d2", "LD-1", "2026-03-02"));
+  EXPECT_EQ(h.fireTimers(after("2026-04-16")), 1u);
+  h.apply(disputeSuspended("s1", "2026-04-10"));  // in time, reported after the alarm
+  EXPECT_EQ(h.applyDerived(), (std::vector<std::string>{"applied"}));
+  EXPECT_EQ(deadline("case:dispute:LD-1", msg::CaseStage::DISPUTE_AWARD), "2026-04-16");
+  EXPECT_EQ(h.indicator(2026, measure21::kCasesOverdue, "510703"), 0);
 }
 
 TEST_F(RightsRulesTest, DisputeAcceptanceIsDueFiveCalendarDaysAfterFiling) {

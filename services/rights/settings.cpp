@@ -14,8 +14,6 @@ DeadlinePolicy deadlinePolicyFromEnv(Env& env) {
   p.wageMaxExtensionWorkingDays =
       days("MWP_WAGE_MAX_EXTENSION_WORKING_DAYS", 30, "longest extension of a wage claim");
   p.disputeAcceptDays = days("MWP_DISPUTE_ACCEPT_DAYS", 5, "decide on accepting a dispute within");
-  p.disputeMediationDays =
-      days("MWP_DISPUTE_MEDIATION_DAYS", 15, "mediate a dispute after acceptance within");
   p.disputeAwardDays = days("MWP_DISPUTE_AWARD_DAYS", 45, "award after acceptance within");
   p.disputeMaxExtensionDays =
       days("MWP_DISPUTE_MAX_EXTENSION_DAYS", 15, "longest extension of an arbitration");
