@@ -105,6 +105,7 @@ struct Envelope {
     legalAidDecided @47 :LegalAidDecided;
     disputeSuspended @63 :DisputeSuspended;
     disputeResumed @64 :DisputeResumed;
+    wageClaimRejected @65 :WageClaimRejected;
 
     # outreach (measures 12, 13, 17–19, 23–30)
     activityReported @48 :ActivityReported;
@@ -401,6 +402,9 @@ struct WageClaimFiled $R.worker(optional) {
   workersAffected @5 :UInt32 $R.positive;
   channel @6 :ClaimChannel;
   filedOn @7 :Text $R.date;
+  owedUntil @8 :Text $R.date $R.optional;
+  # The last day the wages were owed (the violation ended): more than 2 years before filedOn is
+  # past the limit of 劳动保障监察条例 art. 20.
 }
 
 struct WageClaimAccepted $R.worker(none) {
@@ -412,6 +416,13 @@ struct WageClaimExtended $R.worker(none) {
   caseNo @0 :Text $R.subject;
   days @1 :UInt32 $R.positive;
   extendedOn @2 :Text $R.date;
+}
+
+# 不予受理: the complaint refused within the days of acceptance, with the reason; then closed.
+struct WageClaimRejected $R.worker(none) {
+  caseNo @0 :Text $R.subject;
+  reason @1 :Text;
+  decidedOn @2 :Text $R.date;
 }
 
 enum WageClaimOutcome { unspecified @0; paid @1; partlyPaid @2; referred @3; unfounded @4; }

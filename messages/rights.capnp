@@ -23,6 +23,7 @@ struct RightsCase {
   detail @13 :Text;       # category, matter, or project
   deadlines @14 :List(Deadline);
   mediatedOn @15 :Text;   # disputes: the day mediation inside arbitration ended ("" while none)
+  owedUntil @16 :Text;    # wage claims: the last day the wages were owed, when the complaint says
 }
 
 enum CaseType { wageClaim @0; dispute @1; legalAid @2; }

@@ -10,6 +10,9 @@ struct DeadlinePolicy {
   int wageAcceptWorkingDays = 5;
   int wageResolveWorkingDays = 60;
   int wageMaxExtensionWorkingDays = 30;
+  // 劳动保障监察条例 art. 20: a violation neither found nor complained of within 2 years of its
+  // end is no longer investigated — a complaint of wages owed until longer ago is not accepted.
+  int wageClaimLimitYears = 2;
   // 劳动争议调解仲裁法 art. 29: decide on acceptance within 5 days of the application; art. 43:
   // award within 45 days of acceptance, +15 once; the days a case is suspended do not count
   // (劳动人事争议仲裁办案规则 art. 46). Mediation inside arbitration (art. 42) has no deadline.

@@ -102,6 +102,8 @@ Applied wageClaimAccepted(msg::Envelope::Reader event, StateTx& state, const Dea
                           const WorkingCalendar& calendar);
 Applied wageClaimExtended(msg::Envelope::Reader event, StateTx& state, const DeadlinePolicy& policy,
                           const WorkingCalendar& calendar);
+Applied wageClaimRejected(msg::Envelope::Reader event, StateTx& state,
+                          const DeadlinePolicy& policy);
 Applied wageClaimResolved(msg::Envelope::Reader event, StateTx& state);
 // measure_21_labour_disputes.cpp
 Applied disputeFiled(msg::Envelope::Reader event, StateTx& state, const DeadlinePolicy& policy);

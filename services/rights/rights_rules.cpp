@@ -62,6 +62,8 @@ std::optional<Applied> RightsRules::apply(msg::Envelope::Reader event, StateTx& 
         return wageClaimFiled(event, state, policy_, calendar_);
       case E::WAGE_CLAIM_ACCEPTED:
         return wageClaimAccepted(event, state, policy_, calendar_);
+      case E::WAGE_CLAIM_REJECTED:
+        return wageClaimRejected(event, state, policy_);
       case E::WAGE_CLAIM_EXTENDED:
         return wageClaimExtended(event, state, policy_, calendar_);
       case E::WAGE_CLAIM_RESOLVED:

@@ -23,13 +23,19 @@ int64_t after(const char* date) {
 }
 
 std::string wageFiled(const std::string& id, const std::string& caseNo, const std::string& on,
-                      bool government = false) {
-  return event(
-      id, "wageClaimFiled",
-      R"({"caseNo":")" + caseNo + R"(","employerCode":")" + kEmployer +
-          R"(","project":"安置房","governmentInvested":)" + (government ? "true" : "false") +
-          R"(,"amountYuan":50000,"workersAffected":8,"channel":"hotline","filedOn":")" + on + "\"}",
-      kWorker);
+                      bool government = false, const std::string& owedUntil = "") {
+  return event(id, "wageClaimFiled",
+               R"({"caseNo":")" + caseNo + R"(","employerCode":")" + kEmployer +
+                   R"(","project":"安置房","governmentInvested":)" +
+                   (government ? "true" : "false") +
+                   R"(,"amountYuan":50000,"workersAffected":8,"channel":"hotline","filedOn":")" +
+                   on + (owedUntil.empty() ? "" : R"(","owedUntil":")" + owedUntil) + "\"}",
+               kWorker);
+}
+std::string wageRejected(const std::string& id, const std::string& caseNo, const std::string& on) {
+  return event(id, "wageClaimRejected",
+               R"({"caseNo":")" + caseNo +
+                   R"(","reason":"不属于劳动保障监察职责范围","decidedOn":")" + on + "\"}");
 }
 std::string wageAccepted(const std::string& id, const std::string& caseNo, const std::string& on) {
   return event(id, "wageClaimAccepted",
@@ -201,6 +207,68 @@ TEST_F(RightsRulesTest, AnAlarmAfterAStageDoneLateIsRecorded) {
   EXPECT_EQ(deadline("case:wage:WC-1", msg::CaseStage::WAGE_CLAIM_ACCEPTANCE),
             "2026-03-13 done late overdue");
   EXPECT_EQ(h.indicator(2026, measure20::kCasesOverdue, "510703"), 1);
+}
+
+// 若干规定 art. 18: refused (不予受理) within the 5 working days, the complaint is closed — never
+// overdue; after them the refusal is refused with the reason and the case stays due.
+TEST_F(RightsRulesTest, ARefusalWithinTheFiveWorkingDaysClosesTheComplaint) {
+  h.apply(wageFiled("w1", "WC-1", "2026-03-06"));  // a Friday: due 03-13
+  EXPECT_EQ(h.apply(wageRejected("r1", "WC-1", "2026-03-13")), "applied") << "its last day";
+  EXPECT_EQ(deadline("case:wage:WC-1", msg::CaseStage::WAGE_CLAIM_ACCEPTANCE), "2026-03-13 done");
+  EXPECT_EQ(h.fireTimers(after("2027-12-31")), 0u);
+  EXPECT_EQ(h.indicator(2026, measure20::kClaimsRejected, "510703"), 1);
+  EXPECT_EQ(h.indicator(2026, measure20::kCasesOpen, "510703"), 0);
+  EXPECT_EQ(h.indicator(2026, measure20::kStagesLate, "510703"), 0);
+  EXPECT_EQ(h.apply(wageRejected("r2", "WC-1", "2026-03-13")),
+            "refused: 欠薪投诉 WC-1 已受理或已结案，不能再不予受理 / wage claim WC-1 is already "
+            "accepted or closed: it can no longer be refused");
+  EXPECT_EQ(h.apply(wageAccepted("a1", "WC-1", "2026-03-13")),
+            "refused: wage claim WC-1 is already accepted");
+}
+
+TEST_F(RightsRulesTest, ARefusalAfterTheFiveWorkingDaysIsRefusedAndTheCaseStaysOverdue) {
+  h.apply(wageFiled("w1", "WC-1", "2026-03-06"));
+  EXPECT_EQ(
+      h.apply(wageRejected("r1", "WC-1", "2026-03-16")),
+      "refused: 不予受理须在接到投诉之日起5个工作日内作出，期限已于 2026-03-13 "
+      "届满（关于实施《劳动保障监察条例》若干规定第十八条） / a refusal (不予受理) is due within 5 "
+      "working days of the complaint; they ended on 2026-03-13 (若干规定 art. 18)");
+  EXPECT_EQ(
+      h.apply(wageRejected("r2", "WC-1", "2026-03-05")),
+      "refused: decidedOn 早于投诉日 2026-03-06 / decidedOn: before the complaint was filed on "
+      "2026-03-06");
+  EXPECT_EQ(h.fireTimers(after("2026-03-13")), 1u);
+  EXPECT_EQ(overdue(), (std::vector<std::string>{"WC-1 wageClaimAcceptance 2026-03-13"}));
+  EXPECT_EQ(h.indicator(2026, measure20::kClaimsRejected, "510703"), 0);
+}
+
+// 劳动保障监察条例 art. 20: wages owed until more than 2 years before the complaint are past the
+// limit — their acceptance is refused (the clerk refuses the complaint instead); 2 years exactly
+// are within it.
+TEST_F(RightsRulesTest, AnAcceptancePastTheTwoYearLimitIsRefused) {
+  h.apply(wageFiled("w1", "WC-1", "2026-03-02", false, "2024-03-02"));
+  EXPECT_EQ(h.apply(wageAccepted("a1", "WC-1", "2026-03-03")), "applied") << "2 years exactly";
+  h.apply(wageFiled("w2", "WC-2", "2026-03-02", false, "2024-03-01"));
+  EXPECT_EQ(h.apply(wageAccepted("a2", "WC-2", "2026-03-03")),
+            "refused: 工资拖欠截至 2024-03-01，至 2026-03-02 投诉已超过2年，不再查处，应作不予受理"
+            "（劳动保障监察条例第二十条） / wages owed until 2024-03-01, more than 2 years before "
+            "the complaint of 2026-03-02: no longer investigated; record a refusal "
+            "(wageClaimRejected) instead (劳动保障监察条例 art. 20)");
+  EXPECT_EQ(h.apply(wageRejected("r2", "WC-2", "2026-03-03")), "applied");
+  h.apply(wageFiled("w3", "WC-3", "2026-03-02"));
+  EXPECT_EQ(h.apply(wageAccepted("a3", "WC-3", "2026-03-03")), "applied")
+      << "a complaint that does not say until when is not judged by the limit";
+}
+
+TEST(RightsLimit, TheTwoYearsAreConfigurable) {
+  DeadlinePolicy policy;
+  policy.wageClaimLimitYears = 3;
+  RightsRules rules{policy, WorkingCalendar::fromFile(MWP_DEFAULT_HOLIDAYS_FILE)};
+  test::RulesHarness h{rules};
+  h.apply(wageFiled("w1", "WC-1", "2026-03-02", false, "2023-03-02"));
+  EXPECT_EQ(h.apply(wageAccepted("a1", "WC-1", "2026-03-03")), "applied");
+  h.apply(wageFiled("w2", "WC-2", "2026-03-02", false, "2023-03-01"));
+  EXPECT_NE(h.apply(wageAccepted("a2", "WC-2", "2026-03-03")).find("超过3年"), std::string::npos);
 }
 
 TEST_F(RightsRulesTest, ResolutionIsDueSixtyWorkingDaysAfterAcceptancePlusOneExtension) {

@@ -13,6 +13,9 @@ DeadlinePolicy deadlinePolicyFromEnv(Env& env) {
       days("MWP_WAGE_RESOLVE_WORKING_DAYS", 60, "resolve a wage claim after acceptance within");
   p.wageMaxExtensionWorkingDays =
       days("MWP_WAGE_MAX_EXTENSION_WORKING_DAYS", 30, "longest extension of a wage claim");
+  p.wageClaimLimitYears = static_cast<int>(
+      env.integer("MWP_WAGE_CLAIM_LIMIT_YEARS", 2, 1, 20,
+                  "accept no wage claim owed until longer ago than this (years, 监察条例 art. 20)"));
   p.disputeAcceptDays = days("MWP_DISPUTE_ACCEPT_DAYS", 5, "decide on accepting a dispute within");
   p.disputeAwardDays = days("MWP_DISPUTE_AWARD_DAYS", 45, "award after acceptance within");
   p.disputeMaxExtensionDays =
