@@ -106,6 +106,8 @@ struct Envelope {
     disputeSuspended @63 :DisputeSuspended;
     disputeResumed @64 :DisputeResumed;
     wageClaimRejected @65 :WageClaimRejected;
+    legalAidMaterialRequested @66 :LegalAidMaterialRequested;
+    legalAidMaterialSupplied @67 :LegalAidMaterialSupplied;
 
     # outreach (measures 12, 13, 17–19, 23–30)
     activityReported @48 :ActivityReported;
@@ -503,11 +505,28 @@ struct LegalAidRequested $R.worker(required) {
   requestedOn @2 :Text $R.date;
 }
 
+# Why aid was refused. 法律援助法 art. 42: a migrant worker claiming wages or work-injury damages
+# is exempt from the means test, so `meansTest` cannot be the ground of refusing such a request.
+enum LegalAidGround { unspecified @0; meansTest @1; outOfScope @2; noMerit @3; other @4; }
+
 struct LegalAidDecided $R.worker(none) {
   caseNo @0 :Text $R.subject;
   granted @1 :Bool;
   reason @2 :Text $R.optional;
   decidedOn @3 :Text $R.date;
+  ground @4 :LegalAidGround $R.optional;  # of a refusal
+}
+
+# The application is incomplete: the decision clock stops until the material is supplied
+# (办理法律援助案件程序规定 2012 art. 13: the time to supply it does not count).
+struct LegalAidMaterialRequested $R.worker(none) {
+  caseNo @0 :Text $R.subject;
+  requestedOn @1 :Text $R.date;
+}
+
+struct LegalAidMaterialSupplied $R.worker(none) {
+  caseNo @0 :Text $R.subject;
+  suppliedOn @1 :Text $R.date;
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -653,7 +672,7 @@ enum CaseStage {
   disputeMediation @4;      # no longer given: mediation inside arbitration (劳动争议调解仲裁法
                             # art. 42) has no deadline of its own; kept so that old logs read
   disputeAward @5;          # 45 days from acceptance, +15 once extended, suspensions not counted
-  legalAidDecision @6;      # 7 working days from the request
+  legalAidDecision @6;      # 7 working days from the request, material missing not counted
 }
 
 struct CaseOverdue $R.worker(none) $R.derived {

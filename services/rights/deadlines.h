@@ -19,7 +19,11 @@ struct DeadlinePolicy {
   int disputeAcceptDays = 5;
   int disputeAwardDays = 45;
   int disputeMaxExtensionDays = 15;
-  // 法律援助 程序规定 art. 13: decide within 7 working days of a complete application.
+  // Legal aid: decide within 7 working days, the time spent supplying missing material not
+  // counted. For requests before 2022-01-01, 办理法律援助案件程序规定 (2012) art. 13; from then,
+  // 法律援助法 art. 43, whose text could not be verified here (it may say 7 days, not working
+  // days): kept at 7 working days and configurable apart.
+  int legalAidDecisionWorkingDaysBefore2022 = 7;
   int legalAidDecisionWorkingDays = 7;
 };
 

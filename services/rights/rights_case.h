@@ -118,6 +118,9 @@ Applied disputeResumed(msg::Envelope::Reader event, StateTx& state);
 // measure_22_legal_aid.cpp
 Applied legalAidRequested(msg::Envelope::Reader event, StateTx& state, const DeadlinePolicy& policy,
                           const WorkingCalendar& calendar);
+Applied legalAidMaterialRequested(msg::Envelope::Reader event, StateTx& state);
+Applied legalAidMaterialSupplied(msg::Envelope::Reader event, StateTx& state,
+                                 const WorkingCalendar& calendar);
 Applied legalAidDecided(msg::Envelope::Reader event, StateTx& state);
 
 }  // namespace mwp::rights

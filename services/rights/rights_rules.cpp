@@ -88,6 +88,10 @@ std::optional<Applied> RightsRules::apply(msg::Envelope::Reader event, StateTx& 
         return disputeResumed(event, state);
       case E::LEGAL_AID_REQUESTED:
         return legalAidRequested(event, state, policy_, calendar_);
+      case E::LEGAL_AID_MATERIAL_REQUESTED:
+        return legalAidMaterialRequested(event, state);
+      case E::LEGAL_AID_MATERIAL_SUPPLIED:
+        return legalAidMaterialSupplied(event, state, calendar_);
       case E::LEGAL_AID_DECIDED:
         return legalAidDecided(event, state);
       case E::CASE_OVERDUE:

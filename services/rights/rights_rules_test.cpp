@@ -449,6 +449,110 @@ TEST_F(RightsRulesTest, LegalAidIsDecidedWithinSevenWorkingDays) {
   EXPECT_EQ(h.indicator(2026, measure22::kAidGranted, "510703"), 1);
 }
 
+std::string aidRequested(const std::string& caseNo, const std::string& matter,
+                         const std::string& on) {
+  return event(
+      "req-" + caseNo, "legalAidRequested",
+      R"({"caseNo":")" + caseNo + R"(","matter":")" + matter + R"(","requestedOn":")" + on + "\"}",
+      kWorker, "justice");
+}
+std::string aidMaterial(const std::string& id, const std::string& kind, const std::string& on) {
+  std::string field = kind == "legalAidMaterialRequested" ? "requestedOn" : "suppliedOn";
+  return event(id, kind, R"({"caseNo":"LA-1",")" + field + R"(":")" + on + "\"}", "", "justice");
+}
+
+// 程序规定 (2012) art. 13: the time spent supplying missing material is not counted — the working
+// days left when the clock stopped run again from the day the material came.
+TEST_F(RightsRulesTest, MissingMaterialStopsTheLegalAidClockAndItsSupplyRestartsIt) {
+  h.apply(aidRequested("LA-1", "wages", "2026-03-06"));  // a Friday: due Tuesday 03-17
+  EXPECT_EQ(h.apply(aidMaterial("m1", "legalAidMaterialRequested", "2026-03-09")), "applied");
+  EXPECT_EQ(h.fireTimers(after("2026-12-31")), 0u) << "no clock runs while material is missing";
+  // 03-10…03-17 were 6 working days left; from Friday 03-20 they end on Monday 03-30.
+  EXPECT_EQ(h.apply(aidMaterial("m2", "legalAidMaterialSupplied", "2026-03-20")), "applied");
+  EXPECT_EQ(deadline("case:aid:LA-1", msg::CaseStage::LEGAL_AID_DECISION), "2026-03-30");
+  EXPECT_EQ(h.fireTimers(after("2026-03-30") - 1), 0u);
+  EXPECT_EQ(h.fireTimers(after("2026-03-30")), 1u);
+  EXPECT_EQ(overdue(), (std::vector<std::string>{"LA-1 legalAidDecision 2026-03-30"}));
+}
+
+TEST_F(RightsRulesTest, MaterialIsAskedForOnceAtATimeWithinThePeriodAndSuppliedOnlyWhenAsked) {
+  h.apply(aidRequested("LA-1", "wages", "2026-03-06"));
+  EXPECT_EQ(h.apply(aidMaterial("m0", "legalAidMaterialSupplied", "2026-03-09")),
+            "refused: 法律援助申请 LA-1 未通知补充材料 / legal-aid request LA-1: no material was "
+            "asked for");
+  EXPECT_EQ(h.apply(aidMaterial("m1", "legalAidMaterialRequested", "2026-03-05")),
+            "refused: requestedOn 早于申请日 2026-03-06 / requestedOn: before the application of "
+            "2026-03-06");
+  EXPECT_EQ(
+      h.apply(aidMaterial("m2", "legalAidMaterialRequested", "2026-03-18")),
+      "refused: 审查期限已于 2026-03-17 届满，补充材料通知不能使其停止计算（法律援助法第四十三条） "
+      "/ the decision period ended on 2026-03-17: a later request for material cannot stop it "
+      "(法律援助法 art. 43)");
+  EXPECT_EQ(h.apply(aidMaterial("m3", "legalAidMaterialRequested", "2026-03-17")), "applied");
+  EXPECT_EQ(h.apply(aidMaterial("m4", "legalAidMaterialRequested", "2026-03-18")),
+            "refused: 法律援助申请 LA-1 已于 2026-03-17 通知补充材料，尚未补齐 / legal-aid request "
+            "LA-1: material was asked for on 2026-03-17 and is not supplied yet");
+  EXPECT_EQ(
+      h.apply(aidMaterial("m5", "legalAidMaterialSupplied", "2026-03-16")),
+      "refused: suppliedOn 早于补充材料通知日 2026-03-17 / suppliedOn: before the material was "
+      "asked for on 2026-03-17");
+  EXPECT_EQ(h.apply(aidMaterial("m6", "legalAidMaterialSupplied", "2026-03-20")), "applied");
+  EXPECT_EQ(deadline("case:aid:LA-1", msg::CaseStage::LEGAL_AID_DECISION), "2026-03-20")
+      << "asked for on the last day: none left, due the day it came";
+  h.apply(event("d1", "legalAidDecided",
+                R"({"caseNo":"LA-1","granted":true,"decidedOn":"2026-03-20"})", "", "justice"));
+  EXPECT_EQ(h.apply(aidMaterial("m7", "legalAidMaterialRequested", "2026-03-20")),
+            "refused: 法律援助申请 LA-1 已作出决定，不能再要求补充材料 / legal-aid request LA-1 is "
+            "already decided: no material can be asked for");
+}
+
+// 法律援助法 art. 42 (in force 2022-01-01): a migrant worker claiming wages or work-injury damages
+// skips the means test — a refusal on it is refused; on another ground, or of another matter, or
+// of a request made before the law, it stands.
+TEST_F(RightsRulesTest, ARefusalOnTheMeansTestOfAWagesOrInjuryRequestIsRefused) {
+  auto refused = [](const std::string& caseNo, const std::string& ground) {
+    return event("dec-" + caseNo + ground, "legalAidDecided",
+                 R"({"caseNo":")" + caseNo +
+                     R"(","granted":false,"reason":"经济状况不符合条件","ground":")" + ground +
+                     R"(","decidedOn":"2026-03-10"})",
+                 "", "justice");
+  };
+  const std::string kArt42 =
+      "refused: "
+      "农民工请求支付劳动报酬或者工伤事故人身损害赔偿申请法律援助的，免予核查经济困难状况，"
+      "不得以经济困难审查为由不予援助（法律援助法第四十二条） / a migrant worker claiming wages or "
+      "work-injury damages is exempt from the means test: aid cannot be refused on it (法律援助法 "
+      "art. 42)";
+  h.apply(aidRequested("LA-W", "wages", "2026-03-06"));
+  h.apply(aidRequested("LA-I", "injury", "2026-03-06"));
+  h.apply(aidRequested("LA-O", "other", "2026-03-06"));
+  h.apply(aidRequested("LA-2021", "wages", "2021-12-31"));
+  EXPECT_EQ(h.apply(refused("LA-W", "meansTest")), kArt42);
+  EXPECT_EQ(h.apply(refused("LA-I", "meansTest")), kArt42);
+  EXPECT_EQ(h.apply(refused("LA-O", "meansTest")), "applied");
+  EXPECT_EQ(h.apply(refused("LA-W", "noMerit")), "applied");
+  EXPECT_EQ(h.apply(refused("LA-2021", "meansTest")), "applied") << "before the law was in force";
+  EXPECT_EQ(h.indicator(2026, measure22::kAidRefused, "510703"), 2);
+}
+
+// The decision period by the date of the request: 程序规定 (2012) art. 13 before 2022-01-01,
+// 法律援助法 art. 43 from then — both 7 working days by default, each configurable.
+TEST(RightsLegalAidPeriod, TheRulesInForceOnTheRequestsDayGiveThePeriod) {
+  DeadlinePolicy policy;
+  policy.legalAidDecisionWorkingDaysBefore2022 = 7;
+  policy.legalAidDecisionWorkingDays = 5;
+  RightsRules rules{policy, WorkingCalendar::fromFile(MWP_DEFAULT_HOLIDAYS_FILE)};
+  test::RulesHarness h{rules};
+  auto dueOn = [&](const std::string& key) {
+    FrameReader reader(*h.state.get(key));
+    return std::string(reader.root<msg::RightsCase>().getDeadlines()[0].getDueOn().cStr());
+  };
+  h.apply(aidRequested("LA-A", "wages", "2021-12-30"));  // Thursday: 7 working days, 元旦 skipped
+  h.apply(aidRequested("LA-B", "wages", "2022-01-04"));  // Tuesday: 5
+  EXPECT_EQ(dueOn("case:aid:LA-A"), "2022-01-11");
+  EXPECT_EQ(dueOn("case:aid:LA-B"), "2022-01-11");
+}
+
 TEST_F(RightsRulesTest, EventsOutOfOrderAreRefusedWithTheReason) {
   EXPECT_EQ(h.apply(wageAccepted("x1", "WC-9", "2026-03-02")),
             "refused: wage claim WC-9 is not filed");

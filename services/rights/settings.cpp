@@ -20,8 +20,12 @@ DeadlinePolicy deadlinePolicyFromEnv(Env& env) {
   p.disputeAwardDays = days("MWP_DISPUTE_AWARD_DAYS", 45, "award after acceptance within");
   p.disputeMaxExtensionDays =
       days("MWP_DISPUTE_MAX_EXTENSION_DAYS", 15, "longest extension of an arbitration");
+  p.legalAidDecisionWorkingDaysBefore2022 =
+      days("MWP_LEGAL_AID_DECISION_WORKING_DAYS_BEFORE_2022", 7,
+           "decide on legal aid requested before 2022 within (working days, 程序规定 2012 art. 13)");
   p.legalAidDecisionWorkingDays =
-      days("MWP_LEGAL_AID_DECISION_WORKING_DAYS", 7, "decide on legal aid within (working days)");
+      days("MWP_LEGAL_AID_DECISION_WORKING_DAYS", 7,
+           "decide on legal aid requested from 2022 within (working days, 法律援助法 art. 43)");
   return p;
 }
 
