@@ -239,12 +239,8 @@ class Generator {
       if (chance(0.85)) {
         int32_t decided = after(on, 2, 14);
         if (n % 3 == 0 && decided > plus(on, 3)) {  // incomplete: the clock stops for 2 days
-          add(plus(on, 1), "legalAidMaterialRequested",
-              "{\"caseNo\":\"" + caseNo + "\",\"requestedOn\":\"" + date(plus(on, 1)) + "\"}",
-              "justice", area);
-          add(plus(on, 3), "legalAidMaterialSupplied",
-              "{\"caseNo\":\"" + caseNo + "\",\"suppliedOn\":\"" + date(plus(on, 3)) + "\"}",
-              "justice", area);
+          dated(plus(on, 1), "legalAidMaterialRequested", caseNo, "requestedOn", "justice", area);
+          dated(plus(on, 3), "legalAidMaterialSupplied", caseNo, "suppliedOn", "justice", area);
         }
         add(decided, "legalAidDecided",
             "{\"caseNo\":\"" + caseNo + "\",\"granted\":" + (chance(0.9) ? "true" : "false") +
@@ -252,6 +248,13 @@ class Generator {
             "justice", area);
       }
     }
+  }
+
+  // An event of a case that says no more than its day: a clock stopped or restarted.
+  void dated(int32_t on, const std::string& kind, const std::string& caseNo,
+             const std::string& field, const std::string& source, const std::string& area) {
+    add(on, kind, "{\"caseNo\":\"" + caseNo + "\",\"" + field + "\":\"" + date(on) + "\"}", source,
+        area);
   }
 
   std::string profile(const std::string& name, bool male, const std::string& hukou,
@@ -320,12 +323,8 @@ class Generator {
     } else if (chance(0.8)) {
       int32_t awarded = after(accepted, 20, 60);
       if (n % 5 == 0) {  // suspended (中止) for 5 days: the award day moves by them
-        add(plus(accepted, 10), "disputeSuspended",
-            "{\"caseNo\":\"" + caseNo + "\",\"suspendedOn\":\"" + date(plus(accepted, 10)) + "\"}",
-            "hrss", area);
-        add(plus(accepted, 15), "disputeResumed",
-            "{\"caseNo\":\"" + caseNo + "\",\"resumedOn\":\"" + date(plus(accepted, 15)) + "\"}",
-            "hrss", area);
+        dated(plus(accepted, 10), "disputeSuspended", caseNo, "suspendedOn", "hrss", area);
+        dated(plus(accepted, 15), "disputeResumed", caseNo, "resumedOn", "hrss", area);
       }
       add(awarded, "disputeAwarded",
           "{\"caseNo\":\"" + caseNo + "\",\"awardedYuan\":20000,\"final\":true,\"awardedOn\":\"" +
