@@ -38,7 +38,7 @@ Applied wageClaimFiled(msg::Envelope::Reader event, StateTx& state, const Deadli
   r.setGovernmentInvested(e.getGovernmentInvested());
   r.setDetail(e.getProject());
   if (e.getOwedUntil().size() > 0) {
-    dayOf(e.getOwedUntil(), "owedUntil");
+    dayOf(e.getOwedUntil(), "owedUntil");  // a date that is no date is refused, naming it
     r.setOwedUntil(e.getOwedUntil());
   }
   c.due(Stage::WAGE_CLAIM_ACCEPTANCE,

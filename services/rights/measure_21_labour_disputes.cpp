@@ -76,7 +76,7 @@ Applied disputeMediated(msg::Envelope::Reader event, StateTx& state) {
   Case c(state, msg::CaseType::DISPUTE, e.getCaseNo());
   if (auto refusal = needsAccepted(c)) return *refusal;
   if (c.get().getMediatedOn().size() > 0) return refuse(c.name() + " is already mediated");
-  dayOf(e.getMediatedOn(), "mediatedOn");
+  dayOf(e.getMediatedOn(), "mediatedOn");  // a date that is no date is refused, naming it
   c.get().setMediatedOn(e.getMediatedOn());
   if (e.getSettled()) c.count(measure21::kDisputesSettledByMediation);
   c.save();
