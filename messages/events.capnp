@@ -103,6 +103,11 @@ struct Envelope {
     disputeClosed @45 :DisputeClosed;
     legalAidRequested @46 :LegalAidRequested;
     legalAidDecided @47 :LegalAidDecided;
+    disputeSuspended @63 :DisputeSuspended;
+    disputeResumed @64 :DisputeResumed;
+    wageClaimRejected @65 :WageClaimRejected;
+    legalAidMaterialRequested @66 :LegalAidMaterialRequested;
+    legalAidMaterialSupplied @67 :LegalAidMaterialSupplied;
 
     # outreach (measures 12, 13, 17–19, 23–30)
     activityReported @48 :ActivityReported;
@@ -127,11 +132,6 @@ struct Envelope {
 
     # Placeholders: the kinds other work of this round adds at these ordinals (Cap'n Proto allows
     # no gap before periodReported); each is replaced by its kind when the branches merge.
-    reserved63 @63 :Void;
-    reserved64 @64 :Void;
-    reserved65 @65 :Void;
-    reserved66 @66 :Void;
-    reserved67 @67 :Void;
     reserved68 @68 :Void;
     reserved69 @69 :Void;
     reserved70 @70 :Void;
@@ -416,6 +416,9 @@ struct WageClaimFiled $R.worker(optional) {
   workersAffected @5 :UInt32 $R.positive;
   channel @6 :ClaimChannel;
   filedOn @7 :Text $R.date;
+  owedUntil @8 :Text $R.date $R.optional;
+  # The last day the wages were owed (the violation ended): more than 2 years before filedOn is
+  # past the limit of 劳动保障监察条例 art. 20.
 }
 
 struct WageClaimAccepted $R.worker(none) {
@@ -427,6 +430,13 @@ struct WageClaimExtended $R.worker(none) {
   caseNo @0 :Text $R.subject;
   days @1 :UInt32 $R.positive;
   extendedOn @2 :Text $R.date;
+}
+
+# 不予受理: the complaint refused within the days of acceptance, with the reason; then closed.
+struct WageClaimRejected $R.worker(none) {
+  caseNo @0 :Text $R.subject;
+  reason @1 :Text;
+  decidedOn @2 :Text $R.date;
 }
 
 enum WageClaimOutcome { unspecified @0; paid @1; partlyPaid @2; referred @3; unfounded @4; }
@@ -488,6 +498,17 @@ struct DisputeClosed $R.worker(none) {
   closedOn @2 :Text $R.date;
 }
 
+# 中止审理 (劳动人事争议仲裁办案规则 art. 47): the award clock stops until the case resumes.
+struct DisputeSuspended $R.worker(none) {
+  caseNo @0 :Text $R.subject;
+  suspendedOn @1 :Text $R.date;
+}
+
+struct DisputeResumed $R.worker(none) {
+  caseNo @0 :Text $R.subject;
+  resumedOn @1 :Text $R.date;
+}
+
 enum LegalAidMatter { unspecified @0; wages @1; injury @2; other @3; }
 
 struct LegalAidRequested $R.worker(required) {
@@ -496,11 +517,28 @@ struct LegalAidRequested $R.worker(required) {
   requestedOn @2 :Text $R.date;
 }
 
+# Why aid was refused. 法律援助法 art. 42: a migrant worker claiming wages or work-injury damages
+# is exempt from the means test, so `meansTest` cannot be the ground of refusing such a request.
+enum LegalAidGround { unspecified @0; meansTest @1; outOfScope @2; noMerit @3; other @4; }
+
 struct LegalAidDecided $R.worker(none) {
   caseNo @0 :Text $R.subject;
   granted @1 :Bool;
   reason @2 :Text $R.optional;
   decidedOn @3 :Text $R.date;
+  ground @4 :LegalAidGround $R.optional;  # of a refusal
+}
+
+# The application is incomplete: the decision clock stops until the material is supplied
+# (办理法律援助案件程序规定 2012 art. 13: the time to supply it does not count).
+struct LegalAidMaterialRequested $R.worker(none) {
+  caseNo @0 :Text $R.subject;
+  requestedOn @1 :Text $R.date;
+}
+
+struct LegalAidMaterialSupplied $R.worker(none) {
+  caseNo @0 :Text $R.subject;
+  suppliedOn @1 :Text $R.date;
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -656,9 +694,10 @@ enum CaseStage {
   wageClaimAcceptance @1;   # 5 working days from filing
   wageClaimResolution @2;   # 60 working days from acceptance, +30 once extended
   disputeAcceptance @3;     # 5 days from filing
-  disputeMediation @4;      # 15 days
-  disputeAward @5;          # 45 days from acceptance, +15 once extended
-  legalAidDecision @6;      # 7 working days from the request
+  disputeMediation @4;      # no longer given: mediation inside arbitration (劳动争议调解仲裁法
+                            # art. 42) has no deadline of its own; kept so that old logs read
+  disputeAward @5;          # 45 days from acceptance, +15 once extended, suspensions not counted
+  legalAidDecision @6;      # 7 working days from the request, material missing not counted
 }
 
 struct CaseOverdue $R.worker(none) $R.derived {

@@ -22,6 +22,8 @@ struct RightsCase {
   governmentInvested @12 :Bool;
   detail @13 :Text;       # category, matter, or project
   deadlines @14 :List(Deadline);
+  mediatedOn @15 :Text;   # disputes: the day mediation inside arbitration ended ("" while none)
+  owedUntil @16 :Text;    # wage claims: the last day the wages were owed, when the complaint says
 }
 
 enum CaseType { wageClaim @0; dispute @1; legalAid @2; }
@@ -40,6 +42,9 @@ struct Deadline {
   late @4 :Bool;         # done after dueOn
   calendarMissing @5 :UInt16;  # a year the working days were counted through without its
                                # holiday notice (weekends alone: dueOn is provisional); 0: none
+  pausedOn @6 :Text;     # the clock stopped on this day (a dispute suspended, legal-aid material
+                         # missing); dueOn is then the day it would have been, and moves by the
+                         # stopped time when the clock restarts. "" while running
 }
 
 struct WorkerCases {

@@ -24,7 +24,7 @@ annotation areaCode @0xd2a3f0c4a8e1b705 (field) :Void;
 
 annotation optional @0xd2a3f0c4a8e1b706 (field) :Void;
 # May be absent (EVENTS.md marks these with `?`). Every other field must be present in JSON and,
-# for text, non-empty.
+# for text, non-empty; an optional enum may be absent (its `unspecified` zero value).
 
 annotation maxLength @0xd2a3f0c4a8e1b707 (field) :UInt32;
 # Longest text accepted, in characters (UTF-8 code points). Without it: kDefaultMaxTextLength.

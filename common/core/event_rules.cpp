@@ -149,7 +149,10 @@ std::optional<std::string> checkFields(capnp::DynamicStruct::Reader payload, con
       }
       case capnp::DynamicValue::ENUM: {
         auto e = value.as<capnp::DynamicEnum>();
-        if (e.getRaw() == 0) return r.name + ": missing";
+        if (e.getRaw() == 0) {
+          if (r.optional) break;
+          return r.name + ": missing";
+        }
         // A value from a newer schema: nothing here could show it or apply a rule to it.
         if (e.getEnumerant() == nullptr) return r.name + ": a value this bus's schema does not have";
         break;

@@ -61,4 +61,10 @@ WorkingDeadline WorkingCalendar::addWorkingDays(int32_t day, int n) const {
   return end;
 }
 
+int WorkingCalendar::workingDaysAfter(int32_t from, int32_t to) const {
+  int n = 0;
+  for (int32_t day = from + 1; day <= to; ++day) n += isWorkingDay(day) ? 1 : 0;
+  return n;
+}
+
 }  // namespace mwp

@@ -36,6 +36,10 @@ class WorkingCalendar {
   // filing end on the next Friday. Tells `onMissingYear`'s observer of a year it lacks.
   WorkingDeadline addWorkingDays(int32_t day, int n) const;
 
+  // How many working days there are after `from` up to and including `to` (0 when `to` is not
+  // after `from`): what is left of a period stopped on `from` and due on `to`.
+  int workingDaysAfter(int32_t from, int32_t to) const;
+
   // The years whose notice the calendar has.
   const std::set<int>& years() const { return years_; }
   bool hasYear(int year) const { return years_.count(year) > 0; }

@@ -1,6 +1,10 @@
 // Measure 21 (畅通劳动维权渠道): labour disputes on the fast track — acceptance decided within 5
-// days of the application (劳动争议调解仲裁法 art. 29), mediation within 15 (art. 14), the award
-// within 45 days of acceptance, extendable once by 15 (art. 43) — and how they close.
+// days of the application (劳动争议调解仲裁法 art. 29), the award within 45 days of acceptance,
+// extendable once by 15 (art. 43), the days a case is suspended not counted (中止审理,
+// 劳动人事争议仲裁办案规则 arts. 46–47) — and how they close. Mediation inside arbitration
+// (art. 42) has no deadline of its own: the 15 days of art. 14 belong to mediation bodies before
+// arbitration, which are not cases here.
+#include "ids.h"
 #include "rights_case.h"
 
 namespace mwp::rights {
@@ -48,7 +52,6 @@ Applied disputeAccepted(msg::Envelope::Reader event, StateTx& state, const Deadl
   c.finish(Stage::DISPUTE_ACCEPTANCE, e.getAcceptedOn(), "acceptedOn");
   c.get().setStatus(msg::CaseStatus::ACCEPTED);
   c.get().setAcceptedOn(e.getAcceptedOn());
-  c.due(Stage::DISPUTE_MEDIATION, on + policy.disputeMediationDays);
   c.due(Stage::DISPUTE_AWARD, on + policy.disputeAwardDays);
   c.save();
   return {};
@@ -72,12 +75,9 @@ Applied disputeMediated(msg::Envelope::Reader event, StateTx& state) {
   auto e = event.getDisputeMediated();
   Case c(state, msg::CaseType::DISPUTE, e.getCaseNo());
   if (auto refusal = needsAccepted(c)) return *refusal;
-  for (auto d : c.get().getDeadlines()) {
-    if (d.getStage() == Stage::DISPUTE_MEDIATION && d.getDoneOn().size() > 0) {
-      return refuse(c.name() + " is already mediated");
-    }
-  }
-  c.finish(Stage::DISPUTE_MEDIATION, e.getMediatedOn(), "mediatedOn");
+  if (c.get().getMediatedOn().size() > 0) return refuse(c.name() + " is already mediated");
+  dayOf(e.getMediatedOn(), "mediatedOn");  // a date that is no date is refused, naming it
+  c.get().setMediatedOn(e.getMediatedOn());
   if (e.getSettled()) c.count(measure21::kDisputesSettledByMediation);
   c.save();
   return {};
@@ -92,9 +92,17 @@ Applied disputeExtended(msg::Envelope::Reader event, StateTx& state, const Deadl
     return refuse("an extension of at most " + std::to_string(policy.disputeMaxExtensionDays) +
                   " days (劳动争议调解仲裁法 art. 43)");
   }
+  auto award = c.openDeadline(Stage::DISPUTE_AWARD);
+  if (!award) return refuse(c.name() + " is already awarded");
   c.get().setExtendedDays(e.getDays());
-  c.due(Stage::DISPUTE_AWARD, dayOf(c.get().getAcceptedOn(), "acceptedOn") +
-                                  policy.disputeAwardDays + static_cast<int>(e.getDays()));
+  // The extension adds to the award day as it stands, suspensions included; a suspended case
+  // keeps its clock stopped, to restart with the extension counted.
+  int32_t due = dayOf(award->getDueOn(), "dueOn") + static_cast<int>(e.getDays());
+  if (award->getPausedOn().size() > 0) {
+    award->setDueOn(formatDate(due));
+  } else {
+    c.due(Stage::DISPUTE_AWARD, due);
+  }
   c.save();
   return {};
 }
@@ -104,8 +112,11 @@ Applied disputeAwarded(msg::Envelope::Reader event, StateTx& state) {
   Case c(state, msg::CaseType::DISPUTE, e.getCaseNo());
   if (auto refusal = needsAccepted(c)) return *refusal;
   if (c.get().getOutcome().size() > 0) return refuse(c.name() + " is already awarded");
-  // An award ends the mediation stage too.
-  c.finish(Stage::DISPUTE_MEDIATION, e.getAwardedOn(), "awardedOn");
+  if (auto award = c.openDeadline(Stage::DISPUTE_AWARD); award && award->getPausedOn().size()) {
+    return refuse(
+        c.nameZh() + " 中止审理中，恢复审理后方可裁决（劳动人事争议仲裁办案规则第四十七条） / " +
+        c.name() + " is suspended: resume it before the award (劳动人事争议仲裁办案规则 art. 47)");
+  }
   c.finish(Stage::DISPUTE_AWARD, e.getAwardedOn(), "awardedOn");
   c.get().setRecoveredYuan(e.getAwardedYuan());
   c.get().setOutcome("awarded");
@@ -124,6 +135,71 @@ Applied disputeClosed(msg::Envelope::Reader event, StateTx& state) {
   if (auto byOutcome = outcomeIndicator(e.getOutcome())) c.count(*byOutcome);
   // 快结: days from filing to closing, for the median.
   c.countDaysToEnd(measure21::kMedianDaysToClose, e.getClosedOn(), "closedOn");
+  c.save();
+  return {};
+}
+
+// 劳动人事争议仲裁办案规则 (人社部令第33号, 2017) art. 47: a case may be suspended (中止审理) —
+// a party died or lost capacity, the employer ended, force majeure, a prior case or a work-injury
+// finding awaited; art. 46(6): the suspended days do not count toward the arbitration period.
+Applied disputeSuspended(msg::Envelope::Reader event, StateTx& state) {
+  auto e = event.getDisputeSuspended();
+  Case c(state, msg::CaseType::DISPUTE, e.getCaseNo());
+  if (!c.exists()) return refuse(c.name() + " is not filed");
+  if (c.get().getStatus() == msg::CaseStatus::CLOSED) {
+    return refuse(c.nameZh() + " 已结案，不能中止审理 / " + c.name() +
+                  " is already closed: it cannot be suspended");
+  }
+  if (c.get().getStatus() == msg::CaseStatus::FILED) {
+    return refuse(c.nameZh() + " 尚未受理，仲裁期限未开始，无从中止 / " + c.name() +
+                  " is not accepted yet: its arbitration period has not begun");
+  }
+  auto award = c.openDeadline(Stage::DISPUTE_AWARD);
+  if (!award) {
+    return refuse(c.nameZh() + " 已作出裁决，不能中止审理 / " + c.name() +
+                  " is already awarded: it cannot be suspended");
+  }
+  if (award->getPausedOn().size() > 0) {
+    return refuse(c.nameZh() + " 已于 " + award->getPausedOn().cStr() + " 中止审理 / " + c.name() +
+                  " is already suspended since " + award->getPausedOn().cStr());
+  }
+  int32_t on = dayOf(e.getSuspendedOn(), "suspendedOn");
+  std::string accepted = c.get().getAcceptedOn().cStr();
+  if (on < dayOf(c.get().getAcceptedOn(), "acceptedOn")) {
+    return refuse("suspendedOn 早于受理日 " + accepted +
+                  " / suspendedOn: before the case was accepted on " + accepted);
+  }
+  std::string due = award->getDueOn().cStr();
+  if (on > dayOf(award->getDueOn(), "dueOn")) {
+    return refuse("仲裁期限已于 " + due +
+                  " 届满，中止不能使其停止计算（劳动争议调解仲裁法第四十三条） / the award period "
+                  "ended on " +
+                  due + ": a later suspension cannot stop it (劳动争议调解仲裁法 art. 43)");
+  }
+  c.pause(*award, e.getSuspendedOn());
+  c.save();
+  return {};
+}
+
+Applied disputeResumed(msg::Envelope::Reader event, StateTx& state) {
+  auto e = event.getDisputeResumed();
+  Case c(state, msg::CaseType::DISPUTE, e.getCaseNo());
+  if (!c.exists()) return refuse(c.name() + " is not filed");
+  auto award = c.openDeadline(Stage::DISPUTE_AWARD);
+  if (c.get().getStatus() != msg::CaseStatus::ACCEPTED || !award ||
+      award->getPausedOn().size() == 0) {
+    return refuse(
+        c.nameZh() + " 未中止审理，无从恢复（劳动人事争议仲裁办案规则第四十七条） / " + c.name() +
+        " is not suspended: there is nothing to resume (劳动人事争议仲裁办案规则 art. 47)");
+  }
+  std::string suspended = award->getPausedOn().cStr();
+  int32_t stopped = dayOf(e.getResumedOn(), "resumedOn") - dayOf(award->getPausedOn(), "pausedOn");
+  if (stopped < 0) {
+    return refuse("resumedOn 早于中止日 " + suspended + " / resumedOn: before the suspension of " +
+                  suspended);
+  }
+  // 办案规则 art. 46(6): the suspended days are not counted — the award day moves by them.
+  c.resume(*award, dayOf(award->getDueOn(), "dueOn") + stopped);
   c.save();
   return {};
 }

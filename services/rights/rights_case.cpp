@@ -10,14 +10,20 @@
 namespace mwp::rights {
 namespace {
 
-const char* typeName(msg::CaseType type) {
+// How verdicts name a case of the type, in English and Chinese.
+struct TypeName {
+  const char* en;
+  const char* zh;
+};
+
+TypeName typeName(msg::CaseType type) {
   switch (type) {
     case msg::CaseType::WAGE_CLAIM:
-      return "wage claim";
+      return {"wage claim", "欠薪投诉"};
     case msg::CaseType::DISPUTE:
-      return "dispute";
+      return {"dispute", "劳动争议仲裁案件"};
     default:
-      return "legal-aid request";
+      return {"legal-aid request", "法律援助申请"};
   }
 }
 
@@ -75,7 +81,8 @@ const char* typeKey(msg::CaseType type) {
 Case::Case(StateTx& state, msg::CaseType type, capnp::Text::Reader caseNo)
     : state_(state),
       key_(caseKey(type, caseNo)),
-      name_(std::string(typeName(type)) + " " + caseNo.cStr()),
+      name_(std::string(typeName(type).en) + " " + caseNo.cStr()),
+      nameZh_(std::string(typeName(type).zh) + " " + caseNo.cStr()),
       record_(state, key_),
       type_(type) {}
 
@@ -149,12 +156,36 @@ void Case::finish(Stage stage, capnp::Text::Reader doneOn, std::string_view fiel
   for (auto d : get().getDeadlines()) {
     if (d.getStage() != stage || d.getDoneOn().size() > 0) continue;
     d.setDoneOn(doneOn);
-    if (dayOf(doneOn, field) > dayOf(d.getDueOn(), "dueOn")) {
+    int32_t stopped =
+        d.getPausedOn().size() > 0 ? dayOf(d.getPausedOn(), "pausedOn") : dayOf(doneOn, field);
+    if (stopped > dayOf(d.getDueOn(), "dueOn")) {
       d.setLate(true);
       count(lifecycleOf(type_).late);
     }
     state_.clearTimer(timer(stage));
   }
+}
+
+std::optional<msg::Deadline::Builder> Case::openDeadline(Stage stage) {
+  for (auto d : get().getDeadlines()) {
+    if (d.getStage() == stage && d.getDoneOn().size() == 0) return d;
+  }
+  return std::nullopt;
+}
+
+void Case::pause(msg::Deadline::Builder d, capnp::Text::Reader on) {
+  d.setPausedOn(on);
+  state_.clearTimer(timer(d.getStage()));
+}
+
+void Case::resume(msg::Deadline::Builder d, int32_t dueDay) {
+  d.setPausedOn("");
+  due(d.getStage(), dueDay);
+}
+
+void Case::resume(msg::Deadline::Builder d, WorkingDeadline dueDay) {
+  d.setPausedOn("");
+  due(d.getStage(), dueDay);
 }
 
 void Case::markOverdue(msg::Deadline::Builder d) {

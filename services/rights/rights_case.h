@@ -44,8 +44,9 @@ class Case {
 
   bool exists() const { return record_.existed(); }
   msg::RightsCase::Builder get() { return record_.get(); }
-  // "wage claim WC-1": how verdicts name the case.
+  // "wage claim WC-1" / "欠薪投诉 WC-1": how verdicts name the case.
   const std::string& name() const { return name_; }
+  const std::string& nameZh() const { return nameZh_; }
 
   // Counts toward an indicator of the case's measure, in its area and the year it was filed.
   void count(Indicator indicator, int64_t delta = 1);
@@ -61,8 +62,18 @@ class Case {
   // The same for a deadline in working days; one counted through a year the holiday list lacks
   // keeps that year in calendarMissing, so that the clerk sees the day is provisional.
   void due(Stage stage, WorkingDeadline dueDay);
-  // Marks a stage done; done after its day it counts as late.
+  // Marks a stage done; done after its day it counts as late (a stage whose clock is stopped is
+  // judged by the day it stopped).
   void finish(Stage stage, capnp::Text::Reader doneOn, std::string_view field);
+  // The deadline of a stage that is due and not done; nullopt when there is none.
+  std::optional<msg::Deadline::Builder> openDeadline(Stage stage);
+  // Stops the clock of an open stage on `on` (中止, material missing): no timer runs while it is
+  // stopped. dueOn stays the day it would have been; `resume` moves it.
+  void pause(msg::Deadline::Builder d, capnp::Text::Reader on);
+  // Restarts a stopped clock, due on `dueDay` — the old due day moved by the stopped time, counted
+  // by the caller in the stage's unit (days or working days).
+  void resume(msg::Deadline::Builder d, int32_t dueDay);
+  void resume(msg::Deadline::Builder d, WorkingDeadline dueDay);
   // A stage past its due day (caseOverdue applied): counted, listed among the overdue cases, and
   // its timer, if it has not fired here, is no longer needed.
   void markOverdue(msg::Deadline::Builder d);
@@ -76,6 +87,7 @@ class Case {
   StateTx& state_;
   std::string key_;
   std::string name_;
+  std::string nameZh_;
   StoredRecord<msg::RightsCase> record_;
   msg::CaseType type_;
 };
@@ -90,6 +102,8 @@ Applied wageClaimAccepted(msg::Envelope::Reader event, StateTx& state, const Dea
                           const WorkingCalendar& calendar);
 Applied wageClaimExtended(msg::Envelope::Reader event, StateTx& state, const DeadlinePolicy& policy,
                           const WorkingCalendar& calendar);
+Applied wageClaimRejected(msg::Envelope::Reader event, StateTx& state,
+                          const DeadlinePolicy& policy);
 Applied wageClaimResolved(msg::Envelope::Reader event, StateTx& state);
 // measure_21_labour_disputes.cpp
 Applied disputeFiled(msg::Envelope::Reader event, StateTx& state, const DeadlinePolicy& policy);
@@ -99,9 +113,14 @@ Applied disputeMediated(msg::Envelope::Reader event, StateTx& state);
 Applied disputeExtended(msg::Envelope::Reader event, StateTx& state, const DeadlinePolicy& policy);
 Applied disputeAwarded(msg::Envelope::Reader event, StateTx& state);
 Applied disputeClosed(msg::Envelope::Reader event, StateTx& state);
+Applied disputeSuspended(msg::Envelope::Reader event, StateTx& state);
+Applied disputeResumed(msg::Envelope::Reader event, StateTx& state);
 // measure_22_legal_aid.cpp
 Applied legalAidRequested(msg::Envelope::Reader event, StateTx& state, const DeadlinePolicy& policy,
                           const WorkingCalendar& calendar);
+Applied legalAidMaterialRequested(msg::Envelope::Reader event, StateTx& state);
+Applied legalAidMaterialSupplied(msg::Envelope::Reader event, StateTx& state,
+                                 const WorkingCalendar& calendar);
 Applied legalAidDecided(msg::Envelope::Reader event, StateTx& state);
 
 }  // namespace mwp::rights

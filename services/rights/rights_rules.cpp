@@ -37,6 +37,10 @@ Applied caseOverdue(msg::Envelope::Reader event, StateTx& state) {
     if (d.getOverdue()) return {};
     if (d.getDoneOn().size() > 0 && dayOf(d.getDoneOn(), "doneOn") <= dayOf(d.getDueOn(), "dueOn"))
       return {};
+    // Its clock stopped, or the day moved later (an extension, a suspension ended), before the
+    // alarm came back: not overdue after all.
+    if (d.getPausedOn().size() > 0 || dayOf(d.getDueOn(), "dueOn") > dayOf(e.getDueOn(), "dueOn"))
+      return {};
     c.markOverdue(d);
     c.save();
     return {};
@@ -58,6 +62,8 @@ std::optional<Applied> RightsRules::apply(msg::Envelope::Reader event, StateTx& 
         return wageClaimFiled(event, state, policy_, calendar_);
       case E::WAGE_CLAIM_ACCEPTED:
         return wageClaimAccepted(event, state, policy_, calendar_);
+      case E::WAGE_CLAIM_REJECTED:
+        return wageClaimRejected(event, state, policy_);
       case E::WAGE_CLAIM_EXTENDED:
         return wageClaimExtended(event, state, policy_, calendar_);
       case E::WAGE_CLAIM_RESOLVED:
@@ -76,8 +82,16 @@ std::optional<Applied> RightsRules::apply(msg::Envelope::Reader event, StateTx& 
         return disputeAwarded(event, state);
       case E::DISPUTE_CLOSED:
         return disputeClosed(event, state);
+      case E::DISPUTE_SUSPENDED:
+        return disputeSuspended(event, state);
+      case E::DISPUTE_RESUMED:
+        return disputeResumed(event, state);
       case E::LEGAL_AID_REQUESTED:
         return legalAidRequested(event, state, policy_, calendar_);
+      case E::LEGAL_AID_MATERIAL_REQUESTED:
+        return legalAidMaterialRequested(event, state);
+      case E::LEGAL_AID_MATERIAL_SUPPLIED:
+        return legalAidMaterialSupplied(event, state, calendar_);
       case E::LEGAL_AID_DECIDED:
         return legalAidDecided(event, state);
       case E::CASE_OVERDUE:

@@ -23,13 +23,19 @@ int64_t after(const char* date) {
 }
 
 std::string wageFiled(const std::string& id, const std::string& caseNo, const std::string& on,
-                      bool government = false) {
-  return event(
-      id, "wageClaimFiled",
-      R"({"caseNo":")" + caseNo + R"(","employerCode":")" + kEmployer +
-          R"(","project":"安置房","governmentInvested":)" + (government ? "true" : "false") +
-          R"(,"amountYuan":50000,"workersAffected":8,"channel":"hotline","filedOn":")" + on + "\"}",
-      kWorker);
+                      bool government = false, const std::string& owedUntil = "") {
+  return event(id, "wageClaimFiled",
+               R"({"caseNo":")" + caseNo + R"(","employerCode":")" + kEmployer +
+                   R"(","project":"安置房","governmentInvested":)" +
+                   (government ? "true" : "false") +
+                   R"(,"amountYuan":50000,"workersAffected":8,"channel":"hotline","filedOn":")" +
+                   on + (owedUntil.empty() ? "" : R"(","owedUntil":")" + owedUntil) + "\"}",
+               kWorker);
+}
+std::string wageRejected(const std::string& id, const std::string& caseNo, const std::string& on) {
+  return event(id, "wageClaimRejected",
+               R"({"caseNo":")" + caseNo +
+                   R"(","reason":"不属于劳动保障监察职责范围","decidedOn":")" + on + "\"}");
 }
 std::string wageAccepted(const std::string& id, const std::string& caseNo, const std::string& on) {
   return event(id, "wageClaimAccepted",
@@ -68,9 +74,8 @@ class RightsRulesTest : public ::testing::Test {
       if (d.getStage() != stage) continue;
       return std::string(d.getDueOn().cStr()) + (d.getDoneOn().size() ? " done" : "") +
              (d.getLate() ? " late" : "") + (d.getOverdue() ? " overdue" : "") +
-             (d.getCalendarMissing()
-                  ? " calendarMissing " + std::to_string(d.getCalendarMissing())
-                  : "");
+             (d.getCalendarMissing() ? " calendarMissing " + std::to_string(d.getCalendarMissing())
+                                     : "");
     }
     return "no deadline";
   }
@@ -204,17 +209,81 @@ TEST_F(RightsRulesTest, AnAlarmAfterAStageDoneLateIsRecorded) {
   EXPECT_EQ(h.indicator(2026, measure20::kCasesOverdue, "510703"), 1);
 }
 
+// 若干规定 art. 18: refused (不予受理) within the 5 working days, the complaint is closed — never
+// overdue; after them the refusal is refused with the reason and the case stays due.
+TEST_F(RightsRulesTest, ARefusalWithinTheFiveWorkingDaysClosesTheComplaint) {
+  h.apply(wageFiled("w1", "WC-1", "2026-03-06"));  // a Friday: due 03-13
+  EXPECT_EQ(h.apply(wageRejected("r1", "WC-1", "2026-03-13")), "applied") << "its last day";
+  EXPECT_EQ(deadline("case:wage:WC-1", msg::CaseStage::WAGE_CLAIM_ACCEPTANCE), "2026-03-13 done");
+  EXPECT_EQ(h.fireTimers(after("2027-12-31")), 0u);
+  EXPECT_EQ(h.indicator(2026, measure20::kClaimsRejected, "510703"), 1);
+  EXPECT_EQ(h.indicator(2026, measure20::kCasesOpen, "510703"), 0);
+  EXPECT_EQ(h.indicator(2026, measure20::kStagesLate, "510703"), 0);
+  EXPECT_EQ(h.apply(wageRejected("r2", "WC-1", "2026-03-13")),
+            "refused: 欠薪投诉 WC-1 已受理或已结案，不能再不予受理 / wage claim WC-1 is already "
+            "accepted or closed: it can no longer be refused");
+  EXPECT_EQ(h.apply(wageAccepted("a1", "WC-1", "2026-03-13")),
+            "refused: wage claim WC-1 is already accepted");
+}
+
+TEST_F(RightsRulesTest, ARefusalAfterTheFiveWorkingDaysIsRefusedAndTheCaseStaysOverdue) {
+  h.apply(wageFiled("w1", "WC-1", "2026-03-06"));
+  EXPECT_EQ(
+      h.apply(wageRejected("r1", "WC-1", "2026-03-16")),
+      "refused: 不予受理须在接到投诉之日起5个工作日内作出，期限已于 2026-03-13 "
+      "届满（关于实施《劳动保障监察条例》若干规定第十八条） / a refusal (不予受理) is due within 5 "
+      "working days of the complaint; they ended on 2026-03-13 (若干规定 art. 18)");
+  EXPECT_EQ(
+      h.apply(wageRejected("r2", "WC-1", "2026-03-05")),
+      "refused: decidedOn 早于投诉日 2026-03-06 / decidedOn: before the complaint was filed on "
+      "2026-03-06");
+  EXPECT_EQ(h.fireTimers(after("2026-03-13")), 1u);
+  EXPECT_EQ(overdue(), (std::vector<std::string>{"WC-1 wageClaimAcceptance 2026-03-13"}));
+  EXPECT_EQ(h.indicator(2026, measure20::kClaimsRejected, "510703"), 0);
+}
+
+// 劳动保障监察条例 art. 20: wages owed until more than 2 years before the complaint are past the
+// limit — their acceptance is refused (the clerk refuses the complaint instead); 2 years exactly
+// are within it.
+TEST_F(RightsRulesTest, AnAcceptancePastTheTwoYearLimitIsRefused) {
+  h.apply(wageFiled("w1", "WC-1", "2026-03-02", false, "2024-03-02"));
+  EXPECT_EQ(h.apply(wageAccepted("a1", "WC-1", "2026-03-03")), "applied") << "2 years exactly";
+  h.apply(wageFiled("w2", "WC-2", "2026-03-02", false, "2024-03-01"));
+  EXPECT_EQ(h.apply(wageAccepted("a2", "WC-2", "2026-03-03")),
+            "refused: 工资拖欠截至 2024-03-01，至 2026-03-02 投诉已超过2年，不再查处，应作不予受理"
+            "（劳动保障监察条例第二十条） / wages owed until 2024-03-01, more than 2 years before "
+            "the complaint of 2026-03-02: no longer investigated; record a refusal "
+            "(wageClaimRejected) instead (劳动保障监察条例 art. 20)");
+  EXPECT_EQ(h.apply(wageRejected("r2", "WC-2", "2026-03-03")), "applied");
+  h.apply(wageFiled("w3", "WC-3", "2026-03-02"));
+  EXPECT_EQ(h.apply(wageAccepted("a3", "WC-3", "2026-03-03")), "applied")
+      << "a complaint that does not say until when is not judged by the limit";
+}
+
+TEST(RightsLimit, TheTwoYearsAreConfigurable) {
+  DeadlinePolicy policy;
+  policy.wageClaimLimitYears = 3;
+  RightsRules rules{policy, WorkingCalendar::fromFile(MWP_DEFAULT_HOLIDAYS_FILE)};
+  test::RulesHarness h{rules};
+  h.apply(wageFiled("w1", "WC-1", "2026-03-02", false, "2023-03-02"));
+  EXPECT_EQ(h.apply(wageAccepted("a1", "WC-1", "2026-03-03")), "applied");
+  h.apply(wageFiled("w2", "WC-2", "2026-03-02", false, "2023-03-01"));
+  EXPECT_NE(h.apply(wageAccepted("a2", "WC-2", "2026-03-03")).find("超过3年"), std::string::npos);
+}
+
 TEST_F(RightsRulesTest, ResolutionIsDueSixtyWorkingDaysAfterAcceptancePlusOneExtension) {
   h.apply(wageFiled("w1", "WC-1", "2026-03-02"));
   h.apply(wageAccepted("w2", "WC-1", "2026-03-02"));
   auto due60 = formatDate(WorkingCalendar::fromFile(MWP_DEFAULT_HOLIDAYS_FILE)
-                              .addWorkingDays(*parseDate("2026-03-02"), 60).day);
+                              .addWorkingDays(*parseDate("2026-03-02"), 60)
+                              .day);
   EXPECT_EQ(deadline("case:wage:WC-1", msg::CaseStage::WAGE_CLAIM_RESOLUTION), due60);
   EXPECT_EQ(h.apply(wageExtended("w3", "WC-1", 31)),
             "refused: an extension of at most 30 working days");
   EXPECT_EQ(h.apply(wageExtended("w4", "WC-1", 30)), "applied");
   auto due90 = formatDate(WorkingCalendar::fromFile(MWP_DEFAULT_HOLIDAYS_FILE)
-                              .addWorkingDays(*parseDate("2026-03-02"), 90).day);
+                              .addWorkingDays(*parseDate("2026-03-02"), 90)
+                              .day);
   EXPECT_EQ(deadline("case:wage:WC-1", msg::CaseStage::WAGE_CLAIM_RESOLUTION), due90);
   EXPECT_EQ(h.apply(wageExtended("w5", "WC-1", 5)),
             "refused: wage claim WC-1 is already extended once");
@@ -224,7 +293,6 @@ TEST_F(RightsRulesTest, TheAwardIsDueOnTheFortyFifthDayAndAnExtensionMovesItOnce
   h.apply(disputeFiled("d1", "LD-1", "2026-03-01"));
   h.apply(disputeAccepted("d2", "LD-1", "2026-03-02"));
   EXPECT_EQ(deadline("case:dispute:LD-1", msg::CaseStage::DISPUTE_AWARD), "2026-04-16");
-  EXPECT_EQ(deadline("case:dispute:LD-1", msg::CaseStage::DISPUTE_MEDIATION), "2026-03-17");
   auto extend = [](const std::string& id, int days) {
     return event(
         id, "disputeExtended",
@@ -236,8 +304,129 @@ TEST_F(RightsRulesTest, TheAwardIsDueOnTheFortyFifthDayAndAnExtensionMovesItOnce
   EXPECT_EQ(deadline("case:dispute:LD-1", msg::CaseStage::DISPUTE_AWARD), "2026-05-01");
   EXPECT_EQ(h.apply(extend("d5", 1)), "refused: dispute LD-1 is already extended once");
   // The 45th day passes, but the extension holds the award until 05-01.
-  EXPECT_EQ(h.fireTimers(after("2026-04-16")), 1u) << "only the mediation deadline (03-17) is due";
-  EXPECT_EQ(overdue(), (std::vector<std::string>{"LD-1 disputeMediation 2026-03-17"}));
+  EXPECT_EQ(h.fireTimers(after("2026-04-16")), 0u);
+  EXPECT_EQ(h.fireTimers(after("2026-05-01")), 1u);
+  EXPECT_EQ(overdue(), (std::vector<std::string>{"LD-1 disputeAward 2026-05-01"}));
+}
+
+std::string disputeSuspended(const std::string& id, const std::string& on) {
+  return event(id, "disputeSuspended", R"({"caseNo":"LD-1","suspendedOn":")" + on + "\"}");
+}
+std::string disputeResumed(const std::string& id, const std::string& on) {
+  return event(id, "disputeResumed", R"({"caseNo":"LD-1","resumedOn":")" + on + "\"}");
+}
+
+// 劳动争议调解仲裁法 art. 42: mediation inside arbitration has no deadline of its own — the 15
+// days of art. 14 are for mediation bodies before arbitration. An arbitration mediating past its
+// 15th day is in time until the award is due.
+TEST_F(RightsRulesTest, MediationInsideArbitrationHasNoDeadline) {
+  h.apply(disputeFiled("d1", "LD-1", "2026-03-01"));
+  h.apply(disputeAccepted("d2", "LD-1", "2026-03-02"));
+  EXPECT_EQ(deadline("case:dispute:LD-1", msg::CaseStage::DISPUTE_MEDIATION), "no deadline");
+  EXPECT_EQ(h.fireTimers(after("2026-04-16") - 1), 0u) << "nothing is due before the award";
+  auto mediated = [](const std::string& id) {
+    return event(id, "disputeMediated",
+                 R"({"caseNo":"LD-1","settled":false,"mediatedOn":"2026-04-01"})", "",
+                 "tradeUnion");
+  };
+  EXPECT_EQ(h.apply(mediated("d3")), "applied");
+  EXPECT_EQ(h.apply(mediated("d4")), "refused: dispute LD-1 is already mediated");
+  EXPECT_EQ(h.indicator(2026, measure21::kStagesLate, "510703"), 0);
+  EXPECT_EQ(h.fireTimers(after("2026-04-16")), 1u);
+  EXPECT_EQ(overdue(), (std::vector<std::string>{"LD-1 disputeAward 2026-04-16"}));
+}
+
+// 劳动人事争议仲裁办案规则 art. 46(6): the days a case is suspended (中止, art. 47) do not count
+// toward the 45 days (+15) of 劳动争议调解仲裁法 art. 43.
+TEST_F(RightsRulesTest, ASuspensionStopsTheAwardClockAndAResumptionRestartsIt) {
+  h.apply(disputeFiled("d1", "LD-1", "2026-03-01"));
+  h.apply(disputeAccepted("d2", "LD-1", "2026-03-02"));  // award due 04-16
+  EXPECT_EQ(h.apply(disputeSuspended("s1", "2026-03-10")), "applied");
+  EXPECT_EQ(deadline("case:dispute:LD-1", msg::CaseStage::DISPUTE_AWARD), "2026-04-16");
+  EXPECT_EQ(h.fireTimers(after("2026-12-31")), 0u) << "no clock runs while suspended";
+  EXPECT_EQ(h.apply(disputeResumed("r1", "2026-03-20")), "applied");  // 10 days stopped
+  EXPECT_EQ(deadline("case:dispute:LD-1", msg::CaseStage::DISPUTE_AWARD), "2026-04-26");
+  EXPECT_EQ(h.fireTimers(after("2026-04-26") - 1), 0u) << "still due on its last day";
+  EXPECT_EQ(h.fireTimers(after("2026-04-26")), 1u);
+  EXPECT_EQ(overdue(), (std::vector<std::string>{"LD-1 disputeAward 2026-04-26"}));
+}
+
+TEST_F(RightsRulesTest, SuspensionsAndTheExtensionAddUp) {
+  h.apply(disputeFiled("d1", "LD-1", "2026-03-01"));
+  h.apply(disputeAccepted("d2", "LD-1", "2026-03-02"));
+  h.apply(disputeSuspended("s1", "2026-03-10"));
+  h.apply(disputeResumed("r1", "2026-03-15"));  // 5 days: 04-21
+  h.apply(disputeSuspended("s2", "2026-04-01"));
+  EXPECT_EQ(h.apply(event("e1", "disputeExtended",
+                          R"({"caseNo":"LD-1","days":15,"extendedOn":"2026-04-02"})")),
+            "applied")
+      << "an extension while suspended waits for the resumption";
+  EXPECT_EQ(deadline("case:dispute:LD-1", msg::CaseStage::DISPUTE_AWARD), "2026-05-06");
+  EXPECT_TRUE(h.state.timers.empty());
+  h.apply(disputeResumed("r2", "2026-04-03"));  // 2 days more
+  EXPECT_EQ(deadline("case:dispute:LD-1", msg::CaseStage::DISPUTE_AWARD), "2026-05-08");
+  auto awarded =
+      event("a1", "disputeAwarded",
+            R"({"caseNo":"LD-1","awardedYuan":100,"final":false,"awardedOn":"2026-05-08"})");
+  EXPECT_EQ(h.apply(awarded), "applied");
+  EXPECT_EQ(deadline("case:dispute:LD-1", msg::CaseStage::DISPUTE_AWARD), "2026-05-08 done");
+}
+
+TEST_F(RightsRulesTest, ASuspensionIsRefusedOutsideTheAwardPeriodAndAResumptionWithoutOne) {
+  h.apply(disputeFiled("d1", "LD-1", "2026-03-01"));
+  EXPECT_EQ(
+      h.apply(disputeSuspended("s0", "2026-03-02")),
+      "refused: 劳动争议仲裁案件 LD-1 尚未受理，仲裁期限未开始，无从中止 / dispute LD-1 is not "
+      "accepted yet: its arbitration period has not begun");
+  h.apply(disputeAccepted("d2", "LD-1", "2026-03-02"));
+  EXPECT_EQ(
+      h.apply(disputeResumed("r0", "2026-03-05")),
+      "refused: 劳动争议仲裁案件 LD-1 未中止审理，无从恢复（劳动人事争议仲裁办案规则第四十七条） / "
+      "dispute LD-1 is not suspended: there is nothing to resume (劳动人事争议仲裁办案规则 art. "
+      "47)");
+  EXPECT_EQ(
+      h.apply(disputeSuspended("s1", "2026-03-01")),
+      "refused: suspendedOn 早于受理日 2026-03-02 / suspendedOn: before the case was accepted "
+      "on 2026-03-02");
+  EXPECT_EQ(h.apply(disputeSuspended("s2", "2026-04-17")),
+            "refused: 仲裁期限已于 2026-04-16 "
+            "届满，中止不能使其停止计算（劳动争议调解仲裁法第四十三条） / "
+            "the award period ended on 2026-04-16: a later suspension cannot stop it "
+            "(劳动争议调解仲裁法 art. 43)");
+  EXPECT_EQ(h.apply(disputeSuspended("s3", "2026-04-16")), "applied") << "its last day";
+  EXPECT_EQ(h.apply(disputeSuspended("s4", "2026-04-16")),
+            "refused: 劳动争议仲裁案件 LD-1 已于 2026-04-16 中止审理 / dispute LD-1 is already "
+            "suspended since 2026-04-16");
+  EXPECT_EQ(
+      h.apply(disputeResumed("r1", "2026-04-15")),
+      "refused: resumedOn 早于中止日 2026-04-16 / resumedOn: before the suspension of 2026-04-16");
+  auto awarded =
+      event("a1", "disputeAwarded",
+            R"({"caseNo":"LD-1","awardedYuan":100,"final":false,"awardedOn":"2026-04-20"})");
+  EXPECT_EQ(
+      h.apply(awarded),
+      "refused: 劳动争议仲裁案件 LD-1 "
+      "中止审理中，恢复审理后方可裁决（劳动人事争议仲裁办案规则第四十七条） / "
+      "dispute LD-1 is suspended: resume it before the award (劳动人事争议仲裁办案规则 art. 47)");
+  h.apply(event("c1", "disputeClosed",
+                R"({"caseNo":"LD-1","outcome":"withdrawn","closedOn":"2026-05-10"})"));
+  EXPECT_EQ(deadline("case:dispute:LD-1", msg::CaseStage::DISPUTE_AWARD), "2026-04-16 done")
+      << "withdrawn while suspended: its clock stopped in time, so not late";
+  EXPECT_EQ(
+      h.apply(disputeSuspended("s5", "2026-04-16")),
+      "refused: 劳动争议仲裁案件 LD-1 已结案，不能中止审理 / dispute LD-1 is already closed: it "
+      "cannot be suspended");
+}
+
+// The alarm and the suspension race as the alarm and any report do (above): the log decides.
+TEST_F(RightsRulesTest, AnAlarmAfterASuspensionInTimeRecordsNothing) {
+  h.apply(disputeFiled("d1", "LD-1", "2026-03-01"));
+  h.apply(disputeAccepted("d2", "LD-1", "2026-03-02"));
+  EXPECT_EQ(h.fireTimers(after("2026-04-16")), 1u);
+  h.apply(disputeSuspended("s1", "2026-04-10"));  // in time, reported after the alarm
+  EXPECT_EQ(h.applyDerived(), (std::vector<std::string>{"applied"}));
+  EXPECT_EQ(deadline("case:dispute:LD-1", msg::CaseStage::DISPUTE_AWARD), "2026-04-16");
+  EXPECT_EQ(h.indicator(2026, measure21::kCasesOverdue, "510703"), 0);
 }
 
 TEST_F(RightsRulesTest, DisputeAcceptanceIsDueFiveCalendarDaysAfterFiling) {
@@ -258,6 +447,110 @@ TEST_F(RightsRulesTest, LegalAidIsDecidedWithinSevenWorkingDays) {
   EXPECT_EQ(h.apply(decided("a2")), "applied");
   EXPECT_EQ(h.apply(decided("a3")), "refused: legal-aid request LA-1 is already decided");
   EXPECT_EQ(h.indicator(2026, measure22::kAidGranted, "510703"), 1);
+}
+
+std::string aidRequested(const std::string& caseNo, const std::string& matter,
+                         const std::string& on) {
+  return event(
+      "req-" + caseNo, "legalAidRequested",
+      R"({"caseNo":")" + caseNo + R"(","matter":")" + matter + R"(","requestedOn":")" + on + "\"}",
+      kWorker, "justice");
+}
+std::string aidMaterial(const std::string& id, const std::string& kind, const std::string& on) {
+  std::string field = kind == "legalAidMaterialRequested" ? "requestedOn" : "suppliedOn";
+  return event(id, kind, R"({"caseNo":"LA-1",")" + field + R"(":")" + on + "\"}", "", "justice");
+}
+
+// 程序规定 (2012) art. 13: the time spent supplying missing material is not counted — the working
+// days left when the clock stopped run again from the day the material came.
+TEST_F(RightsRulesTest, MissingMaterialStopsTheLegalAidClockAndItsSupplyRestartsIt) {
+  h.apply(aidRequested("LA-1", "wages", "2026-03-06"));  // a Friday: due Tuesday 03-17
+  EXPECT_EQ(h.apply(aidMaterial("m1", "legalAidMaterialRequested", "2026-03-09")), "applied");
+  EXPECT_EQ(h.fireTimers(after("2026-12-31")), 0u) << "no clock runs while material is missing";
+  // 03-10…03-17 were 6 working days left; from Friday 03-20 they end on Monday 03-30.
+  EXPECT_EQ(h.apply(aidMaterial("m2", "legalAidMaterialSupplied", "2026-03-20")), "applied");
+  EXPECT_EQ(deadline("case:aid:LA-1", msg::CaseStage::LEGAL_AID_DECISION), "2026-03-30");
+  EXPECT_EQ(h.fireTimers(after("2026-03-30") - 1), 0u);
+  EXPECT_EQ(h.fireTimers(after("2026-03-30")), 1u);
+  EXPECT_EQ(overdue(), (std::vector<std::string>{"LA-1 legalAidDecision 2026-03-30"}));
+}
+
+TEST_F(RightsRulesTest, MaterialIsAskedForOnceAtATimeWithinThePeriodAndSuppliedOnlyWhenAsked) {
+  h.apply(aidRequested("LA-1", "wages", "2026-03-06"));
+  EXPECT_EQ(h.apply(aidMaterial("m0", "legalAidMaterialSupplied", "2026-03-09")),
+            "refused: 法律援助申请 LA-1 未通知补充材料 / legal-aid request LA-1: no material was "
+            "asked for");
+  EXPECT_EQ(h.apply(aidMaterial("m1", "legalAidMaterialRequested", "2026-03-05")),
+            "refused: requestedOn 早于申请日 2026-03-06 / requestedOn: before the application of "
+            "2026-03-06");
+  EXPECT_EQ(
+      h.apply(aidMaterial("m2", "legalAidMaterialRequested", "2026-03-18")),
+      "refused: 审查期限已于 2026-03-17 届满，补充材料通知不能使其停止计算（法律援助法第四十三条） "
+      "/ the decision period ended on 2026-03-17: a later request for material cannot stop it "
+      "(法律援助法 art. 43)");
+  EXPECT_EQ(h.apply(aidMaterial("m3", "legalAidMaterialRequested", "2026-03-17")), "applied");
+  EXPECT_EQ(h.apply(aidMaterial("m4", "legalAidMaterialRequested", "2026-03-18")),
+            "refused: 法律援助申请 LA-1 已于 2026-03-17 通知补充材料，尚未补齐 / legal-aid request "
+            "LA-1: material was asked for on 2026-03-17 and is not supplied yet");
+  EXPECT_EQ(
+      h.apply(aidMaterial("m5", "legalAidMaterialSupplied", "2026-03-16")),
+      "refused: suppliedOn 早于补充材料通知日 2026-03-17 / suppliedOn: before the material was "
+      "asked for on 2026-03-17");
+  EXPECT_EQ(h.apply(aidMaterial("m6", "legalAidMaterialSupplied", "2026-03-20")), "applied");
+  EXPECT_EQ(deadline("case:aid:LA-1", msg::CaseStage::LEGAL_AID_DECISION), "2026-03-20")
+      << "asked for on the last day: none left, due the day it came";
+  h.apply(event("d1", "legalAidDecided",
+                R"({"caseNo":"LA-1","granted":true,"decidedOn":"2026-03-20"})", "", "justice"));
+  EXPECT_EQ(h.apply(aidMaterial("m7", "legalAidMaterialRequested", "2026-03-20")),
+            "refused: 法律援助申请 LA-1 已作出决定，不能再要求补充材料 / legal-aid request LA-1 is "
+            "already decided: no material can be asked for");
+}
+
+// 法律援助法 art. 42 (in force 2022-01-01): a migrant worker claiming wages or work-injury damages
+// skips the means test — a refusal on it is refused; on another ground, or of another matter, or
+// of a request made before the law, it stands.
+TEST_F(RightsRulesTest, ARefusalOnTheMeansTestOfAWagesOrInjuryRequestIsRefused) {
+  auto refused = [](const std::string& caseNo, const std::string& ground) {
+    return event("dec-" + caseNo + ground, "legalAidDecided",
+                 R"({"caseNo":")" + caseNo +
+                     R"(","granted":false,"reason":"经济状况不符合条件","ground":")" + ground +
+                     R"(","decidedOn":"2026-03-10"})",
+                 "", "justice");
+  };
+  const std::string kArt42 =
+      "refused: "
+      "农民工请求支付劳动报酬或者工伤事故人身损害赔偿申请法律援助的，免予核查经济困难状况，"
+      "不得以经济困难审查为由不予援助（法律援助法第四十二条） / a migrant worker claiming wages or "
+      "work-injury damages is exempt from the means test: aid cannot be refused on it (法律援助法 "
+      "art. 42)";
+  h.apply(aidRequested("LA-W", "wages", "2026-03-06"));
+  h.apply(aidRequested("LA-I", "injury", "2026-03-06"));
+  h.apply(aidRequested("LA-O", "other", "2026-03-06"));
+  h.apply(aidRequested("LA-2021", "wages", "2021-12-31"));
+  EXPECT_EQ(h.apply(refused("LA-W", "meansTest")), kArt42);
+  EXPECT_EQ(h.apply(refused("LA-I", "meansTest")), kArt42);
+  EXPECT_EQ(h.apply(refused("LA-O", "meansTest")), "applied");
+  EXPECT_EQ(h.apply(refused("LA-W", "noMerit")), "applied");
+  EXPECT_EQ(h.apply(refused("LA-2021", "meansTest")), "applied") << "before the law was in force";
+  EXPECT_EQ(h.indicator(2026, measure22::kAidRefused, "510703"), 2);
+}
+
+// The decision period by the date of the request: 程序规定 (2012) art. 13 before 2022-01-01,
+// 法律援助法 art. 43 from then — both 7 working days by default, each configurable.
+TEST(RightsLegalAidPeriod, TheRulesInForceOnTheRequestsDayGiveThePeriod) {
+  DeadlinePolicy policy;
+  policy.legalAidDecisionWorkingDaysBefore2022 = 7;
+  policy.legalAidDecisionWorkingDays = 5;
+  RightsRules rules{policy, WorkingCalendar::fromFile(MWP_DEFAULT_HOLIDAYS_FILE)};
+  test::RulesHarness h{rules};
+  auto dueOn = [&](const std::string& key) {
+    FrameReader reader(*h.state.get(key));
+    return std::string(reader.root<msg::RightsCase>().getDeadlines()[0].getDueOn().cStr());
+  };
+  h.apply(aidRequested("LA-A", "wages", "2021-12-30"));  // Thursday: 7 working days, 元旦 skipped
+  h.apply(aidRequested("LA-B", "wages", "2022-01-04"));  // Tuesday: 5
+  EXPECT_EQ(dueOn("case:aid:LA-A"), "2022-01-11");
+  EXPECT_EQ(dueOn("case:aid:LA-B"), "2022-01-11");
 }
 
 TEST_F(RightsRulesTest, EventsOutOfOrderAreRefusedWithTheReason) {

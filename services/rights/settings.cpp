@@ -13,14 +13,19 @@ DeadlinePolicy deadlinePolicyFromEnv(Env& env) {
       days("MWP_WAGE_RESOLVE_WORKING_DAYS", 60, "resolve a wage claim after acceptance within");
   p.wageMaxExtensionWorkingDays =
       days("MWP_WAGE_MAX_EXTENSION_WORKING_DAYS", 30, "longest extension of a wage claim");
+  p.wageClaimLimitYears = static_cast<int>(
+      env.integer("MWP_WAGE_CLAIM_LIMIT_YEARS", 2, 1, 20,
+                  "accept no wage claim owed until longer ago than this (years, 监察条例 art. 20)"));
   p.disputeAcceptDays = days("MWP_DISPUTE_ACCEPT_DAYS", 5, "decide on accepting a dispute within");
-  p.disputeMediationDays =
-      days("MWP_DISPUTE_MEDIATION_DAYS", 15, "mediate a dispute after acceptance within");
   p.disputeAwardDays = days("MWP_DISPUTE_AWARD_DAYS", 45, "award after acceptance within");
   p.disputeMaxExtensionDays =
       days("MWP_DISPUTE_MAX_EXTENSION_DAYS", 15, "longest extension of an arbitration");
+  p.legalAidDecisionWorkingDaysBefore2022 =
+      days("MWP_LEGAL_AID_DECISION_WORKING_DAYS_BEFORE_2022", 7,
+           "decide on legal aid requested before 2022 within (working days, 程序规定 2012 art. 13)");
   p.legalAidDecisionWorkingDays =
-      days("MWP_LEGAL_AID_DECISION_WORKING_DAYS", 7, "decide on legal aid within (working days)");
+      days("MWP_LEGAL_AID_DECISION_WORKING_DAYS", 7,
+           "decide on legal aid requested from 2022 within (working days, 法律援助法 art. 43)");
   return p;
 }
 

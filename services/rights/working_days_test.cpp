@@ -20,6 +20,14 @@ TEST(WorkingDays, TheFifthWorkingDayFromAFridayIsTheNextFriday) {
   EXPECT_EQ(shipped().addWorkingDays(d("2026-03-06"), 5).day, d("2026-03-13"));
 }
 
+TEST(WorkingDays, TheWorkingDaysLeftOfAPeriodCountTheLastDayButNotTheFirst) {
+  EXPECT_EQ(shipped().workingDaysAfter(d("2026-03-06"), d("2026-03-13")), 5);
+  EXPECT_EQ(shipped().workingDaysAfter(d("2026-09-30"), d("2026-10-13")), 5)
+      << "the holidays skipped, the make-up Saturday counted";
+  EXPECT_EQ(shipped().workingDaysAfter(d("2026-03-13"), d("2026-03-13")), 0);
+  EXPECT_EQ(shipped().workingDaysAfter(d("2026-03-13"), d("2026-03-06")), 0);
+}
+
 TEST(WorkingDays, NationalDaySkipsTheHolidaysAndCountsTheMakeUpSaturday) {
   // 2026-10-01…07 off; Saturday 10-10 worked in exchange.
   EXPECT_EQ(shipped().addWorkingDays(d("2026-09-30"), 5).day, d("2026-10-13"));

@@ -57,7 +57,9 @@ class Generator {
     return v[between(0, static_cast<int>(v.size()) - 1)];
   }
   int32_t day() { return between(first_, last_); }
-  int32_t after(int32_t d, int lo, int hi) { return std::min(last_, d + between(lo, hi)); }
+  int32_t after(int32_t d, int lo, int hi) { return plus(d, between(lo, hi)); }
+  // `days` later, without a draw: the events it adds leave the rest of the year as it was.
+  int32_t plus(int32_t d, int days) { return std::min(last_, d + days); }
   static std::string date(int32_t d) { return formatDate(d); }
   // Parks have no GB/T 2260 code: a payload's area code names the county the park lies in.
   static std::string countyOf(const std::string& area) {
@@ -246,12 +248,23 @@ class Generator {
           "justice", area, id);
       if (chance(0.85)) {
         int32_t decided = after(on, 2, 14);
+        if (n % 3 == 0 && decided > plus(on, 3)) {  // incomplete: the clock stops for 2 days
+          dated(plus(on, 1), "legalAidMaterialRequested", caseNo, "requestedOn", "justice", area);
+          dated(plus(on, 3), "legalAidMaterialSupplied", caseNo, "suppliedOn", "justice", area);
+        }
         add(decided, "legalAidDecided",
             "{\"caseNo\":\"" + caseNo + "\",\"granted\":" + (chance(0.9) ? "true" : "false") +
                 ",\"decidedOn\":\"" + date(decided) + "\"}",
             "justice", area);
       }
     }
+  }
+
+  // An event of a case that says no more than its day: a clock stopped or restarted.
+  void dated(int32_t on, const std::string& kind, const std::string& caseNo,
+             const std::string& field, const std::string& source, const std::string& area) {
+    add(on, kind, "{\"caseNo\":\"" + caseNo + "\",\"" + field + "\":\"" + date(on) + "\"}", source,
+        area);
   }
 
   std::string profile(const std::string& name, bool male, const std::string& hukou,
@@ -269,11 +282,20 @@ class Generator {
         "{\"caseNo\":\"" + caseNo + "\",\"employerCode\":\"" + kEmployers[0] +
             "\",\"project\":\"安置房项目\"," +
             "\"governmentInvested\":" + (chance(0.1) ? "true" : "false") +
-            ",\"amountYuan\":" + std::to_string(between(3, 200) * 1000) +
-            ",\"workersAffected\":" + std::to_string(between(1, 30)) +
-            ",\"channel\":\"hotline\",\"filedOn\":\"" + date(filed) + "\"}",
+            ",\"amountYuan\":" + std::to_string(between(3, 200) * 1000) + ",\"workersAffected\":" +
+            std::to_string(between(1, 30)) + ",\"channel\":\"hotline\",\"filedOn\":\"" +
+            date(filed) + "\",\"owedUntil\":\"" + date(filed - 20) + "\"}",
         "hrss", area, id);
-    if (!chance(0.85)) return;  // some are never accepted: overdue
+    if (!chance(0.85)) {  // never accepted: half refused (不予受理) in time, half overdue
+      if (n % 2 == 0) {
+        add(plus(filed, 1), "wageClaimRejected",
+            "{\"caseNo\":\"" + caseNo +
+                "\",\"reason\":\"不属于劳动保障监察职责范围\",\"decidedOn\":\"" +
+                date(plus(filed, 1)) + "\"}",
+            "hrss", area);
+      }
+      return;
+    }
     int32_t accepted = after(filed, 1, chance(0.9) ? 6 : 15);
     add(accepted, "wageClaimAccepted",
         "{\"caseNo\":\"" + caseNo + "\",\"acceptedOn\":\"" + date(accepted) + "\"}", "hrss", area);
@@ -310,6 +332,10 @@ class Generator {
           "hrss", area);
     } else if (chance(0.8)) {
       int32_t awarded = after(accepted, 20, 60);
+      if (n % 5 == 0) {  // suspended (中止) for 5 days: the award day moves by them
+        dated(plus(accepted, 10), "disputeSuspended", caseNo, "suspendedOn", "hrss", area);
+        dated(plus(accepted, 15), "disputeResumed", caseNo, "resumedOn", "hrss", area);
+      }
       add(awarded, "disputeAwarded",
           "{\"caseNo\":\"" + caseNo + "\",\"awardedYuan\":20000,\"final\":true,\"awardedOn\":\"" +
               date(awarded) + "\"}",
