@@ -136,21 +136,16 @@ std::optional<std::string> checkText(const FieldRule& r, std::string_view text) 
   return std::nullopt;
 }
 
-// 统计用区划代码 of a village or community: 12 digits, the first six its county's GB/T 2260 code;
-// here the county must be one of Mianyang's (the catalogue's areas), so a village elsewhere is
-// refused rather than counted in no county.
+// A village must be one of Mianyang's (Catalogue::isVillage), so that it counts in a county.
 std::optional<std::string> checkVillage(const FieldRule& r, std::string_view text,
                                         const Catalogue& catalogue) {
-  bool digits = text.size() == 12 && text.find_first_not_of("0123456789") == std::string_view::npos;
-  if (!digits) {
+  if (catalogue.isVillage(text)) return std::nullopt;
+  if (!isVillageCodeForm(text)) {
     return r.name + ": not a 12-digit village code (统计用区划代码)（" + r.name +
            " 不是12位统计用区划代码）";
   }
-  if (!catalogue.isReportingArea(text.substr(0, 6))) {
-    return r.name + ": the first six digits are not a Mianyang county（" + r.name +
-           " 前六位不是绵阳市的县（市、区））";
-  }
-  return std::nullopt;
+  return r.name + ": the first six digits are not a Mianyang county（" + r.name +
+         " 前六位不是绵阳市的县（市、区））";
 }
 
 // Walks every field of a payload and applies the rules its annotations name.

@@ -175,6 +175,25 @@ GatewayUrl gatewayUrl(const std::string& text) {
           CommandLine::wholeNumberFor<uint16_t>(text.substr(colon + 1))};
 }
 
+// A member of a JSON object the gateway answered; a null reader when it has none.
+capnp::JsonValue::Reader member(capnp::JsonValue::Reader object, const char* name) {
+  for (auto f : object.getObject()) {
+    if (f.getName() == name) return f.getValue();
+  }
+  return capnp::JsonValue::Reader();
+}
+
+// A JSON string or number as text; `absent` for anything else (null).
+std::string text(capnp::JsonValue::Reader v, const std::string& absent = "–") {
+  if (v.isString()) return v.getString().cStr();
+  if (v.isNumber()) {
+    std::ostringstream out;
+    out << v.getNumber();
+    return out.str();
+  }
+  return absent;
+}
+
 int printMeasures(const GatewayUrl& url, const std::string& key, int year) {
   httplib::Client client(url.host, url.port);
   auto r = client.Get("/v1/measures" + std::string(year ? "?year=" + std::to_string(year) : ""),
@@ -187,21 +206,6 @@ int printMeasures(const GatewayUrl& url, const std::string& key, int year) {
   capnp::MallocMessageBuilder message;
   auto root = message.initRoot<capnp::JsonValue>();
   capnp::JsonCodec().decodeRaw(kj::ArrayPtr<const char>(r->body.data(), r->body.size()), root);
-  auto member = [](capnp::JsonValue::Reader object, const char* name) -> capnp::JsonValue::Reader {
-    for (auto f : object.getObject()) {
-      if (f.getName() == name) return f.getValue();
-    }
-    return capnp::JsonValue::Reader();
-  };
-  auto text = [](capnp::JsonValue::Reader v) -> std::string {
-    if (v.isString()) return v.getString().cStr();
-    if (v.isNumber()) {
-      std::ostringstream out;
-      out << v.getNumber();
-      return out.str();
-    }
-    return "–";
-  };
   printf("%-34s %14s %10s %9s\n", "措施 measure / indicator", "value", "target", "progress");
   for (auto m : member(root.asReader(), "measures").getArray()) {
     printf("%2s %s  %s\n", text(member(m, "number")).c_str(), text(member(m, "titleZh")).c_str(),
@@ -222,6 +226,56 @@ int printMeasures(const GatewayUrl& url, const std::string& key, int year) {
              text(member(i, "value")).c_str(), text(target).c_str(), progress.c_str());
     }
   }
+  return 0;
+}
+
+// A CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break.
+std::string csvField(const std::string& field) {
+  if (field.find_first_of(",\"\r\n") == std::string::npos) return field;
+  std::string quoted = "\"";
+  for (char c : field) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
+// Every page of a worklist as the gateway answers it (GET /v1/worklists/NAME), one line a
+// person: a table, or CSV for a spreadsheet. IDs as the key's role may see them.
+int printWorklist(const GatewayUrl& url, const std::string& key, const std::string& name,
+                  const std::string& area, const std::string& village, bool csv) {
+  httplib::Client client(url.host, url.port);
+  const char* columns[] = {"workerId", "name", "village", "year", "since"};
+  if (csv) {
+    std::cout << "workerId,name,village,year,since\n";
+  } else {
+    printf("%-20s %-12s %-13s %-5s %s\n", "workerId", "name 姓名", "village 村", "year", "since");
+  }
+  std::string token;
+  do {
+    httplib::Params params{{"page_size", "500"}};
+    if (!area.empty()) params.emplace("area", area);
+    if (!village.empty()) params.emplace("village", village);
+    if (!token.empty()) params.emplace("page_token", token);
+    auto r = client.Get("/v1/worklists/" + name, params, {{"Authorization", "Bearer " + key}});
+    if (!r || r->status != 200) {
+      std::cerr << "mwpctl: the gateway at " << url.text << " answered "
+                << (r ? std::to_string(r->status) + " " + r->body : "nothing") << "\n";
+      return kExitUnreachable;
+    }
+    capnp::MallocMessageBuilder message;
+    auto root = message.initRoot<capnp::JsonValue>();
+    capnp::JsonCodec().decodeRaw(kj::ArrayPtr<const char>(r->body.data(), r->body.size()), root);
+    for (auto entry : member(root.asReader(), "entries").getArray()) {
+      std::vector<std::string> row;
+      for (const char* column : columns) row.push_back(text(member(entry, column), csv ? "" : "–"));
+      if (csv) {
+        for (size_t i = 0; i < row.size(); ++i) std::cout << (i ? "," : "") << csvField(row[i]);
+        std::cout << "\n";
+      } else {
+        printf("%-20s %-12s %-13s %-5s %s\n", row[0].c_str(), row[1].c_str(), row[2].c_str(),
+               row[3].c_str(), row[4].c_str());
+      }
+    }
+    token = text(member(root.asReader(), "nextPageToken"), "");
+  } while (!token.empty());
   return 0;
 }
 
@@ -390,31 +444,63 @@ Command simulateCommand() {
           }};
 }
 
+// --gateway and --key, for the commands that ask the gateway.
+struct GatewayArgs {
+  std::optional<GatewayUrl> gateway;
+  std::optional<std::string> key;
+
+  void declare(CommandLine& line) {
+    line.option("--gateway", "URL",
+                "the gateway, http://HOST:PORT (default MWP_GATEWAY_URL, http://127.0.0.1:8080)",
+                [this](const std::string& v) { gateway = gatewayUrl(v); })
+        .option("--key", "KEY", "an API key (default MWP_DEMO_KEY_INTEGRATOR)",
+                [this](const std::string& v) { key = v; });
+  }
+  GatewayUrl url(Env& env) const {
+    return gateway ? *gateway
+                   : gatewayUrl(env.text("MWP_GATEWAY_URL", "http://127.0.0.1:8080", "gateway"));
+  }
+  std::string apiKey(Env& env) const {
+    return key ? *key : env.secret("MWP_DEMO_KEY_INTEGRATOR", "", "API key");
+  }
+};
+
 Command measuresCommand() {
-  struct Args {
-    std::optional<GatewayUrl> gateway;
-    std::optional<std::string> key;
+  struct Args : GatewayArgs {
     int year = 0;
   };
   auto a = std::make_shared<Args>();
   CommandLine line("mwpctl measures",
                    "The 30 measures' value, target and progress, as the gateway reports them.");
-  line.option("--gateway", "URL",
-              "the gateway, http://HOST:PORT (default MWP_GATEWAY_URL, http://127.0.0.1:8080)",
-              [a](const std::string& v) { a->gateway = gatewayUrl(v); })
-      .option("--key", "KEY", "an API key (default MWP_DEMO_KEY_INTEGRATOR)",
-              [a](const std::string& v) { a->key = v; })
-      .option("--year", "Y", "the year reported (default this year)", a->year)
+  a->declare(line);
+  line.option("--year", "Y", "the year reported (default this year)", a->year)
       .notes("exit codes: 0 printed, 69 the gateway did not answer 200");
   return {std::move(line), [a] {
             Env env;
-            auto url =
-                a->gateway
-                    ? *a->gateway
-                    : gatewayUrl(env.text("MWP_GATEWAY_URL", "http://127.0.0.1:8080", "gateway"));
-            std::string key =
-                a->key ? *a->key : env.secret("MWP_DEMO_KEY_INTEGRATOR", "", "API key");
-            return printMeasures(url, key, a->year);
+            return printMeasures(a->url(env), a->apiKey(env), a->year);
+          }};
+}
+
+Command worklistCommand() {
+  struct Args : GatewayArgs {
+    std::string name, area, village;
+    bool csv = false;
+  };
+  auto a = std::make_shared<Args>();
+  CommandLine line("mwpctl worklist",
+                   "The people a coverage promise has still to serve, as the gateway lists them:\n"
+                   "insuredWithoutCard (16), poorNotPlaced (3), returneesNotVisited (23),\n"
+                   "exposedNotChecked (15). Each read is audited.");
+  line.operand("NAME", "the worklist", [a](const std::string& v) { a->name = v; })
+      .option("--area", "A", "a county or park code (default the city)", a->area)
+      .option("--village", "V", "a 12-digit village code (returneesNotVisited)", a->village)
+      .flag("--csv", "CSV for a spreadsheet instead of a table", a->csv);
+  a->declare(line);
+  line.notes("exit codes: 0 printed, 69 the gateway did not answer 200 (its answer on stderr)");
+  return {std::move(line), [a] {
+            Env env;
+            return printWorklist(a->url(env), a->apiKey(env), a->name, a->area, a->village,
+                                 a->csv);
           }};
 }
 
@@ -498,6 +584,7 @@ std::vector<Command> commands() {
   all.push_back(catalogueCommand());
   all.push_back(simulateCommand());
   all.push_back(measuresCommand());
+  all.push_back(worklistCommand());
   all.push_back(keygenCurveCommand());
   all.push_back(keygenApiCommand());
   return all;
