@@ -75,6 +75,7 @@ Gateway::Gateway(GatewayOptions options, ApiKeys keys, const Catalogue& catalogu
   auto& b = impl_->backends;
   addWorkerRoutes(router, b);
   addListingRoutes(router, b);
+  addWorklistRoutes(router, b);
   addProjectRoutes(router, b);
   addMeasureRoutes(router, b);
   addScorecardRoutes(router, b);

@@ -44,11 +44,25 @@ void addAuditRoutes(Router& router, Backends& b);    // audit_routes.cpp: the au
 void addProjectRoutes(Router& router, Backends& b);  // projects.cpp: measure 20's projects
 void addScorecardRoutes(Router& router, Backends& b);  // scorecard.cpp: each area's targets
 
+void addWorklistRoutes(Router& router, Backends& b);  // worklists.cpp: who is still to serve
+
 // A page of a service's listing `name` (filter as the service reads it), with page_size and
 // page_token from the request; everyone on it audited under `route` (the template), and shown as
 // the key's role may see it (listings.cpp).
 void sendListing(Backends& b, const HttpRequest& req, HttpResponse& res, const ApiKey& key,
                  const char* route, const std::string& service, const std::string& name,
                  const std::string& filter);
+
+// The parts of sendListing: the service's page as JSON, with page_size and page_token from the
+// request (askListing) or given (askList), a Problem if the service does not answer; and a JSON
+// answer audited for everyone it shows (their IDs, read from `services`) and sent as the key's
+// role may see it.
+std::string askListing(Backends& b, const HttpRequest& req, const std::string& service,
+                       const std::string& name, const std::string& filter);
+std::string askList(Backends& b, const std::string& service, const std::string& name,
+                    const std::string& filter, uint32_t pageSize, const std::string& pageToken);
+void sendAudited(Backends& b, const HttpRequest& req, HttpResponse& res, const ApiKey& key,
+                 const char* route, const std::vector<std::string>& services,
+                 const std::string& json);
 
 }  // namespace mwp::gateway

@@ -12,9 +12,8 @@
 
 namespace mwp::gateway {
 
-void sendListing(Backends& b, const HttpRequest& req, HttpResponse& res, const ApiKey& key,
-                 const char* route, const std::string& service, const std::string& name,
-                 const std::string& filter) {
+std::string askListing(Backends& b, const HttpRequest& req, const std::string& service,
+                       const std::string& name, const std::string& filter) {
   int size = numberParam(req, "page_size", 50, 1, 500);
   std::string token = textParam(req, "page_token");
   // Opaque to callers, but always the digits of a service's cursor.
@@ -22,12 +21,17 @@ void sendListing(Backends& b, const HttpRequest& req, HttpResponse& res, const A
     throw badParameter("page_token", "请传回上一页的 nextPageToken",
                        "pass back the nextPageToken of the previous page");
   }
+  return askList(b, service, name, filter, static_cast<uint32_t>(size), token);
+}
+
+std::string askList(Backends& b, const std::string& service, const std::string& name,
+                    const std::string& filter, uint32_t pageSize, const std::string& pageToken) {
   capnp::MallocMessageBuilder query;
   auto list = query.initRoot<msg::Query>().initList();
   list.setName(name);
   list.setFilter(filter);
-  list.setPageSize(static_cast<uint32_t>(size));
-  list.setPageToken(token);
+  list.setPageSize(pageSize);
+  list.setPageToken(pageToken);
   auto answer = b.services.ask(query, b.options.deadline, {service})[service];
   if (answer.kind == ServiceAnswer::Kind::kUnavailable) {
     throw Problem{503, "Service unavailable", "the " + service + " service did not answer in time"};
@@ -40,11 +44,23 @@ void sendListing(Backends& b, const HttpRequest& req, HttpResponse& res, const A
                   "the " + service + " service answered with an error instead of the " + name +
                       "; it is in the gateway's log"};
   }
+  return answer.text;
+}
+
+void sendAudited(Backends& b, const HttpRequest& req, HttpResponse& res, const ApiKey& key,
+                 const char* route, const std::vector<std::string>& services,
+                 const std::string& json) {
   // 每次查询留痕: everyone on the page, before the page goes out.
-  if (auto shown = residentIdsIn(answer.text); !shown.empty()) {
-    b.audit.record(key, {route, shown, {service}, 200}, systemClock());
+  if (auto shown = residentIdsIn(json); !shown.empty()) {
+    b.audit.record(key, {route, shown, services, 200}, systemClock());
   }
-  sendJson(req, res, shownTo(b, key, answer.text));
+  sendJson(req, res, shownTo(b, key, json));
+}
+
+void sendListing(Backends& b, const HttpRequest& req, HttpResponse& res, const ApiKey& key,
+                 const char* route, const std::string& service, const std::string& name,
+                 const std::string& filter) {
+  sendAudited(b, req, res, key, route, {service}, askListing(b, req, service, name, filter));
 }
 
 void addListingRoutes(Router& router, Backends& b) {

@@ -6,6 +6,8 @@
 // "health") with a value from 1 to below the threshold are shown as "value":null,"suppressed":true
 // to roles without health access, as DHIS2 and the statistical offices suppress small cells: 1 HIV
 // check in a county is one person's result.
+#include <capnp/compat/json.h>
+
 #include <set>
 
 #include "event_kinds.h"
@@ -144,6 +146,30 @@ void allMeasures(Backends& b, const HttpRequest& req, HttpResponse& res, const A
   sendJson(req, res, json.take());
 }
 
+// Measure 23 in one village (乡镇、村全覆盖走访慰问): its returnees of the year, those whose family
+// was visited, and the coverage, as the outreach service counts them per village.
+Progress villageProgress(Backends& b, int year, const std::string& village) {
+  std::string text = askList(b, "outreach", "villageCoverage",
+                             village + "|" + std::to_string(year), 0, "");
+  capnp::JsonCodec codec;
+  capnp::MallocMessageBuilder message;
+  auto counted = message.initRoot<msg::VillageCoverage>();
+  codec.decode(kj::ArrayPtr<const char>(text.data(), text.size()), counted);
+  Progress p;
+  auto& indicators = p.byMeasure[23];
+  auto add = [&](Indicator handle, double value, std::optional<double> target) {
+    indicators.push_back({23, std::string(handle.name), village, year, value, target});
+  };
+  add(measure23::kReturnees, counted.getReturnees(), std::nullopt);
+  add(measure23::kReturneesVisited, counted.getVisited(), std::nullopt);
+  // No ratio without a denominator: absent, as the services leave it.
+  if (counted.getReturnees() > 0) {
+    add(measure23::kFamilyVisitCoverage,
+        static_cast<double>(counted.getVisited()) / counted.getReturnees(), 1.0);
+  }
+  return p;
+}
+
 void oneMeasure(Backends& b, const HttpRequest& req, HttpResponse& res, const ApiKey& key) {
   auto number = wholeNumber(req.matches[1].str());
   if (!number) {
@@ -152,6 +178,21 @@ void oneMeasure(Backends& b, const HttpRequest& req, HttpResponse& res, const Ap
   if (!b.catalogue.hasMeasure(*number))
     throw Problem{404, "Unknown measure", "measures run from 1 to 30"};
   auto when = periodParams(req, b.catalogue);
+  std::string village = villageParam(req, b.catalogue);
+  if (!village.empty()) {
+    if (*number != 23) {
+      throw badParameter("village", "只有措施二十三按村统计", "only measure 23 is counted per village");
+    }
+    if (!when.period.empty()) {
+      throw badParameter("period", "按村统计只按年度", "a village is counted by the year only");
+    }
+    JsonWriter json;
+    writeMeasure(json, b.catalogue, b.catalogue.measure(23), villageProgress(b, when.year, village),
+                 suppressedBelow(b, key));
+    json.endObject();
+    sendJson(req, res, json.take());
+    return;
+  }
   bool quarter = when.kind == Period::Kind::kQuarter;
   auto p = progress(b, {when.year, areaParam(req, b.catalogue), when.period, quarter});
   JsonWriter json;

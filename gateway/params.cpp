@@ -24,6 +24,15 @@ std::optional<int> wholeNumber(std::string_view text) {
   return n;
 }
 
+std::string villageParam(const HttpRequest& req, const Catalogue& catalogue) {
+  std::string village = textParam(req, "village");
+  if (!village.empty() && !catalogue.isVillage(village)) {
+    throw badParameter("village", "应为12位统计用区划代码，前六位为绵阳市的县（市、区）",
+                       "12 digits (统计用区划代码), the first six a Mianyang county");
+  }
+  return village;
+}
+
 std::string textParam(const HttpRequest& req, const char* name) {
   return req.has_param(name) ? req.get_param_value(name) : "";
 }

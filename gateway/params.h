@@ -28,6 +28,10 @@ std::string choiceParam(const HttpRequest& req, const char* name, const std::str
 // Query parameter `area`: "" when absent, "all", or a reporting area of the catalogue.
 std::string areaParam(const HttpRequest& req, const Catalogue& catalogue);
 
+// Query parameter `village`: "" when absent, otherwise a village of Mianyang (12 digits, the
+// first six a county: Catalogue::isVillage).
+std::string villageParam(const HttpRequest& req, const Catalogue& catalogue);
+
 // Parameter `name` is not a resident ID (18 characters, GB 11643's check character).
 Problem badResidentId(std::string_view name);
 

@@ -19,6 +19,26 @@ struct EmploymentRecord {
   socialSecurityCardIssuedOn @9 :Text;  # "" until issued
   insuranceTransfers @10 :List(InsuranceTransfer);
   medicalRegistrations @11 :List(MedicalRegistration);
+  insurance @12 :Insurance;       # measure 16: insured once, whatever the schemes
+  poorListing @13 :PoorListing;   # measure 3: 建档立卡 poor labour
+  insuranceEnrolments @14 :List(InsuranceEnrolment);
+}
+
+struct Insurance {
+  insuredOn @0 :Text;  # the earliest enrolledOn of any scheme; "" while not insured
+  area @1 :Text;       # the office of that enrolment: the area the worker counts in
+}
+
+struct InsuranceEnrolment {
+  scheme @0 :E.InsuranceScheme;
+  employerCode @1 :Text;
+  enrolledOn @2 :Text;
+}
+
+struct PoorListing {
+  listedOn @0 :Text;   # "" while not listed
+  area @1 :Text;
+  placedOn @2 :Text;   # the first employment registration or public-welfare job; "" until then
 }
 
 struct Profile {

@@ -130,14 +130,14 @@ struct Envelope {
     wageWarningRaised @61 :WageWarningRaised;
     wageWarningCleared @62 :WageWarningCleared;
 
-    # Placeholders: the kinds other work of this round adds at these ordinals (Cap'n Proto allows
-    # no gap before periodReported); each is replaced by its kind when the branches merge.
-    reserved68 @68 :Void;
-    reserved69 @69 :Void;
-    reserved70 @70 :Void;
-    reserved71 @71 :Void;
-    reserved72 @72 :Void;
-    reserved73 @73 :Void;
+    # coverage: the people (or units) each promise of full coverage is about (measures 3, 11,
+    # 15, 16, 23), so coverage is served ÷ should-be-served, with the list of who was missed
+    insuranceEnrolled @68 :InsuranceEnrolled;
+    poorLabourListed @69 :PoorLabourListed;
+    workerReturned @70 :WorkerReturned;
+    familyVisited @71 :FamilyVisited;
+    hazardExposureRegistered @72 :HazardExposureRegistered;
+    publicRentalCompleted @73 :PublicRentalCompleted;
 
     # reporting (any measure): an area office's explicit report for a quarter
     periodReported @74 :PeriodReported;
@@ -660,6 +660,59 @@ struct ActivityReported $R.worker(none) {
   participants @4 :UInt32;
   fundsYuan @5 :UInt32;
   note @6 :Text $R.optional $R.maxLength(500);
+  activityId @7 :Text $R.optional $R.subject $R.maxLength(64);
+  # One activity reported by two departments (the trade union and the county) counts once when
+  # both give the same activityId; without one, every report counts. The subject, so both
+  # reports are applied in order by one instance.
+}
+
+# ---------------------------------------------------------------------------------------------
+# coverage (measures 3, 11, 15, 16, 23)
+
+enum InsuranceScheme { unspecified @0; pension @1; unemployment @2; workInjury @3; medical @4; }
+
+struct InsuranceEnrolled $R.worker(required) {
+  scheme @0 :InsuranceScheme;
+  employerCode @1 :Text $R.creditCode $R.optional;
+  enrolledOn @2 :Text $R.date;
+  # An insured worker counts once, whatever the schemes: insured from the earliest enrolledOn.
+}
+
+struct PoorLabourListed $R.worker(required) {
+  listedOn @0 :Text $R.date;
+  # 建档立卡贫困劳动力: placed once an employment registration or a public-welfare job is recorded.
+}
+
+enum ReturnReason { unspecified @0; springFestival @1; jobLoss @2; startBusiness @3; family @4; other @5; }
+
+struct WorkerReturned $R.worker(required) {
+  returnedOn @0 :Text $R.date;
+  village @1 :Text $R.village;
+  reason @2 :ReturnReason;
+}
+
+enum VisitForm { unspecified @0; inPerson @1; phone @2; video @3; }
+
+struct FamilyVisited $R.worker(required) {
+  visitedOn @0 :Text $R.date;
+  village @1 :Text $R.village;
+  form @2 :VisitForm;
+  note @3 :Text $R.optional $R.maxLength(500);
+}
+
+enum Hazard { unspecified @0; dust @1; chemical @2; noise @3; radiation @4; biological @5; other @6; }
+
+struct HazardExposureRegistered $R.worker(required) {
+  employerCode @0 :Text $R.creditCode;
+  hazard @1 :Hazard;
+  registeredOn @2 :Text $R.date;
+  # Exposed in the year of registeredOn: should have an occupational check that year.
+}
+
+struct PublicRentalCompleted $R.worker(none) {
+  estate @0 :Text $R.subject $R.maxLength(100);
+  units @1 :UInt32 $R.positive;
+  completedOn @2 :Text $R.date;
 }
 
 # ---------------------------------------------------------------------------------------------

@@ -8,6 +8,14 @@ using E = import "events.capnp";
 
 struct HealthRecord {
   checks @0 :List(HealthCheck);
+  exposures @1 :List(Exposure);  # hazards registered (measure 15: should be checked each year)
+}
+
+struct Exposure {
+  employerCode @0 :Text;
+  hazard @1 :E.Hazard;
+  registeredOn @2 :Text;
+  area @3 :Text;  # the office that registered it: where the worker counts as exposed
 }
 
 struct HealthCheck {

@@ -66,3 +66,35 @@ struct CountedIndicator {
     value @6 :Float64;
   }
 }
+
+# A page of a worklist (common/core/worklists.h), as a service answers the list query named
+# "worklist:<name>" with the filter "<scope>" (an area, "all", or a 12-digit village), in JSON.
+struct WorklistPage {
+  entries @0 :List(WorklistEntry);
+  nextPageToken @1 :Text;  # "" on the last page
+}
+
+struct WorklistEntry {
+  workerId @0 :Text;
+  year @1 :UInt16;   # the year whose promise the person counts in
+  village @2 :Text;  # "" where the events name none
+  since @3 :Text;    # YYYY-MM-DD: waiting since
+}
+
+# The names the employment service's registry holds for some workers (the list query "names",
+# filter: workerIds separated by commas); a worker it does not know is left out.
+struct WorkerNames {
+  names @0 :List(WorkerName);
+}
+
+struct WorkerName {
+  workerId @0 :Text;
+  name @1 :Text;
+}
+
+# Measure 23's returnees of a year in one village (the outreach service's list query
+# "villageCoverage", filter "<village>|<year>").
+struct VillageCoverage {
+  returnees @0 :UInt32;
+  visited @1 :UInt32;
+}

@@ -53,3 +53,7 @@ annotation atMost @0xd2a3f0c4a8e1b70c (field) :UInt32;
 
 annotation month @0xd2a3f0c4a8e1b70d (field) :Void;
 # A calendar month, `YYYY-MM`.
+
+annotation village @0xd2a3f0c4a8e1b70e (field) :Void;
+# A village or community: a 12-digit 统计用区划代码 whose first six digits are a Mianyang county
+# of the catalogue (checked with the catalogue, so a village of another city is refused).

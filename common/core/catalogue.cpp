@@ -57,6 +57,15 @@ bool Catalogue::isReportingArea(std::string_view code) const {
   return areas_.count(code) > 0;
 }
 
+bool isVillageCodeForm(std::string_view code) {
+  return code.size() == 12 && code.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+bool Catalogue::isVillage(std::string_view code) const {
+  // The parks' codes are not digits: six digits that are a reporting area are a county's.
+  return isVillageCodeForm(code) && isReportingArea(code.substr(0, 6));
+}
+
 std::vector<std::string> Catalogue::reportingAreas() const {
   return {areas_.begin(), areas_.end()};
 }

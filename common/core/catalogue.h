@@ -16,6 +16,9 @@
 
 namespace mwp {
 
+// Twelve digits, the form of a 统计用区划代码 of a village or community.
+bool isVillageCodeForm(std::string_view code);
+
 class Catalogue {
  public:
   // The catalogue compiled into this binary. Throws if the data file does not fit its schema
@@ -34,6 +37,9 @@ class Catalogue {
   // A Mianyang county (GB/T 2260) or a park of the area table: what an envelope's `area` may be.
   bool isReportingArea(std::string_view code) const;
   std::vector<std::string> reportingAreas() const;
+  // A village or community of Mianyang: a 12-digit 统计用区划代码 whose first six digits are one
+  // of the catalogue's counties.
+  bool isVillage(std::string_view code) const;
 
   // Whether `activity` is one measure `number` lists for activityReported.
   bool isListedActivity(int number, std::string_view activity) const;

@@ -32,6 +32,7 @@ constexpr uint64_t kWorker = 0xd2a3f0c4a8e1b70a;
 constexpr uint64_t kDerived = 0xd2a3f0c4a8e1b70b;
 constexpr uint64_t kAtMost = 0xd2a3f0c4a8e1b70c;
 constexpr uint64_t kMonth = 0xd2a3f0c4a8e1b70d;
+constexpr uint64_t kVillage = 0xd2a3f0c4a8e1b70e;
 }  // namespace annotation
 
 // The annotation `id` on a field or struct, if present.

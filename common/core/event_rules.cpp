@@ -58,7 +58,7 @@ struct FieldRule {
   capnp::StructSchema::Field field;
   std::string name;  // "skillCertified.issuedOn", for messages
   bool optional = false, date = false, month = false, time = false, residentId = false,
-       creditCode = false, areaCode = false, positive = false;
+       creditCode = false, areaCode = false, positive = false, village = false;
   size_t maxLength = kDefaultMaxTextLength;
   std::optional<uint64_t> atMost = std::nullopt;
 };
@@ -90,6 +90,7 @@ const std::map<uint16_t, KindRules>& kindRules() {
         r.creditCode = has(annotation::kCreditCode);
         r.areaCode = has(annotation::kAreaCode);
         r.positive = has(annotation::kPositive);
+        r.village = has(annotation::kVillage);
         if (auto max = findAnnotation(f, annotation::kMaxLength)) r.maxLength = max->getUint32();
         if (auto most = findAnnotation(f, annotation::kAtMost)) r.atMost = most->getUint32();
         if (has(annotation::kSubject)) k.subject = f;
@@ -136,15 +137,31 @@ std::optional<std::string> checkText(const FieldRule& r, std::string_view text) 
   return std::nullopt;
 }
 
+// A village must be one of Mianyang's (Catalogue::isVillage), so that it counts in a county.
+std::optional<std::string> checkVillage(const FieldRule& r, std::string_view text,
+                                        const Catalogue& catalogue) {
+  if (catalogue.isVillage(text)) return std::nullopt;
+  if (!isVillageCodeForm(text)) {
+    return r.name + ": not a 12-digit village code (统计用区划代码)（" + r.name +
+           " 不是12位统计用区划代码）";
+  }
+  return r.name + ": the first six digits are not a Mianyang county（" + r.name +
+         " 前六位不是绵阳市的县（市、区））";
+}
+
 // Walks every field of a payload and applies the rules its annotations name.
-std::optional<std::string> checkFields(capnp::DynamicStruct::Reader payload, const KindRules& k) {
+std::optional<std::string> checkFields(capnp::DynamicStruct::Reader payload, const KindRules& k,
+                                       const Catalogue& catalogue) {
   for (const auto& r : k.fields) {
     auto value = payload.get(r.field);
     switch (value.getType()) {
       case capnp::DynamicValue::TEXT: {
         auto text = value.as<capnp::Text>();
-        if (auto problem = checkText(r, std::string_view(text.begin(), text.size())))
-          return problem;
+        std::string_view view(text.begin(), text.size());
+        if (auto problem = checkText(r, view)) return problem;
+        if (r.village) {
+          if (auto problem = checkVillage(r, view, catalogue)) return problem;
+        }
         break;
       }
       case capnp::DynamicValue::ENUM: {
@@ -334,7 +351,7 @@ std::optional<std::string> checkEvent(msg::Envelope::Reader event, const Catalog
 
   capnp::DynamicStruct::Reader envelope = event;
   auto payload = envelope.get(k->payload).as<capnp::DynamicStruct>();
-  if (auto problem = checkFields(payload, *k)) return problem;
+  if (auto problem = checkFields(payload, *k, catalogue)) return problem;
   if (auto problem = checkAcrossFields(event, catalogue)) return problem;
 
   int namedMeasure = kind == "activityReported" ? event.getActivityReported().getMeasure()
@@ -352,9 +369,12 @@ std::string subjectOf(msg::Envelope::Reader event) {
   if (k && k->subject) {
     capnp::DynamicStruct::Reader envelope = event;
     auto payload = envelope.get(k->payload).as<capnp::DynamicStruct>();
+    auto subject = payload.get(*k->subject).as<capnp::Text>();
     // Named by the field, not the kind, so every event of a case (caseOverdue too) shares it.
-    return std::string(k->subject->getProto().getName().cStr()) + ":" +
-           payload.get(*k->subject).as<capnp::Text>().cStr();
+    // An optional subject left empty (an activity without an activityId) names nothing.
+    if (subject.size() > 0) {
+      return std::string(k->subject->getProto().getName().cStr()) + ":" + subject.cStr();
+    }
   }
   if (event.hasWorkerId() && event.getWorkerId().size() > 0) {
     return std::string("worker:") + event.getWorkerId().cStr();

@@ -20,13 +20,20 @@ int64_t systemClock();
 
 struct Verdict {
   bool applied = true;
-  std::string reason;  // why it was refused; empty when applied
+  // Why it was refused; for an applied event, what a sender must know of how it counted (a
+  // visit applied but not coverage), or empty. Shown as "refused: …" / "applied: …".
+  std::string reason;
 };
 
 struct Applied {
   Verdict verdict;
   std::vector<std::string> derived;  // envelopes (flat bytes) to send through the bus
 };
+
+// Applied, with a note for the sender on how it counted.
+inline Applied appliedWithNote(std::string note) {
+  return Applied{Verdict{true, std::move(note)}, {}};
+}
 
 // A refusal: the event is recorded with the reason and changes nothing.
 inline Applied refuse(std::string reason) {

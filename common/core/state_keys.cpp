@@ -6,6 +6,10 @@ std::string timerSet(uint32_t partition) {
   return "timers:" + std::to_string(partition);
 }
 
+std::string worklistKey(std::string_view worklist, std::string_view scope) {
+  return "worklist:" + std::string(worklist) + ":" + std::string(scope);
+}
+
 std::string serviceKey(const std::string& service, const std::string& key) {
   return "mwp:svc:" + service + ":" + key;
 }

@@ -4,11 +4,16 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace mwp {
 
 // The Redis key of a service's own state key: "mwp:svc:<service>:<key>".
 std::string serviceKey(const std::string& service, const std::string& key);
+
+// The sorted set (of a service's state) of a worklist (worklists.h) in one scope: a reporting
+// area, "all" (the city) or a 12-digit village code.
+std::string worklistKey(std::string_view worklist, std::string_view scope);
 
 // The sorted set (of a service's state) that holds a partition's timers.
 std::string timerSet(uint32_t partition);

@@ -1,11 +1,12 @@
 // The worker section most services answer with: the Cap'n Proto record the service keeps under
-// worker:<id>, as JSON. Thread-safe.
+// worker:<id>, as JSON, and the pages of the worklists the service keeps. Thread-safe.
 #pragma once
 
 #include <capnp/compat/json.h>
 
 #include "frames.h"
 #include "query_server.h"
+#include "worklist_page.h"
 
 namespace mwp {
 
@@ -22,6 +23,11 @@ class WorkerRecordQueries : public QueryHandler {
     capnp::JsonCodec codec;
     section.json = codec.encode(reader.root<Record>()).cStr();
     return section;
+  }
+
+  // The worklists the service keeps (worklists.h).
+  std::optional<std::string> list(Redis& redis, msg::ListQuery::Reader query) override {
+    return worklistPage(redis, service_, query);
   }
 
  private:

@@ -260,7 +260,10 @@ void ServiceLoop::apply(Batch& batch) {
     }
     if (!eventId.empty()) {
       commit.verdicts.emplace_back(
-          eventId, result->verdict.applied ? "applied" : "refused: " + result->verdict.reason);
+          eventId, result->verdict.applied
+                        ? (result->verdict.reason.empty() ? "applied"
+                                                          : "applied: " + result->verdict.reason)
+                        : "refused: " + result->verdict.reason);
     }
     for (auto& d : result->derived) commit.outbox.push_back(std::move(d));
   }

@@ -49,6 +49,11 @@ YEAR_AREA = (("year", "年度 Year", "label_values(mwp_measure_value, year)"),
              ("area", "区县/园区 Area", "label_values(mwp_measure_value, area)"))
 
 
+# The coverage ratios, served ÷ should-be-served (MEASURES.md, "Coverage").
+COVERAGE = ("poor_placement_rate", "completed_share_allocated", "occupational_check_coverage", "card_coverage",
+            "family_visit_coverage")
+
+
 def overview():
     panels = [panel(1, "三十条措施进度 Progress of the 30 measures (value ÷ target)", "table",
                     [target('mwp:measure_progress:ratio{area="$area", year="$year"} '
@@ -72,6 +77,19 @@ def overview():
         if pid % 2:
             y += 7
         pid += 1
+    # The coverage promises (MEASURES.md, "Coverage"): each ratio beside its target, per area,
+    # two to a row below the measures.
+    y += 7 * (pid % 2 == 1)
+    ratios = [(m["number"], i) for m in catalogue["measures"] for i in m["indicators"] if i["name"] in COVERAGE]
+    for k, (n, i) in enumerate(ratios):
+        name = i["name"]
+        targets = [target(f'mwp_measure_value{{measure="{n}", indicator="{name}", area="$area", year="$year"}}',
+                          "coverage 覆盖率", "A")]
+        if "target" in i:
+            targets.append(target(f'mwp_measure_target{{measure="{n}", indicator="{name}", area="all", year="$year"}}',
+                                  "target 目标", "B"))
+        panels.append(panel(pid + k, f'覆盖率 Coverage {n}. {i["titleZh"]} {i["titleEn"]}', "timeseries", targets,
+                            (k % 2) * 12, y + (k // 2) * 7, 12, 7))
     return dashboard("mwp-overview", "农民工服务保障三十条措施 · Programme overview", panels,
                      variables(*YEAR_AREA), ["measures"])
 
@@ -145,7 +163,7 @@ def employment():
         panel(4, "应贷尽贷 Guarantee loans approved ÷ eligible", "stat", [target(q(10, "loan_ratio"), "")], 12, 8),
         panel(5, "实名制登记 Registry: registered and stale", "timeseries",
               [target(q(2, "workers_registered"), "registered 登记"), target(q(2, "records_stale"), "stale 超季未更新", "B")], 0, 16),
-        panel(6, "社保卡应发尽发 Cards issued ÷ workers registered", "stat", [target(q(16, "card_ratio"), "")], 12, 16),
+        panel(6, "社保卡应发尽发 Insured workers holding a card ÷ insured workers", "stat", [target(q(16, "card_coverage"), "")], 12, 16),
     ]
     return dashboard("mwp-employment", "就业服务 · Employment: fairs, training, subsidies", panels,
                      variables(*YEAR_AREA), ["employment"])

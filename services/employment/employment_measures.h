@@ -50,6 +50,7 @@ Applied vacancyPublished(Context& c, int64_t nowSeconds);
 Applied employmentRegistered(Context& c);
 Applied unemploymentRegistered(Context& c);
 Applied publicWelfareJobAssigned(Context& c);
+Applied poorLabourListed(Context& c);
 // measure_04_training.cpp
 Applied trainingCompleted(Context& c);
 // The subsidy decided for the certificate of a skillCertified (decideSubsidy): written on the
@@ -78,5 +79,6 @@ Applied guaranteeLoanDecided(Context& c);
 Applied socialSecurityCardIssued(Context& c);
 Applied insuranceTransferred(Context& c);
 Applied crossRegionMedicalRegistered(Context& c);
+Applied insuranceEnrolled(Context& c);
 
 }  // namespace mwp::employment

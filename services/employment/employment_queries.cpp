@@ -14,7 +14,9 @@ constexpr const char* kService = "employment";
 }
 
 std::optional<std::string> EmploymentQueries::list(Redis& redis, msg::ListQuery::Reader query) {
-  if (std::string(query.getName().cStr()) != "registry") return std::nullopt;
+  std::string name = query.getName().cStr();
+  if (name == "names") return names(redis, query.getFilter().cStr());
+  if (name != "registry") return WorkerRecordQueries::list(redis, query);
   std::string filter = query.getFilter().cStr();
   auto bar = filter.find('|');
   std::string area = filter.substr(0, bar);
@@ -40,6 +42,33 @@ std::optional<std::string> EmploymentQueries::list(Redis& redis, msg::ListQuery:
   }
   std::string next = ids.elements.size() > size ? std::to_string(offset + size) : "";
   return "{\"workers\":[" + json + "],\"nextPageToken\":\"" + next + "\"}";
+}
+
+std::string EmploymentQueries::names(Redis& redis, const std::string& workerIds) {
+  std::vector<std::string> ids;
+  for (size_t from = 0; from < workerIds.size();) {
+    auto comma = std::min(workerIds.find(',', from), workerIds.size());
+    ids.push_back(workerIds.substr(from, comma - from));
+    from = comma + 1;
+  }
+  std::vector<RedisCommand> gets;
+  for (const auto& id : ids) gets.push_back({"GET", serviceKey(kService, "worker:" + id)});
+  auto stored = redis.pipeline(gets);
+  capnp::MallocMessageBuilder message;
+  std::vector<std::pair<std::string, std::string>> known;
+  for (size_t i = 0; i < ids.size() && i < stored.size(); ++i) {
+    if (stored[i].type != RedisReply::Type::kString) continue;
+    FrameReader reader(stored[i].str);
+    auto profile = reader.root<msg::EmploymentRecord>().getProfile();
+    if (profile.getRegistered()) known.emplace_back(ids[i], profile.getName().cStr());
+  }
+  auto list = message.initRoot<msg::WorkerNames>().initNames(static_cast<unsigned>(known.size()));
+  for (unsigned i = 0; i < list.size(); ++i) {
+    list[i].setWorkerId(known[i].first);
+    list[i].setName(known[i].second);
+  }
+  capnp::JsonCodec codec;
+  return codec.encode(message.getRoot<msg::WorkerNames>().asReader()).cStr();
 }
 
 }  // namespace mwp::employment

@@ -103,6 +103,10 @@ std::optional<Applied> EmploymentRules::apply(msg::Envelope::Reader event, State
         return insuranceTransferred(c);
       case E::CROSS_REGION_MEDICAL_REGISTERED:
         return crossRegionMedicalRegistered(c);
+      case E::INSURANCE_ENROLLED:
+        return insuranceEnrolled(c);
+      case E::POOR_LABOUR_LISTED:
+        return poorLabourListed(c);
       default:
         return std::nullopt;  // another service's kind
     }

@@ -36,8 +36,6 @@ Applied workerRegistered(Context& c) {
     // Registering twice updates the record; only the first registration counts.
     int year = yearOfField(e.getRegisteredOn(), "registeredOn");
     c.count(measure2::kWorkersRegistered, year);
-    // The denominator of 应发尽发 (measure 16): every registered worker should hold a card.
-    c.count(measure16::kWorkersRegistered, year);
     profile.setRegistered(true);
     profile.setRegisteredOn(e.getRegisteredOn());
   }

@@ -1,9 +1,74 @@
 // Measure 3 (实施就业援助): employment and unemployment registration — open to migrant workers
 // resident in the town for six months — public-welfare jobs, and the placing of registered poor
 // workers (建档立卡贫困劳动力).
+//
+// poor_placement_rate = listed poor workers placed ÷ listed poor workers. The denominator is the
+// workers listed (poorLabourListed) in the year, in the area of the listing; a listed worker is
+// placed by an employment registration or a public-welfare job, before or after the listing
+// (one already at work when listed is placed), and counts in the year of the listing.
 #include "employment_measures.h"
+#include "worklists.h"
 
 namespace mwp::employment {
+namespace {
+
+const WorklistInfo& notPlaced() { return *worklistNamed("poorNotPlaced"); }
+
+// The day the worker was first placed, from the record's registrations and jobs; "" if never.
+std::string firstPlacement(W w) {
+  std::string first;
+  auto earlier = [&](capnp::Text::Reader on) {
+    if (first.empty() || std::string(on.cStr()) < first) first = on.cStr();
+  };
+  for (auto r : w.getEmploymentRegistrations()) earlier(r.getStartedOn());
+  for (auto j : w.getPublicWelfareJobs()) earlier(j.getStartedOn());
+  return first;
+}
+
+// A listed poor worker not yet placed is placed now: counted in the year of the listing and off
+// the worklist. Nothing for a worker not listed, or placed before.
+void placeIfListed(Context& c) {
+  Record record(c.state, c.workerKey());
+  auto w = record.get();
+  auto listing = w.getPoorListing();
+  if (listing.getListedOn().size() == 0 || listing.getPlacedOn().size() > 0) return;
+  listing.setPlacedOn(firstPlacement(w));
+  record.save();
+  int year = yearOfField(listing.getListedOn(), "poorLabourListed.listedOn");
+  Context cohort{c.event, c.state, listing.getArea().cStr()};
+  cohort.count(measure3::kPoorPlaced, year);
+  takeOffWorklist(c.state, notPlaced(), cohort.area,
+                  {c.event.getWorkerId().cStr(), year, "",
+                   dayOf(listing.getListedOn(), "poorLabourListed.listedOn")});
+}
+
+}  // namespace
+
+Applied poorLabourListed(Context& c) {
+  auto e = c.event.getPoorLabourListed();
+  int year = yearOfField(e.getListedOn(), "listedOn");
+  Record record(c.state, c.workerKey());
+  auto w = record.get();
+  auto listing = w.getPoorListing();
+  if (listing.getListedOn().size() > 0) {
+    return refuse("this worker is already listed as poor labour since " +
+                  std::string(listing.getListedOn().cStr()) + "（已于 " +
+                  listing.getListedOn().cStr() + " 列入建档立卡贫困劳动力）");
+  }
+  listing.setListedOn(e.getListedOn());
+  listing.setArea(c.area);
+  c.count(measure3::kPoorListed, year);
+  std::string placedOn = firstPlacement(w);
+  if (!placedOn.empty()) {
+    listing.setPlacedOn(placedOn);
+    c.count(measure3::kPoorPlaced, year);
+  } else {
+    putOnWorklist(c.state, notPlaced(), c.area,
+                  {c.event.getWorkerId().cStr(), year, "", dayOf(e.getListedOn(), "listedOn")});
+  }
+  record.save();
+  return {};
+}
 
 Applied employmentRegistered(Context& c) {
   auto e = c.event.getEmploymentRegistered();
@@ -12,6 +77,7 @@ Applied employmentRegistered(Context& c) {
               &W::adoptEmploymentRegistrations);
   c.count(measure3::kEmploymentRegistrations, year);
   if (e.getRegisteredPoor()) c.count(measure3::kPoorWorkersPlaced, year);
+  placeIfListed(c);
   return {};
 }
 
@@ -36,6 +102,7 @@ Applied publicWelfareJobAssigned(Context& c) {
   int year = yearOfField(e.getStartedOn(), "startedOn");
   appendEntry(c.state, c.workerKey(), e, &W::getPublicWelfareJobs, &W::adoptPublicWelfareJobs);
   c.count(measure3::kPublicWelfareJobs, year);
+  placeIfListed(c);
   return {};
 }
 

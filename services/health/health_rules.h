@@ -2,7 +2,8 @@
 // breast cancer checks for women only, free checks counted apart — and occupational-health
 // incidents by severity, where any major incident breaks the target of none.
 //
-// State keys: worker:<id> (a HealthRecord), incident:<incidentId>.
+// State keys: worker:<id> (a HealthRecord: checks and hazard exposures), incident:<incidentId>,
+// worklist:exposedNotChecked:<scope> (worklists.h).
 #pragma once
 
 #include "stateless_rules.h"

@@ -67,5 +67,55 @@ TEST_F(HealthRulesTest, IncidentsBySeverityEachOnce) {
   EXPECT_EQ(h.indicator(2026, measure15::kMajorIncidents, "510703"), 1);
 }
 
+// ---- occupational_check_coverage = exposed workers checked in the year ÷ exposed workers
+
+std::string exposure(const std::string& id, const char* worker, const std::string& hazard,
+                     const std::string& on) {
+  return event(id, "hazardExposureRegistered",
+               R"({"employerCode":"91512081MA62K0260E","hazard":")" + hazard +
+                   R"(","registeredOn":")" + on + "\"}",
+               worker, "health");
+}
+
+std::string occupationalCheck(const std::string& id, const char* worker, const std::string& on) {
+  return event(id, "healthCheckCompleted",
+               R"({"checkType":"occupational","free":true,"result":"normal","performedOn":")" + on +
+                   "\"}",
+               worker, "health");
+}
+
+TEST_F(HealthRulesTest, AnExposedWorkerCountsOnceAYearWhateverTheHazards) {
+  EXPECT_EQ(h.apply(exposure("x1", kMan, "dust", "2026-01-10")), "applied");
+  EXPECT_EQ(h.apply(exposure("x2", kMan, "noise", "2026-02-10")), "applied");
+  EXPECT_EQ(h.indicator(2026, measure15::kExposedWorkers, "510703"), 1);
+  EXPECT_EQ(h.indicator(2026, measure15::kExposedChecked, "510703"), 0);
+  EXPECT_EQ(h.members("worklist:exposedNotChecked:510703"),
+            std::vector<std::string>{std::string(kMan) + "|2026|@2026-01-10"});
+}
+
+TEST_F(HealthRulesTest, AnOccupationalCheckInTheYearOfTheExposureIsCoverage) {
+  h.apply(exposure("x1", kMan, "dust", "2026-01-10"));
+  h.apply(check("c0", kMan, "general", false));  // not an occupational check: not coverage
+  EXPECT_EQ(h.indicator(2026, measure15::kExposedChecked, "510703"), 0);
+  EXPECT_EQ(h.apply(occupationalCheck("c1", kMan, "2026-04-01")), "applied");
+  EXPECT_EQ(h.apply(occupationalCheck("c2", kMan, "2026-09-01")), "applied");  // once a year
+  EXPECT_EQ(h.indicator(2026, measure15::kExposedChecked, "510703"), 1);
+  EXPECT_TRUE(h.members("worklist:exposedNotChecked:all").empty());
+}
+
+TEST_F(HealthRulesTest, ExposedWhenRegisteredAndCheckedInThatSameYear) {
+  // Checked in 2025, exposed from 2026: the 2025 check does not cover the 2026 exposure.
+  h.apply(occupationalCheck("c1", kMan, "2025-11-01"));
+  h.apply(exposure("x1", kMan, "chemical", "2026-01-10"));
+  EXPECT_EQ(h.indicator(2026, measure15::kExposedChecked, "510703"), 0);
+  // A check reported before the exposure registered in the same year covers it.
+  h.apply(occupationalCheck("c2", kWoman, "2026-02-01"));
+  h.apply(exposure("x2", kWoman, "dust", "2026-03-01"));
+  EXPECT_EQ(h.indicator(2026, measure15::kExposedWorkers, "510703"), 2);
+  EXPECT_EQ(h.indicator(2026, measure15::kExposedChecked, "510703"), 1);
+  EXPECT_EQ(h.members("worklist:exposedNotChecked:510703"),
+            std::vector<std::string>{std::string(kMan) + "|2026|@2026-01-10"});
+}
+
 }  // namespace
 }  // namespace mwp::health

@@ -1,4 +1,12 @@
-// Measure 15 (做好健康服务): health checks by type and occupational-health incidents by severity.
+// Measure 15 (做好健康服务): health checks by type and occupational-health incidents by severity,
+// and the coverage of occupational checks.
+//
+// occupational_check_coverage = exposed workers with an occupational check in the year ÷ exposed
+// workers. A worker is exposed in a year when a hazard exposure is registered for them dated in
+// it (职业病防治法 art. 35: a worker exposed to a hazard is checked while so employed, which the
+// county health offices follow up yearly), once whatever the hazards, in the area of the first
+// registration of that year; checked when an occupational check is dated in the same year,
+// before or after the registration.
 #include "derived_events.h"
 #include "event_kinds.h"
 #include "health_rules.h"
@@ -7,6 +15,7 @@
 #include "mwp/messages/health.capnp.h"
 #include "rule_fields.h"
 #include "stored_record.h"
+#include "worklists.h"
 
 namespace mwp::health {
 namespace {
@@ -32,6 +41,70 @@ std::optional<Indicator> typeIndicator(Type type) {
   }
 }
 
+using Record = StoredRecord<msg::HealthRecord>;
+using W = msg::HealthRecord::Builder;
+
+std::string workerKey(msg::Envelope::Reader event) {
+  return std::string("worker:") + event.getWorkerId().cStr();
+}
+
+const WorklistInfo& notChecked() { return *worklistNamed("exposedNotChecked"); }
+
+// The worker's first exposure registered in `year`, if any.
+std::optional<msg::Exposure::Builder> exposureIn(W w, int year) {
+  for (auto x : w.getExposures()) {
+    if (yearOf(x.getRegisteredOn().cStr()) == year) return x;
+  }
+  return std::nullopt;
+}
+
+bool checkedIn(W w, int year) {
+  for (auto c : w.getChecks()) {
+    if (c.getCheckType() == Type::OCCUPATIONAL && yearOf(c.getPerformedOn().cStr()) == year) {
+      return true;
+    }
+  }
+  return false;
+}
+
+WorklistEntry entryOf(msg::Envelope::Reader event, msg::Exposure::Builder exposure) {
+  return {event.getWorkerId().cStr(), yearOf(exposure.getRegisteredOn().cStr()), "",
+          dayOf(exposure.getRegisteredOn(), "hazardExposureRegistered.registeredOn")};
+}
+
+// An occupational check in `year` of a worker exposed that year and not yet checked: the worker
+// is covered, counted in the area of the exposure, and off the worklist.
+void coverExposure(msg::Envelope::Reader event, StateTx& state, int year) {
+  Record record(state, workerKey(event));
+  auto w = record.get();
+  auto exposure = exposureIn(w, year);
+  if (!exposure || checkedIn(w, year)) return;
+  countIndicator(state, measure15::kExposedChecked, exposure->getArea().cStr(), year);
+  takeOffWorklist(state, notChecked(), exposure->getArea().cStr(), entryOf(event, *exposure));
+}
+
+Applied exposureRegistered(msg::Envelope::Reader event, StateTx& state) {
+  auto e = event.getHazardExposureRegistered();
+  int year = yearOfField(e.getRegisteredOn(), "registeredOn");
+  Record record(state, workerKey(event));
+  auto w = record.get();
+  bool counted = exposureIn(w, year).has_value();
+  auto exposure = record.append(&W::getExposures, &W::adoptExposures);
+  copySameNamedFields(e, exposure);
+  exposure.setArea(event.getArea());
+  record.save();
+  if (counted) return {};  // exposed to several hazards in a year: one worker to check
+  std::string area = event.getArea().cStr();
+  countIndicator(state, measure15::kExposedWorkers, area, year);
+  w = record.get();
+  if (checkedIn(w, year)) {
+    countIndicator(state, measure15::kExposedChecked, area, year);
+  } else {
+    putOnWorklist(state, notChecked(), area, entryOf(event, exposure));
+  }
+  return {};
+}
+
 Applied checkCompleted(msg::Envelope::Reader event, StateTx& state) {
   auto e = event.getHealthCheckCompleted();
   bool forWomen =
@@ -42,9 +115,8 @@ Applied checkCompleted(msg::Envelope::Reader event, StateTx& state) {
                   " checks are for women (措施十五); the resident ID is a man's");
   }
   int year = yearOfField(e.getPerformedOn(), "performedOn");
-  using W = msg::HealthRecord::Builder;
-  appendEntry(state, std::string("worker:") + event.getWorkerId().cStr(), e, &W::getChecks,
-              &W::adoptChecks);
+  if (e.getCheckType() == Type::OCCUPATIONAL) coverExposure(event, state, year);
+  appendEntry(state, workerKey(event), e, &W::getChecks, &W::adoptChecks);
 
   std::string area = event.getArea().cStr();
   auto count = [&](Indicator indicator) { countIndicator(state, indicator, area, year); };
@@ -78,6 +150,7 @@ Applied incidentReported(msg::Envelope::Reader event, StateTx& state) {
 std::optional<Applied> applyEvent(msg::Envelope::Reader event, StateTx& state, int64_t) {
   if (event.isHealthCheckCompleted()) return checkCompleted(event, state);
   if (event.isOccupationalIncidentReported()) return incidentReported(event, state);
+  if (event.isHazardExposureRegistered()) return exposureRegistered(event, state);
   return std::nullopt;
 }
 

@@ -80,5 +80,19 @@ TEST_F(HousingRulesTest, BedsSubsidiesAndTheProvidentFundAreCounted) {
   EXPECT_EQ(h.indicator(2026, measure11::kProvidentFundEnrolments, "510703"), 1);
 }
 
+// completed_share_allocated = units allocated in the year ÷ units completed in the year.
+TEST_F(HousingRulesTest, UnitsCompletedAreTheBaseOfTheShareAllocated) {
+  EXPECT_EQ(h.apply(event("k1", "publicRentalCompleted",
+                          R"({"estate":"园艺山","units":120,"completedOn":"2026-02-01"})", "",
+                          "housing")),
+            "applied");
+  EXPECT_EQ(h.apply(event("k2", "publicRentalCompleted",
+                          R"({"estate":"塘汛","units":80,"completedOn":"2025-12-01"})", "",
+                          "housing")),
+            "applied");
+  EXPECT_EQ(h.indicator(2026, measure11::kUnitsCompleted, "510703"), 120);
+  EXPECT_EQ(h.indicator(2025, measure11::kUnitsCompleted, "510703"), 80);
+}
+
 }  // namespace
 }  // namespace mwp::housing

@@ -1,5 +1,9 @@
 // Measure 11 (改善居住条件): public rental housing — one unit per worker and one worker per unit
 // at a time — dormitory beds, rent subsidies and housing provident fund enrolment.
+//
+// completed_share_allocated = units allocated to migrant workers in the year ÷ public rental
+// units completed in the year (publicRentalCompleted), per area: the share 措施十一 asks to set
+// aside of each year's completions. The seed gives no number, so the share has no target here.
 #include "derived_events.h"
 #include "housing_rules.h"
 #include "ids.h"
@@ -90,6 +94,12 @@ Applied fundEnrolled(msg::Envelope::Reader event, StateTx& state) {
   return {};
 }
 
+Applied completed(msg::Envelope::Reader event, StateTx& state) {
+  auto e = event.getPublicRentalCompleted();
+  count(event, state, measure11::kUnitsCompleted, e.getCompletedOn(), "completedOn", e.getUnits());
+  return {};
+}
+
 }  // namespace
 
 std::optional<Applied> applyEvent(msg::Envelope::Reader event, StateTx& state, int64_t) {
@@ -98,6 +108,7 @@ std::optional<Applied> applyEvent(msg::Envelope::Reader event, StateTx& state, i
   if (event.isDormitoryBedsProvided()) return bedsProvided(event, state);
   if (event.isRentSubsidyGranted()) return rentSubsidy(event, state);
   if (event.isProvidentFundEnrolled()) return fundEnrolled(event, state);
+  if (event.isPublicRentalCompleted()) return completed(event, state);
   return std::nullopt;
 }
 

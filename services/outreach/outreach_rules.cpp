@@ -4,6 +4,7 @@
 // (catalogue_names::kActivityMeasures) and the per-area checklists it ticks (kChecklists).
 #include "outreach_rules.h"
 
+#include "derived_events.h"
 #include "ids.h"
 #include "rule_fields.h"
 
@@ -50,6 +51,7 @@ std::optional<Indicator> activityIndicator(int measure, std::string_view activit
 }
 
 std::optional<Applied> applyEvent(msg::Envelope::Reader event, StateTx& state, int64_t) {
+  if (auto returnee = applyReturneeEvent(event, state)) return returnee;
   if (!event.isActivityReported()) return std::nullopt;
   auto e = event.getActivityReported();
   int measure = e.getMeasure();
@@ -63,6 +65,13 @@ std::optional<Applied> applyEvent(msg::Envelope::Reader event, StateTx& state, i
   }
   std::string area = event.getArea().cStr();
   int year = yearOfField(e.getHeldOn(), "heldOn");
+  // One visit reported by the trade union and by the county counts once when both name it.
+  if (e.getActivityId().size() > 0 &&
+      seenBefore(state, std::string("activity:") + e.getActivityId().cStr(), event)) {
+    return appliedWithNote(std::string("activity ") + e.getActivityId().cStr() +
+                           " was reported before: counted once（活动 " + e.getActivityId().cStr() +
+                           " 已报送，只计一次）");
+  }
   countIndicator(state, m->activities, area, year, e.getCount());
   countIndicator(state, *own, area, year, e.getCount());
   countIndicator(state, m->participants, area, year, e.getParticipants());

@@ -5,7 +5,11 @@
 // activity's indicator, participants and funds, per area and year. The per-area checklists
 // ("each county and park has …") are declared in the catalogue and applied here alike.
 //
-// State keys: checklist:<measure>:<area> (the date a once-done checklist was first done).
+// Measure 23's returnees and their family visits (workerReturned, familyVisited) are people, not
+// activities: measure_23_returnee_visits.cpp. An activity that names an activityId counts once.
+//
+// State keys: checklist:<measure>:<area> (the date a once-done checklist was first done),
+// activity:<activityId> (seenBefore), and those of measure_23_returnee_visits.cpp.
 #pragma once
 
 #include <optional>
@@ -20,6 +24,13 @@ namespace mwp::outreach {
 // field that holds no date throws FieldRefused: StatelessRules refuses the event, naming it.
 std::optional<Applied> applyEvent(msg::Envelope::Reader event, StateTx& state, int64_t nowSeconds);
 using OutreachRules = StatelessRules<applyEvent>;
+
+// measure_23_returnee_visits.cpp: the verdict on a workerReturned or familyVisited; nullopt for
+// any other kind.
+std::optional<Applied> applyReturneeEvent(msg::Envelope::Reader event, StateTx& state);
+// The hash of a year's returnees and visited returnees per village: "<village>|returnees",
+// "<village>|visited".
+std::string villageCoverageKey(int year);
 
 // The indicator an activity of a measure counts toward (condolenceVisitOutside of measure 23 →
 // measure23::kCondolenceVisitOutside), or nullopt for an activity the measure does not list.

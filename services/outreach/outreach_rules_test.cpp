@@ -76,5 +76,90 @@ TEST_F(OutreachRulesTest, OtherKindsAreIgnored) {
   EXPECT_EQ(h.apply(test::fixtureLines()[2]), "ignored");
 }
 
+// ---- activities reported twice, and measure 23's returnees
+
+TEST_F(OutreachRulesTest, OneActivityReportedByTwoDepartmentsCountsOnce) {
+  auto reported = [](const std::string& id, const std::string& source,
+                     const std::string& activityId) {
+    return event(id, "activityReported",
+                 R"({"measure":23,"activity":"familyVisit","heldOn":"2026-01-20","count":5,)"
+                 R"("participants":20,"fundsYuan":1000)" +
+                     (activityId.empty() ? "" : R"(,"activityId":")" + activityId + "\"") + "}",
+                 "", source, "510722");
+  };
+  EXPECT_EQ(h.apply(reported("a1", "tradeUnion", "visit-2026-01")), "applied");
+  EXPECT_EQ(h.apply(reported("a2", "areaGovernment", "visit-2026-01")),
+            "applied: activity visit-2026-01 was reported before: counted once（活动 visit-2026-01 "
+            "已报送，只计一次）");
+  EXPECT_EQ(h.indicator(2026, measure23::kFamilyVisit, "510722"), 5);
+  // Without an activityId each report counts, as before.
+  h.apply(reported("a3", "tradeUnion", ""));
+  h.apply(reported("a4", "areaGovernment", ""));
+  EXPECT_EQ(h.indicator(2026, measure23::kFamilyVisit, "510722"), 15);
+}
+
+constexpr const char* kReturnee = "510703199005121230";
+constexpr const char* kOther = "510722198803040026";
+
+std::string returned(const std::string& id, const char* worker, const std::string& on,
+                     const std::string& village = "510722103201") {
+  return event(id, "workerReturned",
+               R"({"returnedOn":")" + on + R"(","village":")" + village +
+                   R"(","reason":"springFestival"})",
+               worker, "areaGovernment", "510722");
+}
+
+std::string visited(const std::string& id, const char* worker, const std::string& on,
+                    const std::string& village = "510722103201") {
+  return event(id, "familyVisited",
+               R"({"visitedOn":")" + on + R"(","village":")" + village +
+                   R"(","form":"inPerson","note":"送春联"})",
+               worker, "areaGovernment", "510722");
+}
+
+TEST_F(OutreachRulesTest, AReturneeCountsInTheYearReturnedInTheCountyOfTheVillage) {
+  // Reported by 涪城's office, the village is in 三台: the worker counts in 三台 (510722).
+  EXPECT_EQ(h.apply(event("r1", "workerReturned",
+                          R"({"returnedOn":"2026-01-25","village":"510722103201","reason":"family"})",
+                          kReturnee, "areaGovernment", "510703")),
+            "applied");
+  EXPECT_EQ(h.indicator(2026, measure23::kReturnees, "510722"), 1);
+  EXPECT_EQ(h.indicator(2026, measure23::kReturnees, "510703"), 0);
+  EXPECT_EQ(h.apply(returned("r2", kReturnee, "2026-02-10")),
+            "applied: already a returnee of 2026 (returned on 2026-01-25): counted once a "
+            "year（2026 年已计为返乡农民工，每年计一次）");
+  h.apply(returned("r3", kReturnee, "2025-01-20"));  // returned in another year: that year's
+  EXPECT_EQ(h.indicator(2026, measure23::kReturnees, "510722"), 1);
+  EXPECT_EQ(h.indicator(2025, measure23::kReturnees, "510722"), 1);
+  EXPECT_EQ(h.members("worklist:returneesNotVisited:510722103201"),
+            (std::vector<std::string>{std::string(kReturnee) + "|2025|510722103201@2025-01-20",
+                                      std::string(kReturnee) + "|2026|510722103201@2026-01-25"}));
+  EXPECT_EQ(h.state.counters["village-coverage:2026"]["510722103201|returnees"], 1);
+}
+
+TEST_F(OutreachRulesTest, AVisitToAReturneesFamilyIsCoverageOnce) {
+  h.apply(returned("r1", kReturnee, "2026-01-25"));
+  h.apply(returned("r2", kOther, "2026-01-26", "510722103202"));
+  EXPECT_EQ(h.apply(visited("v1", kReturnee, "2026-02-01")), "applied");
+  EXPECT_EQ(h.apply(visited("v2", kReturnee, "2026-02-03")),
+            "applied: the family was visited already on 2026-02-01: counted once（已于 "
+            "2026-02-01 走访，只计一次）");
+  EXPECT_EQ(h.indicator(2026, measure23::kReturnees, "510722"), 2);
+  EXPECT_EQ(h.indicator(2026, measure23::kReturneesVisited, "510722"), 1);
+  EXPECT_EQ(h.state.counters["village-coverage:2026"]["510722103201|visited"], 1);
+  EXPECT_EQ(h.members("worklist:returneesNotVisited:510722"),
+            std::vector<std::string>{std::string(kOther) + "|2026|510722103202@2026-01-26"});
+  EXPECT_TRUE(h.members("worklist:returneesNotVisited:510722103201").empty());
+}
+
+TEST_F(OutreachRulesTest, AVisitWithoutAReturnThatYearIsAppliedButNotCoverage) {
+  h.apply(returned("r1", kReturnee, "2025-01-25"));  // returned last year, not this one
+  EXPECT_EQ(h.apply(visited("v1", kReturnee, "2026-02-01")),
+            "applied: no workerReturned of 2026 for this worker: the visit is recorded but is not "
+            "coverage（该农民工 2026 年无返乡记录，走访不计入覆盖率）");
+  EXPECT_EQ(h.indicator(2026, measure23::kReturneesVisited, "510722"), 0);
+  EXPECT_EQ(h.indicator(2025, measure23::kReturneesVisited, "510722"), 0);
+}
+
 }  // namespace
 }  // namespace mwp::outreach

@@ -55,6 +55,7 @@ std::vector<Program> everyProgram() {
       {"mwpctl simulate", ctl + " simulate"},
       {"mwpctl measures", ctl + " measures"},
       {"mwpctl scorecard", ctl + " scorecard"},
+      {"mwpctl worklist", ctl + " worklist"},
       {"mwpctl keygen curve", ctl + " keygen curve"},
       {"mwpctl keygen api", ctl + " keygen api"},
       {"mwp-chaos", MWP_CHAOS_BINARY},
@@ -152,6 +153,7 @@ TEST(CommandLine, ABadValueOrOperandIsNamedAndExits64) {
        "mwpctl scorecard: --period: not a quarter YYYY-Qn or a 春运 window YYYY-spring: "
        "\"2026-Q5\""},
       {ctl, "simulate --year 20x6", "mwpctl simulate: --year: not a whole number: \"20x6\""},
+      {ctl, "worklist", "mwpctl worklist: NAME: missing"},
       {ctl, "keygen api clerk wizard", "mwpctl keygen api: ROLE: not a role: \"wizard\""},
       {ctl, "keygen curve clerk", "mwpctl keygen curve: DIR: missing"},
       {ctl, "keygen ssh", "mwpctl: ssh: not curve or api"},

@@ -10,6 +10,7 @@
 #include "event_rules.h"
 #include "fixtures.h"
 #include "frames.h"
+#include "ids.h"
 #include "indicator_counts.h"
 #include "rules.h"
 
@@ -19,8 +20,8 @@ class RulesHarness {
  public:
   explicit RulesHarness(EventRules& rules, int64_t now = fixtureNow()) : rules_(rules), now_(now) {}
 
-  // The verdict on one JSON event, which must pass the bus's checks: "applied", "refused: …", or
-  // "ignored" for a kind the rules do not own.
+  // The verdict on one JSON event, which must pass the bus's checks: "applied" (or "applied:
+  // <note>"), "refused: …", or "ignored" for a kind the rules do not own.
   std::string apply(const std::string& json) { return apply(json, BusCheck::kMustPass); }
 
   // The verdict on a JSON event the bus would refuse (a date that is no date, say): what the
@@ -44,7 +45,17 @@ class RulesHarness {
     if (!result->verdict.applied) return "refused: " + result->verdict.reason;
     state = std::move(attempt);
     for (auto& d : result->derived) derived.push_back(std::move(d));
-    return "applied";
+    return result->verdict.reason.empty() ? "applied" : "applied: " + result->verdict.reason;
+  }
+
+  // The members of a sorted set of the state (a worklist, scored by a day), lowest score first,
+  // as "member@YYYY-MM-DD".
+  std::vector<std::string> members(const std::string& set) const {
+    std::vector<std::string> out;
+    for (const auto& s : state.scoredUpTo(set, 1e18)) {
+      out.push_back(s.member + "@" + formatDate(static_cast<int32_t>(s.score)));
+    }
+    return out;
   }
 
   // The counter of an indicator in the state (0 when never counted), named by its handle

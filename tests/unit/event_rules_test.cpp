@@ -31,7 +31,8 @@ std::string line(size_t index) {
 }
 const size_t kWorkerRegistered = 0, kJobFair = 2, kSkillCertified = 8, kWageClaimAccepted = 29,
              kHealthCheck = 26, kActivity = 41, kSubsidyGranted = 42, kProjectRegistered = 45,
-             kPeriodReported = 56, kAttendance = 50, kWagePaid = 51, kWageWarningCleared = 55;
+             kPeriodReported = 56, kAttendance = 50, kWagePaid = 51, kWageWarningCleared = 55,
+             kWorkerReturned = 64;
 
 TEST(EventRules, EveryFixtureEventIsAccepted) {
   for (const auto& l : test::fixtureLines()) EXPECT_EQ(verdictOf(l), "") << l;
@@ -57,6 +58,17 @@ TEST(EventRules, PayloadAreaCodesMayBeAnywhereInChinaButMustHaveTheForm) {
                                "\"hukouArea\": \"990300\"")),
             "workerRegistered.hukouArea: not a GB/T 2260 area code (six digits with a real "
             "province prefix)");
+}
+
+TEST(EventRules, AVillageIsTwelveDigitsInAMianyangCounty) {
+  EXPECT_EQ(verdictOf(line(kWorkerReturned)), "");
+  EXPECT_EQ(verdictOf(replaced(line(kWorkerReturned), "510722103201", "51072210320")),
+            "workerReturned.village: not a 12-digit village code (统计用区划代码)"
+            "（workerReturned.village 不是12位统计用区划代码）");
+  // 440305: a Shenzhen district, a real county code but not Mianyang's.
+  EXPECT_EQ(verdictOf(replaced(line(kWorkerReturned), "510722103201", "440305103201")),
+            "workerReturned.village: the first six digits are not a Mianyang county"
+            "（workerReturned.village 前六位不是绵阳市的县（市、区））");
 }
 
 // Found by fuzzing the bus's frames: text that is not UTF-8 was stored, and broke the JSON of it.

@@ -285,7 +285,7 @@ capnp::JsonValue::Reader member(capnp::JsonValue::Reader object, const char* nam
   return capnp::JsonValue::Reader();
 }
 
-std::string text(capnp::JsonValue::Reader v) {
+std::string text(capnp::JsonValue::Reader v, const std::string& absent = "–") {
   if (v.isString()) return v.getString().cStr();
   if (v.isNumber()) {
     std::ostringstream out;
@@ -293,7 +293,7 @@ std::string text(capnp::JsonValue::Reader v) {
     return out.str();
   }
   if (v.isBoolean()) return v.getBoolean() ? "yes" : "NO";
-  return "–";
+  return absent;
 }
 
 int printMeasures(const GatewayUrl& url, const std::string& key, int year) {
@@ -355,6 +355,44 @@ int printScorecard(const GatewayUrl& url, const std::string& key, int year,
            text(member(r, "onTime")).c_str(), text(member(a, "casesOverdue")).c_str(),
            text(member(a, "redWageWarnings")).c_str());
   }
+  return 0;
+}
+
+// Every page of a worklist as the gateway answers it (GET /v1/worklists/NAME), one line a
+// person: a table, or CSV for a spreadsheet. IDs as the key's role may see them.
+int printWorklist(const GatewayUrl& url, const std::string& key, const std::string& name,
+                  const std::string& area, const std::string& village, bool csv) {
+  const std::vector<std::string> columns{"workerId", "name", "village", "year", "since"};
+  if (csv) {
+    std::cout << csv::formatRecord(columns);
+  } else {
+    printf("%-20s %-12s %-13s %-5s %s\n", "workerId", "name 姓名", "village 村", "year", "since");
+  }
+  std::string token;
+  do {
+    std::string path = "/v1/worklists/" + name + "?page_size=500";
+    if (!area.empty()) path += "&area=" + area;
+    if (!village.empty()) path += "&village=" + village;
+    if (!token.empty()) path += "&page_token=" + token;
+    auto body = gatewayGet(url, key, path);
+    if (!body) return kExitUnreachable;
+    capnp::MallocMessageBuilder message;
+    auto root = message.initRoot<capnp::JsonValue>();
+    capnp::JsonCodec().decodeRaw(kj::ArrayPtr<const char>(body->data(), body->size()), root);
+    for (auto entry : member(root.asReader(), "entries").getArray()) {
+      std::vector<std::string> row;
+      for (const auto& column : columns) {
+        row.push_back(text(member(entry, column.c_str()), csv ? "" : "–"));
+      }
+      if (csv) {
+        std::cout << csv::formatRecord(row);
+      } else {
+        printf("%-20s %-12s %-13s %-5s %s\n", row[0].c_str(), row[1].c_str(), row[2].c_str(),
+               row[3].c_str(), row[4].c_str());
+      }
+    }
+    token = text(member(root.asReader(), "nextPageToken"), "");
+  } while (!token.empty());
   return 0;
 }
 
@@ -631,6 +669,30 @@ Command scorecardCommand() {
           }};
 }
 
+Command worklistCommand() {
+  struct Args {
+    std::string name, area, village;
+    bool csv = false;
+  };
+  auto access = std::make_shared<GatewayAccess>();
+  auto a = std::make_shared<Args>();
+  CommandLine line("mwpctl worklist",
+                   "The people a coverage promise has still to serve, as the gateway lists them:\n"
+                   "insuredWithoutCard (16), poorNotPlaced (3), returneesNotVisited (23),\n"
+                   "exposedNotChecked (15). Each read is audited.");
+  line.operand("NAME", "the worklist", [a](const std::string& v) { a->name = v; })
+      .option("--area", "A", "a county or park code (default the city)", a->area)
+      .option("--village", "V", "a 12-digit village code (returneesNotVisited)", a->village)
+      .flag("--csv", "CSV for a spreadsheet instead of a table", a->csv);
+  GatewayAccess::declare(line, access);
+  line.notes("exit codes: 0 printed, 69 the gateway did not answer 200 (its answer on stderr)");
+  return {std::move(line), [access, a] {
+            Env env;
+            return printWorklist(access->url(env), access->apiKey(env), a->name, a->area,
+                                 a->village, a->csv);
+          }};
+}
+
 Command measuresCommand() {
   auto access = std::make_shared<GatewayAccess>();
   auto year = std::make_shared<int>(0);
@@ -727,6 +789,7 @@ std::vector<Command> commands() {
   all.push_back(simulateCommand());
   all.push_back(measuresCommand());
   all.push_back(scorecardCommand());
+  all.push_back(worklistCommand());
   all.push_back(keygenCurveCommand());
   all.push_back(keygenApiCommand());
   return all;

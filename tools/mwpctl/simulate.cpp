@@ -20,7 +20,7 @@ constexpr const char* kElsewhere[] = {"440305", "440306", "320583", "330106", "5
 
 class Generator {
  public:
-  explicit Generator(const Options& o) : o_(o), rng_(o.seed) {
+  explicit Generator(const Options& o) : o_(o), rng_(o.seed), coverageRng_(o.seed ^ 0x636f76) {
     for (const auto& a : Catalogue::builtIn().reportingAreas()) areas_.push_back(a);
     counties_ = {"510703", "510704", "510705", "510722", "510723",
                  "510725", "510726", "510727", "510781"};
@@ -40,6 +40,13 @@ class Generator {
     // A few hundred building sites in the city's demo (one for every 100 workers, at least 12 so
     // that a small demo still shows every kind of warning).
     for (uint32_t p = 0, n = std::max<uint32_t>(12, o_.workers / 100); p < n; ++p) project(p);
+    // Drawn last and from a stream of their own, so that the events above (and their ids) are
+    // the same for a seed as before the coverage populations were simulated.
+    std::swap(rng_, coverageRng_);
+    for (const auto& w : workers_) coverage(w);
+    for (const auto& county : counties_) rentalCompleted(county);
+    std::swap(rng_, coverageRng_);
+    // After every other event, so that an area says nothingToReport only of what it had nothing on.
     accountability();
     std::stable_sort(events_.begin(), events_.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -115,6 +122,7 @@ class Generator {
     add(registered, "workerRegistered", profile(name, male, hukou, area, registered), "hrss", area,
         id);
     registeredWorkers_.push_back(id);
+    workers_.push_back({id, hukou, area, registered, false});
     if (chance(0.3)) {
       int32_t on = after(registered, 20, 200);
       add(on, "workerUpdated",
@@ -170,6 +178,7 @@ class Generator {
     if (chance(0.04)) {
       int32_t on = after(registered, 1, 90);
       add(on, "socialSecurityCardIssued", "{\"issuedOn\":\"" + date(on) + "\"}", "hrss", area, id);
+      workers_.back().hasCard = true;
     }
     if (chance(0.01)) {
       int32_t on = after(registered, 10, 60);
@@ -265,6 +274,100 @@ class Generator {
              const std::string& field, const std::string& source, const std::string& area) {
     add(on, kind, "{\"caseNo\":\"" + caseNo + "\",\"" + field + "\":\"" + date(on) + "\"}", source,
         area);
+  }
+
+  // What the coverage populations draw on of a registered worker.
+  struct Worker {
+    std::string id, hukou, area;
+    int32_t registered = 0;
+    bool hasCard = false;  // issued one above, insured or not
+  };
+
+  // The populations of the coverage promises (MEASURES.md, "Coverage") with the gaps an office
+  // would find: most insured workers get a card, some wait; most listed poor workers are placed;
+  // most returnees' families are visited at the Spring Festival; most exposed workers are
+  // checked. Every worklist has people on it.
+  void coverage(const Worker& w) {
+    if (chance(0.55)) {  // insured (measure 16), under one scheme or two: counted once
+      int32_t on = after(w.registered, 0, 60);
+      add(on, "insuranceEnrolled",
+          std::string("{\"scheme\":\"pension\",\"employerCode\":\"") + kEmployers[0] +
+              "\",\"enrolledOn\":\"" + date(on) + "\"}",
+          "hrss", w.area, w.id);
+      if (chance(0.5)) {
+        int32_t medical = after(on, 0, 30);
+        add(medical, "insuranceEnrolled",
+            "{\"scheme\":\"medical\",\"enrolledOn\":\"" + date(medical) + "\"}", "hrss",
+            w.area, w.id);
+      }
+      if (!w.hasCard && chance(0.85)) {
+        int32_t issued = after(on, 5, 90);
+        add(issued, "socialSecurityCardIssued", "{\"issuedOn\":\"" + date(issued) + "\"}",
+            "hrss", w.area, w.id);
+      }
+    }
+    bool local = std::find(counties_.begin(), counties_.end(), w.hukou) != counties_.end();
+    if (local && chance(0.06)) {  // 建档立卡 poor labour (measure 3), placed by a job or a post
+      int32_t listed = after(w.registered, 0, 30);
+      add(listed, "poorLabourListed", "{\"listedOn\":\"" + date(listed) + "\"}", "hrss", w.area,
+          w.id);
+      if (chance(0.75)) {
+        int32_t on = after(listed, 10, 120);
+        if (chance(0.5)) {
+          add(on, "publicWelfareJobAssigned",
+              "{\"position\":\"乡村保洁\",\"startedOn\":\"" + date(on) + "\"}", "hrss", w.area,
+              w.id);
+        } else {
+          add(on, "employmentRegistered",
+              std::string("{\"employerCode\":\"") + kEmployers[0] + "\",\"startedOn\":\"" +
+                  date(on) + "\",\"registeredPoor\":true}",
+              "hrss", w.area, w.id);
+        }
+      }
+    }
+    if (local && chance(0.3)) {  // home for the Spring Festival (measure 23), visited by the village
+      int32_t returned = first_ + between(14, 40);
+      // 统计用区划代码: the county, a township (101–112), a village (201–230).
+      std::string village = w.hukou + std::to_string(between(101, 112)) +
+                            std::to_string(between(201, 230));
+      add(returned, "workerReturned",
+          "{\"returnedOn\":\"" + date(returned) + "\",\"village\":\"" + village +
+              "\",\"reason\":\"springFestival\"}",
+          "areaGovernment", w.hukou, w.id);
+      if (chance(0.8)) {
+        int32_t visited = after(returned, 1, 20);
+        add(visited, "familyVisited",
+            "{\"visitedOn\":\"" + date(visited) + "\",\"village\":\"" + village +
+                "\",\"form\":\"" + (chance(0.8) ? "inPerson" : "phone") +
+                "\",\"note\":\"送春联、慰问金\"}",
+            "areaGovernment", w.hukou, w.id);
+      }
+    }
+    if (chance(0.1)) {  // exposed to a hazard at work (measure 15), checked in the year or not
+      static const std::vector<std::string> hazards{"dust", "noise", "chemical", "dust"};
+      int32_t on = after(w.registered, 1, 100);
+      add(on, "hazardExposureRegistered",
+          std::string("{\"employerCode\":\"") + kEmployers[0] + "\",\"hazard\":\"" +
+              pick(hazards) + "\",\"registeredOn\":\"" + date(on) + "\"}",
+          "health", w.area, w.id);
+      if (chance(0.7)) {
+        int32_t checked = after(on, 1, 120);
+        add(checked, "healthCheckCompleted",
+            "{\"checkType\":\"occupational\",\"free\":true,\"result\":\"normal\","
+            "\"performedOn\":\"" +
+                date(checked) + "\"}",
+            "health", w.area, w.id);
+      }
+    }
+  }
+
+  // The public rental units a county completes in the year (measure 11's base of the share).
+  void rentalCompleted(const std::string& county) {
+    int32_t on = day();
+    add(on, "publicRentalCompleted",
+        "{\"estate\":\"公租房" + county + "\",\"units\":" + std::to_string(between(40, 300)) +
+            ",\"completedOn\":\"" + date(on) + "\"}",
+        "housing", county);
   }
 
   std::string profile(const std::string& name, bool male, const std::string& hukou,
@@ -658,9 +761,10 @@ class Generator {
   static int32_t monthOf(int32_t day) { return *parseMonth(formatDate(day).substr(0, 7)); }
 
   Options o_;
-  std::mt19937_64 rng_;
+  std::mt19937_64 rng_, coverageRng_;
   std::vector<std::string> areas_, counties_;
   std::vector<std::string> registeredWorkers_;  // valid resident IDs, for the projects' crews
+  std::vector<Worker> workers_;                 // the same, for the coverage populations
   int32_t first_ = 0, last_ = 0;
   uint64_t count_ = 0;
   std::map<std::string, std::vector<int>> measuresOf_;    // kind → the measures it counts toward
