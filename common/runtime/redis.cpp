@@ -133,6 +133,11 @@ size_t Redis::addScript(std::string source) {
   return scripts_.size() - 1;
 }
 
+void Redis::addFunctionLibrary(std::string source) {
+  functionLibraries_.push_back(std::move(source));
+  drop();  // the next call connects and loads it
+}
+
 std::string Redis::address() const {
   return current_.host + ":" + std::to_string(current_.port);
 }
@@ -211,6 +216,10 @@ bool Redis::tryConnect(std::string& error) {
       auto loaded = command({"SCRIPT", "LOAD", script});
       if (loaded.isError()) throw RedisUnavailable("SCRIPT LOAD failed: " + loaded.str);
       shas_.push_back(loaded.str);
+    }
+    for (const auto& library : functionLibraries_) {
+      auto loaded = command({"FUNCTION", "LOAD", "REPLACE", library});
+      if (loaded.isError()) throw RedisUnavailable("FUNCTION LOAD failed: " + loaded.str);
     }
   } catch (const RedisUnavailable& e) {
     error = e.what();

@@ -74,6 +74,11 @@ class Redis {
 
   // Registers a Lua script, loaded on every (re)connection; returns the handle for evalScript.
   size_t addScript(std::string source);
+  // Registers a library of Redis Functions (its first line `#!lua name=…`), loaded with FUNCTION
+  // LOAD REPLACE on every (re)connection: Redis keeps functions with its data (RDB, AOF) and
+  // replicates them, so this only restores them on a server that lost them, or replaces an older
+  // version. Call them with FCALL; the caller's user needs `function|load`.
+  void addFunctionLibrary(std::string source);
 
   RedisReply command(const RedisCommand& argv);
   // Sends every command, then reads every reply: one round trip. Replies are in command order.
@@ -122,6 +127,7 @@ class Redis {
   std::chrono::milliseconds connectDeadline_;
   redisContext* context_ = nullptr;
   std::vector<std::string> scripts_;
+  std::vector<std::string> functionLibraries_;
   std::vector<std::string> shas_;
   // The pipelines sent and not yet collected, oldest first: ticket and number of replies.
   std::deque<std::pair<uint64_t, size_t>> unread_;

@@ -43,8 +43,12 @@ struct Bus::Pending {
 // Frames taken together: checked, then stored in one pipeline and answered.
 struct Bus::Batch {
   std::vector<Pending> frames;
-  std::vector<RedisCommand> commands;  // one per frame: the ingest script, or the audit copy
-  std::vector<Pending*> owners;        // the frame of each command
+  // The accepted frames, stored by one call of the log's function (the first command, if any);
+  // the refused ones, each by an audit command after it.
+  std::optional<RecordBatchCall> call;
+  std::vector<Pending*> accepted;  // in the order added to `call`
+  std::vector<RedisCommand> commands;
+  std::vector<Pending*> owners;  // the frame of each command; nullptr for the call and WAIT
   std::chrono::steady_clock::time_point started;
   std::optional<uint64_t> ticket;  // of its pipeline on the Redis connection, once sent
 };
@@ -104,7 +108,6 @@ Bus::Bus(BusOptions options, zmq::context_t& context, Redis& redis, const Catalo
       catalogue_(catalogue),
       clock_(std::move(clock)),
       metrics_(std::make_unique<Metrics>(registry, options_.partitionCount)),
-      ingestScript_(redis.addScript(kIngestScript)),
       lastSequence_(options_.partitionCount, 0) {
   ingest_.set(zmq::sockopt::linger, 0);
   // A frame over the limit is still received, so that its sender gets an answer; ZeroMQ drops a
@@ -113,6 +116,7 @@ Bus::Bus(BusOptions options, zmq::context_t& context, Redis& redis, const Catalo
   ingest_.set(zmq::sockopt::maxmsgsize, static_cast<int64_t>(kMaxFrameBytes) * 4);
   ingest_.set(zmq::sockopt::rcvhwm, 100000);
   ingest_.set(zmq::sockopt::sndhwm, 100000);
+  redis_.addFunctionLibrary(kLogFunctions);
   publish_.set(zmq::sockopt::linger, 0);
   publish_.set(zmq::sockopt::sndhwm, 1000000);
   if (options_.curve) {
@@ -244,8 +248,19 @@ void Bus::check(std::vector<Pending>& frames) {
 }
 
 void Bus::startBatch(std::unique_ptr<Batch> batch) {
+  batch->call.emplace(DedupWindow{options_.dedupWindowSeconds}, clock_());
   for (auto& p : batch->frames) {
-    batch->commands.push_back(p.reason.empty() ? ingestCommand(p) : auditCommand(p));
+    if (!p.reason.empty()) continue;
+    batch->call->add(p.partition, p.eventId, p.digest, p.envelope);
+    batch->accepted.push_back(&p);
+  }
+  if (!batch->call->empty()) {
+    batch->commands.push_back(batch->call->command());
+    batch->owners.push_back(nullptr);
+  }
+  for (auto& p : batch->frames) {
+    if (p.reason.empty()) continue;
+    batch->commands.push_back(auditCommand(p));
     batch->owners.push_back(&p);
   }
   if (batch->commands.empty()) return;
@@ -288,7 +303,7 @@ void Bus::finishBatch() {
     } catch (const RedisUnavailable&) {
       // Lost with the connection, which pipelineWithRetry() opens again.
     }
-    if (!pipelineWithRetry(batch->commands, batch->owners, replies)) return;
+    if (!pipelineWithRetry(batch->commands, replies)) return;
   }
   record(*batch, replies);
   answer(*batch);
@@ -324,7 +339,6 @@ void Bus::answer(Batch& batch) {
 }
 
 void Bus::record(Batch& batch, const std::vector<RedisReply>& replies) {
-  const auto& owners = batch.owners;
   if (options_.ackReplicas > 0) {
     // Stored on the primary but not confirmed by enough replicas: a failover now could lose it, so
     // none of it is answered (or announced); the senders re-send and are answered DUPLICATE once
@@ -340,30 +354,34 @@ void Bus::record(Batch& batch, const std::vector<RedisReply>& replies) {
       return;
     }
   }
+  size_t next = 0;  // the reply read next
   std::vector<Pending*> conflicts;  // eventIds reused for other content: refused after the fact
-  for (size_t i = 0; i < owners.size(); ++i) {
-    Pending& p = *owners[i];
-    const RedisReply& r = replies[i];
-    if (r.isError()) {
-      log_.error("Redis refused a write", {{"error", r.str}});
-      continue;  // unanswered
+  if (!batch.call->empty()) {
+    const RedisReply& stored = replies[next++];
+    std::vector<RecordBatchCall::Outcome> outcomes;
+    try {
+      outcomes = batch.call->outcomes(stored);
+    } catch (const RedisUnavailable& e) {
+      log_.error("Redis refused a batch", {{"error", e.what()}});  // unanswered
     }
-    p.answered = true;
-    if (!p.reason.empty()) continue;  // a NACK, audit copy stored
-    if (r.elements.size() == 2 && r.elements[0].integer == 1) {
-      p.status = Status::ACK;
-      p.sequence = static_cast<uint64_t>(r.elements[1].integer);
-      noteStored(p.partition, p.sequence);
-    } else if (r.elements.size() == 2) {
+    for (size_t i = 0; i < outcomes.size(); ++i) {
+      Pending& p = *batch.accepted[i];
+      const auto& o = outcomes[i];
+      p.answered = true;
+      if (o.stored) {
+        p.status = Status::ACK;
+        p.sequence = *o.stored;
+        noteStored(p.partition, p.sequence);
+        continue;
+      }
       // Where the event first stored under this eventId is, and its digest.
-      auto prior = parseDedupEntry(r.elements[1].str);
-      if (!prior) {
+      if (!o.before) {
         log_.error("a de-duplication entry is not partition:sequence:digest",
                    {{"eventId", p.eventId}});
         p.answered = false;  // the sender re-sends; the entry needs looking into
         continue;
       }
-      if (prior->digest != p.digest) {
+      if (o.before->digest != p.digest) {
         p.status = Status::NACK;
         p.reason = "eventId " + p.eventId +
                    " was already used for a different event; give each event its own id";
@@ -372,11 +390,18 @@ void Bus::record(Batch& batch, const std::vector<RedisReply>& replies) {
         continue;
       }
       p.status = Status::DUPLICATE;
-      p.partition = prior->partition;
-      p.sequence = prior->sequence;
+      p.partition = o.before->partition;
+      p.sequence = o.before->sequence;
       // Perhaps stored by an attempt whose reply was lost: announced all the same.
       noteStored(p.partition, p.sequence);
     }
+  }
+  for (; next < batch.owners.size(); ++next) {
+    if (replies[next].isError()) {
+      log_.error("Redis refused a write", {{"error", replies[next].str}});
+      continue;  // unanswered
+    }
+    batch.owners[next]->answered = true;  // a NACK, audit copy stored
   }
   if (conflicts.empty()) return;
   // A refusal is answered only once its audit copy is stored.
@@ -386,7 +411,7 @@ void Bus::record(Batch& batch, const std::vector<RedisReply>& replies) {
     audits.push_back(auditCommand(*p));
   }
   std::vector<RedisReply> audited;
-  if (!pipelineWithRetry(audits, conflicts, audited)) return;
+  if (!pipelineWithRetry(audits, audited)) return;
   for (size_t i = 0; i < conflicts.size(); ++i) conflicts[i]->answered = !audited[i].isError();
 }
 
@@ -434,15 +459,8 @@ RedisCommand Bus::auditCommand(const Pending& p) const {
           keys::refusal("")};
 }
 
-RedisCommand Bus::ingestCommand(const Pending& p) {
-  return redis_.scriptCommand(
-      ingestScript_, {keys::dedup(p.eventId), keys::sequence(p.partition), keys::log(p.partition)},
-      {p.envelope, p.digest, std::to_string(options_.dedupWindowSeconds),
-       std::to_string(p.partition)});
-}
-
-bool Bus::pipelineWithRetry(std::vector<RedisCommand>& commands,
-                            const std::vector<Pending*>& owners, std::vector<RedisReply>& replies) {
+bool Bus::pipelineWithRetry(const std::vector<RedisCommand>& commands,
+                            std::vector<RedisReply>& replies) {
   for (int attempt = 1;; ++attempt) {
     try {
       replies = redis_.pipeline(commands);
@@ -454,11 +472,8 @@ bool Bus::pipelineWithRetry(std::vector<RedisCommand>& commands,
       log_.warn("storing a batch failed",
                 {{"error", e.what()}, {"attempt", std::to_string(attempt)}});
       if (attempt == 3) return false;
+      // A restarted Redis that lost the log's function has it again once reconnected.
       std::this_thread::sleep_for(std::chrono::milliseconds(200 * attempt));
-      // A restarted Redis has forgotten the script: the reconnection loaded it under a new SHA.
-      for (size_t i = 0; i < owners.size(); ++i) {
-        if (commands[i][0] == "EVALSHA") commands[i] = ingestCommand(*owners[i]);
-      }
     }
   }
 }

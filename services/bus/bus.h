@@ -1,7 +1,8 @@
 // mwp-bus: takes events in, checks them, de-duplicates, sequences and stores them durably,
 // acknowledges, and fans them out. Path of one frame:
 //   ROUTER ingest → size and Cap'n Proto checks → checkEvent (schema rules, catalogue) →
-//   ingest script in Redis (dedup + sequence + append, pipelined per batch) → reply →
+//   one call of the log's Redis Function per batch (dedup + sequence + one record batch per
+//   partition) → reply →
 //   PUB [topic][sequence][envelope].
 // A refused frame gets a NACK with the reason and an audit copy in the rejected-events stream.
 // Nothing is answered before Redis has it — and, with ackReplicas, before that many replicas have
@@ -114,10 +115,9 @@ class Bus {
   void noteStored(uint32_t partition, uint64_t sequence);
   // Whether the key a frame came with may send events of `source`; the reason if not.
   std::optional<std::string> checkSender(const std::string& user, msg::Department source) const;
-  RedisCommand ingestCommand(const Pending& p);
   RedisCommand auditCommand(const Pending& p) const;
   // Sends the pipeline, retrying twice after a fault; false if Redis stayed out of reach.
-  bool pipelineWithRetry(std::vector<RedisCommand>& commands, const std::vector<Pending*>& owners,
+  bool pipelineWithRetry(const std::vector<RedisCommand>& commands,
                          std::vector<RedisReply>& replies);
 
   BusOptions options_;
@@ -128,7 +128,6 @@ class Bus {
   Clock clock_;
   Logger log_{"bus"};
   std::unique_ptr<Metrics> metrics_;
-  size_t ingestScript_;
   std::vector<uint64_t> lastSequence_;
   // Batches whose pipelines were sent and are not yet answered, oldest first. Two at most once a
   // third is checked: Redis always has the next batch queued while the bus checks one.
