@@ -4,6 +4,10 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include <xxhash.h>
+
+#include "ids.h"
+
 namespace mwp {
 
 namespace keys {
@@ -154,28 +158,33 @@ void RecordBatchCall::add(uint32_t partition, const std::string& eventId, const 
   group->second.push_back({&eventId, &digest, &envelope, count_++});
 }
 
-RedisCommand RecordBatchCall::command() const {
+void RecordBatchCall::appendTo(RedisPipeline& pipeline) const {
   auto buckets = window_.bucketKeys(now_);
-  RedisCommand argv = {"FCALL", kStoreBatch,
-                       std::to_string(buckets.size() + 2 * partitions_.size())};
-  argv.reserve(argv.size() + buckets.size() + 4 * partitions_.size() + 2 + 3 * count_);
-  argv.insert(argv.end(), buckets.begin(), buckets.end());
+  size_t bytes = pipeline.bytes().size() + 64 * (buckets.size() + 4 * partitions_.size());
   for (const auto& [partition, events] : partitions_) {
-    argv.push_back(keys::sequence(partition));
-    argv.push_back(keys::log(partition));
+    for (const auto& e : events) bytes += e.eventId->size() + e.digest->size() + e.envelope->size() + 48;
   }
-  argv.push_back(std::to_string(buckets.size()));
-  argv.push_back(std::to_string(window_.newestBucketSeconds(now_)));
+  pipeline.reserve(bytes);
+  pipeline.begin(3 + buckets.size() + 4 * partitions_.size() + 2 + 3 * count_);
+  pipeline.argument("FCALL");
+  pipeline.argument(kStoreBatch);
+  pipeline.argument(std::to_string(buckets.size() + 2 * partitions_.size()));
+  for (const auto& key : buckets) pipeline.argument(key);
   for (const auto& [partition, events] : partitions_) {
-    argv.push_back(std::to_string(partition));
-    argv.push_back(std::to_string(events.size()));
+    pipeline.argument(keys::sequence(partition));
+    pipeline.argument(keys::log(partition));
+  }
+  pipeline.argument(std::to_string(buckets.size()));
+  pipeline.argument(std::to_string(window_.newestBucketSeconds(now_)));
+  for (const auto& [partition, events] : partitions_) {
+    pipeline.argument(std::to_string(partition));
+    pipeline.argument(std::to_string(events.size()));
     for (const auto& e : events) {
-      argv.push_back(*e.eventId);
-      argv.push_back(*e.digest);
-      argv.push_back(*e.envelope);
+      pipeline.argument(*e.eventId);
+      pipeline.argument(*e.digest);
+      pipeline.argument(*e.envelope);
     }
   }
-  return argv;
 }
 
 std::vector<RecordBatchCall::Outcome> RecordBatchCall::outcomes(const RedisReply& reply) const {
@@ -198,6 +207,10 @@ std::vector<RecordBatchCall::Outcome> RecordBatchCall::outcomes(const RedisReply
     }
   }
   return result;
+}
+
+std::string envelopeDigest(std::string_view canonical) {
+  return hex64(XXH3_64bits(canonical.data(), canonical.size()));
 }
 
 std::optional<DedupEntry> parseDedupEntry(const std::string& text) {

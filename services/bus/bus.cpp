@@ -1,6 +1,8 @@
 #include "bus.h"
 
 #include <capnp/message.h>
+#include <capnp/serialize.h>
+#include <kj/io.h>
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
@@ -22,6 +24,21 @@ namespace mwp::bus {
 namespace {
 
 using Status = msg::IngestReply::Status;
+
+// A message as one flat array (what toBytes() gives): in `small` when it fits, else in `large`,
+// so a short answer costs no allocation. The bytes live as long as both.
+template <size_t N>
+kj::ArrayPtr<const kj::byte> flatBytes(capnp::MessageBuilder& message,
+                                       std::array<capnp::word, N>& small,
+                                       kj::Array<capnp::word>& large) {
+  if (capnp::computeSerializedSizeInWords(message) <= N) {
+    kj::ArrayOutputStream out(kj::arrayPtr(small.data(), N).asBytes());
+    capnp::writeMessage(out, message);
+    return out.getArray();
+  }
+  large = capnp::messageToFlatArray(message);
+  return large.asBytes();
+}
 
 }  // namespace
 
@@ -47,8 +64,8 @@ struct Bus::Batch {
   // the refused ones, each by an audit command after it.
   std::optional<RecordBatchCall> call;
   std::vector<Pending*> accepted;  // in the order added to `call`
-  std::vector<RedisCommand> commands;
-  std::vector<Pending*> owners;  // the frame of each command; nullptr for the call and WAIT
+  RedisPipeline commands;
+  std::vector<Pending*> owners;  // the frame of each command but WAIT; nullptr for the call
   std::chrono::steady_clock::time_point started;
   std::optional<uint64_t> ticket;  // of its pipeline on the Redis connection, once sent
 };
@@ -103,12 +120,13 @@ Bus::Bus(BusOptions options, zmq::context_t& context, Redis& redis, const Catalo
          Clock clock, prometheus::Registry& registry)
     : options_(std::move(options)),
       ingest_(context, zmq::socket_type::router),
-      publish_(context, zmq::socket_type::pub),
+      publish_(context, zmq::socket_type::xpub),
       redis_(redis),
       catalogue_(catalogue),
       clock_(std::move(clock)),
       metrics_(std::make_unique<Metrics>(registry, options_.partitionCount)),
-      lastSequence_(options_.partitionCount, 0) {
+      lastSequence_(options_.partitionCount, 0),
+      heard_(options_.partitionCount, false) {
   ingest_.set(zmq::sockopt::linger, 0);
   // A frame over the limit is still received, so that its sender gets an answer; ZeroMQ drops a
   // connection whose message is past this cap without handing it over (nothing to answer then:
@@ -153,6 +171,7 @@ void Bus::run(const std::atomic<bool>& stop) {
   while (!stop) {
     auto now = std::chrono::steady_clock::now();
     if (now >= nextHeartbeat) {
+      hearSubscriptions();
       heartbeat();
       nextHeartbeat = now + options_.heartbeatInterval;
     }
@@ -219,7 +238,7 @@ FrameVerdict readFrame(const std::string& raw, const Catalogue& catalogue, int64
     v.envelope = canonicalFrame(event);
     // Over the canonical form, so a re-send with the same content is recognised however the
     // sender laid out its message.
-    v.digest = hex64(fnv1a64(v.envelope));
+    v.digest = envelopeDigest(v.envelope);
     v.partition = partitionOf(subjectOf(event), partitionCount);
   } catch (const kj::Exception&) {
     v.reason = tooLarge ? *tooLarge : unreadableEnvelopeReason(raw);
@@ -255,19 +274,19 @@ void Bus::startBatch(std::unique_ptr<Batch> batch) {
     batch->accepted.push_back(&p);
   }
   if (!batch->call->empty()) {
-    batch->commands.push_back(batch->call->command());
+    batch->call->appendTo(batch->commands);
     batch->owners.push_back(nullptr);
   }
   for (auto& p : batch->frames) {
     if (p.reason.empty()) continue;
-    batch->commands.push_back(auditCommand(p));
+    batch->commands.add(auditCommand(p));
     batch->owners.push_back(&p);
   }
   if (batch->commands.empty()) return;
   // Last in the pipeline, so it waits for every write before it; its reply has no owner.
   if (options_.ackReplicas > 0) {
-    batch->commands.push_back({"WAIT", std::to_string(options_.ackReplicas),
-                               std::to_string(options_.replicaWait.count())});
+    batch->commands.add({"WAIT", std::to_string(options_.ackReplicas),
+                         std::to_string(options_.replicaWait.count())});
   }
   try {
     batch->ticket = redis_.send(batch->commands);
@@ -309,26 +328,53 @@ void Bus::finishBatch() {
   answer(*batch);
 }
 
+void Bus::hearSubscriptions() {
+  zmq::message_t message;
+  bool changed = false;
+  while (publish_.recv(message, zmq::recv_flags::dontwait)) {
+    if (message.size() == 0) continue;
+    std::string prefix(static_cast<const char*>(message.data()) + 1, message.size() - 1);
+    if (*static_cast<const char*>(message.data()) == 1) {
+      subscriptions_.insert(std::move(prefix));
+    } else {
+      subscriptions_.erase(prefix);
+    }
+    changed = true;
+  }
+  if (!changed) return;
+  for (uint32_t p = 0; p < options_.partitionCount; ++p) {
+    std::string topic = partitionTopic(p);
+    heard_[p] = std::any_of(subscriptions_.begin(), subscriptions_.end(),
+                            [&](const std::string& s) { return topic.rfind(s, 0) == 0; });
+  }
+}
+
 void Bus::answer(Batch& batch) {
+  hearSubscriptions();
+  std::array<capnp::word, 40> replyBuffer;
+  kj::Array<capnp::word> largeReply;
   for (auto& p : batch.frames) {
     if (!p.answered) continue;  // storing unconfirmed: the sender's retry will be answered
-    capnp::MallocMessageBuilder message;
+    // Built in a first segment on the stack, sized for an answer with a full eventId and no
+    // reason; a NACK's reason may spill onto the heap.
+    std::array<capnp::word, 32> segment{};
+    capnp::MallocMessageBuilder message(kj::arrayPtr(segment.data(), segment.size()));
     auto reply = message.initRoot<msg::IngestReply>();
     reply.setEventId(p.eventId);
     reply.setStatus(p.status);
     reply.setPartition(p.partition);
     reply.setSequence(p.sequence);
     reply.setReason(p.reason);
-    std::string bytes = toBytes(message);
+    auto bytes = flatBytes(message, replyBuffer, largeReply);
     // Counted before answered: whoever has the answer finds it in the metrics.
     (p.status == Status::ACK         ? metrics_->ack
      : p.status == Status::DUPLICATE ? metrics_->duplicate
                                      : metrics_->nack)
         .Increment();
     std::array<zmq::const_buffer, 2> parts{zmq::buffer(p.identity.data(), p.identity.size()),
-                                           zmq::buffer(bytes)};
+                                           zmq::buffer(bytes.begin(), bytes.size())};
     zmq::send_multipart(ingest_, parts, zmq::send_flags::dontwait);
-    if (p.status == Status::ACK) {
+    if (p.status == Status::ACK && heard_[p.partition]) {
       publish_.send(zmq::buffer(partitionTopic(p.partition)), zmq::send_flags::sndmore);
       publish_.send(zmq::buffer(std::to_string(p.sequence)), zmq::send_flags::sndmore);
       publish_.send(zmq::buffer(p.envelope), zmq::send_flags::none);
@@ -411,7 +457,7 @@ void Bus::record(Batch& batch, const std::vector<RedisReply>& replies) {
     audits.push_back(auditCommand(*p));
   }
   std::vector<RedisReply> audited;
-  if (!pipelineWithRetry(audits, audited)) return;
+  if (!pipelineWithRetry(RedisPipeline::of(audits), audited)) return;
   for (size_t i = 0; i < conflicts.size(); ++i) conflicts[i]->answered = !audited[i].isError();
 }
 
@@ -459,8 +505,7 @@ RedisCommand Bus::auditCommand(const Pending& p) const {
           keys::refusal("")};
 }
 
-bool Bus::pipelineWithRetry(const std::vector<RedisCommand>& commands,
-                            std::vector<RedisReply>& replies) {
+bool Bus::pipelineWithRetry(const RedisPipeline& commands, std::vector<RedisReply>& replies) {
   for (int attempt = 1;; ++attempt) {
     try {
       replies = redis_.pipeline(commands);
@@ -486,6 +531,7 @@ std::optional<std::string> Bus::checkSender(const std::string& user, msg::Depart
 
 void Bus::heartbeat() {
   for (uint32_t p = 0; p < options_.partitionCount; ++p) {
+    if (!heard_[p]) continue;
     publish_.send(zmq::buffer(partitionTopic(p)), zmq::send_flags::sndmore);
     publish_.send(zmq::buffer(std::to_string(lastSequence_[p])), zmq::send_flags::sndmore);
     publish_.send(zmq::const_buffer(), zmq::send_flags::none);

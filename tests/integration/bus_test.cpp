@@ -183,7 +183,9 @@ TEST_F(BusTest, AnEventIdIsRememberedForTheWholeWindowAndThenForgotten) {
   auto storeAt = [&](int64_t when) {
     RecordBatchCall call(window, when);
     call.add(read.partition, read.eventId, read.digest, read.envelope);
-    return call.outcomes(redis_.command(call.command())).at(0);
+    RedisPipeline pipeline;
+    call.appendTo(pipeline);
+    return call.outcomes(redis_.pipeline(pipeline).at(0)).at(0);
   };
   int64_t stored = systemClock() - window.seconds + 60;
   ASSERT_TRUE(storeAt(stored).stored);
@@ -234,7 +236,9 @@ TEST_F(BusTest, AnEventStoredByAnAttemptWhoseAnswerWasLostIsStillAnnounced) {
   redis_.addFunctionLibrary(kLogFunctions);
   RecordBatchCall call(DedupWindow{}, systemClock());
   call.add(read.partition, read.eventId, read.digest, read.envelope);
-  auto stored = call.outcomes(redis_.command(call.command())).at(0).stored;
+  RedisPipeline pipeline;
+  call.appendTo(pipeline);
+  auto stored = call.outcomes(redis_.pipeline(pipeline).at(0)).at(0).stored;
   ASSERT_TRUE(stored);
   uint64_t sequence = *stored;
 

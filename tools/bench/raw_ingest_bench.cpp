@@ -35,7 +35,7 @@ int measure(const mwp::bench::BenchOptions& options) {
     for (auto& e : bench::freshEvents(options, "raw", run)) {
       auto envelope = e.envelope();
       std::string bytes = canonicalFrame(envelope);
-      items.push_back({envelope.getEventId().cStr(), bytes, hex64(fnv1a64(bytes)),
+      items.push_back({envelope.getEventId().cStr(), bytes, envelopeDigest(bytes),
                        partitionOf(subjectOf(envelope), partitions)});
     }
     auto started = std::chrono::steady_clock::now();
@@ -49,7 +49,9 @@ int measure(const mwp::bench::BenchOptions& options) {
       for (size_t i = at; i < std::min(items.size(), at + kBatch); ++i) {
         call.add(items[i].partition, items[i].id, items[i].digest, items[i].envelope);
       }
-      redis.send({call.command()});
+      RedisPipeline pipeline;
+      call.appendTo(pipeline);
+      redis.send(pipeline);
       inFlight.push_back(std::move(call));
       if (inFlight.size() == kInFlight) collectOldest();
     }
