@@ -229,12 +229,11 @@ void eventStatus(Backends& b, const HttpRequest& req, HttpResponse& res, const A
   std::optional<DedupEntry> placed;
   std::optional<Refusal> refusal;
   {
-    // Where the bus stored it, and why it refused it: one key read each, one round trip.
+    // Where the bus stored it (the window's buckets, one round trip), and why it refused it. A
+    // refusal matters only while no event of that id is stored (one may be sent again, mended).
     auto redis = b.logRedis.take();
-    auto found = redis->pipeline({{"GET", keys::dedup(eventId)}, refusalQuery(eventId)});
-    if (!found[0].isNil()) placed = parseDedupEntry(found[0].str);
-    // A refusal matters only while no event of that id is stored (one may be sent again, mended).
-    if (!placed) refusal = parseRefusal(found[1]);
+    placed = findStored(*redis, b.options.dedupWindow, eventId, systemClock());
+    if (!placed) refusal = parseRefusal(redis->command(refusalQuery(eventId)));
     // A department follows its own events only: another's is unknown to it, not forbidden (a 403
     // would tell that it exists).
     if (key.role == Role::kDepartment &&

@@ -19,6 +19,7 @@
 #include "audit_log.h"
 #include "catalogue.h"
 #include "curve.h"
+#include "event_log.h"
 #include "http_server.h"
 #include "redis.h"
 #include "router.h"
@@ -34,6 +35,7 @@ struct GatewayOptions {
   RedisEndpoint redis;                       // the gateway's own keys: the audit of reads
   // The bus's log, where an event is looked up (GET /v1/events/{id}); unset: `redis`.
   std::optional<RedisEndpoint> logRedis;
+  DedupWindow dedupWindow;  // the bus's (MWP_DEDUP_WINDOW_DAYS): where stored eventIds are kept
   // The services' Redis servers, whose commits announce the keys they wrote (sections kept are
   // dropped by them); empty: `redis` alone. Each distinct server is followed once.
   std::vector<RedisEndpoint> stateRedis;

@@ -20,6 +20,9 @@ int main(int argc, char** argv) {
     // MWP_GATEWAY_REDIS_*, MWP_BUS_REDIS_* or MWP_<SERVICE>_REDIS_* say otherwise.
     options.redis = redisFromEnv(env, "GATEWAY");
     options.logRedis = redisFromEnv(env, "BUS", "GATEWAY");
+    // The bus's window, read from the same variable: an event is looked up in its buckets.
+    options.dedupWindow.seconds =
+        env.integer("MWP_DEDUP_WINDOW_DAYS", 30, 1, 3650, "days an eventId is remembered") * 86400;
     // A read is not served if its trace could be lost: waited on as the bus waits for events.
     options.auditReplicas = static_cast<int>(
         env.integer("MWP_ACK_REPLICAS", options.redis.sentinels.empty() ? 0 : 1, 0, 16,

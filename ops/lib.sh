@@ -8,7 +8,7 @@ MWP_PACKAGES=(
   build-essential cmake pkg-config
   libzmq3-dev cppzmq-dev capnproto libcapnp-dev libhiredis-dev prometheus-cpp-dev
   python3-zmq  # docs/ingest.md's Python example (tools/examples/python), run by the tests
-  libcpp-httplib-dev libboost-dev libsodium-dev redis-server redis-tools googletest libgtest-dev libgmock-dev curl
+  libcpp-httplib-dev libboost-dev libsodium-dev libxxhash-dev redis-server redis-tools googletest libgtest-dev libgmock-dev curl
   prometheus docker-compose kubectl nginx-light openssl
   clang libclang-rt-14-dev
 )

@@ -41,21 +41,6 @@ RedisReply convert(const redisReply* r) {
   return out;
 }
 
-// Appends a command in the Redis protocol (RESP) to `out`. Formatting here, into one buffer for a
-// whole pipeline, spares hiredis's formatting, which allocates for every argument.
-void format(std::string& out, const RedisCommand& argv) {
-  out += '*';
-  out += std::to_string(argv.size());
-  out += "\r\n";
-  for (const auto& a : argv) {
-    out += '$';
-    out += std::to_string(a.size());
-    out += "\r\n";
-    out += a;
-    out += "\r\n";
-  }
-}
-
 void append(redisContext* c, const std::string& formatted) {
   if (redisAppendFormattedCommand(c, formatted.data(), formatted.size()) != REDIS_OK)
     throw RedisUnavailable("out of memory for a command");
@@ -131,6 +116,11 @@ size_t Redis::addScript(std::string source) {
   scripts_.push_back(std::move(source));
   drop();  // the next call connects and loads every script, this one included
   return scripts_.size() - 1;
+}
+
+void Redis::addFunctionLibrary(std::string source) {
+  functionLibraries_.push_back(std::move(source));
+  drop();  // the next call connects and loads it
 }
 
 std::string Redis::address() const {
@@ -212,6 +202,10 @@ bool Redis::tryConnect(std::string& error) {
       if (loaded.isError()) throw RedisUnavailable("SCRIPT LOAD failed: " + loaded.str);
       shas_.push_back(loaded.str);
     }
+    for (const auto& library : functionLibraries_) {
+      auto loaded = command({"FUNCTION", "LOAD", "REPLACE", library});
+      if (loaded.isError()) throw RedisUnavailable("FUNCTION LOAD failed: " + loaded.str);
+    }
   } catch (const RedisUnavailable& e) {
     error = e.what();
     drop();
@@ -250,9 +244,9 @@ void Redis::lost(const std::string& what) {
 RedisReply Redis::command(const RedisCommand& argv) {
   ensureIdle();
   ensureConnected();
-  std::string formatted;
-  format(formatted, argv);
-  append(context_, formatted);
+  RedisPipeline formatted;
+  formatted.add(argv);
+  append(context_, formatted.bytes());
   void* raw = nullptr;
   if (redisGetReply(context_, &raw) != REDIS_OK || !raw) lost("");
   auto reply = convert(static_cast<redisReply*>(raw));
@@ -267,27 +261,61 @@ void Redis::checkAvailable(const RedisReply& reply) {
   throw RedisUnavailable("Redis at " + address() + " cannot take it now: " + reply.str);
 }
 
-std::vector<RedisReply> Redis::pipeline(const std::vector<RedisCommand>& commands) {
-  ensureIdle();
-  send(commands);
-  return collect();
-}
-
-uint64_t Redis::send(const std::vector<RedisCommand>& commands) {
-  ensureConnected();
+// Formatting here, into one buffer for a whole pipeline, spares hiredis's formatting, which
+// allocates for every argument.
+RedisPipeline RedisPipeline::of(const std::vector<RedisCommand>& commands) {
   size_t size = 0;
   for (const auto& c : commands) {
     for (const auto& a : c) size += a.size() + 16;
   }
-  std::string formatted;
-  formatted.reserve(size);
-  for (const auto& c : commands) format(formatted, c);
-  append(context_, formatted);
+  RedisPipeline pipeline;
+  pipeline.reserve(size);
+  for (const auto& c : commands) pipeline.add(c);
+  return pipeline;
+}
+
+void RedisPipeline::add(const RedisCommand& argv) {
+  begin(argv.size());
+  for (const auto& a : argv) argument(a);
+}
+
+void RedisPipeline::begin(size_t arguments) {
+  bytes_ += '*';
+  bytes_ += std::to_string(arguments);
+  bytes_ += "\r\n";
+  ++commands_;
+}
+
+void RedisPipeline::argument(std::string_view bytes) {
+  bytes_ += '$';
+  bytes_ += std::to_string(bytes.size());
+  bytes_ += "\r\n";
+  bytes_ += bytes;
+  bytes_ += "\r\n";
+}
+
+std::vector<RedisReply> Redis::pipeline(const std::vector<RedisCommand>& commands) {
+  return pipeline(RedisPipeline::of(commands));
+}
+
+std::vector<RedisReply> Redis::pipeline(const RedisPipeline& pipeline) {
+  ensureIdle();
+  send(pipeline);
+  return collect();
+}
+
+uint64_t Redis::send(const std::vector<RedisCommand>& commands) {
+  return send(RedisPipeline::of(commands));
+}
+
+uint64_t Redis::send(const RedisPipeline& pipeline) {
+  ensureConnected();
+  append(context_, pipeline.bytes());
   // Out now, not on the first read: Redis starts on it while the caller works.
   for (int done = 0; !done;) {
     if (redisBufferWrite(context_, &done) != REDIS_OK) lost(" sending a pipeline");
   }
-  unread_.emplace_back(++tickets_, commands.size());
+  unread_.emplace_back(++tickets_, pipeline.commands());
   return tickets_;
 }
 

@@ -14,6 +14,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 struct redisContext;
@@ -36,6 +37,27 @@ struct RedisReply {
 };
 
 using RedisCommand = std::vector<std::string>;
+
+// Commands in the Redis protocol (RESP), formatted into one buffer to go out in one write: each
+// argument is copied once, from wherever its caller keeps it (a long command can be written in
+// place with begin() and argument(), with no vector of strings in between).
+class RedisPipeline {
+ public:
+  RedisPipeline() = default;
+  static RedisPipeline of(const std::vector<RedisCommand>& commands);
+  void add(const RedisCommand& argv);
+  // Starts a command of `arguments` arguments; exactly that many argument() calls must follow.
+  void begin(size_t arguments);
+  void argument(std::string_view bytes);
+  void reserve(size_t bytes) { bytes_.reserve(bytes); }
+  size_t commands() const { return commands_; }
+  bool empty() const { return commands_ == 0; }
+  const std::string& bytes() const { return bytes_; }
+
+ private:
+  std::string bytes_;
+  size_t commands_ = 0;
+};
 
 struct RedisAddress {
   std::string host;
@@ -74,6 +96,11 @@ class Redis {
 
   // Registers a Lua script, loaded on every (re)connection; returns the handle for evalScript.
   size_t addScript(std::string source);
+  // Registers a library of Redis Functions (its first line `#!lua name=…`), loaded with FUNCTION
+  // LOAD REPLACE on every (re)connection: Redis keeps functions with its data (RDB, AOF) and
+  // replicates them, so this only restores them on a server that lost them, or replaces an older
+  // version. Call them with FCALL; the caller's user needs `function|load`.
+  void addFunctionLibrary(std::string source);
 
   RedisReply command(const RedisCommand& argv);
   // Sends every command, then reads every reply: one round trip. Replies are in command order.
@@ -85,6 +112,8 @@ class Redis {
   // any is, command() and pipeline() are logic errors (use another Redis for other work). A lost
   // connection loses every pipeline sent on it: oldestSent() then no longer names them.
   uint64_t send(const std::vector<RedisCommand>& commands);
+  uint64_t send(const RedisPipeline& pipeline);
+  std::vector<RedisReply> pipeline(const RedisPipeline& pipeline);
   std::vector<RedisReply> collect();
   bool awaitingReplies() const { return !unread_.empty(); }
   std::optional<uint64_t> oldestSent() const {
@@ -122,6 +151,7 @@ class Redis {
   std::chrono::milliseconds connectDeadline_;
   redisContext* context_ = nullptr;
   std::vector<std::string> scripts_;
+  std::vector<std::string> functionLibraries_;
   std::vector<std::string> shas_;
   // The pipelines sent and not yet collected, oldest first: ticket and number of replies.
   std::deque<std::pair<uint64_t, size_t>> unread_;

@@ -1,6 +1,8 @@
 #include "bus.h"
 
 #include <capnp/message.h>
+#include <capnp/serialize.h>
+#include <kj/io.h>
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
@@ -23,6 +25,21 @@ namespace {
 
 using Status = msg::IngestReply::Status;
 
+// A message as one flat array (what toBytes() gives): in `small` when it fits, else in `large`,
+// so a short answer costs no allocation. The bytes live as long as both.
+template <size_t N>
+kj::ArrayPtr<const kj::byte> flatBytes(capnp::MessageBuilder& message,
+                                       std::array<capnp::word, N>& small,
+                                       kj::Array<capnp::word>& large) {
+  if (capnp::computeSerializedSizeInWords(message) <= N) {
+    kj::ArrayOutputStream out(kj::arrayPtr(small.data(), N).asBytes());
+    capnp::writeMessage(out, message);
+    return out.getArray();
+  }
+  large = capnp::messageToFlatArray(message);
+  return large.asBytes();
+}
+
 }  // namespace
 
 struct Bus::Pending {
@@ -43,8 +60,12 @@ struct Bus::Pending {
 // Frames taken together: checked, then stored in one pipeline and answered.
 struct Bus::Batch {
   std::vector<Pending> frames;
-  std::vector<RedisCommand> commands;  // one per frame: the ingest script, or the audit copy
-  std::vector<Pending*> owners;        // the frame of each command
+  // The accepted frames, stored by one call of the log's function (the first command, if any);
+  // the refused ones, each by an audit command after it.
+  std::optional<RecordBatchCall> call;
+  std::vector<Pending*> accepted;  // in the order added to `call`
+  RedisPipeline commands;
+  std::vector<Pending*> owners;  // the frame of each command but WAIT; nullptr for the call
   std::chrono::steady_clock::time_point started;
   std::optional<uint64_t> ticket;  // of its pipeline on the Redis connection, once sent
 };
@@ -99,13 +120,13 @@ Bus::Bus(BusOptions options, zmq::context_t& context, Redis& redis, const Catalo
          Clock clock, prometheus::Registry& registry)
     : options_(std::move(options)),
       ingest_(context, zmq::socket_type::router),
-      publish_(context, zmq::socket_type::pub),
+      publish_(context, zmq::socket_type::xpub),
       redis_(redis),
       catalogue_(catalogue),
       clock_(std::move(clock)),
       metrics_(std::make_unique<Metrics>(registry, options_.partitionCount)),
-      ingestScript_(redis.addScript(kIngestScript)),
-      lastSequence_(options_.partitionCount, 0) {
+      lastSequence_(options_.partitionCount, 0),
+      heard_(options_.partitionCount, false) {
   ingest_.set(zmq::sockopt::linger, 0);
   // A frame over the limit is still received, so that its sender gets an answer; ZeroMQ drops a
   // connection whose message is past this cap without handing it over (nothing to answer then:
@@ -113,6 +134,7 @@ Bus::Bus(BusOptions options, zmq::context_t& context, Redis& redis, const Catalo
   ingest_.set(zmq::sockopt::maxmsgsize, static_cast<int64_t>(kMaxFrameBytes) * 4);
   ingest_.set(zmq::sockopt::rcvhwm, 100000);
   ingest_.set(zmq::sockopt::sndhwm, 100000);
+  redis_.addFunctionLibrary(kLogFunctions);
   publish_.set(zmq::sockopt::linger, 0);
   publish_.set(zmq::sockopt::sndhwm, 1000000);
   if (options_.curve) {
@@ -149,6 +171,7 @@ void Bus::run(const std::atomic<bool>& stop) {
   while (!stop) {
     auto now = std::chrono::steady_clock::now();
     if (now >= nextHeartbeat) {
+      hearSubscriptions();
       heartbeat();
       nextHeartbeat = now + options_.heartbeatInterval;
     }
@@ -215,7 +238,7 @@ FrameVerdict readFrame(const std::string& raw, const Catalogue& catalogue, int64
     v.envelope = canonicalFrame(event);
     // Over the canonical form, so a re-send with the same content is recognised however the
     // sender laid out its message.
-    v.digest = hex64(fnv1a64(v.envelope));
+    v.digest = envelopeDigest(v.envelope);
     v.partition = partitionOf(subjectOf(event), partitionCount);
   } catch (const kj::Exception&) {
     v.reason = tooLarge ? *tooLarge : unreadableEnvelopeReason(raw);
@@ -244,15 +267,26 @@ void Bus::check(std::vector<Pending>& frames) {
 }
 
 void Bus::startBatch(std::unique_ptr<Batch> batch) {
+  batch->call.emplace(DedupWindow{options_.dedupWindowSeconds}, clock_());
   for (auto& p : batch->frames) {
-    batch->commands.push_back(p.reason.empty() ? ingestCommand(p) : auditCommand(p));
+    if (!p.reason.empty()) continue;
+    batch->call->add(p.partition, p.eventId, p.digest, p.envelope);
+    batch->accepted.push_back(&p);
+  }
+  if (!batch->call->empty()) {
+    batch->call->appendTo(batch->commands);
+    batch->owners.push_back(nullptr);
+  }
+  for (auto& p : batch->frames) {
+    if (p.reason.empty()) continue;
+    batch->commands.add(auditCommand(p));
     batch->owners.push_back(&p);
   }
   if (batch->commands.empty()) return;
   // Last in the pipeline, so it waits for every write before it; its reply has no owner.
   if (options_.ackReplicas > 0) {
-    batch->commands.push_back({"WAIT", std::to_string(options_.ackReplicas),
-                               std::to_string(options_.replicaWait.count())});
+    batch->commands.add({"WAIT", std::to_string(options_.ackReplicas),
+                         std::to_string(options_.replicaWait.count())});
   }
   try {
     batch->ticket = redis_.send(batch->commands);
@@ -288,32 +322,59 @@ void Bus::finishBatch() {
     } catch (const RedisUnavailable&) {
       // Lost with the connection, which pipelineWithRetry() opens again.
     }
-    if (!pipelineWithRetry(batch->commands, batch->owners, replies)) return;
+    if (!pipelineWithRetry(batch->commands, replies)) return;
   }
   record(*batch, replies);
   answer(*batch);
 }
 
+void Bus::hearSubscriptions() {
+  zmq::message_t message;
+  bool changed = false;
+  while (publish_.recv(message, zmq::recv_flags::dontwait)) {
+    if (message.size() == 0) continue;
+    std::string prefix(static_cast<const char*>(message.data()) + 1, message.size() - 1);
+    if (*static_cast<const char*>(message.data()) == 1) {
+      subscriptions_.insert(std::move(prefix));
+    } else {
+      subscriptions_.erase(prefix);
+    }
+    changed = true;
+  }
+  if (!changed) return;
+  for (uint32_t p = 0; p < options_.partitionCount; ++p) {
+    std::string topic = partitionTopic(p);
+    heard_[p] = std::any_of(subscriptions_.begin(), subscriptions_.end(),
+                            [&](const std::string& s) { return topic.rfind(s, 0) == 0; });
+  }
+}
+
 void Bus::answer(Batch& batch) {
+  hearSubscriptions();
+  std::array<capnp::word, 40> replyBuffer;
+  kj::Array<capnp::word> largeReply;
   for (auto& p : batch.frames) {
     if (!p.answered) continue;  // storing unconfirmed: the sender's retry will be answered
-    capnp::MallocMessageBuilder message;
+    // Built in a first segment on the stack, sized for an answer with a full eventId and no
+    // reason; a NACK's reason may spill onto the heap.
+    std::array<capnp::word, 32> segment{};
+    capnp::MallocMessageBuilder message(kj::arrayPtr(segment.data(), segment.size()));
     auto reply = message.initRoot<msg::IngestReply>();
     reply.setEventId(p.eventId);
     reply.setStatus(p.status);
     reply.setPartition(p.partition);
     reply.setSequence(p.sequence);
     reply.setReason(p.reason);
-    std::string bytes = toBytes(message);
+    auto bytes = flatBytes(message, replyBuffer, largeReply);
     // Counted before answered: whoever has the answer finds it in the metrics.
     (p.status == Status::ACK         ? metrics_->ack
      : p.status == Status::DUPLICATE ? metrics_->duplicate
                                      : metrics_->nack)
         .Increment();
     std::array<zmq::const_buffer, 2> parts{zmq::buffer(p.identity.data(), p.identity.size()),
-                                           zmq::buffer(bytes)};
+                                           zmq::buffer(bytes.begin(), bytes.size())};
     zmq::send_multipart(ingest_, parts, zmq::send_flags::dontwait);
-    if (p.status == Status::ACK) {
+    if (p.status == Status::ACK && heard_[p.partition]) {
       publish_.send(zmq::buffer(partitionTopic(p.partition)), zmq::send_flags::sndmore);
       publish_.send(zmq::buffer(std::to_string(p.sequence)), zmq::send_flags::sndmore);
       publish_.send(zmq::buffer(p.envelope), zmq::send_flags::none);
@@ -324,7 +385,6 @@ void Bus::answer(Batch& batch) {
 }
 
 void Bus::record(Batch& batch, const std::vector<RedisReply>& replies) {
-  const auto& owners = batch.owners;
   if (options_.ackReplicas > 0) {
     // Stored on the primary but not confirmed by enough replicas: a failover now could lose it, so
     // none of it is answered (or announced); the senders re-send and are answered DUPLICATE once
@@ -340,30 +400,34 @@ void Bus::record(Batch& batch, const std::vector<RedisReply>& replies) {
       return;
     }
   }
+  size_t next = 0;  // the reply read next
   std::vector<Pending*> conflicts;  // eventIds reused for other content: refused after the fact
-  for (size_t i = 0; i < owners.size(); ++i) {
-    Pending& p = *owners[i];
-    const RedisReply& r = replies[i];
-    if (r.isError()) {
-      log_.error("Redis refused a write", {{"error", r.str}});
-      continue;  // unanswered
+  if (!batch.call->empty()) {
+    const RedisReply& stored = replies[next++];
+    std::vector<RecordBatchCall::Outcome> outcomes;
+    try {
+      outcomes = batch.call->outcomes(stored);
+    } catch (const RedisUnavailable& e) {
+      log_.error("Redis refused a batch", {{"error", e.what()}});  // unanswered
     }
-    p.answered = true;
-    if (!p.reason.empty()) continue;  // a NACK, audit copy stored
-    if (r.elements.size() == 2 && r.elements[0].integer == 1) {
-      p.status = Status::ACK;
-      p.sequence = static_cast<uint64_t>(r.elements[1].integer);
-      noteStored(p.partition, p.sequence);
-    } else if (r.elements.size() == 2) {
+    for (size_t i = 0; i < outcomes.size(); ++i) {
+      Pending& p = *batch.accepted[i];
+      const auto& o = outcomes[i];
+      p.answered = true;
+      if (o.stored) {
+        p.status = Status::ACK;
+        p.sequence = *o.stored;
+        noteStored(p.partition, p.sequence);
+        continue;
+      }
       // Where the event first stored under this eventId is, and its digest.
-      auto prior = parseDedupEntry(r.elements[1].str);
-      if (!prior) {
+      if (!o.before) {
         log_.error("a de-duplication entry is not partition:sequence:digest",
                    {{"eventId", p.eventId}});
         p.answered = false;  // the sender re-sends; the entry needs looking into
         continue;
       }
-      if (prior->digest != p.digest) {
+      if (o.before->digest != p.digest) {
         p.status = Status::NACK;
         p.reason = "eventId " + p.eventId +
                    " was already used for a different event; give each event its own id";
@@ -372,11 +436,18 @@ void Bus::record(Batch& batch, const std::vector<RedisReply>& replies) {
         continue;
       }
       p.status = Status::DUPLICATE;
-      p.partition = prior->partition;
-      p.sequence = prior->sequence;
+      p.partition = o.before->partition;
+      p.sequence = o.before->sequence;
       // Perhaps stored by an attempt whose reply was lost: announced all the same.
       noteStored(p.partition, p.sequence);
     }
+  }
+  for (; next < batch.owners.size(); ++next) {
+    if (replies[next].isError()) {
+      log_.error("Redis refused a write", {{"error", replies[next].str}});
+      continue;  // unanswered
+    }
+    batch.owners[next]->answered = true;  // a NACK, audit copy stored
   }
   if (conflicts.empty()) return;
   // A refusal is answered only once its audit copy is stored.
@@ -386,7 +457,7 @@ void Bus::record(Batch& batch, const std::vector<RedisReply>& replies) {
     audits.push_back(auditCommand(*p));
   }
   std::vector<RedisReply> audited;
-  if (!pipelineWithRetry(audits, conflicts, audited)) return;
+  if (!pipelineWithRetry(RedisPipeline::of(audits), audited)) return;
   for (size_t i = 0; i < conflicts.size(); ++i) conflicts[i]->answered = !audited[i].isError();
 }
 
@@ -434,15 +505,7 @@ RedisCommand Bus::auditCommand(const Pending& p) const {
           keys::refusal("")};
 }
 
-RedisCommand Bus::ingestCommand(const Pending& p) {
-  return redis_.scriptCommand(
-      ingestScript_, {keys::dedup(p.eventId), keys::sequence(p.partition), keys::log(p.partition)},
-      {p.envelope, p.digest, std::to_string(options_.dedupWindowSeconds),
-       std::to_string(p.partition)});
-}
-
-bool Bus::pipelineWithRetry(std::vector<RedisCommand>& commands,
-                            const std::vector<Pending*>& owners, std::vector<RedisReply>& replies) {
+bool Bus::pipelineWithRetry(const RedisPipeline& commands, std::vector<RedisReply>& replies) {
   for (int attempt = 1;; ++attempt) {
     try {
       replies = redis_.pipeline(commands);
@@ -454,11 +517,8 @@ bool Bus::pipelineWithRetry(std::vector<RedisCommand>& commands,
       log_.warn("storing a batch failed",
                 {{"error", e.what()}, {"attempt", std::to_string(attempt)}});
       if (attempt == 3) return false;
+      // A restarted Redis that lost the log's function has it again once reconnected.
       std::this_thread::sleep_for(std::chrono::milliseconds(200 * attempt));
-      // A restarted Redis has forgotten the script: the reconnection loaded it under a new SHA.
-      for (size_t i = 0; i < owners.size(); ++i) {
-        if (commands[i][0] == "EVALSHA") commands[i] = ingestCommand(*owners[i]);
-      }
     }
   }
 }
@@ -471,6 +531,7 @@ std::optional<std::string> Bus::checkSender(const std::string& user, msg::Depart
 
 void Bus::heartbeat() {
   for (uint32_t p = 0; p < options_.partitionCount; ++p) {
+    if (!heard_[p]) continue;
     publish_.send(zmq::buffer(partitionTopic(p)), zmq::send_flags::sndmore);
     publish_.send(zmq::buffer(std::to_string(lastSequence_[p])), zmq::send_flags::sndmore);
     publish_.send(zmq::const_buffer(), zmq::send_flags::none);

@@ -1,8 +1,9 @@
 // mwp-bus: takes events in, checks them, de-duplicates, sequences and stores them durably,
 // acknowledges, and fans them out. Path of one frame:
 //   ROUTER ingest → size and Cap'n Proto checks → checkEvent (schema rules, catalogue) →
-//   ingest script in Redis (dedup + sequence + append, pipelined per batch) → reply →
-//   PUB [topic][sequence][envelope].
+//   one call of the log's Redis Function per batch (dedup + sequence + one record batch per
+//   partition) → reply →
+//   PUB [topic][sequence][envelope] (XPUB: only topics someone subscribes to).
 // A refused frame gets a NACK with the reason and an audit copy in the rejected-events stream.
 // Nothing is answered before Redis has it — and, with ackReplicas, before that many replicas have
 // it (WAIT after each batch): "acknowledged" then means "on two machines". Single-threaded: run()
@@ -15,6 +16,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 #include <zmq.hpp>
@@ -109,16 +111,19 @@ class Bus {
   void record(Batch& batch, const std::vector<RedisReply>& replies);
   void answer(Batch& batch);
   void heartbeat();
+  // Reads what the fan-out's subscribers asked for (XPUB hands over each topic prefix when its
+  // first subscriber comes and when its last goes): a partition nobody hears is not sent, so an
+  // event costs no copy for the fan-out without a subscriber. One subscribing meanwhile misses
+  // nothing: it reads the log up to the heartbeat, as after any gap.
+  void hearSubscriptions();
   // The log holds an event of `partition` at `sequence`: heartbeats announce at least that much,
   // so followers read up to it even when its answer was a duplicate.
   void noteStored(uint32_t partition, uint64_t sequence);
   // Whether the key a frame came with may send events of `source`; the reason if not.
   std::optional<std::string> checkSender(const std::string& user, msg::Department source) const;
-  RedisCommand ingestCommand(const Pending& p);
   RedisCommand auditCommand(const Pending& p) const;
   // Sends the pipeline, retrying twice after a fault; false if Redis stayed out of reach.
-  bool pipelineWithRetry(std::vector<RedisCommand>& commands, const std::vector<Pending*>& owners,
-                         std::vector<RedisReply>& replies);
+  bool pipelineWithRetry(const RedisPipeline& commands, std::vector<RedisReply>& replies);
 
   BusOptions options_;
   zmq::socket_t ingest_;
@@ -128,8 +133,9 @@ class Bus {
   Clock clock_;
   Logger log_{"bus"};
   std::unique_ptr<Metrics> metrics_;
-  size_t ingestScript_;
   std::vector<uint64_t> lastSequence_;
+  std::set<std::string> subscriptions_;  // the fan-out's topic prefixes someone subscribes to
+  std::vector<bool> heard_;              // per partition: whether its topic has a subscriber
   // Batches whose pipelines were sent and are not yet answered, oldest first. Two at most once a
   // third is checked: Redis always has the next batch queued while the bus checks one.
   static constexpr size_t kBatchesInFlight = 2;

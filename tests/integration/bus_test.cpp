@@ -8,6 +8,7 @@
 #include <iostream>
 #include <regex>
 #include <set>
+#include <thread>
 #include <zmq_addon.hpp>
 
 #include "bus_client.h"
@@ -23,10 +24,10 @@ using Status = msg::IngestReply::Status;
 
 class BusTest : public test::BusFixture {
  protected:
-  // Events stored across all partitions.
+  // Events stored across all partitions (a stream entry holds a batch's events of its partition).
   int64_t storedEvents() {
     int64_t n = 0;
-    for (uint32_t p = 0; p < 4; ++p) n += redis_.command({"XLEN", keys::log(p)}).integer;
+    for (uint32_t p = 0; p < 4; ++p) n += static_cast<int64_t>(readLog(redis_, p, 1, 100000).size());
     return n;
   }
   int64_t rejectedEvents() { return redis_.command({"XLEN", keys::kRejected}).integer; }
@@ -95,6 +96,108 @@ TEST_F(BusTest, EveryFixtureEventIsStoredInOrderOfItsPartition) {
   EXPECT_EQ(storedEvents(), static_cast<int64_t>(frames.size()));
 }
 
+// What one batch brings for a partition is one stream entry, and each event keeps its own
+// sequence: read from any of them, the log gives that one and those after it.
+TEST_F(BusTest, ABatchOfAPartitionIsOneEntryAndEachEventKeepsItsSequence) {
+  std::vector<std::string> frames;
+  for (const auto& line : test::fixtureLines()) frames.push_back(test::frameOf(line));
+  auto results = publisher_->publish(frames);
+  std::map<uint32_t, std::vector<std::string>> sent;  // per partition, in sequence order
+  for (size_t i = 0; i < results.size(); ++i) {
+    ASSERT_EQ(results[i].status, Status::ACK) << results[i].reason;
+    sent[results[i].partition].push_back(bus::readFrame(frames[i], Catalogue::builtIn(),
+                                                        systemClock(), 4).envelope);
+  }
+  int64_t entries = 0;
+  for (uint32_t p = 0; p < 4; ++p) entries += redis_.command({"XLEN", keys::log(p)}).integer;
+  EXPECT_LT(entries, static_cast<int64_t>(frames.size())) << "batches, not one entry per event";
+  for (const auto& [partition, envelopes] : sent) {
+    for (uint64_t from = 1; from <= envelopes.size(); ++from) {
+      auto logged = readLog(redis_, partition, from, 1000);
+      ASSERT_EQ(logged.size(), envelopes.size() - from + 1) << "partition " << partition;
+      for (size_t i = 0; i < logged.size(); ++i) {
+        EXPECT_EQ(logged[i].sequence, from + i);
+        EXPECT_EQ(logged[i].envelope, envelopes[from - 1 + i]) << "the canonical bytes stored";
+      }
+    }
+    EXPECT_EQ(readLog(redis_, partition, 2, 1).size(), envelopes.size() > 1 ? 1u : 0u)
+        << "at most `count` events";
+  }
+}
+
+// Within one batch: the first of an eventId is stored, a re-send of it is its duplicate, another
+// event under the same id is refused.
+TEST_F(BusTest, AnEventIdTwiceInOneBatchIsStoredOnceAndOtherContentUnderItRefused) {
+  std::string other = fixture(2);
+  other.replace(other.find("\"attendees\": 3000"), 17, "\"attendees\": 3001");
+  auto results = publish({fixture(2), fixture(2), other, fixture(3)});
+  ASSERT_EQ(results[0].status, Status::ACK);
+  EXPECT_EQ(results[1].status, Status::DUPLICATE);
+  EXPECT_EQ(results[1].sequence, results[0].sequence);
+  EXPECT_EQ(results[2].status, Status::NACK);
+  EXPECT_NE(results[2].reason.find("already used for a different event"), std::string::npos);
+  EXPECT_EQ(results[3].status, Status::ACK);
+  EXPECT_EQ(storedEvents(), 2);
+}
+
+// During a rolling update two buses serve at once on the same log: each event is still stored
+// once, whichever bus and however often it is sent, and the sequences have no gap or repeat.
+TEST_F(BusTest, TwoBusesAtOnceStoreEachEventOnceWithoutGaps) {
+  test::BusThread second(4);
+  Publisher toSecond(context_, second.ingest);
+  std::vector<std::string> frames;
+  for (const auto& line : test::fixtureLines()) frames.push_back(test::frameOf(line));
+  std::vector<IngestResult> viaSecond;
+  std::thread other([&] {
+    for (int round = 0; round < 3; ++round) viaSecond = toSecond.publish(frames);
+  });
+  std::vector<IngestResult> viaFirst;
+  for (int round = 0; round < 3; ++round) viaFirst = publisher_->publish(frames);
+  other.join();
+  std::set<std::string> ids;
+  for (uint32_t p = 0; p < 4; ++p) {
+    uint64_t expected = 1;
+    for (const auto& e : readLog(redis_, p, 1, 100000)) {
+      EXPECT_EQ(e.sequence, expected++) << "partition " << p;
+      FrameReader reader(e.envelope);
+      EXPECT_TRUE(ids.insert(reader.root<msg::Envelope>().getEventId().cStr()).second)
+          << "stored twice: " << reader.root<msg::Envelope>().getEventId().cStr();
+    }
+  }
+  EXPECT_EQ(ids.size(), frames.size());
+  for (size_t i = 0; i < frames.size(); ++i) {
+    EXPECT_NE(viaFirst[i].status, Status::NACK) << viaFirst[i].reason;
+    EXPECT_EQ(viaFirst[i].sequence, viaSecond[i].sequence) << "one place for each event";
+    EXPECT_EQ(viaFirst[i].partition, viaSecond[i].partition);
+  }
+}
+
+// The de-duplication window in buckets: an id stored near the window's start is still found at
+// its end, and forgotten once the window has passed over its bucket.
+TEST_F(BusTest, AnEventIdIsRememberedForTheWholeWindowAndThenForgotten) {
+  auto read = bus::readFrame(test::frameOf(fixture(2)), Catalogue::builtIn(), systemClock(), 4);
+  ASSERT_EQ(read.reason, "");
+  redis_.addFunctionLibrary(kLogFunctions);
+  DedupWindow window{30 * 86400};
+  EXPECT_EQ(window.bucketKeys(systemClock()).size(), static_cast<size_t>(DedupWindow::kBuckets + 1));
+  auto storeAt = [&](int64_t when) {
+    RecordBatchCall call(window, when);
+    call.add(read.partition, read.eventId, read.digest, read.envelope);
+    RedisPipeline pipeline;
+    call.appendTo(pipeline);
+    return call.outcomes(redis_.pipeline(pipeline).at(0)).at(0);
+  };
+  int64_t stored = systemClock() - window.seconds + 60;
+  ASSERT_TRUE(storeAt(stored).stored);
+  auto later = storeAt(stored + window.seconds - 1);
+  ASSERT_TRUE(later.before) << "within the window: a duplicate";
+  EXPECT_EQ(later.before->sequence, 1u);
+  EXPECT_TRUE(findStored(redis_, window, read.eventId, stored + window.seconds - 1));
+  int64_t past = stored + window.seconds + window.bucketSeconds();
+  EXPECT_FALSE(findStored(redis_, window, read.eventId, past));
+  EXPECT_TRUE(storeAt(past).stored) << "past the window: stored again";
+}
+
 TEST_F(BusTest, TheSameEventTwiceIsStoredOnceAndBothSendsGetTheSameSequence) {
   std::string frame = test::frameOf(fixture(2));
   auto first = publisher_->publish(frame);
@@ -130,13 +233,14 @@ TEST_F(BusTest, AnEventStoredByAnAttemptWhoseAnswerWasLostIsStillAnnounced) {
   std::string frame = test::frameOf(fixture(2));
   auto read = bus::readFrame(frame, Catalogue::builtIn(), systemClock(), 4);
   ASSERT_EQ(read.reason, "");
-  size_t script = redis_.addScript(kIngestScript);
-  auto stored = redis_.command(redis_.scriptCommand(
-      script,
-      {keys::dedup(read.eventId), keys::sequence(read.partition), keys::log(read.partition)},
-      {read.envelope, read.digest, "2592000", std::to_string(read.partition)}));
-  ASSERT_EQ(stored.elements.at(0).integer, 1);
-  uint64_t sequence = static_cast<uint64_t>(stored.elements.at(1).integer);
+  redis_.addFunctionLibrary(kLogFunctions);
+  RecordBatchCall call(DedupWindow{}, systemClock());
+  call.add(read.partition, read.eventId, read.digest, read.envelope);
+  RedisPipeline pipeline;
+  call.appendTo(pipeline);
+  auto stored = call.outcomes(redis_.pipeline(pipeline).at(0)).at(0).stored;
+  ASSERT_TRUE(stored);
+  uint64_t sequence = *stored;
 
   auto result = publisher_->publish(frame);
   EXPECT_EQ(result.status, Status::DUPLICATE);

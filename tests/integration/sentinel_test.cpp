@@ -17,6 +17,7 @@
 #include "audit_log.h"
 #include "bus_client.h"
 #include "child_process.h"
+#include "event_log.h"
 #include "redis.h"
 #include "service_harness.h"
 #include "snapshot.h"
@@ -228,7 +229,7 @@ TEST_F(SentinelGroup, TheBusAcknowledgesOnlyWhatAReplicaHasAndSaysWhyItStopped) 
   EXPECT_NE(again.status, msg::IngestReply::Status::NACK) << again.reason;
   EXPECT_EQ(adminClient.Get("/readyz")->status, 200);
   Redis primary(serverAt(primaryPort_));
-  EXPECT_FALSE(primary.command({"GET", "mwp:dedup:replicated-2"}).isNil());
+  EXPECT_TRUE(findStored(primary, DedupWindow{}, "replicated-2", systemClock()));
 }
 
 TEST_F(SentinelGroup, AReadWhoseAuditNoReplicaHasIsNotServed) {

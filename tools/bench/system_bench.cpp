@@ -404,9 +404,11 @@ double rawLogBytesPerEvent(Redis& redis, size_t sample) {
     for (const auto& e : events) {
       FrameReader reader(e.envelope);
       std::string id = reader.root<msg::Envelope>().getEventId().cStr();
-      auto dedup = redis.command({"GET", keys::dedup(id)});
+      auto placed = findStored(redis, DedupWindow{}, id, systemClock());
+      std::string dedup = std::to_string(e.partition) + ":" + std::to_string(e.sequence) + ":" +
+                          (placed ? placed->digest : "");
       writes.push_back({"XADD", "mwp:bench:raw", "*", "e", e.envelope});
-      writes.push_back({"SET", "mwp:bench:rawdedup:" + id, dedup.str, "EX", "2592000"});
+      writes.push_back({"SET", "mwp:bench:rawdedup:" + id, dedup, "EX", "2592000"});
       if (++n == sample) break;
     }
     from = events.back().sequence + 1;
