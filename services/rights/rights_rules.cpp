@@ -123,12 +123,14 @@ Applied RightsRules::onTimer(const std::string& member, StateTx& state, int64_t)
     // This service wrote the due day; one it cannot read raises nothing rather than a guess.
     auto dueDay = parseDate(d.getDueOn().cStr());
     if (!dueDay) return {};
-    // The id, time and content depend only on the case, so a repeat after a crash is the same
-    // event and the bus keeps one.
+    // The id, time and content depend only on the case and the due day, so a repeat after a
+    // crash is the same event and the bus keeps one. The due day is in the id because a stopped
+    // clock moves it (a suspension ended, material supplied): the alarm of the new day is
+    // another event, not the old one's id reused with other content, which the bus refuses.
     Applied applied;
     applied.derived.push_back(
         makeDerivedEvent({"overdue:" + std::string(typeKey(c.getType())) + ":" +
-                              c.getCaseNo().cStr() + ":" + stageName,
+                              c.getCaseNo().cStr() + ":" + stageName + ":" + d.getDueOn().cStr(),
                           formatDate(*dueDay + 1) + "T00:00:00+08:00", c.getArea().cStr(), "", ""},
                          [&](msg::Envelope::Builder e) {
                            auto o = e.initCaseOverdue();
