@@ -143,8 +143,11 @@ msg::Deadline::Builder Case::deadline(Stage stage) {
 }
 
 void Case::due(Stage stage, int32_t dueDay) {
-  deadline(stage).setDueOn(formatDate(dueDay));
-  state_.setTimer(timer(stage), endOfDay(dueDay));
+  auto d = deadline(stage);
+  d.setDueOn(formatDate(dueDay));
+  // A stage already recorded overdue (its alarm came back before a suspension or missing material
+  // stopped the clock) needs no second alarm: the moved day is kept, the timer is not set again.
+  if (!d.getOverdue()) state_.setTimer(timer(stage), endOfDay(dueDay));
 }
 
 void Case::due(Stage stage, WorkingDeadline dueDay) {

@@ -351,6 +351,20 @@ TEST_F(RightsRulesTest, ASuspensionStopsTheAwardClockAndAResumptionRestartsIt) {
   EXPECT_EQ(overdue(), (std::vector<std::string>{"LD-1 disputeAward 2026-04-26"}));
 }
 
+// The alarm can come back before a suspension the department reports late: the stage is then
+// overdue, and a resumption moves its day without setting a second alarm (a timer left behind
+// would fire in one run of the log and not in another).
+TEST_F(RightsRulesTest, AResumptionOfAStageAlreadyOverdueSetsNoSecondAlarm) {
+  h.apply(disputeFiled("d1", "LD-1", "2026-03-01"));
+  h.apply(disputeAccepted("d2", "LD-1", "2026-03-02"));  // award due 04-16
+  EXPECT_EQ(h.fireTimers(after("2026-04-16")), 1u);
+  EXPECT_EQ(h.applyDerived(), (std::vector<std::string>{"applied"}));
+  EXPECT_EQ(h.apply(disputeSuspended("s1", "2026-03-10")), "applied");
+  EXPECT_EQ(h.apply(disputeResumed("r1", "2026-03-20")), "applied");
+  EXPECT_EQ(deadline("case:dispute:LD-1", msg::CaseStage::DISPUTE_AWARD), "2026-04-26 overdue");
+  EXPECT_TRUE(h.state.timers.empty());
+}
+
 TEST_F(RightsRulesTest, SuspensionsAndTheExtensionAddUp) {
   h.apply(disputeFiled("d1", "LD-1", "2026-03-01"));
   h.apply(disputeAccepted("d2", "LD-1", "2026-03-02"));
