@@ -11,6 +11,7 @@
 
 #include "bus_client.h"
 #include "gateway.h"
+#include "gateway_harness.h"
 #include "rules_harness.h"
 #include "service_harness.h"
 #include "worklists.h"
@@ -67,14 +68,7 @@ class CoverageTest : public ::testing::Test {
                        keyLine("caseworker-1", "caseworker", "k-case") +
                        keyLine("health-1", "health", "k-health") +
                        keyLine("auditor-1", "auditor", "k-audit");
-    gateway::GatewayOptions options;
-    options.redis = test::testRedisAs("gateway");
-    options.busIngest = bus_->ingest;
-    for (const auto& [name, service] : services_) {
-      options.services.push_back({name, service->queryEndpoint()});
-    }
-    options.deadline = std::chrono::milliseconds(500);
-    options.requestsPerSecond = 1000;
+    auto options = test::gatewayOptions(*bus_, services_);
     gateway_ = new gateway::Gateway(options, gateway::ApiKeys::parse(keys), Catalogue::builtIn(),
                                     *context_, *registry_);
     port_ = gateway_->start("127.0.0.1", 0);

@@ -13,6 +13,7 @@
 #include "bus_client.h"
 #include "event_log.h"
 #include "frames.h"
+#include "gateway_harness.h"
 #include "ids.h"
 #include "mwp/messages/query.capnp.h"
 #include "rules_harness.h"
@@ -77,13 +78,7 @@ class GatewayTest : public ::testing::Test {
         keyLine("pager", "health", "k-pager") +
         keyLine("lapsed", "integrator", "k-lapsed", "expires=2020-12-31") +
         keyLine("current", "integrator", "k-current", "expires=2999-12-31");
-    gateway::GatewayOptions options;
-    options.redis = test::testRedisAs("gateway");
-    options.busIngest = bus_->ingest;
-    for (const auto& [name, service] : services_)
-      options.services.push_back({name, service->queryEndpoint()});
-    options.deadline = std::chrono::milliseconds(500);
-    options.requestsPerSecond = 1000;
+    auto options = test::gatewayOptions(*bus_, services_);
     gateway_ = new gateway::Gateway(options, gateway::ApiKeys::parse(keys), Catalogue::builtIn(),
                                     *context_, *registry_);
     port_ = gateway_->start("127.0.0.1", 0);

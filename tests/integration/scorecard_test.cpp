@@ -11,6 +11,7 @@
 
 #include "bus_client.h"
 #include "gateway.h"
+#include "gateway_harness.h"
 #include "rules_harness.h"
 #include "service_harness.h"
 
@@ -57,13 +58,7 @@ class ScorecardTest : public ::testing::Test {
       services_[name] =
           new test::RunningService(binary, name, *bus_, {{"MWP_INDICATOR_REFRESH_MS", "100"}});
     }
-    gateway::GatewayOptions options;
-    options.redis = test::testRedisAs("gateway");
-    options.busIngest = bus_->ingest;
-    for (const auto& [name, service] : services_)
-      options.services.push_back({name, service->queryEndpoint()});
-    options.deadline = std::chrono::milliseconds(1000);
-    options.requestsPerSecond = 1000;
+    auto options = test::gatewayOptions(*bus_, services_, std::chrono::milliseconds(1000));
     std::string keys = "office integrator " + gateway::hashApiKey("k-office") + " \n";
     gateway_ = new gateway::Gateway(options, gateway::ApiKeys::parse(keys), Catalogue::builtIn(),
                                     *context_, *registry_);
