@@ -104,7 +104,8 @@ class Bus {
   // The frames waiting on the ingest socket (up to maxBatch), checked.
   std::unique_ptr<Batch> receiveBatch();
   void check(std::vector<Pending>& frames);
-  // Sends a batch's pipeline without waiting: it is then in flight while the next is checked.
+  // Makes a batch's pipeline and sends it (sendBatch: with WAIT when replicas must confirm)
+  // without waiting: it is then in flight while the next is checked.
   void startBatch(std::unique_ptr<Batch> batch);
   void sendBatch(std::unique_ptr<Batch> batch);
   // Waits for the oldest batch in flight, if any (storing it again after a fault), and answers it
