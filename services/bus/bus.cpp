@@ -68,6 +68,11 @@ struct Bus::Batch {
   std::vector<Pending*> owners;  // the frame of each command but WAIT; nullptr for the call
   std::chrono::steady_clock::time_point started;
   std::optional<uint64_t> ticket;  // of its pipeline on the Redis connection, once sent
+  // A reused eventId is found only in the call's reply, while later batches are in flight: its
+  // refusal's audit copy goes out as a follow-up batch behind them (`refusalsOf` names the batch
+  // whose frames it refuses), and that batch is held, with every batch after it, until then.
+  Batch* refusalsOf = nullptr;
+  bool awaitingRefusals = false;
 };
 
 struct Bus::Metrics {
@@ -186,7 +191,8 @@ void Bus::run(const std::atomic<bool>& stop) {
       // Checked while Redis stores the batches before it. The pipelines go out in order on one
       // connection, so de-duplication and sequencing see them one after the other, as before.
       startBatch(receiveBatch());
-      if (inFlight_.size() > kBatchesInFlight) finishBatch();
+      // A loop: finishing a batch may add a follow-up batch of refusals.
+      while (inFlight_.size() > kBatchesInFlight) finishBatch();
     } else {
       finishBatch();
     }
@@ -283,6 +289,10 @@ void Bus::startBatch(std::unique_ptr<Batch> batch) {
     batch->owners.push_back(&p);
   }
   if (batch->commands.empty()) return;
+  sendBatch(std::move(batch));
+}
+
+void Bus::sendBatch(std::unique_ptr<Batch> batch) {
   // Last in the pipeline, so it waits for every write before it; its reply has no owner.
   if (options_.ackReplicas > 0) {
     batch->commands.add({"WAIT", std::to_string(options_.ackReplicas),
@@ -322,10 +332,21 @@ void Bus::finishBatch() {
     } catch (const RedisUnavailable&) {
       // Lost with the connection, which pipelineWithRetry() opens again.
     }
-    if (!pipelineWithRetry(batch->commands, replies)) return;
+    stored = pipelineWithRetry(batch->commands, replies);
   }
-  record(*batch, replies);
-  answer(*batch);
+  if (stored) record(*batch, replies);
+  if (batch->refusalsOf) {
+    // Its refusals stored or not (then unanswered: their senders re-send), the batch they belong
+    // to may now be answered.
+    batch->refusalsOf->awaitingRefusals = false;
+  } else if (stored) {
+    held_.push_back(std::move(batch));
+  }
+  // In the order the frames came: a sender's answers keep the order of its frames (docs/ingest.md).
+  while (!held_.empty() && !held_.front()->awaitingRefusals) {
+    answer(*held_.front());
+    held_.pop_front();
+  }
 }
 
 void Bus::hearSubscriptions() {
@@ -402,7 +423,7 @@ void Bus::record(Batch& batch, const std::vector<RedisReply>& replies) {
   }
   size_t next = 0;  // the reply read next
   std::vector<Pending*> conflicts;  // eventIds reused for other content: refused after the fact
-  if (!batch.call->empty()) {
+  if (batch.call && !batch.call->empty()) {
     const RedisReply& stored = replies[next++];
     std::vector<RecordBatchCall::Outcome> outcomes;
     try {
@@ -450,15 +471,17 @@ void Bus::record(Batch& batch, const std::vector<RedisReply>& replies) {
     batch.owners[next]->answered = true;  // a NACK, audit copy stored
   }
   if (conflicts.empty()) return;
-  // A refusal is answered only once its audit copy is stored.
-  std::vector<RedisCommand> audits;
+  // A refusal is answered only once its audit copy is stored: by a follow-up batch, pipelined
+  // behind those in flight (a call of its own now would cut into their replies).
+  auto refusals = std::make_unique<Batch>();
+  refusals->refusalsOf = &batch;
   for (auto* p : conflicts) {
     p->answered = false;
-    audits.push_back(auditCommand(*p));
+    refusals->commands.add(auditCommand(*p));
+    refusals->owners.push_back(p);
   }
-  std::vector<RedisReply> audited;
-  if (!pipelineWithRetry(RedisPipeline::of(audits), audited)) return;
-  for (size_t i = 0; i < conflicts.size(); ++i) conflicts[i]->answered = !audited[i].isError();
+  batch.awaitingRefusals = true;
+  sendBatch(std::move(refusals));
 }
 
 void Bus::noteStored(uint32_t partition, uint64_t sequence) {

@@ -104,9 +104,12 @@ class Bus {
   // The frames waiting on the ingest socket (up to maxBatch), checked.
   std::unique_ptr<Batch> receiveBatch();
   void check(std::vector<Pending>& frames);
-  // Sends a batch's pipeline without waiting: it is then in flight while the next is checked.
+  // Makes a batch's pipeline and sends it (sendBatch: with WAIT when replicas must confirm)
+  // without waiting: it is then in flight while the next is checked.
   void startBatch(std::unique_ptr<Batch> batch);
-  // Waits for the oldest batch in flight, if any (storing it again after a fault), and answers it.
+  void sendBatch(std::unique_ptr<Batch> batch);
+  // Waits for the oldest batch in flight, if any (storing it again after a fault), and answers it
+  // with the batches held behind it, unless it waits for its refusals.
   void finishBatch();
   void record(Batch& batch, const std::vector<RedisReply>& replies);
   void answer(Batch& batch);
@@ -140,6 +143,9 @@ class Bus {
   // third is checked: Redis always has the next batch queued while the bus checks one.
   static constexpr size_t kBatchesInFlight = 2;
   std::deque<std::unique_ptr<Batch>> inFlight_;
+  // Batches stored and not yet answered, oldest first: the first waits for its refusals' audit
+  // copies, the others behind it so that answers keep the frames' order.
+  std::deque<std::unique_ptr<Batch>> held_;
   std::atomic<bool> healthy_{false};
   mutable std::mutex unreadyMutex_;
   std::string unready_ = "not started";  // why not healthy; guarded by unreadyMutex_
