@@ -6,6 +6,7 @@
 
 #include <fstream>
 #include <regex>
+#include <sstream>
 
 #include "audit_log.h"
 #include "csv.h"
@@ -18,6 +19,7 @@ namespace mwp {
 namespace {
 
 constexpr const char* kWorker = "510722198803040026";
+constexpr const char* kOtherWorker = "510703199005121230";
 
 // One kind imported from a GB18030 file whose line 3 the bus refuses; the good rows move one
 // indicator of 三台县 (510722) in 2026. "{via}" in the text is replaced by "mwpctl" or "http", so
@@ -30,12 +32,32 @@ struct ImportCase {
   std::string refused;                   // the column line 3's answer.reason names first
   std::string csv;                       // UTF-8 here, saved as GB18030 by the test
   std::vector<std::string> before = {};  // JSON events the rows build on (the worker registered…)
+  // Where the rows move a coverage promise: its ratio in GET /v1/measures/{measure}?area=510722,
+  // and the worklist of those still to serve, which must name `listed` and no longer `served`.
+  struct Coverage {
+    std::string indicator;
+    double value;
+    std::string worklist, listed, served;
+  };
+  std::optional<Coverage> coverage = std::nullopt;
 };
 
 const std::string kRegistered = test::event(
     "{via}-reg", "workerRegistered",
     R"({"name":"李四","gender":"female","phone":"13900000000","hukouArea":"510722","currentArea":"510722","currentCity":"三台","registeredOn":"2026-01-05"})",
     kWorker, "hrss", "510722");
+
+const std::string kOtherRegistered = test::event(
+    "{via}-reg-2", "workerRegistered",
+    R"({"name":"王五","gender":"male","phone":"13900000001","hukouArea":"510722","currentArea":"510722","currentCity":"三台","registeredOn":"2026-01-05"})",
+    kOtherWorker, "hrss", "510722");
+
+// Two workers back in the same village of 三台县 for the Spring Festival: the village must visit both families.
+std::string returned(const std::string& id, const char* worker) {
+  return test::event(id, "workerReturned",
+                     R"({"returnedOn":"2026-01-25","village":"510722103201","reason":"springFestival"})",
+                     worker, "areaGovernment", "510722");
+}
 
 // clang-format off
 const std::vector<ImportCase> kCases = {
@@ -50,6 +72,15 @@ const std::vector<ImportCase> kCases = {
      "510722198803040026,2026-03-01,{via}-card,hrss,510722,2026-03-02T09:00:00+08:00\r\n"
      "510722198803040026,2026年3月1日,{via}-card-2,hrss,510722,2026-03-02T09:00:00+08:00\r\n",
      {kRegistered}},
+    // The village's visit list: 李四's family visited; 王五's row has an 11-digit village code, so
+    // his family is still to visit — half the returnees covered, and he stays on the worklist.
+    {"familyVisited", "outreach", "23", "returnees_visited", 1, "village",
+     "workerId,visitedOn,village,form,note,eventId,source,area,occurredAt\r\n"
+     "510722198803040026,2026-01-28,510722103201,inPerson,\"送去米、油，老人身体好\",{via}-visit-1,areaGovernment,510722,2026-01-29T09:00:00+08:00\r\n"
+     "510703199005121230,2026-01-28,51072210320,phone,电话走访,{via}-visit-2,areaGovernment,510722,2026-01-29T09:00:00+08:00\r\n",
+     {kRegistered, kOtherRegistered, returned("{via}-back-1", kWorker),
+      returned("{via}-back-2", kOtherWorker)},
+     ImportCase::Coverage{"family_visit_coverage", 0.5, "returneesNotVisited", kOtherWorker, kWorker}},
 };
 // clang-format on
 
@@ -114,10 +145,12 @@ std::map<std::string, std::pair<std::string, std::string>> answersOf(const std::
   return answers;
 }
 
-// A bus, one service and a gateway, on a fresh Redis.
+// A bus, one service and a gateway, on a fresh Redis; with `withNames`, the employment service
+// too, whose registry gives a worklist its names.
 class CsvImportSystem : public ::testing::Test {
  protected:
-  void start(const std::string& service, const std::vector<std::string>& before = {}) {
+  void start(const std::string& service, const std::vector<std::string>& before = {},
+             bool withNames = false) {
     test::flushRedis();
     bus_ = std::make_unique<test::BusThread>(4);
     service_ = std::make_unique<test::RunningService>(binaryOf(service), service, *bus_);
@@ -125,6 +158,10 @@ class CsvImportSystem : public ::testing::Test {
     options.redis = test::testRedisAs("gateway");
     options.busIngest = bus_->ingest;
     options.services.push_back({service, service_->queryEndpoint()});
+    if (withNames && service != "employment") {
+      names_ = std::make_unique<test::RunningService>(MWP_EMPLOYMENT_BINARY, "employment", *bus_);
+      options.services.push_back({"employment", names_->queryEndpoint()});
+    }
     options.requestsPerSecond = 1000;
     gateway_ = std::make_unique<gateway::Gateway>(
         options,
@@ -154,7 +191,7 @@ class CsvImportSystem : public ::testing::Test {
   }
 
   std::unique_ptr<test::BusThread> bus_;
-  std::unique_ptr<test::RunningService> service_;
+  std::unique_ptr<test::RunningService> service_, names_;
   zmq::context_t context_;
   prometheus::Registry registry_;
   std::unique_ptr<gateway::Gateway> gateway_;
@@ -169,7 +206,7 @@ class CsvImportTest : public CsvImportSystem,
     via_ = std::get<1>(GetParam());
     std::vector<std::string> before;
     for (const auto& e : c.before) before.push_back(replaced(e, "{via}", via_));
-    start(c.service, before);
+    start(c.service, before, c.coverage.has_value());
   }
 
   std::string via_;
@@ -208,6 +245,22 @@ TEST_P(CsvImportTest, AGb18030FileWithABadRowStoresItsGoodRowsAndAnswersEachRow)
                                 c.expected)
                 .value_or(-1),
             c.expected);
+  if (!c.coverage) return;
+
+  // What the office looks at next: the promise's ratio for the county, and who is still to serve.
+  httplib::Client client("127.0.0.1", port_);
+  auto measure = client.Get("/v1/measures/" + c.measure + "?year=2026&area=510722",
+                            {{"Authorization", "Bearer k-admin"}});
+  ASSERT_EQ(measure->status, 200) << measure->body;
+  std::ostringstream ratio;
+  ratio << R"("indicator":")" << c.coverage->indicator << R"(","area":"510722","year":2026,"value":)"
+        << c.coverage->value << ",";
+  EXPECT_NE(measure->body.find(ratio.str()), std::string::npos) << ratio.str() << "\n" << measure->body;
+  auto worklist = client.Get("/v1/worklists/" + c.coverage->worklist + "?area=510722",
+                             {{"Authorization", "Bearer k-admin"}});
+  ASSERT_EQ(worklist->status, 200) << worklist->body;
+  EXPECT_NE(worklist->body.find(c.coverage->listed), std::string::npos) << worklist->body;
+  EXPECT_EQ(worklist->body.find(c.coverage->served), std::string::npos) << worklist->body;
 }
 
 const std::string kActivityHeader =
