@@ -14,6 +14,7 @@
 #include "ids.h"
 #include "json_writer.h"
 #include "mwp/messages/query.capnp.h"
+#include "mwp/rule_names.h"
 #include "params.h"
 
 namespace mwp::gateway {
@@ -24,8 +25,15 @@ using Status = msg::IngestReply::Status;
 // One line of a submission: refused here (`refusal`) or sent to the bus (`frame`).
 struct Submitted {
   size_t line = 1;  // in the body, from 1: how a sender matches a result without an eventId
-  std::string eventId, frame, refusal;
+  std::string eventId, frame;
+  Reason refusal;
 };
+
+// Why a line is refused: the bus's NACK, or the gateway's own refusal of a line it did not send.
+Reason refusalOf(const Submitted& item, const IngestResult* r) {
+  if (!r) return item.refusal;
+  return {r->rule, r->reasonZh, r->reason};
+}
 
 // One result of a submission: the bus's answer, or the refusal of a line not sent.
 void writeResult(JsonWriter& json, const Submitted& item, const IngestResult* r, bool ndjson) {
@@ -37,7 +45,11 @@ void writeResult(JsonWriter& json, const Submitted& item, const IngestResult* r,
         .field("partition", r->partition)
         .field("sequence", r->sequence);
   } else {
-    json.field("status", "refused").field("reason", r ? r->reason : item.refusal);
+    Reason why = refusalOf(item, r);
+    json.field("status", "refused")
+        .field("rule", why.rule)
+        .field("reason", why.en)
+        .field("reasonZh", why.zh);
   }
   json.endObject();
 }
@@ -64,18 +76,20 @@ void submit(Backends& b, const HttpRequest& req, HttpResponse& res, const ApiKey
   for (const auto& [line, l] : lines) {
     auto decoded = decodeEventJson(l);
     if (auto* e = std::get_if<JsonError>(&decoded)) {
-      items.push_back({line, e->eventId, "", e->reason});
+      items.push_back({line, e->eventId, "", refusalOf(*e)});
       continue;
     }
     auto envelope = std::get<DecodedEvent>(decoded).envelope();
     std::string id = envelope.getEventId().cStr();
     if (key.role == Role::kDepartment && envelope.getSource() != key.department) {
-      std::string onlyOwn = "this key may submit events of " + enumName(key.department) + " only";
-      if (!ndjson) throw Problem{403, "Not your department", onlyOwn};
-      items.push_back({line, id, "", "source: " + onlyOwn});
+      std::string department = enumName(key.department);
+      Reason onlyOwn{rules::bus::event::source.id, "source：此密钥只能提交 " + department + " 的事件",
+                     "source: this key may submit events of " + department + " only"};
+      if (!ndjson) throw Problem{403, "Not your department", onlyOwn.en, 0, onlyOwn.zh, onlyOwn.rule};
+      items.push_back({line, id, "", onlyOwn});
       continue;
     }
-    items.push_back({line, id, toBytes(*std::get<DecodedEvent>(decoded).message), ""});
+    items.push_back({line, id, toBytes(*std::get<DecodedEvent>(decoded).message), {}});
     frames.push_back(items.back().frame);
   }
   std::vector<IngestResult> results;
@@ -93,7 +107,8 @@ void submit(Backends& b, const HttpRequest& req, HttpResponse& res, const ApiKey
   }
   const IngestResult* r = results.empty() ? nullptr : &results[0];
   if (!r || r->status == Status::NACK) {
-    throw Problem{422, "Event refused", r ? r->reason : items[0].refusal};
+    Reason why = refusalOf(items[0], r);
+    throw Problem{422, "Event refused", why.en, 0, why.zh, why.rule};
   }
   sendJson(req, res, json.take(), r->status == Status::ACK ? 202 : 200);
 }
@@ -108,9 +123,10 @@ bool seesReasonOf(Role role, const std::string& service) {
   return service != "health" || visibilityOf(role).healthSection;
 }
 
-// A verdict ("applied", "refused: …", as JSON) as `role` may see it.
+// A verdict ("applied", or a refusal {"status":"refused","rule":…,"reason":…,"reasonZh":…}, as
+// JSON) as `role` may see it.
 void writeVerdict(JsonWriter& json, Role role, const std::string& service, const ServiceAnswer& a) {
-  bool refused = a.text.rfind("\"refused", 0) == 0;
+  bool refused = a.text.starts_with("{") || a.text.starts_with("\"refused");
   if (a.kind != ServiceAnswer::Kind::kJson) {
     json.value("unavailable");
   } else if (refused && !seesReasonOf(role, service)) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "mwp/messages/events.capnp.h"
+#include "mwp/rule_names.h"
 #include "state.h"
 
 namespace mwp {
@@ -18,9 +19,13 @@ namespace mwp {
 using Clock = std::function<int64_t()>;
 int64_t systemClock();
 
+// A refusal names its rule (rules.json) and says why in both languages, as a clerk would write
+// it: "失业登记需在城镇居住满6个月（措施三），2026-05-01 满足". All empty when applied.
 struct Verdict {
   bool applied = true;
-  std::string reason;  // why it was refused; empty when applied
+  std::string rule;
+  std::string reason;    // English
+  std::string reasonZh;  // Chinese
 };
 
 struct Applied {
@@ -28,9 +33,17 @@ struct Applied {
   std::vector<std::string> derived;  // envelopes (flat bytes) to send through the bus
 };
 
-// A refusal: the event is recorded with the reason and changes nothing.
+// A refusal: the event is recorded with its rule and reasons and changes nothing.
+inline Applied refuse(RuleId rule, std::string zh, std::string en) {
+  return Applied{Verdict{false, rule.id, std::move(en), std::move(zh)}, {}};
+}
+inline Applied refuse(const Reason& why) {
+  return Applied{Verdict{false, why.rule, why.en, why.zh}, {}};
+}
+// A refusal that names no rule yet, in English only: left to the rights files the register lists
+// as pending (tests/rules/pending_rules.txt); tests/rules fails on any other use.
 inline Applied refuse(std::string reason) {
-  return Applied{Verdict{false, std::move(reason)}, {}};
+  return Applied{Verdict{false, "", std::move(reason), ""}, {}};
 }
 
 class EventRules {

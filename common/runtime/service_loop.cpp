@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "frames.h"
+#include "json_writer.h"
 #include "loop_adapters.h"
 #include "metrics.h"
 
@@ -87,6 +88,18 @@ Port& required(const std::unique_ptr<Port>& port, const char* what) {
   return *port;
 }
 }  // namespace
+
+std::string storedVerdict(const Verdict& v) {
+  if (v.applied) return "applied";
+  JsonWriter json;
+  json.beginObject()
+      .field("status", "refused")
+      .field("rule", v.rule)
+      .field("reason", v.reason)
+      .field("reasonZh", v.reasonZh)
+      .endObject();
+  return json.take();
+}
 
 ServiceLoop::ServiceLoop(ServiceLoopOptions options, LoopPorts ports, EventRules& rules,
                          Clock clock, prometheus::Registry& registry)
@@ -259,8 +272,7 @@ void ServiceLoop::apply(Batch& batch) {
       result->derived.clear();
     }
     if (!eventId.empty()) {
-      commit.verdicts.emplace_back(
-          eventId, result->verdict.applied ? "applied" : "refused: " + result->verdict.reason);
+      commit.verdicts.emplace_back(eventId, storedVerdict(result->verdict));
     }
     for (auto& d : result->derived) commit.outbox.push_back(std::move(d));
   }
@@ -271,7 +283,8 @@ Applied ServiceLoop::cannotApply(const LoggedEvent& logged, const std::string& e
   log_.error("cannot apply a stored event", {{"partition", std::to_string(logged.partition)},
                                              {"sequence", std::to_string(logged.sequence)},
                                              {"error", error}});
-  return Applied{Verdict{false, "cannot be applied (logged as a defect)"}, {}};
+  return refuse(rules::service::defect, "无法应用（已作为缺陷记录日志）",
+                "cannot be applied (logged as a defect)");
 }
 
 size_t ServiceLoop::fireTimers() {

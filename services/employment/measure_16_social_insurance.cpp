@@ -11,7 +11,8 @@ Applied socialSecurityCardIssued(Context& c) {
   Record record(c.state, c.workerKey());
   auto w = record.get();
   if (w.getSocialSecurityCardIssuedOn().size() > 0) {
-    return refuse("a social security card is already issued to this worker");
+    return refuse(rules::record::once, "已为该农民工发放社会保障卡",
+                  "a social security card is already issued to this worker");
   }
   w.setSocialSecurityCardIssuedOn(e.getIssuedOn());
   record.save();

@@ -58,8 +58,10 @@ std::optional<Applied> applyEvent(msg::Envelope::Reader event, StateTx& state, i
   const auto* m = activityMeasure(measure);
   auto own = activityIndicator(measure, activity);
   if (!m || !own) {
-    return refuse("activity: " + activity + " is not one measure " + std::to_string(measure) +
-                  " lists（activity 不是措施 " + std::to_string(measure) + " 所列的活动）");
+    return refuse(rules::catalogue::activity_listed,
+                  "activity " + activity + " 不是措施 " + std::to_string(measure) + " 所列的活动",
+                  "activity: " + activity + " is not one measure " + std::to_string(measure) +
+                      " lists");
   }
   std::string area = event.getArea().cStr();
   int year = yearOfField(e.getHeldOn(), "heldOn");

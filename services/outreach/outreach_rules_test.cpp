@@ -33,6 +33,14 @@ TEST_F(OutreachRulesTest, ActivitiesCountPerMeasureActivityAreaAndYear) {
   EXPECT_EQ(h.indicator(2025, measure23::kCondolenceVisitOutside, "510703"), 1);
 }
 
+// The bus refuses an activity its measure does not list; the rules do not take that on trust.
+TEST_F(OutreachRulesTest, AnActivityItsMeasureDoesNotListIsRefusedNamingTheCataloguesRule) {
+  EXPECT_EQ(h.applyUnchecked(activity("x1", 23, "noSuchVisit", "510722")),
+            "refused: activity: noSuchVisit is not one measure 23 lists");
+  EXPECT_EQ(h.lastRuleAndZh(), "catalogue.activity_listed | activity noSuchVisit 不是措施 23 所列的活动");
+  EXPECT_EQ(h.indicator(2026, measure23::kActivities, "510722"), 0);
+}
+
 TEST_F(OutreachRulesTest, AnActivitysIndicatorIsItsNameInSnakeCaseAsTheCatalogueLists) {
   // (An activity its measure does not list is refused by the bus: see EventRules tests.)
   EXPECT_EQ(activityIndicator(23, "condolenceVisitOutside"), measure23::kCondolenceVisitOutside);

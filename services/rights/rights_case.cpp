@@ -10,14 +10,20 @@
 namespace mwp::rights {
 namespace {
 
-const char* typeName(msg::CaseType type) {
+// What a clerk calls a case of the type, in English and Chinese.
+struct TypeName {
+  const char* en;
+  const char* zh;
+};
+
+TypeName typeName(msg::CaseType type) {
   switch (type) {
     case msg::CaseType::WAGE_CLAIM:
-      return "wage claim";
+      return {"wage claim", "欠薪投诉"};
     case msg::CaseType::DISPUTE:
-      return "dispute";
+      return {"dispute", "劳动争议"};
     default:
-      return "legal-aid request";
+      return {"legal-aid request", "法律援助申请"};
   }
 }
 
@@ -75,7 +81,8 @@ const char* typeKey(msg::CaseType type) {
 Case::Case(StateTx& state, msg::CaseType type, capnp::Text::Reader caseNo)
     : state_(state),
       key_(caseKey(type, caseNo)),
-      name_(std::string(typeName(type)) + " " + caseNo.cStr()),
+      name_(std::string(typeName(type).en) + " " + caseNo.cStr()),
+      nameZh_(std::string(typeName(type).zh) + " " + caseNo.cStr()),
       record_(state, key_),
       type_(type) {}
 
@@ -171,12 +178,14 @@ std::string Case::timer(Stage stage) const {
 }
 
 std::optional<Applied> needsAccepted(Case& c) {
-  if (!c.exists()) return refuse(c.name() + " is not filed");
+  if (!c.exists()) {
+    return refuse(rules::record::exists_first, c.nameZh() + " 未登记", c.name() + " is not filed");
+  }
   switch (c.get().getStatus()) {
     case msg::CaseStatus::FILED:
-      return refuse(c.name() + " is not accepted yet");
+      return refuse(rules::record::stage, c.nameZh() + " 尚未受理", c.name() + " is not accepted yet");
     case msg::CaseStatus::CLOSED:
-      return refuse(c.name() + " is already closed");
+      return refuse(rules::record::stage, c.nameZh() + " 已办结", c.name() + " is already closed");
     default:
       return std::nullopt;
   }

@@ -46,6 +46,7 @@ class Case {
   msg::RightsCase::Builder get() { return record_.get(); }
   // "wage claim WC-1": how verdicts name the case.
   const std::string& name() const { return name_; }
+  const std::string& nameZh() const { return nameZh_; }  // "欠薪投诉 WC-1", for reasons in Chinese
 
   // Counts toward an indicator of the case's measure, in its area and the year it was filed.
   void count(Indicator indicator, int64_t delta = 1);
@@ -75,7 +76,7 @@ class Case {
 
   StateTx& state_;
   std::string key_;
-  std::string name_;
+  std::string name_, nameZh_;
   StoredRecord<msg::RightsCase> record_;
   msg::CaseType type_;
 };

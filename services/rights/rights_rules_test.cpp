@@ -283,6 +283,7 @@ TEST_F(RightsRulesTest, EventsOutOfOrderAreRefusedWithTheReason) {
       event("x7", "disputeAwarded",
             R"({"caseNo":"LD-9","awardedYuan":100,"final":false,"awardedOn":"2026-03-05"})");
   EXPECT_EQ(h.apply(award), "refused: dispute LD-9 is not accepted yet");
+  EXPECT_EQ(h.lastRuleAndZh(), "record.stage | 劳动争议 LD-9 尚未受理");
   auto close = [](const std::string& id) {
     return event(id, "disputeClosed",
                  R"({"caseNo":"LD-9","outcome":"withdrawn","closedOn":"2026-03-05"})");
@@ -328,8 +329,7 @@ TEST_F(RightsRulesTest, ClosingACaseEndsItsOpenStagesAndItsTimers) {
 TEST_F(RightsRulesTest, ADateThatIsNoDateIsRefusedNamingTheFieldAndChangesNothing) {
   EXPECT_EQ(h.apply(wageFiled("w1", "WC-1", "2026-03-06")), "applied");
   EXPECT_EQ(h.applyUnchecked(wageAccepted("w2", "WC-1", "2026-03-32")),
-            "refused: acceptedOn: not a date in the form YYYY-MM-DD（acceptedOn 不是 YYYY-MM-DD "
-            "格式的日期）");
+            "refused: acceptedOn: not a date in the form YYYY-MM-DD");
   EXPECT_EQ(h.apply(wageAccepted("w3", "WC-1", "2026-03-13")), "applied")
       << "still waiting for acceptance";
 }
