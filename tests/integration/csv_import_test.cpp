@@ -150,7 +150,7 @@ class CsvImportSystem : public ::testing::Test {
   // Whether the bus stored an event of this id.
   bool stored(const std::string& eventId) {
     Redis redis(test::testRedis());
-    return !redis.command({"GET", keys::dedup(eventId)}).isNil();
+    return findStored(redis, DedupWindow{}, eventId, systemClock()).has_value();
   }
 
   std::unique_ptr<test::BusThread> bus_;

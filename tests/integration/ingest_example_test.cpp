@@ -153,7 +153,8 @@ TEST_F(PythonExample, ResendsWhatTheBusLeftUnansweredAndIsAnsweredDup) {
     // Once the bus has stored the event, its 1 ms WAIT has found no replica: then one comes.
     Redis redis(primary.endpoint());
     auto stored = [&] {
-      return redis.command({"EXISTS", keys::dedup("fixture-01-workerRegistered")}).integer == 1;
+      return findStored(redis, DedupWindow{}, "fixture-01-workerRegistered", systemClock())
+          .has_value();
     };
     for (int i = 0; i < 500 && !stored(); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
