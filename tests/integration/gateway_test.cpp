@@ -573,6 +573,27 @@ TEST_F(GatewayTest, AVerdictsReasonIsShownOnlyToRolesThatSeeItsSection) {
     EXPECT_NE(bare->body.find(R"("health":"refused")"), std::string::npos) << key << bare->body;
     EXPECT_EQ(bare->body.find("women"), std::string::npos) << key << ": " << bare->body;
   }
+  // An event applied with a note (a visit with no return that year: recorded, not coverage) shows
+  // the note as a reason is shown, and to the others only that it was applied.
+  ASSERT_EQ(publisher
+                .publish(test::frameOf(event(
+                    "visit-no-return", "familyVisited",
+                    R"({"visitedOn":"2026-02-01","village":"510722103201","form":"inPerson"})",
+                    "510722198803040026", "hrss", "510722")))
+                .status,
+            msg::IngestReply::Status::ACK);
+  services_["outreach"]->waitForVerdict("visit-no-return");
+  auto noted = get("/v1/events/visit-no-return", "k-admin");
+  ASSERT_EQ(noted->status, 200) << noted->body;
+  EXPECT_NE(noted->body.find(R"("outreach":{"status":"applied","rule":"outreach.returnee.family_visit",)"
+                             R"("note":"no workerReturned of 2026 for this worker: )"),
+            std::string::npos)
+      << noted->body;
+  EXPECT_NE(noted->body.find(R"("noteZh":"该农民工 2026 年无返乡记录)"), std::string::npos)
+      << noted->body;
+  auto bareNote = get("/v1/events/visit-no-return", "k-hrss");  // the sender's own
+  ASSERT_EQ(bareNote->status, 200) << bareNote->body;
+  EXPECT_NE(bareNote->body.find(R"("outreach":"applied")"), std::string::npos) << bareNote->body;
   // Another department's event, stored or refused, is unknown to hrss's key.
   EXPECT_EQ(get("/v1/events/man-check", "k-hrss")->status, 404);
   std::string badArea =
