@@ -127,7 +127,9 @@ void submitCsv(Backends& b, const HttpRequest& req, HttpResponse& res, const Api
     for (auto& row : file.rows) {
       if (row.frame.empty() || row.source == enumName(key.department)) continue;
       row.frame.clear();
-      row.refusal = onlyOwnDepartment(key).en;
+      Reason onlyOwn = onlyOwnDepartment(key);
+      row.refusal = reasonForColumn(kind, onlyOwn);
+      row.rule = onlyOwn.rule;
     }
   }
   sendCsvRows(*b.publishers.take(), file, file.rows.size());

@@ -207,7 +207,7 @@ int sendSimulatedYear(const simulate::Options& options, bool print, const std::s
 
 // A CSV file of events of `kind` (event_csv.h) through the bus: the encoding detected first, then
 // one line per row on stdout — `<line> ACK <eventId> <partition>:<seq>`, `<line> DUP …` or
-// `<line> NACK <eventId> <reason>` — or, with `out`, the answer for the whole file as CSV there.
+// `<line> NACK <eventId> <reason> [<rule>]` — or, with `out`, the answer for the whole file as CSV there.
 // A malformed file is refused whole: nothing is sent.
 int importCsv(const std::string& kind, const std::string& path, const std::string& out,
               const std::string& endpoint, const PublisherOptions& options) {
@@ -249,7 +249,9 @@ int importCsv(const std::string& kind, const std::string& path, const std::strin
     ++counts[row.result];
     if (!out.empty() || row.result.empty()) continue;
     std::cout << row.line << " " << row.result << " " << row.eventId << " "
-              << (row.result == "NACK" ? row.reason : row.stored) << "\n";
+              << (row.result == "NACK" ? row.reason : row.stored);
+    if (!row.rule.empty()) std::cout << " [" << row.rule << "]";
+    std::cout << "\n";
   }
   if (!out.empty()) {
     std::ofstream answers(out, std::ios::binary | std::ios::trunc);
@@ -556,7 +558,7 @@ Command importCommand() {
       "Chinese system); line 1 names the columns: the envelope's fields (eventId, occurredAt,\n"
       "source, area, workerId, causedBy) and KIND's fields, in any order. The first line out\n"
       "names the encoding detected, then one per row: <line> ACK <eventId> <partition>:<seq> |\n"
-      "<line> DUP … | <line> NACK <eventId> <reason>. A malformed file (an unknown or missing\n"
+      "<line> DUP … | <line> NACK <eventId> <reason> [<rule>]. A malformed file (an unknown or missing\n"
       "column, a row of another length, neither UTF-8 nor GB18030) is refused: nothing is sent.");
   line.operand("KIND", "the event kind of every row, e.g. socialSecurityCardIssued",
                [a](const std::string& v) { a->kind = v; })
@@ -566,8 +568,9 @@ Command importCommand() {
               a->out);
   a->declare(line);
   line.notes(
-      "the answer (--out) is the file's rows in its encoding, with answer.row, answer.result and\n"
-      "answer.reason first: keep the NACK rows, mend them and import that file again\n"
+      "the answer (--out) is the file's rows in its encoding, with answer.row, answer.result,\n"
+      "answer.reason (Chinese / English) and answer.rule first: keep the NACK rows, mend them and\n"
+      "import that file again\n"
       "progress on stderr: a bar on a terminal, else a line every 10000 rows\n"
       "exit codes: 0 none refused, 65 some rows or the whole file refused, 69 the bus could not\n"
       "be reached (rows without an answer: import the file again), 64 a bad command line or a\n"
