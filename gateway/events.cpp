@@ -162,7 +162,10 @@ void submit(Backends& b, const HttpRequest& req, HttpResponse& res, const ApiKey
   }
   bool ndjson = contentType.find("ndjson") != std::string::npos;
   auto lines = linesOf(req, ndjson);
-  if (lines.empty()) throw Problem{400, "No event", "send one JSON event, or NDJSON lines"};
+  if (lines.empty()) {
+    throw Problem{400, "No event", "send one JSON event, or NDJSON lines", 0,
+                  "请求体是空的：请发送一个 JSON 事件，或逐行的 NDJSON 事件"};
+  }
   std::vector<Submitted> items;
   std::vector<std::string> frames;
   for (const auto& [line, l] : lines) {
@@ -289,7 +292,11 @@ void eventStatus(Backends& b, const HttpRequest& req, HttpResponse& res, const A
   }
   json.key("refusedByBus");
   if (refusal) {
-    json.value(refusal->reason);
+    json.beginObject()
+        .field("rule", refusal->rule)
+        .field("reason", refusal->reason)
+        .field("reasonZh", refusal->reasonZh)
+        .endObject();
   } else {
     json.null();
   }

@@ -511,9 +511,10 @@ void Bus::noteStored(uint32_t partition, uint64_t sequence) {
 }
 
 size_t refusalCost(size_t frameBytes) {
-  // Fields in both: the reason, an eventId (≤ 64 bytes, as eventIdOf quotes it), a department's
-  // name (the schema's longest is 16), an entry id or a length (≤ 24 digits).
-  constexpr size_t kFields = kMaxKeptReasonBytes + 64 + 32 + 24;
+  // Fields in both: the reasons in two languages, a rule id and an eventId (≤ 64 bytes each, as
+  // eventIdOf quotes it), a department's name (the schema's longest is 16), an entry id or a
+  // length (≤ 24 digits).
+  constexpr size_t kFields = 2 * kMaxKeptReasonBytes + 64 + 64 + 32 + 24;
   constexpr size_t kRedisOverhead = 512;  // per entry and key together, with room to spare
   return frameBytes + 2 * kFields + kRedisOverhead;
 }
@@ -544,7 +545,9 @@ RedisCommand Bus::auditCommand(const Pending& p) const {
           p.source,
           p.raw.substr(0, options_.rejectedFrameBytes),
           std::to_string(p.raw.size()),
-          keys::refusal("")};
+          keys::refusal(""),
+          p.rule,
+          utf8Prefix(p.reasonZh, kMaxKeptReasonBytes)};
 }
 
 bool Bus::pipelineWithRetry(const RedisPipeline& commands, std::vector<RedisReply>& replies) {

@@ -262,7 +262,9 @@ TEST_F(GatewayTest, AnEventSubmittedOverHttpCanBeFollowedToItsVerdict) {
   EXPECT_NE(refused->body.find("area: not a Mianyang county code"), std::string::npos);
   auto why = get("/v1/events/http-3", "k-hrss");
   ASSERT_EQ(why->status, 200) << why->body;
-  EXPECT_NE(why->body.find(R"("refusedByBus":"area: not a Mianyang county code)"),
+  EXPECT_NE(why->body.find(R"("refusedByBus":{"rule":"bus.event.area",)"
+                           R"("reason":"area: not a Mianyang county code or a park of the area )"
+                           R"(table","reasonZh":"area 不是绵阳市的区县代码，也不是地区表中的园区"})"),
             std::string::npos)
       << why->body;
   EXPECT_EQ(get("/v1/events/never-sent", "k-hrss")->status, 404);
@@ -303,6 +305,12 @@ TEST_F(GatewayTest, ARefusedEventIsExplainedInTheCallersLanguageWithItsRule) {
               std::string::npos)
         << english->body;
   }
+  // A problem of the gateway's own (no line in the body) follows the caller's language too.
+  auto empty = client.Post("/v1/events",
+                           {{"Authorization", "Bearer k-hrss"}, {"Accept-Language", "zh-CN"}}, "",
+                           "application/x-ndjson");
+  ASSERT_EQ(empty->status, 400) << empty->body;
+  EXPECT_NE(empty->body.find(R"("detail":"请求体是空的：)"), std::string::npos) << empty->body;
   // Each NDJSON line's result carries the rule and both reasons.
   auto lines = client.Post("/v1/events", {{"Authorization", "Bearer k-hrss"}},
                            badArea + "\nnot json\n", "application/x-ndjson");
@@ -500,7 +508,8 @@ TEST_F(GatewayTest, AnOldRefusalIsFoundBehindTwentyThousandOthers) {
   redis.pipeline(others);
   auto why = get("/v1/events/old-refusal", "k-hrss");
   ASSERT_EQ(why->status, 200) << why->body;
-  EXPECT_NE(why->body.find(R"("refusedByBus":"area: not a Mianyang county code)"),
+  EXPECT_NE(why->body.find(R"("refusedByBus":{"rule":"bus.event.area","reason":"area: not a )"
+                           R"(Mianyang county code)"),
             std::string::npos)
       << why->body;
 }
