@@ -19,6 +19,7 @@
 #include "ids.h"
 #include "json_writer.h"
 #include "mwp/messages/query.capnp.h"
+#include "mwp/rule_names.h"
 #include "params.h"
 #include "rules.h"
 
@@ -30,8 +31,15 @@ using Status = msg::IngestReply::Status;
 // One line of a submission: refused here (`refusal`) or sent to the bus (`frame`).
 struct Submitted {
   size_t line = 1;  // in the body, from 1: how a sender matches a result without an eventId
-  std::string eventId, frame, refusal;
+  std::string eventId, frame;
+  Reason refusal;
 };
+
+// Why a line is refused: the bus's NACK, or the gateway's own refusal of a line it did not send.
+Reason refusalOf(const Submitted& item, const IngestResult* r) {
+  if (!r) return item.refusal;
+  return {r->rule, r->reasonZh, r->reason};
+}
 
 // One result of a submission: the bus's answer, or the refusal of a line not sent.
 void writeResult(JsonWriter& json, const Submitted& item, const IngestResult* r, bool ndjson) {
@@ -43,7 +51,11 @@ void writeResult(JsonWriter& json, const Submitted& item, const IngestResult* r,
         .field("partition", r->partition)
         .field("sequence", r->sequence);
   } else {
-    json.field("status", "refused").field("reason", r ? r->reason : item.refusal);
+    Reason why = refusalOf(item, r);
+    json.field("status", "refused")
+        .field("rule", why.rule)
+        .field("reason", why.en)
+        .field("reasonZh", why.zh);
   }
   json.endObject();
 }
@@ -61,8 +73,11 @@ std::vector<std::pair<size_t, std::string>> linesOf(const HttpRequest& req, bool
   return lines;
 }
 
-std::string onlyOwnDepartment(const ApiKey& key) {
-  return "this key may submit events of " + enumName(key.department) + " only";
+// A department's key sends its own department's events only (rules::bus::event::source).
+Reason onlyOwnDepartment(const ApiKey& key) {
+  std::string department = enumName(key.department);
+  return {rules::bus::event::source.id, "source：此密钥只能提交 " + department + " 的事件",
+          "source: this key may submit events of " + department + " only"};
 }
 
 std::string lowercase(std::string s) {
@@ -112,7 +127,9 @@ void submitCsv(Backends& b, const HttpRequest& req, HttpResponse& res, const Api
     for (auto& row : file.rows) {
       if (row.frame.empty() || row.source == enumName(key.department)) continue;
       row.frame.clear();
-      row.refusal = "source: " + onlyOwnDepartment(key);
+      Reason onlyOwn = onlyOwnDepartment(key);
+      row.refusal = reasonForColumn(kind, onlyOwn);
+      row.rule = onlyOwn.rule;
     }
   }
   sendCsvRows(*b.publishers.take(), file, file.rows.size());
@@ -145,24 +162,27 @@ void submit(Backends& b, const HttpRequest& req, HttpResponse& res, const ApiKey
   }
   bool ndjson = contentType.find("ndjson") != std::string::npos;
   auto lines = linesOf(req, ndjson);
-  if (lines.empty()) throw Problem{400, "No event", "send one JSON event, or NDJSON lines"};
+  if (lines.empty()) {
+    throw Problem{400, "No event", "send one JSON event, or NDJSON lines", 0,
+                  "请求体是空的：请发送一个 JSON 事件，或逐行的 NDJSON 事件"};
+  }
   std::vector<Submitted> items;
   std::vector<std::string> frames;
   for (const auto& [line, l] : lines) {
     auto decoded = decodeEventJson(l);
     if (auto* e = std::get_if<JsonError>(&decoded)) {
-      items.push_back({line, e->eventId, "", e->reason});
+      items.push_back({line, e->eventId, "", refusalOf(*e)});
       continue;
     }
     auto envelope = std::get<DecodedEvent>(decoded).envelope();
     std::string id = envelope.getEventId().cStr();
     if (key.role == Role::kDepartment && envelope.getSource() != key.department) {
-      std::string onlyOwn = onlyOwnDepartment(key);
-      if (!ndjson) throw Problem{403, "Not your department", onlyOwn};
-      items.push_back({line, id, "", "source: " + onlyOwn});
+      Reason onlyOwn = onlyOwnDepartment(key);
+      if (!ndjson) throw Problem{403, "Not your department", onlyOwn.en, 0, onlyOwn.zh, onlyOwn.rule};
+      items.push_back({line, id, "", onlyOwn});
       continue;
     }
-    items.push_back({line, id, toBytes(*std::get<DecodedEvent>(decoded).message), ""});
+    items.push_back({line, id, toBytes(*std::get<DecodedEvent>(decoded).message), {}});
     frames.push_back(items.back().frame);
   }
   std::vector<IngestResult> results;
@@ -180,7 +200,8 @@ void submit(Backends& b, const HttpRequest& req, HttpResponse& res, const ApiKey
   }
   const IngestResult* r = results.empty() ? nullptr : &results[0];
   if (!r || r->status == Status::NACK) {
-    throw Problem{422, "Event refused", r ? r->reason : items[0].refusal};
+    Reason why = refusalOf(items[0], r);
+    throw Problem{422, "Event refused", why.en, 0, why.zh, why.rule};
   }
   sendJson(req, res, json.take(), r->status == Status::ACK ? 202 : 200);
 }
@@ -195,13 +216,16 @@ bool seesReasonOf(Role role, const std::string& service) {
   return service != "health" || visibilityOf(role).healthSection;
 }
 
-// A verdict ("applied", "refused: …", as JSON) as `role` may see it.
+// A verdict ("applied"; an applied event with a note {"status":"applied","rule":…,"note":…,
+// "noteZh":…}; a refusal {"status":"refused","rule":…,"reason":…,"reasonZh":…}; as JSON, the
+// service loop's storedVerdict) as `role` may see it: without the reason or the note, which tell
+// as much of the person, only the status.
 void writeVerdict(JsonWriter& json, Role role, const std::string& service, const ServiceAnswer& a) {
-  bool refused = a.text.rfind("\"refused", 0) == 0;
+  bool withWhy = a.text.starts_with("{");
   if (a.kind != ServiceAnswer::Kind::kJson) {
     json.value("unavailable");
-  } else if (refused && !seesReasonOf(role, service)) {
-    json.value("refused");
+  } else if (withWhy && !seesReasonOf(role, service)) {
+    json.value(a.text.starts_with(R"({"status":"applied")") ? "applied" : "refused");
   } else {
     json.raw(a.text);
   }
@@ -268,7 +292,11 @@ void eventStatus(Backends& b, const HttpRequest& req, HttpResponse& res, const A
   }
   json.key("refusedByBus");
   if (refusal) {
-    json.value(refusal->reason);
+    json.beginObject()
+        .field("rule", refusal->rule)
+        .field("reason", refusal->reason)
+        .field("reasonZh", refusal->reasonZh)
+        .endObject();
   } else {
     json.null();
   }

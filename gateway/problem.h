@@ -7,11 +7,16 @@
 
 namespace mwp::gateway {
 
+// `detail` is English; a caller whose Accept-Language prefers Chinese gets `detailZh` instead
+// where there is one. A problem that is a rule's refusal names the rule, and its body carries
+// `rule`, `reason` and `reasonZh` beside `detail`.
 struct Problem {
   int status;
   std::string title;
   std::string detail;
   int retryAfter = 0;  // seconds, for a 429
+  std::string detailZh = "";
+  std::string rule = "";
 };
 
 // A path or query parameter that is not as the route declares it: 400, the detail naming the

@@ -6,6 +6,7 @@
 #include "bus_client.h"
 #include "ids.h"
 #include "json_writer.h"
+#include "language.h"
 #include "masking.h"
 #include "metrics.h"
 #include "redis.h"
@@ -41,18 +42,27 @@ std::string requestIdOf(const Request& req, Response& res) {
   return requestId;
 }
 
-void sendProblem(Response& res, const Problem& p, const std::string& requestId) {
+// The problem's detail in the language the caller's Accept-Language prefers (RFC 9110 §12.5.4):
+// Chinese for zh-CN or zh, else English. A rule's refusal carries both reasons and the rule too.
+void sendProblem(Response& res, const Problem& p, const std::string& requestId,
+                 const Request& req) {
   res.status = p.status;
   if (p.retryAfter) res.set_header("Retry-After", std::to_string(p.retryAfter));
+  bool zh = !p.detailZh.empty() &&
+            languageOfAcceptLanguage(req.get_header_value("Accept-Language")) == Language::kChinese;
+  res.set_header("Content-Language", zh ? "zh-CN" : "en");
+  res.set_header("Vary", "Accept-Language");
   JsonWriter json;
   json.beginObject()
       .field("type", "about:blank")
       .field("title", p.title)
       .field("status", p.status)
-      .field("detail", p.detail)
-      .field("instance", "urn:request:" + requestId)
-      .endObject();
-  res.set_content(json.take(), "application/problem+json");
+      .field("detail", zh ? p.detailZh : p.detail)
+      .field("instance", "urn:request:" + requestId);
+  if (!p.rule.empty()) {
+    json.field("rule", p.rule).field("reason", p.detail).field("reasonZh", p.detailZh);
+  }
+  res.set_content(json.endObject().take(), "application/problem+json");
 }
 
 }  // namespace
@@ -184,7 +194,7 @@ std::optional<Response> Router::checkHeaders(const Request& req) {
   const Route* route = find(req, matches, missing);
   Response res;
   if (!route) {  // no body is read for a route that does not exist either
-    sendProblem(res, missing, requestIdOf(req, res));
+    sendProblem(res, missing, requestIdOf(req, res), req);
     return res;
   }
   auto started = std::chrono::steady_clock::now();
@@ -194,7 +204,7 @@ std::optional<Response> Router::checkHeaders(const Request& req) {
     return std::nullopt;
   } catch (const Problem& p) {
     std::string requestId = requestIdOf(req, res);
-    sendProblem(res, p, requestId);
+    sendProblem(res, p, requestId, req);
     finish(req, res, *route, requestId, who, started);
     return res;
   }
@@ -205,7 +215,7 @@ void Router::serve(Request& req, Response& res) {
   std::string requestId = requestIdOf(req, res);
   Problem missing{};
   const Route* route = find(req, req.matches, missing);
-  if (!route) return sendProblem(res, missing, requestId);
+  if (!route) return sendProblem(res, missing, requestId, req);
   std::string who = "-";
   try {
     ApiKey key = authenticate(req, *route, who);
@@ -216,25 +226,27 @@ void Router::serve(Request& req, Response& res) {
     }
     route->handler(req, res, key);
   } catch (const Problem& p) {
-    sendProblem(res, p, requestId);
+    sendProblem(res, p, requestId, req);
   } catch (const RedisUnavailable& e) {
     log_.warn("Redis unavailable", {{"requestId", requestId}, {"error", e.what()}});
-    sendProblem(res, Problem{503, "Storage unavailable", "try again shortly"}, requestId);
+    sendProblem(res, Problem{503, "Storage unavailable", "try again shortly"}, requestId, req);
   } catch (const BusUnreachable&) {
     sendProblem(res, Problem{503, "Bus unavailable", "events cannot be submitted now; try again"},
-                requestId);
+                requestId, req);
   } catch (const std::exception& e) {
     log_.error(
         "request failed",
         {{"requestId", requestId}, {"route", route->metrics.route().path}, {"error", e.what()}});
-    sendProblem(res, Problem{500, "Internal error", "logged as request " + requestId}, requestId);
+    sendProblem(res, Problem{500, "Internal error", "logged as request " + requestId}, requestId,
+                req);
   }
   finish(req, res, *route, requestId, who, started);
 }
 
 Response Router::refusal(int status, const std::string& reason) {
   Response res;
-  sendProblem(res, Problem{status, "Request not served", reason}, requestIdOf(Request{}, res));
+  Request none;
+  sendProblem(res, Problem{status, "Request not served", reason}, requestIdOf(none, res), none);
   return res;
 }
 

@@ -9,7 +9,9 @@ struct IngestReply {
   status @1 :Status;
   partition @2 :UInt32;
   sequence @3 :UInt64;
-  reason @4 :Text;   # for a NACK: what is wrong, in words a clerk can act on
+  reason @4 :Text;   # for a NACK: what is wrong, in words a clerk can act on (English)
+  rule @5 :Text;     # for a NACK: the rule it breaks, an id of common/core/rules.json
+  reasonZh @6 :Text; # for a NACK: the reason in Chinese
 
   enum Status {
     ack @0;        # stored durably now

@@ -639,6 +639,7 @@ struct WageWarningRaised $R.worker(optional) $R.derived {
   level @3 :WarningLevel;   # a warning rising from yellow to red is raised again, red
   month @4 :Text $R.month $R.optional;
   dueOn @5 :Text $R.date;
+  ruleId @6 :Text $R.maxLength(100) $R.optional;  # `rule` in the register (common/core/rules.json)
 }
 
 struct WageWarningCleared $R.worker(optional) $R.derived {
@@ -739,7 +740,9 @@ struct SubsidyGranted $R.worker(required) $R.derived {
 
 struct SubsidyDenied $R.worker(required) $R.derived {
   certificateNo @0 :Text $R.maxLength(64);
-  reason @1 :Text $R.maxLength(500);
+  reason @1 :Text $R.maxLength(500);   # English
+  rule @2 :Text $R.maxLength(100) $R.optional;  # the register's id (common/core/rules.json)
+  reasonZh @3 :Text $R.maxLength(500) $R.optional;
 }
 
 enum CaseStage {

@@ -10,7 +10,7 @@ struct Query {
   union {
     workerSection @0 :Text;        # a workerId: the service's section of that worker's record
     indicators @1 :IndicatorQuery; # the service's measure indicators
-    verdict @2 :Text;              # an eventId: "applied", "refused: <reason>", or notFound
+    verdict @2 :Text;              # an eventId: "applied", a refusal {"status":"refused","rule","reason","reasonZh"}, or notFound
     list @3 :ListQuery;            # a service-specific listing (the registry, open cases), paged
   }
 }

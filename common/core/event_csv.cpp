@@ -12,6 +12,7 @@
 #include "event_kinds.h"
 #include "frames.h"
 #include "ids.h"
+#include "mwp/rule_names.h"
 
 namespace mwp {
 namespace {
@@ -258,7 +259,11 @@ void readRow(CsvRow& row, capnp::StructSchema::Field kind, const std::vector<Col
             setFromCell(columns[c].inPayload ? payload : envelope, *columns[c].field, cell))
       row.refusal = *problem;
   }
-  if (row.refusal.empty()) row.frame = toBytes(message);
+  if (row.refusal.empty()) {
+    row.frame = toBytes(message);
+  } else {
+    row.rule = rules::bus::event::fields.id;  // a cell not as its field's type, or left empty
+  }
 }
 
 bool allEmpty(const std::vector<std::string>& cells) {
@@ -321,13 +326,17 @@ std::variant<EventCsv, csv::Error> readEventCsv(std::string_view kind, std::stri
   return file;
 }
 
-std::string reasonForColumn(std::string_view kind, const std::string& reason) {
+std::string reasonForColumn(std::string_view kind, const Reason& why) {
   std::string prefix = std::string(kind) + ".";
-  return reason.rfind(prefix, 0) == 0 ? reason.substr(prefix.size()) : reason;
+  auto column = [&](const std::string& reason) {
+    return reason.starts_with(prefix) ? reason.substr(prefix.size()) : reason;
+  };
+  if (why.zh.empty()) return column(why.en);
+  return column(why.zh) + " / " + column(why.en);
 }
 
 std::string answerCsv(const EventCsv& file) {
-  std::vector<std::string> header{"answer.row", "answer.result", "answer.reason"};
+  std::vector<std::string> header{"answer.row", "answer.result", "answer.reason", "answer.rule"};
   std::vector<size_t> kept;  // the file's columns, less the answer of an earlier import
   for (size_t c = 0; c < file.columns.size(); ++c) {
     if (isAnswerColumn(file.columns[c])) continue;
@@ -336,7 +345,7 @@ std::string answerCsv(const EventCsv& file) {
   }
   std::string out = csv::formatRecord(header);
   for (const auto& row : file.rows) {
-    std::vector<std::string> fields{std::to_string(row.line), row.result, row.reason};
+    std::vector<std::string> fields{std::to_string(row.line), row.result, row.reason, row.rule};
     for (size_t c : kept) fields.push_back(row.cells[c]);
     out += csv::formatRecord(fields);
   }

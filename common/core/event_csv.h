@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "csv.h"
+#include "rule_register.h"
 
 namespace mwp {
 
@@ -29,11 +30,12 @@ struct CsvRow {
   std::string eventId;             // its eventId cell, "-" when empty
   std::string source;              // its source cell
   std::string frame;               // the event, when the row is one
-  std::string refusal;             // why it is not, naming the column
+  std::string refusal;             // why it is not, naming the column ("zh / en")
+  std::string rule;                // the rule its refusal or the bus's NACK names (docs/rules.md)
 
   // The answer, set by whoever sends the frames (sendCsvRows).
   std::string result;  // "ACK", "DUP" or "NACK"
-  std::string reason;  // a NACK's, naming the column
+  std::string reason;  // a NACK's, naming the column, in Chinese and English
   std::string stored;  // "partition:sequence" of an ACK or a DUP
 };
 
@@ -49,15 +51,17 @@ struct EventCsv {
 // or repeated column, a required column missing, a row with another number of fields than the
 // header, a value in a column with no name, no rows. A header cell that is a resident ID (a file
 // without its header) is named masked. A row's own fault (an empty required cell, a word that is not a number) is its
-// `refusal`, and the other rows go on.
+// `refusal`, under rules::bus::event::fields, and the other rows go on.
 std::variant<EventCsv, csv::Error> readEventCsv(std::string_view kind, std::string_view bytes);
 
-// The bus's reason for refusing an event of `kind`, naming the column as the file does:
-// "socialSecurityCardIssued.issuedOn: not a date" becomes "issuedOn: not a date".
-std::string reasonForColumn(std::string_view kind, const std::string& reason);
+// A refused row's reason as the answer shows it, Chinese then English as the file's own refusals
+// are, naming the column as the file does: the bus's "socialSecurityCardIssued.issuedOn 不是日期" and
+// "socialSecurityCardIssued.issuedOn: not a date" become "issuedOn 不是日期 / issuedOn: not a date".
+// English alone where there is no Chinese (an older bus).
+std::string reasonForColumn(std::string_view kind, const Reason& why);
 
 // The answer for the whole file, in its encoding: the columns answer.row, answer.result,
-// answer.reason, then the file's own columns and cells, one line per row in the file's order.
+// answer.reason, answer.rule, then the file's own columns and cells, one line per row in the file's order.
 std::string answerCsv(const EventCsv& file);
 
 }  // namespace mwp

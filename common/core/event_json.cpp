@@ -197,4 +197,8 @@ std::string encodeEventJson(msg::Envelope::Reader envelope) {
   return codec.encode(envelope).cStr();
 }
 
+Reason refusalOf(const JsonError& error) {
+  return {rules::bus::event::json.id, "不是可读的 JSON 事件：" + error.reason, error.reason};
+}
+
 }  // namespace mwp

@@ -14,6 +14,7 @@
 #include <variant>
 
 #include "mwp/messages/events.capnp.h"
+#include "mwp/rule_names.h"
 
 namespace mwp {
 
@@ -29,6 +30,10 @@ struct JsonError {
 };
 
 std::variant<DecodedEvent, JsonError> decodeEventJson(std::string_view json);
+
+// A line that is no JSON event, refused under rules::bus::event::json (the decoder's words are
+// English; the Chinese reason says what kind of fault it is and quotes them).
+Reason refusalOf(const JsonError& error);
 
 // One line of compact JSON, the same shape decodeEventJson reads.
 std::string encodeEventJson(msg::Envelope::Reader envelope);

@@ -108,50 +108,64 @@ const KindRules* rulesOf(msg::Envelope::Reader event) {
   return it == kindRules().end() ? nullptr : &it->second;
 }
 
-std::optional<std::string> checkText(const FieldRule& r, std::string_view text) {
+// A field not as its annotations say (rules::bus::event::fields): "name: en" and "name zh".
+Reason badField(const std::string& name, std::string_view zh, std::string_view en) {
+  return {rules::bus::event::fields.id, name + " " + std::string(zh), name + ": " + std::string(en)};
+}
+
+std::optional<Reason> checkText(const FieldRule& r, std::string_view text) {
   if (text.empty()) {
     if (r.optional) return std::nullopt;
-    return r.name + ": must not be empty";
+    return badField(r.name, "不得为空", "must not be empty");
   }
-  if (!isCleanText(text)) return r.name + ": not UTF-8 text, or holds a control character";
+  if (!isCleanText(text)) {
+    return badField(r.name, "不是 UTF-8 文本，或含控制字符",
+                    "not UTF-8 text, or holds a control character");
+  }
   if (utf8Length(text) > r.maxLength) {
-    return r.name + ": longer than " + std::to_string(r.maxLength) + " characters";
+    std::string most = std::to_string(r.maxLength);
+    return badField(r.name, "超过 " + most + " 个字符", "longer than " + most + " characters");
   }
-  if (r.date && !parseDate(text)) return r.name + ": not a date in the form YYYY-MM-DD";
+  if (r.date && !parseDate(text)) {
+    return badField(r.name, "不是 YYYY-MM-DD 格式的日期", "not a date in the form YYYY-MM-DD");
+  }
   if (r.month && !parseMonth(text)) {
-    return r.name + ": not a month in the form YYYY-MM（" + r.name + " 不是 YYYY-MM 格式的月份）";
+    return badField(r.name, "不是 YYYY-MM 格式的月份", "not a month in the form YYYY-MM");
   }
   if (r.time && !parseRfc3339(text)) {
-    return r.name + ": not an RFC 3339 time with offset, e.g. 2026-03-01T09:30:00+08:00";
+    return badField(r.name, "不是带时区的 RFC 3339 时间，例如 2026-03-01T09:30:00+08:00",
+                    "not an RFC 3339 time with offset, e.g. 2026-03-01T09:30:00+08:00");
   }
   if (r.residentId && !isValidResidentId(text)) {
-    return r.name + ": not a valid resident ID (18 characters, GB 11643 check character)";
+    return badField(r.name, "不是有效的身份证号码（18 位，GB 11643 校验码）",
+                    "not a valid resident ID (18 characters, GB 11643 check character)");
   }
   if (r.creditCode && !isValidCreditCode(text)) {
-    return r.name + ": not a valid unified social credit code (GB 32100 check character)（" +
-           r.name + " 不是校验位正确的统一社会信用代码）";
+    return badField(r.name, "不是校验位正确的统一社会信用代码",
+                    "not a valid unified social credit code (GB 32100 check character)");
   }
   if (r.areaCode && !isAreaCodeForm(text)) {
-    return r.name + ": not a GB/T 2260 area code (six digits with a real province prefix)";
+    return badField(r.name, "不是 GB/T 2260 行政区划代码（六位数字，省级前缀真实）",
+                    "not a GB/T 2260 area code (six digits with a real province prefix)");
   }
   return std::nullopt;
 }
 
 // A village must be one of Mianyang's (Catalogue::isVillage), so that it counts in a county.
-std::optional<std::string> checkVillage(const FieldRule& r, std::string_view text,
-                                        const Catalogue& catalogue) {
+std::optional<Reason> checkVillage(const FieldRule& r, std::string_view text,
+                                   const Catalogue& catalogue) {
   if (catalogue.isVillage(text)) return std::nullopt;
   if (!isVillageCodeForm(text)) {
-    return r.name + ": not a 12-digit village code (统计用区划代码)（" + r.name +
-           " 不是12位统计用区划代码）";
+    return Reason{rules::bus::event::village.id, r.name + " 不是12位统计用区划代码",
+                  r.name + ": not a 12-digit village code (统计用区划代码)"};
   }
-  return r.name + ": the first six digits are not a Mianyang county（" + r.name +
-         " 前六位不是绵阳市的县（市、区））";
+  return Reason{rules::bus::event::village.id, r.name + " 前六位不是绵阳市的县（市、区）",
+                r.name + ": the first six digits are not a Mianyang county"};
 }
 
 // Walks every field of a payload and applies the rules its annotations name.
-std::optional<std::string> checkFields(capnp::DynamicStruct::Reader payload, const KindRules& k,
-                                       const Catalogue& catalogue) {
+std::optional<Reason> checkFields(capnp::DynamicStruct::Reader payload, const KindRules& k,
+                                  const Catalogue& catalogue) {
   for (const auto& r : k.fields) {
     auto value = payload.get(r.field);
     switch (value.getType()) {
@@ -168,21 +182,25 @@ std::optional<std::string> checkFields(capnp::DynamicStruct::Reader payload, con
         auto e = value.as<capnp::DynamicEnum>();
         if (e.getRaw() == 0) {
           if (r.optional) break;
-          return r.name + ": missing";
+          return badField(r.name, "缺失", "missing");
         }
         // A value from a newer schema: nothing here could show it or apply a rule to it.
-        if (e.getEnumerant() == nullptr) return r.name + ": a value this bus's schema does not have";
+        if (e.getEnumerant() == nullptr) {
+          return badField(r.name, "的取值不在本总线的 schema 中", "a value this bus's schema does not have");
+        }
         break;
       }
       case capnp::DynamicValue::UINT:
-        if (r.positive && value.as<uint64_t>() == 0) return r.name + ": must be at least 1";
+        if (r.positive && value.as<uint64_t>() == 0) {
+          return badField(r.name, "不得小于 1", "must be at least 1");
+        }
         if (r.atMost && value.as<uint64_t>() > *r.atMost) {
           std::string most = std::to_string(*r.atMost);
-          return r.name + ": must be at most " + most + "（" + r.name + " 不得大于 " + most + "）";
+          return badField(r.name, "不得大于 " + most, "must be at most " + most);
         }
         break;
       case capnp::DynamicValue::FLOAT:
-        if (!(value.as<double>() >= 0)) return r.name + ": must be a number ≥ 0";
+        if (!(value.as<double>() >= 0)) return badField(r.name, "须是 ≥ 0 的数", "must be a number ≥ 0");
         break;
       default:
         break;
@@ -191,33 +209,42 @@ std::optional<std::string> checkFields(capnp::DynamicStruct::Reader payload, con
   return std::nullopt;
 }
 
-std::optional<std::string> checkWorker(msg::Envelope::Reader event, const KindRules& k) {
+std::optional<Reason> checkWorker(msg::Envelope::Reader event, const KindRules& k) {
+  auto workerId = [](std::string zh, std::string en) {
+    return Reason{rules::bus::event::worker_id.id, "workerId " + zh, "workerId: " + en};
+  };
   bool present = event.hasWorkerId() && event.getWorkerId().size() > 0;
   switch (k.worker) {
     case rules::WorkerRule::REQUIRED:
-      if (!present) return "workerId: required for " + k.kind;
+      if (!present) return workerId(k.kind + " 须填写", "required for " + k.kind);
       break;
     case rules::WorkerRule::NONE:
-      if (present) return "workerId: must be absent for " + k.kind + " (not about one person)";
+      if (present) {
+        return workerId(k.kind + " 不涉及个人，不得填写",
+                        "must be absent for " + k.kind + " (not about one person)");
+      }
       return std::nullopt;
     case rules::WorkerRule::OPTIONAL:
       if (!present) return std::nullopt;
       break;
   }
   if (!isValidResidentId(whole(event.getWorkerId()))) {
-    return "workerId: not a valid resident ID (18 characters, GB 11643 check character)";
+    return workerId("不是有效的身份证号码（18 位，GB 11643 校验码）",
+                    "not a valid resident ID (18 characters, GB 11643 check character)");
   }
   return std::nullopt;
 }
 
 // Rules between fields that still need no state.
-std::optional<std::string> checkAcrossFields(msg::Envelope::Reader event,
+std::optional<Reason> checkAcrossFields(msg::Envelope::Reader event,
                                              const Catalogue& catalogue) {
   switch (event.which()) {
     case msg::Envelope::WORKER_REGISTERED: {
       bool male = event.getWorkerRegistered().getGender() == msg::Gender::MALE;
       if (male != residentIdIsMale(whole(event.getWorkerId()))) {
-        return "workerRegistered.gender: does not agree with the resident ID's 17th digit";
+        return Reason{rules::bus::event::gender_matches_id.id,
+                      "workerRegistered.gender 与身份证号码第 17 位不一致",
+                      "workerRegistered.gender: does not agree with the resident ID's 17th digit"};
       }
       break;
     }
@@ -226,33 +253,45 @@ std::optional<std::string> checkAcrossFields(msg::Envelope::Reader event,
       int measure = activity.getMeasure();
       if (!catalogue.hasMeasure(measure) ||
           catalogue.measure(measure).getService() != msg::Service::OUTREACH) {
-        return "activityReported.measure: " + std::to_string(measure) +
-               " is not an outreach measure (12, 13, 17–19, 23–30)";
+        return Reason{rules::catalogue::activity_listed.id,
+                      "activityReported.measure " + std::to_string(measure) +
+                          " 不是宣传服务的措施（12、13、17–19、23–30）",
+                      "activityReported.measure: " + std::to_string(measure) +
+                          " is not an outreach measure (12, 13, 17–19, 23–30)"};
       }
       if (!catalogue.isListedActivity(measure, whole(activity.getActivity()))) {
         std::string listed;
         for (auto a : catalogue.measure(measure).getActivities()) {
           listed += (listed.empty() ? "" : ", ") + std::string(a.cStr());
         }
-        return "activityReported.activity: measure " + std::to_string(measure) + " lists " + listed;
+        return Reason{rules::catalogue::activity_listed.id,
+                      "activityReported.activity 须是措施 " + std::to_string(measure) +
+                          " 所列的活动：" + listed,
+                      "activityReported.activity: measure " + std::to_string(measure) +
+                          " lists " + listed};
       }
       break;
     }
     case msg::Envelope::PERIOD_REPORTED: {
       auto report = event.getPeriodReported();
       if (!catalogue.hasMeasure(report.getMeasure())) {
-        return "periodReported.measure: " + std::to_string(report.getMeasure()) +
-               " is not a measure (1–30)（measure 不是 1–30 的措施编号）";
+        return Reason{rules::bus::event::period_reported.id,
+                      "periodReported.measure " + std::to_string(report.getMeasure()) +
+                          " 不是 1–30 的措施编号",
+                      "periodReported.measure: " + std::to_string(report.getMeasure()) +
+                          " is not a measure (1–30)"};
       }
       auto quarter = parseQuarter(whole(report.getPeriod()));
       if (!quarter) {
-        return "periodReported.period: not a quarter YYYY-Qn of 2019 on, e.g. 2026-Q1（period "
-               "不是 YYYY-Qn 形式的季度）";
+        return Reason{rules::bus::event::period_reported.id,
+                      "periodReported.period 不是2019年起 YYYY-Qn 形式的季度，例如 2026-Q1",
+                      "periodReported.period: not a quarter YYYY-Qn of 2019 on, e.g. 2026-Q1"};
       }
       auto sentAt = parseRfc3339(whole(event.getOccurredAt()));
       if (sentAt && quarter->firstDay > chinaDayOf(*sentAt)) {
-        return "periodReported.period: " + quarter->name() +
-               " has not begun by occurredAt（period 所报季度尚未开始）";
+        return Reason{rules::bus::event::period_reported.id,
+                      "periodReported.period 所报季度 " + quarter->name() + " 在 occurredAt 时尚未开始",
+                      "periodReported.period: " + quarter->name() + " has not begun by occurredAt"};
       }
       break;
     }
@@ -321,31 +360,49 @@ std::string unreadableEnvelopeReason(std::string_view bytes) {
                           "many times)");
 }
 
-std::optional<std::string> checkEvent(msg::Envelope::Reader event, const Catalogue& catalogue,
-                                      int64_t nowSeconds) {
+std::optional<Reason> checkEvent(msg::Envelope::Reader event, const Catalogue& catalogue,
+                                 int64_t nowSeconds) {
+  auto refuse = [](RuleId rule, std::string zh, std::string en) {
+    return Reason{rule.id, std::move(zh), std::move(en)};
+  };
   if (!isValidEventId(whole(event.getEventId()))) {
-    return "eventId: 1–64 characters of A–Z a–z 0–9 . _ : -";
+    return refuse(rules::bus::event::event_id, "eventId 须为 1–64 个 A–Z a–z 0–9 . _ : - 字符",
+                  "eventId: 1–64 characters of A–Z a–z 0–9 . _ : -");
   }
   auto occurredAt = parseRfc3339(whole(event.getOccurredAt()));
-  if (!occurredAt) return "occurredAt: not an RFC 3339 time with offset";
-  if (*occurredAt > nowSeconds + kMaxClockSkewSeconds) {
-    return "occurredAt: more than 5 minutes in the future";
+  if (!occurredAt) {
+    return refuse(rules::bus::event::occurred_at, "occurredAt 不是带时区的 RFC 3339 时间",
+                  "occurredAt: not an RFC 3339 time with offset");
   }
-  if (event.getSource() == msg::Department::UNSPECIFIED) return "source: missing";
+  if (*occurredAt > nowSeconds + kMaxClockSkewSeconds) {
+    return refuse(rules::bus::event::occurred_at, "occurredAt 晚于当前时间 5 分钟以上",
+                  "occurredAt: more than 5 minutes in the future");
+  }
+  if (event.getSource() == msg::Department::UNSPECIFIED) {
+    return refuse(rules::bus::event::source, "source 缺失", "source: missing");
+  }
   if (static_cast<uint16_t>(event.getSource()) >=
       capnp::Schema::from<msg::Department>().getEnumerants().size()) {
-    return "source: a department this bus's schema does not have";
+    return refuse(rules::bus::event::source, "source 不是本总线 schema 中的部门",
+                  "source: a department this bus's schema does not have");
   }
   if (!catalogue.isReportingArea(whole(event.getArea()))) {
-    return "area: not a Mianyang county code or a park of the area table";
+    return refuse(rules::bus::event::area, "area 不是绵阳市的区县代码，也不是地区表中的园区",
+                  "area: not a Mianyang county code or a park of the area table");
   }
-  if (event.isNoPayload()) return "no payload: name one kind, e.g. \"workerRegistered\": {…}";
+  if (event.isNoPayload()) {
+    return refuse(rules::bus::event::kind, "没有事件内容：请写明一种事件，例如 \"workerRegistered\": {…}",
+                  "no payload: name one kind, e.g. \"workerRegistered\": {…}");
+  }
   const KindRules* k = rulesOf(event);
-  if (!k) return "unknown kind: this bus's schema does not have it (newer sender?)";
+  if (!k) {
+    return refuse(rules::bus::event::kind, "未知的事件种类：本总线的 schema 中没有（发送方版本较新？）",
+                  "unknown kind: this bus's schema does not have it (newer sender?)");
+  }
   const std::string& kind = k->kind;
   if (event.hasCausedBy() && event.getCausedBy().size() > 0 &&
       !isValidEventId(whole(event.getCausedBy()))) {
-    return "causedBy: not an eventId";
+    return refuse(rules::bus::event::caused_by, "causedBy 不是 eventId", "causedBy: not an eventId");
   }
   if (auto problem = checkWorker(event, *k)) return problem;
 
@@ -358,8 +415,12 @@ std::optional<std::string> checkEvent(msg::Envelope::Reader event, const Catalog
                      : kind == "periodReported" ? event.getPeriodReported().getMeasure()
                                                 : 0;
   if (!catalogue.mayReport(event.getSource(), kind, namedMeasure)) {
-    return "source: " + enumName(event.getSource()) + " may not report " + kind +
-           (namedMeasure ? " for measure " + std::to_string(namedMeasure) : "");
+    std::string measure = namedMeasure ? std::to_string(namedMeasure) : "";
+    return refuse(rules::bus::event::source_may_report,
+                  "source " + enumName(event.getSource()) + " 不能报送" +
+                      (namedMeasure ? "措施 " + measure + " 的 " : " ") + kind,
+                  "source: " + enumName(event.getSource()) + " may not report " + kind +
+                      (namedMeasure ? " for measure " + measure : ""));
   }
   return std::nullopt;
 }

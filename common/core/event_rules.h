@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "catalogue.h"
+#include "mwp/rule_names.h"
 #include "mwp/messages/events.capnp.h"
 
 namespace mwp {
@@ -19,9 +20,10 @@ constexpr size_t kDefaultMaxTextLength = 200;
 // An event may claim to have happened at most this far in the future (clocks drift).
 constexpr int64_t kMaxClockSkewSeconds = 5 * 60;
 
-// Why the event must be refused, in words a clerk can act on, or nullopt if it may be stored.
-// Never quotes a resident ID. `nowSeconds` is Unix time.
-std::optional<std::string> checkEvent(msg::Envelope::Reader event, const Catalogue& catalogue,
+// Why the event must be refused — its rule (rules.json) and the reason in Chinese and English, in
+// words a clerk can act on — or nullopt if it may be stored. Never quotes a resident ID.
+// `nowSeconds` is Unix time.
+std::optional<Reason> checkEvent(msg::Envelope::Reader event, const Catalogue& catalogue,
                                       int64_t nowSeconds);
 
 // Why bytes that FrameReader or a check of them threw on are refused, in Chinese and English,

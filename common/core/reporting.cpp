@@ -154,11 +154,16 @@ class ReportingRules : public EventRules {
     }
     auto quarter = parseQuarter(r.getPeriod().cStr());
     if (!quarter) {
-      return refuse(std::string("periodReported.period: not a quarter YYYY-Qn: \"") +
-                    r.getPeriod().cStr() + "\"（period 不是 YYYY-Qn 形式的季度）");
+      std::string period = r.getPeriod().cStr();
+      return refuse(rules::bus::event::period_reported,
+                    "periodReported.period 不是 YYYY-Qn 形式的季度：\"" + period + "\"",
+                    "periodReported.period: not a quarter YYYY-Qn: \"" + period + "\"");
     }
     auto sentAt = parseRfc3339(event.getOccurredAt().cStr());
-    if (!sentAt) return refuse("occurredAt: not an RFC 3339 time（occurredAt 不是 RFC 3339 时间）");
+    if (!sentAt) {
+      return refuse(rules::bus::event::occurred_at, "occurredAt 不是带时区的 RFC 3339 时间",
+                    "occurredAt: not an RFC 3339 time");
+    }
     noteReport(state, measure, *quarter, event.getArea().cStr(), *sentAt, !r.getNothingToReport());
     return Applied{};
   }

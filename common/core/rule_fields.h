@@ -15,10 +15,17 @@
 
 namespace mwp {
 
-// Bad content in a field a rule reads; turned into the event's refusal by refusingBadFields.
+// Bad content in a field a rule reads, naming the field in English and Chinese; turned into the
+// event's refusal (rules::record::field_readable) by refusingBadFields. what() is both.
 class FieldRefused : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  FieldRefused(const std::string& en, const std::string& zh)
+      : std::runtime_error(en + "（" + zh + "）"), en_(en), zh_(zh) {}
+  const std::string& en() const { return en_; }
+  const std::string& zh() const { return zh_; }
+
+ private:
+  std::string en_, zh_;
 };
 
 // The day (since 1970-01-01) of the YYYY-MM-DD date in `field`; throws FieldRefused naming it.
@@ -42,7 +49,7 @@ std::optional<Applied> refusingBadFields(Rule&& rule) {
   try {
     return rule();
   } catch (const FieldRefused& e) {
-    return refuse(e.what());
+    return refuse(rules::record::field_readable, e.zh(), e.en());
   }
 }
 

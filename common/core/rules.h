@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "mwp/messages/events.capnp.h"
+#include "mwp/rule_names.h"
 #include "state.h"
 
 namespace mwp {
@@ -18,11 +19,15 @@ namespace mwp {
 using Clock = std::function<int64_t()>;
 int64_t systemClock();
 
+// A refusal names its rule (rules.json) and says why in both languages, as a clerk would write
+// it: "失业登记需在城镇居住满6个月（措施三），2026-05-01 满足". All empty when applied.
 struct Verdict {
   bool applied = true;
-  // Why it was refused; for an applied event, what a sender must know of how it counted (a
-  // visit applied but not coverage), or empty. Shown as "refused: …" / "applied: …".
-  std::string reason;
+  // For a refusal, the rule and why it was refused; for an applied event, what a sender must know
+  // of how it counted (a visit applied but not coverage) and the rule that decided it, or empty.
+  std::string rule;
+  std::string reason;    // English
+  std::string reasonZh;  // Chinese
 };
 
 struct Applied {
@@ -30,14 +35,17 @@ struct Applied {
   std::vector<std::string> derived;  // envelopes (flat bytes) to send through the bus
 };
 
-// Applied, with a note for the sender on how it counted.
-inline Applied appliedWithNote(std::string note) {
-  return Applied{Verdict{true, std::move(note)}, {}};
+// Applied, with a note for the sender on how it counted, naming the rule that decided it.
+inline Applied appliedWithNote(RuleId rule, std::string zh, std::string en) {
+  return Applied{Verdict{true, rule.id, std::move(en), std::move(zh)}, {}};
 }
 
-// A refusal: the event is recorded with the reason and changes nothing.
-inline Applied refuse(std::string reason) {
-  return Applied{Verdict{false, std::move(reason)}, {}};
+// A refusal: the event is recorded with its rule and reasons and changes nothing.
+inline Applied refuse(RuleId rule, std::string zh, std::string en) {
+  return Applied{Verdict{false, rule.id, std::move(en), std::move(zh)}, {}};
+}
+inline Applied refuse(const Reason& why) {
+  return Applied{Verdict{false, why.rule, why.en, why.zh}, {}};
 }
 
 class EventRules {

@@ -4,6 +4,7 @@
 #include <zmq_addon.hpp>
 
 #include "frames.h"
+#include "mwp/rule_names.h"
 #include "mwp/messages/events.capnp.h"
 
 namespace mwp {
@@ -57,7 +58,8 @@ std::vector<IngestResult> Publisher::publish(const std::vector<std::string>& fra
   for (size_t i = 0; i < frames.size(); ++i) {
     ids.push_back(eventIdOfFrame(frames[i]));
     if (auto tooLarge = frameSizeProblem(frames[i].size())) {
-      results[i] = {msg::IngestReply::Status::NACK, ids[i], 0, 0, *tooLarge};
+      results[i] = {msg::IngestReply::Status::NACK, ids[i], 0, 0, *tooLarge,
+                    rules::bus::frame::size.id, *tooLarge};
       refusedHere[i] = true;
       ++done;
     }
@@ -95,7 +97,8 @@ std::vector<IngestResult> Publisher::publish(const std::vector<std::string>& fra
             std::string_view(static_cast<const char*>(message.data()), message.size()));
         auto reply = reader.root<msg::IngestReply>();
         result = {reply.getStatus(), reply.getEventId().cStr(), reply.getPartition(),
-                  reply.getSequence(), reply.getReason().cStr()};
+                  reply.getSequence(), reply.getReason().cStr(), reply.getRule().cStr(),
+                  reply.getReasonZh().cStr()};
       } catch (const kj::Exception&) {
         continue;  // not an answer of the bus's; the frame it should have answered is re-sent
       }

@@ -37,7 +37,9 @@ struct IngestResult {
   std::string eventId;
   uint32_t partition = 0;
   uint64_t sequence = 0;
-  std::string reason;
+  std::string reason;    // for a NACK, in English
+  std::string rule;      // for a NACK, the rule it breaks (common/core/rules.json)
+  std::string reasonZh;  // for a NACK, in Chinese
 };
 
 struct PublisherOptions {

@@ -25,7 +25,8 @@ void sendCsvRows(Publisher& publisher, EventCsv& file, size_t chunk,
       using Status = msg::IngestReply::Status;
       if (answer.status == Status::NACK) {
         row.result = "NACK";
-        row.reason = reasonForColumn(file.kind, answer.reason);
+        row.rule = answer.rule;
+        row.reason = reasonForColumn(file.kind, {answer.rule, answer.reasonZh, answer.reason});
       } else {
         row.result = answer.status == Status::ACK ? "ACK" : "DUP";
         row.stored = std::to_string(answer.partition) + ":" + std::to_string(answer.sequence);

@@ -43,21 +43,25 @@ if excess > 0 then
   end
 end
 local id = redis.call('XADD', KEYS[1], '*', 'reason', ARGV[3], 'eventId', ARGV[4],
-                      'source', ARGV[5], 'frame', ARGV[6], 'frameBytes', ARGV[7])
+                      'source', ARGV[5], 'frame', ARGV[6], 'frameBytes', ARGV[7],
+                      'rule', ARGV[9], 'reasonZh', ARGV[10])
 if ARGV[4] ~= '' then
-  redis.call('HSET', KEYS[2], 'reason', ARGV[3], 'source', ARGV[5], 'entry', id)
+  redis.call('HSET', KEYS[2], 'reason', ARGV[3], 'source', ARGV[5], 'rule', ARGV[9],
+             'reasonZh', ARGV[10], 'entry', id)
   redis.call('EXPIRE', KEYS[2], ARGV[2])
 end
 return id
 )lua";
 
 RedisCommand refusalQuery(const std::string& eventId) {
-  return {"HMGET", keys::refusal(eventId), "reason", "source"};
+  return {"HMGET", keys::refusal(eventId), "reason", "source", "rule", "reasonZh"};
 }
 
 std::optional<Refusal> parseRefusal(const RedisReply& reply) {
-  if (reply.elements.size() != 2 || reply.elements[0].isNil()) return std::nullopt;
-  return Refusal{reply.elements[0].str, reply.elements[1].str};
+  if (reply.elements.size() != 4 || reply.elements[0].isNil()) return std::nullopt;
+  // A nil rule or reasonZh (kept by a bus before the rules register) reads as "".
+  return Refusal{reply.elements[0].str, reply.elements[1].str, reply.elements[2].str,
+                 reply.elements[3].str};
 }
 
 // KEYS: the window's de-duplication buckets, oldest first (the last takes new ids); then, for each

@@ -24,8 +24,8 @@ std::string sequence(uint32_t partition);  // the partition's last sequence numb
 // of the de-duplication window (see DedupWindow).
 std::string dedupBucket(int64_t bucket);
 inline const std::string kRejected = "mwp:rejected";
-// hash: reason, source, entry (its id in kRejected): the bus's refusal of an eventId, while its
-// entry is kept (and at most the de-duplication window).
+// hash: reason, source, rule, reasonZh, entry (its id in kRejected): the bus's refusal of an
+// eventId, while its entry is kept (and at most the de-duplication window).
 std::string refusal(const std::string& eventId);
 }  // namespace keys
 
@@ -34,15 +34,17 @@ std::string refusal(const std::string& eventId);
 // entries exactly: the oldest go first, with the refusal keys still pointing at them, so the
 // stream and the keys are bounded together.
 //   KEYS: kRejected, refusal(eventId)
-//   ARGV: kept, seconds, reason, eventId, source, frame (its kept prefix), the frame's length in
-//         bytes, refusal("") (the keys' prefix)
+//   ARGV: kept, seconds, reason (English), eventId, source, frame (its kept prefix), the frame's
+//         length in bytes, refusal("") (the keys' prefix), rule, reasonZh (Chinese)
 //   returns the stream entry's id.
 extern const char* const kRefusalScript;
 
 // The bus's refusal of an event, as its refusal key holds it.
 struct Refusal {
-  std::string reason;
-  std::string source;  // the department the frame named ("" when unreadable)
+  std::string reason;    // in English
+  std::string source;    // the department the frame named ("" when unreadable)
+  std::string rule;      // the rule it broke (docs/rules.md); "" if kept by an older bus
+  std::string reasonZh;  // in Chinese; "" likewise
 };
 // The command that reads an eventId's refusal, and its reply read back (nullopt: none kept).
 RedisCommand refusalQuery(const std::string& eventId);

@@ -62,7 +62,7 @@ struct Tally {
 struct BatchCommit {
   explicit BatchCommit(CommittedReads& committed) : state(committed) {}
   BatchState state;
-  std::vector<std::pair<std::string, std::string>> verdicts;  // eventId → "applied", "refused: …"
+  std::vector<std::pair<std::string, std::string>> verdicts;  // eventId → storedVerdict()
   std::vector<std::string> outbox;
   std::map<uint32_t, uint64_t> cursors;
   Tally tally;

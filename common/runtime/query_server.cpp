@@ -191,7 +191,10 @@ std::string QueryServer::answer(const std::string& request) {
       }
       case msg::Query::VERDICT: {
         auto verdict = redis_.command({"GET", keys::verdict(service_, query.getVerdict().cStr())});
-        if (!verdict.isNil()) json = jsonQuote(verdict.str);
+        // A refusal or a note is kept as its JSON object (storedVerdict), "applied" as a word.
+        if (!verdict.isNil()) {
+          json = verdict.str.starts_with("{") ? verdict.str : jsonQuote(verdict.str);
+        }
         break;
       }
       case msg::Query::LIST:

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "frames.h"
+#include "json_writer.h"
 #include "loop_adapters.h"
 #include "metrics.h"
 
@@ -87,6 +88,20 @@ Port& required(const std::unique_ptr<Port>& port, const char* what) {
   return *port;
 }
 }  // namespace
+
+// "applied" alone, or a JSON object: {"status":"refused","rule","reason","reasonZh"}, or for an
+// applied event with a note {"status":"applied","rule","note","noteZh"}.
+std::string storedVerdict(const Verdict& v) {
+  if (v.applied && v.reason.empty()) return "applied";
+  JsonWriter json;
+  json.beginObject()
+      .field("status", v.applied ? "applied" : "refused")
+      .field("rule", v.rule)
+      .field(v.applied ? "note" : "reason", v.reason)
+      .field(v.applied ? "noteZh" : "reasonZh", v.reasonZh)
+      .endObject();
+  return json.take();
+}
 
 ServiceLoop::ServiceLoop(ServiceLoopOptions options, LoopPorts ports, EventRules& rules,
                          Clock clock, prometheus::Registry& registry)
@@ -259,11 +274,7 @@ void ServiceLoop::apply(Batch& batch) {
       result->derived.clear();
     }
     if (!eventId.empty()) {
-      commit.verdicts.emplace_back(
-          eventId, result->verdict.applied
-                        ? (result->verdict.reason.empty() ? "applied"
-                                                          : "applied: " + result->verdict.reason)
-                        : "refused: " + result->verdict.reason);
+      commit.verdicts.emplace_back(eventId, storedVerdict(result->verdict));
     }
     for (auto& d : result->derived) commit.outbox.push_back(std::move(d));
   }
@@ -274,7 +285,8 @@ Applied ServiceLoop::cannotApply(const LoggedEvent& logged, const std::string& e
   log_.error("cannot apply a stored event", {{"partition", std::to_string(logged.partition)},
                                              {"sequence", std::to_string(logged.sequence)},
                                              {"error", error}});
-  return Applied{Verdict{false, "cannot be applied (logged as a defect)"}, {}};
+  return refuse(rules::service::defect, "无法应用（已作为缺陷记录日志）",
+                "cannot be applied (logged as a defect)");
 }
 
 size_t ServiceLoop::fireTimers() {

@@ -41,6 +41,10 @@ class Registry;
 
 namespace mwp {
 
+// A verdict as it is kept under its eventId and answered to a verdict query: "applied", or a
+// JSON object {"status":"refused","rule":…,"reason":…,"reasonZh":…} (GET /v1/events/{id}).
+std::string storedVerdict(const Verdict& v);
+
 struct ServiceLoopOptions {
   std::string service;               // "employment", …: names keys, metrics and logs
   std::vector<uint32_t> partitions;  // the partitions this instance owns

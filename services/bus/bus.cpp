@@ -40,6 +40,14 @@ kj::ArrayPtr<const kj::byte> flatBytes(capnp::MessageBuilder& message,
   return large.asBytes();
 }
 
+// A refused frame's rule and reasons, on whatever carries them (a FrameVerdict, a Pending frame).
+template <typename Refused>
+void refuseFrame(Refused& r, Reason why) {
+  r.rule = std::move(why.rule);
+  r.reasonZh = std::move(why.zh);
+  r.reason = std::move(why.en);
+}
+
 }  // namespace
 
 struct Bus::Pending {
@@ -53,7 +61,8 @@ struct Bus::Pending {
   uint32_t partition = 0;
   Status status = Status::NACK;
   uint64_t sequence = 0;
-  std::string reason;
+  std::string reason;  // for a NACK, in English; "" otherwise
+  std::string reasonZh, rule;
   bool answered = false;  // storing confirmed: an answer may go out
 };
 
@@ -210,7 +219,8 @@ std::unique_ptr<Bus::Batch> Bus::receiveBatch() {
     Pending p;
     p.identity = std::move(frames[0]);
     if (frames.size() != 2) {
-      p.reason = "send one event per message, as a single frame";
+      refuseFrame(p, {rules::bus::frame::single.id, "每条消息只发一个事件，且为单帧",
+                      "send one event per message, as a single frame"});
     } else {
       p.raw = frames[1].to_string();
       if (options_.curve) p.user = frames[1].gets("User-Id");
@@ -234,11 +244,11 @@ FrameVerdict readFrame(const std::string& raw, const Catalogue& catalogue, int64
     v.department = event.getSource();
     v.source = enumName(*v.department);
     if (tooLarge) {
-      v.reason = *tooLarge;
+      refuseFrame(v, {rules::bus::frame::size.id, *tooLarge, *tooLarge});
       return v;
     }
     if (auto problem = checkEvent(event, catalogue, nowSeconds)) {
-      v.reason = *problem;
+      refuseFrame(v, *problem);
       return v;
     }
     v.envelope = canonicalFrame(event);
@@ -247,7 +257,10 @@ FrameVerdict readFrame(const std::string& raw, const Catalogue& catalogue, int64
     v.digest = envelopeDigest(v.envelope);
     v.partition = partitionOf(subjectOf(event), partitionCount);
   } catch (const kj::Exception&) {
-    v.reason = tooLarge ? *tooLarge : unreadableEnvelopeReason(raw);
+    // These reasons are one line in both languages already ("frame: zh / … envelope: en").
+    std::string both = tooLarge ? *tooLarge : unreadableEnvelopeReason(raw);
+    refuseFrame(v, {tooLarge ? rules::bus::frame::size.id : rules::bus::frame::readable.id, both,
+                    both});
   }
   return v;
 }
@@ -260,9 +273,11 @@ void Bus::check(std::vector<Pending>& frames) {
     p.eventId = std::move(read.eventId);
     p.source = std::move(read.source);
     p.reason = std::move(read.reason);
+    p.reasonZh = std::move(read.reasonZh);
+    p.rule = std::move(read.rule);
     if (p.reason.empty()) {
       if (auto problem = checkSender(p.user, *read.department)) {
-        p.reason = *problem;
+        refuseFrame(p, *problem);
         continue;
       }
     }
@@ -386,6 +401,8 @@ void Bus::answer(Batch& batch) {
     reply.setPartition(p.partition);
     reply.setSequence(p.sequence);
     reply.setReason(p.reason);
+    reply.setReasonZh(p.reasonZh);
+    reply.setRule(p.rule);
     auto bytes = flatBytes(message, replyBuffer, largeReply);
     // Counted before answered: whoever has the answer finds it in the metrics.
     (p.status == Status::ACK         ? metrics_->ack
@@ -450,8 +467,10 @@ void Bus::record(Batch& batch, const std::vector<RedisReply>& replies) {
       }
       if (o.before->digest != p.digest) {
         p.status = Status::NACK;
-        p.reason = "eventId " + p.eventId +
-                   " was already used for a different event; give each event its own id";
+        refuseFrame(p, {rules::bus::event::event_id.id,
+                        "eventId " + p.eventId + " 已用于另一个事件，每个事件须有自己的 eventId",
+                        "eventId " + p.eventId +
+                            " was already used for a different event; give each event its own id"});
         p.raw = p.envelope;
         conflicts.push_back(&p);
         continue;
@@ -492,9 +511,10 @@ void Bus::noteStored(uint32_t partition, uint64_t sequence) {
 }
 
 size_t refusalCost(size_t frameBytes) {
-  // Fields in both: the reason, an eventId (≤ 64 bytes, as eventIdOf quotes it), a department's
-  // name (the schema's longest is 16), an entry id or a length (≤ 24 digits).
-  constexpr size_t kFields = kMaxKeptReasonBytes + 64 + 32 + 24;
+  // Fields in both: the reasons in two languages, a rule id and an eventId (≤ 64 bytes each, as
+  // eventIdOf quotes it), a department's name (the schema's longest is 16), an entry id or a
+  // length (≤ 24 digits).
+  constexpr size_t kFields = 2 * kMaxKeptReasonBytes + 64 + 64 + 32 + 24;
   constexpr size_t kRedisOverhead = 512;  // per entry and key together, with room to spare
   return frameBytes + 2 * kFields + kRedisOverhead;
 }
@@ -525,7 +545,9 @@ RedisCommand Bus::auditCommand(const Pending& p) const {
           p.source,
           p.raw.substr(0, options_.rejectedFrameBytes),
           std::to_string(p.raw.size()),
-          keys::refusal("")};
+          keys::refusal(""),
+          p.rule,
+          utf8Prefix(p.reasonZh, kMaxKeptReasonBytes)};
 }
 
 bool Bus::pipelineWithRetry(const RedisPipeline& commands, std::vector<RedisReply>& replies) {
@@ -546,10 +568,12 @@ bool Bus::pipelineWithRetry(const RedisPipeline& commands, std::vector<RedisRepl
   }
 }
 
-std::optional<std::string> Bus::checkSender(const std::string& user, msg::Department source) const {
+std::optional<Reason> Bus::checkSender(const std::string& user, msg::Department source) const {
   if (!options_.curve || user == "operator" || user == "gateway") return std::nullopt;
   if (user == enumName(source)) return std::nullopt;
-  return "source: this key belongs to " + user + " and may send only " + user + "'s events";
+  return Reason{rules::bus::event::source.id,
+                "source：此密钥属于 " + user + "，只能发送 " + user + " 的事件",
+                "source: this key belongs to " + user + " and may send only " + user + "'s events"};
 }
 
 void Bus::heartbeat() {

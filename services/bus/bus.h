@@ -40,7 +40,9 @@ struct FrameVerdict {
   std::string eventId;  // cut to 64 characters, as eventIdOfFrame() does
   std::string source;   // the department's name, for the audit copy
   std::optional<msg::Department> department;
-  std::string reason;    // why it is refused; "" when accepted
+  std::string reason;    // why it is refused, in English; "" when accepted
+  std::string reasonZh;  // in Chinese
+  std::string rule;      // the rule it breaks (common/core/rules.json)
   std::string envelope;  // canonical bytes of an accepted event
   std::string digest;    // of the canonical bytes: a re-send is recognised by it
   uint32_t partition = 0;
@@ -123,7 +125,7 @@ class Bus {
   // so followers read up to it even when its answer was a duplicate.
   void noteStored(uint32_t partition, uint64_t sequence);
   // Whether the key a frame came with may send events of `source`; the reason if not.
-  std::optional<std::string> checkSender(const std::string& user, msg::Department source) const;
+  std::optional<Reason> checkSender(const std::string& user, msg::Department source) const;
   RedisCommand auditCommand(const Pending& p) const;
   // Sends the pipeline, retrying twice after a fault; false if Redis stayed out of reach.
   bool pipelineWithRetry(const RedisPipeline& commands, std::vector<RedisReply>& replies);

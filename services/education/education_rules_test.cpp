@@ -54,6 +54,8 @@ TEST_F(EducationRulesTest, TheChildsAgeOnTheFirstOfSeptemberMustFitTheStage) {
   EXPECT_EQ(h.apply(request("r1", childBornOn("20200901"), "primary")), "applied");  // 6 exactly
   EXPECT_EQ(h.apply(request("r2", childBornOn("20200902"), "primary")),
             "refused: the child is 5 on 2026-09-01; primary takes ages 6–12");
+  EXPECT_EQ(h.lastRuleAndZh(),
+            "education.enrolment.age | 该儿童 2026-09-01 为 5 周岁；primary 招收 6–12 周岁");
   EXPECT_EQ(h.apply(request("r3", kChild7, "juniorSecondary")),
             "refused: the child is 7 on 2026-09-01; juniorSecondary takes ages 12–15");
   EXPECT_EQ(h.apply(request("r4", childBornOn("20110901"), "juniorSecondary")), "applied");  // 15
@@ -64,7 +66,7 @@ TEST_F(EducationRulesTest, TheChildsAgeOnTheFirstOfSeptemberMustFitTheStage) {
 TEST_F(EducationRulesTest, AChildIdWithNoBirthDateIsRefusedNamingTheField) {
   // The bus checks resident IDs; the rule does not count on it (month 13 here).
   EXPECT_EQ(h.applyUnchecked(request("r6", "510703201913010049", "primary")),
-            "refused: childId: not a resident ID with a birth date（childId 不是含出生日期的身份证号）");
+            "refused: childId: not a resident ID with a birth date");
 }
 
 TEST_F(EducationRulesTest, PlacementRateNearResidenceAndDaysToDecision) {

@@ -22,6 +22,12 @@ std::chrono::year_month_day civil(int32_t day) {
   return std::chrono::year_month_day{std::chrono::sys_days{std::chrono::days{day}}};
 }
 
+// A decision needs the request it decides, by this parent for this child.
+Applied noRequestWaiting() {
+  return refuse(rules::record::exists_first, "没有该家长为该儿童提出的待决定申请",
+                "no request waiting for this child from this parent");
+}
+
 std::string undecidedIndex(const std::string& area) {
   return "undecided:" + area;
 }
@@ -72,12 +78,17 @@ Applied EducationRules::placementRequested(msg::Envelope::Reader event, StateTx&
   int low = primary ? policy_.primaryMinAge : policy_.juniorMinAge;
   int high = primary ? policy_.primaryMaxAge : policy_.juniorMaxAge;
   if (age < low || age > high) {
-    return refuse("the child is " + std::to_string(age) + " on " + formatDate(september) + "; " +
-                  enumName(e.getStage()) + " takes ages " + std::to_string(low) + "–" +
-                  std::to_string(high));
+    return refuse(rules::education::enrolment::age,
+                  "该儿童 " + formatDate(september) + " 为 " + std::to_string(age) + " 周岁；" +
+                      enumName(e.getStage()) + " 招收 " + std::to_string(low) + "–" +
+                      std::to_string(high) + " 周岁",
+                  "the child is " + std::to_string(age) + " on " + formatDate(september) + "; " +
+                      enumName(e.getStage()) + " takes ages " + std::to_string(low) + "–" +
+                      std::to_string(high));
   }
   if (state.get("request:" + child)) {
-    return refuse("a request for this child is already waiting for a decision");
+    return refuse(rules::education::enrolment::one_request_waiting, "该儿童已有一个待决定的入学申请",
+                  "a request for this child is already waiting for a decision");
   }
   state.put("request:" + child, std::string(event.getWorkerId().cStr()) + "|" +
                                     e.getRequestedOn().cStr() + "|" + event.getArea().cStr());
@@ -99,18 +110,21 @@ Applied EducationRules::placementDecided(msg::Envelope::Reader event, StateTx& s
   auto open = state.get("request:" + child);
   std::string parent = event.getWorkerId().cStr();
   if (!open || open->substr(0, open->find('|')) != parent) {
-    return refuse("no request waiting for this child from this parent");
+    return noRequestWaiting();
   }
   std::string requestedOn = open->substr(parent.size() + 1, 10);
   std::string requestArea = open->substr(parent.size() + 12);
   Record record(state, "worker:" + parent);
   auto p = placementOf(record.get(), maskResidentId(child), requestedOn);
-  if (!p) return refuse("no request waiting for this child from this parent");
+  if (!p) return noRequestWaiting();
   int32_t decided = dayOf(e.getDecidedOn(), "decidedOn");
   // The request's day, as this service stored it when it applied the request.
   int32_t requestedDay =
       dayOf(capnp::Text::Reader(requestedOn.c_str(), requestedOn.size()), "requestedOn");
-  if (decided < requestedDay) return refuse("decided before it was requested");
+  if (decided < requestedDay) {
+    return refuse(rules::record::dates_in_order, "决定日期早于申请日期",
+                  "decided before it was requested");
+  }
   // Indicators count where and when the request was made, so rates compare like with like.
   int requestYear = yearOfDay(requestedDay);
   auto countAtRequest = [&](Indicator indicator) {

@@ -150,8 +150,8 @@ TEST_F(CoverageTest, AWorkerNotListedIsNeitherListedNorPlaced) {
 TEST_F(CoverageTest, ListingTwiceIsRefused) {
   h.apply(listed("p1", kWorker, "2026-01-15"));
   EXPECT_EQ(h.apply(listed("p2", kWorker, "2026-04-01")),
-            "refused: this worker is already listed as poor labour since 2026-01-15（已于 "
-            "2026-01-15 列入建档立卡贫困劳动力）");
+            "refused: this worker is already listed as poor labour since 2026-01-15");
+  EXPECT_EQ(h.lastRuleAndZh(), "record.once | 已于 2026-01-15 列入建档立卡贫困劳动力");
   EXPECT_EQ(h.indicator(2026, measure3::kPoorListed, "510703"), 1);
 }
 

@@ -145,6 +145,9 @@ TEST_F(EmploymentRulesTest, UnemploymentRegistrationNeedsExactlySixMonthsOfResid
   EXPECT_EQ(h.apply(unemployment("x1", "2025-09-01", "2026-02-28")),
             "refused: resident in the town since 2025-09-01: unemployment registration needs 6 "
             "months of residence (措施三), reached on 2026-03-01");
+  EXPECT_EQ(h.lastRuleAndZh(),
+            "employment.unemployment.residence_6_months | 自 2025-09-01 起在城镇居住；"
+            "失业登记需在城镇居住满6个月（措施三），2026-03-01 满足");
   EXPECT_EQ(h.apply(unemployment("x2", "2025-09-01", "2026-03-01")), "applied");
   EXPECT_EQ(h.indicator(2026, measure3::kUnemploymentRegistrations, "510722"), 1);
 }
@@ -158,14 +161,13 @@ TEST_F(EmploymentRulesTest, SixMonthsFromTheLastDayOfALongMonthEndsOnTheShortMon
 // refusal naming the field, and changes nothing.
 TEST_F(EmploymentRulesTest, ADateThatIsNoDateIsRefusedNamingTheField) {
   EXPECT_EQ(h.applyUnchecked(unemployment("x1", "2025-02-30", "2026-02-01")),
-            "refused: residentSince: not a date in the form YYYY-MM-DD（residentSince 不是 "
-            "YYYY-MM-DD 格式的日期）");
+            "refused: residentSince: not a date in the form YYYY-MM-DD");
   EXPECT_EQ(h.indicator(2026, measure3::kUnemploymentRegistrations, "510722"), 0);
   EXPECT_EQ(
       h.applyUnchecked(event("f1", "jobFairHeld",
                              R"({"fairId":"F-1","campaign":"springBreeze","heldOn":"2026-13-01",)"
                              R"("employers":1,"vacancies":1,"attendees":1,"agreementsSigned":1})")),
-      "refused: heldOn: not a date in the form YYYY-MM-DD（heldOn 不是 YYYY-MM-DD 格式的日期）");
+      "refused: heldOn: not a date in the form YYYY-MM-DD");
   EXPECT_EQ(h.apply(fair("f2", "F-1", "springBreeze")), "applied")
       << "the refused fair left no trace";
 }
@@ -283,6 +285,12 @@ TEST_F(EmploymentRulesTest, AtMostThreeSubsidiesAYearByTheYearOfTheClaim) {
   h.apply(certificate("c3", kWorker, "C3", "junior", "2026-02-01", 24, trades[3]));
   EXPECT_EQ(lastSubsidy(),
             "denied: already paid 3 skill-upgrade subsidies in 2026: at most 3 a year per worker");
+  {
+    auto denied = h.derivedEvents().back()->root<msg::Envelope>().getSubsidyDenied();
+    EXPECT_EQ(std::string(denied.getRule().cStr()), "employment.subsidy.max_per_year");
+    EXPECT_EQ(std::string(denied.getReasonZh().cStr()),
+              "2026 年已领取 3 次技能提升补贴，每人每年至多 3 次");
+  }
   // Claimed in the next year (the certificate of late 2026, reported in January 2027): paid.
   h.setNow(1798761600);  // 2027-01-01T08:00:00+08:00
   h.apply(certificate("c4", kWorker, "C4", "junior", "2026-12-20", 24, trades[3],

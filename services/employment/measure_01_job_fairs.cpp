@@ -7,7 +7,8 @@ namespace mwp::employment {
 Applied jobFairHeld(Context& c) {
   auto e = c.event.getJobFairHeld();
   if (seenBefore(c)) {
-    return refuse(std::string("fair ") + e.getFairId().cStr() + " is already counted");
+    return refuse(rules::record::once, std::string("招聘会 ") + e.getFairId().cStr() + " 已计数",
+                  std::string("fair ") + e.getFairId().cStr() + " is already counted");
   }
   int year = yearOfField(e.getHeldOn(), "heldOn");
   c.count(measure1::kFairsHeld, year);

@@ -51,7 +51,9 @@ Applied workerUpdated(Context& c) {
   Record record(c.state, c.workerKey());
   auto profile = record.get().getProfile();
   if (!profile.getRegistered())
-    return refuse("worker not in the real-name registry: register first");
+    return refuse(rules::employment::registry::registered_first,
+                  "该农民工未在实名登记库中登记，请先登记",
+                  "worker not in the real-name registry: register first");
   copySameNamedFields(e, profile);  // where the worker lives and works now, and updatedOn
   touchRegistry(c, profile, e.getUpdatedOn(), "updatedOn");
   record.save();
@@ -61,7 +63,8 @@ Applied workerUpdated(Context& c) {
 Applied vacancyPublished(Context& c, int64_t now) {
   auto e = c.event.getVacancyPublished();
   if (seenBefore(c)) {
-    return refuse(std::string("vacancy ") + e.getVacancyId().cStr() + " is already counted");
+    return refuse(rules::record::once, std::string("岗位 ") + e.getVacancyId().cStr() + " 已计数",
+                  std::string("vacancy ") + e.getVacancyId().cStr() + " is already counted");
   }
   // A vacancy has no date of its own: it counts in the year it was reported.
   c.count(measure2::kVacanciesPublished, yearOfDay(chinaDayOf(now)), e.getPositions());

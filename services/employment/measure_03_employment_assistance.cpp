@@ -51,9 +51,9 @@ Applied poorLabourListed(Context& c) {
   auto w = record.get();
   auto listing = w.getPoorListing();
   if (listing.getListedOn().size() > 0) {
-    return refuse("this worker is already listed as poor labour since " +
-                  std::string(listing.getListedOn().cStr()) + "（已于 " +
-                  listing.getListedOn().cStr() + " 列入建档立卡贫困劳动力）");
+    std::string listedOn = listing.getListedOn().cStr();
+    return refuse(rules::record::once, "已于 " + listedOn + " 列入建档立卡贫困劳动力",
+                  "this worker is already listed as poor labour since " + listedOn);
   }
   listing.setListedOn(e.getListedOn());
   listing.setArea(c.area);
@@ -87,9 +87,13 @@ Applied unemploymentRegistered(Context& c) {
   int32_t on = dayOf(e.getRegisteredOn(), "registeredOn");
   // 措施三: 将在城镇居住半年以上的失业农民工纳入失业登记范围.
   if (on < addMonths(since, 6)) {
-    return refuse("resident in the town since " + formatDate(since) +
-                  ": unemployment registration needs 6 months of residence (措施三), reached on " +
-                  formatDate(addMonths(since, 6)));
+    return refuse(rules::employment::unemployment::residence_6_months,
+                  "自 " + formatDate(since) + " 起在城镇居住；失业登记需在城镇居住满6个月（措施三），" +
+                      formatDate(addMonths(since, 6)) + " 满足",
+                  "resident in the town since " + formatDate(since) +
+                      ": unemployment registration needs 6 months of residence (措施三), reached "
+                      "on " +
+                      formatDate(addMonths(since, 6)));
   }
   appendEntry(c.state, c.workerKey(), e, &W::getUnemploymentRegistrations,
               &W::adoptUnemploymentRegistrations);

@@ -31,13 +31,15 @@ Applied recordSubsidy(Context& c, msg::Certificate::Builder certificate,
       g.setAmountYuan(granted->amountYuan);
     }));
   } else {
-    const auto& reason = std::get<Denied>(decision).reason;
-    certificate.getSubsidy().setDeniedBecause(reason);
+    const auto& denied = std::get<Denied>(decision);
+    certificate.getSubsidy().setDeniedBecause(denied.reason);
     c.count(measure4::kSubsidiesDenied, year);
     applied.derived.push_back(deriveEvent(c.event, "subsidy", [&](msg::Envelope::Builder d) {
       auto n = d.initSubsidyDenied();
       n.setCertificateNo(e.getCertificateNo());
-      n.setReason(reason);
+      n.setReason(denied.reason);
+      n.setRule(denied.rule.id);
+      n.setReasonZh(denied.zh);
     }));
   }
   return applied;
@@ -49,7 +51,9 @@ Applied subsidyDecided(Context& c, capnp::Text::Reader number) {
   Record record(c.state, c.workerKey());
   auto cert = findCertificate(record.get(), number);
   if (!cert || cert->getSubsidy().isUndecided()) {
-    return refuse(std::string("no subsidy decision recorded for certificate ") + number.cStr());
+    return refuse(rules::employment::subsidy::decided_first,
+                  std::string("证书 ") + number.cStr() + " 尚无补贴决定记录",
+                  std::string("no subsidy decision recorded for certificate ") + number.cStr());
   }
   return {};
 }

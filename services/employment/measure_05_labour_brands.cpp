@@ -6,7 +6,8 @@ namespace mwp::employment {
 Applied labourBrandEstablished(Context& c) {
   auto e = c.event.getLabourBrandEstablished();
   if (seenBefore(c)) {
-    return refuse(std::string("labour brand ") + e.getBrand().cStr() + " is already counted");
+    return refuse(rules::record::once, std::string("劳务品牌 ") + e.getBrand().cStr() + " 已计数",
+                  std::string("labour brand ") + e.getBrand().cStr() + " is already counted");
   }
   c.count(measure5::kBrandsEstablished, yearOfField(e.getEstablishedOn(), "establishedOn"));
   return {};

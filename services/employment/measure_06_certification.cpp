@@ -16,7 +16,8 @@ Applied skillCertified(Context& c, const SubsidyPolicy& policy) {
   auto e = c.event.getSkillCertified();
   std::string number = e.getCertificateNo().cStr();
   if (seenBefore(c)) {
-    return refuse("certificate " + number + " is already recorded");
+    return refuse(rules::record::once, "证书 " + number + " 已记录",
+                  "certificate " + number + " is already recorded");
   }
   int32_t issuedOn = dayOf(e.getIssuedOn(), "issuedOn");
   Record record(c.state, c.workerKey());
@@ -42,11 +43,14 @@ Applied certificateMailed(Context& c) {
   Record record(c.state, c.workerKey());
   auto cert = findCertificate(record.get(), e.getCertificateNo());
   if (!cert) {
-    return refuse(std::string("certificate ") + e.getCertificateNo().cStr() +
-                  " is not recorded for this worker");
+    return refuse(rules::record::exists_first,
+                  std::string("该农民工名下没有证书 ") + e.getCertificateNo().cStr() + " 的记录",
+                  std::string("certificate ") + e.getCertificateNo().cStr() +
+                      " is not recorded for this worker");
   }
   if (cert->getMailedOn().size() > 0) {
-    return refuse(std::string("certificate ") + e.getCertificateNo().cStr() + " is already mailed");
+    return refuse(rules::record::once, std::string("证书 ") + e.getCertificateNo().cStr() + " 已寄出",
+                  std::string("certificate ") + e.getCertificateNo().cStr() + " is already mailed");
   }
   cert->setMailedOn(e.getMailedOn());
   cert->setTrackingNo(e.getTrackingNo());

@@ -7,7 +7,9 @@ namespace mwp::employment {
 Applied businessStarted(Context& c) {
   auto e = c.event.getBusinessStarted();
   if (seenBefore(c)) {
-    return refuse(std::string("business ") + e.getBusinessCode().cStr() + " is already counted");
+    return refuse(rules::record::once,
+                  std::string("返乡创业企业 ") + e.getBusinessCode().cStr() + " 已计数",
+                  std::string("business ") + e.getBusinessCode().cStr() + " is already counted");
   }
   int year = yearOfField(e.getStartedOn(), "startedOn");
   appendEntry(c.state, c.workerKey(), e, &W::getBusinesses, &W::adoptBusinesses);

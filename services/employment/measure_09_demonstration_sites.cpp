@@ -7,8 +7,10 @@ namespace mwp::employment {
 Applied demonstrationSiteRecognized(Context& c) {
   auto e = c.event.getDemonstrationSiteRecognized();
   if (seenBefore(c)) {
-    return refuse(std::string("site ") + e.getName().cStr() +
-                  " is already recognised at this level");
+    return refuse(rules::record::once,
+                  std::string("示范基地 ") + e.getName().cStr() + " 已在该级别认定",
+                  std::string("site ") + e.getName().cStr() +
+                      " is already recognised at this level");
   }
   int year = yearOfField(e.getRecognizedOn(), "recognizedOn");
   c.count(measure9::kSitesRecognized, year);

@@ -7,8 +7,10 @@ namespace mwp::employment {
 Applied guaranteeLoanApplied(Context& c) {
   auto e = c.event.getGuaranteeLoanApplied();
   if (seenBefore(c)) {
-    return refuse(std::string("loan application ") + e.getApplicationNo().cStr() +
-                  " is already recorded");
+    return refuse(rules::record::once,
+                  std::string("贷款申请 ") + e.getApplicationNo().cStr() + " 已记录",
+                  std::string("loan application ") + e.getApplicationNo().cStr() +
+                      " is already recorded");
   }
   int year = yearOfField(e.getAppliedOn(), "appliedOn");
   appendEntry(c.state, c.workerKey(), e, &W::getLoans, &W::adoptLoans);
@@ -23,8 +25,10 @@ Applied guaranteeLoanDecided(Context& c) {
   for (auto loan : record.get().getLoans()) {
     if (loan.getApplicationNo() != e.getApplicationNo()) continue;
     if (!loan.getDecision().isPending()) {
-      return refuse(std::string("loan application ") + e.getApplicationNo().cStr() +
-                    " is already decided");
+      return refuse(rules::record::stage,
+                    std::string("贷款申请 ") + e.getApplicationNo().cStr() + " 已有决定",
+                    std::string("loan application ") + e.getApplicationNo().cStr() +
+                        " is already decided");
     }
     if (e.getApproved()) {
       loan.getDecision().setApprovedYuan(e.getAmountYuan());
@@ -41,8 +45,10 @@ Applied guaranteeLoanDecided(Context& c) {
     record.save();
     return {};
   }
-  return refuse(std::string("no loan application ") + e.getApplicationNo().cStr() +
-                " for this worker");
+  return refuse(rules::record::exists_first,
+                std::string("该农民工没有贷款申请 ") + e.getApplicationNo().cStr(),
+                std::string("no loan application ") + e.getApplicationNo().cStr() +
+                    " for this worker");
 }
 
 }  // namespace mwp::employment

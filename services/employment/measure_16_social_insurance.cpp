@@ -66,7 +66,8 @@ Applied socialSecurityCardIssued(Context& c) {
   Record record(c.state, c.workerKey());
   auto w = record.get();
   if (holdsCard(w)) {
-    return refuse("a social security card is already issued to this worker");
+    return refuse(rules::record::once, "已为该农民工发放社会保障卡",
+                  "a social security card is already issued to this worker");
   }
   bool insured = w.getInsurance().getInsuredOn().size() > 0;
   if (insured) countInsured(c, w, -1);

@@ -14,6 +14,7 @@
 #include <variant>
 
 #include "mwp/messages/employment.capnp.h"
+#include "mwp/rule_names.h"
 
 namespace mwp::employment {
 
@@ -40,8 +41,10 @@ struct SubsidyClaim {
 struct Granted {
   uint32_t amountYuan;
 };
+// The rule that denies it, and why in Chinese and English.
 struct Denied {
-  std::string reason;
+  RuleId rule;
+  std::string zh, reason;
 };
 
 // `record` is the worker's record before this certificate is added to it.

@@ -34,6 +34,7 @@ TEST_F(HealthRulesTest, CervicalAndBreastChecksAreForWomenOnly) {
   EXPECT_EQ(h.apply(check("c1", kWoman, "cervicalCancer", true)), "applied");
   EXPECT_EQ(h.apply(check("c2", kMan, "breastCancer", true)),
             "refused: breastCancer checks are for women (措施十五); the resident ID is a man's");
+  EXPECT_EQ(h.lastRuleAndZh(), "health.screening.women_only | breastCancer 检查面向女性农民工（措施十五），该身份证号码为男性");
   EXPECT_EQ(h.indicator(2026, measure15::kWomensCancerChecks, "510703"), 1);
 }
 

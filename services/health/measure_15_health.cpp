@@ -111,8 +111,10 @@ Applied checkCompleted(msg::Envelope::Reader event, StateTx& state) {
       e.getCheckType() == Type::CERVICAL_CANCER || e.getCheckType() == Type::BREAST_CANCER;
   // 措施十五: 免费为符合条件的女性农民工提供宫颈癌、乳腺癌检查.
   if (forWomen && residentIdIsMale(event.getWorkerId().cStr())) {
-    return refuse(enumName(e.getCheckType()) +
-                  " checks are for women (措施十五); the resident ID is a man's");
+    return refuse(rules::health::screening::women_only,
+                  enumName(e.getCheckType()) + " 检查面向女性农民工（措施十五），该身份证号码为男性",
+                  enumName(e.getCheckType()) +
+                      " checks are for women (措施十五); the resident ID is a man's");
   }
   int year = yearOfField(e.getPerformedOn(), "performedOn");
   if (e.getCheckType() == Type::OCCUPATIONAL) coverExposure(event, state, year);
@@ -130,7 +132,8 @@ Applied checkCompleted(msg::Envelope::Reader event, StateTx& state) {
 Applied incidentReported(msg::Envelope::Reader event, StateTx& state) {
   auto e = event.getOccupationalIncidentReported();
   if (seenBefore(state, std::string("incident:") + e.getIncidentId().cStr(), event)) {
-    return refuse(std::string("incident ") + e.getIncidentId().cStr() + " is already reported");
+    return refuse(rules::record::once, std::string("事故 ") + e.getIncidentId().cStr() + " 已报告",
+                  std::string("incident ") + e.getIncidentId().cStr() + " is already reported");
   }
   std::string area = event.getArea().cStr();
   int year = yearOfField(e.getOccurredOn(), "occurredOn");

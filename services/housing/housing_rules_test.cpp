@@ -33,6 +33,7 @@ TEST_F(HousingRulesTest, OneUnitPerWorkerAndOneWorkerPerUnit) {
   EXPECT_EQ(h.apply(allocate("a2", kA, "U-2")),
             "refused: this worker already holds unit U-1: vacate it first");
   EXPECT_EQ(h.apply(allocate("a3", kB, "U-1")), "refused: unit U-1 is held by another worker");
+  EXPECT_EQ(h.lastRuleAndZh(), "housing.public_rental.one_unit | 房源 U-1 已由他人承租");
   EXPECT_EQ(h.indicator(2026, measure11::kUnitsAllocated, "510703"), 1);
 }
 
@@ -58,8 +59,7 @@ TEST_F(HousingRulesTest, ADateThatIsNoDateIsRefusedNamingTheField) {
   EXPECT_EQ(h.applyUnchecked(event("r1", "rentSubsidyGranted",
                                    R"({"monthlyYuan":300,"months":6,"grantedOn":"2026-02-30"})", kA,
                                    "housing")),
-            "refused: grantedOn: not a date in the form YYYY-MM-DD（grantedOn 不是 YYYY-MM-DD "
-            "格式的日期）");
+            "refused: grantedOn: not a date in the form YYYY-MM-DD");
   EXPECT_FALSE(h.state.get(std::string("worker:") + kA)) << "nothing kept for the worker";
 }
 

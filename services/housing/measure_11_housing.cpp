@@ -32,16 +32,22 @@ Applied allocated(msg::Envelope::Reader event, StateTx& state) {
   auto e = event.getPublicRentalAllocated();
   std::string unit = e.getUnitId().cStr();
   if (dayOf(e.getLeaseEnd(), "leaseEnd") <= dayOf(e.getLeaseStart(), "leaseStart")) {
-    return refuse("the lease must end after it starts");
+    return refuse(rules::record::dates_in_order, "租期结束日须晚于开始日",
+                  "the lease must end after it starts");
   }
   Record record(state, workerKey(event));
   auto held = record.get().getAllocation();
   if (held.getUnitId().size() > 0) {
-    return refuse(std::string("this worker already holds unit ") + held.getUnitId().cStr() +
-                  ": vacate it first");
+    return refuse(rules::housing::public_rental::one_unit,
+                  std::string("该农民工已承租 ") + held.getUnitId().cStr() + "，须先退租",
+                  std::string("this worker already holds unit ") + held.getUnitId().cStr() +
+                      ": vacate it first");
   }
   // Never name the other holder: their resident ID is not this department's to see.
-  if (state.get("unit:" + unit)) return refuse("unit " + unit + " is held by another worker");
+  if (state.get("unit:" + unit)) {
+    return refuse(rules::housing::public_rental::one_unit, "房源 " + unit + " 已由他人承租",
+                  "unit " + unit + " is held by another worker");
+  }
   state.put("unit:" + unit, event.getWorkerId().cStr());
   copySameNamedFields(e, held);
   record.save();
@@ -54,7 +60,9 @@ Applied vacated(msg::Envelope::Reader event, StateTx& state) {
   Record record(state, workerKey(event));
   auto w = record.get();
   if (w.getAllocation().getUnitId() != e.getUnitId()) {
-    return refuse(std::string("this worker does not hold unit ") + e.getUnitId().cStr());
+    return refuse(rules::record::exists_first,
+                  std::string("该农民工未承租 ") + e.getUnitId().cStr(),
+                  std::string("this worker does not hold unit ") + e.getUnitId().cStr());
   }
   auto past = record.append(&W::getPastAllocations, &W::adoptPastAllocations);
   copySameNamedFields(w.getAllocation().asReader(), past, {"vacatedOn"});
@@ -86,8 +94,10 @@ Applied fundEnrolled(msg::Envelope::Reader event, StateTx& state) {
   std::string key =
       std::string("fund:") + event.getWorkerId().cStr() + ":" + e.getEmployerCode().cStr();
   if (seenBefore(state, key, event)) {
-    return refuse(std::string("already enrolled in the provident fund through employer ") +
-                  e.getEmployerCode().cStr());
+    return refuse(rules::record::once,
+                  std::string("已通过单位 ") + e.getEmployerCode().cStr() + " 缴存住房公积金",
+                  std::string("already enrolled in the provident fund through employer ") +
+                      e.getEmployerCode().cStr());
   }
   appendEntry(state, workerKey(event), e, &W::getProvidentFund, &W::adoptProvidentFund);
   count(event, state, measure11::kProvidentFundEnrolments, e.getEnrolledOn(), "enrolledOn");

@@ -50,9 +50,11 @@ Applied workerReturned(msg::Envelope::Reader event, StateTx& state) {
   int year = yearOfField(e.getReturnedOn(), "returnedOn");
   auto key = returneeKey(year, event);
   if (auto known = readReturnee(state, key)) {
-    return appliedWithNote("already a returnee of " + std::to_string(year) + " (returned on " +
-                           known->returnedOn + "): counted once a year（" + std::to_string(year) +
-                           " 年已计为返乡农民工，每年计一次）");
+    return appliedWithNote(rules::outreach::returnee::once_a_year,
+                           std::to_string(year) + " 年已计为返乡农民工（" + known->returnedOn +
+                               " 返乡），每年计一次",
+                           "already a returnee of " + std::to_string(year) + " (returned on " +
+                               known->returnedOn + "): counted once a year");
   }
   Returnee r{e.getVillage().cStr(), e.getReturnedOn().cStr(), ""};
   writeReturnee(state, key, r);
@@ -68,13 +70,15 @@ Applied familyVisited(msg::Envelope::Reader event, StateTx& state) {
   auto key = returneeKey(year, event);
   auto r = readReturnee(state, key);
   if (!r) {
-    return appliedWithNote("no workerReturned of " + std::to_string(year) +
-                           " for this worker: the visit is recorded but is not coverage（该农民工 " +
-                           std::to_string(year) + " 年无返乡记录，走访不计入覆盖率）");
+    return appliedWithNote(rules::outreach::returnee::family_visit,
+                           "该农民工 " + std::to_string(year) + " 年无返乡记录，走访予以记录，但不计入覆盖率",
+                           "no workerReturned of " + std::to_string(year) +
+                               " for this worker: the visit is recorded but is not coverage");
   }
   if (!r->visitedOn.empty()) {
-    return appliedWithNote("the family was visited already on " + r->visitedOn +
-                           ": counted once（已于 " + r->visitedOn + " 走访，只计一次）");
+    return appliedWithNote(rules::outreach::returnee::family_visit,
+                           "已于 " + r->visitedOn + " 走访，只计一次",
+                           "the family was visited already on " + r->visitedOn + ": counted once");
   }
   r->visitedOn = e.getVisitedOn().cStr();
   writeReturnee(state, key, *r);

@@ -60,17 +60,20 @@ std::optional<Applied> applyEvent(msg::Envelope::Reader event, StateTx& state, i
   const auto* m = activityMeasure(measure);
   auto own = activityIndicator(measure, activity);
   if (!m || !own) {
-    return refuse("activity: " + activity + " is not one measure " + std::to_string(measure) +
-                  " lists（activity 不是措施 " + std::to_string(measure) + " 所列的活动）");
+    return refuse(rules::catalogue::activity_listed,
+                  "activity " + activity + " 不是措施 " + std::to_string(measure) + " 所列的活动",
+                  "activity: " + activity + " is not one measure " + std::to_string(measure) +
+                      " lists");
   }
   std::string area = event.getArea().cStr();
   int year = yearOfField(e.getHeldOn(), "heldOn");
   // One visit reported by the trade union and by the county counts once when both name it.
   if (e.getActivityId().size() > 0 &&
       seenBefore(state, std::string("activity:") + e.getActivityId().cStr(), event)) {
-    return appliedWithNote(std::string("activity ") + e.getActivityId().cStr() +
-                           " was reported before: counted once（活动 " + e.getActivityId().cStr() +
-                           " 已报送，只计一次）");
+    std::string activity = e.getActivityId().cStr();
+    return appliedWithNote(rules::outreach::activity::counted_once,
+                           "活动 " + activity + " 已报送，只计一次",
+                           "activity " + activity + " was reported before: counted once");
   }
   countIndicator(state, m->activities, area, year, e.getCount());
   countIndicator(state, *own, area, year, e.getCount());

@@ -33,6 +33,14 @@ TEST_F(OutreachRulesTest, ActivitiesCountPerMeasureActivityAreaAndYear) {
   EXPECT_EQ(h.indicator(2025, measure23::kCondolenceVisitOutside, "510703"), 1);
 }
 
+// The bus refuses an activity its measure does not list; the rules do not take that on trust.
+TEST_F(OutreachRulesTest, AnActivityItsMeasureDoesNotListIsRefusedNamingTheCataloguesRule) {
+  EXPECT_EQ(h.applyUnchecked(activity("x1", 23, "noSuchVisit", "510722")),
+            "refused: activity: noSuchVisit is not one measure 23 lists");
+  EXPECT_EQ(h.lastRuleAndZh(), "catalogue.activity_listed | activity noSuchVisit 不是措施 23 所列的活动");
+  EXPECT_EQ(h.indicator(2026, measure23::kActivities, "510722"), 0);
+}
+
 TEST_F(OutreachRulesTest, AnActivitysIndicatorIsItsNameInSnakeCaseAsTheCatalogueLists) {
   // (An activity its measure does not list is refused by the bus: see EventRules tests.)
   EXPECT_EQ(activityIndicator(23, "condolenceVisitOutside"), measure23::kCondolenceVisitOutside);
@@ -89,8 +97,8 @@ TEST_F(OutreachRulesTest, OneActivityReportedByTwoDepartmentsCountsOnce) {
   };
   EXPECT_EQ(h.apply(reported("a1", "tradeUnion", "visit-2026-01")), "applied");
   EXPECT_EQ(h.apply(reported("a2", "areaGovernment", "visit-2026-01")),
-            "applied: activity visit-2026-01 was reported before: counted once（活动 visit-2026-01 "
-            "已报送，只计一次）");
+            "applied: activity visit-2026-01 was reported before: counted once");
+  EXPECT_EQ(h.lastRuleAndZh(), "outreach.activity.counted_once | 活动 visit-2026-01 已报送，只计一次");
   EXPECT_EQ(h.indicator(2026, measure23::kFamilyVisit, "510722"), 5);
   // Without an activityId each report counts, as before.
   h.apply(reported("a3", "tradeUnion", ""));
@@ -126,8 +134,9 @@ TEST_F(OutreachRulesTest, AReturneeCountsInTheYearReturnedInTheCountyOfTheVillag
   EXPECT_EQ(h.indicator(2026, measure23::kReturnees, "510722"), 1);
   EXPECT_EQ(h.indicator(2026, measure23::kReturnees, "510703"), 0);
   EXPECT_EQ(h.apply(returned("r2", kReturnee, "2026-02-10")),
-            "applied: already a returnee of 2026 (returned on 2026-01-25): counted once a "
-            "year（2026 年已计为返乡农民工，每年计一次）");
+            "applied: already a returnee of 2026 (returned on 2026-01-25): counted once a year");
+  EXPECT_EQ(h.lastRuleAndZh(),
+            "outreach.returnee.once_a_year | 2026 年已计为返乡农民工（2026-01-25 返乡），每年计一次");
   h.apply(returned("r3", kReturnee, "2025-01-20"));  // returned in another year: that year's
   EXPECT_EQ(h.indicator(2026, measure23::kReturnees, "510722"), 1);
   EXPECT_EQ(h.indicator(2025, measure23::kReturnees, "510722"), 1);
@@ -142,8 +151,8 @@ TEST_F(OutreachRulesTest, AVisitToAReturneesFamilyIsCoverageOnce) {
   h.apply(returned("r2", kOther, "2026-01-26", "510722103202"));
   EXPECT_EQ(h.apply(visited("v1", kReturnee, "2026-02-01")), "applied");
   EXPECT_EQ(h.apply(visited("v2", kReturnee, "2026-02-03")),
-            "applied: the family was visited already on 2026-02-01: counted once（已于 "
-            "2026-02-01 走访，只计一次）");
+            "applied: the family was visited already on 2026-02-01: counted once");
+  EXPECT_EQ(h.lastRuleAndZh(), "outreach.returnee.family_visit | 已于 2026-02-01 走访，只计一次");
   EXPECT_EQ(h.indicator(2026, measure23::kReturnees, "510722"), 2);
   EXPECT_EQ(h.indicator(2026, measure23::kReturneesVisited, "510722"), 1);
   EXPECT_EQ(h.state.counters["village-coverage:2026"]["510722103201|visited"], 1);
@@ -156,7 +165,9 @@ TEST_F(OutreachRulesTest, AVisitWithoutAReturnThatYearIsAppliedButNotCoverage) {
   h.apply(returned("r1", kReturnee, "2025-01-25"));  // returned last year, not this one
   EXPECT_EQ(h.apply(visited("v1", kReturnee, "2026-02-01")),
             "applied: no workerReturned of 2026 for this worker: the visit is recorded but is not "
-            "coverage（该农民工 2026 年无返乡记录，走访不计入覆盖率）");
+            "coverage");
+  EXPECT_EQ(h.lastRuleAndZh(),
+            "outreach.returnee.family_visit | 该农民工 2026 年无返乡记录，走访予以记录，但不计入覆盖率");
   EXPECT_EQ(h.indicator(2026, measure23::kReturneesVisited, "510722"), 0);
   EXPECT_EQ(h.indicator(2025, measure23::kReturneesVisited, "510722"), 0);
 }

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "mwp/rule_names.h"
+
 namespace mwp::rights {
 
 CalendarProbe::CalendarProbe(WorkingCalendar& calendar)
@@ -33,7 +35,7 @@ void CalendarProbe::missingYear(int year) {
   if (logged_.insert(year).second) {
     log_.warn("a deadline is counted through a year without its holiday calendar: weekends alone, "
               "flagged calendarMissing; add the year's notice to the holiday list",
-              {{"year", std::to_string(year)}});
+              {{"year", std::to_string(year)}, {"rule", rules::rights::working_days::calendar.id}});
   }
 }
 

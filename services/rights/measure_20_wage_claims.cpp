@@ -18,11 +18,13 @@ std::optional<Applied> pastTheLimit(Case& c, const DeadlinePolicy& policy) {
       addMonths(dayOf(c.get().getOwedUntil(), "owedUntil"), 12 * policy.wageClaimLimitYears);
   if (dayOf(c.get().getFiledOn(), "filedOn") <= limit) return std::nullopt;
   std::string years = std::to_string(policy.wageClaimLimitYears);
-  return refuse("工资拖欠截至 " + owed + "，至 " + filed + " 投诉已超过" + years +
-                "年，不再查处，应作不予受理（劳动保障监察条例第二十条） / wages owed until " +
-                owed + ", more than " + years + " years before the complaint of " + filed +
-                ": no longer investigated; record a refusal (wageClaimRejected) instead "
-                "(劳动保障监察条例 art. 20)");
+  return refuse(rules::rights::wage_claim::limit_2_years,
+                "工资拖欠截至 " + owed + "，至 " + filed + " 投诉已超过" + years +
+                    "年，不再查处，应作不予受理（劳动保障监察条例第二十条）",
+                "wages owed until " + owed + ", more than " + years +
+                    " years before the complaint of " + filed +
+                    ": no longer investigated; record a refusal (wageClaimRejected) instead "
+                    "(劳动保障监察条例 art. 20)");
 }
 
 }  // namespace
@@ -31,7 +33,7 @@ Applied wageClaimFiled(msg::Envelope::Reader event, StateTx& state, const Deadli
                        const WorkingCalendar& calendar) {
   auto e = event.getWageClaimFiled();
   Case c(state, msg::CaseType::WAGE_CLAIM, e.getCaseNo());
-  if (c.exists()) return refuse(c.name() + " is already filed");
+  if (c.exists()) return refuseCase(rules::record::once, c, " 已登记", " is already filed");
   c.open(event, e.getCaseNo(), e.getFiledOn(), "filedOn");
   auto r = c.get();
   r.setClaimedYuan(e.getAmountYuan());
@@ -41,6 +43,7 @@ Applied wageClaimFiled(msg::Envelope::Reader event, StateTx& state, const Deadli
     dayOf(e.getOwedUntil(), "owedUntil");  // a date that is no date is refused, naming it
     r.setOwedUntil(e.getOwedUntil());
   }
+  // rules::rights::wage_claim::accept_5_working_days: accepted or refused within them.
   c.due(Stage::WAGE_CLAIM_ACCEPTANCE,
         calendar.addWorkingDays(dayOf(e.getFiledOn(), "filedOn"), policy.wageAcceptWorkingDays));
   c.count(measure20::kClaimsFiled);
@@ -53,12 +56,13 @@ Applied wageClaimAccepted(msg::Envelope::Reader event, StateTx& state, const Dea
                           const WorkingCalendar& calendar) {
   auto e = event.getWageClaimAccepted();
   Case c(state, msg::CaseType::WAGE_CLAIM, e.getCaseNo());
-  if (!c.exists()) return refuse(c.name() + " is not filed");
+  if (!c.exists()) return refuseCase(rules::record::exists_first, c, " 未登记", " is not filed");
   if (c.get().getStatus() != msg::CaseStatus::FILED)
-    return refuse(c.name() + " is already accepted");
+    return refuseCase(rules::record::stage, c, " 已受理", " is already accepted");
   int32_t accepted = dayOf(e.getAcceptedOn(), "acceptedOn");
   if (accepted < dayOf(c.get().getFiledOn(), "filedOn")) {
-    return refuse(c.name() + ": accepted before it was filed");
+    return refuseCase(rules::record::dates_in_order, c, " 的受理日早于投诉日",
+                      ": accepted before it was filed");
   }
   if (auto limit = pastTheLimit(c, policy)) return *limit;
   c.finish(Stage::WAGE_CLAIM_ACCEPTANCE, e.getAcceptedOn(), "acceptedOn");
@@ -77,26 +81,26 @@ Applied wageClaimRejected(msg::Envelope::Reader event, StateTx& state,
                           const DeadlinePolicy& policy) {
   auto e = event.getWageClaimRejected();
   Case c(state, msg::CaseType::WAGE_CLAIM, e.getCaseNo());
-  if (!c.exists()) return refuse(c.name() + " is not filed");
+  if (!c.exists()) return refuseCase(rules::record::exists_first, c, " 未登记", " is not filed");
   if (c.get().getStatus() != msg::CaseStatus::FILED) {
-    return refuse(c.nameZh() + " 已受理或已结案，不能再不予受理 / " + c.name() +
-                  " is already accepted or closed: it can no longer be refused");
+    return refuseCase(rules::record::stage, c, " 已受理或已结案，不能再不予受理",
+                      " is already accepted or closed: it can no longer be refused");
   }
   int32_t decided = dayOf(e.getDecidedOn(), "decidedOn");
   std::string filed = c.get().getFiledOn().cStr();
   if (decided < dayOf(c.get().getFiledOn(), "filedOn")) {
-    return refuse("decidedOn 早于投诉日 " + filed +
-                  " / decidedOn: before the complaint was filed on " + filed);
+    return refuse(rules::record::dates_in_order, "decidedOn 早于投诉日 " + filed,
+                  "decidedOn: before the complaint was filed on " + filed);
   }
   auto acceptance = c.openDeadline(Stage::WAGE_CLAIM_ACCEPTANCE);
   if (acceptance && decided > dayOf(acceptance->getDueOn(), "dueOn")) {
     std::string due = acceptance->getDueOn().cStr(),
                 days = std::to_string(policy.wageAcceptWorkingDays);
-    return refuse(
-        "不予受理须在接到投诉之日起" + days + "个工作日内作出，期限已于 " + due +
-        " 届满（关于实施《劳动保障监察条例》若干规定第十八条） / a refusal (不予受理) is due "
-        "within " +
-        days + " working days of the complaint; they ended on " + due + " (若干规定 art. 18)");
+    return refuse(rules::rights::wage_claim::refusal_in_time,
+                  "不予受理须在接到投诉之日起" + days + "个工作日内作出，期限已于 " + due +
+                      " 届满（关于实施《劳动保障监察条例》若干规定第十八条）",
+                  "a refusal (不予受理) is due within " + days +
+                      " working days of the complaint; they ended on " + due + " (若干规定 art. 18)");
   }
   c.close(e.getDecidedOn(), "decidedOn", "rejected");
   c.count(measure20::kClaimsRejected);
@@ -108,14 +112,20 @@ Applied wageClaimExtended(msg::Envelope::Reader event, StateTx& state, const Dea
                           const WorkingCalendar& calendar) {
   auto e = event.getWageClaimExtended();
   Case c(state, msg::CaseType::WAGE_CLAIM, e.getCaseNo());
-  if (!c.exists()) return refuse(c.name() + " is not filed");
+  if (!c.exists()) return refuseCase(rules::record::exists_first, c, " 未登记", " is not filed");
   if (c.get().getStatus() != msg::CaseStatus::ACCEPTED) {
-    return refuse(c.name() + " can be extended only between acceptance and resolution");
+    return refuseCase(rules::record::stage, c, " 只能在受理后、办结前延长",
+                      " can be extended only between acceptance and resolution");
   }
-  if (c.get().getExtendedDays() > 0) return refuse(c.name() + " is already extended once");
+  if (c.get().getExtendedDays() > 0) {
+    return refuseCase(rules::rights::wage_claim::resolve_60_working_days, c, " 已延长过一次",
+                      " is already extended once");
+  }
   if (static_cast<int>(e.getDays()) > policy.wageMaxExtensionWorkingDays) {
-    return refuse("an extension of at most " + std::to_string(policy.wageMaxExtensionWorkingDays) +
-                  " working days");
+    std::string most = std::to_string(policy.wageMaxExtensionWorkingDays);
+    return refuse(rules::rights::wage_claim::resolve_60_working_days,
+                  "延长期限至多 " + most + " 个工作日（劳动保障监察条例第十七条）",
+                  "an extension of at most " + most + " working days");
   }
   c.get().setExtendedDays(e.getDays());
   c.due(Stage::WAGE_CLAIM_RESOLUTION,
@@ -128,11 +138,11 @@ Applied wageClaimExtended(msg::Envelope::Reader event, StateTx& state, const Dea
 Applied wageClaimResolved(msg::Envelope::Reader event, StateTx& state) {
   auto e = event.getWageClaimResolved();
   Case c(state, msg::CaseType::WAGE_CLAIM, e.getCaseNo());
-  if (!c.exists()) return refuse(c.name() + " is not filed");
+  if (!c.exists()) return refuseCase(rules::record::exists_first, c, " 未登记", " is not filed");
   if (c.get().getStatus() == msg::CaseStatus::FILED)
-    return refuse(c.name() + " is not accepted yet");
+    return refuseCase(rules::record::stage, c, " 尚未受理", " is not accepted yet");
   if (c.get().getStatus() == msg::CaseStatus::CLOSED)
-    return refuse(c.name() + " is already resolved");
+    return refuseCase(rules::record::stage, c, " 已办结", " is already resolved");
   c.get().setRecoveredYuan(e.getRecoveredYuan());
   c.close(e.getResolvedOn(), "resolvedOn", enumName(e.getOutcome()));
   c.count(measure20::kClaimsResolved);

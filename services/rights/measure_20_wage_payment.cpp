@@ -48,8 +48,9 @@ std::string latest(capnp::Text::Reader stored, capnp::Text::Reader day) {
   return stored.cStr();
 }
 
-std::string notRegistered(const Project& p) {
-  return p.name() + " is not registered（项目 " + p.id() + " 未登记）";
+Applied notRegistered(const Project& p) {
+  return refuse(rules::record::exists_first, "项目 " + p.id() + " 未登记",
+                p.name() + " is not registered");
 }
 
 WarningCause projectCause(WarningRule rule, std::string month = "") {
@@ -90,7 +91,8 @@ Applied projectRegistered(msg::Envelope::Reader event, StateTx& state,
   Scene s(event, e.getProjectId(), state, policy);
   int32_t start = dayOf(e.getStartOn(), "startOn");
   if (dayOf(e.getPlannedEndOn(), "plannedEndOn") < start)
-    return refuse("plannedEndOn: before startOn（plannedEndOn 早于 startOn）");
+    return refuse(rules::record::dates_in_order, "plannedEndOn 早于 startOn",
+                  "plannedEndOn: before startOn");
   auto p = s.project.get();
   if (!s.project.exists()) {
     // Counted in the area and year it was first registered in; registering again updates the
@@ -119,8 +121,8 @@ Applied projectRegistered(msg::Envelope::Reader event, StateTx& state,
 Applied wageAccountOpened(Scene& s, msg::WageAccountOpened::Reader e) {
   auto p = s.project.get();
   if (p.getAccountOpenedOn().size() > 0) {
-    return refuse(s.project.name() + " already has a wage account（项目 " + s.project.id() +
-                  " 已开设农民工工资专用账户）");
+    return refuse(rules::record::once, "项目 " + s.project.id() + " 已开设农民工工资专用账户",
+                  s.project.name() + " already has a wage account");
   }
   p.setAccountBank(e.getBankName());
   p.setAccountOpenedOn(e.getOpenedOn());
@@ -225,8 +227,9 @@ Applied projectWorkerLeft(Scene& s, msg::Envelope::Reader event, msg::ProjectWor
 Applied projectCompleted(Scene& s, msg::ProjectCompleted::Reader e) {
   auto p = s.project.get();
   if (p.getCompletedOn().size() > 0) {
-    return refuse(s.project.name() + " is already completed on " + p.getCompletedOn().cStr() +
-                  "（项目 " + s.project.id() + " 已于 " + p.getCompletedOn().cStr() + " 竣工）");
+    return refuse(rules::record::stage,
+                  "项目 " + s.project.id() + " 已于 " + p.getCompletedOn().cStr() + " 竣工",
+                  s.project.name() + " is already completed on " + p.getCompletedOn().cStr());
   }
   p.setCompletedOn(e.getCompletedOn());
   return s.done();
@@ -284,7 +287,7 @@ msg::ProjectMonth::Builder Project::month(capnp::Text::Reader month) {
 int32_t Project::paydayAfter(capnp::Text::Reader month) {
   auto first = parseMonth(month.cStr());
   if (!first)
-    throw FieldRefused("month: not a month in the form YYYY-MM（month 不是 YYYY-MM 格式的月份）");
+    throw FieldRefused("month: not a month in the form YYYY-MM", "month 不是 YYYY-MM 格式的月份");
   return addMonths(*first, 1) + get().getPayday() - 1;
 }
 
@@ -315,14 +318,15 @@ std::optional<Applied> applyWagePayment(msg::Envelope::Reader event, StateTx& st
   if (subject.rfind(kPrefix, 0) != 0) return std::nullopt;
   std::string projectId = subject.substr(kPrefix.size());
   Scene s(event, capnp::Text::Reader(projectId.c_str()), state, policy);
-  if (!s.project.exists()) return refuse(notRegistered(s.project));
+  if (!s.project.exists()) return notRegistered(s.project);
   // Attendance, payments and leaving are about a worker enrolled on the project (条例 art. 28).
   bool needsEnrolment = event.which() == E::ATTENDANCE_REPORTED || event.which() == E::WAGE_PAID ||
                         event.which() == E::PROJECT_WORKER_LEFT ||
                         (event.which() == E::WAGE_WARNING_RAISED && s.enrolment);
   if (needsEnrolment && !s.enrolment->exists()) {
-    return refuse("the worker is not enrolled on " + s.project.name() + "（该农民工未在项目 " +
-                  projectId + " 实名登记）");
+    return refuse(rules::rights::wage_payment::real_name_enrolment,
+                  "该农民工未在项目 " + projectId + " 实名登记",
+                  "the worker is not enrolled on " + s.project.name());
   }
   switch (event.which()) {
     case E::WAGE_ACCOUNT_OPENED:

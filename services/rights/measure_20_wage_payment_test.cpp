@@ -4,6 +4,8 @@
 // clock (a timer, its event applied from the log) or by a late cure — the same warning either way.
 #include <gtest/gtest.h>
 
+#include <cctype>
+
 #include "event_kinds.h"
 #include "frames.h"
 #include "ids.h"
@@ -82,6 +84,13 @@ class WagePaymentTest : public ::testing::Test {
       ids.insert(envelope.getEventId().cStr());
       if (envelope.isWageWarningRaised()) {
         auto r = envelope.getWageWarningRaised();
+        // Each warning names its rule of the register: noWageAccount → …no_wage_account.
+        std::string rule = "rights.wage_warning.";
+        for (unsigned char c : enumName(r.getRule())) {
+          if (std::isupper(c)) rule += '_';
+          rule += static_cast<char>(std::tolower(c));
+        }
+        EXPECT_EQ(std::string(r.getRuleId().cStr()), rule);
         out.push_back("raised " + enumName(r.getRule()) + " " + enumName(r.getLevel()) + " " +
                       r.getDueOn().cStr());
       } else if (envelope.isWageWarningCleared()) {
@@ -440,16 +449,16 @@ TEST_F(WagePaymentTest, WithoutAMinimumSetTheMinimumWageRuleIsOff) {
 
 TEST_F(WagePaymentTest, EventsOfAnUnknownProjectAreRefused) {
   EXPECT_EQ(h.apply(p1.accountOpened("a", "2026-01-10")),
-            "refused: project P-1 is not registered（项目 P-1 未登记）");
+            "refused: project P-1 is not registered");
   EXPECT_EQ(h.apply(ProjectEvents("P-2").enrolled("e", worker(1))),
-            "refused: project P-2 is not registered（项目 P-2 未登记）");
+            "refused: project P-2 is not registered");
   EXPECT_TRUE(h.state.values.empty());
 }
 
 TEST_F(WagePaymentTest, AttendanceAndPaymentsOfAWorkerNotEnrolledAreRefused) {
   project();
   const std::string reason =
-      "refused: the worker is not enrolled on project P-1（该农民工未在项目 P-1 实名登记）";
+      "refused: the worker is not enrolled on project P-1";
   EXPECT_EQ(h.apply(p1.attended("t", worker(2), "2026-02")), reason);
   EXPECT_EQ(h.apply(p1.paid("p", worker(2), "2026-02", "2026-03-10")), reason);
   EXPECT_EQ(h.apply(p1.left("l", worker(2), "2026-03-10")), reason);
@@ -461,7 +470,7 @@ TEST_F(WagePaymentTest, ASecondCompletionIsRefused) {
   EXPECT_EQ(h.apply(p1.completed("c1", "2026-12-20")), "applied");
   EXPECT_EQ(
       h.apply(p1.completed("c2", "2026-12-21")),
-      "refused: project P-1 is already completed on 2026-12-20（项目 P-1 已于 2026-12-20 竣工）");
+      "refused: project P-1 is already completed on 2026-12-20");
 }
 
 TEST_F(WagePaymentTest, TheFiguresOfMeasure20CountProjectsAccountsAndWorkers) {

@@ -29,7 +29,7 @@ bool missedBy(std::optional<int32_t> done, int32_t due) {
 int32_t endOfMonthAfter(capnp::Text::Reader month, int months) {
   auto first = parseMonth(month.cStr());
   if (!first)
-    throw FieldRefused(std::string("month: not YYYY-MM（month 不是 YYYY-MM 格式的月份）"));
+    throw FieldRefused("month: not YYYY-MM", "month 不是 YYYY-MM 格式的月份");
   return addMonths(*first, months + 1) - 1;
 }
 
@@ -44,6 +44,29 @@ std::optional<msg::ProjectMonth::Builder> findProjectMonth(msg::WageProject::Bui
     if (month == m.getMonth().cStr()) return m;
   }
   return std::nullopt;
+}
+
+// A warning's rule in the register (rules.json), where its statement and source are.
+RuleId registerRuleOf(WarningRule rule) {
+  switch (rule) {
+    case WarningRule::NO_WAGE_ACCOUNT:
+      return rules::rights::wage_warning::no_wage_account;
+    case WarningRule::NO_WAGE_DEPOSIT:
+      return rules::rights::wage_warning::no_wage_deposit;
+    case WarningRule::LABOUR_COST_LATE:
+      return rules::rights::wage_warning::labour_cost_late;
+    case WarningRule::WORKER_UNPAID:
+      return rules::rights::wage_warning::worker_unpaid;
+    case WarningRule::MANY_UNPAID:
+      return rules::rights::wage_warning::many_unpaid;
+    case WarningRule::PAID_OUTSIDE_ACCOUNT:
+      return rules::rights::wage_warning::paid_outside_account;
+    case WarningRule::LEFT_UNPAID:
+      return rules::rights::wage_warning::left_unpaid;
+    case WarningRule::BELOW_MINIMUM_WAGE:
+    default:
+      return rules::rights::wage_warning::below_minimum_wage;
+  }
 }
 
 template <typename Record>
@@ -179,7 +202,7 @@ Judgement WarningDesk::judge(const WarningCause& c, Enrolment* enrolment) {
       break;
     }
     default:
-      throw FieldRefused("rule: not a wage warning rule（rule 不是工资预警规则）");
+      throw FieldRefused("rule: not a wage warning rule", "rule 不是工资预警规则");
   }
   return j;
 }
@@ -313,6 +336,7 @@ std::string WarningDesk::raisedEvent(const WarningCause& cause, Level level, int
                             r.setWarningId(id);
                             r.setProjectId(project_.id());
                             r.setRule(cause.rule);
+                            r.setRuleId(registerRuleOf(cause.rule).id);
                             r.setLevel(level);
                             r.setMonth(cause.month);
                             r.setDueOn(formatDate(dueOn));

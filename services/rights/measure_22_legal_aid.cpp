@@ -9,10 +9,11 @@ namespace mwp::rights {
 namespace {
 
 // 法律援助法 came into force on 2022-01-01; a request is judged by the rules in force on the day
-// it was made.
+// it was made: the register's version of the decision period then (程序规定 2012 before it).
 bool underTheLegalAidLaw(int32_t requestedDay) {
-  static const int32_t kInForce = *parseDate("2022-01-01");
-  return requestedDay >= kInForce;
+  const RuleVersion* period =
+      ruleInForce(rules::rights::legal_aid::decision_period, formatDate(requestedDay));
+  return period && std::string_view(period->document) == "法律援助法";
 }
 
 int decisionWorkingDays(const DeadlinePolicy& policy, int32_t requestedDay) {
@@ -32,7 +33,7 @@ Applied legalAidRequested(msg::Envelope::Reader event, StateTx& state, const Dea
                           const WorkingCalendar& calendar) {
   auto e = event.getLegalAidRequested();
   Case c(state, msg::CaseType::LEGAL_AID, e.getCaseNo());
-  if (c.exists()) return refuse(c.name() + " is already requested");
+  if (c.exists()) return refuseCase(rules::record::once, c, " 已申请", " is already requested");
   c.open(event, e.getCaseNo(), e.getRequestedOn(), "requestedOn");
   // The matter decides whether the means test applies (legalAidDecided).
   c.get().setDetail(enumName(e.getMatter()));
@@ -49,29 +50,32 @@ Applied legalAidRequested(msg::Envelope::Reader event, StateTx& state, const Dea
 Applied legalAidMaterialRequested(msg::Envelope::Reader event, StateTx& state) {
   auto e = event.getLegalAidMaterialRequested();
   Case c(state, msg::CaseType::LEGAL_AID, e.getCaseNo());
-  if (!c.exists()) return refuse(c.name() + " is not requested");
+  if (!c.exists()) return refuseCase(rules::record::exists_first, c, " 未申请", " is not requested");
   auto decision = c.openDeadline(Stage::LEGAL_AID_DECISION);
   if (c.get().getStatus() == msg::CaseStatus::CLOSED || !decision) {
-    return refuse(c.nameZh() + " 已作出决定，不能再要求补充材料 / " + c.name() +
-                  " is already decided: no material can be asked for");
+    return refuseCase(rules::rights::legal_aid::material_stops_clock, c,
+                      " 已作出决定，不能再要求补充材料", " is already decided: no material can be asked for");
   }
   if (decision->getPausedOn().size() > 0) {
     std::string since = decision->getPausedOn().cStr();
-    return refuse(c.nameZh() + " 已于 " + since + " 通知补充材料，尚未补齐 / " + c.name() +
-                  ": material was asked for on " + since + " and is not supplied yet");
+    return refuseCase(rules::rights::legal_aid::material_stops_clock, c,
+                      " 已于 " + since + " 通知补充材料，尚未补齐",
+                      ": material was asked for on " + since + " and is not supplied yet");
   }
   int32_t on = dayOf(e.getRequestedOn(), "requestedOn");
   int32_t filed = dayOf(c.get().getFiledOn(), "filedOn");
   std::string filedOn = c.get().getFiledOn().cStr(), due = decision->getDueOn().cStr();
   if (on < filed) {
-    return refuse("requestedOn 早于申请日 " + filedOn +
-                  " / requestedOn: before the application of " + filedOn);
+    return refuse(rules::rights::legal_aid::material_stops_clock, "requestedOn 早于申请日 " + filedOn,
+                  "requestedOn: before the application of " + filedOn);
   }
   if (on > dayOf(decision->getDueOn(), "dueOn")) {
-    return refuse("审查期限已于 " + due + " 届满，补充材料通知不能使其停止计算（" +
-                  periodSource(filed, true) + "） / the decision period ended on " + due +
-                  ": a later request for material cannot stop it (" + periodSource(filed, false) +
-                  ")");
+    return refuse(rules::rights::legal_aid::material_stops_clock,
+                  "审查期限已于 " + due + " 届满，补充材料通知不能使其停止计算（" +
+                      periodSource(filed, true) + "）",
+                  "the decision period ended on " + due +
+                      ": a later request for material cannot stop it (" +
+                      periodSource(filed, false) + ")");
   }
   c.pause(*decision, e.getRequestedOn());
   c.save();
@@ -82,18 +86,20 @@ Applied legalAidMaterialSupplied(msg::Envelope::Reader event, StateTx& state,
                                  const WorkingCalendar& calendar) {
   auto e = event.getLegalAidMaterialSupplied();
   Case c(state, msg::CaseType::LEGAL_AID, e.getCaseNo());
-  if (!c.exists()) return refuse(c.name() + " is not requested");
+  if (!c.exists()) return refuseCase(rules::record::exists_first, c, " 未申请", " is not requested");
   auto decision = c.openDeadline(Stage::LEGAL_AID_DECISION);
   if (c.get().getStatus() == msg::CaseStatus::CLOSED || !decision ||
       decision->getPausedOn().size() == 0) {
-    return refuse(c.nameZh() + " 未通知补充材料 / " + c.name() + ": no material was asked for");
+    return refuseCase(rules::rights::legal_aid::material_stops_clock, c, " 未通知补充材料",
+                      ": no material was asked for");
   }
   std::string asked = decision->getPausedOn().cStr();
   int32_t paused = dayOf(decision->getPausedOn(), "pausedOn");
   int32_t supplied = dayOf(e.getSuppliedOn(), "suppliedOn");
   if (supplied < paused) {
-    return refuse("suppliedOn 早于补充材料通知日 " + asked +
-                  " / suppliedOn: before the material was asked for on " + asked);
+    return refuse(rules::rights::legal_aid::material_stops_clock,
+                  "suppliedOn 早于补充材料通知日 " + asked,
+                  "suppliedOn: before the material was asked for on " + asked);
   }
   // The working days left when the clock stopped run again from the day the material came.
   int left = calendar.workingDaysAfter(paused, dayOf(decision->getDueOn(), "dueOn"));
@@ -105,20 +111,20 @@ Applied legalAidMaterialSupplied(msg::Envelope::Reader event, StateTx& state,
 Applied legalAidDecided(msg::Envelope::Reader event, StateTx& state) {
   auto e = event.getLegalAidDecided();
   Case c(state, msg::CaseType::LEGAL_AID, e.getCaseNo());
-  if (!c.exists()) return refuse(c.name() + " is not requested");
+  if (!c.exists()) return refuseCase(rules::record::exists_first, c, " 未申请", " is not requested");
   if (c.get().getStatus() == msg::CaseStatus::CLOSED)
-    return refuse(c.name() + " is already decided");
+    return refuseCase(rules::record::stage, c, " 已作出决定", " is already decided");
   // 法律援助法 art. 42: a migrant worker asking for aid to claim wages or work-injury damages is
   // exempt from the means test (免予核查经济困难状况); refusing such a request on it is unlawful.
   std::string matter = c.get().getDetail().cStr();
   if (!e.getGranted() && e.getGround() == msg::LegalAidGround::MEANS_TEST &&
       (matter == "wages" || matter == "injury") &&
       underTheLegalAidLaw(dayOf(c.get().getFiledOn(), "filedOn"))) {
-    return refuse(
-        "农民工请求支付劳动报酬或者工伤事故人身损害赔偿申请法律援助的，免予核查经济困难状况，"
-        "不得以经济困难审查为由不予援助（法律援助法第四十二条） / a migrant worker claiming wages "
-        "or work-injury damages is exempt from the means test: aid cannot be refused on it "
-        "(法律援助法 art. 42)");
+    return refuse(rules::rights::legal_aid::means_test_exempt,
+                  "农民工请求支付劳动报酬或者工伤事故人身损害赔偿申请法律援助的，免予核查经济困难状况，"
+                  "不得以经济困难审查为由不予援助（法律援助法第四十二条）",
+                  "a migrant worker claiming wages or work-injury damages is exempt from the means "
+                  "test: aid cannot be refused on it (法律援助法 art. 42)");
   }
   c.finish(Stage::LEGAL_AID_DECISION, e.getDecidedOn(), "decidedOn");
   c.close(e.getDecidedOn(), "decidedOn", e.getGranted() ? "granted" : "refused");

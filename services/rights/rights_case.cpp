@@ -204,13 +204,17 @@ std::string Case::timer(Stage stage) const {
   return key_ + "|" + enumName(stage);
 }
 
+Applied refuseCase(RuleId rule, const Case& c, const std::string& zh, const std::string& en) {
+  return refuse(rule, c.nameZh() + zh, c.name() + en);
+}
+
 std::optional<Applied> needsAccepted(Case& c) {
-  if (!c.exists()) return refuse(c.name() + " is not filed");
+  if (!c.exists()) return refuseCase(rules::record::exists_first, c, " 未登记", " is not filed");
   switch (c.get().getStatus()) {
     case msg::CaseStatus::FILED:
-      return refuse(c.name() + " is not accepted yet");
+      return refuseCase(rules::record::stage, c, " 尚未受理", " is not accepted yet");
     case msg::CaseStatus::CLOSED:
-      return refuse(c.name() + " is already closed");
+      return refuseCase(rules::record::stage, c, " 已结案", " is already closed");
     default:
       return std::nullopt;
   }

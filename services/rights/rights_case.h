@@ -95,6 +95,10 @@ class Case {
 // The refusal of an event that needs an accepted, open case; nullopt when it is one.
 std::optional<Applied> needsAccepted(Case& c);
 
+// A refusal about case `c` in both languages, its name first: refuseCase(rules::record::
+// exists_first, c, " 未登记", " is not filed") → "欠薪投诉 WC-1 未登记" / "wage claim WC-1 is not filed".
+Applied refuseCase(RuleId rule, const Case& c, const std::string& zh, const std::string& en);
+
 // measure_20_wage_claims.cpp
 Applied wageClaimFiled(msg::Envelope::Reader event, StateTx& state, const DeadlinePolicy& policy,
                        const WorkingCalendar& calendar);

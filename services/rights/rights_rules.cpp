@@ -30,7 +30,9 @@ msg::CaseType typeOfStage(Stage stage) {
 Applied caseOverdue(msg::Envelope::Reader event, StateTx& state) {
   auto e = event.getCaseOverdue();
   Case c(state, typeOfStage(e.getStage()), e.getCaseNo());
-  if (!c.exists()) return refuse(c.name() + ": no such case");
+  if (!c.exists()) {
+    return refuse(rules::record::exists_first, "没有" + c.nameZh(), c.name() + ": no such case");
+  }
   for (auto d : c.get().getDeadlines()) {
     if (d.getStage() != e.getStage()) continue;
     // Already recorded, or done in time and reported only after the alarm: nothing to add.
@@ -38,14 +40,15 @@ Applied caseOverdue(msg::Envelope::Reader event, StateTx& state) {
     if (d.getDoneOn().size() > 0 && dayOf(d.getDoneOn(), "doneOn") <= dayOf(d.getDueOn(), "dueOn"))
       return {};
     // Its clock stopped, or the day moved later (an extension, a suspension ended), before the
-    // alarm came back: not overdue after all.
+    // alarm came back: not overdue after all (rules::rights::deadline::alarm_after_stop).
     if (d.getPausedOn().size() > 0 || dayOf(d.getDueOn(), "dueOn") > dayOf(e.getDueOn(), "dueOn"))
       return {};
     c.markOverdue(d);
     c.save();
     return {};
   }
-  return refuse(c.name() + ": no " + enumName(e.getStage()) + " deadline");
+  return refuse(rules::record::stage, c.nameZh() + " 没有 " + enumName(e.getStage()) + " 环节的期限",
+                c.name() + ": no " + enumName(e.getStage()) + " deadline");
 }
 
 }  // namespace

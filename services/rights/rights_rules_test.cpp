@@ -220,23 +220,26 @@ TEST_F(RightsRulesTest, ARefusalWithinTheFiveWorkingDaysClosesTheComplaint) {
   EXPECT_EQ(h.indicator(2026, measure20::kCasesOpen, "510703"), 0);
   EXPECT_EQ(h.indicator(2026, measure20::kStagesLate, "510703"), 0);
   EXPECT_EQ(h.apply(wageRejected("r2", "WC-1", "2026-03-13")),
-            "refused: 欠薪投诉 WC-1 已受理或已结案，不能再不予受理 / wage claim WC-1 is already "
-            "accepted or closed: it can no longer be refused");
+            "refused: wage claim WC-1 is already accepted or closed: it can no longer "
+            "be refused");
+  EXPECT_EQ(h.lastRuleAndZh(),
+            "record.stage | 欠薪投诉 WC-1 已受理或已结案，不能再不予受理");
   EXPECT_EQ(h.apply(wageAccepted("a1", "WC-1", "2026-03-13")),
             "refused: wage claim WC-1 is already accepted");
 }
 
 TEST_F(RightsRulesTest, ARefusalAfterTheFiveWorkingDaysIsRefusedAndTheCaseStaysOverdue) {
   h.apply(wageFiled("w1", "WC-1", "2026-03-06"));
-  EXPECT_EQ(
-      h.apply(wageRejected("r1", "WC-1", "2026-03-16")),
-      "refused: 不予受理须在接到投诉之日起5个工作日内作出，期限已于 2026-03-13 "
-      "届满（关于实施《劳动保障监察条例》若干规定第十八条） / a refusal (不予受理) is due within 5 "
-      "working days of the complaint; they ended on 2026-03-13 (若干规定 art. 18)");
-  EXPECT_EQ(
-      h.apply(wageRejected("r2", "WC-1", "2026-03-05")),
-      "refused: decidedOn 早于投诉日 2026-03-06 / decidedOn: before the complaint was filed on "
-      "2026-03-06");
+  EXPECT_EQ(h.apply(wageRejected("r1", "WC-1", "2026-03-16")),
+            "refused: a refusal (不予受理) is due within 5 working days of the complaint; "
+            "they ended on 2026-03-13 (若干规定 art. 18)");
+  EXPECT_EQ(h.lastRuleAndZh(),
+            "rights.wage_claim.refusal_in_time | 不予受理须在接到投诉之日起5个工作日内作出，"
+            "期限已于 2026-03-13 届满（关于实施《劳动保障监察条例》若干规定第十八条）");
+  EXPECT_EQ(h.apply(wageRejected("r2", "WC-1", "2026-03-05")),
+            "refused: decidedOn: before the complaint was filed on 2026-03-06");
+  EXPECT_EQ(h.lastRuleAndZh(),
+            "record.dates_in_order | decidedOn 早于投诉日 2026-03-06");
   EXPECT_EQ(h.fireTimers(after("2026-03-13")), 1u);
   EXPECT_EQ(overdue(), (std::vector<std::string>{"WC-1 wageClaimAcceptance 2026-03-13"}));
   EXPECT_EQ(h.indicator(2026, measure20::kClaimsRejected, "510703"), 0);
@@ -250,10 +253,12 @@ TEST_F(RightsRulesTest, AnAcceptancePastTheTwoYearLimitIsRefused) {
   EXPECT_EQ(h.apply(wageAccepted("a1", "WC-1", "2026-03-03")), "applied") << "2 years exactly";
   h.apply(wageFiled("w2", "WC-2", "2026-03-02", false, "2024-03-01"));
   EXPECT_EQ(h.apply(wageAccepted("a2", "WC-2", "2026-03-03")),
-            "refused: 工资拖欠截至 2024-03-01，至 2026-03-02 投诉已超过2年，不再查处，应作不予受理"
-            "（劳动保障监察条例第二十条） / wages owed until 2024-03-01, more than 2 years before "
-            "the complaint of 2026-03-02: no longer investigated; record a refusal "
-            "(wageClaimRejected) instead (劳动保障监察条例 art. 20)");
+            "refused: wages owed until 2024-03-01, more than 2 years before the complaint "
+            "of 2026-03-02: no longer investigated; record a refusal (wageClaimRejected) "
+            "instead (劳动保障监察条例 art. 20)");
+  EXPECT_EQ(h.lastRuleAndZh(),
+            "rights.wage_claim.limit_2_years | 工资拖欠截至 2024-03-01，至 2026-03-02 "
+            "投诉已超过2年，不再查处，应作不予受理（劳动保障监察条例第二十条）");
   EXPECT_EQ(h.apply(wageRejected("r2", "WC-2", "2026-03-03")), "applied");
   h.apply(wageFiled("w3", "WC-3", "2026-03-02"));
   EXPECT_EQ(h.apply(wageAccepted("a3", "WC-3", "2026-03-03")), "applied")
@@ -268,7 +273,9 @@ TEST(RightsLimit, TheTwoYearsAreConfigurable) {
   h.apply(wageFiled("w1", "WC-1", "2026-03-02", false, "2023-03-02"));
   EXPECT_EQ(h.apply(wageAccepted("a1", "WC-1", "2026-03-03")), "applied");
   h.apply(wageFiled("w2", "WC-2", "2026-03-02", false, "2023-03-01"));
-  EXPECT_NE(h.apply(wageAccepted("a2", "WC-2", "2026-03-03")).find("超过3年"), std::string::npos);
+  EXPECT_NE(h.apply(wageAccepted("a2", "WC-2", "2026-03-03")).find("more than 3 years"),
+            std::string::npos);
+  EXPECT_NE(h.lastRuleAndZh().find("超过3年"), std::string::npos);
 }
 
 TEST_F(RightsRulesTest, ResolutionIsDueSixtyWorkingDaysAfterAcceptancePlusOneExtension) {
@@ -388,48 +395,55 @@ TEST_F(RightsRulesTest, SuspensionsAndTheExtensionAddUp) {
 
 TEST_F(RightsRulesTest, ASuspensionIsRefusedOutsideTheAwardPeriodAndAResumptionWithoutOne) {
   h.apply(disputeFiled("d1", "LD-1", "2026-03-01"));
-  EXPECT_EQ(
-      h.apply(disputeSuspended("s0", "2026-03-02")),
-      "refused: 劳动争议仲裁案件 LD-1 尚未受理，仲裁期限未开始，无从中止 / dispute LD-1 is not "
-      "accepted yet: its arbitration period has not begun");
+  EXPECT_EQ(h.apply(disputeSuspended("s0", "2026-03-02")),
+            "refused: dispute LD-1 is not accepted yet: its arbitration period has not "
+            "begun");
+  EXPECT_EQ(h.lastRuleAndZh(),
+            "rights.dispute.suspension | 劳动争议仲裁案件 LD-1 尚未受理，"
+            "仲裁期限未开始，无从中止");
   h.apply(disputeAccepted("d2", "LD-1", "2026-03-02"));
-  EXPECT_EQ(
-      h.apply(disputeResumed("r0", "2026-03-05")),
-      "refused: 劳动争议仲裁案件 LD-1 未中止审理，无从恢复（劳动人事争议仲裁办案规则第四十七条） / "
-      "dispute LD-1 is not suspended: there is nothing to resume (劳动人事争议仲裁办案规则 art. "
-      "47)");
-  EXPECT_EQ(
-      h.apply(disputeSuspended("s1", "2026-03-01")),
-      "refused: suspendedOn 早于受理日 2026-03-02 / suspendedOn: before the case was accepted "
-      "on 2026-03-02");
+  EXPECT_EQ(h.apply(disputeResumed("r0", "2026-03-05")),
+            "refused: dispute LD-1 is not suspended: there is nothing to resume (劳动人事争议仲裁办案规则 "
+            "art. 47)");
+  EXPECT_EQ(h.lastRuleAndZh(),
+            "rights.dispute.suspension | 劳动争议仲裁案件 LD-1 未中止审理，"
+            "无从恢复（劳动人事争议仲裁办案规则第四十七条）");
+  EXPECT_EQ(h.apply(disputeSuspended("s1", "2026-03-01")),
+            "refused: suspendedOn: before the case was accepted on 2026-03-02");
+  EXPECT_EQ(h.lastRuleAndZh(),
+            "rights.dispute.suspension | suspendedOn 早于受理日 2026-03-02");
   EXPECT_EQ(h.apply(disputeSuspended("s2", "2026-04-17")),
-            "refused: 仲裁期限已于 2026-04-16 "
-            "届满，中止不能使其停止计算（劳动争议调解仲裁法第四十三条） / "
-            "the award period ended on 2026-04-16: a later suspension cannot stop it "
-            "(劳动争议调解仲裁法 art. 43)");
+            "refused: the award period ended on 2026-04-16: a later suspension cannot "
+            "stop it (劳动争议调解仲裁法 art. 43)");
+  EXPECT_EQ(h.lastRuleAndZh(),
+            "rights.dispute.suspension | 仲裁期限已于 2026-04-16 届满，中止不能使其停止计算（劳动争议调解仲裁法第四十三条）");
   EXPECT_EQ(h.apply(disputeSuspended("s3", "2026-04-16")), "applied") << "its last day";
   EXPECT_EQ(h.apply(disputeSuspended("s4", "2026-04-16")),
-            "refused: 劳动争议仲裁案件 LD-1 已于 2026-04-16 中止审理 / dispute LD-1 is already "
-            "suspended since 2026-04-16");
-  EXPECT_EQ(
-      h.apply(disputeResumed("r1", "2026-04-15")),
-      "refused: resumedOn 早于中止日 2026-04-16 / resumedOn: before the suspension of 2026-04-16");
+            "refused: dispute LD-1 is already suspended since 2026-04-16");
+  EXPECT_EQ(h.lastRuleAndZh(),
+            "rights.dispute.suspension | 劳动争议仲裁案件 LD-1 已于 2026-04-16 "
+            "中止审理");
+  EXPECT_EQ(h.apply(disputeResumed("r1", "2026-04-15")),
+            "refused: resumedOn: before the suspension of 2026-04-16");
+  EXPECT_EQ(h.lastRuleAndZh(),
+            "rights.dispute.suspension | resumedOn 早于中止日 2026-04-16");
   auto awarded =
       event("a1", "disputeAwarded",
             R"({"caseNo":"LD-1","awardedYuan":100,"final":false,"awardedOn":"2026-04-20"})");
-  EXPECT_EQ(
-      h.apply(awarded),
-      "refused: 劳动争议仲裁案件 LD-1 "
-      "中止审理中，恢复审理后方可裁决（劳动人事争议仲裁办案规则第四十七条） / "
-      "dispute LD-1 is suspended: resume it before the award (劳动人事争议仲裁办案规则 art. 47)");
+  EXPECT_EQ(h.apply(awarded),
+            "refused: dispute LD-1 is suspended: resume it before the award (劳动人事争议仲裁办案规则 "
+            "art. 47)");
+  EXPECT_EQ(h.lastRuleAndZh(),
+            "rights.dispute.suspension | 劳动争议仲裁案件 LD-1 中止审理中，"
+            "恢复审理后方可裁决（劳动人事争议仲裁办案规则第四十七条）");
   h.apply(event("c1", "disputeClosed",
                 R"({"caseNo":"LD-1","outcome":"withdrawn","closedOn":"2026-05-10"})"));
   EXPECT_EQ(deadline("case:dispute:LD-1", msg::CaseStage::DISPUTE_AWARD), "2026-04-16 done")
       << "withdrawn while suspended: its clock stopped in time, so not late";
-  EXPECT_EQ(
-      h.apply(disputeSuspended("s5", "2026-04-16")),
-      "refused: 劳动争议仲裁案件 LD-1 已结案，不能中止审理 / dispute LD-1 is already closed: it "
-      "cannot be suspended");
+  EXPECT_EQ(h.apply(disputeSuspended("s5", "2026-04-16")),
+            "refused: dispute LD-1 is already closed: it cannot be suspended");
+  EXPECT_EQ(h.lastRuleAndZh(),
+            "rights.dispute.suspension | 劳动争议仲裁案件 LD-1 已结案，不能中止审理");
 }
 
 // The alarm and the suspension race as the alarm and any report do (above): the log decides.
@@ -492,32 +506,42 @@ TEST_F(RightsRulesTest, MissingMaterialStopsTheLegalAidClockAndItsSupplyRestarts
 TEST_F(RightsRulesTest, MaterialIsAskedForOnceAtATimeWithinThePeriodAndSuppliedOnlyWhenAsked) {
   h.apply(aidRequested("LA-1", "wages", "2026-03-06"));
   EXPECT_EQ(h.apply(aidMaterial("m0", "legalAidMaterialSupplied", "2026-03-09")),
-            "refused: 法律援助申请 LA-1 未通知补充材料 / legal-aid request LA-1: no material was "
-            "asked for");
+            "refused: legal-aid request LA-1: no material was asked for");
+  EXPECT_EQ(h.lastRuleAndZh(),
+            "rights.legal_aid.material_stops_clock | 法律援助申请 LA-1 未通知补充材料");
   EXPECT_EQ(h.apply(aidMaterial("m1", "legalAidMaterialRequested", "2026-03-05")),
-            "refused: requestedOn 早于申请日 2026-03-06 / requestedOn: before the application of "
-            "2026-03-06");
-  EXPECT_EQ(
-      h.apply(aidMaterial("m2", "legalAidMaterialRequested", "2026-03-18")),
-      "refused: 审查期限已于 2026-03-17 届满，补充材料通知不能使其停止计算（法律援助法第四十三条） "
-      "/ the decision period ended on 2026-03-17: a later request for material cannot stop it "
-      "(法律援助法 art. 43)");
+            "refused: requestedOn: before the application of 2026-03-06");
+  EXPECT_EQ(h.lastRuleAndZh(),
+            "rights.legal_aid.material_stops_clock | requestedOn 早于申请日 2026-03-06");
+  EXPECT_EQ(h.apply(aidMaterial("m2", "legalAidMaterialRequested", "2026-03-18")),
+            "refused: the decision period ended on 2026-03-17: a later request for material "
+            "cannot stop it (法律援助法 art. 43)");
+  EXPECT_EQ(h.lastRuleAndZh(),
+            "rights.legal_aid.material_stops_clock | 审查期限已于 2026-03-17 届满，"
+            "补充材料通知不能使其停止计算（法律援助法第四十三条）");
   EXPECT_EQ(h.apply(aidMaterial("m3", "legalAidMaterialRequested", "2026-03-17")), "applied");
   EXPECT_EQ(h.apply(aidMaterial("m4", "legalAidMaterialRequested", "2026-03-18")),
-            "refused: 法律援助申请 LA-1 已于 2026-03-17 通知补充材料，尚未补齐 / legal-aid request "
-            "LA-1: material was asked for on 2026-03-17 and is not supplied yet");
-  EXPECT_EQ(
-      h.apply(aidMaterial("m5", "legalAidMaterialSupplied", "2026-03-16")),
-      "refused: suppliedOn 早于补充材料通知日 2026-03-17 / suppliedOn: before the material was "
-      "asked for on 2026-03-17");
+            "refused: legal-aid request LA-1: material was asked for on 2026-03-17 and "
+            "is not supplied yet");
+  EXPECT_EQ(h.lastRuleAndZh(),
+            "rights.legal_aid.material_stops_clock | 法律援助申请 LA-1 已于 "
+            "2026-03-17 通知补充材料，尚未补齐");
+  EXPECT_EQ(h.apply(aidMaterial("m5", "legalAidMaterialSupplied", "2026-03-16")),
+            "refused: suppliedOn: before the material was asked for on 2026-03-17");
+  EXPECT_EQ(h.lastRuleAndZh(),
+            "rights.legal_aid.material_stops_clock | suppliedOn 早于补充材料通知日 "
+            "2026-03-17");
   EXPECT_EQ(h.apply(aidMaterial("m6", "legalAidMaterialSupplied", "2026-03-20")), "applied");
   EXPECT_EQ(deadline("case:aid:LA-1", msg::CaseStage::LEGAL_AID_DECISION), "2026-03-20")
       << "asked for on the last day: none left, due the day it came";
   h.apply(event("d1", "legalAidDecided",
                 R"({"caseNo":"LA-1","granted":true,"decidedOn":"2026-03-20"})", "", "justice"));
   EXPECT_EQ(h.apply(aidMaterial("m7", "legalAidMaterialRequested", "2026-03-20")),
-            "refused: 法律援助申请 LA-1 已作出决定，不能再要求补充材料 / legal-aid request LA-1 is "
-            "already decided: no material can be asked for");
+            "refused: legal-aid request LA-1 is already decided: no material can be "
+            "asked for");
+  EXPECT_EQ(h.lastRuleAndZh(),
+            "rights.legal_aid.material_stops_clock | 法律援助申请 LA-1 已作出决定，"
+            "不能再要求补充材料");
 }
 
 // 法律援助法 art. 42 (in force 2022-01-01): a migrant worker claiming wages or work-injury damages
@@ -532,16 +556,18 @@ TEST_F(RightsRulesTest, ARefusalOnTheMeansTestOfAWagesOrInjuryRequestIsRefused) 
                  "", "justice");
   };
   const std::string kArt42 =
-      "refused: "
+      "refused: a migrant worker claiming wages or work-injury damages is exempt from the means "
+      "test: aid cannot be refused on it (法律援助法 art. 42)";
+  const std::string kArt42Zh =
+      "rights.legal_aid.means_test_exempt | "
       "农民工请求支付劳动报酬或者工伤事故人身损害赔偿申请法律援助的，免予核查经济困难状况，"
-      "不得以经济困难审查为由不予援助（法律援助法第四十二条） / a migrant worker claiming wages or "
-      "work-injury damages is exempt from the means test: aid cannot be refused on it (法律援助法 "
-      "art. 42)";
+      "不得以经济困难审查为由不予援助（法律援助法第四十二条）";
   h.apply(aidRequested("LA-W", "wages", "2026-03-06"));
   h.apply(aidRequested("LA-I", "injury", "2026-03-06"));
   h.apply(aidRequested("LA-O", "other", "2026-03-06"));
   h.apply(aidRequested("LA-2021", "wages", "2021-12-31"));
   EXPECT_EQ(h.apply(refused("LA-W", "meansTest")), kArt42);
+  EXPECT_EQ(h.lastRuleAndZh(), kArt42Zh);
   EXPECT_EQ(h.apply(refused("LA-I", "meansTest")), kArt42);
   EXPECT_EQ(h.apply(refused("LA-O", "meansTest")), "applied");
   EXPECT_EQ(h.apply(refused("LA-W", "noMerit")), "applied");
@@ -590,6 +616,7 @@ TEST_F(RightsRulesTest, EventsOutOfOrderAreRefusedWithTheReason) {
       event("x7", "disputeAwarded",
             R"({"caseNo":"LD-9","awardedYuan":100,"final":false,"awardedOn":"2026-03-05"})");
   EXPECT_EQ(h.apply(award), "refused: dispute LD-9 is not accepted yet");
+  EXPECT_EQ(h.lastRuleAndZh(), "record.stage | 劳动争议仲裁案件 LD-9 尚未受理");
   auto close = [](const std::string& id) {
     return event(id, "disputeClosed",
                  R"({"caseNo":"LD-9","outcome":"withdrawn","closedOn":"2026-03-05"})");
@@ -635,8 +662,7 @@ TEST_F(RightsRulesTest, ClosingACaseEndsItsOpenStagesAndItsTimers) {
 TEST_F(RightsRulesTest, ADateThatIsNoDateIsRefusedNamingTheFieldAndChangesNothing) {
   EXPECT_EQ(h.apply(wageFiled("w1", "WC-1", "2026-03-06")), "applied");
   EXPECT_EQ(h.applyUnchecked(wageAccepted("w2", "WC-1", "2026-03-32")),
-            "refused: acceptedOn: not a date in the form YYYY-MM-DD（acceptedOn 不是 YYYY-MM-DD "
-            "格式的日期）");
+            "refused: acceptedOn: not a date in the form YYYY-MM-DD");
   EXPECT_EQ(h.apply(wageAccepted("w3", "WC-1", "2026-03-13")), "applied")
       << "still waiting for acceptance";
 }

@@ -326,6 +326,9 @@ TEST_F(BusTest, EventIdsReusedWhileBatchesAreInFlightAreRefusedAndTheBusKeepsAns
     auto refusal = parseRefusal(redis_.command(refusalQuery(id)));
     ASSERT_TRUE(refusal.has_value()) << id;
     EXPECT_NE(refusal->reason.find("already used"), std::string::npos);
+    // Kept with its rule and Chinese reason, as GET /v1/events/{id} shows them.
+    EXPECT_EQ(refusal->rule, "bus.event.event_id");
+    EXPECT_EQ(refusal->reasonZh, "eventId " + id + " 已用于另一个事件，每个事件须有自己的 eventId");
   }
   std::map<std::string, int> copies;  // of the log, by eventId
   for (uint32_t p = 0; p < 4; ++p) {
@@ -393,6 +396,8 @@ TEST_F(BusTest, AnOversizedFrameIsAnsweredWithItsEventIdAndOnlyItsStartIsKept) {
   EXPECT_EQ(kept["frame"].size(), bus::BusOptions{}.rejectedFrameBytes);
   EXPECT_TRUE(frame.starts_with(kept["frame"])) << "the frame's first bytes";
   EXPECT_EQ(kept["frameBytes"], std::to_string(frame.size()));
+  EXPECT_EQ(kept["rule"], "bus.frame.size");
+  EXPECT_EQ(kept["reasonZh"], std::string(reply.getReasonZh().cStr()));
   EXPECT_EQ(storedEvents(), 0);
 }
 

@@ -29,7 +29,8 @@ struct ImportCase {
   std::string service;                   // the service that applies it, and shows the indicator
   std::string measure, indicator;        // what the good rows move …
   double expected;                       // … to this value
-  std::string refused;                   // the column line 3's answer.reason names first
+  std::string refused;                   // the column line 3's answer.reason names first …
+  std::string rule;                      // … and the rule its answer.rule names
   std::string csv;                       // UTF-8 here, saved as GB18030 by the test
   std::vector<std::string> before = {};  // JSON events the rows build on (the worker registered…)
   // Where the rows move a coverage promise: its ratio in GET /v1/measures/{measure}?area=510722,
@@ -61,13 +62,13 @@ std::string returned(const std::string& id, const char* worker) {
 
 // clang-format off
 const std::vector<ImportCase> kCases = {
-    {"activityReported", "outreach", "23", "activities", 7, "area",
+    {"activityReported", "outreach", "23", "activities", 7, "area", "bus.event.area",
      "eventId,occurredAt,source,area,measure,activity,heldOn,count,participants,fundsYuan,note\r\n"
      "{via}-1,2026-02-01T09:00:00+08:00,areaGovernment,510722,23,familyVisit,2026-01-20,3,30,6000,\"走访返乡农民工家庭，送去米、油\"\r\n"
      "{via}-2,2026-02-01T09:00:00+08:00,areaGovernment,440300,23,familyVisit,2026-01-21,5,50,9000,深圳不是绵阳的县\r\n"
      "{via}-3,2026-02-01T09:00:00+08:00,areaGovernment,510722,23,familyVisit,2026-01-22,4,40,8000,\"村委会说：\"\"家家都到了\"\"\"\r\n"},
     {"socialSecurityCardIssued", "employment", "16", "cards_issued", 1,
-     "issuedOn",
+     "issuedOn", "bus.event.fields",
      "workerId,issuedOn,eventId,source,area,occurredAt\r\n"
      "510722198803040026,2026-03-01,{via}-card,hrss,510722,2026-03-02T09:00:00+08:00\r\n"
      "510722198803040026,2026年3月1日,{via}-card-2,hrss,510722,2026-03-02T09:00:00+08:00\r\n",
@@ -131,16 +132,17 @@ Run mwpctl(const std::string& args) {
   return run;
 }
 
-// The answer CSV's rows as answer.row → {answer.result, answer.reason}.
-std::map<std::string, std::pair<std::string, std::string>> answersOf(const std::string& bytes) {
+// The answer CSV's rows as answer.row → {answer.result, answer.reason, answer.rule}.
+std::map<std::string, std::vector<std::string>> answersOf(const std::string& bytes) {
   auto text = std::get<csv::Text>(csv::decode(bytes));
   EXPECT_EQ(text.encoding, csv::Encoding::kGb18030) << "answered in the file's encoding";
   auto records = std::get<std::vector<csv::Record>>(csv::parse(text.utf8));
-  std::map<std::string, std::pair<std::string, std::string>> answers;
+  std::map<std::string, std::vector<std::string>> answers;
   EXPECT_EQ(records.at(0).fields.at(0), "answer.row");
+  EXPECT_EQ(records.at(0).fields.at(3), "answer.rule");
   for (size_t r = 1; r < records.size(); ++r) {
     const auto& f = records[r].fields;
-    answers[f.at(0)] = {f.at(1), f.at(2)};
+    answers[f.at(0)] = {f.at(1), f.at(2), f.at(3)};
   }
   return answers;
 }
@@ -231,10 +233,14 @@ TEST_P(CsvImportTest, AGb18030FileWithABadRowStoresItsGoodRowsAndAnswersEachRow)
   }
   auto answers = answersOf(answer);
   ASSERT_EQ(answers.count("3"), 1u) << answer;
-  EXPECT_EQ(answers["3"].first, "NACK");
-  EXPECT_EQ(answers["3"].second.rfind(c.refused + ": ", 0), 0u) << answers["3"].second;
+  EXPECT_EQ(answers["3"][0], "NACK");
+  // The bus's reason, Chinese then English, each naming the column as the file does.
+  const std::string& reason = answers["3"][1];
+  EXPECT_EQ(reason.rfind(c.refused + " ", 0), 0u) << reason;
+  EXPECT_NE(reason.find(" / " + c.refused + ": "), std::string::npos) << reason;
+  EXPECT_EQ(answers["3"][2], c.rule);
   for (const auto& [line, a] : answers) {
-    if (line != "3") EXPECT_EQ(a, (std::pair<std::string, std::string>{"ACK", ""})) << line;
+    if (line != "3") EXPECT_EQ(a, (std::vector<std::string>{"ACK", "", ""})) << line;
   }
   EXPECT_EQ(service_
                 ->waitForMetric("mwp_measure_value",
@@ -281,7 +287,8 @@ TEST_F(CsvImportSystem, MwpctlAnswersEachRowOnALineAndSendsNothingOfAMalformedFi
   EXPECT_EQ(run.exitCode, 65);
   EXPECT_TRUE(std::regex_match(
       run.out, std::regex("encoding: UTF-8 with BOM\n2 ACK a-1 [0-3]:1\n3 NACK a-2 count: 应为 "
-                          "0–4294967295 的整数 / not a whole number from 0 to 4294967295\n")))
+                          "0–4294967295 的整数 / not a whole number from 0 to 4294967295 "
+                          "\\[bus\\.event\\.fields\\]\n")))
       << run.out;
   EXPECT_NE(run.err.find("2 rows: 1 stored, 0 already stored, 1 refused"), std::string::npos)
       << run.err;
@@ -314,7 +321,7 @@ TEST(CsvImportMwpctl, ABusOutOfReachLeavesEveryRowUnansweredAndExits69) {
       << run.err;
   EXPECT_NE(
       readFile(out).find("\r\n2,,无应答：总线不可达，请重新导入 / no answer: the bus could not "
-                         "be reached; import the file again,u-1,"),
+                         "be reached; import the file again,,u-1,"),
       std::string::npos)
       << readFile(out);
 }
@@ -340,8 +347,9 @@ TEST_F(CsvImportSystem, HttpRefusesAMalformedFileWholeAndADepartmentsRowsOfOther
   ASSERT_EQ(mixed->status, 200) << mixed->body;
   EXPECT_EQ(mixed->get_header_value("Mwp-Detected-Encoding"), "UTF-8");
   EXPECT_EQ(mixed->get_header_value("Content-Type"), "text/csv; charset=utf-8; header=present");
-  EXPECT_NE(mixed->body.find("2,ACK,,h-3,"), std::string::npos) << mixed->body;
-  EXPECT_NE(mixed->body.find("3,NACK,source: this key may submit events of hrss only,h-4,"),
+  EXPECT_NE(mixed->body.find("2,ACK,,,h-3,"), std::string::npos) << mixed->body;
+  EXPECT_NE(mixed->body.find("3,NACK,source：此密钥只能提交 hrss 的事件 / source: this key may "
+                             "submit events of hrss only,bus.event.source,h-4,"),
             std::string::npos)
       << mixed->body;
   EXPECT_TRUE(stored("h-3"));

@@ -168,7 +168,9 @@ TEST_F(EmploymentServiceTest, ARefusalIsAVerdictWithItsReasonAndTheServiceGoesOn
        registration("reg-a", kA, "male", "510722", "510703")});
   service_->waitForVerdict("reg-a");
   EXPECT_EQ(service_->verdict("upd-unknown").second,
-            "\"refused: worker not in the real-name registry: register first\"");
+            R"({"status":"refused","rule":"employment.registry.registered_first",)"
+            R"("reason":"worker not in the real-name registry: register first",)"
+            R"("reasonZh":"该农民工未在实名登记库中登记，请先登记"})");
   EXPECT_EQ(service_->verdict("reg-a").second, "\"applied\"");
   EXPECT_EQ(service_->verdict("never-sent").first, "notFound");
 }
@@ -188,9 +190,12 @@ TEST_F(EmploymentServiceTest, ReplayingTheSameEventsChangesNothing) {
   publish({fair("fair-1-again", "F1", "springBreeze", "510703"),
            certificate("cert-a-again", kA, "C-A", "intermediate", 24)});
   service_->waitForVerdict("cert-a-again");
-  EXPECT_EQ(service_->verdict("fair-1-again").second, "\"refused: fair F1 is already counted\"");
+  EXPECT_EQ(service_->verdict("fair-1-again").second,
+            R"({"status":"refused","rule":"record.once","reason":"fair F1 is already counted",)"
+            R"("reasonZh":"招聘会 F1 已计数"})");
   EXPECT_EQ(service_->verdict("cert-a-again").second,
-            "\"refused: certificate C-A is already recorded\"");
+            R"({"status":"refused","rule":"record.once",)"
+            R"("reason":"certificate C-A is already recorded","reasonZh":"证书 C-A 已记录"})");
 
   std::this_thread::sleep_for(std::chrono::milliseconds(500));  // two gauge refreshes
   EXPECT_EQ(value("1", "fairs_held", 3), 3);

@@ -262,7 +262,9 @@ TEST_F(GatewayTest, AnEventSubmittedOverHttpCanBeFollowedToItsVerdict) {
   EXPECT_NE(refused->body.find("area: not a Mianyang county code"), std::string::npos);
   auto why = get("/v1/events/http-3", "k-hrss");
   ASSERT_EQ(why->status, 200) << why->body;
-  EXPECT_NE(why->body.find(R"("refusedByBus":"area: not a Mianyang county code)"),
+  EXPECT_NE(why->body.find(R"("refusedByBus":{"rule":"bus.event.area",)"
+                           R"("reason":"area: not a Mianyang county code or a park of the area )"
+                           R"(table","reasonZh":"area 不是绵阳市的区县代码，也不是地区表中的园区"})"),
             std::string::npos)
       << why->body;
   EXPECT_EQ(get("/v1/events/never-sent", "k-hrss")->status, 404);
@@ -274,6 +276,52 @@ TEST_F(GatewayTest, AnEventSubmittedOverHttpCanBeFollowedToItsVerdict) {
       client.Post("/v1/events", {{"Authorization", "Bearer k-int"}}, body, "application/json")
           ->status,
       403);
+}
+
+// A clerk reads why an event was refused in the language their client asks for (Accept-Language,
+// q-values weighed), with the rule it breaks; the body carries both reasons either way.
+TEST_F(GatewayTest, ARefusedEventIsExplainedInTheCallersLanguageWithItsRule) {
+  httplib::Client client("127.0.0.1", port_);
+  std::string badArea = event("lang-1", "socialSecurityCardIssued", R"({"issuedOn":"2026-03-01"})",
+                              kWorker, "hrss", "440300");
+  auto post = [&](const std::string& language) {
+    httplib::Headers headers{{"Authorization", "Bearer k-hrss"}};
+    if (!language.empty()) headers.emplace("Accept-Language", language);
+    return client.Post("/v1/events", headers, badArea, "application/json");
+  };
+  const std::string zh = "area 不是绵阳市的区县代码，也不是地区表中的园区";
+  const std::string en = "area: not a Mianyang county code or a park of the area table";
+  auto chinese = post("zh-CN,zh;q=0.9,en;q=0.8");
+  ASSERT_EQ(chinese->status, 422) << chinese->body;
+  EXPECT_NE(chinese->body.find(R"("detail":")" + zh + "\""), std::string::npos) << chinese->body;
+  EXPECT_EQ(chinese->get_header_value("Content-Language"), "zh-CN");
+  for (const auto& language : {std::string(""), std::string("en-US,zh;q=0.5"), std::string("fr")}) {
+    auto english = post(language);
+    ASSERT_EQ(english->status, 422) << english->body;
+    EXPECT_NE(english->body.find(R"("detail":")" + en + "\""), std::string::npos)
+        << language << ": " << english->body;
+    EXPECT_NE(english->body.find(R"("rule":"bus.event.area","reason":")" + en +
+                                 R"(","reasonZh":")" + zh + "\""),
+              std::string::npos)
+        << english->body;
+  }
+  // A problem of the gateway's own (no line in the body) follows the caller's language too.
+  auto empty = client.Post("/v1/events",
+                           {{"Authorization", "Bearer k-hrss"}, {"Accept-Language", "zh-CN"}}, "",
+                           "application/x-ndjson");
+  ASSERT_EQ(empty->status, 400) << empty->body;
+  EXPECT_NE(empty->body.find(R"("detail":"请求体是空的：)"), std::string::npos) << empty->body;
+  // Each NDJSON line's result carries the rule and both reasons.
+  auto lines = client.Post("/v1/events", {{"Authorization", "Bearer k-hrss"}},
+                           badArea + "\nnot json\n", "application/x-ndjson");
+  ASSERT_EQ(lines->status, 200) << lines->body;
+  EXPECT_NE(lines->body.find(R"("status":"refused","rule":"bus.event.area","reason":")" + en +
+                             R"(","reasonZh":")" + zh + "\""),
+            std::string::npos)
+      << lines->body;
+  EXPECT_NE(lines->body.find(R"("rule":"bus.event.json","reason":"not valid JSON)"),
+            std::string::npos)
+      << lines->body;
 }
 
 TEST_F(GatewayTest, TheRateLimitAnswers429WithRetryAfter) {
@@ -460,7 +508,8 @@ TEST_F(GatewayTest, AnOldRefusalIsFoundBehindTwentyThousandOthers) {
   redis.pipeline(others);
   auto why = get("/v1/events/old-refusal", "k-hrss");
   ASSERT_EQ(why->status, 200) << why->body;
-  EXPECT_NE(why->body.find(R"("refusedByBus":"area: not a Mianyang county code)"),
+  EXPECT_NE(why->body.find(R"("refusedByBus":{"rule":"bus.event.area","reason":"area: not a )"
+                           R"(Mianyang county code)"),
             std::string::npos)
       << why->body;
 }
@@ -486,7 +535,8 @@ TEST_F(GatewayTest, ABatchWithAnOversizedEventAnswersEveryLineAndStoresTheValidO
             std::string::npos)
       << posted->body;
   EXPECT_NE(
-      posted->body.find(R"({"line":3,"eventId":"batch-big","status":"refused","reason":"frame: )"),
+      posted->body.find(
+          R"({"line":3,"eventId":"batch-big","status":"refused","rule":"bus.frame.size","reason":"frame: )"),
       std::string::npos)
       << posted->body;
   EXPECT_NE(posted->body.find("is over the limit of 65536"), std::string::npos);
@@ -515,7 +565,9 @@ TEST_F(GatewayTest, AVerdictsReasonIsShownOnlyToRolesThatSeeItsSection) {
   for (const char* key : {"k-health", "k-admin"}) {
     auto full = get("/v1/events/man-check", key);
     ASSERT_EQ(full->status, 200) << full->body;
-    EXPECT_NE(full->body.find(R"("health":"refused: breastCancer checks are for women)"),
+    EXPECT_NE(full->body.find(R"("health":{"status":"refused","rule":"health.screening.women_only",)"
+                              R"("reason":"breastCancer checks are for women (措施十五); the )"
+                              R"(resident ID is a man's","reasonZh":"breastCancer 检查面向女性)"),
               std::string::npos)
         << key << ": " << full->body;
   }
@@ -525,6 +577,27 @@ TEST_F(GatewayTest, AVerdictsReasonIsShownOnlyToRolesThatSeeItsSection) {
     EXPECT_NE(bare->body.find(R"("health":"refused")"), std::string::npos) << key << bare->body;
     EXPECT_EQ(bare->body.find("women"), std::string::npos) << key << ": " << bare->body;
   }
+  // An event applied with a note (a visit with no return that year: recorded, not coverage) shows
+  // the note as a reason is shown, and to the others only that it was applied.
+  ASSERT_EQ(publisher
+                .publish(test::frameOf(event(
+                    "visit-no-return", "familyVisited",
+                    R"({"visitedOn":"2026-02-01","village":"510722103201","form":"inPerson"})",
+                    "510722198803040026", "hrss", "510722")))
+                .status,
+            msg::IngestReply::Status::ACK);
+  services_["outreach"]->waitForVerdict("visit-no-return");
+  auto noted = get("/v1/events/visit-no-return", "k-admin");
+  ASSERT_EQ(noted->status, 200) << noted->body;
+  EXPECT_NE(noted->body.find(R"("outreach":{"status":"applied","rule":"outreach.returnee.family_visit",)"
+                             R"("note":"no workerReturned of 2026 for this worker: )"),
+            std::string::npos)
+      << noted->body;
+  EXPECT_NE(noted->body.find(R"("noteZh":"该农民工 2026 年无返乡记录)"), std::string::npos)
+      << noted->body;
+  auto bareNote = get("/v1/events/visit-no-return", "k-hrss");  // the sender's own
+  ASSERT_EQ(bareNote->status, 200) << bareNote->body;
+  EXPECT_NE(bareNote->body.find(R"("outreach":"applied")"), std::string::npos) << bareNote->body;
   // Another department's event, stored or refused, is unknown to hrss's key.
   EXPECT_EQ(get("/v1/events/man-check", "k-hrss")->status, 404);
   std::string badArea =

@@ -21,10 +21,13 @@ namespace {
 
 using Run = test::CommandLines;
 
-Run mwpctl(const std::string& args, const std::string& input) {
+// `locale`: the locale variables it runs with, e.g. "LANG=zh_CN.UTF-8" (English without).
+Run mwpctl(const std::string& args, const std::string& input,
+           const std::string& locale = "LANG=C") {
   std::string path = testing::TempDir() + "mwpctl_input.ndjson";
   std::ofstream(path) << input;
-  return test::outputLines(std::string(MWP_CTL_BINARY) + " " + args + " " + path + " 2>/dev/null");
+  return test::outputLines("env -u LC_ALL -u LC_MESSAGES " + locale + " " +
+                          std::string(MWP_CTL_BINARY) + " " + args + " " + path + " 2>/dev/null");
 }
 
 TEST(Mwpctl, PublishAnswersEveryLineInOrderAndExits65WhenAnyIsRefused) {
@@ -41,10 +44,34 @@ TEST(Mwpctl, PublishAnswersEveryLineInOrderAndExits65WhenAnyIsRefused) {
   EXPECT_EQ(run.lines[0].rfind("ACK fixture-03-jobFairHeld ", 0), 0u) << run.lines[0];
   EXPECT_EQ(run.lines[1].rfind("NACK - not valid JSON", 0), 0u) << run.lines[1];
   EXPECT_EQ(run.lines[2],
-            "NACK fixture-09-skillCertified skillCertified.insuredMonth: unknown field");
+            "NACK fixture-09-skillCertified skillCertified.insuredMonth: unknown field "
+            "[bus.event.json]");
   // The same event again: stored once, answered with the original's place.
   EXPECT_EQ(run.lines[3], "DUP" + run.lines[0].substr(3));
   EXPECT_EQ(run.exitCode, 65);
+}
+
+// A clerk whose terminal speaks Chinese reads the bus's reasons in Chinese, with the rule; --lang
+// overrides the locale either way.
+TEST(Mwpctl, PublishPrintsReasonsInTheLocalesLanguage) {
+  test::flushRedis();
+  test::BusThread bus(4);
+  std::string badArea = test::fixtureLines()[2];
+  badArea.replace(badArea.find("\"area\": \"510"), 16, "\"area\": \"440300\"");
+  const std::string zh =
+      "NACK fixture-03-jobFairHeld area 不是绵阳市的区县代码，也不是地区表中的园区 [bus.event.area]";
+  const std::string en =
+      "NACK fixture-03-jobFairHeld area: not a Mianyang county code or a park of the area table "
+      "[bus.event.area]";
+  auto chinese = mwpctl("publish --bus " + bus.ingest, badArea + "\n", "LANG=zh_CN.UTF-8");
+  ASSERT_EQ(chinese.lines.size(), 1u);
+  EXPECT_EQ(chinese.lines[0], zh);
+  EXPECT_EQ(chinese.exitCode, 65);
+  EXPECT_EQ(mwpctl("publish --lang en --bus " + bus.ingest, badArea + "\n", "LANG=zh_CN.UTF-8")
+                .lines.at(0),
+            en);
+  EXPECT_EQ(mwpctl("publish --bus " + bus.ingest, badArea + "\n").lines.at(0), en);
+  EXPECT_EQ(mwpctl("publish --lang zh --bus " + bus.ingest, badArea + "\n").lines.at(0), zh);
 }
 
 TEST(Mwpctl, PublishExitsZeroWhenEverythingIsStored) {

@@ -171,7 +171,9 @@ TEST_F(RightsServiceTest, EventsOutOfOrderAreRefusedAndChangeNothing) {
   publish({event("close-unknown", "disputeClosed",
                  R"({"caseNo":"LD-NONE","outcome":"withdrawn","closedOn":"2026-03-01"})")});
   rights.waitForVerdict("close-unknown");
-  EXPECT_EQ(rights.verdict("close-unknown").second, "\"refused: dispute LD-NONE is not filed\"");
+  EXPECT_EQ(rights.verdict("close-unknown").second,
+            R"({"status":"refused","rule":"record.exists_first","reason":"dispute LD-NONE is not )"
+            R"(filed","reasonZh":"劳动争议仲裁案件 LD-NONE 未登记"})");
   EXPECT_EQ(rights.section(kWorker).first, "notFound");
 }
 

@@ -98,7 +98,7 @@ TEST_F(ServiceLoopTest, AppliesEachEventOnceAndRecordsVerdicts) {
   runUntilCaughtUp({loop.get()});
   EXPECT_EQ(fairsCounted(*loop), 2);
   EXPECT_EQ(redis_.command({"GET", loop->verdictKey("e1")}).str, "applied");
-  EXPECT_EQ(redis_.command({"GET", loop->verdictKey("e3")}).str, "refused: fair already counted");
+  EXPECT_EQ(redis_.command({"GET", loop->verdictKey("e3")}).str, test::kFairRefused);
 }
 
 TEST_F(ServiceLoopTest, AnEventTheRulesCannotApplyIsRefusedAndTheServiceGoesOn) {
@@ -106,7 +106,9 @@ TEST_F(ServiceLoopTest, AnEventTheRulesCannotApplyIsRefusedAndTheServiceGoesOn) 
   publishAll({fair("e1", "BOOM"), fair("e2", "F2")});
   runUntilCaughtUp({loop.get()});
   EXPECT_EQ(redis_.command({"GET", loop->verdictKey("e1")}).str,
-            "refused: cannot be applied (logged as a defect)");
+            R"j({"status":"refused","rule":"service.defect",)j"
+            R"j("reason":"cannot be applied (logged as a defect)",)j"
+            R"j("reasonZh":"无法应用（已作为缺陷记录日志）"})j");
   EXPECT_EQ(redis_.command({"GET", loop->verdictKey("e2")}).str, "applied");
   EXPECT_EQ(fairsCounted(*loop), 1);
 }
@@ -148,8 +150,8 @@ TEST_F(ServiceLoopTest, ABatchSeesTheWritesOfCommitsItsReadsMayPredate) {
   redis_.command({"CLIENT", "PAUSE", "500", "WRITE"});
   runUntilCaughtUp({loop.get()});
   EXPECT_EQ(redis_.command({"GET", loop->verdictKey("r1")}).str, "applied");
-  EXPECT_EQ(redis_.command({"GET", loop->verdictKey("r2")}).str, "refused: fair already counted");
-  EXPECT_EQ(redis_.command({"GET", loop->verdictKey("r3")}).str, "refused: fair already counted");
+  EXPECT_EQ(redis_.command({"GET", loop->verdictKey("r2")}).str, test::kFairRefused);
+  EXPECT_EQ(redis_.command({"GET", loop->verdictKey("r3")}).str, test::kFairRefused);
   EXPECT_EQ(redis_.command({"GET", loop->verdictKey("r4")}).str, "applied");
   EXPECT_EQ(fairsCounted(*loop), 2);
 }

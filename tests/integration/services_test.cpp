@@ -95,7 +95,9 @@ Scenario housing() {
 TEST_F(ServicesTest, HousingAllocatesEachUnitToOneWorker) {
   auto scenario = housing();
   auto s = run(scenario);
-  EXPECT_EQ(s->verdict("h2").second, "\"refused: unit U-1 is held by another worker\"");
+  EXPECT_EQ(s->verdict("h2").second,
+            R"({"status":"refused","rule":"housing.public_rental.one_unit",)"
+            R"("reason":"unit U-1 is held by another worker","reasonZh":"房源 U-1 已由他人承租"})");
   auto section = s->section(kMan);
   ASSERT_EQ(section.first, "json");
   EXPECT_NE(section.second.find(R"("unitId":"U-1")"), std::string::npos) << section.second;
@@ -171,7 +173,9 @@ TEST_F(ServicesTest, HealthCountsChecksAndRaisesMajorIncidents) {
   auto s = run(scenario);
   EXPECT_EQ(
       s->verdict("k2").second,
-      "\"refused: breastCancer checks are for women (措施十五); the resident ID is a man's\"");
+      R"({"status":"refused","rule":"health.screening.women_only",)"
+      R"("reason":"breastCancer checks are for women (措施十五); the resident ID is a man's",)"
+      R"("reasonZh":"breastCancer 检查面向女性农民工（措施十五），该身份证号码为男性"})");
   EXPECT_NE(s->section(kWoman).second.find(R"("checkType":"cervicalCancer")"), std::string::npos);
   EXPECT_EQ(value(*s, "15", "womens_cancer_checks", "all", 1), 1);
   EXPECT_EQ(value(*s, "15", "free_checks", "all", 2), 2);

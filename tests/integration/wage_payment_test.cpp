@@ -172,7 +172,8 @@ TEST_F(WagePaymentServiceTest, AnEventOfAnUnknownProjectIsRefusedWithTheReason) 
   publish({test::wage::ProjectEvents("P-NONE").accountOpened("it-unknown", "2025-03-10")});
   rights->waitForVerdict("it-unknown");
   EXPECT_EQ(rights->verdict("it-unknown").second,
-            "\"refused: project P-NONE is not registered（项目 P-NONE 未登记）\"");
+            R"({"status":"refused","rule":"record.exists_first",)"
+            R"("reason":"project P-NONE is not registered","reasonZh":"项目 P-NONE 未登记"})");
 }
 
 }  // namespace

@@ -12,6 +12,11 @@
 
 namespace mwp::test {
 
+// The stored verdict of a fair counted before (FairRules), as storedVerdict keeps it.
+inline const std::string kFairRefused =
+    R"({"status":"refused","rule":"record.once","reason":"fair already counted",)"
+    R"("reasonZh":"招聘会已计数"})";
+
 // The derived event a certificate causes: "subsidy:<its eventId>".
 inline std::string subsidyFor(msg::Envelope::Reader event) {
   return deriveEvent(event, "subsidy", [&](msg::Envelope::Builder derived) {
@@ -28,7 +33,7 @@ class FairRules : public EventRules {
     if (event.isJobFairHeld()) {
       if (event.getJobFairHeld().getFairId() == "BOOM") throw std::runtime_error("a defect");
       std::string key = std::string("fair:") + event.getJobFairHeld().getFairId().cStr();
-      if (state.get(key)) return Applied{{false, "fair already counted"}, {}};
+      if (state.get(key)) return refuse(rules::record::once, "招聘会已计数", "fair already counted");
       state.put(key, event.getEventId().cStr());
       state.add("fairs", "all", 1);
       return Applied{};

@@ -252,7 +252,11 @@ TEST(EventCsv, ARowsOwnFaultRefusesThatRowAloneNamingTheColumn) {
   EXPECT_EQ(file.rows[4].line, 7u);
   EXPECT_EQ(file.rows[4].eventId, "-");
   EXPECT_EQ(file.rows[4].refusal, "eventId: 不能为空 / must not be empty");
-  for (size_t r = 1; r < 5; ++r) EXPECT_TRUE(file.rows[r].frame.empty());
+  for (size_t r = 1; r < 5; ++r) {
+    EXPECT_TRUE(file.rows[r].frame.empty());
+    EXPECT_EQ(file.rows[r].rule, "bus.event.fields") << "a refused row names its rule";
+  }
+  EXPECT_EQ(file.rows[0].rule, "");
 }
 
 // Excel turns a column of resident IDs it took for numbers into 5.10722E+17: the reason says how
@@ -275,14 +279,17 @@ TEST(EventCsv, TheAnswerIsTheFileWithItsResultsAndImportsAgain) {
   ASSERT_EQ(file.encoding, csv::Encoding::kGb18030);
   file.rows[0].result = "ACK";
   file.rows[1].result = "NACK";
-  file.rows[1].reason = reasonForColumn("socialSecurityCardIssued",
-                                        "socialSecurityCardIssued.issuedOn: not a YYYY-MM-DD date");
+  file.rows[1].rule = "bus.event.fields";
+  file.rows[1].reason = reasonForColumn(
+      "socialSecurityCardIssued", {"bus.event.fields", "socialSecurityCardIssued.issuedOn 不是日期",
+                                   "socialSecurityCardIssued.issuedOn: not a YYYY-MM-DD date"});
   std::string answer = answerCsv(file);
-  std::string expected = "answer.row,answer.result,answer.reason," + kCardHeader;
+  std::string expected = "answer.row,answer.result,answer.reason,answer.rule," + kCardHeader;
   expected.insert(expected.size() - 1, "\r");
-  expected += "2,ACK,," + cardRow("c-1");
+  expected += "2,ACK,,," + cardRow("c-1");
   expected.insert(expected.size() - 1, "\r");
-  expected += "3,NACK,issuedOn: not a YYYY-MM-DD date," + cardRow("c-2", "三月一日");
+  expected += "3,NACK,issuedOn 不是日期 / issuedOn: not a YYYY-MM-DD date,bus.event.fields," +
+              cardRow("c-2", "三月一日");
   expected.insert(expected.size() - 1, "\r");
   EXPECT_EQ(answer, csv::encode(expected, csv::Encoding::kGb18030));
 
@@ -290,7 +297,8 @@ TEST(EventCsv, TheAnswerIsTheFileWithItsResultsAndImportsAgain) {
   ASSERT_EQ(again.rows.size(), 2u);
   EXPECT_EQ(again.rows[1].eventId, "c-2");
   EXPECT_EQ(again.rows[1].refusal, "");
-  EXPECT_EQ(answerCsv(again).find("answer.row,answer.result,answer.reason,issuedOn"), 0u)
+  EXPECT_EQ(answerCsv(again).find("answer.row,answer.result,answer.reason,answer.rule,issuedOn"),
+            0u)
       << "an earlier answer's columns are replaced, not repeated";
 }
 

@@ -16,7 +16,16 @@ std::string verdictOf(const std::string& json, int64_t now = test::fixtureNow())
   auto decoded = decodeEventJson(json);
   if (auto* e = std::get_if<JsonError>(&decoded)) return "json: " + e->reason;
   auto reason = checkEvent(std::get<DecodedEvent>(decoded).envelope(), Catalogue::builtIn(), now);
-  return reason.value_or("");
+  return reason ? reason->en : "";
+}
+
+// "<rule> | <reason in Chinese>" of checkEvent's refusal of a JSON event.
+std::string ruleAndZhOf(const std::string& json) {
+  auto decoded = decodeEventJson(json);
+  if (std::holds_alternative<JsonError>(decoded)) return "not an event";
+  auto reason = checkEvent(std::get<DecodedEvent>(decoded).envelope(), Catalogue::builtIn(),
+                           test::fixtureNow());
+  return reason ? reason->rule + " | " + reason->zh : "";
 }
 
 std::string replaced(std::string json, const std::string& from, const std::string& to) {
@@ -63,12 +72,14 @@ TEST(EventRules, PayloadAreaCodesMayBeAnywhereInChinaButMustHaveTheForm) {
 TEST(EventRules, AVillageIsTwelveDigitsInAMianyangCounty) {
   EXPECT_EQ(verdictOf(line(kWorkerReturned)), "");
   EXPECT_EQ(verdictOf(replaced(line(kWorkerReturned), "510722103201", "51072210320")),
-            "workerReturned.village: not a 12-digit village code (统计用区划代码)"
-            "（workerReturned.village 不是12位统计用区划代码）");
+            "workerReturned.village: not a 12-digit village code (统计用区划代码)");
+  EXPECT_EQ(ruleAndZhOf(replaced(line(kWorkerReturned), "510722103201", "51072210320")),
+            "bus.event.village | workerReturned.village 不是12位统计用区划代码");
   // 440305: a Shenzhen district, a real county code but not Mianyang's.
   EXPECT_EQ(verdictOf(replaced(line(kWorkerReturned), "510722103201", "440305103201")),
-            "workerReturned.village: the first six digits are not a Mianyang county"
-            "（workerReturned.village 前六位不是绵阳市的县（市、区））");
+            "workerReturned.village: the first six digits are not a Mianyang county");
+  EXPECT_EQ(ruleAndZhOf(replaced(line(kWorkerReturned), "510722103201", "440305103201")),
+            "bus.event.village | workerReturned.village 前六位不是绵阳市的县（市、区）");
 }
 
 // Found by fuzzing the bus's frames: text that is not UTF-8 was stored, and broke the JSON of it.
@@ -94,7 +105,7 @@ TEST(EventRules, ANulByteInAnEnvelopeFieldIsRefused) {
   id += '\0';
   id += "tail";
   envelope.setEventId(capnp::Text::Reader(id.data(), id.size()));
-  EXPECT_EQ(checkEvent(envelope.asReader(), Catalogue::builtIn(), test::fixtureNow()),
+  EXPECT_EQ(checkEvent(envelope.asReader(), Catalogue::builtIn(), test::fixtureNow())->en,
             "eventId: 1–64 characters of A–Z a–z 0–9 . _ : -");
 }
 
@@ -103,10 +114,10 @@ TEST(EventRules, AnEnumValueThisSchemaDoesNotHaveIsRefused) {
   auto decoded = decodeEventJson(line(kHealthCheck));
   auto envelope = std::get<DecodedEvent>(decoded).message->getRoot<msg::Envelope>();
   envelope.getHealthCheckCompleted().setResult(static_cast<msg::HealthCheckResult>(256));
-  EXPECT_EQ(checkEvent(envelope.asReader(), Catalogue::builtIn(), test::fixtureNow()),
+  EXPECT_EQ(checkEvent(envelope.asReader(), Catalogue::builtIn(), test::fixtureNow())->en,
             "healthCheckCompleted.result: a value this bus's schema does not have");
   envelope.setSource(static_cast<msg::Department>(200));
-  EXPECT_EQ(checkEvent(envelope.asReader(), Catalogue::builtIn(), test::fixtureNow()),
+  EXPECT_EQ(checkEvent(envelope.asReader(), Catalogue::builtIn(), test::fixtureNow())->en,
             "source: a department this bus's schema does not have");
 }
 
@@ -138,11 +149,21 @@ TEST(EventRules, GenderMustAgreeWithTheResidentId) {
             "workerRegistered.gender: does not agree with the resident ID's 17th digit");
 }
 
+TEST(EventRules, ARefusalNamesItsRuleAndSaysWhyInChinese) {
+  auto decoded = decodeEventJson(replaced(line(kWorkerRegistered), "91512081MA62K0260E",
+                                          "91512081MA62K0260F"));
+  auto reason = checkEvent(std::get<DecodedEvent>(decoded).envelope(), Catalogue::builtIn(),
+                           test::fixtureNow());
+  ASSERT_TRUE(reason);
+  EXPECT_EQ(reason->rule, "bus.event.fields");
+  EXPECT_EQ(reason->zh, "workerRegistered.employerCode 不是校验位正确的统一社会信用代码");
+}
+
 TEST(EventRules, AnEmployerCodeMustCarryItsCheckCharacter) {
   EXPECT_EQ(
       verdictOf(replaced(line(kWorkerRegistered), "91512081MA62K0260E", "91512081MA62K0260F")),
       "workerRegistered.employerCode: not a valid unified social credit code (GB 32100 check "
-      "character)（workerRegistered.employerCode 不是校验位正确的统一社会信用代码）");
+      "character)");
 }
 
 TEST(EventRules, ADepartmentMayReportOnlyItsMeasuresKinds) {
@@ -164,16 +185,24 @@ TEST(EventRules, AnActivityMustBeOneItsMeasureLists) {
 TEST(EventRules, APeriodReportedNamesAMeasureAndAQuarterThatHasBegun) {
   EXPECT_EQ(verdictOf(line(kPeriodReported)), "");
   EXPECT_EQ(verdictOf(replaced(line(kPeriodReported), "\"measure\": 23", "\"measure\": 31")),
-            "periodReported.measure: 31 is not a measure (1–30)（measure 不是 1–30 的措施编号）");
+            "periodReported.measure: 31 is not a measure (1–30)");
+  EXPECT_EQ(ruleAndZhOf(replaced(line(kPeriodReported), "\"measure\": 23", "\"measure\": 31")),
+            "bus.event.period_reported | periodReported.measure 31 不是 1–30 的措施编号");
   for (const char* bad : {"2026-Q5", "2026Q1", "2026-q1", "2018-Q4", "2026-H1", "2026"}) {
     EXPECT_EQ(verdictOf(replaced(line(kPeriodReported), "2026-Q1", bad)),
-              "periodReported.period: not a quarter YYYY-Qn of 2019 on, e.g. 2026-Q1（period "
-              "不是 YYYY-Qn 形式的季度）")
+              "periodReported.period: not a quarter YYYY-Qn of 2019 on, e.g. 2026-Q1")
+        << bad;
+    EXPECT_EQ(ruleAndZhOf(replaced(line(kPeriodReported), "2026-Q1", bad)),
+              "bus.event.period_reported | periodReported.period 不是2019年起 YYYY-Qn "
+              "形式的季度，例如 2026-Q1")
         << bad;
   }
   EXPECT_EQ(
       verdictOf(replaced(line(kPeriodReported), "2026-Q1", "2026-Q2")),
-      "periodReported.period: 2026-Q2 has not begun by occurredAt（period 所报季度尚未开始）");
+      "periodReported.period: 2026-Q2 has not begun by occurredAt");
+  EXPECT_EQ(ruleAndZhOf(replaced(line(kPeriodReported), "2026-Q1", "2026-Q2")),
+            "bus.event.period_reported | periodReported.period 所报季度 2026-Q2 在 occurredAt "
+            "时尚未开始");
   EXPECT_EQ(verdictOf(replaced(line(kPeriodReported), "areaGovernment", "bank")),
             "source: bank may not report periodReported for measure 23");
   EXPECT_EQ(verdictOf(replaced(line(kPeriodReported), "areaGovernment", "tradeUnion")), "")
@@ -213,7 +242,7 @@ TEST(EventRules, AProjectNeedsValidOwnerAndContractorCodes) {
   EXPECT_EQ(
       verdictOf(replaced(line(kProjectRegistered), "12510700MB1D2E3F41", "12510700MB1D2E3F42")),
       "projectRegistered.ownerCode: not a valid unified social credit code (GB 32100 check "
-      "character)（projectRegistered.ownerCode 不是校验位正确的统一社会信用代码）");
+      "character)");
   EXPECT_NE(
       verdictOf(replaced(line(kProjectRegistered), "91510703MA6A2B3C4K", "91510703MA6A2B3C4I"))
           .find("projectRegistered.contractorCode: not a valid"),
@@ -227,7 +256,7 @@ TEST(EventRules, APaydayIsADayFrom1To28) {
   };
   EXPECT_EQ(withPayday("28"), "");
   EXPECT_EQ(withPayday("29"),
-            "projectRegistered.payday: must be at most 28（projectRegistered.payday 不得大于 28）");
+            "projectRegistered.payday: must be at most 28");
   EXPECT_EQ(withPayday("0"), "projectRegistered.payday: must be at least 1");
 }
 
@@ -238,8 +267,7 @@ TEST(EventRules, DaysWorkedAreAtMost31) {
   EXPECT_EQ(withDays("0"), "") << "a month enrolled and not worked is a report too";
   EXPECT_EQ(withDays("31"), "");
   EXPECT_EQ(withDays("32"),
-            "attendanceReported.daysWorked: must be at most 31（attendanceReported.daysWorked "
-            "不得大于 31）");
+            "attendanceReported.daysWorked: must be at most 31");
 }
 
 TEST(EventRules, AMonthMustBeARealMonth) {
@@ -249,7 +277,7 @@ TEST(EventRules, AMonthMustBeARealMonth) {
   };
   EXPECT_EQ(withMonth("2026-12"), "");
   const std::string reason =
-      "wagePaid.month: not a month in the form YYYY-MM（wagePaid.month 不是 YYYY-MM 格式的月份）";
+      "wagePaid.month: not a month in the form YYYY-MM";
   EXPECT_EQ(withMonth("2026-13"), reason);
   EXPECT_EQ(withMonth("2026-00"), reason);
   EXPECT_EQ(withMonth("2026-1"), reason);

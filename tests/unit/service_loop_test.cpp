@@ -92,8 +92,8 @@ TEST_F(LoopOverFakes, ABatchSeesTheWritesOfCommitsItsReadsPredate) {
   events_->append(0, test::fairFrame("r4", "Q"));
   runUntilCaughtUp();
   EXPECT_EQ(store_->verdicts["r1"], "applied");
-  EXPECT_EQ(store_->verdicts["r2"], "refused: fair already counted") << "r1 in flight unseen";
-  EXPECT_EQ(store_->verdicts["r3"], "refused: fair already counted") << "r1 confirmed unseen";
+  EXPECT_EQ(store_->verdicts["r2"], test::kFairRefused) << "r1 in flight unseen";
+  EXPECT_EQ(store_->verdicts["r3"], test::kFairRefused) << "r1 confirmed unseen";
   EXPECT_EQ(store_->verdicts["r4"], "applied");
   EXPECT_EQ(fairsCounted(), 2);
 }

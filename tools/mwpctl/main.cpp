@@ -5,10 +5,12 @@
 #include <httplib.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <iostream>
 #include <sstream>
+#include <stdexcept>
 #include <variant>
 
 #include "api_keys.h"
@@ -22,6 +24,7 @@
 #include "frames.h"
 #include "ids.h"
 #include "indicator_exporter.h"
+#include "language.h"
 #include "periods.h"
 #include "process.h"
 #include "rules.h"
@@ -36,8 +39,8 @@ constexpr size_t kChunk = 2000;       // lines held in memory at once
 
 struct Line {
   std::string eventId;
-  std::string frame;   // set when the line decoded
-  std::string reason;  // set when it did not
+  std::string frame;  // set when the line decoded
+  Reason refusal;     // set when it did not
 };
 
 const char* statusWord(msg::IngestReply::Status s) {
@@ -53,9 +56,9 @@ const char* statusWord(msg::IngestReply::Status s) {
 
 Line decodeLine(const std::string& text) {
   auto decoded = decodeEventJson(text);
-  if (auto* error = std::get_if<JsonError>(&decoded)) return {error->eventId, "", error->reason};
+  if (auto* error = std::get_if<JsonError>(&decoded)) return {error->eventId, "", refusalOf(*error)};
   auto& event = std::get<DecodedEvent>(decoded);
-  return {event.envelope().getEventId().cStr(), toBytes(*event.message), ""};
+  return {event.envelope().getEventId().cStr(), toBytes(*event.message), {}};
 }
 
 // Publishes one chunk of lines; calls `answer(status word, line, result)` for each, in input order
@@ -79,18 +82,30 @@ size_t publishChunk(
   return refused;
 }
 
-void printAnswer(const char* word, const Line& l, const IngestResult* r) {
+// "NACK <eventId> <reason> [<rule>]", the reason in `language`; the rule left out when the bus
+// named none (an older bus).
+void printRefusal(const std::string& eventId, const Reason& why, Language language) {
+  const std::string& reason = language == Language::kChinese && !why.zh.empty() ? why.zh : why.en;
+  std::cout << "NACK " << eventId << " " << reason;
+  if (!why.rule.empty()) std::cout << " [" << why.rule << "]";
+  std::cout << "\n";
+}
+
+void printAnswer(const char* word, const Line& l, const IngestResult* r, Language language) {
   if (!r) {
-    std::cout << "NACK " << l.eventId << " " << l.reason << "\n";
+    printRefusal(l.eventId, l.refusal, language);
   } else if (r->status == msg::IngestReply::Status::NACK) {
-    std::cout << "NACK " << l.eventId << " " << r->reason << "\n";
+    printRefusal(l.eventId, {r->rule, r->reasonZh, r->reason}, language);
   } else {
     std::cout << word << " " << l.eventId << " " << r->partition << ":" << r->sequence << "\n";
   }
 }
 
 int publish(const std::vector<std::string>& files, const std::string& endpoint,
-            PublisherOptions options) {
+            PublisherOptions options, Language language) {
+  auto answer = [language](const char* word, const Line& l, const IngestResult* r) {
+    printAnswer(word, l, r, language);
+  };
   zmq::context_t context;
   Publisher publisher(context, endpoint, options);
   std::vector<Line> lines;
@@ -100,7 +115,7 @@ int publish(const std::vector<std::string>& files, const std::string& endpoint,
     while (std::getline(in, text)) {
       if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
       lines.push_back(decodeLine(text));
-      if (lines.size() >= kChunk) refused += publishChunk(publisher, lines, printAnswer);
+      if (lines.size() >= kChunk) refused += publishChunk(publisher, lines, answer);
     }
   };
   try {
@@ -116,7 +131,7 @@ int publish(const std::vector<std::string>& files, const std::string& endpoint,
         readFrom(in);
       }
     }
-    refused += publishChunk(publisher, lines, printAnswer);
+    refused += publishChunk(publisher, lines, answer);
     std::cout.flush();
   } catch (const BusUnreachable& e) {
     std::cerr << "mwpctl: " << e.what() << "\n";
@@ -192,7 +207,7 @@ int sendSimulatedYear(const simulate::Options& options, bool print, const std::s
 
 // A CSV file of events of `kind` (event_csv.h) through the bus: the encoding detected first, then
 // one line per row on stdout — `<line> ACK <eventId> <partition>:<seq>`, `<line> DUP …` or
-// `<line> NACK <eventId> <reason>` — or, with `out`, the answer for the whole file as CSV there.
+// `<line> NACK <eventId> <reason> [<rule>]` — or, with `out`, the answer for the whole file as CSV there.
 // A malformed file is refused whole: nothing is sent.
 int importCsv(const std::string& kind, const std::string& path, const std::string& out,
               const std::string& endpoint, const PublisherOptions& options) {
@@ -234,7 +249,9 @@ int importCsv(const std::string& kind, const std::string& path, const std::strin
     ++counts[row.result];
     if (!out.empty() || row.result.empty()) continue;
     std::cout << row.line << " " << row.result << " " << row.eventId << " "
-              << (row.result == "NACK" ? row.reason : row.stored) << "\n";
+              << (row.result == "NACK" ? row.reason : row.stored);
+    if (!row.rule.empty()) std::cout << " [" << row.rule << "]";
+    std::cout << "\n";
   }
   if (!out.empty()) {
     std::ofstream answers(out, std::ios::binary | std::ios::trunc);
@@ -499,15 +516,22 @@ struct BusArgs {
 Command publishCommand() {
   struct Args : BusArgs {
     std::vector<std::string> files;
+    std::optional<Language> language;
   };
   auto a = std::make_shared<Args>();
   CommandLine line(
       "mwpctl publish",
       "JSON events, one a line (stdin without FILE), through the acknowledged ingest;\n"
       "one line out per event: ACK <eventId> <partition>:<seq> | DUP … | NACK <eventId> "
-      "<reason>");
+      "<reason> [<rule>]");
   a->declare(line);
-  line.operand(
+  line.option("--lang", "zh|en",
+              "the language of the reasons (default from LC_ALL, LC_MESSAGES or LANG: zh_CN → zh)",
+              [a](const std::string& v) {
+                if (v != "zh" && v != "en") throw std::invalid_argument("zh or en");
+                a->language = v == "zh" ? Language::kChinese : Language::kEnglish;
+              })
+      .operand(
           "FILE", "a file of JSON events", [a](const std::string& f) { a->files.push_back(f); },
           CommandLine::Presence::kRepeated)
       .notes(
@@ -516,7 +540,9 @@ Command publishCommand() {
           "CURVE: MWP_KEY_FILE (this sender's key pair) and MWP_BUS_SERVER_KEY_FILE (the bus's)");
   return {std::move(line), [a] {
             Env env;
-            return publish(a->files, a->endpoint(env), a->options(env));
+            Language language = a->language.value_or(languageOfLocale(
+                std::getenv("LC_ALL"), std::getenv("LC_MESSAGES"), std::getenv("LANG")));
+            return publish(a->files, a->endpoint(env), a->options(env), language);
           }};
 }
 
@@ -532,7 +558,7 @@ Command importCommand() {
       "Chinese system); line 1 names the columns: the envelope's fields (eventId, occurredAt,\n"
       "source, area, workerId, causedBy) and KIND's fields, in any order. The first line out\n"
       "names the encoding detected, then one per row: <line> ACK <eventId> <partition>:<seq> |\n"
-      "<line> DUP … | <line> NACK <eventId> <reason>. A malformed file (an unknown or missing\n"
+      "<line> DUP … | <line> NACK <eventId> <reason> [<rule>]. A malformed file (an unknown or missing\n"
       "column, a row of another length, neither UTF-8 nor GB18030) is refused: nothing is sent.");
   line.operand("KIND", "the event kind of every row, e.g. socialSecurityCardIssued",
                [a](const std::string& v) { a->kind = v; })
@@ -542,8 +568,9 @@ Command importCommand() {
               a->out);
   a->declare(line);
   line.notes(
-      "the answer (--out) is the file's rows in its encoding, with answer.row, answer.result and\n"
-      "answer.reason first: keep the NACK rows, mend them and import that file again\n"
+      "the answer (--out) is the file's rows in its encoding, with answer.row, answer.result,\n"
+      "answer.reason (Chinese / English) and answer.rule first: keep the NACK rows, mend them and\n"
+      "import that file again\n"
       "progress on stderr: a bar on a terminal, else a line every 10000 rows\n"
       "exit codes: 0 none refused, 65 some rows or the whole file refused, 69 the bus could not\n"
       "be reached (rows without an answer: import the file again), 64 a bad command line or a\n"

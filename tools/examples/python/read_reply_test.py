@@ -19,15 +19,16 @@ REPLY = {"eventId": "hrss-2026-000123", "status": "duplicate", "partition": 3,
 READ = (b"hrss-2026-000123", 1, 3, 1234567890123, "原因 / reason")
 
 
-def variant(schema, replace, file_id):
-    """bus.capnp with `replace` applied (old text, new text) under another file id."""
+def variant(schema, replaces, file_id):
+    """bus.capnp with `replaces` applied (old text, new text each) under another file id."""
     with open(BUS_CAPNP, encoding="utf-8") as f:
         text = f.read()
-    old, new = replace
-    assert old in text, old
+    for old, new in replaces:
+        assert old in text, old
+        text = text.replace(old, new)
     path = os.path.join(schema, f"{file_id}.capnp")
     with open(path, "w", encoding="utf-8") as f:
-        f.write(text.replace(old, new).replace("@0xe39b76470b142ebf", f"@0x{file_id}"))
+        f.write(text.replace("@0xe39b76470b142ebf", f"@0x{file_id}"))
     return path
 
 
@@ -57,16 +58,20 @@ class ReadReply(unittest.TestCase):
         self.assertGreater(segments(encode(BUS_CAPNP, REPLY, 1)), 1)
 
     def test_a_newer_bus_adds_fields_the_reader_skips(self):
-        newer = variant(self.dir.name, ("  reason @4 :Text;", "  reason @4 :Text;\n"
-                                        "  ruleId @5 :Text;\n  count @6 :UInt64;\n"
-                                        "  reasonZh @7 :Text;"), "e39b76470b142ec0")
-        reply = dict(REPLY, ruleId="R-1", count="7", reasonZh="中文理由")
+        newer = variant(self.dir.name, [("  reasonZh @6 :Text;", "  reasonZh @6 :Text;\n"
+                                         "  ruleVersion @7 :Text;\n  count @8 :UInt64;\n"
+                                         "  hint @9 :Text;")], "e39b76470b142ec0")
+        reply = dict(REPLY, rule="R-1", reasonZh="中文理由", ruleVersion="2022", count="7",
+                     hint="提示")
         for words in (None, 1):
             self.assertEqual(read_reply(encode(newer, reply, words)), READ)
 
     def test_an_older_bus_lacks_fields_that_read_as_their_defaults(self):
-        older = variant(self.dir.name, ("  sequence @3 :UInt64;\n  reason @4 :Text;",
-                                        "  reason @3 :Text;"), "e39b76470b142ec1")
+        # A bus before the rules register (no rule, no reasonZh) and before sequences.
+        older = variant(self.dir.name, [("  sequence @3 :UInt64;\n  reason @4 :Text;",
+                                         "  reason @3 :Text;"),
+                                        ("  rule @5 :Text;", "#"), ("  reasonZh @6 :Text;", "#")],
+                        "e39b76470b142ec1")
         reply = {"eventId": "x", "status": "nack", "partition": 1, "reason": "r"}
         self.assertEqual(read_reply(encode(older, reply)), (b"x", 2, 1, 0, "r"))
 

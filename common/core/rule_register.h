@@ -1,0 +1,56 @@
+// The rules register (rules.json): every rule mwp applies, with its statement in Chinese and
+// English, its source, its parameters and the dates it is in force. Code names a rule only through
+// the handles generated from the register (mwp/rule_names.h), so a misspelt id fails to compile;
+// tests/rules checks that every entry is used by code. Thread-safe: the register is constant.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace mwp {
+
+// A rule of the register, e.g. rules::employment::unemployment::residence_6_months.
+struct RuleId {
+  const char* id;
+};
+
+// A configuration key the rule reads ("" when the value is fixed by its source), its default and
+// unit as the register states them.
+struct RuleParameter {
+  const char* key;
+  const char* defaultValue;
+  const char* unit;
+};
+
+// One version of a rule: the text in force from `inForceFrom` to `inForceTo` (YYYY-MM-DD, both
+// included; "" for no bound).
+struct RuleVersion {
+  const char* id;
+  const char* inForceFrom;
+  const char* inForceTo;
+  const char* zh;
+  const char* en;
+  const char* document;
+  const char* article;
+  const RuleParameter* parameters;  // ends with {nullptr, …}
+  bool verified;
+};
+
+// Every version of every rule, in the register's order.
+std::span<const RuleVersion> ruleVersions();
+
+// The version of `rule` in force on `date` (YYYY-MM-DD); nullptr when none is (before its first
+// version, or after it was repealed).
+const RuleVersion* ruleInForce(RuleId rule, std::string_view date);
+
+// Why an event is refused: the rule, and the reason as a clerk would write it in each language
+// (values filled in, never a resident ID).
+struct Reason {
+  std::string rule;
+  std::string zh;
+  std::string en;
+};
+
+}  // namespace mwp

@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""The register and the code agree: every rule the code names (rules::a::b::c) has an entry in
+common/core/rules.json, every entry is named by code outside the tests, every entry's test file
+exists, and no file refuses without naming a rule — but those pending_rules.txt lists.
+
+Usage: register_coverage.py SOURCE_DIR   (exit 1 naming each disagreement)"""
+import json
+import os
+import re
+import sys
+
+HANDLE = re.compile(r"\brules::((?:[a-z][a-z0-9_]*::)+[a-z][a-z0-9_]*)\b")
+# refuse("…") or refuse(std::string(…) …): a refusal with one argument, English text alone.
+BARE_REFUSAL = re.compile(r"\brefuse\(\s*(?:\"|std::string\(|[a-z][A-Za-z.]*\(\)\s*\+|\w+\s*\+)")
+SCANNED = ("common", "services", "gateway", "tools")
+
+
+def code_files(root):
+    for top in SCANNED:
+        for folder, _, files in os.walk(os.path.join(root, top)):
+            for name in files:
+                if name.endswith((".cpp", ".h")) and not name.endswith("_test.cpp"):
+                    yield os.path.relpath(os.path.join(folder, name), root)
+
+
+def main(root):
+    with open(os.path.join(root, "common/core/rules.json"), encoding="utf-8") as f:
+        register = {r["id"]: r for r in json.load(f)["rules"]}
+    pending_rules, pending_files = set(), set()
+    with open(os.path.join(root, "tests/rules/pending_rules.txt"), encoding="utf-8") as f:
+        for line in f:
+            kind, _, name = line.strip().partition(" ")
+            if kind == "rule":
+                pending_rules.add(name)
+            elif kind == "file":
+                pending_files.add(name)
+    used, faults = {}, []
+    for path in code_files(root):
+        with open(os.path.join(root, path), encoding="utf-8") as f:
+            text = f.read()
+        for m in HANDLE.finditer(text):
+            used.setdefault(m.group(1).replace("::", "."), path)
+        # The rules: the services' and those in mwp::core they share (common/core: reporting).
+        rules_code = path.startswith(("services/", "common/core/"))
+        if path not in pending_files and rules_code and BARE_REFUSAL.search(text):
+            faults.append(f"{path}: refuses without naming a rule: refuse(rules::…, \"中文\", \"English\")")
+    for rule, path in sorted(used.items()):
+        if rule not in register:
+            faults.append(f"{path}: names rules::{rule.replace('.', '::')}, which the register lacks")
+    for rule, entry in sorted(register.items()):
+        if rule not in used and rule not in pending_rules:
+            faults.append(f"rules.json: {rule} is named by no code (a rule nothing applies)")
+        if rule in used and rule in pending_rules:
+            faults.append(f"pending_rules.txt: {rule} is used by {used[rule]} now: remove the line")
+        if not os.path.exists(os.path.join(root, entry["test"])):
+            faults.append(f"rules.json: {rule}: its test {entry['test']} does not exist")
+    for rule in sorted(pending_rules - register.keys()):
+        faults.append(f"pending_rules.txt: {rule} is not in the register")
+    for fault in faults:
+        print(fault)
+    sys.exit(1 if faults else 0)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
