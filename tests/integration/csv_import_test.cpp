@@ -75,7 +75,7 @@ const std::vector<ImportCase> kCases = {
      {kRegistered}},
     // The village's visit list: 李四's family visited; 王五's row has an 11-digit village code, so
     // his family is still to visit — half the returnees covered, and he stays on the worklist.
-    {"familyVisited", "outreach", "23", "returnees_visited", 1, "village",
+    {"familyVisited", "outreach", "23", "returnees_visited", 1, "village", "bus.event.village",
      "workerId,visitedOn,village,form,note,eventId,source,area,occurredAt\r\n"
      "510722198803040026,2026-01-28,510722103201,inPerson,\"送去米、油，老人身体好\",{via}-visit-1,areaGovernment,510722,2026-01-29T09:00:00+08:00\r\n"
      "510703199005121230,2026-01-28,51072210320,phone,电话走访,{via}-visit-2,areaGovernment,510722,2026-01-29T09:00:00+08:00\r\n",
