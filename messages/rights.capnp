@@ -45,6 +45,7 @@ struct Deadline {
   pausedOn @6 :Text;     # the clock stopped on this day (a dispute suspended, legal-aid material
                          # missing); dueOn is then the day it would have been, and moves by the
                          # stopped time when the clock restarts. "" while running
+  rule @7 :Text;         # the rule that sets the period (an id of common/core/rules.json)
 }
 
 struct WorkerCases {

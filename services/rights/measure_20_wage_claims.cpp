@@ -43,8 +43,8 @@ Applied wageClaimFiled(msg::Envelope::Reader event, StateTx& state, const Deadli
     dayOf(e.getOwedUntil(), "owedUntil");  // a date that is no date is refused, naming it
     r.setOwedUntil(e.getOwedUntil());
   }
-  // rules::rights::wage_claim::accept_5_working_days: accepted or refused within them.
-  c.due(Stage::WAGE_CLAIM_ACCEPTANCE,
+  // Accepted or refused (wageClaimRejected) within the working days.
+  c.due(rules::rights::wage_claim::accept_5_working_days, Stage::WAGE_CLAIM_ACCEPTANCE,
         calendar.addWorkingDays(dayOf(e.getFiledOn(), "filedOn"), policy.wageAcceptWorkingDays));
   c.count(measure20::kClaimsFiled);
   c.count(measure20::kYuanClaimed, e.getAmountYuan());
@@ -68,7 +68,7 @@ Applied wageClaimAccepted(msg::Envelope::Reader event, StateTx& state, const Dea
   c.finish(Stage::WAGE_CLAIM_ACCEPTANCE, e.getAcceptedOn(), "acceptedOn");
   c.get().setStatus(msg::CaseStatus::ACCEPTED);
   c.get().setAcceptedOn(e.getAcceptedOn());
-  c.due(Stage::WAGE_CLAIM_RESOLUTION,
+  c.due(rules::rights::wage_claim::resolve_60_working_days, Stage::WAGE_CLAIM_RESOLUTION,
         calendar.addWorkingDays(accepted, policy.wageResolveWorkingDays));
   c.save();
   return {};
@@ -128,7 +128,7 @@ Applied wageClaimExtended(msg::Envelope::Reader event, StateTx& state, const Dea
                   "an extension of at most " + most + " working days");
   }
   c.get().setExtendedDays(e.getDays());
-  c.due(Stage::WAGE_CLAIM_RESOLUTION,
+  c.due(rules::rights::wage_claim::resolve_60_working_days, Stage::WAGE_CLAIM_RESOLUTION,
         calendar.addWorkingDays(dayOf(c.get().getAcceptedOn(), "acceptedOn"),
                                 policy.wageResolveWorkingDays + static_cast<int>(e.getDays())));
   c.save();

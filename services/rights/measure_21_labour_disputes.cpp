@@ -3,8 +3,8 @@
 // extendable once by 15 (art. 43), the days a case is suspended not counted (中止审理,
 // 劳动人事争议仲裁办案规则 arts. 46–47) — and how they close. Mediation inside arbitration
 // (art. 42) has no deadline of its own: the 15 days of art. 14 belong to mediation bodies before
-// arbitration, which are not cases here (rules::rights::dispute::mediation_no_deadline: no stage
-// is due for it, so nothing here refuses by it).
+// arbitration, which are not cases here (the register's rights.dispute.mediation_no_deadline: no
+// stage is due for it).
 #include "ids.h"
 #include "rights_case.h"
 
@@ -36,8 +36,8 @@ Applied disputeFiled(msg::Envelope::Reader event, StateTx& state, const Deadline
   c.open(event, e.getCaseNo(), e.getFiledOn(), "filedOn");
   c.get().setClaimedYuan(e.getClaimYuan());
   c.get().setDetail(enumName(e.getCategory()));
-  // rules::rights::dispute::accept_5_days.
-  c.due(Stage::DISPUTE_ACCEPTANCE, dayOf(e.getFiledOn(), "filedOn") + policy.disputeAcceptDays);
+  c.due(rules::rights::dispute::accept_5_days, Stage::DISPUTE_ACCEPTANCE,
+        dayOf(e.getFiledOn(), "filedOn") + policy.disputeAcceptDays);
   c.count(measure21::kDisputesFiled);
   c.save();
   return {};
@@ -54,7 +54,7 @@ Applied disputeAccepted(msg::Envelope::Reader event, StateTx& state, const Deadl
   c.finish(Stage::DISPUTE_ACCEPTANCE, e.getAcceptedOn(), "acceptedOn");
   c.get().setStatus(msg::CaseStatus::ACCEPTED);
   c.get().setAcceptedOn(e.getAcceptedOn());
-  c.due(Stage::DISPUTE_AWARD, on + policy.disputeAwardDays);
+  c.due(rules::rights::dispute::award_45_days, Stage::DISPUTE_AWARD, on + policy.disputeAwardDays);
   c.save();
   return {};
 }
@@ -108,7 +108,7 @@ Applied disputeExtended(msg::Envelope::Reader event, StateTx& state, const Deadl
   if (award->getPausedOn().size() > 0) {
     award->setDueOn(formatDate(due));
   } else {
-    c.due(Stage::DISPUTE_AWARD, due);
+    c.due(rules::rights::dispute::award_45_days, Stage::DISPUTE_AWARD, due);
   }
   c.save();
   return {};

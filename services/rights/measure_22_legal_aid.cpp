@@ -38,7 +38,7 @@ Applied legalAidRequested(msg::Envelope::Reader event, StateTx& state, const Dea
   // The matter decides whether the means test applies (legalAidDecided).
   c.get().setDetail(enumName(e.getMatter()));
   int32_t requested = dayOf(e.getRequestedOn(), "requestedOn");
-  c.due(Stage::LEGAL_AID_DECISION,
+  c.due(rules::rights::legal_aid::decision_period, Stage::LEGAL_AID_DECISION,
         calendar.addWorkingDays(requested, decisionWorkingDays(policy, requested)));
   c.count(measure22::kAidRequested);
   c.save();

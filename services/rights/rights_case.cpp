@@ -142,17 +142,23 @@ msg::Deadline::Builder Case::deadline(Stage stage) {
   return d;
 }
 
-void Case::due(Stage stage, int32_t dueDay) {
+void Case::due(RuleId rule, Stage stage, int32_t dueDay) {
+  moveDue(stage, dueDay);
+  deadline(stage).setRule(rule.id);
+}
+
+void Case::due(RuleId rule, Stage stage, WorkingDeadline dueDay) {
+  due(rule, stage, dueDay.day);
+  deadline(stage).setCalendarMissing(static_cast<uint16_t>(dueDay.missingYear));
+}
+
+msg::Deadline::Builder Case::moveDue(Stage stage, int32_t dueDay) {
   auto d = deadline(stage);
   d.setDueOn(formatDate(dueDay));
   // A stage already recorded overdue (its alarm came back before a suspension or missing material
   // stopped the clock) needs no second alarm: the moved day is kept, the timer is not set again.
   if (!d.getOverdue()) state_.setTimer(timer(stage), endOfDay(dueDay));
-}
-
-void Case::due(Stage stage, WorkingDeadline dueDay) {
-  due(stage, dueDay.day);
-  deadline(stage).setCalendarMissing(static_cast<uint16_t>(dueDay.missingYear));
+  return d;
 }
 
 void Case::finish(Stage stage, capnp::Text::Reader doneOn, std::string_view field) {
@@ -183,12 +189,13 @@ void Case::pause(msg::Deadline::Builder d, capnp::Text::Reader on) {
 
 void Case::resume(msg::Deadline::Builder d, int32_t dueDay) {
   d.setPausedOn("");
-  due(d.getStage(), dueDay);
+  moveDue(d.getStage(), dueDay);
 }
 
 void Case::resume(msg::Deadline::Builder d, WorkingDeadline dueDay) {
   d.setPausedOn("");
-  due(d.getStage(), dueDay);
+  moveDue(d.getStage(), dueDay.day)
+      .setCalendarMissing(static_cast<uint16_t>(dueDay.missingYear));
 }
 
 void Case::markOverdue(msg::Deadline::Builder d) {

@@ -57,11 +57,12 @@ class Case {
             std::string_view field);
   void close(capnp::Text::Reader closedOn, std::string_view field, const std::string& outcome);
 
-  // Opens (or moves) the deadline of a stage and its timer.
-  void due(Stage stage, int32_t dueDay);
+  // Opens (or moves) the deadline of a stage and its timer; the deadline names the rule whose
+  // period it is, so the record says why the day is due.
+  void due(RuleId rule, Stage stage, int32_t dueDay);
   // The same for a deadline in working days; one counted through a year the holiday list lacks
   // keeps that year in calendarMissing, so that the clerk sees the day is provisional.
-  void due(Stage stage, WorkingDeadline dueDay);
+  void due(RuleId rule, Stage stage, WorkingDeadline dueDay);
   // Marks a stage done; done after its day it counts as late (a stage whose clock is stopped is
   // judged by the day it stopped).
   void finish(Stage stage, capnp::Text::Reader doneOn, std::string_view field);
@@ -83,6 +84,8 @@ class Case {
 
  private:
   msg::Deadline::Builder deadline(Stage stage);
+  // Sets a stage's due day and its timer, its rule unchanged (a restarted clock keeps its rule).
+  msg::Deadline::Builder moveDue(Stage stage, int32_t dueDay);
 
   StateTx& state_;
   std::string key_;

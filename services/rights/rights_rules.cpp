@@ -40,9 +40,19 @@ Applied caseOverdue(msg::Envelope::Reader event, StateTx& state) {
     if (d.getDoneOn().size() > 0 && dayOf(d.getDoneOn(), "doneOn") <= dayOf(d.getDueOn(), "dueOn"))
       return {};
     // Its clock stopped, or the day moved later (an extension, a suspension ended), before the
-    // alarm came back: not overdue after all (rules::rights::deadline::alarm_after_stop).
-    if (d.getPausedOn().size() > 0 || dayOf(d.getDueOn(), "dueOn") > dayOf(e.getDueOn(), "dueOn"))
-      return {};
+    // alarm came back: not overdue after all, and the verdict says why.
+    if (d.getPausedOn().size() > 0) {
+      return appliedWithNote(rules::rights::deadline::alarm_after_stop,
+                             "期限已于 " + std::string(d.getPausedOn().cStr()) + " 停止计算，不记为超期",
+                             "not overdue: the stage's clock stopped on " +
+                                 std::string(d.getPausedOn().cStr()));
+    }
+    if (dayOf(d.getDueOn(), "dueOn") > dayOf(e.getDueOn(), "dueOn")) {
+      return appliedWithNote(rules::rights::deadline::alarm_after_stop,
+                             "期限已顺延至 " + std::string(d.getDueOn().cStr()) + "，不记为超期",
+                             "not overdue: the stage is now due on " +
+                                 std::string(d.getDueOn().cStr()));
+    }
     c.markOverdue(d);
     c.save();
     return {};

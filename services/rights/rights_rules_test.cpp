@@ -80,6 +80,15 @@ class RightsRulesTest : public ::testing::Test {
     return "no deadline";
   }
 
+  // The rule each stage's period comes from, "stage rule" in the order the stages were opened.
+  std::vector<std::string> deadlineRules(const std::string& key) {
+    std::vector<std::string> out;
+    FrameReader reader(h.state.get(key).value_or(""));
+    for (auto d : reader.root<msg::RightsCase>().getDeadlines())
+      out.push_back(enumName(d.getStage()) + " " + d.getRule().cStr());
+    return out;
+  }
+
   // The caseOverdue events emitted so far: "caseNo stage dueOn".
   std::vector<std::string> overdue() {
     std::vector<std::string> out;
@@ -452,7 +461,10 @@ TEST_F(RightsRulesTest, AnAlarmAfterASuspensionInTimeRecordsNothing) {
   h.apply(disputeAccepted("d2", "LD-1", "2026-03-02"));
   EXPECT_EQ(h.fireTimers(after("2026-04-16")), 1u);
   h.apply(disputeSuspended("s1", "2026-04-10"));  // in time, reported after the alarm
-  EXPECT_EQ(h.applyDerived(), (std::vector<std::string>{"applied"}));
+  EXPECT_EQ(h.applyDerived(), (std::vector<std::string>{
+                                  "applied: not overdue: the stage's clock stopped on 2026-04-10"}));
+  EXPECT_EQ(h.lastRuleAndZh(),
+            "rights.deadline.alarm_after_stop | 期限已于 2026-04-10 停止计算，不记为超期");
   EXPECT_EQ(deadline("case:dispute:LD-1", msg::CaseStage::DISPUTE_AWARD), "2026-04-16");
   EXPECT_EQ(h.indicator(2026, measure21::kCasesOverdue, "510703"), 0);
 }
@@ -460,6 +472,28 @@ TEST_F(RightsRulesTest, AnAlarmAfterASuspensionInTimeRecordsNothing) {
 TEST_F(RightsRulesTest, DisputeAcceptanceIsDueFiveCalendarDaysAfterFiling) {
   h.apply(disputeFiled("d1", "LD-1", "2026-03-06"));
   EXPECT_EQ(deadline("case:dispute:LD-1", msg::CaseStage::DISPUTE_ACCEPTANCE), "2026-03-11");
+}
+
+// A deadline names the rule its period comes from, so a clerk reading the record sees why the
+// day is due; a clock stopped and restarted keeps it.
+TEST_F(RightsRulesTest, EveryDeadlineNamesTheRuleOfItsPeriod) {
+  h.apply(disputeFiled("d1", "LD-1", "2026-03-01"));
+  h.apply(disputeAccepted("d2", "LD-1", "2026-03-02"));
+  h.apply(disputeSuspended("s1", "2026-03-10"));
+  h.apply(disputeResumed("s2", "2026-03-20"));
+  EXPECT_EQ(deadlineRules("case:dispute:LD-1"),
+            (std::vector<std::string>{"disputeAcceptance rights.dispute.accept_5_days",
+                                      "disputeAward rights.dispute.award_45_days"}));
+  h.apply(wageFiled("w1", "WC-1", "2026-03-02"));
+  h.apply(wageAccepted("w2", "WC-1", "2026-03-04"));
+  EXPECT_EQ(deadlineRules("case:wage:WC-1"),
+            (std::vector<std::string>{"wageClaimAcceptance rights.wage_claim.accept_5_working_days",
+                                      "wageClaimResolution rights.wage_claim.resolve_60_working_days"}));
+  h.apply(event("a1", "legalAidRequested",
+                R"({"caseNo":"LA-1","matter":"wages","requestedOn":"2026-03-06"})", kWorker,
+                "justice"));
+  EXPECT_EQ(deadlineRules("case:aid:LA-1"),
+            (std::vector<std::string>{"legalAidDecision rights.legal_aid.decision_period"}));
 }
 
 TEST_F(RightsRulesTest, LegalAidIsDecidedWithinSevenWorkingDays) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The register and the code agree: every rule the code names (rules::a::b::c) has an entry in
-common/core/rules.json, every entry is named by code outside the tests, every entry's test file
-exists, and no file refuses without naming a rule — but those pending_rules.txt lists.
+common/core/rules.json, every entry is named by code outside the tests and outside comments (an
+entry marked noCode, a rule of what mwp must not do, by none), every entry's test file exists, and no file refuses without naming a rule — but those pending_rules.txt lists.
 
 Usage: register_coverage.py SOURCE_DIR   (exit 1 naming each disagreement)"""
 import json
@@ -13,6 +13,37 @@ HANDLE = re.compile(r"\brules::((?:[a-z][a-z0-9_]*::)+[a-z][a-z0-9_]*)\b")
 # refuse("…") or refuse(std::string(…) …): a refusal with one argument, English text alone.
 BARE_REFUSAL = re.compile(r"\brefuse\(\s*(?:\"|std::string\(|[a-z][A-Za-z.]*\(\)\s*\+|\w+\s*\+)")
 SCANNED = ("common", "services", "gateway", "tools")
+
+
+def without_comments(text):
+    """The C++ text with its // and /* */ comments blanked, string literals (raw ones too) kept: a
+    rule named only in a comment is not applied by the code."""
+    out, i, n = [], 0, len(text)
+    while i < n:
+        c = text[i]
+        if text.startswith("//", i):
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+        elif text.startswith("/*", i):
+            end = text.find("*/", i + 2)
+            i = n if end < 0 else end + 2
+            out.append(" ")
+        elif text.startswith('R"', i) and (i == 0 or not (text[i - 1].isalnum() or text[i - 1] == "_")):
+            open_paren = text.find("(", i + 2)
+            close = text.find(")" + text[i + 2:open_paren] + '"', open_paren)
+            end = n if close < 0 else close + len(text[i + 2:open_paren]) + 2
+            out.append(text[i:end])
+            i = end
+        elif c == '"' or (c == "'" and not (i > 0 and text[i - 1].isalnum())):  # 1'000 is a number
+            j = i + 1
+            while j < n and text[j] != c:
+                j += 2 if text[j] == "\\" else 1
+            out.append(text[i:j + 1])
+            i = j + 1
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
 
 
 def code_files(root):
@@ -37,7 +68,7 @@ def main(root):
     used, faults = {}, []
     for path in code_files(root):
         with open(os.path.join(root, path), encoding="utf-8") as f:
-            text = f.read()
+            text = without_comments(f.read())
         for m in HANDLE.finditer(text):
             used.setdefault(m.group(1).replace("::", "."), path)
         # The rules: the services' and those in mwp::core they share (common/core: reporting).
@@ -48,7 +79,10 @@ def main(root):
         if rule not in register:
             faults.append(f"{path}: names rules::{rule.replace('.', '::')}, which the register lacks")
     for rule, entry in sorted(register.items()):
-        if rule not in used and rule not in pending_rules:
+        if entry.get("noCode"):  # a rule of what mwp must not do: its test alone shows it
+            if rule in used:
+                faults.append(f"rules.json: {rule} says noCode, but {used[rule]} names it")
+        elif rule not in used and rule not in pending_rules:
             faults.append(f"rules.json: {rule} is named by no code (a rule nothing applies)")
         if rule in used and rule in pending_rules:
             faults.append(f"pending_rules.txt: {rule} is used by {used[rule]} now: remove the line")
