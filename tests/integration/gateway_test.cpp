@@ -134,6 +134,9 @@ TEST_F(GatewayTest, AWorkerWithEventsInEveryDomainComesBackWhole) {
   }
   EXPECT_NE(r->body.find(R"("unavailable":[])"), std::string::npos);
   EXPECT_NE(r->body.find(R"("caseNo":"LD-G-1")"), std::string::npos);
+  EXPECT_NE(r->body.find(R"("stage":"disputeAcceptance","dueOn":"2026-03-06")"), std::string::npos);
+  EXPECT_NE(r->body.find(R"("rule":"rights.dispute.accept_5_days")"), std::string::npos)
+      << "a deadline names the rule of its period";
 }
 
 TEST_F(GatewayTest, TheRoleDecidesWhatIsShown) {
