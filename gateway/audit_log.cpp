@@ -113,31 +113,24 @@ void AuditLog::record(const ApiKey& key, const AuditRecord& what, int64_t atSeco
   mine.args = std::move(args);
   std::unique_lock lock(batchMutex_);
   waiting_.push_back(&mine);
-  if (writing_) {
-    mine.wake.wait(lock, [&] { return mine.written || mine.error || mine.leads; });
-    if (!mine.leads) {
-      if (mine.error) std::rethrow_exception(mine.error);
-      return;
+  while (!mine.written && !mine.error) {
+    if (writing_) {
+      batchWritten_.wait(lock);
+      continue;
     }
-  }
-  // This caller writes everything waiting, its own entry among it.
-  writing_ = true;
-  std::vector<Pending*> batch;
-  batch.swap(waiting_);
-  lock.unlock();
-  auto errors = write(batch);
-  lock.lock();
-  for (size_t i = 0; i < batch.size(); ++i) {
-    batch[i]->error = errors[i];
-    batch[i]->written = !errors[i];
-    if (batch[i] != &mine) batch[i]->wake.notify_one();
-  }
-  // Those that came while this batch was written go next, written by the first of them.
-  if (waiting_.empty()) {
+    // No one is writing: this caller writes everything waiting, its own entry among it.
+    writing_ = true;
+    std::vector<Pending*> batch;
+    batch.swap(waiting_);
+    lock.unlock();
+    auto errors = write(batch);
+    lock.lock();
+    for (size_t i = 0; i < batch.size(); ++i) {
+      batch[i]->error = errors[i];
+      batch[i]->written = !errors[i];
+    }
     writing_ = false;
-  } else {
-    waiting_.front()->leads = true;
-    waiting_.front()->wake.notify_one();
+    batchWritten_.notify_all();
   }
   if (mine.error) std::rethrow_exception(mine.error);
 }

@@ -11,9 +11,8 @@
 //
 // Answers audited at the same moment share one round trip (a group commit): one caller at a time
 // writes every entry waiting, as one pipeline of the script (and one WAIT for them all), while
-// the others wait for it; then it wakes the callers of that batch and hands the next batch to the
-// first caller that came meanwhile. Each caller returns only when its own entry is written (and
-// replicated as asked), or throws.
+// the others wait for it; each caller returns only when its own entry is written (and replicated
+// as asked), or throws.
 #pragma once
 
 #include <chrono>
@@ -94,18 +93,15 @@ class AuditLog {
     std::vector<std::string> keys, args;
     bool written = false;
     std::exception_ptr error;  // why it was not, when it was not
-    bool leads = false;        // handed the writing of the next batch
-    // Its caller's own: a batch written wakes only the callers it concerns (and the next
-    // writer), not every caller waiting — each wake-up is a thread to schedule on a busy core.
-    std::condition_variable wake;
   };
   // Writes the batch in one round trip; one error for each entry (null: written).
   std::vector<std::exception_ptr> write(const std::vector<Pending*>& batch);
 
   Pool<Redis> redis_;
   std::mutex batchMutex_;
+  std::condition_variable batchWritten_;
   std::vector<Pending*> waiting_;  // entries no writer has taken yet
-  bool writing_ = false;           // whether some caller is writing a batch, or was handed it
+  bool writing_ = false;           // whether some caller is writing a batch now
   int ackReplicas_;
   std::chrono::milliseconds replicaWait_;
   std::chrono::seconds retention_;
