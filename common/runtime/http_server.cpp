@@ -4,8 +4,7 @@
 // A connection's life, on the I/O thread (one strand per connection):
 //   wait for a first byte (idle timeout) → read the headers (one deadline for all of them) →
 //   the headers check → read the body (one deadline for all of it) → hand the request to a
-//   worker → (the worker runs the handler and starts the answer's write) → the answer written
-//   (one deadline) → again, or close.
+//   worker → (the worker runs the handler) → write the answer (one deadline) → again, or close.
 // A refusal of the server itself (503, 431, 413, 400) or of the headers check is answered with
 // `Connection: close`; the connection is then closed after a short, bounded discard of what the
 // client still sends, so that its answer is not lost to a TCP reset (RFC 9112 §9.6).
@@ -258,8 +257,8 @@ struct HttpServer::Impl {
   bool stopped = false;
 };
 
-// One connection. Its handlers run on its strand; between the dispatch of a request and the
-// start of its answer, a worker has it alone.
+// One connection. Its handlers run on its strand; a worker holds it only through the answer it
+// posts back.
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(HttpServer::Impl& server, tcp::socket socket, std::string address, bool admitted)
@@ -379,7 +378,7 @@ class Session : public std::enable_shared_from_this<Session> {
                       });
   }
 
-  // The complete request goes to a worker, which starts writing its answer.
+  // The complete request goes to a worker; its answer comes back to this strand.
   void dispatch() {
     request_->body = parser_->release().body();
     stream_.expires_never();  // the handler's time is the handler's; the answer has a deadline
@@ -390,12 +389,8 @@ class Session : public std::enable_shared_from_this<Session> {
       } catch (const std::exception&) {
         res = self->server_.refused(500, "内部错误 / internal error");
       }
-      // Started here, not posted back to the connection's strand: nothing else of this
-      // connection runs while its handler does (no read is pending), and an answer that fits in
-      // the socket's buffer (most do) leaves at once from this thread, without waiting for an
-      // I/O thread to be woken and scheduled; only the write's completion, which starts reading
-      // the next request, runs on the strand. A slow reader still holds no worker.
-      self->answer(std::move(res), false);
+      asio::post(self->stream_.get_executor(),
+                 [self, res = std::move(res)]() mutable { self->answer(std::move(res), false); });
     };
     if (!server_.workers.post(std::move(job)))
       answer(server_.refused(503, "服务器繁忙，请稍后再试 / the server is busy; try again shortly"),
