@@ -56,8 +56,9 @@ struct Response {
 
 // Threads that run handlers unless configured: two a core, at least four. Handlers mostly wait
 // (Redis, ZeroMQ), so more threads than cores, but not many more: on a busy machine every thread
-// woken is one more to schedule, and 16 on two cores made the gateway's 99th percentile under
-// load about twice that of 4 (docs/performance.md, "The gateway on the event-driven HTTP server").
+// woken is one more to schedule: 16 on two busy cores gave the gateway a 99th percentile about
+// 1.6 times that of 4, though a higher rate when the cores were less busy (docs/performance.md,
+// "The gateway on the event-driven HTTP server").
 size_t defaultWorkers();
 
 // Every limit, with the defaults in force unless configured (docs/security.md lists them).
