@@ -10,6 +10,7 @@
 // client still sends, so that its answer is not lost to a TCP reset (RFC 9112 §9.6).
 #include "http_server.h"
 
+#include <algorithm>
 #include <array>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -145,6 +146,10 @@ class WorkerPool {
 };
 
 }  // namespace
+
+size_t defaultWorkers() {
+  return std::max<size_t>(4, 2 * std::thread::hardware_concurrency());
+}
 
 ServerLimits limitsFromEnv(Env& env, const std::string& prefix, const ServerLimits& defaults) {
   ServerLimits l = defaults;

@@ -54,11 +54,18 @@ struct Response {
   std::string get_header_value(const std::string& name) const;
 };
 
+// Threads that run handlers unless configured: two a core, at least four. Handlers mostly wait
+// (Redis, ZeroMQ), so more threads than cores, but not many more: on a busy machine every thread
+// woken is one more to schedule: 16 on two busy cores gave the gateway a 99th percentile about
+// 1.6 times that of 4, though a higher rate when the cores were less busy (docs/performance.md,
+// "The gateway on the event-driven HTTP server").
+size_t defaultWorkers();
+
 // Every limit, with the defaults in force unless configured (docs/security.md lists them).
 struct ServerLimits {
-  size_t ioThreads = 1;     // threads that read and write sockets; they never run a handler
-  size_t workers = 16;      // threads that run handlers
-  size_t maxQueued = 1024;  // complete requests waiting for a worker; more: 503
+  size_t ioThreads = 1;  // threads that read and write sockets; they never run a handler
+  size_t workers = defaultWorkers();  // threads that run handlers
+  size_t maxQueued = 1024;            // complete requests waiting for a worker; more: 503
   size_t maxConnections = 1024;
   size_t maxConnectionsPerAddress = 64;
   size_t maxHeaderCount = 100;

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <thread>
 
@@ -42,6 +43,13 @@ int answerTo(int port, const std::string& request) {
   RawConnection c(port);
   c.sendSome(request);
   return statusOf(c.receiveAnswer(kAnswerWithin));
+}
+
+// Two handler threads a core, at least four: more would only be more threads to wake on a busy
+// machine (docs/performance.md).
+TEST(HttpServer, ItsDefaultWorkersAreTwoACoreAtLeastFour) {
+  EXPECT_EQ(http::ServerLimits{}.workers,
+            std::max<size_t>(4, 2 * std::thread::hardware_concurrency()));
 }
 
 TEST(HttpServer, TooManyOrTooLargeHeadersAreAnswered431) {
