@@ -77,7 +77,9 @@ std::string framedSegment(kj::ArrayPtr<const capnp::word> segment) {
   // canonicalize() returns the segment alone: put the one-segment table in front of it.
   uint32_t table[2] = {0, static_cast<uint32_t>(segment.size())};  // segment count − 1, size
   auto bytes = segment.asBytes();
-  std::string out(reinterpret_cast<const char*>(table), sizeof table);
+  std::string out;
+  out.reserve(sizeof table + bytes.size());
+  out.append(reinterpret_cast<const char*>(table), sizeof table);
   out.append(reinterpret_cast<const char*>(bytes.begin()), bytes.size());
   return out;
 }
