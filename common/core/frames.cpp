@@ -2,6 +2,7 @@
 
 #include <kj/exception.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace mwp {
@@ -72,6 +73,14 @@ std::string toBytes(capnp::MessageBuilder& message) {
 }  // namespace mwp
 
 namespace mwp {
+
+kj::ArrayPtr<capnp::word> canonicalScratch(size_t words) {
+  thread_local kj::Array<capnp::word> scratch;
+  if (scratch.size() < words) scratch = kj::heapArray<capnp::word>(std::max(words, size_t{1024}));
+  auto out = scratch.slice(0, words);
+  memset(out.begin(), 0, out.asBytes().size());
+  return out;
+}
 
 std::string framedSegment(kj::ArrayPtr<const capnp::word> segment) {
   // canonicalize() returns the segment alone: put the one-segment table in front of it.
