@@ -6,7 +6,8 @@
 # wait for an answer). CurveZMQ on, as ops/run.sh runs the bus. For every row the CPU time each
 # process spent, per event (/proc/<pid>/stat), so the table says where the microseconds go.
 # With MWP_BENCH_ROWS=FILE appends the rows ops/bench.sh prints, and the CPU table to FILE.cpu.
-# docs/performance.md keeps the latest table.
+# docs/performance.md keeps the latest table. MWP_BENCH_BUS=BINARY measures that mwp-bus instead of
+# the build's (a copy of an earlier build's, say: before and after in turn, in one shell session).
 #   ops/bench-ingest.sh [EVENTS] [RUNS]   (defaults 100000, 5; one at a time: EVENTS / 20)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -42,7 +43,7 @@ for name in bus operator; do "$tools/mwpctl/mwpctl" keygen curve "$name" "$dir" 
 echo "operator $(awk '/^public/ {print $2}' "$dir/operator.pub")" > "$dir/clients"
 MWP_REDIS_PORT=$port MWP_BUS_INGEST_BIND=$ingest MWP_BUS_PUBLISH_BIND="tcp://127.0.0.1:$(free_port)" \
   MWP_BUS_ADMIN_PORT=0 MWP_KEY_FILE="$dir/bus.key" MWP_CURVE_CLIENTS="$dir/clients" \
-  "$MWP_ROOT/build-release/services/bus/mwp-bus" 2>"$dir/bus.log" &
+  "${MWP_BENCH_BUS:-$MWP_ROOT/build-release/services/bus/mwp-bus}" 2>"$dir/bus.log" &
 bus_pid=$!
 sleep 0.5
 

@@ -84,11 +84,9 @@ bool Catalogue::mayReport(msg::Department source, std::string_view kind, int nam
   if (source == msg::Department::MWP_SERVICE || derived) {
     return source == msg::Department::MWP_SERVICE && derived;
   }
-  std::string key(kind);
-  if (kind == "activityReported" || kind == "periodReported") {
-    key += ":" + std::to_string(namedMeasure);
-  }
-  auto it = reporters_.find(key);
+  auto it = kind == "activityReported" || kind == "periodReported"
+                ? reporters_.find(std::string(kind) + ":" + std::to_string(namedMeasure))
+                : reporters_.find(kind);
   return it != reporters_.end() && it->second.count(source) > 0;
 }
 

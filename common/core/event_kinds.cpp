@@ -2,6 +2,8 @@
 
 #include <capnp/dynamic.h>
 
+#include <set>
+
 namespace mwp {
 namespace {
 
@@ -56,8 +58,15 @@ std::optional<capnp::StructSchema::Field> kindField(std::string_view kind) {
 }
 
 bool isDerivedKind(std::string_view kind) {
-  auto field = kindField(kind);
-  return field && findAnnotation(field->getType().asStruct(), annotation::kDerived).has_value();
+  // Read from the schema once: the bus asks it of every event.
+  static const std::set<std::string, std::less<>> derived = [] {
+    std::set<std::string, std::less<>> out;
+    for (const auto& k : allKinds()) {
+      if (findAnnotation(kindField(k)->getType().asStruct(), annotation::kDerived)) out.insert(k);
+    }
+    return out;
+  }();
+  return derived.count(kind) > 0;
 }
 
 rules::WorkerRule workerRule(std::string_view kind) {

@@ -2,6 +2,7 @@
 
 #include <kj/exception.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace mwp {
@@ -73,11 +74,21 @@ std::string toBytes(capnp::MessageBuilder& message) {
 
 namespace mwp {
 
+kj::ArrayPtr<capnp::word> canonicalScratch(size_t words) {
+  thread_local kj::Array<capnp::word> scratch;
+  if (scratch.size() < words) scratch = kj::heapArray<capnp::word>(std::max(words, size_t{1024}));
+  auto out = scratch.slice(0, words);
+  memset(out.begin(), 0, out.asBytes().size());
+  return out;
+}
+
 std::string framedSegment(kj::ArrayPtr<const capnp::word> segment) {
   // canonicalize() returns the segment alone: put the one-segment table in front of it.
   uint32_t table[2] = {0, static_cast<uint32_t>(segment.size())};  // segment count − 1, size
   auto bytes = segment.asBytes();
-  std::string out(reinterpret_cast<const char*>(table), sizeof table);
+  std::string out;
+  out.reserve(sizeof table + bytes.size());
+  out.append(reinterpret_cast<const char*>(table), sizeof table);
   out.append(reinterpret_cast<const char*>(bytes.begin()), bytes.size());
   return out;
 }

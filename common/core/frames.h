@@ -56,9 +56,18 @@ std::string toBytes(capnp::MessageBuilder& message);
 // Equal content gives equal bytes, whoever built it; state records shed the garbage that list
 // growth leaves behind.
 std::string framedSegment(kj::ArrayPtr<const capnp::word> segment);
+// `words` zeroed words of this thread's, kept for the next call: what the canonical form is built
+// in. Valid until the next call on the same thread.
+kj::ArrayPtr<capnp::word> canonicalScratch(size_t words);
 template <typename Reader>
 std::string canonicalFrame(Reader reader) {
-  return framedSegment(capnp::canonicalize(reader));
+  // What capnp::canonicalize() does, less its two allocations and its walk of the result to
+  // assert it canonical (the bus canonicalises every event): a struct's canonical form is never
+  // larger than its total size, plus the root pointer.
+  capnp::FlatMessageBuilder builder(
+      canonicalScratch(capnp::AnyStruct::Reader(reader).totalSize().wordCount + 1));
+  builder.initRoot<capnp::AnyPointer>().setCanonicalAs<capnp::FromReader<Reader>>(reader);
+  return framedSegment(builder.getSegmentsForOutput()[0]);
 }
 
 }  // namespace mwp

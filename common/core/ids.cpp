@@ -169,9 +169,10 @@ uint64_t fnv1a64(std::string_view bytes) {
 }
 
 std::string hex64(uint64_t value) {
-  char buf[17];
-  snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(value));
-  return buf;
+  // By hand, not snprintf: the bus writes one per event.
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, value >>= 4) out[i] = "0123456789abcdef"[value & 0xF];
+  return out;
 }
 
 bool isValidEventId(std::string_view id) {

@@ -25,6 +25,20 @@ namespace {
 
 using Status = msg::IngestReply::Status;
 
+// A department's name as the schema spells it (enumName), read from the schema once, not per event.
+const std::string& departmentName(msg::Department department) {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (auto e : capnp::Schema::from<msg::Department>().getEnumerants()) {
+      out.push_back(e.getProto().getName().cStr());
+    }
+    return out;
+  }();
+  static const std::string unknown;  // a value of a newer schema: enumName's ""
+  auto at = static_cast<size_t>(department);
+  return at < names.size() ? names[at] : unknown;
+}
+
 // A message as one flat array (what toBytes() gives): in `small` when it fits, else in `large`,
 // so a short answer costs no allocation. The bytes live as long as both.
 template <size_t N>
@@ -54,7 +68,8 @@ struct Bus::Pending {
   zmq::message_t identity;
   std::string eventId;
   std::string source;    // for the audit copy of a refused frame
-  std::string raw;       // the frame as received (audit copy of a refused frame)
+  zmq::message_t frame;  // as received: read in place, copied only for a refusal's audit copy
+  std::string raw;       // the frame as received, once refused (audit copy)
   std::string user;      // the CURVE key's user id ("" without CURVE)
   std::string envelope;  // canonical bytes of an accepted event
   std::string digest;
@@ -212,6 +227,7 @@ void Bus::run(const std::atomic<bool>& stop) {
 std::unique_ptr<Bus::Batch> Bus::receiveBatch() {
   auto batch = std::make_unique<Batch>();
   batch->started = std::chrono::steady_clock::now();
+  batch->frames.reserve(options_.maxBatch);
   std::vector<zmq::message_t> frames;
   while (batch->frames.size() < options_.maxBatch) {
     frames.clear();
@@ -222,8 +238,8 @@ std::unique_ptr<Bus::Batch> Bus::receiveBatch() {
       refuseFrame(p, {rules::bus::frame::single.id, "每条消息只发一个事件，且为单帧",
                       "send one event per message, as a single frame"});
     } else {
-      p.raw = frames[1].to_string();
       if (options_.curve) p.user = frames[1].gets("User-Id");
+      p.frame = std::move(frames[1]);
     }
     batch->frames.push_back(std::move(p));
   }
@@ -231,7 +247,7 @@ std::unique_ptr<Bus::Batch> Bus::receiveBatch() {
   return batch;
 }
 
-FrameVerdict readFrame(const std::string& raw, const Catalogue& catalogue, int64_t nowSeconds,
+FrameVerdict readFrame(std::string_view raw, const Catalogue& catalogue, int64_t nowSeconds,
                        uint32_t partitionCount) {
   FrameVerdict v;
   auto tooLarge = frameSizeProblem(raw.size());
@@ -242,7 +258,7 @@ FrameVerdict readFrame(const std::string& raw, const Catalogue& catalogue, int64
     // the eventId its sender matches answers by.
     v.eventId = eventIdOf(event);
     v.department = event.getSource();
-    v.source = enumName(*v.department);
+    v.source = departmentName(*v.department);
     if (tooLarge) {
       refuseFrame(v, {rules::bus::frame::size.id, *tooLarge, *tooLarge});
       return v;
@@ -269,17 +285,19 @@ void Bus::check(std::vector<Pending>& frames) {
   int64_t now = clock_();
   for (auto& p : frames) {
     if (!p.reason.empty()) continue;
-    auto read = readFrame(p.raw, catalogue_, now, options_.partitionCount);
+    std::string_view frame(static_cast<const char*>(p.frame.data()), p.frame.size());
+    auto read = readFrame(frame, catalogue_, now, options_.partitionCount);
     p.eventId = std::move(read.eventId);
     p.source = std::move(read.source);
     p.reason = std::move(read.reason);
     p.reasonZh = std::move(read.reasonZh);
     p.rule = std::move(read.rule);
     if (p.reason.empty()) {
-      if (auto problem = checkSender(p.user, *read.department)) {
-        refuseFrame(p, *problem);
-        continue;
-      }
+      if (auto problem = checkSender(p.user, *read.department)) refuseFrame(p, *problem);
+    }
+    if (!p.reason.empty()) {
+      p.raw = frame;  // the refusal's audit copy: only a refused frame is copied
+      continue;
     }
     p.envelope = std::move(read.envelope);
     p.digest = std::move(read.digest);
@@ -570,7 +588,7 @@ bool Bus::pipelineWithRetry(const RedisPipeline& commands, std::vector<RedisRepl
 
 std::optional<Reason> Bus::checkSender(const std::string& user, msg::Department source) const {
   if (!options_.curve || user == "operator" || user == "gateway") return std::nullopt;
-  if (user == enumName(source)) return std::nullopt;
+  if (user == departmentName(source)) return std::nullopt;
   return Reason{rules::bus::event::source.id,
                 "source：此密钥属于 " + user + "，只能发送 " + user + " 的事件",
                 "source: this key belongs to " + user + " and may send only " + user + "'s events"};

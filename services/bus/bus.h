@@ -47,7 +47,7 @@ struct FrameVerdict {
   std::string digest;    // of the canonical bytes: a re-send is recognised by it
   uint32_t partition = 0;
 };
-FrameVerdict readFrame(const std::string& raw, const Catalogue& catalogue, int64_t nowSeconds,
+FrameVerdict readFrame(std::string_view raw, const Catalogue& catalogue, int64_t nowSeconds,
                        uint32_t partitionCount);
 
 struct BusOptions {
