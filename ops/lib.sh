@@ -11,6 +11,7 @@ MWP_PACKAGES=(
   libcpp-httplib-dev libboost-dev libsodium-dev libxxhash-dev redis-server redis-tools googletest libgtest-dev libgmock-dev curl
   prometheus docker-compose kubectl nginx-light openssl
   clang libclang-rt-14-dev
+  gdb  # the stacks of a process that does not stop on SIGTERM (ChildProcess::terminateWithin)
 )
 
 say() { printf '%s\n' "mwp: $*" >&2; }

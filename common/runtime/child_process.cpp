@@ -7,6 +7,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
+#include <iostream>
+
 namespace mwp {
 
 int freeTcpPort() {
@@ -59,11 +62,9 @@ void ChildProcess::kill9() {
 }
 
 void ChildProcess::stop() {
-  if (pid_ <= 0) return;
-  ::kill(pid_, SIGCONT);  // a paused process cannot act on SIGTERM
-  ::kill(pid_, SIGTERM);
-  waitpid(pid_, nullptr, 0);
-  pid_ = -1;
+  // Far longer than any mwp program takes to drain (a second or two), short of a CI timeout.
+  constexpr int kStopSeconds = 60;
+  terminateWithin(kStopSeconds);
 }
 
 void ChildProcess::pause() {
@@ -83,7 +84,7 @@ bool ChildProcess::exited() {
 
 int ChildProcess::terminateWithin(int seconds) {
   if (pid_ <= 0) return -1;
-  ::kill(pid_, SIGCONT);
+  ::kill(pid_, SIGCONT);  // a paused process cannot act on SIGTERM
   ::kill(pid_, SIGTERM);
   for (int waited = 0; waited < seconds * 20; ++waited) {
     int status = 0;
@@ -93,8 +94,21 @@ int ChildProcess::terminateWithin(int seconds) {
     }
     usleep(50000);
   }
+  std::cerr << binary_ << " (pid " << pid_ << ") did not exit within " << seconds
+            << " s of SIGTERM; killed, its threads' stacks in "
+            << (stderrFile_.empty() ? "the lines below" : stderrFile_) << std::endl;
+  writeStacks();
   kill9();
   return -1;
+}
+
+void ChildProcess::writeStacks() const {
+  if (system("command -v gdb >/dev/null 2>&1") != 0) return;
+  std::string command = "gdb -p " + std::to_string(pid_) +
+                        " -batch -nx -ex 'thread apply all bt' </dev/null >>" +
+                        (stderrFile_.empty() ? std::string("/dev/stderr") : "'" + stderrFile_ + "'") +
+                        " 2>&1";
+  if (system(command.c_str()) != 0) std::cerr << "gdb could not read its stacks" << std::endl;
 }
 
 }  // namespace mwp

@@ -25,16 +25,22 @@ class ChildProcess {
   // Sets a variable of its environment from the next start() on.
   void setEnv(const std::string& name, std::string value) { env_[name] = std::move(value); }
   void kill9();
-  void stop();    // SIGTERM and wait
+  // SIGTERM, and waits for the exit — up to a minute, then as terminateWithin.
+  void stop();
   void pause();   // SIGSTOP: alive, holding its sockets and connections, doing nothing
   void resume();  // SIGCONT
-  // SIGTERM, then the exit code if the process ends within `seconds`; -1 (and kill -9) if not.
+  // SIGTERM, then the exit code if the process ends within `seconds`. If it does not, -1: its
+  // threads' stacks go to its log (gdb, when installed) and ours says so, and it is killed — a
+  // stop that hangs must say where, not hang its caller.
   int terminateWithin(int seconds);
   bool running() const { return pid_ > 0; }
   // Whether it has exited on its own (reaped); it is then no longer running().
   bool exited();
 
  private:
+  // Its threads' stacks, appended to its log (or our stderr), while it still runs.
+  void writeStacks() const;
+
   std::string binary_;
   std::map<std::string, std::string> env_;
   std::vector<std::string> args_;

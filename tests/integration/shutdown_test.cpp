@@ -3,10 +3,13 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <thread>
 
 #include "bus_client.h"
+#include "child_process.h"
 #include "rules_harness.h"
 #include "service_harness.h"
 
@@ -25,6 +28,22 @@ bool ready(int port) {
 
 int portOf(const std::string& endpoint) {
   return std::stoi(endpoint.substr(endpoint.rfind(':') + 1));
+}
+
+// A process that does not end on SIGTERM: the wait for it ends, the log says where its threads
+// were, and it is killed — a stop that hangs must not hang the test or benchmark that asked.
+TEST(Shutdown, AProcessThatIgnoresSigtermIsKilledWithItsStacksInItsLog) {
+  std::string log = testing::TempDir() + "ignores-sigterm.log";
+  std::remove(log.c_str());
+  // An ignored signal stays ignored across exec: `sleep` itself ignores SIGTERM.
+  mwp::ChildProcess stubborn("/bin/sh", {}, {"-c", "trap '' TERM; exec sleep 60"}, log);
+  stubborn.start();
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the trap is set
+  EXPECT_EQ(stubborn.terminateWithin(1), -1);
+  EXPECT_FALSE(stubborn.running());
+  std::ifstream in(log);
+  std::string stacks((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(stacks.find("#0 "), std::string::npos) << "no stack in " << log << ":\n" << stacks;
 }
 
 TEST(Shutdown, SigtermEndsEveryProcessCleanlyWithinFiveSeconds) {

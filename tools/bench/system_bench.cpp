@@ -32,6 +32,7 @@
 #include <map>
 #include <mutex>
 #include <sstream>
+#include <stdexcept>
 #include <thread>
 #include <zmq_addon.hpp>
 
@@ -128,17 +129,29 @@ std::string commandsPerEvent(const std::map<std::string, uint64_t>& before, Redi
   return text;
 }
 
+// How long any one wait of the benchmark may last: far more than a step takes (a million events
+// replay in under a minute), so that a stuck part ends the run with its name, not silently.
+constexpr auto kStepLimit = std::chrono::seconds(600);
+
+[[noreturn]] void stepFailed(const std::string& step, const std::string& what) {
+  throw std::runtime_error(step + ": " + what);
+}
+
 // Waits until `service` has taken every stored event; the seconds it took from `start`.
-double waitCaughtUp(Redis& redis, const std::string& service, uint32_t partitions,
-                    Clock::time_point start) {
+double waitCaughtUp(Redis& redis, ChildProcess& service, const std::string& name,
+                    uint32_t partitions, Clock::time_point start) {
   for (;;) {
     auto last = lastSequences(redis, partitions);
     bool done = true;
     for (uint32_t p = 0; p < partitions && done; ++p) {
-      auto cursor = redis.command({"GET", keys::cursor(service, p)});
+      auto cursor = redis.command({"GET", keys::cursor(name, p)});
       done = !cursor.isNil() && std::stoull(cursor.str) >= last[p];
     }
     if (done) return secondsSince(start);
+    if (service.exited()) stepFailed(name + " catching up", "the service exited; see its log");
+    if (Clock::now() - start > kStepLimit)
+      stepFailed(name + " catching up", "not caught up in " +
+                                            std::to_string(kStepLimit.count()) + " s");
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
 }
@@ -181,26 +194,36 @@ double bareCatchUp(Redis& redis, uint32_t partitions, size_t batchSize) {
 // batches of what has arrived (at most `batchSize`), until it has as many as finish() names.
 class BareSubscriber {
  public:
+  // Returns once the bus sends to it: the fan-out sends nothing to a subscription it has not yet
+  // heard of, and a missed event would be waited for in vain.
   BareSubscriber(const System& system, size_t batchSize)
       : socket_(context_, zmq::socket_type::sub), redis_(system.logRedis()) {
     socket_.set(zmq::sockopt::rcvhwm, 1000000);
     makeCurveClient(socket_, system.operatorKey().own, system.operatorKey().serverPublic);
     socket_.set(zmq::sockopt::subscribe, "");
     socket_.connect(system.publishEndpoint());
+    // The bus's heartbeat comes every second to every subscribed partition.
+    if (!waitReadable(socket_, std::chrono::seconds(30)))
+      stepFailed("the bare subscriber", "no heartbeat from the bus's fan-out in 30 s");
     thread_ = std::thread([this, batchSize] { run(batchSize); });
   }
   // Waits for `count` events in all; the seconds from `start` to the last write.
   double finish(size_t count, Clock::time_point start) {
+    deadline_ = start + kStepLimit;
     wanted_ = count;
     thread_.join();
+    if (taken_ < count)
+      stepFailed("the bare subscriber", "took " + std::to_string(taken_) + " of " +
+                                            std::to_string(count) + " events from the fan-out in " +
+                                            std::to_string(kStepLimit.count()) + " s");
     return std::chrono::duration<double>(done_ - start).count();
   }
 
  private:
   void run(size_t batchSize) {
-    size_t taken = 0;
+    size_t& taken = taken_;
     std::vector<LoggedEvent> batch;
-    while (taken < wanted_) {
+    while (taken < wanted_ && Clock::now() < deadline_.load()) {
       batch.clear();
       while (batch.size() < batchSize) {
         std::vector<zmq::message_t> parts;
@@ -220,6 +243,8 @@ class BareSubscriber {
   }
 
   std::atomic<size_t> wanted_{SIZE_MAX};
+  std::atomic<Clock::time_point> deadline_{Clock::time_point::max()};
+  size_t taken_ = 0;  // the subscriber's thread's, read after it is joined
   zmq::context_t context_;
   zmq::socket_t socket_;
   Redis redis_;
@@ -232,7 +257,7 @@ double applyRate(System& system, Redis& redis, const Stream& stream, const std::
   std::atomic<size_t> progress{0};
   auto start = Clock::now();
   publishAll(stream, inOrder(stream.frames.size()), system, 0, progress, 512);
-  return waitCaughtUp(redis, service, system.partitions(), start);
+  return waitCaughtUp(redis, system.service(service), service, system.partitions(), start);
 }
 
 // Publish → a verdict visible through the gateway, for every 20th event at `rate` a second.
@@ -507,7 +532,7 @@ void wageFeedRow(const Options& o) {
   publishAll(setup, inOrder(setup.frames.size()), system, 0, progress, 512);
   auto start = Clock::now();
   system.service("rights").start();
-  double setupSeconds = waitCaughtUp(redis, "rights", system.partitions(), start);
+  double setupSeconds = waitCaughtUp(redis, system.service("rights"), "rights", system.partitions(), start);
   system.service("rights").stop();
   auto feed = wageFeed(o.wageFeedWorkers, false);
   std::cerr << "  enrolments applied in " << fixed(setupSeconds) << " s; storing the month's "
@@ -515,7 +540,7 @@ void wageFeedRow(const Options& o) {
   publishAll(feed, inOrder(feed.frames.size()), system, 0, progress, 512);
   start = Clock::now();
   system.service("rights").start();
-  double seconds = waitCaughtUp(redis, "rights", system.partitions(), start);
+  double seconds = waitCaughtUp(redis, system.service("rights"), "rights", system.partitions(), start);
   // A figure for events refused would measure nothing: the first and last of the feed must apply.
   for (const auto& id : {feed.eventIds.front(), feed.eventIds.back()}) {
     auto verdict = redis.command({"GET", keys::verdict("rights", id)});
@@ -560,7 +585,8 @@ int run(const Options& o) {
   auto commandsBefore = commandCounts(redis);
   auto start = Clock::now();
   system.service("employment").start();
-  double serviceSeconds = waitCaughtUp(redis, "employment", system.partitions(), start);
+  double serviceSeconds =
+      waitCaughtUp(redis, system.service("employment"), "employment", system.partitions(), start);
   std::cerr << "  Redis commands per event, employment (with the bus's for derived events): "
             << commandsPerEvent(commandsBefore, redis, stored) << "\n";
   commandsBefore = commandCounts(redis);
@@ -580,7 +606,6 @@ int run(const Options& o) {
   system.service("employment").stop();
   auto bareLive = makeStream(liveCount, o.seed + 2);
   BareSubscriber subscriber(system, ServiceLoopOptions{}.maxBatch);
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // subscribed before the first
   start = Clock::now();
   auto bareSent = publishAll(bareLive, inOrder(bareLive.frames.size()), system, 0, progress, 512);
   double bareApplySeconds = subscriber.finish(bareSent.acknowledged.size(), start);
@@ -596,7 +621,8 @@ int run(const Options& o) {
     if (!system.service(s).running()) system.service(s).start();
   }
   system.gateway().start();
-  waitSettled(system, std::chrono::seconds(1800));
+  if (!waitSettled(system, std::chrono::seconds(1800)))
+    stepFailed("every service taking the log", "not settled in 1800 s");
 
   std::cerr << "publish → visible in the gateway at 1,000 events/s for " << o.latencySeconds
             << " s\n";
@@ -607,7 +633,8 @@ int run(const Options& o) {
       "p50 " + fixed(percentile(latencies, 0.5), 1) + " ms, p99 " +
           fixed(percentile(latencies, 0.99), 1) + " ms",
       "–", "–", "p99 ≤ 50 ms");
-  waitSettled(system, std::chrono::seconds(600));
+  if (!waitSettled(system, kStepLimit))
+    stepFailed("after publish → visible", "not settled in " + std::to_string(kStepLimit.count()) + " s");
 
   // Integrators ask for many workers: the gateway's kept sections help only when a record is
   // asked again, so wrk goes round the busiest workers' records rather than asking one.

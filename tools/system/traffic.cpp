@@ -16,6 +16,10 @@ namespace mwp::local {
 
 using Clock = std::chrono::steady_clock;
 
+// How long a batch is sent again while the bus does not answer: longer than any fault the chaos
+// run injects (its SIGSTOPs last 30 s by default), short of a CI job's patience.
+constexpr auto kBusDownLimit = std::chrono::seconds(600);
+
 Stream makeStream(size_t count, uint64_t seed) {
   simulate::Options s;
   s.seed = seed;
@@ -56,12 +60,14 @@ Sent publishAll(const Stream& stream, const std::vector<size_t>& order, const Sy
       frames.push_back(stream.frames[order[i]]);
     }
     std::vector<IngestResult> results;
-    for (;;) {
+    for (auto unreachableSince = Clock::now();;) {
       try {
         results = publisher.publish(frames);
         break;
       } catch (const BusUnreachable&) {
-        // the bus is down or cannot store: the same frames again, safely (de-duplicated)
+        // The bus is down or cannot store: the same frames again, safely (de-duplicated) — for as
+        // long as a restart or a failover takes, not for ever.
+        if (Clock::now() - unreachableSince > kBusDownLimit) throw;
       }
     }
     for (const auto& r : results) {

@@ -29,8 +29,8 @@ struct Sent {
 
 // Publishes the frames in `order` (indexes into stream.frames) in batches of `batch`, at about
 // `rate` events a second (0: as fast as the bus answers), with the operator's key; a batch the bus
-// does not answer (it is down, or Redis is) is sent again until it is answered. `progress` counts
-// the frames answered so far.
+// does not answer (it is down, or Redis is) is sent again until it is answered — for up to ten
+// minutes, then BusUnreachable is thrown. `progress` counts the frames answered so far.
 Sent publishAll(const Stream& stream, const std::vector<size_t>& order, const System& system,
                 double rate, std::atomic<size_t>& progress, size_t batch = 50);
 std::vector<size_t> inOrder(size_t count);
