@@ -6,7 +6,10 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <algorithm>
+#include <iterator>
 #include <regex>
+#include <sstream>
 #include <thread>
 
 #include "event_log.h"
@@ -170,6 +173,77 @@ TEST_F(MwpctlDemo, JiangyouAloneMeetsTheCitysFairsAndPingwuIsSilentInTheThirdQua
   // In the second quarter 平武县 reported as the others did.
   auto q2 = get(std::string("/v1/scorecard?year=") + kYear + "&period=" + kYear + "-Q2");
   EXPECT_EQ(reportingOf(q2, kSilent), (std::array<int, 3>{30, 30, 30}));
+}
+
+// The lines under an area's heading ("510727 平武县") in mwpctl's table, each cut into words.
+std::vector<std::vector<std::string>> blockOf(const std::vector<std::string>& lines,
+                                              const std::string& heading) {
+  std::vector<std::vector<std::string>> out;
+  auto at = std::find(lines.begin(), lines.end(), heading);
+  EXPECT_NE(at, lines.end()) << heading;
+  if (at == lines.end()) return out;
+  for (++at; at != lines.end() && at->rfind("  ", 0) == 0; ++at) {
+    std::istringstream words(*at);
+    out.emplace_back(std::istream_iterator<std::string>(words),
+                     std::istream_iterator<std::string>());
+  }
+  return out;
+}
+
+bool hasLine(const std::vector<std::vector<std::string>>& block,
+             const std::vector<std::string>& words) {
+  return std::find(block.begin(), block.end(), words) != block.end();
+}
+
+// mwpctl scorecard as the 目标绩效管理办公室's clerk runs it against the gateway: the table of each
+// area (its targets, its reporting, its cases and warnings), a quarter's, and the CSV as the
+// gateway gives it, byte for byte.
+TEST_F(MwpctlDemo, ScorecardPrintsTheGatewaysScorecardAsATableAndItsCsv) {
+  std::string ctl = std::string(MWP_CTL_BINARY) + " scorecard --gateway http://127.0.0.1:" +
+                    std::to_string(port_) + " --key " + kKey + " --year " + kYear;
+  auto table = test::outputLines(ctl + " 2>/dev/null");
+  ASSERT_EQ(table.exitCode, 0);
+  ASSERT_FALSE(table.lines.empty());
+  EXPECT_EQ(table.lines[0].rfind("地区 area / 措施 measure indicator", 0), 0u) << table.lines[0];
+  auto card = get(std::string("/v1/scorecard?year=") + kYear);
+  for (const auto& area : Catalogue::builtIn().data().getAreas()) {
+    std::string code = area.getCode().cStr();
+    auto block = blockOf(table.lines, code + " " + area.getNameZh().cStr());
+    auto r = reportingOf(card, code);
+    // "reporting R of E reported, T on time; cases overdue C; red wage warnings W"
+    bool reportingShown = false;
+    for (const auto& words : block) {
+      if (words.size() > 6 && words[0] == "reporting") {
+        reportingShown = true;
+        EXPECT_EQ(words[1], std::to_string(r[1])) << code;
+        EXPECT_EQ(words[3], std::to_string(r[0])) << code;
+        EXPECT_EQ(words[5], std::to_string(r[2])) << code;
+      }
+    }
+    EXPECT_TRUE(reportingShown) << code;
+  }
+  auto jiangyou = blockOf(table.lines, "510781 江油市");
+  bool fairsMet = false;
+  for (const auto& words : jiangyou) {
+    fairsMet |= words.size() == 5 && words[0] == "1" && words[1] == "fairs_held" &&
+                words[3] == "4" && words[4] == "yes";
+  }
+  EXPECT_TRUE(fairsMet) << "江油市's fairs against its own target of four, met";
+
+  auto q3 = test::outputLines(ctl + " --period " + kYear + "-Q3 2>/dev/null");
+  ASSERT_EQ(q3.exitCode, 0);
+  EXPECT_TRUE(hasLine(blockOf(q3.lines, "510727 平武县"), {"1", "fairs_held", "0", "1", "NO"}));
+
+  // The CSV: what the gateway answers with Accept: text/csv, BOM and CRLFs included.
+  auto csv = test::outputLines(ctl + " --csv 2>/dev/null");
+  ASSERT_EQ(csv.exitCode, 0);
+  std::string printed;
+  for (const auto& line : csv.lines) printed += line + "\n";
+  auto served = get(std::string("/v1/scorecard?year=") + kYear, {{"Accept", "text/csv"}});
+  EXPECT_EQ(printed, served);
+  EXPECT_EQ(printed.rfind("\xEF\xBB\xBFyear,period,area,nameZh,measure,indicator,value,target,met\r\n", 0),
+            0u);
+  EXPECT_NE(printed.find("2025,,510781,江油市,1,fairs_held,"), std::string::npos);
 }
 
 }  // namespace
