@@ -92,6 +92,13 @@ class IndicatorExporter {
   std::optional<double> targetOf(int measure, const std::string& indicator, const std::string& area,
                                  Period::Kind period = Period::Kind::kYear) const;
   void refreshReporting(Redis& redis, int64_t nowSeconds, const std::set<int>& years);
+  // The gauge of `family` with `labels` for `year`, noted so that the year's series can be
+  // removed once it leaves the exported years. Called with mutex_ held.
+  prometheus::Gauge& yearGauge(prometheus::Family<prometheus::Gauge>& family,
+                               const std::map<std::string, std::string>& labels, int year);
+  // Removes the series of the years before `firstExported`: a process running over New Year's
+  // Day would otherwise keep them until it restarts, a year more than the bound counts.
+  void removeYearsBefore(int firstExported);
 
   std::string service_;
   msg::Service owned_;
@@ -104,6 +111,8 @@ class IndicatorExporter {
   prometheus::Family<prometheus::Gauge>& silent_;
   ExportOptions options_;
   std::mutex mutex_;
+  std::map<int, std::set<std::pair<prometheus::Family<prometheus::Gauge>*, prometheus::Gauge*>>>
+      gaugesOfYear_;  // guarded by mutex_
 };
 
 }  // namespace mwp

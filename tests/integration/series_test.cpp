@@ -10,6 +10,7 @@
 // figure the choice is made against.
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <prometheus/registry.h>
 
 #include <fstream>
 #include <map>
@@ -20,6 +21,7 @@
 #include "api_keys.h"
 #include "catalogue.h"
 #include "indicator_counts.h"
+#include "indicator_exporter.h"
 #include "redis.h"
 #include "services.h"
 #include "state_keys.h"
@@ -250,6 +252,51 @@ TEST_F(MetricsSeries, FourteenAreasAndEightYearsOfEveryIndicatorStayUnderTenThou
   auto everyYear = scrapeAll();
   print("every year exported (MWP_EXPORTED_YEARS=8)", everyYear);
   EXPECT_GT(count(everyYear, R"(year="2019")"), 0u);
+}
+
+// A service running over New Year's Day: the year that leaves the exported years loses its
+// series (values, targets, reporting) at the next refresh, as a restart would drop them.
+TEST(MetricsSeriesWindow, AYearThatLeavesTheExportedYearsLosesItsSeries) {
+  test::flushRedis();
+  Redis redis(test::testRedis());
+  // 措施一's fairs of 江油市 counted in `year`, as its rules count them.
+  auto fairHeldIn = [&redis](int year) {
+    const auto fairs = measure1::kFairsHeld;
+    std::string y = std::to_string(year);
+    redis.command({"ZADD", serviceKey("employment", indicator_keys::kYears), y, y});
+    redis.command({"HSET", serviceKey("employment", indicator_keys::counts(year)),
+                   indicator_keys::field(fairs.measure, fairs.name, "510781"), "1"});
+  };
+  fairHeldIn(2025);
+  fairHeldIn(2026);
+  prometheus::Registry registry;
+  IndicatorExporter exporter("employment", msg::Service::EMPLOYMENT, Catalogue::builtIn(),
+                             registry);
+  // family → the years its series carry
+  auto exported = [&registry] {
+    std::map<std::string, std::set<std::string>> years;
+    for (const auto& family : registry.Collect()) {
+      for (const auto& metric : family.metric) {
+        for (const auto& label : metric.label) {
+          if (label.name == "year") years[family.name].insert(label.value);
+        }
+      }
+    }
+    return years;
+  };
+  constexpr int64_t kJuly2026 = 1782864000, kJuly2027 = 1814400000;
+  exporter.refresh(redis, kJuly2026);
+  const std::set<std::string> first{"2025", "2026"}, second{"2026", "2027"};
+  EXPECT_EQ(exported(), (std::map<std::string, std::set<std::string>>{
+                            {"mwp_measure_value", first},
+                            {"mwp_measure_target", first},
+                            {"mwp_measure_reporting", first}}));
+  fairHeldIn(2027);
+  exporter.refresh(redis, kJuly2027);
+  EXPECT_EQ(exported(), (std::map<std::string, std::set<std::string>>{
+                            {"mwp_measure_value", second},
+                            {"mwp_measure_target", second},
+                            {"mwp_measure_reporting", second}}));
 }
 
 }  // namespace
