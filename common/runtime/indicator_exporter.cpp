@@ -250,14 +250,16 @@ void IndicatorExporter::refresh(Redis& redis, int64_t nowSeconds) {
   auto values = read(redis, nowSeconds);
   int firstExported = currentYear(nowSeconds) - options_.exportedYears + 1;
   std::lock_guard lock(mutex_);
+  removeYearsBefore(firstExported);
   std::set<int> years;
   for (const auto& v : values) {
     if (v.year < firstExported) continue;
-    values_
-        .Add({{"measure", std::to_string(v.measure)},
-              {"indicator", v.indicator},
-              {"area", v.area},
-              {"year", std::to_string(v.year)}})
+    yearGauge(values_,
+              {{"measure", std::to_string(v.measure)},
+               {"indicator", v.indicator},
+               {"area", v.area},
+               {"year", std::to_string(v.year)}},
+              v.year)
         .Set(v.value);
     years.insert(v.year);
   }
@@ -274,17 +276,33 @@ void IndicatorExporter::refresh(Redis& redis, int64_t nowSeconds) {
       }
       for (int year : years) {
         for (const auto& [area, value] : byArea) {
-          targets_
-              .Add({{"measure", std::to_string(measure.getNumber())},
-                    {"indicator", indicator.getName().cStr()},
-                    {"area", area},
-                    {"year", std::to_string(year)}})
+          yearGauge(targets_,
+                    {{"measure", std::to_string(measure.getNumber())},
+                     {"indicator", indicator.getName().cStr()},
+                     {"area", area},
+                     {"year", std::to_string(year)}},
+                    year)
               .Set(value);
         }
       }
     }
   }
   refreshReporting(redis, nowSeconds, years);
+}
+
+prometheus::Gauge& IndicatorExporter::yearGauge(prometheus::Family<prometheus::Gauge>& family,
+                                                const std::map<std::string, std::string>& labels,
+                                                int year) {
+  auto& gauge = family.Add(labels);
+  gaugesOfYear_[year].insert({&family, &gauge});
+  return gauge;
+}
+
+void IndicatorExporter::removeYearsBefore(int firstExported) {
+  while (!gaugesOfYear_.empty() && gaugesOfYear_.begin()->first < firstExported) {
+    for (auto [family, gauge] : gaugesOfYear_.begin()->second) family->Remove(gauge);
+    gaugesOfYear_.erase(gaugesOfYear_.begin());
+  }
 }
 
 void IndicatorExporter::refreshReporting(Redis& redis, int64_t nowSeconds,
@@ -311,12 +329,13 @@ void IndicatorExporter::refreshReporting(Redis& redis, int64_t nowSeconds,
     for (auto [status, value] :
          {std::pair{"expected", t.expected}, std::pair{"reported", t.reported},
           std::pair{"on_time", t.onTime}}) {
-      reporting_
-          .Add({{"measure", measure},
-                {"area", area},
-                {"year", std::to_string(year)},
-                {"quarter", std::to_string(quarter)},
-                {"status", status}})
+      yearGauge(reporting_,
+                {{"measure", measure},
+                 {"area", area},
+                 {"year", std::to_string(year)},
+                 {"quarter", std::to_string(quarter)},
+                 {"status", status}},
+                year)
           .Set(value);
     }
   }

@@ -47,9 +47,9 @@ void recordIndicatorYears(Redis& redis, const std::string& service);
 
 struct ExportOptions {
   int onTimeDays = 10;  // a quarter's report is on time up to that many days after its end
-  // The years exported to Prometheus, this one and those before it: 14 areas × 8 years of every
-  // indicator would be ~19,000 series, two years stay under 10,000 (README "Periods"). Queries
-  // answer every year.
+  // The years exported to Prometheus, this one and those before it: with every indicator counted
+  // in 14 areas over 8 years, two years give 9,092 series, eight 33,351 (README "Periods",
+  // tests/integration/series_test.cpp). Queries answer every year.
   int exportedYears = 2;
 };
 
@@ -92,6 +92,13 @@ class IndicatorExporter {
   std::optional<double> targetOf(int measure, const std::string& indicator, const std::string& area,
                                  Period::Kind period = Period::Kind::kYear) const;
   void refreshReporting(Redis& redis, int64_t nowSeconds, const std::set<int>& years);
+  // The gauge of `family` with `labels` for `year`, noted so that the year's series can be
+  // removed once it leaves the exported years. Called with mutex_ held.
+  prometheus::Gauge& yearGauge(prometheus::Family<prometheus::Gauge>& family,
+                               const std::map<std::string, std::string>& labels, int year);
+  // Removes the series of the years before `firstExported`: a process running over New Year's
+  // Day would otherwise keep them until it restarts, a year more than the bound counts.
+  void removeYearsBefore(int firstExported);
 
   std::string service_;
   msg::Service owned_;
@@ -104,6 +111,8 @@ class IndicatorExporter {
   prometheus::Family<prometheus::Gauge>& silent_;
   ExportOptions options_;
   std::mutex mutex_;
+  std::map<int, std::set<std::pair<prometheus::Family<prometheus::Gauge>*, prometheus::Gauge*>>>
+      gaugesOfYear_;  // guarded by mutex_
 };
 
 }  // namespace mwp

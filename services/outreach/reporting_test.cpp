@@ -8,6 +8,9 @@
 #include "outreach_rules.h"
 #include "rules_harness.h"
 
+// The built-in catalogue's text (catalogue_data.cpp, generated from common/core/catalogue.json).
+extern const char kMwpCatalogueJson[];
+
 namespace mwp::outreach {
 namespace {
 
@@ -107,6 +110,43 @@ TEST_F(ReportingTest, EveryAreaOwesEachQuarterThatHasBegun) {
                     kAprilFirst);
   size_t outreachMeasures = 13, areas = 14, quarters = 2;
   EXPECT_EQ(all.size(), outreachMeasures * areas * quarters);
+}
+
+// The built-in catalogue with measure 23 owed by two areas only (`reportedBy`): what a measure
+// that binds some counties and parks and not others declares.
+Catalogue catalogueWithMeasure23OwedBy(const std::string& codes) {
+  std::string json = kMwpCatalogueJson;
+  const std::string measure = R"({"number": 23, )";
+  auto at = json.find(measure);
+  if (at == std::string::npos) throw std::logic_error("measure 23 not found in the catalogue");
+  json.insert(at + measure.size(), R"("reportedBy": [)" + codes + "], ");
+  return Catalogue(json);
+}
+
+TEST(Reporting, AMeasureReportedByFewerAreasIsOwedByThemOnly) {
+  const Catalogue catalogue = catalogueWithMeasure23OwedBy(R"("510722", "510781")");
+  auto rules = withReporting(std::make_unique<OutreachRules>(), msg::Service::OUTREACH, catalogue);
+  test::RulesHarness h{*rules, kDecember};
+  EXPECT_EQ(h.apply(visit("v1", "510722", "2026-01-20", "2026-01-21T10:00:00+08:00")), "applied");
+  EXPECT_EQ(h.apply(visit("v2", "510703", "2026-01-20", "2026-01-21T10:00:00+08:00")), "applied")
+      << "an area that does not owe the measure may still do it: counted, not owed";
+
+  auto all = reportingOf(h.state, catalogue, msg::Service::OUTREACH, 2026, kOnTimeDays,
+                         kAprilFirst);
+  std::vector<std::string> owing;
+  size_t others = 0;
+  for (const auto& r : all) {
+    if (r.measure != 23) {
+      ++others;
+    } else if (r.quarter.quarter == 1) {
+      owing.push_back(r.area + (r.reported ? " reported" : " not reported"));
+    }
+  }
+  EXPECT_EQ(owing, (std::vector<std::string>{"510722 reported", "510781 not reported"}))
+      << "expected counts the two areas that owe it, and 510703 is not among them";
+  size_t outreachMeasures = 13, areas = 14, quarters = 2;
+  EXPECT_EQ(others, (outreachMeasures - 1) * areas * quarters) << "the other measures: all 14";
+  EXPECT_EQ(h.indicator(2026, measure23::kCondolenceVisitOutside, "510703"), 1);
 }
 
 TEST_F(ReportingTest, ActivitiesAreCountedByQuarterAndBySpringTravelBesideTheYear) {

@@ -2,7 +2,8 @@
 // scenario through the real bus, the employment, outreach and rights services as processes, and
 // the gateway on 127.0.0.1. 江油市 holds a fair every quarter; 三台县 visits its workers outside
 // in Q1, says it had nothing to report of fairs in Q1 (late, on the 12th day) and in Q2 (in time);
-// 平武县 sends nothing.
+// 平武县 sends nothing; 涪城区 has two insured workers of whom one holds a card, a wage claim and a
+// dispute past their deadlines, and a project with two red wage warnings open.
 #include <gtest/gtest.h>
 #include <httplib.h>
 
@@ -14,6 +15,7 @@
 #include "gateway_harness.h"
 #include "rules_harness.h"
 #include "service_harness.h"
+#include "wage_events.h"
 
 namespace mwp {
 namespace {
@@ -25,6 +27,66 @@ std::string fair(const std::string& id, const std::string& area, const std::stri
                R"({"fairId":")" + id + R"(","campaign":"regular","heldOn":")" + heldOn +
                    R"(","employers":10,"vacancies":100,"attendees":300,"agreementsSigned":20})",
                "", "hrss", area, heldOn + "T18:00:00+08:00");
+}
+
+// `json` (made with test::event's default occurredAt of 2 March) sent on `occurredAt` instead.
+std::string sentOn(std::string json, const std::string& occurredAt) {
+  const std::string kDefault = "2026-03-02T09:00:00+08:00";
+  auto at = json.find(kDefault);
+  if (at != std::string::npos) json.replace(at, kDefault.size(), occurredAt);
+  return json;
+}
+
+// 涪城区 (510703): what the scorecard takes from other measures than the targets'. Card coverage
+// (措施十六) of one in two insured workers; a wage claim never accepted (措施二十, due in five
+// working days) and a dispute never awarded (措施二十一, 45 days): two cases overdue of two
+// measures; and a government project whose April wages went unpaid for one worker of three
+// (措施二十: workerUnpaid and manyUnpaid red, paidOutsideAccount yellow), as
+// wage_payment_test.cpp's month a year later.
+std::vector<std::string> fuchengScenario() {
+  const std::string kWaiting = "510703199005121230", kServed = "510722198803040026";
+  auto registered = [](const std::string& id, const std::string& worker, const char* name,
+                       const char* gender) {
+    return event(id, "workerRegistered",
+                 std::string(R"({"name":")") + name + R"(","gender":")" + gender +
+                     R"(","phone":"13900000000","hukouArea":"510722","currentArea":"510703","currentCity":"绵阳","registeredOn":"2026-01-05"})",
+                 worker, "hrss", "510703");
+  };
+  std::vector<std::string> events{
+      registered("sc-reg-1", kWaiting, "王五", "male"),
+      registered("sc-reg-2", kServed, "李四", "female"),
+      event("sc-ins-1", "insuranceEnrolled", R"({"scheme":"pension","enrolledOn":"2026-01-10"})",
+            kWaiting, "hrss", "510703"),
+      event("sc-ins-2", "insuranceEnrolled", R"({"scheme":"medical","enrolledOn":"2026-01-12"})",
+            kServed, "hrss", "510703"),
+      event("sc-card-2", "socialSecurityCardIssued", R"({"issuedOn":"2026-02-01"})", kServed,
+            "hrss", "510703"),
+      event(
+          "sc-claim", "wageClaimFiled",
+          R"({"caseNo":"WC-SC","employerCode":"91512081MA62K0260E","project":"厂房","governmentInvested":false,"amountYuan":30000,"workersAffected":3,"channel":"online","filedOn":"2026-01-20"})",
+          kWaiting, "hrss", "510703", "2026-01-20T10:00:00+08:00"),
+      event("sc-dispute-filed", "disputeFiled",
+            R"({"caseNo":"LD-SC","category":"wages","claimYuan":9000,"filedOn":"2026-01-05"})",
+            kWaiting, "hrss", "510703", "2026-01-05T10:00:00+08:00"),
+      event("sc-dispute-accepted", "disputeAccepted",
+            R"({"caseNo":"LD-SC","simplified":false,"acceptedOn":"2026-01-06"})", "", "hrss",
+            "510703", "2026-01-06T10:00:00+08:00")};
+  const test::wage::ProjectEvents site("P-SC-1");
+  const std::string kAfter = "2026-05-25T10:00:00+08:00";  // after the month's payments
+  std::vector<std::string> project{site.registered("sc-p-registered", true, "2026-03-01"),
+                                   site.accountOpened("sc-p-account", "2026-03-10"),
+                                   site.depositLodged("sc-p-deposit", "2026-04-20"),
+                                   site.labourCost("sc-p-cost", "2026-04", "2026-05-10")};
+  for (int n = 1; n <= 3; ++n) {
+    std::string w = std::to_string(n);
+    project.push_back(site.enrolled("sc-p-enrolled-" + w, test::wage::worker(n), "2026-03-05"));
+    project.push_back(site.attended("sc-p-attended-" + w, test::wage::worker(n), "2026-04", 22));
+  }
+  project.push_back(site.paid("sc-p-paid-1", test::wage::worker(1), "2026-04", "2026-05-12"));
+  project.push_back(
+      site.paid("sc-p-paid-2", test::wage::worker(2), "2026-04", "2026-05-20", 6000, false));
+  for (auto& e : project) events.push_back(sentOn(e, kAfter));
+  return events;
 }
 
 std::vector<std::string> scenario() {
@@ -48,7 +110,15 @@ std::vector<std::string> scenario() {
 
 class ScorecardTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
+  // Once for the suite, from the first test's SetUp: a failure there fails that test (in
+  // SetUpTestSuite it would only skip them all, which ctest counts as no failure).
+  void SetUp() override {
+    if (started_) return;
+    started_ = true;
+    startTheSuite();
+  }
+
+  static void startTheSuite() {
     test::flushRedis();
     bus_ = new test::BusThread(4);
     const std::pair<const char*, const char*> binaries[] = {{"employment", MWP_EMPLOYMENT_BINARY},
@@ -68,12 +138,33 @@ class ScorecardTest : public ::testing::Test {
     Publisher publisher(context, bus_->ingest);
     std::vector<std::string> frames;
     for (const auto& e : scenario()) frames.push_back(test::frameOf(e));
-    publisher.publish(frames);
+    for (const auto& e : fuchengScenario()) frames.push_back(test::frameOf(e));
+    for (const auto& r : publisher.publish(frames)) {
+      ASSERT_NE(r.status, msg::IngestReply::Status::NACK) << r.reason;
+    }
     for (const char* id :
          {"sc-fair-1", "sc-fair-2", "sc-fair-3", "sc-fair-4", "sc-none-q1", "sc-none-q2"}) {
       services_["employment"]->waitForVerdict(id);
     }
     services_["outreach"]->waitForVerdict("sc-visit");
+    services_["employment"]->waitForVerdict("sc-card-2");
+    // The overdue cases and the red warnings are raised by the rights service's clock, and
+    // counted when they come back through the bus.
+    auto& rights = *services_["rights"];
+    rights.waitForVerdict("sc-p-paid-2");
+    rights.waitForVerdict("wageWarning:P-SC-1:manyUnpaid:2026-04:red");
+    for (const char* measure : {"20", "21"}) {
+      rights.waitForMetric("mwp_measure_value",
+                           {{"measure", measure},
+                            {"indicator", "cases_overdue"},
+                            {"area", "510703"},
+                            {"year", "2026"}},
+                           1);
+    }
+    rights.waitForMetric(
+        "mwp_measure_value",
+        {{"measure", "20"}, {"indicator", "warnings_red_open"}, {"area", "510703"}, {"year", "2026"}},
+        2);
   }
 
   static void TearDownTestSuite() {
@@ -96,6 +187,7 @@ class ScorecardTest : public ::testing::Test {
     return body.substr(at, body.find(R"({"area":")", at + 1) - at);
   }
 
+  static inline bool started_ = false;
   static inline test::BusThread* bus_ = nullptr;
   static inline std::map<std::string, test::RunningService*> services_;
   static inline zmq::context_t* context_ = new zmq::context_t;
@@ -133,6 +225,26 @@ TEST_F(ScorecardTest, EachAreaIsJudgedByItsOwnTargetWhateverTheCitysTotal) {
   EXPECT_NE(pingwu.find(R"("casesOverdue":0,"redWageWarnings":0)"), std::string::npos) << pingwu;
   EXPECT_NE(r->body.find(R"("unavailable":[])"), std::string::npos)
       << "every service asked answered";
+}
+
+// What the scorecard takes from measures other than the targets' is the area's own: 涪城区's card
+// coverage, its overdue cases of two measures (20 and 21) and its red warnings (not the yellow one,
+// nor the government project's count); 三台县 has none of them.
+TEST_F(ScorecardTest, CoverageOverdueCasesAndRedWarningsAreEachAreasOwn) {
+  auto r = get("/v1/scorecard?year=2026");
+  ASSERT_EQ(r->status, 200) << r->body;
+  auto fucheng = areaOf(r->body, "510703");
+  EXPECT_NE(
+      fucheng.find(
+          R"({"measure":16,"indicator":"card_coverage","value":0.5,"target":1,"met":false})"),
+      std::string::npos)
+      << fucheng;
+  EXPECT_NE(fucheng.find(R"("casesOverdue":2,"redWageWarnings":2)"), std::string::npos) << fucheng;
+  auto santai = areaOf(r->body, "510722");
+  EXPECT_EQ(santai.find(R"("indicator":"card_coverage")"), std::string::npos)
+      << "no insured worker in 三台县: no ratio, not 0 or 1\n"
+      << santai;
+  EXPECT_NE(santai.find(R"("casesOverdue":0,"redWageWarnings":0)"), std::string::npos) << santai;
 }
 
 TEST_F(ScorecardTest, AQuartersReportingCountsExplicitReportsAndEventsAndTheirTimeliness) {
@@ -228,8 +340,9 @@ TEST_F(ScorecardTest, TheCsvOpensInPythonsCsvModuleWithTheChineseNames) {
       "assert text.startswith('\\ufeff')\n"
       "rows = list(csv.DictReader(text[1:].splitlines()))\n"
       "for r in rows:\n"
-      "  if r['area'] == '510722' and r['indicator'] in ('condolence_visit_outside', "
-      "'fairs_held'):\n"
+      "  if (r['area'] == '510722' and r['indicator'] in ('condolence_visit_outside', "
+      "'fairs_held')) or (r['area'] == '510703' and r['indicator'] in ('card_coverage', "
+      "'cases_overdue', 'red_wage_warnings')):\n"
       "    print(r['nameZh'], r['measure'], r['indicator'], r['value'], r['target'], r['met'])\n"
       "print(len({r['area'] for r in rows}), 'areas')\n";
   std::string scriptFile = ::testing::TempDir() + "read_scorecard.py";
@@ -241,6 +354,9 @@ TEST_F(ScorecardTest, TheCsvOpensInPythonsCsvModuleWithTheChineseNames) {
   while (fgets(buf, sizeof buf, pipe)) out += buf;
   EXPECT_EQ(pclose(pipe), 0) << out;
   EXPECT_EQ(out,
+            "涪城区 16 card_coverage 0.5 1 false\n"
+            "涪城区  cases_overdue 2  \n"
+            "涪城区  red_wage_warnings 2  \n"
             "三台县 1 fairs_held 0 4 false\n"
             "三台县 23 condolence_visit_outside 1 1 true\n"
             "14 areas\n");

@@ -94,7 +94,11 @@ class Generator {
     // whose 10:00 has passed is the Beijing day of ten hours ago).
     int32_t reported = on + 1;
     if (reported > chinaDayOf(o_.now - 10 * 3600)) return;
-    if (area == kSilentArea && worker.empty() && silentQuarter().contains(on)) return;
+    // 平武县's office is silent in Q3: what it holds then, not its reports of Q2 sent in July.
+    if (area == kSilentArea && worker.empty() && kind != "periodReported" &&
+        silentQuarter().contains(on)) {
+      return;
+    }
     noteReport(kind, payload, area, on);
     std::string json = "{\"eventId\":\"" + id + "\",\"occurredAt\":\"" + date(reported) +
                        "T10:00:00+08:00\",\"source\":\"" + source + "\",\"area\":\"" + area + "\",";
