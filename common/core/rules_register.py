@@ -19,12 +19,13 @@ import sys
 
 SEGMENT = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+PLACEHOLDER = re.compile(r"\{([a-zA-Z]+)\}")
 # Segments that would not be names of their own in C++ (namespace mwp::rules also holds the
 # generated code of messages/rules.capnp, in `schemas`).
 RESERVED = {"and", "bool", "case", "class", "default", "delete", "do", "double", "else", "enum",
             "float", "for", "if", "int", "long", "new", "not", "or", "private", "public",
             "return", "short", "static", "switch", "this", "union", "void", "while", "schemas"}
-VERSION_FIELDS = ("inForceFrom", "inForceTo", "zh", "en", "source", "parameters")
+VERSION_FIELDS = ("inForceFrom", "inForceTo", "zh", "en", "source", "parameters", "reason")
 
 
 def fail(rule, what):
@@ -41,6 +42,7 @@ def versions_of(rule):
         v.setdefault("inForceFrom", "")
         v.setdefault("inForceTo", "")
         v.setdefault("parameters", [])
+        v.setdefault("reason", {"zh": "", "en": ""})
     return versions
 
 
@@ -65,6 +67,12 @@ def load(path):
             for field in ("zh", "en"):
                 if not v.get(field):
                     fail(rid, f"{field}: the statement in {'Chinese' if field == 'zh' else 'English'}")
+            reason = v["reason"]
+            if bool(reason.get("zh")) != bool(reason.get("en")):
+                fail(rid, "reason: the template of a warning's reason, in Chinese and English both")
+            figures = [set(PLACEHOLDER.findall(reason.get(f, ""))) for f in ("zh", "en")]
+            if figures[0] != figures[1]:
+                fail(rid, "reason: the Chinese and English templates name different {figures}")
             if not v.get("source", {}).get("document"):
                 fail(rid, "source.document: where the rule comes from")
             for field in ("inForceFrom", "inForceTo"):
@@ -124,7 +132,8 @@ def table(rules):
             rows.append(
                 f"    {{{quote(r['id'])}, {quote(v['inForceFrom'])}, {quote(v['inForceTo'])}, "
                 f"{quote(v['zh'])}, {quote(v['en'])}, {quote(src['document'])}, "
-                f"{quote(src.get('article', ''))}, {params}, {'true' if r['verified'] else 'false'}}},")
+                f"{quote(src.get('article', ''))}, {params}, {'true' if r['verified'] else 'false'}, "
+                f"{quote(v['reason']['zh'])}, {quote(v['reason']['en'])}}},")
     out += ["const RuleVersion kVersions[] = {", *rows, "};", "}  // namespace", "",
             "std::span<const RuleVersion> ruleVersions() { return kVersions; }", "",
             "}  // namespace mwp"]
