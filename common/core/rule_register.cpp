@@ -15,6 +15,13 @@ const RuleVersion* ruleInForce(RuleId rule, std::string_view date) {
   return nullptr;
 }
 
+const RuleVersion* firstVersion(RuleId rule) {
+  for (const auto& v : ruleVersions()) {
+    if (std::string_view(v.id) == rule.id) return &v;
+  }
+  return nullptr;
+}
+
 const RuleVersion* latestVersion(RuleId rule) {
   const RuleVersion* latest = nullptr;
   for (const auto& v : ruleVersions()) {

@@ -49,7 +49,9 @@ std::span<const RuleVersion> ruleVersions();
 // version, or after it was repealed).
 const RuleVersion* ruleInForce(RuleId rule, std::string_view date);
 
-// The latest version of `rule` (the one a configured value overrides); nullptr for no such rule.
+// The first and the latest version of `rule` (the latest is the one a configured value
+// overrides); nullptr for no such rule.
+const RuleVersion* firstVersion(RuleId rule);
 const RuleVersion* latestVersion(RuleId rule);
 
 // Why an event is refused: the rule, and the reason as a clerk would write it in each language

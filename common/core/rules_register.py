@@ -156,6 +156,14 @@ def markdown(rules):
         "A rule whose source changed has one version per text; the version in force on the event's",
         "date applies. *Verified* says whether the statement was checked against the source's text.",
         "",
+        "A parameter's key is the setting (`MWP_…`) that overrides its default. Where a rule has",
+        "versions, the setting overrides the version in force now, the latest; an event dated in an",
+        "earlier version's span is judged by that version, with its own figure (its own setting",
+        "where it names one, else the default given here): a subsidy claim of 2018 needs 36 months",
+        "of insurance whatever `MWP_SUBSIDY_MIN_INSURED_MONTHS` says, one of 2019 on needs that",
+        "setting (12 by default). A rule in force from a date does not apply to events before it:",
+        "a claim of 2022 is not capped by `employment.subsidy.max_per_year`.",
+        "",
     ]
     by_area = {}
     for r in sorted(rules, key=lambda r: r["id"]):

@@ -60,5 +60,18 @@ TEST(RuleRegister, AReasonIsTheRegistersTemplateWithItsFigures) {
       << "a rule without a template";
 }
 
+// The subsidy's versions: 36 months to 2018-12-31, 12 from 2019-01-01 (the latest, which the
+// configured value overrides); the cap of 3 a year from 2023-01-01.
+TEST(RuleRegister, TheSubsidysVersionsMeetOnTheirDates) {
+  auto months = rules::employment::subsidy::insured_months;
+  EXPECT_EQ(std::string(ruleInForce(months, "2018-12-31")->parameters[0].defaultValue), "36");
+  EXPECT_EQ(std::string(ruleInForce(months, "2019-01-01")->parameters[0].defaultValue), "12");
+  EXPECT_EQ(ruleInForce(months, "2019-01-01"), latestVersion(months));
+  EXPECT_EQ(ruleInForce(months, "2017-04-30"), nullptr);
+  EXPECT_EQ(firstVersion(months), ruleInForce(months, "2017-05-01"));
+  EXPECT_EQ(ruleInForce(rules::employment::subsidy::max_per_year, "2022-12-31"), nullptr);
+  EXPECT_NE(ruleInForce(rules::employment::subsidy::max_per_year, "2023-01-01"), nullptr);
+}
+
 }  // namespace
 }  // namespace mwp
