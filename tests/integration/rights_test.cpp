@@ -12,6 +12,7 @@
 #include "frames.h"
 #include "ids.h"
 #include "mwp/messages/query.capnp.h"
+#include "periods.h"
 #include "rules_harness.h"
 #include "service_harness.h"
 
@@ -26,15 +27,17 @@ std::string daysAgo(int n) {
   return formatDate(chinaDayOf(systemClock()) - n);
 }
 
+// A wage complaint `no` filed on `on`, about kWorker, from 涪城区.
+std::string wageFiled(const std::string& id, const std::string& no, const std::string& on) {
+  return event(
+      id, "wageClaimFiled",
+      R"({"caseNo":")" + no +
+          R"(","employerCode":"91512081MA62K0260E","project":"厂房","governmentInvested":false,"amountYuan":30000,"workersAffected":3,"channel":"online","filedOn":")" +
+          on + "\"}",
+      kWorker);
+}
+
 std::vector<std::string> cases() {
-  auto wageFiled = [](const std::string& id, const std::string& no, const std::string& on) {
-    return event(
-        id, "wageClaimFiled",
-        R"({"caseNo":")" + no +
-            R"(","employerCode":"91512081MA62K0260E","project":"厂房","governmentInvested":false,"amountYuan":30000,"workersAffected":3,"channel":"online","filedOn":")" +
-            on + "\"}",
-        kWorker);
-  };
   auto wageAccepted = [](const std::string& id, const std::string& no, const std::string& on) {
     return event(id, "wageClaimAccepted",
                  R"({"caseNo":")" + no + R"(","acceptedOn":")" + on + "\"}");
@@ -175,6 +178,29 @@ TEST_F(RightsServiceTest, EventsOutOfOrderAreRefusedAndChangeNothing) {
             R"({"status":"refused","rule":"record.exists_first","reason":"dispute LD-NONE is not )"
             R"(filed","reasonZh":"劳动争议仲裁案件 LD-NONE 未登记"})");
   EXPECT_EQ(rights.section(kWorker).first, "notFound");
+}
+
+// reporting.area.silent: in the last quarter whose reporting time (10 days after its end) is
+// over, an area that sent nothing for measure 20 is silent; one that filed a wage complaint dated
+// in it is not. The metric's help is the register's statement.
+TEST_F(RightsServiceTest, AnAreaThatSentNothingInTheLastClosedQuarterIsSilent) {
+  test::RunningService rights(MWP_RIGHTS_BINARY, "rights", *bus_);
+  int32_t today = chinaDayOf(systemClock());
+  Period last = quarterOf(today - 10 - 1);
+  if (last.lastDay + 10 >= today) last = quarterOf(last.firstDay - 1);
+  publish({wageFiled("silent-filed", "WC-SILENT", formatDate(last.firstDay))});
+  rights.waitForVerdict("silent-filed");
+  EXPECT_EQ(
+      rights.waitForMetric("mwp_measure_area_silent", {{"measure", "20"}, {"area", "510703"}}, 0),
+      0);
+  EXPECT_EQ(
+      rights.waitForMetric("mwp_measure_area_silent", {{"measure", "20"}, {"area", "510704"}}, 1),
+      1)
+      << "游仙区 sent nothing for " << last.name();
+  EXPECT_NE(rights.metrics().find("# HELP mwp_measure_area_silent 1: an area that sent nothing for "
+                                  "a measure (no event, no periodReported) in the last quarter "
+                                  "whose reporting time is over is silent"),
+            std::string::npos);
 }
 
 }  // namespace
