@@ -20,6 +20,7 @@ import sys
 SEGMENT = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 PLACEHOLDER = re.compile(r"\{([a-zA-Z]+)\}")
+TEST = re.compile(r"^[\w./-]+: \w+\.\w+$")  # tests/rules/register_coverage.py finds it there
 # Segments that would not be names of their own in C++ (namespace mwp::rules also holds the
 # generated code of messages/rules.capnp, in `schemas`).
 RESERVED = {"and", "bool", "case", "class", "default", "delete", "do", "double", "else", "enum",
@@ -60,8 +61,8 @@ def load(path):
         seen.add(rid)
         if not isinstance(r.get("verified"), bool):
             fail(rid, "verified: true or false, whether the statement was checked against its source")
-        if not r.get("test"):
-            fail(rid, "test: the file of the test that checks the rule")
+        if not TEST.match(r.get("test", "")):
+            fail(rid, "test: the test that checks the rule, as \"FILE: Suite.Name\"")
         previous_to = None
         for v in versions_of(r):
             for field in ("zh", "en"):

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """The register and the code agree: every rule the code names (rules::a::b::c) has an entry in
 common/core/rules.json, every entry is named by code outside the tests and outside comments (an
-entry marked noCode, a rule of what mwp must not do, by none), every entry's test file and
-every source that is a file of the repository exist, and no file refuses without naming a rule —
-but those pending_rules.txt lists.
+entry marked noCode, a rule of what mwp must not do, by none), every entry's test ("FILE:
+Suite.Name") is a TEST of that file, every source that is a file of the repository exists, and
+no file refuses without naming a rule — but those pending_rules.txt lists.
 
 Usage: register_coverage.py SOURCE_DIR   (exit 1 naming each disagreement)"""
 import json
@@ -91,8 +91,13 @@ def main(root):
             faults.append(f"rules.json: {rule} is named by no code (a rule nothing applies)")
         if rule in used and rule in pending_rules:
             faults.append(f"pending_rules.txt: {rule} is used by {used[rule]} now: remove the line")
-        if not os.path.exists(os.path.join(root, entry["test"])):
-            faults.append(f"rules.json: {rule}: its test {entry['test']} does not exist")
+        path, _, name = entry["test"].partition(": ")
+        suite, _, case = name.partition(".")
+        if not os.path.exists(os.path.join(root, path)):
+            faults.append(f"rules.json: {rule}: its test file {path} does not exist")
+        elif not re.search(rf"\bTEST(?:_F|_P)?\(\s*{re.escape(suite)}\s*,\s*{re.escape(case)}\s*\)",
+                           open(os.path.join(root, path), encoding="utf-8").read()):
+            faults.append(f"rules.json: {rule}: its test {name} is not in {path}")
         for version in entry.get("versions", [entry]):
             document = version["source"]["document"]
             if document.split("/")[0] in REPOSITORY_TOPS and \
