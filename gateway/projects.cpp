@@ -13,10 +13,24 @@
 namespace mwp::gateway {
 namespace {
 
-// The eight rules of MEASURES.md, as integrators and alerts name them.
-const std::vector<std::string> kRules{"noWageAccount", "noWageDeposit",   "labourCostLate",
-                                      "workerUnpaid",  "manyUnpaid",      "paidOutsideAccount",
-                                      "leftUnpaid",    "belowMinimumWage"};
+// The eight warnings of MEASURES.md, as integrators and alerts name them (a warning's `kind`),
+// and as the register names their rules (its `rule`): the filter `rule` takes either.
+const std::vector<std::string> kRules{"noWageAccount",
+                                      "noWageDeposit",
+                                      "labourCostLate",
+                                      "workerUnpaid",
+                                      "manyUnpaid",
+                                      "paidOutsideAccount",
+                                      "leftUnpaid",
+                                      "belowMinimumWage",
+                                      rules::rights::wage_warning::no_wage_account.id,
+                                      rules::rights::wage_warning::no_wage_deposit.id,
+                                      rules::rights::wage_warning::labour_cost_late.id,
+                                      rules::rights::wage_warning::worker_unpaid.id,
+                                      rules::rights::wage_warning::many_unpaid.id,
+                                      rules::rights::wage_warning::paid_outside_account.id,
+                                      rules::rights::wage_warning::left_unpaid.id,
+                                      rules::rights::wage_warning::below_minimum_wage.id};
 
 const char* const kLedgerRoute = "/v1/projects/{projectId}";
 

@@ -57,8 +57,8 @@ struct WorkerCases {
 # Measure 20, wage payment at the source: the layout is described in wage_payment.h.
 
 struct WageWarning {
-  warningId @0 :Text;       # derived from its cause: <projectId>:<rule>[:<month>][:<worker digest>]
-  rule @1 :E.WageWarningRule;
+  warningId @0 :Text;       # derived from its cause: <projectId>:<kind>[:<month>][:<worker digest>]
+  kind @1 :E.WageWarningRule;  # the name integrators and alerts key on (workerUnpaid)
   level @2 :E.WarningLevel; # yellow may rise to red in place
   month @3 :Text;           # "" for a warning about the whole project or a worker's leaving
   workerId @4 :Text;        # "" for a warning about the project
@@ -66,6 +66,12 @@ struct WageWarning {
   raisedOn @6 :Text;
   redOn @7 :Text;           # the day it rose to red ("" while yellow)
   clearedOn @8 :Text;       # "" while open
+  # Its rule in the register (rights.wage_warning.worker_unpaid) and why it was raised, as a clerk
+  # would write it, with its figures: from the register's template (rules.json "reason"), set
+  # when raised and again when it rises to red. "" in a warning stored before they were kept.
+  rule @9 :Text;
+  reason @10 :Text;         # English
+  reasonZh @11 :Text;
 }
 
 struct WageDeposit {

@@ -1,5 +1,7 @@
 #include "rule_register.h"
 
+#include <stdexcept>
+
 namespace mwp {
 
 const RuleVersion* ruleInForce(RuleId rule, std::string_view date) {
@@ -11,6 +13,54 @@ const RuleVersion* ruleInForce(RuleId rule, std::string_view date) {
     if (started && !ended) return &v;
   }
   return nullptr;
+}
+
+const RuleVersion* firstVersion(RuleId rule) {
+  for (const auto& v : ruleVersions()) {
+    if (std::string_view(v.id) == rule.id) return &v;
+  }
+  return nullptr;
+}
+
+const RuleVersion* latestVersion(RuleId rule) {
+  const RuleVersion* latest = nullptr;
+  for (const auto& v : ruleVersions()) {
+    if (std::string_view(v.id) == rule.id) latest = &v;
+  }
+  return latest;
+}
+
+namespace {
+
+std::string filled(std::string_view text, std::span<const Figure> figures, bool zh,
+                   const char* rule) {
+  std::string out;
+  for (size_t i = 0; i < text.size();) {
+    size_t open = text.find('{', i);
+    out.append(text.substr(i, open - i));
+    if (open == std::string_view::npos) break;
+    size_t close = text.find('}', open);
+    std::string_view name = text.substr(open + 1, close - open - 1);
+    const Figure* figure = nullptr;
+    for (const auto& f : figures) {
+      if (f.name == name) figure = &f;
+    }
+    if (!figure)
+      throw std::logic_error(std::string(rule) + ": no figure {" + std::string(name) + "}");
+    out += zh ? figure->zh : figure->en;
+    i = close + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+Reason reasonOf(RuleId rule, std::string_view date, std::span<const Figure> figures) {
+  const RuleVersion* v = ruleInForce(rule, date);
+  if (!v) v = latestVersion(rule);
+  if (!v || !*v->reasonZh) throw std::logic_error(std::string(rule.id) + ": no reason template");
+  return {rule.id, filled(v->reasonZh, figures, true, rule.id),
+          filled(v->reasonEn, figures, false, rule.id)};
 }
 
 }  // namespace mwp

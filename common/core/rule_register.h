@@ -36,6 +36,10 @@ struct RuleVersion {
   const char* article;
   const RuleParameter* parameters;  // ends with {nullptr, …}
   bool verified;
+  // The template of a warning's reason, with {figures} to fill ("" when the rule has none): the
+  // rule's own statement cannot carry the warning's month, days or share.
+  const char* reasonZh;
+  const char* reasonEn;
 };
 
 // Every version of every rule, in the register's order.
@@ -45,6 +49,11 @@ std::span<const RuleVersion> ruleVersions();
 // version, or after it was repealed).
 const RuleVersion* ruleInForce(RuleId rule, std::string_view date);
 
+// The first and the latest version of `rule` (the latest is the one a configured value
+// overrides); nullptr for no such rule.
+const RuleVersion* firstVersion(RuleId rule);
+const RuleVersion* latestVersion(RuleId rule);
+
 // Why an event is refused: the rule, and the reason as a clerk would write it in each language
 // (values filled in, never a resident ID).
 struct Reason {
@@ -52,5 +61,18 @@ struct Reason {
   std::string zh;
   std::string en;
 };
+
+// A figure of a reason's template: {name} becomes `zh` in the Chinese text, `en` in the English
+// (the same but for words: 黄色 / yellow).
+struct Figure {
+  std::string_view name;
+  std::string zh;
+  std::string en;
+};
+
+// The reason of `rule` as its template in force on `date` (else its latest) says, with `figures`
+// filled in. Throws std::logic_error when the rule has no template or a {figure} is not given: a
+// fault of the code calling it.
+Reason reasonOf(RuleId rule, std::string_view date, std::span<const Figure> figures);
 
 }  // namespace mwp

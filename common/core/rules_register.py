@@ -19,12 +19,14 @@ import sys
 
 SEGMENT = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+PLACEHOLDER = re.compile(r"\{([a-zA-Z]+)\}")
+TEST = re.compile(r"^[\w./-]+: \w+\.\w+$")  # tests/rules/register_coverage.py finds it there
 # Segments that would not be names of their own in C++ (namespace mwp::rules also holds the
 # generated code of messages/rules.capnp, in `schemas`).
 RESERVED = {"and", "bool", "case", "class", "default", "delete", "do", "double", "else", "enum",
             "float", "for", "if", "int", "long", "new", "not", "or", "private", "public",
             "return", "short", "static", "switch", "this", "union", "void", "while", "schemas"}
-VERSION_FIELDS = ("inForceFrom", "inForceTo", "zh", "en", "source", "parameters")
+VERSION_FIELDS = ("inForceFrom", "inForceTo", "zh", "en", "source", "parameters", "reason")
 
 
 def fail(rule, what):
@@ -41,6 +43,7 @@ def versions_of(rule):
         v.setdefault("inForceFrom", "")
         v.setdefault("inForceTo", "")
         v.setdefault("parameters", [])
+        v.setdefault("reason", {"zh": "", "en": ""})
     return versions
 
 
@@ -58,13 +61,19 @@ def load(path):
         seen.add(rid)
         if not isinstance(r.get("verified"), bool):
             fail(rid, "verified: true or false, whether the statement was checked against its source")
-        if not r.get("test"):
-            fail(rid, "test: the file of the test that checks the rule")
+        if not TEST.match(r.get("test", "")):
+            fail(rid, "test: the test that checks the rule, as \"FILE: Suite.Name\"")
         previous_to = None
         for v in versions_of(r):
             for field in ("zh", "en"):
                 if not v.get(field):
                     fail(rid, f"{field}: the statement in {'Chinese' if field == 'zh' else 'English'}")
+            reason = v["reason"]
+            if bool(reason.get("zh")) != bool(reason.get("en")):
+                fail(rid, "reason: the template of a warning's reason, in Chinese and English both")
+            figures = [set(PLACEHOLDER.findall(reason.get(f, ""))) for f in ("zh", "en")]
+            if figures[0] != figures[1]:
+                fail(rid, "reason: the Chinese and English templates name different {figures}")
             if not v.get("source", {}).get("document"):
                 fail(rid, "source.document: where the rule comes from")
             for field in ("inForceFrom", "inForceTo"):
@@ -124,7 +133,8 @@ def table(rules):
             rows.append(
                 f"    {{{quote(r['id'])}, {quote(v['inForceFrom'])}, {quote(v['inForceTo'])}, "
                 f"{quote(v['zh'])}, {quote(v['en'])}, {quote(src['document'])}, "
-                f"{quote(src.get('article', ''))}, {params}, {'true' if r['verified'] else 'false'}}},")
+                f"{quote(src.get('article', ''))}, {params}, {'true' if r['verified'] else 'false'}, "
+                f"{quote(v['reason']['zh'])}, {quote(v['reason']['en'])}}},")
     out += ["const RuleVersion kVersions[] = {", *rows, "};", "}  // namespace", "",
             "std::span<const RuleVersion> ruleVersions() { return kVersions; }", "",
             "}  // namespace mwp"]
@@ -146,6 +156,14 @@ def markdown(rules):
         "",
         "A rule whose source changed has one version per text; the version in force on the event's",
         "date applies. *Verified* says whether the statement was checked against the source's text.",
+        "",
+        "A parameter's key is the setting (`MWP_…`) that overrides its default. Where a rule has",
+        "versions, the setting overrides the version in force now, the latest; an event dated in an",
+        "earlier version's span is judged by that version, with its own figure (its own setting",
+        "where it names one, else the default given here): a subsidy claim of 2018 needs 36 months",
+        "of insurance whatever `MWP_SUBSIDY_MIN_INSURED_MONTHS` says, one of 2019 on needs that",
+        "setting (12 by default). A rule in force from a date does not apply to events before it:",
+        "a claim of 2022 is not capped by `employment.subsidy.max_per_year`.",
         "",
     ]
     by_area = {}

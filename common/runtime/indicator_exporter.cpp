@@ -9,11 +9,18 @@
 
 #include "ids.h"
 #include "log.h"
+#include "mwp/rule_names.h"
 #include "redis_state_reader.h"
 #include "state_keys.h"
 
 namespace mwp {
 namespace {
+
+// The rule's statement in English, as the register declares it: a metric's help says what it
+// counts in the register's words.
+std::string statementOf(RuleId rule) {
+  return latestVersion(rule)->en;
+}
 
 int currentYear(int64_t nowSeconds) {
   using namespace std::chrono;
@@ -94,12 +101,13 @@ IndicatorExporter::IndicatorExporter(std::string service, msg::Service owned,
                      .Name("mwp_measure_reporting")
                      .Help("Reporting per quarter (status expected, reported, on_time): per "
                            "measure city-wide (area \"all\"), and per area over its measures "
-                           "(measure \"all\")")
+                           "(measure \"all\"). Reported: " +
+                           statementOf(rules::reporting::area::reported) +
+                           ". On time: " + statementOf(rules::reporting::area::on_time))
                      .Register(registry)),
       silent_(prometheus::BuildGauge()
                   .Name("mwp_measure_area_silent")
-                  .Help("1: the area sent nothing for the measure (no event, no periodReported) "
-                        "in the last quarter whose reporting time is over")
+                  .Help("1: " + statementOf(rules::reporting::area::silent))
                   .Register(registry)),
       options_(options) {
   // Staff read the measures by their Chinese titles: dashboards join these labels on `measure`.

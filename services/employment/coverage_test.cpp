@@ -56,8 +56,12 @@ class CoverageTest : public ::testing::Test {
 
 TEST_F(CoverageTest, AWorkerInsuredUnderSeveralSchemesCountsOnce) {
   EXPECT_EQ(h.apply(enrolled("i1", kWorker, "pension", "2026-01-05")), "applied");
-  EXPECT_EQ(h.apply(enrolled("i2", kWorker, "medical", "2026-01-06")), "applied");
-  EXPECT_EQ(h.apply(enrolled("i3", kWorker, "workInjury", "2026-02-01")), "applied");
+  // The sender is told why a second scheme counts nothing
+  // (employment.social_insurance.insured_once).
+  const std::string once =
+      "applied: insured since 2026-01-05: another scheme is recorded, not counted again";
+  EXPECT_EQ(h.apply(enrolled("i2", kWorker, "medical", "2026-01-06")), once);
+  EXPECT_EQ(h.apply(enrolled("i3", kWorker, "workInjury", "2026-02-01")), once);
   EXPECT_EQ(h.indicator(2026, measure16::kInsuredWorkers, "510703"), 1);
   EXPECT_EQ(h.indicator(2026, measure16::kInsuredWithCard, "510703"), 0);
   EXPECT_EQ(worklist("insuredWithoutCard"),
@@ -77,7 +81,9 @@ TEST_F(CoverageTest, ACardToAnInsuredWorkerIsCoverageAndTakesThemOffTheWorklist)
 }
 
 TEST_F(CoverageTest, ACardToSomeoneNotInsuredIsIssuedButNotCoverageUntilInsured) {
-  EXPECT_EQ(h.apply(card("c1", kWorker, "2026-01-02")), "applied");
+  EXPECT_EQ(h.apply(card("c1", kWorker, "2026-01-02")),
+            "applied: the card counts as issued; the worker is not insured, so it is not coverage "
+            "until they are");
   EXPECT_EQ(h.indicator(2026, measure16::kCardsIssued, "510703"), 1);
   EXPECT_EQ(h.indicator(2026, measure16::kInsuredWithCard, "510703"), 0);
   EXPECT_EQ(h.indicator(2026, measure16::kInsuredWorkers, "510703"), 0);
@@ -135,7 +141,8 @@ TEST_F(CoverageTest, APublicWelfareJobPlacesAListedPoorWorker) {
 
 TEST_F(CoverageTest, AWorkerAlreadyAtWorkWhenListedIsPlaced) {
   h.apply(employed("e1", kWorker, "2025-09-01"));
-  h.apply(listed("p1", kWorker, "2026-01-15"));
+  EXPECT_EQ(h.apply(listed("p1", kWorker, "2026-01-15")),
+            "applied: at work since 2025-09-01: placed on listing, in 2026");
   EXPECT_EQ(h.indicator(2026, measure3::kPoorListed, "510703"), 1);
   EXPECT_EQ(h.indicator(2026, measure3::kPoorPlaced, "510703"), 1);
   EXPECT_TRUE(worklist("poorNotPlaced").empty());

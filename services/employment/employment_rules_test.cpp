@@ -246,9 +246,61 @@ TEST_F(EmploymentRulesTest, AWorkerNotOfMianyangIsDenied) {
 TEST_F(EmploymentRulesTest, TheInsuredMonthsThresholdIsInclusive) {
   h.apply(registration("r1", kWorker));
   h.apply(certificate("c1", kWorker, "C1", "junior", "2026-02-01", 11));
-  EXPECT_EQ(lastSubsidy(), "denied: unemployment insurance paid for 11 months; 12 are required");
+  EXPECT_EQ(
+      lastSubsidy(),
+      "denied: unemployment insurance paid for 11 months; 12 are required (人社厅发〔2019〕12号, "
+      "for a claim of 2026-03-02)");
   h.apply(certificate("c2", kWorker, "C2", "junior", "2026-02-01", 12, "电工"));
   EXPECT_EQ(lastSubsidy(), "granted 1000");
+}
+
+// 人社部发〔2017〕40号 asked 36 months of insurance; 人社厅发〔2019〕12号 12 from 2019-01-01: a
+// claim is judged by the version in force on its date (the day the certificate was reported).
+TEST_F(EmploymentRulesTest, AClaimOf2018Needs36MonthsOfInsuranceOneOf2019Twelve) {
+  h.apply(registration("r1", kWorker));
+  const char* lastDayOf2018 = "2018-12-31T09:00:00+08:00";
+  const char* firstDayOf2019 = "2019-01-01T09:00:00+08:00";
+  h.apply(certificate("c1", kWorker, "C1", "junior", "2018-12-01", 35, "焊工", lastDayOf2018));
+  EXPECT_EQ(
+      lastSubsidy(),
+      "denied: unemployment insurance paid for 35 months; 36 are required (人社部发〔2017〕40号, "
+      "for a claim of 2018-12-31)");
+  {
+    auto denied = h.derivedEvents().back()->root<msg::Envelope>().getSubsidyDenied();
+    EXPECT_EQ(std::string(denied.getReasonZh().cStr()),
+              "失业保险累计缴纳 35 个月，需满 36 个月（人社部发〔2017〕40号，2018-12-31 申领）");
+  }
+  h.apply(certificate("c2", kWorker, "C2", "junior", "2018-12-01", 36, "电工", lastDayOf2018));
+  EXPECT_EQ(lastSubsidy(), "granted 1000");
+  h.apply(certificate("c3", kWorker, "C3", "junior", "2018-12-01", 11, "钳工", firstDayOf2019));
+  EXPECT_EQ(
+      lastSubsidy(),
+      "denied: unemployment insurance paid for 11 months; 12 are required (人社厅发〔2019〕12号, "
+      "for a claim of 2019-01-01)");
+  h.apply(certificate("c4", kWorker, "C4", "junior", "2018-12-01", 12, "车工", firstDayOf2019));
+  EXPECT_EQ(lastSubsidy(), "granted 1000");
+}
+
+// MWP_SUBSIDY_MIN_INSURED_MONTHS overrides the version in force now (2019 on), not the 2017 one.
+TEST_F(EmploymentRulesTest, TheConfiguredInsuredMonthsOverrideOnlyTheVersionInForceNow) {
+  SubsidyPolicy policy;
+  policy.minInsuredMonths = 24;
+  EmploymentRules configured{policy};
+  test::RulesHarness harness{configured};
+  harness.apply(registration("r1", kWorker));
+  harness.apply(certificate("c1", kWorker, "C1", "junior", "2018-12-01", 30, "焊工",
+                            "2018-12-31T09:00:00+08:00"));
+  harness.apply(certificate("c2", kWorker, "C2", "junior", "2026-02-01", 23, "电工"));
+  harness.apply(certificate("c3", kWorker, "C3", "junior", "2026-02-01", 24, "钳工"));
+  auto events = harness.derivedEvents();
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_NE(std::string(events[0]->root<msg::Envelope>().getSubsidyDenied().getReason().cStr())
+                .find("36 are required"),
+            std::string::npos);
+  EXPECT_NE(std::string(events[1]->root<msg::Envelope>().getSubsidyDenied().getReason().cStr())
+                .find("24 are required"),
+            std::string::npos);
+  EXPECT_TRUE(events[2]->root<msg::Envelope>().isSubsidyGranted());
 }
 
 TEST_F(EmploymentRulesTest, AClaimExactlyTwelveMonthsAfterTheCertificateIsInTime) {
@@ -296,6 +348,22 @@ TEST_F(EmploymentRulesTest, AtMostThreeSubsidiesAYearByTheYearOfTheClaim) {
   h.apply(certificate("c4", kWorker, "C4", "junior", "2026-12-20", 24, trades[3],
                       "2027-01-01T08:00:00+08:00"));
   EXPECT_EQ(lastSubsidy(), "granted 1000");
+}
+
+// The limit of 3 a year is in force from 2023-01-01: a fourth claim of 2022-12-31 is paid, a
+// fourth of 2023-01-01 is not.
+TEST_F(EmploymentRulesTest, ClaimsBefore2023AreNotCappedAtThreeAYear) {
+  h.apply(registration("r1", kWorker));
+  const char* trades[] = {"焊工", "电工", "钳工", "车工", "铣工", "磨工", "木工", "瓦工"};
+  for (int i = 0; i < 8; ++i) {
+    h.apply(certificate("c" + std::to_string(i), kWorker, "C" + std::to_string(i), "junior",
+                        "2022-12-01", 24, trades[i],
+                        i < 4 ? "2022-12-31T09:00:00+08:00" : "2023-01-01T09:00:00+08:00"));
+    EXPECT_EQ(lastSubsidy(), i < 7 ? "granted 1000"
+                                   : "denied: already paid 3 skill-upgrade subsidies in 2023: at "
+                                     "most 3 a year per worker")
+        << trades[i];
+  }
 }
 
 TEST_F(EmploymentRulesTest, TheYearlyLimitIsConfiguration) {
@@ -411,7 +479,7 @@ TEST_F(EmploymentRulesTest, OneSocialSecurityCardPerWorker) {
   auto card = [](const std::string& id) {
     return event(id, "socialSecurityCardIssued", R"({"issuedOn":"2026-02-01"})", kWorker);
   };
-  EXPECT_EQ(h.apply(card("k1")), "applied");
+  EXPECT_EQ(h.apply(card("k1")).rfind("applied", 0), 0u) << "noted: the worker is not insured";
   EXPECT_EQ(h.apply(card("k2")),
             "refused: a social security card is already issued to this worker");
   EXPECT_EQ(h.indicator(2026, measure16::kCardsIssued, "510703"), 1);

@@ -59,15 +59,19 @@ Applied poorLabourListed(Context& c) {
   listing.setArea(c.area);
   c.count(measure3::kPoorListed, year);
   std::string placedOn = firstPlacement(w);
-  if (!placedOn.empty()) {
-    listing.setPlacedOn(placedOn);
-    c.count(measure3::kPoorPlaced, year);
-  } else {
+  if (placedOn.empty()) {
     putOnWorklist(c.state, notPlaced(), c.area,
                   {c.event.getWorkerId().cStr(), year, "", dayOf(e.getListedOn(), "listedOn")});
+    record.save();
+    return {};
   }
+  listing.setPlacedOn(placedOn);
+  c.count(measure3::kPoorPlaced, year);
   record.save();
-  return {};
+  return appliedWithNote(
+      rules::employment::assistance::poor_placed,
+      "该农民工已于 " + placedOn + " 就业，列入即计为已安置（" + std::to_string(year) + " 年）",
+      "at work since " + placedOn + ": placed on listing, in " + std::to_string(year));
 }
 
 Applied employmentRegistered(Context& c) {

@@ -55,9 +55,15 @@ Applied insuranceEnrolled(Context& c) {
     insurance.setInsuredOn(e.getEnrolledOn());
     insurance.setArea(c.area);
     countInsured(c, w, +1);
+    record.save();
+    return {};
   }
   record.save();
-  return {};
+  // Another scheme of a worker already insured: recorded, not counted again.
+  return appliedWithNote(
+      rules::employment::social_insurance::insured_once,
+      "该农民工已于 " + insuredOn + " 参保，再参加其他险种只记录、不重复计数",
+      "insured since " + insuredOn + ": another scheme is recorded, not counted again");
 }
 
 Applied socialSecurityCardIssued(Context& c) {
@@ -75,6 +81,12 @@ Applied socialSecurityCardIssued(Context& c) {
   if (insured) countInsured(c, w, +1);
   record.save();
   c.count(measure16::kCardsIssued, year);
+  if (!insured) {
+    return appliedWithNote(rules::employment::social_insurance::card_not_coverage,
+                           "社会保障卡计入发卡数；该农民工尚未参保，参保后计入覆盖率",
+                           "the card counts as issued; the worker is not insured, so it is not "
+                           "coverage until they are");
+  }
   return {};
 }
 

@@ -5,6 +5,26 @@
 #include "indicator_counts.h"
 
 namespace mwp::employment {
+namespace {
+
+// The months of insurance a claim needs: the version of the rule in force on the claim's date.
+// The configured value (MWP_SUBSIDY_MIN_INSURED_MONTHS) overrides the version in force now, the
+// latest; an earlier version keeps the figure the register gives it (36 months to 2018-12-31).
+// A claim before the first version is judged by the first.
+struct InsuredMonths {
+  uint32_t months;
+  const char* document;
+};
+InsuredMonths insuredMonthsRequired(const SubsidyPolicy& policy, int32_t claimedOn) {
+  auto rule = rules::employment::subsidy::insured_months;
+  const RuleVersion* then = ruleInForce(rule, formatDate(claimedOn));
+  const RuleVersion* latest = latestVersion(rule);
+  if (!then) then = firstVersion(rule);
+  if (then == latest) return {policy.minInsuredMonths, then->document};
+  return {static_cast<uint32_t>(std::stoul(then->parameters[0].defaultValue)), then->document};
+}
+
+}  // namespace
 
 std::variant<Granted, Denied> decideSubsidy(const SubsidyPolicy& policy, const SubsidyClaim& claim,
                                             msg::EmploymentRecord::Reader record) {
@@ -26,12 +46,16 @@ std::variant<Granted, Denied> decideSubsidy(const SubsidyPolicy& policy, const S
                   "非绵阳籍：户籍地 " + hukou + " 不在 " + policy.homeAreaPrefix + " 之内",
                   "not 绵阳籍: hukou area " + hukou + " is outside " + policy.homeAreaPrefix};
   }
-  if (claim.insuredMonths < policy.minInsuredMonths) {
+  InsuredMonths required = insuredMonthsRequired(policy, claim.claimedOn);
+  if (claim.insuredMonths < required.months) {
+    std::string source =
+        std::string("（") + required.document + "，" + formatDate(claim.claimedOn) + " 申领）";
     return Denied{rules::employment::subsidy::insured_months,
                   "失业保险累计缴纳 " + std::to_string(claim.insuredMonths) + " 个月，需满 " +
-                      std::to_string(policy.minInsuredMonths) + " 个月",
+                      std::to_string(required.months) + " 个月" + source,
                   "unemployment insurance paid for " + std::to_string(claim.insuredMonths) +
-                      " months; " + std::to_string(policy.minInsuredMonths) + " are required"};
+                      " months; " + std::to_string(required.months) + " are required (" +
+                      required.document + ", for a claim of " + formatDate(claim.claimedOn) + ")"};
   }
   if (claim.claimedOn > addMonths(claim.issuedOn, policy.claimWindowMonths)) {
     return Denied{rules::employment::subsidy::claim_window,
@@ -63,7 +87,10 @@ std::variant<Granted, Denied> decideSubsidy(const SubsidyPolicy& policy, const S
                         enumName(c.getLevel()) + ")"};
     }
   }
-  if (paidThisYear >= policy.maxPerYear) {
+  // In force from 2023-01-01: a claim dated before it is not capped.
+  bool capped =
+      ruleInForce(rules::employment::subsidy::max_per_year, formatDate(claim.claimedOn)) != nullptr;
+  if (capped && paidThisYear >= policy.maxPerYear) {
     return Denied{rules::employment::subsidy::max_per_year,
                   std::to_string(year) + " 年已领取 " + std::to_string(paidThisYear) +
                       " 次技能提升补贴，每人每年至多 " + std::to_string(policy.maxPerYear) + " 次",

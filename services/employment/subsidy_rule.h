@@ -22,11 +22,13 @@ struct SubsidyPolicy {
   std::map<msg::SkillLevel, uint32_t> amountYuan{{msg::SkillLevel::JUNIOR, 1000},
                                                  {msg::SkillLevel::INTERMEDIATE, 1500},
                                                  {msg::SkillLevel::SENIOR, 2000}};
+  // The months the version in force now requires (人社厅发〔2019〕12号, from 2019-01-01); a claim
+  // of 2018 or before needs the 36 of the register's earlier version, whatever this says.
   uint32_t minInsuredMonths = 12;
   int claimWindowMonths = 12;
   std::string homeAreaPrefix = "5107";  // 绵阳籍: a hukou in Mianyang
   // MOHRSS and the Ministry of Finance, 2023: a worker is paid the subsidy at most 3 times a year
-  // (by the year of the claim).
+  // (by the year of the claim), for claims from 2023-01-01.
   uint32_t maxPerYear = 3;
 };
 

@@ -87,7 +87,8 @@ std::string occupationalCheck(const std::string& id, const char* worker, const s
 
 TEST_F(HealthRulesTest, AnExposedWorkerCountsOnceAYearWhateverTheHazards) {
   EXPECT_EQ(h.apply(exposure("x1", kMan, "dust", "2026-01-10")), "applied");
-  EXPECT_EQ(h.apply(exposure("x2", kMan, "noise", "2026-02-10")), "applied");
+  EXPECT_EQ(h.apply(exposure("x2", kMan, "noise", "2026-02-10")),
+            "applied: already exposed in 2026: one worker to check, counted once");
   EXPECT_EQ(h.indicator(2026, measure15::kExposedWorkers, "510703"), 1);
   EXPECT_EQ(h.indicator(2026, measure15::kExposedChecked, "510703"), 0);
   EXPECT_EQ(h.members("worklist:exposedNotChecked:510703"),

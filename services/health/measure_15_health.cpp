@@ -93,7 +93,12 @@ Applied exposureRegistered(msg::Envelope::Reader event, StateTx& state) {
   copySameNamedFields(e, exposure);
   exposure.setArea(event.getArea());
   record.save();
-  if (counted) return {};  // exposed to several hazards in a year: one worker to check
+  if (counted) {  // exposed to several hazards in a year: one worker to check
+    return appliedWithNote(
+        rules::health::occupational::exposed_in_year,
+        "该农民工 " + std::to_string(year) + " 年已有接害登记，计为一人",
+        "already exposed in " + std::to_string(year) + ": one worker to check, counted once");
+  }
   std::string area = event.getArea().cStr();
   countIndicator(state, measure15::kExposedWorkers, area, year);
   w = record.get();

@@ -94,5 +94,20 @@ TEST_F(HousingRulesTest, UnitsCompletedAreTheBaseOfTheShareAllocated) {
   EXPECT_EQ(h.indicator(2025, measure11::kUnitsCompleted, "510703"), 80);
 }
 
+// An allocation counts in the year its lease starts, against that year's completions: one of
+// December 2025 reported in March 2026 is 2025's, and its verdict says so.
+TEST_F(HousingRulesTest, AnAllocationCountsInTheYearItsLeaseStartsAndSaysSoWhenReportedLater) {
+  EXPECT_EQ(
+      h.apply(event("a1", "publicRentalAllocated",
+                    R"({"unitId":"Y-1","estate":"园艺山","areaSqm":42.5,"monthlyRentYuan":380,)"
+                    R"("leaseStart":"2025-12-15","leaseEnd":"2028-12-14"})",
+                    kA, "housing")),
+      "applied: counted among the units allocated in 2025, the year its lease starts, "
+      "against that year's completions");
+  EXPECT_EQ(h.indicator(2025, measure11::kUnitsAllocated, "510703"), 1);
+  EXPECT_EQ(h.indicator(2026, measure11::kUnitsAllocated, "510703"), 0);
+  EXPECT_EQ(h.apply(allocate("a2", kB, "Y-2")), "applied") << "a lease of the year reported in";
+}
+
 }  // namespace
 }  // namespace mwp::housing

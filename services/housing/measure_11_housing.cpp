@@ -52,6 +52,16 @@ Applied allocated(msg::Envelope::Reader event, StateTx& state) {
   copySameNamedFields(e, held);
   record.save();
   count(event, state, measure11::kUnitsAllocated, e.getLeaseStart(), "leaseStart");
+  // Reported in another year than its lease starts in (a December lease reported in January):
+  // say which year's completions it is set against.
+  int leaseYear = yearOfField(e.getLeaseStart(), "leaseStart");
+  if (leaseYear != yearOfDay(chinaDayOf(parseRfc3339(event.getOccurredAt().cStr()).value_or(0)))) {
+    return appliedWithNote(rules::housing::public_rental::completed_share,
+                           "按租期开始之年计入 " + std::to_string(leaseYear) +
+                               " 年的分配数，与该年竣工的公租房套数相比",
+                           "counted among the units allocated in " + std::to_string(leaseYear) +
+                               ", the year its lease starts, against that year's completions");
+  }
   return {};
 }
 

@@ -28,7 +28,7 @@ int64_t after(const char* date) {
 }
 
 std::string describe(msg::WageWarning::Reader w) {
-  std::string out = enumName(w.getRule()) + " " + enumName(w.getLevel());
+  std::string out = enumName(w.getKind()) + " " + enumName(w.getLevel());
   if (w.getMonth().size() > 0) out += std::string(" ") + w.getMonth().cStr();
   out += std::string(" raised ") + w.getRaisedOn().cStr();
   if (w.getRedOn().size() > 0) out += std::string(" red ") + w.getRedOn().cStr();
@@ -70,6 +70,25 @@ class WagePaymentTest : public ::testing::Test {
         for (auto w : reader.root<msg::ProjectWorker>().getWarnings()) out.push_back(describe(w));
       } else {
         for (auto w : reader.root<msg::WageProject>().getWarnings()) out.push_back(describe(w));
+      }
+    }
+    return out;
+  }
+
+  // Why each warning was raised, as stored: "rule | 中文 | English", in key order.
+  std::vector<std::string> reasons() {
+    std::vector<std::string> out;
+    auto add = [&](msg::WageWarning::Reader w) {
+      out.push_back(std::string(w.getRule().cStr()) + " | " + w.getReasonZh().cStr() + " | " +
+                    w.getReason().cStr());
+    };
+    for (const auto& [key, value] : h.state.values) {
+      if (!value || key.rfind("project:", 0) != 0) continue;
+      FrameReader reader(*value);
+      if (key.find(":worker:") != std::string::npos) {
+        for (auto w : reader.root<msg::ProjectWorker>().getWarnings()) add(w);
+      } else {
+        for (auto w : reader.root<msg::WageProject>().getWarnings()) add(w);
       }
     }
     return out;
@@ -286,6 +305,44 @@ TEST_F(WagePaymentTest, StillUnpaidAtTheEndOfTheSecondMonthTheWarningTurnsRedInP
                                 "raised workerUnpaid red 2026-04-30", "cleared 2026-05-08"}));
 }
 
+TEST_F(WagePaymentTest, AWarningSaysWhyWithItsFiguresAndSaysItAgainWhenItTurnsRed) {
+  project();
+  h.apply(p1.attended("t", worker(1), "2026-02", 18));
+  h.apply(p1.labourCost("c", "2026-02", "2026-03-01"));
+  clockPasses(after("2026-03-15"));
+  EXPECT_EQ(reasons(), Strings{"rights.wage_warning.worker_unpaid | "
+                               "该农民工2026-02出勤18天，至2026-03-15仍未发放工资，黄色预警 | "
+                               "the worker worked 18 days in 2026-02 and was still unpaid on "
+                               "2026-03-15: a yellow warning"});
+  clockPasses(after("2026-04-30"));
+  EXPECT_EQ(reasons(), Strings{"rights.wage_warning.worker_unpaid | "
+                               "该农民工2026-02出勤18天，至2026-04-30仍未发放工资，红色预警 | "
+                               "the worker worked 18 days in 2026-02 and was still unpaid on "
+                               "2026-04-30: a red warning"});
+}
+
+TEST_F(WagePaymentTest, ALateDepositAndALeavingUnpaidSayTheirDaysAndMonths) {
+  ASSERT_EQ(h.apply(p1.registered("r", false)), "applied");
+  h.apply(p1.accountOpened("a", "2026-01-10"));
+  h.apply(p1.depositLodged("d", "2026-02-05"));  // due 2026-02-04
+  h.apply(p1.enrolled("e", worker(1)));
+  h.apply(p1.attended("t1", worker(1), "2026-02"));
+  h.apply(p1.attended("t2", worker(1), "2026-03"));
+  h.apply(p1.labourCost("c", "2026-02", "2026-03-01"));
+  h.apply(p1.labourCost("c2", "2026-03", "2026-04-01"));
+  h.apply(p1.paid("p", worker(1), "2026-02", "2026-03-10"));
+  h.apply(p1.left("l", worker(1), "2026-04-01"));
+  EXPECT_EQ(reasons(),
+            (Strings{"rights.wage_warning.no_wage_deposit | "
+                     "开工30日内未存储工资保证金（应于2026-02-04前存储），黄色预警 | "
+                     "no wage deposit lodged within 30 days of the start (due by 2026-02-04): a "
+                     "yellow warning",
+                     "rights.wage_warning.left_unpaid | "
+                     "该农民工于2026-04-01退场时，仍有1个出勤月份的工资未发放，红色预警 | "
+                     "the worker left on 2026-04-01 with the wages of 1 month(s) worked unpaid: a "
+                     "red warning"}));
+}
+
 TEST_F(WagePaymentTest, PaidOnTheLastDayOfTheSecondMonthStaysYellowTheDayAfterIsRed) {
   project();
   h.apply(p1.attended("t", worker(1), "2026-02"));
@@ -338,6 +395,12 @@ TEST_F(ManyUnpaidTest, ExactlyTenPercentUnpaidIsNotMany) {
 TEST_F(ManyUnpaidTest, JustOverTenPercentIsARedWarningClearedWhenTheLastIsPaid) {
   month(9, 1);  // 1 of 9: 11.1 %
   EXPECT_EQ(manyUnpaid(), Strings{"manyUnpaid red 2026-02 raised 2026-03-15 cleared 2026-03-20"});
+  // The project's own warning comes first (the late worker's own, workerUnpaid, after it).
+  EXPECT_EQ(reasons().at(0),
+            "rights.wage_warning.many_unpaid | "
+            "2026-02有出勤的9名农民工中1名（11.1%）至发薪日2026-03-15未发工资，超过10%，"
+            "红色预警 | 1 of the 9 workers with attendance in 2026-02 (11.1 %) were unpaid "
+            "on the payday, 2026-03-15: more than 10 %, a red warning");
 }
 
 TEST_F(ManyUnpaidTest, TheClockRaisesItOnThePaydayAndItClearsAtTenPercent) {
@@ -434,6 +497,11 @@ TEST_F(MinimumWageTest, AYuanBelowIsAWarningUntilTheRestIsPaid) {
   project();
   workedAndPaid(h, 1999);
   EXPECT_EQ(warnings(), Strings{"belowMinimumWage yellow 2026-02 raised 2026-03-10"});
+  EXPECT_EQ(reasons(),
+            Strings{"rights.wage_warning.below_minimum_wage | "
+                    "该农民工2026-02出勤20天，发放工资1999元，低于最低工资标准2175元×20"
+                    "÷21.75，黄色预警 | paid 1999 yuan for 20 days worked in 2026-02, "
+                    "below the minimum wage of 2175 yuan × 20 ÷ 21.75: a yellow warning"});
   h.apply(p1.paid("p2", worker(1), "2026-02", "2026-03-12", 1));
   EXPECT_EQ(warnings(),
             Strings{"belowMinimumWage yellow 2026-02 raised 2026-03-10 cleared 2026-03-12"});

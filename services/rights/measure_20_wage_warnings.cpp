@@ -46,6 +46,17 @@ std::optional<msg::ProjectMonth::Builder> findProjectMonth(msg::WageProject::Bui
   return std::nullopt;
 }
 
+// A figure the same in both languages: a number, a month, a day.
+Figure figure(std::string_view name, std::string value) {
+  return {name, value, value};
+}
+
+// `part` of `whole` in percent, to one decimal: 1 of 9 is "11.1".
+std::string percentOf(uint32_t part, uint32_t whole) {
+  uint64_t tenths = (uint64_t{part} * 1000 + whole / 2) / whole;
+  return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10);
+}
+
 // A warning's rule in the register (rules.json), where its statement and source are.
 RuleId registerRuleOf(WarningRule rule) {
   switch (rule) {
@@ -67,6 +78,19 @@ RuleId registerRuleOf(WarningRule rule) {
     default:
       return rules::rights::wage_warning::below_minimum_wage;
   }
+}
+
+// The warning's rule and reason, from the register's template with its figures, at `level`.
+void setReason(msg::WageWarning::Builder w, RuleId rule, const Judgement& j, Level level) {
+  std::string due = formatDate(j.dueOn[static_cast<int>(level)]);
+  std::vector<Figure> figures = j.figures;
+  figures.push_back(figure("dueOn", due));
+  bool red = level == Level::RED;
+  figures.push_back({"level", red ? "红色" : "黄色", red ? "red" : "yellow"});
+  Reason why = reasonOf(rule, due, figures);
+  w.setRule(why.rule);
+  w.setReason(why.en);
+  w.setReasonZh(why.zh);
 }
 
 template <typename Record>
@@ -111,6 +135,8 @@ Judgement WarningDesk::judge(const WarningCause& c, Enrolment* enrolment) {
         }
       }
       j.missedOn[kYellow] = missedBy(j.curedOn, j.dueOn[kYellow]);
+      j.figures = {
+          figure("days", std::to_string(account ? policy_.accountDays : policy_.depositDays))};
       break;
     }
     case WarningRule::LABOUR_COST_LATE: {
@@ -120,6 +146,7 @@ Judgement WarningDesk::judge(const WarningCause& c, Enrolment* enrolment) {
       j.dueOn[kYellow] = endOfMonthAfter(c.month.c_str(), policy_.labourCostMonths);
       if (m) j.curedOn = dayIn(m->getLabourCostOn(), "transferredOn");
       j.missedOn[kYellow] = missedBy(j.curedOn, j.dueOn[kYellow]);
+      j.figures = {figure("month", c.month)};
       break;
     }
     case WarningRule::WORKER_UNPAID: {
@@ -132,6 +159,8 @@ Judgement WarningDesk::judge(const WarningCause& c, Enrolment* enrolment) {
       if (m) j.curedOn = dayIn(m->getFirstPaidOn(), "paidOn");
       j.missedOn[kYellow] = missedBy(j.curedOn, j.dueOn[kYellow]);
       j.missedOn[kRed] = missedBy(j.curedOn, j.dueOn[kRed]);
+      j.figures = {figure("month", c.month),
+                   figure("days", std::to_string(m ? m->getDaysWorked() : 0))};
       break;
     }
     case WarningRule::MANY_UNPAID: {
@@ -146,6 +175,11 @@ Judgement WarningDesk::judge(const WarningCause& c, Enrolment* enrolment) {
             tooMany(attended - m->getWorkersPaidByPayday(), attended, policy_.manyUnpaidPercent);
         if (!tooMany(attended - m->getWorkersPaid(), attended, policy_.manyUnpaidPercent))
           j.curedOn = dayIn(m->getLastPaidOn(), "paidOn");
+        uint32_t unpaid = attended - m->getWorkersPaidByPayday();
+        j.figures = {figure("month", c.month), figure("attended", std::to_string(attended)),
+                     figure("unpaid", std::to_string(unpaid)),
+                     figure("share", percentOf(unpaid, attended)),
+                     figure("percent", std::to_string(policy_.manyUnpaidPercent))};
       }
       break;
     }
@@ -160,6 +194,7 @@ Judgement WarningDesk::judge(const WarningCause& c, Enrolment* enrolment) {
         j.missedOn[kYellow] = true;
         auto through = dayIn(m->getThroughAccountOn(), "paidOn");
         if (through && *through > j.dueOn[kYellow]) j.curedOn = through;
+        j.figures = {figure("month", c.month)};
       }
       break;
     }
@@ -173,9 +208,11 @@ Judgement WarningDesk::judge(const WarningCause& c, Enrolment* enrolment) {
       j.dueOn[kRed] = dayOf(e.getLeftOn(), "leftOn");
       std::optional<int32_t> allPaid;
       bool unpaid = false;
+      int monthsUnpaid = 0;  // on the day of leaving
       for (auto m : e.getMonths()) {
         if (m.getDaysWorked() == 0) continue;
         auto paid = dayIn(m.getFirstPaidOn(), "paidOn");
+        monthsUnpaid += missedBy(paid, j.dueOn[kRed]);
         j.missedOn[kRed] = j.missedOn[kRed] || missedBy(paid, j.dueOn[kRed]);
         if (!paid)
           unpaid = true;
@@ -183,6 +220,7 @@ Judgement WarningDesk::judge(const WarningCause& c, Enrolment* enrolment) {
           allPaid = std::max(allPaid.value_or(*paid), *paid);
       }
       if (!unpaid) j.curedOn = allPaid;
+      j.figures = {figure("months", std::to_string(monthsUnpaid))};
       break;
     }
     case WarningRule::BELOW_MINIMUM_WAGE: {
@@ -199,6 +237,9 @@ Judgement WarningDesk::judge(const WarningCause& c, Enrolment* enrolment) {
           uint64_t{m->getPaidYuan()} * 2175 < uint64_t{minimum->second} * m->getDaysWorked() * 100;
       j.missedOn[kYellow] = below;
       if (!below) j.curedOn = dayIn(m->getLastPaidOn(), "paidOn");
+      j.figures = {figure("month", c.month), figure("days", std::to_string(m->getDaysWorked())),
+                   figure("paid", std::to_string(m->getPaidYuan())),
+                   figure("minimum", std::to_string(minimum->second))};
       break;
     }
     default:
@@ -238,11 +279,11 @@ void WarningDesk::settleIn(StoredRecord<T>& record, const std::string& recordKey
       if (!w) {
         w = record.append(&T::Builder::getWarnings, &T::Builder::adoptWarnings);
         w->setWarningId(id);
-        w->setRule(cause.rule);
+        w->setKind(cause.rule);
         w->setMonth(cause.month);
         w->setWorkerId(cause.workerId);
       }
-      raise(*w, recordKey, cause, level, j.dueOn[l], signalled != level);
+      raise(*w, recordKey, cause, j, level, signalled != level);
     }
     // A warning the event itself raises has no due day ahead: no timer.
     if (j.immediate) continue;
@@ -256,8 +297,10 @@ void WarningDesk::settleIn(StoredRecord<T>& record, const std::string& recordKey
 }
 
 void WarningDesk::raise(msg::WageWarning::Builder w, const std::string& recordKey,
-                        const WarningCause& cause, Level level, int32_t dueOn, bool announce) {
+                        const WarningCause& cause, const Judgement& j, Level level, bool announce) {
+  int32_t dueOn = j.dueOn[static_cast<int>(level)];
   auto p = project_.get();
+  setReason(w, registerRuleOf(cause.rule), j, level);
   if (w.getLevel() == Level::UNSPECIFIED) {
     w.setLevel(level);
     w.setDueOn(formatDate(dueOn));
@@ -347,7 +390,7 @@ void WarningDesk::countWorkersUnpaid(Enrolment& enrolment) {
   auto e = enrolment.get();
   std::optional<int> openSince;
   for (auto w : e.getWarnings()) {
-    if (w.getRule() != WarningRule::WORKER_UNPAID || w.getClearedOn().size() > 0) continue;
+    if (w.getKind() != WarningRule::WORKER_UNPAID || w.getClearedOn().size() > 0) continue;
     int year = yearOfField(w.getRaisedOn(), "raisedOn");
     openSince = std::min(openSince.value_or(year), year);
   }

@@ -103,8 +103,8 @@ Render asJson() {
   };
 }
 
-// A warning with its projectId and status, when it passes the filter (level and rule by name,
-// "" for any).
+// A warning with its projectId and status, when it passes the filter (level by name, rule by its
+// kind or its register id, "" for any).
 std::optional<std::string> warningJson(const std::string& member, const std::string& stored,
                                        const std::string& level, const std::string& rule) {
   std::string id = member.substr(member.rfind('#') + 1);
@@ -117,7 +117,7 @@ std::optional<std::string> warningJson(const std::string& member, const std::str
   for (auto w : list) {
     if (id != w.getWarningId().cStr()) continue;
     if ((!level.empty() && enumName(w.getLevel()) != level) ||
-        (!rule.empty() && enumName(w.getRule()) != rule))
+        (!rule.empty() && enumName(w.getKind()) != rule && rule != w.getRule().cStr()))
       return std::nullopt;
     capnp::JsonCodec codec;
     std::string json = codec.encode(w).cStr();

@@ -15,9 +15,9 @@ class RightsQueries : public QueryHandler {
   //   "cases", filter "open|<area>" or "overdue|<area>";
   //   "projects", filter "<area>|<warning>": WageProject records, by start; warning "" any,
   //   "open", "red" or "yellow": only those with such an open warning;
-  //   "warnings", filter "<status>|<area>|<level>|<rule>": status "open" or "cleared", level and
-  //   rule by name or "" for any; each warning with its projectId and status, by the day raised
-  //   (open) or cleared.
+  //   "warnings", filter "<status>|<area>|<level>|<rule>": status "open" or "cleared", level by
+  //   name, rule by kind (workerUnpaid) or register id, "" for any; each warning with its
+  //   projectId and status, by the day raised (open) or cleared.
   // With a filter, a page may hold fewer items than asked (at most 20 pages' worth are read for
   // one answer): go on with its token.
   // Not paged: "project", filter "<projectId>": {"project":{…},"workers":[…]}, the ledger.

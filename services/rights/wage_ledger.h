@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "indicator_counts.h"
 #include "mwp/messages/rights.capnp.h"
@@ -79,6 +80,9 @@ struct Judgement {
   bool missedOn[3] = {false, false, false};  // by level: the condition was not met by its due day
   bool immediate = false;          // raised by the event itself (a payment outside the account)
   std::optional<int32_t> curedOn;  // the day the condition was met, once it is
+  // The figures its reason gives (the register's template): the days allowed or worked, the share
+  // unpaid … — all but {dueOn} and {level}, which raise() adds for the level raised.
+  std::vector<Figure> figures;
 };
 
 // Raises and clears the warnings of one project while one event applies.
@@ -107,7 +111,7 @@ class WarningDesk {
                 const Judgement& j, std::optional<int32_t> eventDay, Level signalled);
   // `announce`: emit wageWarningRaised (not when applying that very event).
   void raise(msg::WageWarning::Builder w, const std::string& recordKey, const WarningCause& cause,
-             Level level, int32_t dueOn, bool announce);
+             const Judgement& j, Level level, bool announce);
   void clear(msg::WageWarning::Builder w, const std::string& recordKey, const WarningCause& cause,
              int32_t clearedOn);
   void countWorkersUnpaid(Enrolment& enrolment);

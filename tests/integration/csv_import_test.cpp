@@ -121,9 +121,13 @@ struct Run {
   std::string out, err;
 };
 
-Run mwpctl(const std::string& args) {
+// `locale`: the locale variables it runs with, e.g. "LANG=zh_CN.UTF-8" (English without).
+Run mwpctl(const std::string& args, const std::string& locale = "LANG=C") {
   std::string err = testing::TempDir() + "mwpctl_import.err";
-  FILE* pipe = popen((std::string(MWP_CTL_BINARY) + " " + args + " 2>" + err).c_str(), "r");
+  FILE* pipe = popen(
+      ("env -u LC_ALL -u LC_MESSAGES " + locale + " " + MWP_CTL_BINARY + " " + args + " 2>" + err)
+          .c_str(),
+      "r");
   Run run{0, "", ""};
   char buffer[4096];
   for (size_t n; (n = fread(buffer, 1, sizeof buffer, pipe)) > 0;) run.out.append(buffer, n);
@@ -286,10 +290,20 @@ TEST_F(CsvImportSystem, MwpctlAnswersEachRowOnALineAndSendsNothingOfAMalformedFi
   auto run = mwpctl(args);
   EXPECT_EQ(run.exitCode, 65);
   EXPECT_TRUE(std::regex_match(
-      run.out, std::regex("encoding: UTF-8 with BOM\n2 ACK a-1 [0-3]:1\n3 NACK a-2 count: 应为 "
-                          "0–4294967295 的整数 / not a whole number from 0 to 4294967295 "
-                          "\\[bus\\.event\\.fields\\]\n")))
+      run.out, std::regex("encoding: UTF-8 with BOM\n2 ACK a-1 [0-3]:1\n3 NACK a-2 count: not a "
+                          "whole number from 0 to 4294967295 \\[bus\\.event\\.fields\\]\n")))
       << run.out;
+  // The reasons in the locale's language, or --lang's, as mwpctl publish gives them.
+  const std::string zh = "3 NACK a-2 count: 应为 0–4294967295 的整数 [bus.event.fields]\n";
+  const std::string en =
+      "3 NACK a-2 count: not a whole number from 0 to 4294967295 [bus.event.fields]\n";
+  EXPECT_NE(mwpctl(args, "LANG=zh_CN.UTF-8").out.find(zh), std::string::npos);
+  std::string file = " activityReported " + path;
+  EXPECT_NE(
+      mwpctl("import --lang en --bus " + bus_->ingest + file, "LANG=zh_CN.UTF-8").out.find(en),
+      std::string::npos);
+  EXPECT_NE(mwpctl("import --lang zh --bus " + bus_->ingest + file).out.find(zh),
+            std::string::npos);
   EXPECT_NE(run.err.find("2 rows: 1 stored, 0 already stored, 1 refused"), std::string::npos)
       << run.err;
   EXPECT_NE(mwpctl(args).out.find("\n2 DUP a-1 "), std::string::npos) << "sent again: stored once";

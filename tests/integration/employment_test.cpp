@@ -116,8 +116,8 @@ TEST_F(EmploymentServiceTest, SubsidiesFairsTrainingAndTheRegistryAsIntegratorsS
   EXPECT_NE(a.second.find(R"("registered":true)"), std::string::npos) << a.second;
   EXPECT_NE(a.second.find(R"("approvedYuan":100000)"), std::string::npos) << a.second;
   auto b = service_->section(kB);
-  EXPECT_NE(b.second.find(
-                R"("deniedBecause":"unemployment insurance paid for 6 months; 12 are required")"),
+  EXPECT_NE(b.second.find(R"("deniedBecause":"unemployment insurance paid for 6 months; 12 are )"
+                          R"x(required (人社厅发〔2019〕12号, for a claim of 2026-03-02)")x"),
             std::string::npos)
       << b.second;
   auto c = service_->section(kC);

@@ -3,6 +3,7 @@
 // emission. Dates are relative to today, as the service judges against its own clock.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <thread>
 
 #include "bus_client.h"
@@ -12,6 +13,7 @@
 #include "frames.h"
 #include "ids.h"
 #include "mwp/messages/query.capnp.h"
+#include "periods.h"
 #include "rules_harness.h"
 #include "service_harness.h"
 
@@ -26,15 +28,17 @@ std::string daysAgo(int n) {
   return formatDate(chinaDayOf(systemClock()) - n);
 }
 
+// A wage complaint `no` filed on `on`, about kWorker, from 涪城区.
+std::string wageFiled(const std::string& id, const std::string& no, const std::string& on) {
+  return event(
+      id, "wageClaimFiled",
+      R"({"caseNo":")" + no +
+          R"(","employerCode":"91512081MA62K0260E","project":"厂房","governmentInvested":false,"amountYuan":30000,"workersAffected":3,"channel":"online","filedOn":")" +
+          on + "\"}",
+      kWorker);
+}
+
 std::vector<std::string> cases() {
-  auto wageFiled = [](const std::string& id, const std::string& no, const std::string& on) {
-    return event(
-        id, "wageClaimFiled",
-        R"({"caseNo":")" + no +
-            R"(","employerCode":"91512081MA62K0260E","project":"厂房","governmentInvested":false,"amountYuan":30000,"workersAffected":3,"channel":"online","filedOn":")" +
-            on + "\"}",
-        kWorker);
-  };
   auto wageAccepted = [](const std::string& id, const std::string& no, const std::string& on) {
     return event(id, "wageClaimAccepted",
                  R"({"caseNo":")" + no + R"(","acceptedOn":")" + on + "\"}");
@@ -175,6 +179,60 @@ TEST_F(RightsServiceTest, EventsOutOfOrderAreRefusedAndChangeNothing) {
             R"({"status":"refused","rule":"record.exists_first","reason":"dispute LD-NONE is not )"
             R"(filed","reasonZh":"劳动争议仲裁案件 LD-NONE 未登记"})");
   EXPECT_EQ(rights.section(kWorker).first, "notFound");
+}
+
+// A deadline counted through a year the holiday list lacks is a clear fault, never a silent
+// guess: mwp_rights_calendar_missing_total{year} counts each such deadline and one log line names
+// the year. Here the list has 2019 alone, and two complaints of this year are filed.
+TEST_F(RightsServiceTest, ADeadlineInAYearWithoutItsCalendarIsCountedAndLoggedNamingTheYear) {
+  std::string holidays = testing::TempDir() + "holidays_2019_only.txt";
+  std::ofstream(holidays) << "year 2019\n2019-01-01 holiday\n";
+  std::string log = testing::TempDir() + "rights_calendar_missing.log";
+  std::ofstream(log, std::ios::trunc).close();
+  test::RunningService rights(MWP_RIGHTS_BINARY, "rights", *bus_, {{"MWP_HOLIDAYS_FILE", holidays}},
+                              log);
+  std::string filed = daysAgo(1);
+  std::string year = filed.substr(0, 4);
+  publish({wageFiled("nocal-1", "WC-NOCAL-1", filed), wageFiled("nocal-2", "WC-NOCAL-2", filed)});
+  rights.waitForVerdict("nocal-1");
+  rights.waitForVerdict("nocal-2");
+  EXPECT_EQ(rights.waitForMetric("mwp_rights_calendar_missing_total", {{"year", year}}, 2), 2)
+      << "each deadline through " << year << " counted";
+  EXPECT_NE(rights.metrics().find("\nmwp_rights_calendar_last_year 2019\n"), std::string::npos);
+
+  std::ifstream in(log);
+  std::vector<std::string> naming;
+  for (std::string line; std::getline(in, line);) {
+    if (line.find("without its holiday calendar") != std::string::npos) naming.push_back(line);
+  }
+  ASSERT_EQ(naming.size(), 1u) << "one line a year, however many deadlines";
+  EXPECT_NE(naming[0].find("\"year\":\"" + year + "\""), std::string::npos) << naming[0];
+  EXPECT_NE(naming[0].find("\"rule\":\"rights.working_days.calendar\""), std::string::npos)
+      << naming[0];
+  EXPECT_EQ(naming[0].find(kWorker), std::string::npos) << "no resident ID in a log line";
+}
+
+// reporting.area.silent: in the last quarter whose reporting time (10 days after its end) is
+// over, an area that sent nothing for measure 20 is silent; one that filed a wage complaint dated
+// in it is not. The metric's help is the register's statement.
+TEST_F(RightsServiceTest, AnAreaThatSentNothingInTheLastClosedQuarterIsSilent) {
+  test::RunningService rights(MWP_RIGHTS_BINARY, "rights", *bus_);
+  int32_t today = chinaDayOf(systemClock());
+  Period last = quarterOf(today - 10 - 1);
+  if (last.lastDay + 10 >= today) last = quarterOf(last.firstDay - 1);
+  publish({wageFiled("silent-filed", "WC-SILENT", formatDate(last.firstDay))});
+  rights.waitForVerdict("silent-filed");
+  EXPECT_EQ(
+      rights.waitForMetric("mwp_measure_area_silent", {{"measure", "20"}, {"area", "510703"}}, 0),
+      0);
+  EXPECT_EQ(
+      rights.waitForMetric("mwp_measure_area_silent", {{"measure", "20"}, {"area", "510704"}}, 1),
+      1)
+      << "游仙区 sent nothing for " << last.name();
+  EXPECT_NE(rights.metrics().find("# HELP mwp_measure_area_silent 1: an area that sent nothing for "
+                                  "a measure (no event, no periodReported) in the last quarter "
+                                  "whose reporting time is over is silent"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -38,6 +38,13 @@ std::vector<std::string> aMonth() {
   return events;
 }
 
+// The month's share unpaid on the payday: the second and third workers of three.
+constexpr const char* kManyUnpaidEn =
+    "2 of the 3 workers with attendance in 2025-04 (66.7 %) were unpaid on the payday, "
+    "2025-05-15: more than 10 %, a red warning";
+constexpr const char* kManyUnpaidZh =
+    "2025-04有出勤的3名农民工中2名（66.7%）至发薪日2025-05-15未发工资，超过10%，红色预警";
+
 class WagePaymentServiceTest : public test::BusFixture {
  protected:
   std::string ask(const std::string& name, const std::string& filter) {
@@ -75,18 +82,23 @@ TEST_F(WagePaymentServiceTest, AMonthOfAProjectGivesItsLedgerAndItsWarnings) {
   }
   EXPECT_EQ(occurrences(open, "\"status\":\"open\""), 3u) << open;
   EXPECT_EQ(occurrences(open, R"("projectId":"P-IT-1")"), 3u) << open;
-  EXPECT_NE(open.find(R"("rule":"manyUnpaid","level":"red","month":"2025-04")"), std::string::npos)
+  EXPECT_NE(open.find(R"("kind":"manyUnpaid","level":"red","month":"2025-04")"), std::string::npos)
       << open;
-  EXPECT_NE(open.find(R"("rule":"workerUnpaid","level":"red","month":"2025-04")"),
+  EXPECT_NE(open.find(R"("kind":"workerUnpaid","level":"red","month":"2025-04")"),
             std::string::npos)
       << "the third worker: yellow on 2025-05-15, red in place on 2025-06-30\n"
       << open;
   EXPECT_NE(open.find(R"("redOn":"2025-06-30")"), std::string::npos) << open;
-  EXPECT_NE(open.find(R"("rule":"paidOutsideAccount")"), std::string::npos) << open;
+  // Each warning names its rule in the register and says why in both languages, with its figures.
+  EXPECT_NE(open.find(R"("rule":"rights.wage_warning.many_unpaid","reason":")" +
+                      std::string(kManyUnpaidEn) + R"(","reasonZh":")" + kManyUnpaidZh + "\""),
+            std::string::npos)
+      << open;
+  EXPECT_NE(open.find(R"("kind":"paidOutsideAccount")"), std::string::npos) << open;
 
   std::string cleared = ask("warnings", "cleared|510703");
   EXPECT_NE(
-      cleared.find(R"("warningId":"P-IT-1:noWageDeposit","rule":"noWageDeposit","level":"yellow")"),
+      cleared.find(R"("warningId":"P-IT-1:noWageDeposit","kind":"noWageDeposit","level":"yellow")"),
       std::string::npos)
       << cleared;
   EXPECT_NE(
@@ -94,7 +106,7 @@ TEST_F(WagePaymentServiceTest, AMonthOfAProjectGivesItsLedgerAndItsWarnings) {
       std::string::npos)
       << "the deposit, due 30 days after the start, lodged 20 days late\n"
       << cleared;
-  EXPECT_NE(cleared.find(R"("rule":"workerUnpaid","level":"yellow")"), std::string::npos)
+  EXPECT_NE(cleared.find(R"("kind":"workerUnpaid","level":"yellow")"), std::string::npos)
       << "the second worker, paid five days after the payday\n"
       << cleared;
 
@@ -110,6 +122,14 @@ TEST_F(WagePaymentServiceTest, AMonthOfAProjectGivesItsLedgerAndItsWarnings) {
 
   auto section = rights->section(worker(3));
   ASSERT_EQ(section.first, "json");
+  EXPECT_NE(section.second.find(R"("rule":"rights.wage_warning.worker_unpaid",)"
+                                R"("reason":"the worker worked 22 days in 2025-04 and was still )"
+                                R"(unpaid on 2025-06-30: a red warning",)"
+                                R"("reasonZh":"该农民工2025-04出勤22天，至2025-06-30仍未发放工资，)"
+                                R"(红色预警")"),
+            std::string::npos)
+      << "raised yellow, its reason rewritten when it rose to red\n"
+      << section.second;
   EXPECT_NE(section.second.find(R"("projects":[{"projectId":"P-IT-1")"), std::string::npos)
       << section.second;
 
@@ -151,10 +171,13 @@ TEST_F(WagePaymentServiceTest, AMonthOfAProjectGivesItsLedgerAndItsWarnings) {
   EXPECT_NE(shown->body.find(R"("workersAttended":3)"), std::string::npos) << shown->body;
   EXPECT_EQ(shown->body.find(worker(3)), std::string::npos) << "masked for the integrator";
   EXPECT_NE(shown->body.find("510***********"), std::string::npos) << shown->body;
+  EXPECT_NE(shown->body.find(kManyUnpaidZh), std::string::npos) << "the ledger's warnings too";
   auto red = client.Get("/v1/warnings?status=open&level=red&area=510703", key);
   ASSERT_TRUE(red);
   EXPECT_EQ(red->status, 200) << red->body;
   EXPECT_EQ(occurrences(red->body, R"("level":"red")"), 2u) << red->body;
+  EXPECT_NE(red->body.find(std::string(R"("reasonZh":")") + kManyUnpaidZh), std::string::npos)
+      << red->body;
   auto projects = client.Get("/v1/projects?warning=open", key);
   ASSERT_TRUE(projects);
   EXPECT_NE(projects->body.find(R"("projectId":"P-IT-1")"), std::string::npos) << projects->body;
@@ -165,6 +188,10 @@ TEST_F(WagePaymentServiceTest, AMonthOfAProjectGivesItsLedgerAndItsWarnings) {
   ASSERT_TRUE(bad);
   EXPECT_EQ(bad->status, 400);
   EXPECT_NE(bad->body.find("rule"), std::string::npos) << bad->body;
+  auto byRule = client.Get("/v1/warnings?rule=rights.wage_warning.paid_outside_account", key);
+  ASSERT_TRUE(byRule);
+  EXPECT_EQ(occurrences(byRule->body, R"("kind":"paidOutsideAccount")"), 1u) << byRule->body;
+  EXPECT_EQ(occurrences(byRule->body, R"("kind":)"), 1u) << "by its register id\n" << byRule->body;
 }
 
 TEST_F(WagePaymentServiceTest, AnEventOfAnUnknownProjectIsRefusedWithTheReason) {

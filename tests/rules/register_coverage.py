@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """The register and the code agree: every rule the code names (rules::a::b::c) has an entry in
 common/core/rules.json, every entry is named by code outside the tests and outside comments (an
-entry marked noCode, a rule of what mwp must not do, by none), every entry's test file exists, and no file refuses without naming a rule — but those pending_rules.txt lists.
+entry marked noCode, a rule of what mwp must not do, by none), every entry's test ("FILE:
+Suite.Name") is a TEST of that file, every source that is a file of the repository exists, and
+no file refuses without naming a rule — but those pending_rules.txt lists.
 
 Usage: register_coverage.py SOURCE_DIR   (exit 1 naming each disagreement)"""
 import json
@@ -13,6 +15,9 @@ HANDLE = re.compile(r"\brules::((?:[a-z][a-z0-9_]*::)+[a-z][a-z0-9_]*)\b")
 # refuse("…") or refuse(std::string(…) …): a refusal with one argument, English text alone.
 BARE_REFUSAL = re.compile(r"\brefuse\(\s*(?:\"|std::string\(|[a-z][A-Za-z.]*\(\)\s*\+|\w+\s*\+)")
 SCANNED = ("common", "services", "gateway", "tools")
+# A source document under one of these is a file of this repository, and must exist.
+REPOSITORY_TOPS = ("common", "docs", "fuzz", "gateway", "messages", "ops", "services", "tests",
+                   "tools")
 
 
 def without_comments(text):
@@ -86,8 +91,18 @@ def main(root):
             faults.append(f"rules.json: {rule} is named by no code (a rule nothing applies)")
         if rule in used and rule in pending_rules:
             faults.append(f"pending_rules.txt: {rule} is used by {used[rule]} now: remove the line")
-        if not os.path.exists(os.path.join(root, entry["test"])):
-            faults.append(f"rules.json: {rule}: its test {entry['test']} does not exist")
+        path, _, name = entry["test"].partition(": ")
+        suite, _, case = name.partition(".")
+        if not os.path.exists(os.path.join(root, path)):
+            faults.append(f"rules.json: {rule}: its test file {path} does not exist")
+        elif not re.search(rf"\bTEST(?:_F|_P)?\(\s*{re.escape(suite)}\s*,\s*{re.escape(case)}\s*\)",
+                           open(os.path.join(root, path), encoding="utf-8").read()):
+            faults.append(f"rules.json: {rule}: its test {name} is not in {path}")
+        for version in entry.get("versions", [entry]):
+            document = version["source"]["document"]
+            if document.split("/")[0] in REPOSITORY_TOPS and \
+                    not os.path.exists(os.path.join(root, document)):
+                faults.append(f"rules.json: {rule}: its source {document} does not exist")
     for rule in sorted(pending_rules - register.keys()):
         faults.append(f"pending_rules.txt: {rule} is not in the register")
     for fault in faults:

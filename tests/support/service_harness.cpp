@@ -36,10 +36,12 @@ int portOf(const std::string& endpoint) {
 }  // namespace
 
 RunningService::RunningService(const std::string& binary, const std::string& name,
-                               const BusThread& bus, std::map<std::string, std::string> env)
+                               const BusThread& bus, std::map<std::string, std::string> env,
+                               std::string stderrFile)
     : queryEndpoint_(freeEndpoint()),
       adminPort_(portOf(freeEndpoint())),
-      process_(binary, serviceEnv(name, bus, queryEndpoint_, adminPort_, std::move(env))) {
+      process_(binary, serviceEnv(name, bus, queryEndpoint_, adminPort_, std::move(env)),
+               std::move(stderrFile)) {
   process_.start();
   client_ = std::make_unique<QueryClient>(context_, queryEndpoint_);
 }

@@ -13,9 +13,10 @@ namespace mwp::test {
 
 class RunningService {
  public:
-  // `name` as in MWP_<NAME>_* ("employment"); `env` adds to or overrides the defaults.
+  // `name` as in MWP_<NAME>_* ("employment"); `env` adds to or overrides the defaults; its log
+  // lines are appended to `stderrFile` ("" keeps the test's stderr).
   RunningService(const std::string& binary, const std::string& name, const BusThread& bus,
-                 std::map<std::string, std::string> env = {});
+                 std::map<std::string, std::string> env = {}, std::string stderrFile = "");
 
   void kill9() { process_.kill9(); }
   const std::string& queryEndpoint() const { return queryEndpoint_; }

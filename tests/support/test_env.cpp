@@ -198,8 +198,10 @@ std::map<std::string, std::string> withTestRedis(std::map<std::string, std::stri
   return env;
 }
 
-ChildProcess::ChildProcess(std::string binary, std::map<std::string, std::string> env)
-    : mwp::ChildProcess(std::move(binary), withTestRedis(std::move(env))) {}
+ChildProcess::ChildProcess(std::string binary, std::map<std::string, std::string> env,
+                           std::string stderrFile)
+    : mwp::ChildProcess(std::move(binary), withTestRedis(std::move(env)), {},
+                        std::move(stderrFile)) {}
 
 ChildProcess busProcess(const std::string& ingest, const std::string& publish,
                         uint32_t partitionCount) {

@@ -128,7 +128,9 @@ std::map<std::string, std::string> withTestRedis(std::map<std::string, std::stri
 // environment on top of this process's.
 class ChildProcess : public mwp::ChildProcess {
  public:
-  ChildProcess(std::string binary, std::map<std::string, std::string> env);
+  // `stderrFile` ("" keeps the test's) is appended to: where a test reads the log lines.
+  ChildProcess(std::string binary, std::map<std::string, std::string> env,
+               std::string stderrFile = "");
 };
 
 // The mwp-bus binary on the given endpoints.

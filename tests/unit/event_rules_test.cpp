@@ -121,6 +121,15 @@ TEST(EventRules, AnEnumValueThisSchemaDoesNotHaveIsRefused) {
             "source: a department this bus's schema does not have");
 }
 
+// causedBy names the event that caused this one: an eventId, or nothing.
+TEST(EventRules, CausedByIsAnEventId) {
+  const std::string withCause = replaced(line(kJobFair), "\"source\": \"hrss\",",
+                                         "\"source\": \"hrss\", \"causedBy\": \"fixture-01\",");
+  EXPECT_EQ(verdictOf(withCause), "");
+  EXPECT_EQ(ruleAndZhOf(replaced(withCause, "fixture-01", "not an id!")),
+            "bus.event.caused_by | causedBy 不是 eventId");
+}
+
 TEST(EventRules, DatesMustBeRealDays) {
   EXPECT_EQ(verdictOf(replaced(line(kSkillCertified), "2026-02-28", "2026-02-30")),
             "skillCertified.issuedOn: not a date in the form YYYY-MM-DD");

@@ -1,7 +1,9 @@
 // The rules register compiled in: a rule's version is the one in force on the event's date.
 #include <gtest/gtest.h>
 
+#include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "mwp/rule_names.h"
 #include "rules.h"
@@ -39,6 +41,36 @@ TEST(RuleRegister, ARefusalNamesItsRuleAndBothReasons) {
   EXPECT_EQ(refused.verdict.reasonZh, "招聘会 F1 已计数");
   EXPECT_EQ(refused.verdict.reason, "fair F1 is already counted");
   ASSERT_NE(ruleInForce(rules::record::once, "2026-01-01"), nullptr) << "every handle is in force";
+}
+
+// A warning's reason is the register's template with the warning's figures, in each language.
+TEST(RuleRegister, AReasonIsTheRegistersTemplateWithItsFigures) {
+  std::vector<Figure> figures{{"days", "30", "30"}, {"dueOn", "2026-02-04", "2026-02-04"}};
+  Reason why = reasonOf(rules::rights::wage_warning::no_wage_account, "2026-02-04", figures);
+  EXPECT_EQ(why.rule, "rights.wage_warning.no_wage_account");
+  EXPECT_EQ(why.zh, "开工30日内未开设农民工工资专用账户（应于2026-02-04前开设），黄色预警");
+  EXPECT_EQ(why.en,
+            "no wage account opened within 30 days of the start (due by 2026-02-04): a yellow "
+            "warning");
+  figures.pop_back();
+  EXPECT_THROW(reasonOf(rules::rights::wage_warning::no_wage_account, "2026-02-04", figures),
+               std::logic_error)
+      << "a {figure} not given is a fault of the caller, never a text with a hole";
+  EXPECT_THROW(reasonOf(rules::record::once, "2026-02-04", {}), std::logic_error)
+      << "a rule without a template";
+}
+
+// The subsidy's versions: 36 months to 2018-12-31, 12 from 2019-01-01 (the latest, which the
+// configured value overrides); the cap of 3 a year from 2023-01-01.
+TEST(RuleRegister, TheSubsidysVersionsMeetOnTheirDates) {
+  auto months = rules::employment::subsidy::insured_months;
+  EXPECT_EQ(std::string(ruleInForce(months, "2018-12-31")->parameters[0].defaultValue), "36");
+  EXPECT_EQ(std::string(ruleInForce(months, "2019-01-01")->parameters[0].defaultValue), "12");
+  EXPECT_EQ(ruleInForce(months, "2019-01-01"), latestVersion(months));
+  EXPECT_EQ(ruleInForce(months, "2017-04-30"), nullptr);
+  EXPECT_EQ(firstVersion(months), ruleInForce(months, "2017-05-01"));
+  EXPECT_EQ(ruleInForce(rules::employment::subsidy::max_per_year, "2022-12-31"), nullptr);
+  EXPECT_NE(ruleInForce(rules::employment::subsidy::max_per_year, "2023-01-01"), nullptr);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // mwpctl: the command line for clerks and operators. `mwpctl --help` lists its commands and
 // `mwpctl COMMAND --help` tells each one's options, exit codes and environment, all declared once
 // in the Command of each (below).
+#include <algorithm>
 #include <capnp/compat/json.h>
 #include <httplib.h>
 #include <unistd.h>
@@ -205,12 +206,28 @@ int sendSimulatedYear(const simulate::Options& options, bool print, const std::s
   return 0;
 }
 
+// A row's reason in `language`. The answer keeps it as "中文 / English", the Chinese first, which
+// names a column or a rule but quotes no cell: the bus's (reasonForColumn), each with its column,
+// or the file's own refusal of a cell, "count: 应为… / not a whole number…", the column named
+// once for both. English alone (an older bus) is shown as it is.
+std::string reasonIn(const std::string& both, Language language) {
+  auto bar = both.find(" / ");
+  if (bar == std::string::npos) return both;
+  std::string zh = both.substr(0, bar), en = both.substr(bar + 3);
+  if (language == Language::kChinese) return zh;
+  auto colon = zh.find(": ");
+  std::string column = colon == std::string::npos ? "" : zh.substr(0, colon + 2);
+  bool named = std::all_of(column.begin(), column.end(), [](unsigned char c) { return c < 0x80; });
+  return !named || en.rfind(column, 0) == 0 ? en : column + en;
+}
+
 // A CSV file of events of `kind` (event_csv.h) through the bus: the encoding detected first, then
 // one line per row on stdout — `<line> ACK <eventId> <partition>:<seq>`, `<line> DUP …` or
-// `<line> NACK <eventId> <reason> [<rule>]` — or, with `out`, the answer for the whole file as CSV there.
-// A malformed file is refused whole: nothing is sent.
+// `<line> NACK <eventId> <reason> [<rule>]`, the reason in `language` — or, with `out`, the
+// answer for the whole file as CSV there, its reasons in both languages. A malformed file is
+// refused whole: nothing is sent.
 int importCsv(const std::string& kind, const std::string& path, const std::string& out,
-              const std::string& endpoint, const PublisherOptions& options) {
+              const std::string& endpoint, const PublisherOptions& options, Language language) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     std::cerr << "mwpctl: cannot read " << path << "\n";
@@ -249,7 +266,7 @@ int importCsv(const std::string& kind, const std::string& path, const std::strin
     ++counts[row.result];
     if (!out.empty() || row.result.empty()) continue;
     std::cout << row.line << " " << row.result << " " << row.eventId << " "
-              << (row.result == "NACK" ? row.reason : row.stored);
+              << (row.result == "NACK" ? reasonIn(row.reason, language) : row.stored);
     if (!row.rule.empty()) std::cout << " [" << row.rule << "]";
     std::cout << "\n";
   }
@@ -513,6 +530,22 @@ struct BusArgs {
   }
 };
 
+// --lang zh|en, as publish and import take it: the language of the reasons printed, by default
+// the locale's.
+void declareLanguage(CommandLine& line, std::optional<Language>& language) {
+  line.option("--lang", "zh|en",
+              "the language of the reasons (default from LC_ALL, LC_MESSAGES or LANG: zh_CN → zh)",
+              [&language](const std::string& v) {
+                if (v != "zh" && v != "en") throw std::invalid_argument("zh or en");
+                language = v == "zh" ? Language::kChinese : Language::kEnglish;
+              });
+}
+
+Language languageOrLocale(std::optional<Language> language) {
+  return language.value_or(
+      languageOfLocale(std::getenv("LC_ALL"), std::getenv("LC_MESSAGES"), std::getenv("LANG")));
+}
+
 Command publishCommand() {
   struct Args : BusArgs {
     std::vector<std::string> files;
@@ -525,13 +558,8 @@ Command publishCommand() {
       "one line out per event: ACK <eventId> <partition>:<seq> | DUP … | NACK <eventId> "
       "<reason> [<rule>]");
   a->declare(line);
-  line.option("--lang", "zh|en",
-              "the language of the reasons (default from LC_ALL, LC_MESSAGES or LANG: zh_CN → zh)",
-              [a](const std::string& v) {
-                if (v != "zh" && v != "en") throw std::invalid_argument("zh or en");
-                a->language = v == "zh" ? Language::kChinese : Language::kEnglish;
-              })
-      .operand(
+  declareLanguage(line, a->language);
+  line.operand(
           "FILE", "a file of JSON events", [a](const std::string& f) { a->files.push_back(f); },
           CommandLine::Presence::kRepeated)
       .notes(
@@ -540,15 +568,15 @@ Command publishCommand() {
           "CURVE: MWP_KEY_FILE (this sender's key pair) and MWP_BUS_SERVER_KEY_FILE (the bus's)");
   return {std::move(line), [a] {
             Env env;
-            Language language = a->language.value_or(languageOfLocale(
-                std::getenv("LC_ALL"), std::getenv("LC_MESSAGES"), std::getenv("LANG")));
-            return publish(a->files, a->endpoint(env), a->options(env), language);
+            return publish(a->files, a->endpoint(env), a->options(env),
+                           languageOrLocale(a->language));
           }};
 }
 
 Command importCommand() {
   struct Args : BusArgs {
     std::string kind, file, out;
+    std::optional<Language> language;
   };
   auto a = std::make_shared<Args>();
   CommandLine line(
@@ -558,8 +586,9 @@ Command importCommand() {
       "Chinese system); line 1 names the columns: the envelope's fields (eventId, occurredAt,\n"
       "source, area, workerId, causedBy) and KIND's fields, in any order. The first line out\n"
       "names the encoding detected, then one per row: <line> ACK <eventId> <partition>:<seq> |\n"
-      "<line> DUP … | <line> NACK <eventId> <reason> [<rule>]. A malformed file (an unknown or missing\n"
-      "column, a row of another length, neither UTF-8 nor GB18030) is refused: nothing is sent.");
+      "<line> DUP … | <line> NACK <eventId> <reason> [<rule>], the reason in the language of\n"
+      "--lang or the locale. A malformed file (an unknown or missing column, a row of another\n"
+      "length, neither UTF-8 nor GB18030) is refused: nothing is sent.");
   line.operand("KIND", "the event kind of every row, e.g. socialSecurityCardIssued",
                [a](const std::string& v) { a->kind = v; })
       .operand("FILE", "the CSV file", [a](const std::string& v) { a->file = v; })
@@ -567,6 +596,7 @@ Command importCommand() {
               "write the answer for the whole file here, as CSV, instead of a line per row",
               a->out);
   a->declare(line);
+  declareLanguage(line, a->language);
   line.notes(
       "the answer (--out) is the file's rows in its encoding, with answer.row, answer.result,\n"
       "answer.reason (Chinese / English) and answer.rule first: keep the NACK rows, mend them and\n"
@@ -578,7 +608,8 @@ Command importCommand() {
       "CURVE: MWP_KEY_FILE (this sender's key pair) and MWP_BUS_SERVER_KEY_FILE (the bus's)");
   return {std::move(line), [a] {
             Env env;
-            return importCsv(a->kind, a->file, a->out, a->endpoint(env), a->options(env));
+            return importCsv(a->kind, a->file, a->out, a->endpoint(env), a->options(env),
+                             languageOrLocale(a->language));
           }};
 }
 
