@@ -40,6 +40,15 @@ inline Applied appliedWithNote(RuleId rule, std::string zh, std::string en) {
   return Applied{Verdict{true, rule.id, std::move(en), std::move(zh)}, {}};
 }
 
+// Applied, but the worker is not in the population of the coverage promise the event would serve
+// (insured for a card, exposed for an occupational check, listed poor for a placement): the
+// event is recorded and counted as done, and its note tells the sender it is not coverage. Not
+// a refusal: each service owns its state, and the health service keeps no registry of workers.
+// The note names no rule until the register has one for the promise.
+inline Applied appliedNotCoverage(std::string zh, std::string en) {
+  return Applied{Verdict{true, "", std::move(en), std::move(zh)}, {}};
+}
+
 // A refusal: the event is recorded with its rule and reasons and changes nothing.
 inline Applied refuse(RuleId rule, std::string zh, std::string en) {
   return Applied{Verdict{false, rule.id, std::move(en), std::move(zh)}, {}};

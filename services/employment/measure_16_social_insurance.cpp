@@ -75,6 +75,12 @@ Applied socialSecurityCardIssued(Context& c) {
   if (insured) countInsured(c, w, +1);
   record.save();
   c.count(measure16::kCardsIssued, year);
+  if (!insured) {
+    return appliedNotCoverage(
+        "该农民工无参保记录：社会保障卡计为已发放，但不计入应发尽发覆盖率，参保后计入",
+        "no insurance enrolment for this worker: the card is counted as issued but is not "
+        "coverage until the worker is insured");
+  }
   return {};
 }
 
