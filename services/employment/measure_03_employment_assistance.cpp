@@ -91,7 +91,9 @@ Applied employmentRegistered(Context& c) {
               &W::adoptEmploymentRegistrations);
   c.count(measure3::kEmploymentRegistrations, year);
   if (e.getRegisteredPoor()) c.count(measure3::kPoorWorkersPlaced, year);
-  if (!placeIfListed(c) && e.getRegisteredPoor()) return placementNotListed("就业登记", "registration");
+  if (!placeIfListed(c) && e.getRegisteredPoor()) {
+    return placementNotListed("就业登记", "registration");
+  }
   return {};
 }
 

@@ -117,12 +117,14 @@ TEST_F(HousingRulesTest, TheShareCountsOnlyTheYearsCompletedUnitsEachOnce) {
   h.apply(completed("k1", "园艺山", 2, "2025-02-01"));
   EXPECT_EQ(h.apply(allocateIn("a1", test::numberedResidentId(1), "YYS-1", "园艺山")), "applied");
   EXPECT_EQ(h.ratio(2025, measure11::kCompletedShareAllocated, "510703"), 0.5);
-  h.apply(allocateIn("a2", test::numberedResidentId(2), "OLD-1", "老城区"));  // completed before mwp: no year's
+  // An estate completed before mwp: no year's share.
+  h.apply(allocateIn("a2", test::numberedResidentId(2), "OLD-1", "老城区"));
   h.apply(vacate("v1", test::numberedResidentId(1).c_str(), "YYS-1"));
-  EXPECT_EQ(h.apply(allocateIn("a3", test::numberedResidentId(3), "YYS-1", "园艺山")), "applied");  // let again
+  // The same unit let again.
+  EXPECT_EQ(h.apply(allocateIn("a3", test::numberedResidentId(3), "YYS-1", "园艺山")), "applied");
   EXPECT_EQ(h.ratio(2025, measure11::kCompletedShareAllocated, "510703"), 0.5);
   h.apply(allocateIn("a4", test::numberedResidentId(4), "YYS-2", "园艺山"));
-  h.apply(allocateIn("a5", test::numberedResidentId(5), "YYS-3", "园艺山"));  // one more than completed
+  h.apply(allocateIn("a5", test::numberedResidentId(5), "YYS-3", "园艺山"));  // one too many
   EXPECT_EQ(h.indicator(2026, measure11::kUnitsAllocated, "510703"), 5) << "every allocation";
   EXPECT_EQ(h.indicator(2025, measure11::kCompletedUnitsAllocated, "510703"), 2);
   EXPECT_EQ(h.ratio(2025, measure11::kCompletedShareAllocated, "510703"), 1);
@@ -134,7 +136,8 @@ TEST_F(HousingRulesTest, TheShareCountsOnlyTheYearsCompletedUnitsEachOnce) {
 // A unit counts in the area and year of its estate's completion, not of its letting: a phase of
 // 2025 in 三台县 let in 2026 by the 涪城区 office raises 三台县's 2025 share.
 TEST_F(HousingRulesTest, ALettingCountsInTheAreaAndYearOfTheCompletion) {
-  h.apply(allocateIn("a1", test::numberedResidentId(1), "TX-1", "塘汛"));  // reported before the completion
+  // Let before the completion is reported.
+  h.apply(allocateIn("a1", test::numberedResidentId(1), "TX-1", "塘汛"));
   EXPECT_EQ(h.indicator(2026, measure11::kCompletedUnitsAllocated, "510703"), 0);
   h.apply(completed("k1", "塘汛", 4, "2025-12-01", "510722"));
   h.apply(allocateIn("a2", test::numberedResidentId(2), "TX-2", "塘汛"));

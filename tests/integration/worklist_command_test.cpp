@@ -163,7 +163,8 @@ TEST_F(WorklistCommandTest, TheTableShowsTheIntegratorMaskedIdsLongestWaitingFir
 }
 
 TEST_F(WorklistCommandTest, TheCsvOfAVillageShowsTheCaseworkerFullIds) {
-  auto run = worklist(std::string("returneesNotVisited --village ") + kVillage + " --csv", "k-case");
+  std::string args = std::string("returneesNotVisited --village ") + kVillage + " --csv";
+  auto run = worklist(args, "k-case");
   ASSERT_EQ(run.exitCode, 0) << run.err;
   EXPECT_EQ(records(run.out),
             (std::vector<std::vector<std::string>>{
@@ -173,8 +174,7 @@ TEST_F(WorklistCommandTest, TheCsvOfAVillageShowsTheCaseworkerFullIds) {
             }))
       << run.out;
   // The same list for the integrator: masked there too.
-  auto masked = records(worklist(std::string("returneesNotVisited --village ") + kVillage +
-                                     " --csv", "k-int").out);
+  auto masked = records(worklist(args, "k-int").out);
   ASSERT_EQ(masked.size(), 3u);
   EXPECT_EQ(masked[1][0], maskResidentId(test::numberedResidentId(0)));
 }
