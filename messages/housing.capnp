@@ -32,3 +32,20 @@ struct ProvidentFundEnrolment {
   monthlyContributionYuan @1 :UInt32;
   enrolledOn @2 :Text;
 }
+
+# The public rental units of one estate completed, phase by phase (publicRentalCompleted), and how
+# many of each phase are let to migrant workers: the numerator of measure 11's share, counted in
+# the area and year of the phase. State key estate:<estate>.
+struct EstateRecord {
+  completions @0 :List(Completion);
+  # Units first let before a completion with a unit still unlet was reported: given to the next
+  # phase reported.
+  unattributed @1 :UInt32;
+
+  struct Completion {
+    area @0 :Text;
+    year @1 :UInt16;
+    units @2 :UInt32;
+    allocated @3 :UInt32;  # of `units`, how many are let to migrant workers
+  }
+}

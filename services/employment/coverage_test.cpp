@@ -80,10 +80,14 @@ TEST_F(CoverageTest, ACardToAnInsuredWorkerIsCoverageAndTakesThemOffTheWorklist)
             std::vector<std::string>{std::string(kWorkerB) + "|2026|@2026-01-07"});
 }
 
+// Not refused: the card was issued (and kWorker was never registered either: no service refuses
+// an event for a worker another service knows of). Its verdict says it is not coverage.
 TEST_F(CoverageTest, ACardToSomeoneNotInsuredIsIssuedButNotCoverageUntilInsured) {
   EXPECT_EQ(h.apply(card("c1", kWorker, "2026-01-02")),
             "applied: the card counts as issued; the worker is not insured, so it is not coverage "
             "until they are");
+  EXPECT_EQ(h.lastRuleAndZh(), "employment.social_insurance.card_not_coverage | "
+                               "社会保障卡计入发卡数；该农民工尚未参保，参保后计入覆盖率");
   EXPECT_EQ(h.indicator(2026, measure16::kCardsIssued, "510703"), 1);
   EXPECT_EQ(h.indicator(2026, measure16::kInsuredWithCard, "510703"), 0);
   EXPECT_EQ(h.indicator(2026, measure16::kInsuredWorkers, "510703"), 0);
@@ -149,9 +153,35 @@ TEST_F(CoverageTest, AWorkerAlreadyAtWorkWhenListedIsPlaced) {
 }
 
 TEST_F(CoverageTest, AWorkerNotListedIsNeitherListedNorPlaced) {
-  h.apply(employed("e1", kWorker, "2026-02-01"));
+  // An ordinary registration claims no placement of a poor worker: applied, without a note.
+  EXPECT_EQ(h.apply(employed("e1", kWorker, "2026-02-01")), "applied");
   EXPECT_EQ(h.indicator(2026, measure3::kPoorListed, "510703"), 0);
   EXPECT_EQ(h.indicator(2026, measure3::kPoorPlaced, "510703"), 0);
+}
+
+// A placement of a worker not on the 建档立卡 list (here never registered either) is applied and
+// counted as done, and its verdict says it is not coverage; once listed, the worker is placed.
+TEST_F(CoverageTest, APlacementOfAWorkerNotListedIsAppliedButNotCoverage) {
+  EXPECT_EQ(h.apply(welfareJob("w1", kWorker, "2026-03-01")),
+            "applied: this worker is not listed as poor labour (建档立卡): the public-welfare job "
+            "is recorded but is not coverage until the worker is listed");
+  EXPECT_EQ(h.lastRuleAndZh(),
+            "employment.assistance.poor_placed | 该农民工未列入建档立卡贫困劳动力：公益性岗位安置予以记录，但不计入贫困劳动力就业帮扶率，"
+            "列入后计入");
+  EXPECT_EQ(h.apply(event("e1", "employmentRegistered",
+                          R"({"employerCode":")" + std::string(kEmployer) +
+                              R"(","startedOn":"2026-03-05","registeredPoor":true})",
+                          kWorkerB)),
+            "applied: this worker is not listed as poor labour (建档立卡): the registration is "
+            "recorded but is not coverage until the worker is listed");
+  EXPECT_EQ(h.indicator(2026, measure3::kPublicWelfareJobs, "510703"), 1);
+  EXPECT_EQ(h.indicator(2026, measure3::kPoorWorkersPlaced, "510703"), 1) << "as declared";
+  EXPECT_EQ(h.indicator(2026, measure3::kPoorPlaced, "510703"), 0);
+  h.apply(listed("p1", kWorker, "2026-04-01"));
+  EXPECT_EQ(h.indicator(2026, measure3::kPoorPlaced, "510703"), 1);
+  // A listed worker's placement is coverage: no note.
+  h.apply(listed("p2", kWorkerB, "2026-04-01"));
+  EXPECT_EQ(h.apply(welfareJob("w2", kWorkerB, "2026-05-01")), "applied");
 }
 
 TEST_F(CoverageTest, ListingTwiceIsRefused) {

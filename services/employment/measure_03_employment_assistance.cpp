@@ -26,12 +26,14 @@ std::string firstPlacement(W w) {
 }
 
 // A listed poor worker not yet placed is placed now: counted in the year of the listing and off
-// the worklist. Nothing for a worker not listed, or placed before.
-void placeIfListed(Context& c) {
+// the worklist. Nothing for a worker placed before. False for a worker not listed: not in the
+// population of the promise.
+bool placeIfListed(Context& c) {
   Record record(c.state, c.workerKey());
   auto w = record.get();
   auto listing = w.getPoorListing();
-  if (listing.getListedOn().size() == 0 || listing.getPlacedOn().size() > 0) return;
+  if (listing.getListedOn().size() == 0) return false;
+  if (listing.getPlacedOn().size() > 0) return true;
   listing.setPlacedOn(firstPlacement(w));
   record.save();
   int year = yearOfField(listing.getListedOn(), "poorLabourListed.listedOn");
@@ -40,6 +42,19 @@ void placeIfListed(Context& c) {
   takeOffWorklist(c.state, notPlaced(), cohort.area,
                   {c.event.getWorkerId().cStr(), year, "",
                    dayOf(listing.getListedOn(), "poorLabourListed.listedOn")});
+  return true;
+}
+
+// The verdict on a placement (a public-welfare job, or a registration the sender marks as a poor
+// worker's) of a worker not on the 建档立卡 list: counted as done, not as coverage of measure 3.
+// An ordinary registration claims no placement of a poor worker, so it gets no note.
+Applied placementNotListed(const char* whatZh, const char* whatEn) {
+  return appliedWithNote(
+      rules::employment::assistance::poor_placed,
+      std::string("该农民工未列入建档立卡贫困劳动力：") + whatZh +
+          "予以记录，但不计入贫困劳动力就业帮扶率，列入后计入",
+      std::string("this worker is not listed as poor labour (建档立卡): the ") + whatEn +
+          " is recorded but is not coverage until the worker is listed");
 }
 
 }  // namespace
@@ -81,7 +96,9 @@ Applied employmentRegistered(Context& c) {
               &W::adoptEmploymentRegistrations);
   c.count(measure3::kEmploymentRegistrations, year);
   if (e.getRegisteredPoor()) c.count(measure3::kPoorWorkersPlaced, year);
-  placeIfListed(c);
+  if (!placeIfListed(c) && e.getRegisteredPoor()) {
+    return placementNotListed("就业登记", "registration");
+  }
   return {};
 }
 
@@ -110,7 +127,7 @@ Applied publicWelfareJobAssigned(Context& c) {
   int year = yearOfField(e.getStartedOn(), "startedOn");
   appendEntry(c.state, c.workerKey(), e, &W::getPublicWelfareJobs, &W::adoptPublicWelfareJobs);
   c.count(measure3::kPublicWelfareJobs, year);
-  placeIfListed(c);
+  if (!placeIfListed(c)) return placementNotListed("公益性岗位安置", "public-welfare job");
   return {};
 }
 

@@ -105,6 +105,25 @@ TEST_F(HealthRulesTest, AnOccupationalCheckInTheYearOfTheExposureIsCoverage) {
   EXPECT_TRUE(h.members("worklist:exposedNotChecked:all").empty());
 }
 
+// The health service keeps no registry of workers: a check of a worker it never heard of is
+// applied. An occupational check of a worker with no exposure that year says it is not coverage.
+TEST_F(HealthRulesTest, AnOccupationalCheckOfAWorkerNotExposedThatYearIsAppliedButNotCoverage) {
+  EXPECT_EQ(h.apply(occupationalCheck("c1", kMan, "2026-02-01")),
+            "applied: no hazard exposure registered for this worker in 2026: the occupational "
+            "check is recorded but is not coverage until an exposure of 2026 is registered");
+  EXPECT_EQ(h.lastRuleAndZh(),
+            "health.occupational.exposed_in_year | 该农民工 2026 年无接害登记：职业健康检查予以记录，但不计入职业健康检查覆盖率，登记 "
+            "2026 年接害后计入");
+  EXPECT_EQ(h.indicator(2026, measure15::kOccupationalChecks, "510703"), 1);
+  // Exposed in 2025 only: a 2026 check is not that year's coverage either.
+  h.apply(exposure("x1", kWoman, "dust", "2025-06-01"));
+  EXPECT_EQ(h.apply(occupationalCheck("c2", kWoman, "2026-02-01")).rfind("applied: no hazard", 0),
+            0u);
+  EXPECT_EQ(h.apply(check("c3", kWoman, "general", true)), "applied") << "not occupational";
+  EXPECT_EQ(h.apply(occupationalCheck("c4", kWoman, "2025-07-01")), "applied") << "exposed then";
+  EXPECT_EQ(h.indicator(2025, measure15::kExposedChecked, "510703"), 1);
+}
+
 TEST_F(HealthRulesTest, ExposedWhenRegisteredAndCheckedInThatSameYear) {
   // Checked in 2025, exposed from 2026: the 2025 check does not cover the 2026 exposure.
   h.apply(occupationalCheck("c1", kMan, "2025-11-01"));

@@ -73,14 +73,17 @@ WorklistEntry entryOf(msg::Envelope::Reader event, msg::Exposure::Builder exposu
 }
 
 // An occupational check in `year` of a worker exposed that year and not yet checked: the worker
-// is covered, counted in the area of the exposure, and off the worklist.
-void coverExposure(msg::Envelope::Reader event, StateTx& state, int year) {
+// is covered, counted in the area of the exposure, and off the worklist. False for a worker with
+// no exposure registered in `year`: not in the population of the promise.
+bool coverExposure(msg::Envelope::Reader event, StateTx& state, int year) {
   Record record(state, workerKey(event));
   auto w = record.get();
   auto exposure = exposureIn(w, year);
-  if (!exposure || checkedIn(w, year)) return;
+  if (!exposure) return false;
+  if (checkedIn(w, year)) return true;
   countIndicator(state, measure15::kExposedChecked, exposure->getArea().cStr(), year);
   takeOffWorklist(state, notChecked(), exposure->getArea().cStr(), entryOf(event, *exposure));
+  return true;
 }
 
 Applied exposureRegistered(msg::Envelope::Reader event, StateTx& state) {
@@ -122,7 +125,7 @@ Applied checkCompleted(msg::Envelope::Reader event, StateTx& state) {
                       " checks are for women (措施十五); the resident ID is a man's");
   }
   int year = yearOfField(e.getPerformedOn(), "performedOn");
-  if (e.getCheckType() == Type::OCCUPATIONAL) coverExposure(event, state, year);
+  bool exposed = e.getCheckType() != Type::OCCUPATIONAL || coverExposure(event, state, year);
   appendEntry(state, workerKey(event), e, &W::getChecks, &W::adoptChecks);
 
   std::string area = event.getArea().cStr();
@@ -131,6 +134,16 @@ Applied checkCompleted(msg::Envelope::Reader event, StateTx& state) {
   if (auto byType = typeIndicator(e.getCheckType())) count(*byType);
   if (e.getFree()) count(measure15::kFreeChecks);
   if (e.getResult() == msg::HealthCheckResult::REFERRED) count(measure15::kChecksReferred);
+  if (!exposed) {
+    std::string y = std::to_string(year);
+    return appliedWithNote(
+        rules::health::occupational::exposed_in_year,
+        "该农民工 " + y + " 年无接害登记：职业健康检查予以记录，但不计入职业健康检查覆盖率，" +
+            "登记 " + y + " 年接害后计入",
+        "no hazard exposure registered for this worker in " + y +
+            ": the occupational check is recorded but is not coverage until an exposure of " + y +
+            " is registered");
+  }
   return {};
 }
 

@@ -2,8 +2,9 @@
 // per worker and one worker per unit at a time — and their vacating, dormitory beds, rent
 // subsidies and housing provident fund enrolment.
 //
-// State keys: worker:<id> (a HousingRecord), unit:<unitId> (who holds it now),
-// fund:<worker>:<employer>.
+// State keys: worker:<id> (a HousingRecord), unit:<unitId> (who holds it now), let:<unitId> (its
+// estate, once first let), estate:<estate> (an EstateRecord: its completions and how many of each
+// are let), fund:<worker>:<employer>.
 #pragma once
 
 #include "stateless_rules.h"

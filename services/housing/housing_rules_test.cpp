@@ -80,33 +80,92 @@ TEST_F(HousingRulesTest, BedsSubsidiesAndTheProvidentFundAreCounted) {
   EXPECT_EQ(h.indicator(2026, measure11::kProvidentFundEnrolments, "510703"), 1);
 }
 
-// completed_share_allocated = units allocated in the year ÷ units completed in the year.
-TEST_F(HousingRulesTest, UnitsCompletedAreTheBaseOfTheShareAllocated) {
-  EXPECT_EQ(h.apply(event("k1", "publicRentalCompleted",
-                          R"({"estate":"园艺山","units":120,"completedOn":"2026-02-01"})", "",
-                          "housing")),
-            "applied");
-  EXPECT_EQ(h.apply(event("k2", "publicRentalCompleted",
-                          R"({"estate":"塘汛","units":80,"completedOn":"2025-12-01"})", "",
-                          "housing")),
-            "applied");
-  EXPECT_EQ(h.indicator(2026, measure11::kUnitsCompleted, "510703"), 120);
-  EXPECT_EQ(h.indicator(2025, measure11::kUnitsCompleted, "510703"), 80);
+// ---- completed_share_allocated = units of the year's completions let to migrant workers ÷
+// units completed in the year, both in the area and year of the completion
+
+std::string completed(const std::string& id, const std::string& estate, int units,
+                      const std::string& on, const std::string& area = "510703") {
+  return event(id, "publicRentalCompleted",
+               R"({"estate":")" + estate + R"(","units":)" + std::to_string(units) +
+                   R"(,"completedOn":")" + on + "\"}",
+               "", "housing", area);
 }
 
-// An allocation counts in the year its lease starts, against that year's completions: one of
-// December 2025 reported in March 2026 is 2025's, and its verdict says so.
-TEST_F(HousingRulesTest, AnAllocationCountsInTheYearItsLeaseStartsAndSaysSoWhenReportedLater) {
-  EXPECT_EQ(
-      h.apply(event("a1", "publicRentalAllocated",
-                    R"({"unitId":"Y-1","estate":"园艺山","areaSqm":42.5,"monthlyRentYuan":380,)"
-                    R"("leaseStart":"2025-12-15","leaseEnd":"2028-12-14"})",
-                    kA, "housing")),
-      "applied: counted among the units allocated in 2025, the year its lease starts, "
-      "against that year's completions");
-  EXPECT_EQ(h.indicator(2025, measure11::kUnitsAllocated, "510703"), 1);
-  EXPECT_EQ(h.indicator(2026, measure11::kUnitsAllocated, "510703"), 0);
-  EXPECT_EQ(h.apply(allocate("a2", kB, "Y-2")), "applied") << "a lease of the year reported in";
+// publicRentalAllocated of a unit of `estate`, its lease from `start`.
+std::string allocateIn(const std::string& id, const std::string& worker, const std::string& unit,
+                       const std::string& estate, const std::string& start = "2026-03-01") {
+  return event(id, "publicRentalAllocated",
+               R"({"unitId":")" + unit + R"(","estate":")" + estate +
+                   R"(","areaSqm":42.5,"monthlyRentYuan":380,"leaseStart":")" + start +
+                   R"(","leaseEnd":"2029-02-28"})",
+               worker, "housing");
+}
+
+TEST_F(HousingRulesTest, UnitsCompletedAreTheBaseOfTheShareAllocated) {
+  EXPECT_EQ(h.apply(completed("k1", "园艺山", 120, "2026-02-01")), "applied");
+  EXPECT_EQ(h.apply(completed("k2", "塘汛", 80, "2025-12-01")), "applied");
+  EXPECT_EQ(h.indicator(2026, measure11::kUnitsCompleted, "510703"), 120);
+  EXPECT_EQ(h.indicator(2025, measure11::kUnitsCompleted, "510703"), 80);
+  EXPECT_EQ(h.ratio(2026, measure11::kCompletedShareAllocated, "510703"), 0);
+  EXPECT_EQ(h.ratio(2024, measure11::kCompletedShareAllocated, "510703"), std::nullopt)
+      << "nothing completed: no share, not 0";
+}
+
+// More lettings than the year completed — of the year's estate, of an estate completed before
+// mwp, and the same unit let again — and the share still cannot pass 1.
+TEST_F(HousingRulesTest, TheShareCountsOnlyTheYearsCompletedUnitsEachOnce) {
+  h.apply(completed("k1", "园艺山", 2, "2025-02-01"));
+  EXPECT_EQ(h.apply(allocateIn("a1", test::numberedResidentId(1), "YYS-1", "园艺山")), "applied");
+  EXPECT_EQ(h.ratio(2025, measure11::kCompletedShareAllocated, "510703"), 0.5);
+  // An estate completed before mwp: no year's share.
+  h.apply(allocateIn("a2", test::numberedResidentId(2), "OLD-1", "老城区"));
+  h.apply(vacate("v1", test::numberedResidentId(1).c_str(), "YYS-1"));
+  // The same unit let again.
+  EXPECT_EQ(h.apply(allocateIn("a3", test::numberedResidentId(3), "YYS-1", "园艺山")), "applied");
+  EXPECT_EQ(h.ratio(2025, measure11::kCompletedShareAllocated, "510703"), 0.5);
+  h.apply(allocateIn("a4", test::numberedResidentId(4), "YYS-2", "园艺山"));
+  h.apply(allocateIn("a5", test::numberedResidentId(5), "YYS-3", "园艺山"));  // one too many
+  EXPECT_EQ(h.indicator(2026, measure11::kUnitsAllocated, "510703"), 5) << "every allocation";
+  EXPECT_EQ(h.indicator(2025, measure11::kCompletedUnitsAllocated, "510703"), 2);
+  EXPECT_EQ(h.ratio(2025, measure11::kCompletedShareAllocated, "510703"), 1);
+  // The unit let beyond the phase belongs to the estate's next phase, when it is reported.
+  h.apply(completed("k2", "园艺山", 4, "2026-01-15"));
+  EXPECT_EQ(h.ratio(2026, measure11::kCompletedShareAllocated, "510703"), 0.25);
+}
+
+// A unit counts in the area and year of its estate's completion, not of its letting: a phase of
+// 2025 in 三台县 let in 2026 by the 涪城区 office raises 三台县's 2025 share.
+TEST_F(HousingRulesTest, ALettingCountsInTheAreaAndYearOfTheCompletion) {
+  // Let before the completion is reported.
+  h.apply(allocateIn("a1", test::numberedResidentId(1), "TX-1", "塘汛"));
+  EXPECT_EQ(h.indicator(2026, measure11::kCompletedUnitsAllocated, "510703"), 0);
+  h.apply(completed("k1", "塘汛", 4, "2025-12-01", "510722"));
+  h.apply(allocateIn("a2", test::numberedResidentId(2), "TX-2", "塘汛"));
+  EXPECT_EQ(h.indicator(2025, measure11::kCompletedUnitsAllocated, "510722"), 2);
+  EXPECT_EQ(h.ratio(2025, measure11::kCompletedShareAllocated, "510722"), 0.5);
+  EXPECT_EQ(h.ratio(2026, measure11::kCompletedShareAllocated, "510703"), std::nullopt);
+  // Of two phases, the earlier is let first.
+  h.apply(completed("k2", "塘汛", 2, "2026-01-10", "510722"));
+  h.apply(allocateIn("a3", test::numberedResidentId(3), "TX-3", "塘汛"));
+  h.apply(allocateIn("a4", test::numberedResidentId(4), "TX-4", "塘汛"));
+  h.apply(allocateIn("a5", test::numberedResidentId(5), "TX-5", "塘汛"));
+  EXPECT_EQ(h.ratio(2025, measure11::kCompletedShareAllocated, "510722"), 1);
+  EXPECT_EQ(h.ratio(2026, measure11::kCompletedShareAllocated, "510722"), 0.5);
+}
+
+// A letting that no reported completion can take — its estate has none yet, or all its units are
+// let — is applied and says it is not yet in the share of completed units.
+TEST_F(HousingRulesTest, ALettingNoReportedCompletionCanTakeSaysItIsNotYetInTheShare) {
+  const std::string notYet =
+      "applied: no completed unit of this estate is left unlet in what has been reported: counted "
+      "among the units allocated, and in the share of completed units once its next completion "
+      "is reported";
+  EXPECT_EQ(h.apply(allocateIn("a1", test::numberedResidentId(1), "TX-1", "塘汛")), notYet)
+      << "no completion reported";
+  h.apply(completed("k1", "塘汛", 2, "2025-12-01"));
+  EXPECT_EQ(h.apply(allocateIn("a2", test::numberedResidentId(2), "TX-2", "塘汛")), "applied");
+  EXPECT_EQ(h.apply(allocateIn("a3", test::numberedResidentId(3), "TX-3", "塘汛")), notYet)
+      << "the phase's two units are let (TX-1 was kept for it)";
 }
 
 }  // namespace

@@ -1,9 +1,18 @@
 // Measure 11 (改善居住条件): public rental housing — one unit per worker and one worker per unit
 // at a time — dormitory beds, rent subsidies and housing provident fund enrolment.
 //
-// completed_share_allocated = units allocated to migrant workers in the year ÷ public rental
-// units completed in the year (publicRentalCompleted), per area: the share 措施十一 asks to set
-// aside of each year's completions. The seed gives no number, so the share has no target here.
+// completed_share_allocated = units of the year's completions let to migrant workers ÷ public
+// rental units completed in the year (publicRentalCompleted), per area: the share 措施十一 asks
+// to set aside of each year's completions. Both count in the area and year of the completion: a
+// unit counts toward its estate's completion (the allocation's estate, by name, city-wide) the
+// first time it is let, whenever that is, and once — re-let after vacating, it is the same
+// unit. Which phase of an estate a unit is in, the events do not say: a unit first let goes to
+// the earliest phase with a unit still unlet; one let before any such phase is reported goes to
+// the next phase reported. So no year's share can pass 1. units_allocated still counts every
+// allocation in the year of its lease. The seed gives no number: the share has no target here.
+#include <algorithm>
+#include <optional>
+
 #include "derived_events.h"
 #include "housing_rules.h"
 #include "ids.h"
@@ -17,9 +26,41 @@ namespace {
 
 using Record = StoredRecord<msg::HousingRecord>;
 using W = msg::HousingRecord::Builder;
+using Estate = StoredRecord<msg::EstateRecord>;
 
 std::string workerKey(msg::Envelope::Reader event) {
   return std::string("worker:") + event.getWorkerId().cStr();
+}
+
+std::string estateKey(capnp::Text::Reader estate) {
+  return std::string("estate:") + estate.cStr();
+}
+
+// Counts `units` of a completion as let to migrant workers, in the completion's area and year.
+void countLet(StateTx& state, msg::EstateRecord::Completion::Builder phase, uint32_t units) {
+  phase.setAllocated(phase.getAllocated() + units);
+  countIndicator(state, measure11::kCompletedUnitsAllocated, phase.getArea().cStr(),
+                 phase.getYear(), units);
+}
+
+// A unit of `estate` let for the first time: to the earliest completed phase with a unit still
+// unlet (true), else kept for the next phase reported (false).
+bool firstLetting(StateTx& state, capnp::Text::Reader estate) {
+  Estate record(state, estateKey(estate));
+  std::optional<msg::EstateRecord::Completion::Builder> earliest;
+  for (auto phase : record.get().getCompletions()) {
+    if (phase.getAllocated() < phase.getUnits() &&
+        (!earliest || phase.getYear() < earliest->getYear())) {
+      earliest = phase;
+    }
+  }
+  if (earliest) {
+    countLet(state, *earliest, 1);
+  } else {
+    record.get().setUnattributed(record.get().getUnattributed() + 1);
+  }
+  record.save();
+  return earliest.has_value();
 }
 
 // Counts toward a measure 11 indicator in the event's area, in the year of its date `field`.
@@ -52,15 +93,16 @@ Applied allocated(msg::Envelope::Reader event, StateTx& state) {
   copySameNamedFields(e, held);
   record.save();
   count(event, state, measure11::kUnitsAllocated, e.getLeaseStart(), "leaseStart");
-  // Reported in another year than its lease starts in (a December lease reported in January):
-  // say which year's completions it is set against.
-  int leaseYear = yearOfField(e.getLeaseStart(), "leaseStart");
-  if (leaseYear != yearOfDay(chinaDayOf(parseRfc3339(event.getOccurredAt().cStr()).value_or(0)))) {
-    return appliedWithNote(rules::housing::public_rental::completed_share,
-                           "按租期开始之年计入 " + std::to_string(leaseYear) +
-                               " 年的分配数，与该年竣工的公租房套数相比",
-                           "counted among the units allocated in " + std::to_string(leaseYear) +
-                               ", the year its lease starts, against that year's completions");
+  if (!state.get("let:" + unit)) {
+    state.put("let:" + unit, e.getEstate().cStr());
+    if (!firstLetting(state, e.getEstate())) {
+      return appliedWithNote(rules::housing::public_rental::completed_share,
+                             "该小区已报送竣工的房源均已分配或尚未报送竣工：计入分配套数，"
+                             "待报送下一期竣工后计入竣工房源分配占比",
+                             "no completed unit of this estate is left unlet in what has been "
+                             "reported: counted among the units allocated, and in the share of "
+                             "completed units once its next completion is reported");
+    }
   }
   return {};
 }
@@ -114,9 +156,26 @@ Applied fundEnrolled(msg::Envelope::Reader event, StateTx& state) {
   return {};
 }
 
+// A phase of an estate completed: the base of its year's share, and the units of the estate let
+// before it was reported are its own, as many as it has.
 Applied completed(msg::Envelope::Reader event, StateTx& state) {
   auto e = event.getPublicRentalCompleted();
+  int year = yearOfField(e.getCompletedOn(), "completedOn");
   count(event, state, measure11::kUnitsCompleted, e.getCompletedOn(), "completedOn", e.getUnits());
+  Estate record(state, estateKey(e.getEstate()));
+  auto estate = record.get();
+  auto phase = record.append(&msg::EstateRecord::Builder::getCompletions,
+                             &msg::EstateRecord::Builder::adoptCompletions);
+  phase.setArea(event.getArea());
+  phase.setYear(static_cast<uint16_t>(year));
+  phase.setUnits(e.getUnits());
+  estate = record.get();
+  uint32_t waiting = std::min(estate.getUnattributed(), e.getUnits());
+  if (waiting > 0) {
+    countLet(state, phase, waiting);
+    estate.setUnattributed(estate.getUnattributed() - waiting);
+  }
+  record.save();
   return {};
 }
 

@@ -322,6 +322,29 @@ TEST_F(CsvImportSystem, MwpctlAnswersEachRowOnALineAndSendsNothingOfAMalformedFi
             64);
 }
 
+// How far an import has come, on stderr: off a terminal (a log, a pipe) a line at each 10,000
+// rows and at the end, never a redrawn bar; on a terminal (`script` gives it one) a bar of 40
+// redrawn in place with \r, its line ended before the summary.
+TEST_F(CsvImportSystem, MwpctlShowsProgressAsLinesInALogAndAsABarOnATerminal) {
+  start("outreach");
+  std::string rows = kActivityHeader;
+  for (int i = 0; i < 300; ++i) rows += activityRow("p-" + std::to_string(i), "1");
+  std::string path = writeTemp("progress.csv", rows);
+  std::string command =
+      std::string(MWP_CTL_BINARY) + " import --bus " + bus_->ingest + " activityReported " + path;
+  auto run = mwpctl("import --bus " + bus_->ingest + " activityReported " + path);
+  ASSERT_EQ(run.exitCode, 0) << run.err;
+  EXPECT_EQ(run.err, "mwpctl: 300/300 rows\n300 rows: 300 stored, 0 already stored, 0 refused\n");
+
+  auto terminal = test::outputLines("script -qec '" + command + " >/dev/null' /dev/null");
+  ASSERT_EQ(terminal.exitCode, 0);
+  std::string shown;
+  for (const auto& line : terminal.lines) shown += line + "\n";
+  EXPECT_EQ(shown, "\r[" + std::string(40, '#') + "] 300/300\r\n" +
+                       "300 rows: 0 stored, 300 already stored, 0 refused\r\n")
+      << shown;
+}
+
 // The bus out of reach: exit 69, and the answer names every row unanswered, so the file can be
 // sent again as it is.
 TEST(CsvImportMwpctl, ABusOutOfReachLeavesEveryRowUnansweredAndExits69) {

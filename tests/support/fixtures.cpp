@@ -33,6 +33,14 @@ std::string withEventId(const std::string& json, const std::string& eventId) {
   return json.substr(0, start) + eventId + json.substr(end);
 }
 
+std::string numberedResidentId(int n) {
+  std::string id = "51070319900512" + std::to_string(1000 + n).substr(1);
+  const int weights[] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+  int sum = 0;
+  for (int i = 0; i < 17; ++i) sum += (id[i] - '0') * weights[i];
+  return id + "10X98765432"[sum % 11];
+}
+
 std::vector<std::string> numberedFrames(const std::string& prefix, int count) {
   std::vector<std::string> frames;
   for (int i = 0; i < count; ++i) {

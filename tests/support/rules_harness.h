@@ -73,6 +73,28 @@ class RulesHarness {
     return it == hash.end() ? 0 : it->second;
   }
 
+  // A ratio indicator (measure11::kCompletedShareAllocated) as the exporter works it out: the
+  // counter the catalogue names as its numerator ÷ the one it names as its denominator, in the
+  // state; nullopt without a denominator (the exporter then reports none).
+  std::optional<double> ratio(int year, Indicator ratio, const std::string& area) {
+    auto counter = [&](capnp::Text::Reader name) -> double {
+      auto& hash = state.counters[indicator_keys::counts(year)];
+      auto it = hash.find(indicator_keys::field(ratio.measure, name.cStr(), area));
+      return it == hash.end() ? 0 : it->second;
+    };
+    for (auto m : Catalogue::builtIn().data().getMeasures()) {
+      if (m.getNumber() != ratio.measure) continue;
+      for (auto i : m.getIndicators()) {
+        if (std::string_view(i.getName().cStr()) != ratio.name || !i.hasRatio()) continue;
+        double d = counter(i.getRatio().getDenominator());
+        if (d == 0) return std::nullopt;
+        return counter(i.getRatio().getNumerator()) / d;
+      }
+    }
+    ADD_FAILURE() << ratio.name << " is not a ratio of measure " << ratio.measure;
+    return std::nullopt;
+  }
+
   // The derived events so far, read back.
   std::vector<std::unique_ptr<FrameReader>> derivedEvents() {
     std::vector<std::unique_ptr<FrameReader>> out;

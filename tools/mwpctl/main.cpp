@@ -393,12 +393,14 @@ int printScorecard(const GatewayUrl& url, const std::string& key, int year,
 }
 
 // Every page of a worklist as the gateway answers it (GET /v1/worklists/NAME), one line a
-// person: a table, or CSV for a spreadsheet. IDs as the key's role may see them.
+// person: a table, or CSV for a spreadsheet — UTF-8 with a byte-order mark, as the scorecard's,
+// since Excel on a Chinese system reads a CSV without one as GB18030 and garbles the names. IDs
+// as the key's role may see them.
 int printWorklist(const GatewayUrl& url, const std::string& key, const std::string& name,
                   const std::string& area, const std::string& village, bool csv) {
   const std::vector<std::string> columns{"workerId", "name", "village", "year", "since"};
   if (csv) {
-    std::cout << csv::formatRecord(columns);
+    std::cout << csv::encode(csv::formatRecord(columns), csv::Encoding::kUtf8WithBom);
   } else {
     printf("%-20s %-12s %-13s %-5s %s\n", "workerId", "name 姓名", "village 村", "year", "since");
   }
@@ -742,7 +744,8 @@ Command worklistCommand() {
   line.operand("NAME", "the worklist", [a](const std::string& v) { a->name = v; })
       .option("--area", "A", "a county or park code (default the city)", a->area)
       .option("--village", "V", "a 12-digit village code (returneesNotVisited)", a->village)
-      .flag("--csv", "CSV for a spreadsheet instead of a table", a->csv);
+      .flag("--csv", "CSV for a spreadsheet (UTF-8 with a BOM, for Excel) instead of a table",
+            a->csv);
   GatewayAccess::declare(line, access);
   line.notes("exit codes: 0 printed, 69 the gateway did not answer 200 (its answer on stderr)");
   return {std::move(line), [access, a] {

@@ -209,11 +209,12 @@ class Generator {
               ",\"months\":12,\"grantedOn\":\"" + date(on) + "\"}",
           "housing", area, id);
     }
+    // A unit of the estate the worker's county completes this year (measure 11's share).
     if (chance(0.01)) {
       int32_t on = after(registered, 5, 60);
       add(on, "publicRentalAllocated",
-          "{\"unitId\":\"U-" + std::to_string(n) +
-              "\",\"estate\":\"园艺山公租房\",\"areaSqm\":42.5,\"monthlyRentYuan\":380,"
+          "{\"unitId\":\"U-" + std::to_string(n) + "\",\"estate\":\"公租房" + countyOf(area) +
+              "\",\"areaSqm\":42.5,\"monthlyRentYuan\":380,"
               "\"leaseStart\":\"" +
               date(on) + "\",\"leaseEnd\":\"" + date(on + 1095) + "\"}",
           "housing", area, id);
