@@ -44,7 +44,8 @@ void countLet(StateTx& state, msg::EstateRecord::Completion::Builder phase, uint
 }
 
 // A unit of `estate` let for the first time: to the earliest completed phase with a unit still
-// unlet (true), else kept for the next phase reported (false).
+// unlet, else kept for the next phase reported. False when the estate has reported completions and
+// all their units are let: more lettings than completed units, which its verdict says.
 bool firstLetting(StateTx& state, capnp::Text::Reader estate) {
   Estate record(state, estateKey(estate));
   std::optional<msg::EstateRecord::Completion::Builder> earliest;
@@ -59,8 +60,9 @@ bool firstLetting(StateTx& state, capnp::Text::Reader estate) {
   } else {
     record.get().setUnattributed(record.get().getUnattributed() + 1);
   }
+  bool beyondCompleted = !earliest && record.get().getCompletions().size() > 0;
   record.save();
-  return earliest.has_value();
+  return !beyondCompleted;
 }
 
 // Counts toward a measure 11 indicator in the event's area, in the year of its date `field`.
@@ -97,11 +99,11 @@ Applied allocated(msg::Envelope::Reader event, StateTx& state) {
     state.put("let:" + unit, e.getEstate().cStr());
     if (!firstLetting(state, e.getEstate())) {
       return appliedWithNote(rules::housing::public_rental::completed_share,
-                             "该小区已报送竣工的房源均已分配或尚未报送竣工：计入分配套数，"
+                             "该小区已报送竣工的房源均已分配：计入分配套数，"
                              "待报送下一期竣工后计入竣工房源分配占比",
-                             "no completed unit of this estate is left unlet in what has been "
-                             "reported: counted among the units allocated, and in the share of "
-                             "completed units once its next completion is reported");
+                             "every completed unit this estate has reported is let: counted "
+                             "among the units allocated, and in the share of completed units "
+                             "once its next completion is reported");
     }
   }
   return {};
