@@ -213,29 +213,31 @@ TEST(LogModule, AMalformedCallWritesNothing) {
   ASSERT_EQ(text(stored), "[:1,:2,]");
   auto before = contents(redis, true);
 
-  auto with = [&](size_t at, std::string value) {
+  auto with = [&](std::map<size_t, std::string> changes) {
     RedisCommand c = valid;
-    c[at] = std::move(value);
+    for (auto& [at, value] : changes) c[at] = std::move(value);
     for (auto& arg : c) {
       if (arg.rfind("id-", 0) == 0) arg = "new-" + arg;  // ids that would be stored
     }
     return c;
   };
-  RedisCommand extraArgument = with(0, valid[0]);
+  RedisCommand extraArgument = with({});
   extraArgument.push_back("stray");
-  RedisCommand fewerEvents = with(8, "3");
+  // Each with a fresh sequence key and log where the case is about something else, so that no
+  // other check refuses it first.
   std::vector<std::pair<std::string, RedisCommand>> malformed{
-      {"numkeys not a number", with(1, "three")},
-      {"numkeys past the arguments", with(1, "30")},
-      {"no buckets", with(5, "0")},
-      {"buckets leaving an odd key", with(5, "2")},
-      {"no expiry", with(6, "0")},
-      {"more events announced than given", fewerEvents},
+      {"numkeys not a number", with({{1, "three"}})},
+      {"numkeys past the arguments", with({{1, "30"}})},
+      {"no buckets", with({{5, "0"}})},
+      {"buckets leaving an odd key", with({{5, "2"}})},
+      {"no expiry", with({{6, "0"}})},
+      {"more events announced than given", with({{8, "3"}})},
       {"an argument after the last event", extraArgument},
-      {"two partitions for one key pair", with(8, "1")},
-      {"a sequence key that is a hash", with(3, "mwp:test:not-a-sequence")},
-      {"a log that is a string", with(4, "mwp:test:not-a-log")},
-      {"a bucket that is a string", with(2, "mwp:test:not-a-log")},
+      {"two partitions for one key pair", with({{8, "1"}})},
+      {"a sequence key that is a hash", with({{3, "mwp:test:not-a-sequence"}, {4, "mwp:test:log-2"}})},
+      {"a log that is a string", with({{3, "mwp:test:seq-2"}, {4, "mwp:test:not-a-log"}})},
+      {"a bucket that is a string", with({{2, "mwp:test:not-a-log"}, {3, "mwp:test:seq-2"}, {4, "mwp:test:log-2"}})},
+      {"a log ahead of its sequence key", with({{3, "mwp:test:seq-2"}})},
   };
   for (const auto& [what, call] : malformed) {
     auto reply = redis.command(call);
