@@ -7,7 +7,8 @@
 # process spent, per event (/proc/<pid>/stat), so the table says where the microseconds go.
 # With MWP_BENCH_ROWS=FILE appends the rows ops/bench.sh prints, and the CPU table to FILE.cpu.
 # docs/performance.md keeps the latest table. MWP_BENCH_BUS=BINARY measures that mwp-bus instead of
-# the build's (a copy of an earlier build's, say: before and after in turn, in one shell session).
+# the build's (a copy of an earlier build's, say: before and after in turn, in one shell session);
+# MWP_REDIS_MODULE= (empty) starts Redis without the log's module, so both call the Function.
 #   ops/bench-ingest.sh [EVENTS] [RUNS]   (defaults 100000, 5; one at a time: EVENTS / 20)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -22,6 +23,9 @@ single=$((events / 20 > 0 ? events / 20 : 1))
 ensure_packages
 ensure_bench_packages
 build "$MWP_ROOT/build-release" Release >/dev/null 2>&1
+# Redis with the log's module from this build (the bus and the bare program then call
+# MWP.STORE_BATCH); MWP_REDIS_MODULE= (empty) measures them on the Function instead.
+export MWP_REDIS_MODULE=${MWP_REDIS_MODULE-$MWP_ROOT/build-release/services/bus/log_module/mwp_log.so}
 
 port=$(free_port)
 dir=$(mktemp -d /tmp/mwp-bench.XXXXXX)

@@ -139,20 +139,39 @@ export_redis_logins() {
   done
 }
 
-# start_redis PORT DIR [extra redis-server options…]: a Redis of our own, not the system's. With
-# MWP_REDIS_SECRETS: its users from the ACL file, protected mode on, and as a replica (or after a
-# failover) it logs in to its primary as the replica user, from a file (0600) in DIR.
+# The log's Redis module (services/bus/log_module: MWP.STORE_BATCH, the bus's batch store in native
+# code), which start_redis loads: MWP_REDIS_MODULE, by default the build's when it has been built;
+# set to "" for a Redis without it (the bus then calls the log's Redis Function, as on a Redis
+# image without the file). Scripts that build elsewhere set it to their build's.
+redis_log_module() {
+  local default=$MWP_ROOT/build/services/bus/log_module/mwp_log.so
+  if [ -z "${MWP_REDIS_MODULE+set}" ]; then
+    [ -f "$default" ] && echo "$default"
+    return 0
+  fi
+  [ -z "$MWP_REDIS_MODULE" ] || [ -f "$MWP_REDIS_MODULE" ] \
+    || { say "MWP_REDIS_MODULE: no such file: $MWP_REDIS_MODULE"; return 1; }
+  echo "$MWP_REDIS_MODULE"
+}
+
+# start_redis PORT DIR [extra redis-server options…]: a Redis of our own, not the system's, with
+# the log's module (redis_log_module) when there is one. With MWP_REDIS_SECRETS: its users from the
+# ACL file (the one naming the module's command when it is loaded), protected mode on, and as a
+# replica (or after a failover) it logs in to its primary as the replica user, from a file (0600)
+# in DIR.
 start_redis() {
   local port=$1 dir=$2; shift 2
-  local users=()
+  local users=() module loads=() acl=users.acl
+  module=$(redis_log_module)
+  [ -n "$module" ] && loads=(--loadmodule "$module") acl=users-log-module.acl
   mkdir -p "$dir"
   if [ -n "$MWP_REDIS_SECRETS" ]; then
     (umask 077 && printf 'masteruser replica\nmasterauth %s\n' \
       "$(tr -d '\n' < "$MWP_REDIS_SECRETS/replica.password")" > "$dir/replication.conf")
-    users=(--aclfile "$MWP_REDIS_SECRETS/users.acl" --protected-mode yes --include "$dir/replication.conf")
+    users=(--aclfile "$MWP_REDIS_SECRETS/$acl" --protected-mode yes --include "$dir/replication.conf")
   fi
   redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --daemonize yes \
-    --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" --save "" "${users[@]}" "$@" >/dev/null
+    --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" --save "" "${loads[@]}" "${users[@]}" "$@" >/dev/null
   for _ in $(seq 50); do
     admin_redis_cli -p "$port" ping 2>/dev/null | grep -q PONG && return 0
     sleep 0.1
@@ -167,7 +186,8 @@ stop_redis() {
 }
 
 # write_redis_secrets DIR: the Redis users' passwords (DIR/<user>.password, made once, 0600), the
-# ACL file Redis loads (DIR/users.acl: each password's SHA-256 only), from the declaration
+# ACL file Redis loads (DIR/users.acl: each password's SHA-256 only; DIR/users-log-module.acl for a
+# Redis with the log's module), from the declaration
 # ops/redis/users.acl.in, the Sentinels' password (DIR/sentinels.password), and the gateways'
 # worker-reference secret (DIR/worker-ref.secret). Used by
 # ops/redis/secrets.sh, ops/run.sh and ops/test.sh.
@@ -188,7 +208,10 @@ write_redis_secrets() {
       acl+=$(redis_acl_user "$dir" "${words[*]}")$'\n'
     fi
   done < "$declaration"
-  (umask 077 && printf '%s' "$acl" > "$dir/users.acl")
+  # Two files: Redis refuses to start on an ACL file naming a command it lacks, so the commands of
+  # mwp's module (+mwp.…) are only in the one for a Redis that loads it.
+  (umask 077 && printf '%s' "$acl" | sed 's/ +mwp\.[a-z_]*//g' > "$dir/users.acl" \
+    && printf '%s' "$acl" > "$dir/users-log-module.acl")
   # Not a Redis user: the Sentinels' own password (their requirepass), which every client and
   # every Sentinel gives them before asking which server is the primary.
   make_password "$dir/sentinels.password"

@@ -124,6 +124,8 @@ end
 redis.register_function('mwp_store_batch_2', store_batch)
 )lua";
 
+const char* const kStoreBatchCommand = "mwp.store_batch";
+
 namespace {
 constexpr const char* kStoreBatch = "mwp_store_batch_2";
 }
@@ -162,16 +164,22 @@ void RecordBatchCall::add(uint32_t partition, const std::string& eventId, const 
   group->second.push_back({&eventId, &digest, &envelope, count_++});
 }
 
-void RecordBatchCall::appendTo(RedisPipeline& pipeline) const {
+void RecordBatchCall::appendTo(RedisPipeline& pipeline, BatchStore store) const {
   auto buckets = window_.bucketKeys(now_);
   size_t bytes = pipeline.bytes().size() + 64 * (buckets.size() + 4 * partitions_.size());
   for (const auto& [partition, events] : partitions_) {
     for (const auto& e : events) bytes += e.eventId->size() + e.digest->size() + e.envelope->size() + 48;
   }
   pipeline.reserve(bytes);
-  pipeline.begin(3 + buckets.size() + 4 * partitions_.size() + 2 + 3 * count_);
-  pipeline.argument("FCALL");
-  pipeline.argument(kStoreBatch);
+  // FCALL names the function; the module's command is the function, with the same arguments.
+  bool fcall = store == BatchStore::kFunction;
+  pipeline.begin((fcall ? 3 : 2) + buckets.size() + 4 * partitions_.size() + 2 + 3 * count_);
+  if (fcall) {
+    pipeline.argument("FCALL");
+    pipeline.argument(kStoreBatch);
+  } else {
+    pipeline.argument(kStoreBatchCommand);
+  }
   pipeline.argument(std::to_string(buckets.size() + 2 * partitions_.size()));
   for (const auto& key : buckets) pipeline.argument(key);
   for (const auto& [partition, events] : partitions_) {

@@ -90,6 +90,14 @@ std::optional<DedupEntry> findStored(Redis& redis, const DedupWindow& window,
 // calling its own during a rolling update. The bus loads it (Redis::addFunctionLibrary).
 extern const char* const kLogFunctions;
 
+// The log module's command (services/bus/log_module, mwp_log.so): the Function's store_batch in
+// native code, with the same keys, arguments and reply. For a Redis started with --loadmodule.
+extern const char* const kStoreBatchCommand;
+
+// Which of the two stores a batch: the Function (every Redis that took FUNCTION LOAD) or the
+// module's command (a Redis that loaded it: Redis::hasCommand tells).
+enum class BatchStore { kFunction, kModuleCommand };
+
 // One call of the log's function that stores a batch, atomically: each event whose eventId the
 // window does not hold takes the next sequence of its partition, and what a partition gets becomes
 // one stream entry; one whose id it holds — stored before, or earlier in the same batch — is
@@ -101,8 +109,9 @@ class RecordBatchCall {
   void add(uint32_t partition, const std::string& eventId, const std::string& digest,
            const std::string& envelope);
   bool empty() const { return count_ == 0; }
-  // Writes the call into `pipeline`: each envelope is copied once, from where add() found it.
-  void appendTo(RedisPipeline& pipeline) const;
+  // Writes the call into `pipeline`, as an FCALL or as the module's command: each envelope is
+  // copied once, from where add() found it.
+  void appendTo(RedisPipeline& pipeline, BatchStore store = BatchStore::kFunction) const;
 
   // What became of one event.
   struct Outcome {

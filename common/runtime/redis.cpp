@@ -118,6 +118,17 @@ size_t Redis::addScript(std::string source) {
   return scripts_.size() - 1;
 }
 
+size_t Redis::addOptionalCommand(std::string name) {
+  optionalCommands_.push_back(std::move(name));
+  drop();  // the next call connects and asks after every optional command, this one included
+  return optionalCommands_.size() - 1;
+}
+
+bool Redis::hasCommand(size_t optionalCommand) {
+  ensureConnected();
+  return present_.at(optionalCommand);
+}
+
 void Redis::addFunctionLibrary(std::string source) {
   functionLibraries_.push_back(std::move(source));
   drop();  // the next call connects and loads it
@@ -205,6 +216,13 @@ bool Redis::tryConnect(std::string& error) {
     for (const auto& library : functionLibraries_) {
       auto loaded = command({"FUNCTION", "LOAD", "REPLACE", library});
       if (loaded.isError()) throw RedisUnavailable("FUNCTION LOAD failed: " + loaded.str);
+    }
+    present_.clear();
+    for (const auto& name : optionalCommands_) {
+      // One answer per name: an array describing it, or nil when the server has no such command.
+      auto info = command({"COMMAND", "INFO", name});
+      if (info.isError()) throw RedisUnavailable("COMMAND INFO failed: " + info.str);
+      present_.push_back(info.elements.size() == 1 && !info.elements[0].isNil());
     }
   } catch (const RedisUnavailable& e) {
     error = e.what();

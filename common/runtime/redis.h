@@ -102,6 +102,14 @@ class Redis {
   // version. Call them with FCALL; the caller's user needs `function|load`.
   void addFunctionLibrary(std::string source);
 
+  // Names a command the server may or may not have (one a module adds); asked on every
+  // (re)connection with COMMAND INFO, since a failover may reach a server started without it.
+  // Returns the handle for hasCommand.
+  size_t addOptionalCommand(std::string name);
+  // Whether the server of this connection has the command; connects first if needed (throws
+  // RedisUnavailable when it cannot). No round trip once connected.
+  bool hasCommand(size_t optionalCommand);
+
   RedisReply command(const RedisCommand& argv);
   // Sends every command, then reads every reply: one round trip. Replies are in command order.
   std::vector<RedisReply> pipeline(const std::vector<RedisCommand>& commands);
@@ -153,6 +161,8 @@ class Redis {
   std::vector<std::string> scripts_;
   std::vector<std::string> functionLibraries_;
   std::vector<std::string> shas_;
+  std::vector<std::string> optionalCommands_;
+  std::vector<bool> present_;  // per optional command, on this connection
   // The pipelines sent and not yet collected, oldest first: ticket and number of replies.
   std::deque<std::pair<uint64_t, size_t>> unread_;
   uint64_t tickets_ = 0;

@@ -88,8 +88,10 @@ struct Bus::Batch {
   // the refused ones, each by an audit command after it.
   std::optional<RecordBatchCall> call;
   std::vector<Pending*> accepted;  // in the order added to `call`
-  RedisPipeline commands;
   std::vector<Pending*> owners;  // the frame of each command but WAIT; nullptr for the call
+  // Written from `call` and `owners` when sent, for the store of the server it goes to (`via`).
+  RedisPipeline commands;
+  std::optional<BatchStore> via;
   std::chrono::steady_clock::time_point started;
   std::optional<uint64_t> ticket;  // of its pipeline on the Redis connection, once sent
   // A reused eventId is found only in the call's reply, while later batches are in flight: its
@@ -151,6 +153,7 @@ Bus::Bus(BusOptions options, zmq::context_t& context, Redis& redis, const Catalo
       ingest_(context, zmq::socket_type::router),
       publish_(context, zmq::socket_type::xpub),
       redis_(redis),
+      storeCommand_(redis_.addOptionalCommand(kStoreBatchCommand)),
       catalogue_(catalogue),
       clock_(std::move(clock)),
       metrics_(std::make_unique<Metrics>(registry, options_.partitionCount)),
@@ -312,31 +315,54 @@ void Bus::startBatch(std::unique_ptr<Batch> batch) {
     batch->call->add(p.partition, p.eventId, p.digest, p.envelope);
     batch->accepted.push_back(&p);
   }
-  if (!batch->call->empty()) {
-    batch->call->appendTo(batch->commands);
-    batch->owners.push_back(nullptr);
-  }
+  if (!batch->call->empty()) batch->owners.push_back(nullptr);
   for (auto& p : batch->frames) {
-    if (p.reason.empty()) continue;
-    batch->commands.add(auditCommand(p));
-    batch->owners.push_back(&p);
+    if (!p.reason.empty()) batch->owners.push_back(&p);
   }
-  if (batch->commands.empty()) return;
+  if (batch->owners.empty()) return;
   sendBatch(std::move(batch));
 }
 
 void Bus::sendBatch(std::unique_ptr<Batch> batch) {
-  // Last in the pipeline, so it waits for every write before it; its reply has no owner.
-  if (options_.ackReplicas > 0) {
-    batch->commands.add({"WAIT", std::to_string(options_.ackReplicas),
-                         std::to_string(options_.replicaWait.count())});
-  }
   try {
+    writeCommands(*batch);
     batch->ticket = redis_.send(batch->commands);
   } catch (const RedisUnavailable&) {
     // Left to finishBatch(), which stores the whole batch again.
   }
   inFlight_.push_back(std::move(batch));
+}
+
+BatchStore Bus::batchStore() {
+  auto store = redis_.hasCommand(storeCommand_) ? BatchStore::kModuleCommand : BatchStore::kFunction;
+  if (store != store_) {
+    log_.info("storing batches", {{"with", store == BatchStore::kModuleCommand
+                                               ? std::string("the log module's ") + kStoreBatchCommand
+                                               : std::string("the log's Redis Function")},
+                                  {"redis", redis_.address()}});
+    store_ = store;
+  }
+  return store;
+}
+
+void Bus::writeCommands(Batch& batch) {
+  // A batch without a call (refusals only) is the same for either store.
+  BatchStore store = batch.call && !batch.call->empty() ? batchStore() : BatchStore::kFunction;
+  if (batch.via == store) return;
+  batch.commands = RedisPipeline{};
+  for (auto* owner : batch.owners) {
+    if (owner) {
+      batch.commands.add(auditCommand(*owner));
+    } else {
+      batch.call->appendTo(batch.commands, store);
+    }
+  }
+  // Last in the pipeline, so it waits for every write before it; its reply has no owner.
+  if (options_.ackReplicas > 0) {
+    batch.commands.add({"WAIT", std::to_string(options_.ackReplicas),
+                        std::to_string(options_.replicaWait.count())});
+  }
+  batch.via = store;
 }
 
 void Bus::finishBatch() {
@@ -365,7 +391,7 @@ void Bus::finishBatch() {
     } catch (const RedisUnavailable&) {
       // Lost with the connection, which pipelineWithRetry() opens again.
     }
-    stored = pipelineWithRetry(batch->commands, replies);
+    stored = pipelineWithRetry(*batch, replies);
   }
   if (stored) record(*batch, replies);
   if (batch->refusalsOf) {
@@ -514,7 +540,6 @@ void Bus::record(Batch& batch, const std::vector<RedisReply>& replies) {
   refusals->refusalsOf = &batch;
   for (auto* p : conflicts) {
     p->answered = false;
-    refusals->commands.add(auditCommand(*p));
     refusals->owners.push_back(p);
   }
   batch.awaitingRefusals = true;
@@ -568,10 +593,11 @@ RedisCommand Bus::auditCommand(const Pending& p) const {
           utf8Prefix(p.reasonZh, kMaxKeptReasonBytes)};
 }
 
-bool Bus::pipelineWithRetry(const RedisPipeline& commands, std::vector<RedisReply>& replies) {
+bool Bus::pipelineWithRetry(Batch& batch, std::vector<RedisReply>& replies) {
   for (int attempt = 1;; ++attempt) {
     try {
-      replies = redis_.pipeline(commands);
+      writeCommands(batch);  // a failover may have reached a server without the module
+      replies = redis_.pipeline(batch.commands);
       setHealthy(true);
       return true;
     } catch (const RedisUnavailable& e) {

@@ -23,6 +23,7 @@
 
 #include "catalogue.h"
 #include "curve.h"
+#include "event_log.h"
 #include "log.h"
 #include "redis.h"
 #include "rules.h"
@@ -106,10 +107,15 @@ class Bus {
   // The frames waiting on the ingest socket (up to maxBatch), checked.
   std::unique_ptr<Batch> receiveBatch();
   void check(std::vector<Pending>& frames);
-  // Makes a batch's pipeline and sends it (sendBatch: with WAIT when replicas must confirm)
+  // Makes a batch's call and sends its pipeline (sendBatch: with WAIT when replicas must confirm)
   // without waiting: it is then in flight while the next is checked.
   void startBatch(std::unique_ptr<Batch> batch);
   void sendBatch(std::unique_ptr<Batch> batch);
+  // Writes the batch's pipeline, unless written already for the store this connection has: the
+  // log module's command where Redis has it, else the Function. Throws RedisUnavailable when Redis
+  // cannot be reached to ask.
+  void writeCommands(Batch& batch);
+  BatchStore batchStore();
   // Waits for the oldest batch in flight, if any (storing it again after a fault), and answers it
   // with the batches held behind it, unless it waits for its refusals.
   void finishBatch();
@@ -127,13 +133,16 @@ class Bus {
   // Whether the key a frame came with may send events of `source`; the reason if not.
   std::optional<Reason> checkSender(const std::string& user, msg::Department source) const;
   RedisCommand auditCommand(const Pending& p) const;
-  // Sends the pipeline, retrying twice after a fault; false if Redis stayed out of reach.
-  bool pipelineWithRetry(const RedisPipeline& commands, std::vector<RedisReply>& replies);
+  // Sends the batch's pipeline (written again for a server with the other store), retrying twice
+  // after a fault; false if Redis stayed out of reach.
+  bool pipelineWithRetry(Batch& batch, std::vector<RedisReply>& replies);
 
   BusOptions options_;
   zmq::socket_t ingest_;
   zmq::socket_t publish_;
   Redis& redis_;
+  size_t storeCommand_;  // the log module's command, as Redis::addOptionalCommand names it
+  std::optional<BatchStore> store_;  // the store last used, to log each change once
   const Catalogue& catalogue_;
   Clock clock_;
   Logger log_{"bus"};

@@ -41,7 +41,8 @@ class SentinelGroup : public ::testing::Test {
     primary_ = std::make_unique<test::OwnRedis>();
     primaryPort_ = primary_->port();
     replica_ = std::make_unique<test::OwnRedis>(
-        std::vector<std::string>{"--replicaof", "127.0.0.1", std::to_string(primaryPort_)});
+        std::vector<std::string>{"--replicaof", "127.0.0.1", std::to_string(primaryPort_)},
+        replicaModule_);
     replicaPort_ = replica_->port();
     for (int i = 0; i < 3; ++i) {
       int port = freeTcpPort();
@@ -116,6 +117,7 @@ class SentinelGroup : public ::testing::Test {
   std::string at(int port) const { return "127.0.0.1:" + std::to_string(port); }
 
   std::filesystem::path dir_;
+  test::LogModule replicaModule_ = test::LogModule::kLoaded;
   int primaryPort_ = 0, replicaPort_ = 0;
   std::unique_ptr<test::OwnRedis> primary_, replica_;
   std::vector<std::unique_ptr<ChildProcess>> sentinels_;
@@ -230,6 +232,47 @@ TEST_F(SentinelGroup, TheBusAcknowledgesOnlyWhatAReplicaHasAndSaysWhyItStopped) 
   EXPECT_EQ(adminClient.Get("/readyz")->status, 200);
   Redis primary(serverAt(primaryPort_));
   EXPECT_TRUE(findStored(primary, DedupWindow{}, "replicated-2", systemClock()));
+}
+
+// A replica started without the log's module: it replicates the module's effects (plain commands),
+// and once promoted the bus, asking again at its new connection, stores with the Function.
+class SentinelGroupWithAReplicaWithoutTheModule : public SentinelGroup {
+ protected:
+  SentinelGroupWithAReplicaWithoutTheModule() { replicaModule_ = test::LogModule::kNotLoaded; }
+};
+
+TEST_F(SentinelGroupWithAReplicaWithoutTheModule, TheBusStoresWithTheFunctionOnceFailedOverToIt) {
+  test::BusThread bus(4, throughSentinels("bus"), {});
+  zmq::context_t context;
+  PublisherOptions patient;
+  patient.replyTimeout = 500ms;
+  patient.attempts = 60;  // through the failover
+  Publisher publisher(context, bus.ingest, patient);
+  auto line = test::fixtureLines()[0];
+  std::string first = test::frameOf(test::withEventId(line, "before-failover"));
+  auto stored = publisher.publish(first);
+  ASSERT_EQ(stored.status, msg::IngestReply::Status::ACK) << stored.reason;
+  auto callsOf = [&](int port, const std::string& command) {
+    std::string stats = Redis(serverAt(port)).command({"INFO", "commandstats"}).str;
+    return stats.find("cmdstat_" + command + ":calls=") != std::string::npos;
+  };
+  EXPECT_TRUE(callsOf(primaryPort_, "mwp.store_batch"));
+
+  primary_->process().kill9();
+  // Sent while the primary dies: stored there and replicated before the kill (then a duplicate
+  // on the promoted replica), or stored only there.
+  auto during = publisher.publish(test::frameOf(test::withEventId(line, "during-failover")));
+  EXPECT_NE(during.status, msg::IngestReply::Status::NACK) << during.reason;
+  auto after = publisher.publish(test::frameOf(test::withEventId(line, "after-failover")));
+  EXPECT_EQ(after.status, msg::IngestReply::Status::ACK) << after.reason;
+  auto again = publisher.publish(first);
+  EXPECT_EQ(again.status, msg::IngestReply::Status::DUPLICATE) << "its dedup entry replicated";
+  EXPECT_EQ(again.sequence, stored.sequence);
+  EXPECT_TRUE(callsOf(replicaPort_, "fcall"));
+  EXPECT_FALSE(callsOf(replicaPort_, "mwp.store_batch"));
+  Redis promoted(serverAt(replicaPort_));
+  EXPECT_EQ(readLog(promoted, stored.partition, stored.sequence, 1).size(), 1u)
+      << "the module's record batch, replicated as an XADD";
 }
 
 TEST_F(SentinelGroup, AReadWhoseAuditNoReplicaHasIsNotServed) {

@@ -116,7 +116,7 @@ std::map<std::string, double> samples(prometheus::Registry& registry, const std:
   return values;
 }
 
-OwnRedis::OwnRedis(std::vector<std::string> args)
+OwnRedis::OwnRedis(std::vector<std::string> args, LogModule module)
     : port_(freeTcpPort()),
       dir_((std::filesystem::temp_directory_path() / ("mwp-redis-" + std::to_string(port_)))
                .string()) {
@@ -128,6 +128,8 @@ OwnRedis::OwnRedis(std::vector<std::string> args)
                                "--save",    "",
                                "--dir",     dir_,
                                "--logfile", dir_ + "/redis.log"};
+  bool withModule = module == LogModule::kLoaded;
+  if (withModule) all.insert(all.end(), {"--loadmodule", MWP_REDIS_LOG_MODULE});
   if (!redisSecrets().empty()) {
     // The replica's password in a file of its own folder, not on the command line.
     std::string replication = dir_ + "/replication.conf";
@@ -135,7 +137,9 @@ OwnRedis::OwnRedis(std::vector<std::string> args)
                                << "\n";
     std::filesystem::permissions(
         replication, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
-    all.insert(all.end(), {"--aclfile", redisSecrets() + "/users.acl", "--protected-mode", "yes",
+    // The ACL file that names the module's command only for a Redis that has it (write_redis_secrets).
+    std::string acl = withModule ? "/users-log-module.acl" : "/users.acl";
+    all.insert(all.end(), {"--aclfile", redisSecrets() + acl, "--protected-mode", "yes",
                            "--include", replication});
   }
   all.insert(all.end(), args.begin(), args.end());

@@ -65,15 +65,19 @@ std::map<std::string, double> samples(prometheus::Registry& registry, const std:
 // own, the append-only file as ops/redis/durability.conf keeps it, no snapshots, the same ACL users
 // as the suite's, and as a replica (--replicaof in `args`, or after a failover) it logs in to its
 // primary as the replica user. Started and answering PING when the constructor returns; killed, and
-// its folder removed, when destroyed. endpoint() is its admin user.
+// its folder removed, when destroyed. endpoint() is its admin user. With the log's module
+// (mwp_log.so, MWP.STORE_BATCH) loaded, as ops/lib.sh's start_redis loads it, unless told not to.
+enum class LogModule { kLoaded, kNotLoaded };
 class OwnRedis {
  public:
-  explicit OwnRedis(std::vector<std::string> args = {});
+  explicit OwnRedis(std::vector<std::string> args = {}, LogModule module = LogModule::kLoaded);
   ~OwnRedis();
   OwnRedis(const OwnRedis&) = delete;
   OwnRedis& operator=(const OwnRedis&) = delete;
 
   int port() const { return port_; }
+  // Its --dir: the append-only file is in appendonlydir/.
+  const std::string& dir() const { return dir_; }
   RedisEndpoint endpoint() const;
   // kill9(), pause(), resume(); start() again after kill9() reloads the append-only file.
   mwp::ChildProcess& process() { return *process_; }

@@ -1,9 +1,10 @@
 // mwp-bench-raw-ingest: the limit the bus is measured against — a bare hiredis program calling
-// the bus's own log function (dedup + sequence + one record batch per partition) once per batch of
+// the bus's own log function, or the log module's command where Redis has it, as the bus does (dedup + sequence + one record batch per partition) once per batch of
 // 256, with as many batches in flight as the bus keeps, the same stored envelopes, and nothing
 // else: no sockets, no checks, no answers.
 //   MWP_REDIS_PORT=… mwp-bench-raw-ingest FIXTURE.ndjson [--events N] [--runs R]
 #include <deque>
+#include <iostream>
 
 #include "bench_support.h"
 #include "event_log.h"
@@ -20,11 +21,16 @@ int measure(const mwp::bench::BenchOptions& options) {
   Env env;
   Redis redis(redisFromEnv(env));
   redis.addFunctionLibrary(kLogFunctions);
+  // The log module's command where this Redis has it, as the bus would choose.
+  size_t moduleCommand = redis.addOptionalCommand(kStoreBatchCommand);
   uint32_t partitions = partitionCountFromEnv(env);  // the bus's default, 8, unless told otherwise
   DedupWindow window;                                // the bus's default de-duplication window
   constexpr size_t kBatch = 256;
   constexpr size_t kInFlight = 2;  // as the bus keeps: one is stored while the next is sent
 
+  BatchStore store = redis.hasCommand(moduleCommand) ? BatchStore::kModuleCommand : BatchStore::kFunction;
+  std::cerr << "storing with " << (store == BatchStore::kFunction ? "the Function" : kStoreBatchCommand)
+            << "\n";
   return bench::reportRuns(options, "stored", [&](size_t run) -> std::optional<double> {
     // The bus's work before the script, done before the clock starts.
     struct Item {
@@ -50,7 +56,7 @@ int measure(const mwp::bench::BenchOptions& options) {
         call.add(items[i].partition, items[i].id, items[i].digest, items[i].envelope);
       }
       RedisPipeline pipeline;
-      call.appendTo(pipeline);
+      call.appendTo(pipeline, store);
       redis.send(pipeline);
       inFlight.push_back(std::move(call));
       if (inFlight.size() == kInFlight) collectOldest();

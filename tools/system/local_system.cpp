@@ -46,7 +46,7 @@ System::System(SystemOptions options)
       std::vector<std::string>{"--include", MWP_REDIS_DURABILITY_CONF, "--port",
                                std::to_string(redisPort_), "--bind", "127.0.0.1", "--dir",
                                options_.dir + "/redis", "--save", "", "--logfile",
-                               log + "redis.log"});
+                               log + "redis.log", "--loadmodule", MWP_REDIS_LOG_MODULE});
   std::map<std::string, std::string> common{
       {"MWP_PARTITION_COUNT", std::to_string(options_.partitions)},
       {"MWP_ADMIN_HOST", "127.0.0.1"},

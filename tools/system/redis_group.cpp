@@ -62,7 +62,9 @@ std::unique_ptr<ChildProcess> RedisGroup::serverProcess(size_t which, int replic
                                 "--min-replicas-to-write",
                                 "1",
                                 "--min-replicas-max-lag",
-                                "10"};
+                                "10",
+                                "--loadmodule",
+                                MWP_REDIS_LOG_MODULE};
   if (replicaOf != 0) {
     args.insert(args.end(), {"--replicaof", "127.0.0.1", std::to_string(replicaOf)});
   }
