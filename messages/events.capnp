@@ -316,7 +316,7 @@ struct CrossRegionMedicalRegistered $R.worker(required) {
 
 struct PublicRentalAllocated $R.worker(required) {
   unitId @0 :Text $R.maxLength(64);
-  estate @1 :Text;
+  estate @1 :Text $R.maxLength(100);  # as publicRentalCompleted names it: measure 11's share
   areaSqm @2 :Float64;
   monthlyRentYuan @3 :UInt32;
   leaseStart @4 :Text $R.date;

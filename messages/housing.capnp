@@ -38,14 +38,19 @@ struct ProvidentFundEnrolment {
 # the area and year of the phase. State key estate:<estate>.
 struct EstateRecord {
   completions @0 :List(Completion);
-  # Units first let before a completion with a unit still unlet was reported: given to the next
-  # phase reported.
+  # Units let that no phase completed by their lease's start has room for: in no share.
   unattributed @1 :UInt32;
+  # The lease's first day (days since 1970-01-01) of each unit of the estate the first time it
+  # was let to a migrant worker, earliest first. The phases' `allocated` are worked out from
+  # these and the phases alone (settleLettings), so they do not depend on which of an estate's
+  # lettings and completions, events of different partitions, was applied first.
+  letDays @2 :List(Int32);
 
   struct Completion {
     area @0 :Text;
     year @1 :UInt16;
     units @2 :UInt32;
     allocated @3 :UInt32;  # of `units`, how many are let to migrant workers
+    day @4 :Int32;         # completedOn, days since 1970-01-01: the order phases fill in
   }
 }

@@ -3,6 +3,7 @@
 #include <capnp/dynamic.h>
 
 #include <map>
+#include <memory>
 
 #include "event_kinds.h"
 #include "ids.h"
@@ -61,6 +62,7 @@ class PeriodCountingTx : public StateTx {
  public:
   PeriodCountingTx(StateTx& inner, int32_t day, const Catalogue& catalogue)
       : inner_(inner),
+        catalogue_(catalogue),
         yearHash_(indicator_keys::counts(yearOfDay(day))),
         periods_(periodsOf(day, catalogue)) {}
 
@@ -84,11 +86,18 @@ class PeriodCountingTx : public StateTx {
     inner_.setTimer(member, fireAt);
   }
   void clearTimer(const std::string& member) override { inner_.clearTimer(member); }
+  StateTx& asOfDay(int32_t day) override {
+    auto& other = otherDays_[day];
+    if (!other) other = std::make_unique<PeriodCountingTx>(inner_, day, catalogue_);
+    return *other;
+  }
 
  private:
   StateTx& inner_;
+  const Catalogue& catalogue_;
   std::string yearHash_;
   std::vector<Period> periods_;
+  std::map<int32_t, std::unique_ptr<PeriodCountingTx>> otherDays_;
 };
 
 class ReportingRules : public EventRules {

@@ -31,6 +31,15 @@ class StateTx {
   // instance that owns the subject is the one that fires them.
   virtual void setTimer(const std::string& member, int64_t fireAt) = 0;
   virtual void clearTimer(const std::string& member) = 0;
+  // The same transaction, counting as though the event's business day were `day` (days since
+  // 1970-01-01): for a count an event makes on behalf of another day — a letting filling a
+  // completion's phase counts in the completion's quarter, so the quarter does not depend on
+  // which came first. Valid as long as this transaction is. Only a transaction that counts by
+  // period (ReportingRules) sees a difference.
+  virtual StateTx& asOfDay(int32_t day) {
+    (void)day;
+    return *this;
+  }
 };
 
 // A member of a sorted set with its score.

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
+#include "reporting.h"
 #include "rules_harness.h"
 
 namespace mwp::housing {
@@ -161,10 +164,89 @@ TEST_F(HousingRulesTest, ALettingBeyondTheReportedCompletionsSaysItIsNotYetInThe
   h.apply(completed("k1", "塘汛", 2, "2025-12-01"));
   EXPECT_EQ(h.apply(allocateIn("a2", test::numberedResidentId(2), "TX-2", "塘汛")), "applied");
   EXPECT_EQ(h.apply(allocateIn("a3", test::numberedResidentId(3), "TX-3", "塘汛")),
-            "applied: every completed unit this estate has reported is let: counted among the "
-            "units allocated, and in the share of completed units once its next completion is "
-            "reported")
+            "applied: every unit this estate has reported completed by the lease's start is let: "
+            "counted among the units allocated, not in the share of completed units until an "
+            "earlier completion is reported")
       << "the phase's two units are let (TX-1 was kept for it)";
+}
+
+
+// A unit is not let before it is built: an estate's lettings of before a phase's completion — let
+// before mwp knew of the estate, or of an earlier phase — are not in that phase's share.
+TEST_F(HousingRulesTest, ALettingBeforeAPhaseWasCompletedIsNotInItsShare) {
+  h.apply(allocateIn("a1", test::numberedResidentId(1), "TX-1", "塘汛", "2024-05-01"));
+  h.apply(completed("k1", "塘汛", 4, "2025-12-01"));
+  EXPECT_EQ(h.ratio(2025, measure11::kCompletedShareAllocated, "510703"), 0)
+      << "the unit let in 2024 is not of the phase completed in December 2025";
+  EXPECT_EQ(h.apply(allocateIn("a2", test::numberedResidentId(2), "TX-2", "塘汛", "2025-11-01")),
+            "applied: every unit this estate has reported completed by the lease's start is let: "
+            "counted among the units allocated, not in the share of completed units until an "
+            "earlier completion is reported");
+  EXPECT_EQ(h.apply(allocateIn("a3", test::numberedResidentId(3), "TX-3", "塘汛", "2026-01-05")),
+            "applied");
+  EXPECT_EQ(h.ratio(2025, measure11::kCompletedShareAllocated, "510703"), 0.25);
+  // An earlier phase reported late takes the lettings of its time.
+  h.apply(completed("k0", "塘汛", 2, "2024-03-01"));
+  EXPECT_EQ(h.indicator(2024, measure11::kCompletedUnitsAllocated, "510703"), 2);
+  EXPECT_EQ(h.ratio(2025, measure11::kCompletedShareAllocated, "510703"), 0.25);
+}
+
+// The same estate's completions and lettings, applied as the service applies them (with its
+// quarter and 春运 counts), in three orders: a completion and other workers' lettings are events of
+// different partitions, so a replay can apply them in another order than the live run did.
+class HousingShareOrder : public ::testing::Test {
+ protected:
+  // What a replay compares: every value and every counter (a counter at 0 is one never counted).
+  static std::string stateAfter(const std::vector<std::string>& events) {
+    auto rules = withReporting(std::make_unique<HousingRules>(), msg::Service::HOUSING,
+                               Catalogue::builtIn());
+    test::RulesHarness h{*rules};
+    for (const auto& e : events) EXPECT_TRUE(h.apply(e).rfind("applied", 0) == 0) << e;
+    std::string out;
+    for (const auto& [key, value] : h.state.values) out += key + "=" + value.value_or("-") + "\n";
+    for (const auto& [hash, fields] : h.state.counters) {
+      for (const auto& [field, n] : fields) {
+        if (n != 0) out += hash + "/" + field + "=" + std::to_string(n) + "\n";
+      }
+    }
+    return out;
+  }
+};
+
+TEST_F(HousingShareOrder, TheShareIsTheSameWhateverOrderCompletionsAndLettingsComeIn) {
+  // Three phases of one estate in two counties, reported out of date order, and seven units let
+  // in four quarters: more than the first two phases hold.
+  std::vector<std::string> completions = {
+      completed("k1", "塘汛", 2, "2026-05-06", "510703"),
+      completed("k2", "塘汛", 3, "2025-11-20", "510722"),
+      completed("k3", "塘汛", 4, "2026-08-15", "510703"),
+  };
+  std::vector<std::string> lettings;
+  const char* starts[] = {"2026-01-10", "2026-02-01", "2026-04-20", "2026-05-30",
+                          "2026-07-01", "2026-09-09", "2026-10-02"};
+  for (int i = 0; i < 7; ++i) {
+    lettings.push_back(allocateIn("a" + std::to_string(i), test::numberedResidentId(i),
+                                  "TX-" + std::to_string(i), "塘汛", starts[i]));
+  }
+  auto completionsFirst = completions;
+  completionsFirst.insert(completionsFirst.end(), lettings.begin(), lettings.end());
+  auto lettingsFirst = lettings;
+  lettingsFirst.insert(lettingsFirst.end(), completions.begin(), completions.end());
+  std::vector<std::string> interleaved;
+  for (size_t i = 0; i < lettings.size(); ++i) {
+    interleaved.push_back(lettings[lettings.size() - 1 - i]);
+    if (i < completions.size()) interleaved.push_back(completions[i]);
+  }
+  auto expected = stateAfter(completionsFirst);
+  EXPECT_EQ(stateAfter(lettingsFirst), expected);
+  EXPECT_EQ(stateAfter(interleaved), expected);
+  // The phases fill earliest first, each in its completion's area, year and quarter.
+  EXPECT_NE(expected.find("indp:2025-Q4/11|completed_units_allocated|510722=3"), std::string::npos)
+      << expected;
+  EXPECT_NE(expected.find("indp:2026-Q2/11|completed_units_allocated|510703=2"), std::string::npos)
+      << expected;
+  EXPECT_NE(expected.find("indp:2026-Q3/11|completed_units_allocated|510703=2"), std::string::npos)
+      << expected;
 }
 
 }  // namespace

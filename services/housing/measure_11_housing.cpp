@@ -6,12 +6,17 @@
 // to set aside of each year's completions. Both count in the area and year of the completion: a
 // unit counts toward its estate's completion (the allocation's estate, by name, city-wide) the
 // first time it is let, whenever that is, and once — re-let after vacating, it is the same
-// unit. Which phase of an estate a unit is in, the events do not say: a unit first let goes to
-// the earliest phase with a unit still unlet; one let before any such phase is reported goes to
-// the next phase reported. So no year's share can pass 1. units_allocated still counts every
-// allocation in the year of its lease. The seed gives no number: the share has no target here.
+// unit. Which phase of an estate a unit is in, the events do not say: the estate's lettings fill
+// its phases earliest completion first, each a phase completed by its lease's start, and what no
+// phase has room for is in no share. So no year's share can pass 1, and the share does not depend
+// on the order in which the estate's completions and other workers' lettings (events of different
+// partitions) were applied. units_allocated still counts every allocation in the year of its
+// lease. The seed gives no number: the share has no target here.
 #include <algorithm>
 #include <optional>
+#include <string_view>
+#include <tuple>
+#include <vector>
 
 #include "derived_events.h"
 #include "housing_rules.h"
@@ -36,33 +41,83 @@ std::string estateKey(capnp::Text::Reader estate) {
   return std::string("estate:") + estate.cStr();
 }
 
-// Counts `units` of a completion as let to migrant workers, in the completion's area and year.
-void countLet(StateTx& state, msg::EstateRecord::Completion::Builder phase, uint32_t units) {
-  phase.setAllocated(phase.getAllocated() + units);
-  countIndicator(state, measure11::kCompletedUnitsAllocated, phase.getArea().cStr(),
-                 phase.getYear(), units);
+using Phase = msg::EstateRecord::Completion;
+
+// Where a phase sorts among its estate's phases: earliest completion first, then by its units and
+// area — a total order on what a phase is, so the record is the same whatever order its phases
+// were reported in, and phases that sort alike are alike.
+auto phaseOrder(int32_t day, uint32_t units, capnp::Text::Reader area) {
+  return std::make_tuple(day, units, std::string_view(area.cStr(), area.size()));
+}
+auto phaseOrder(Phase::Reader phase) {
+  return phaseOrder(phase.getDay(), phase.getUnits(), phase.getArea());
 }
 
-// A unit of `estate` let for the first time: to the earliest completed phase with a unit still
-// unlet, else kept for the next phase reported. False when the estate has reported completions and
-// all their units are let: more lettings than completed units, which its verdict says.
-bool firstLetting(StateTx& state, capnp::Text::Reader estate) {
-  Estate record(state, estateKey(estate));
-  std::optional<msg::EstateRecord::Completion::Builder> earliest;
-  for (auto phase : record.get().getCompletions()) {
-    if (phase.getAllocated() < phase.getUnits() &&
-        (!earliest || phase.getYear() < earliest->getYear())) {
-      earliest = phase;
+// Fills the estate's phases with its units let and counts each phase's change in the area and
+// year of its completion, and — through asOfDay — in the completion's quarter, not the quarter of
+// the event that changed it. The lettings, earliest lease first, each go to the earliest phase
+// completed by the lease's start with a unit still unlet: a unit is not let before it is built,
+// and an estate's lettings of before a phase (of an earlier phase, or of before mwp) are not that
+// phase's. What no phase has room for is `unattributed`, in no share. A later event can take
+// units from a phase (a phase completed earlier but reported late comes first): its counts then
+// go down.
+void settleLettings(StateTx& state, msg::EstateRecord::Builder estate) {
+  auto phases = estate.getCompletions();
+  std::vector<uint32_t> let(phases.size(), 0);
+  uint32_t unattributed = 0;
+  size_t next = 0;  // the earliest phase with a unit unlet; the phases are in completion order
+  for (int32_t leaseStart : estate.getLetDays()) {
+    while (next < phases.size() && let[next] == phases[next].getUnits()) ++next;
+    if (next < phases.size() && phases[next].getDay() <= leaseStart) {
+      ++let[next];
+    } else {
+      ++unattributed;
     }
   }
-  if (earliest) {
-    countLet(state, *earliest, 1);
-  } else {
-    record.get().setUnattributed(record.get().getUnattributed() + 1);
+  for (unsigned i = 0; i < phases.size(); ++i) {
+    auto phase = phases[i];
+    int64_t change = int64_t{let[i]} - phase.getAllocated();
+    if (change == 0) continue;
+    phase.setAllocated(let[i]);
+    countIndicator(state.asOfDay(phase.getDay()), measure11::kCompletedUnitsAllocated,
+                   phase.getArea().cStr(), phase.getYear(), change);
   }
-  bool beyondCompleted = !earliest && record.get().getCompletions().size() > 0;
+  estate.setUnattributed(unattributed);
+}
+
+// A unit of `estate` let for the first time, its lease from `leaseStart`. False when the estate
+// has reported completions and none completed by that day has room for it, which the letting's
+// verdict says.
+bool firstLetting(StateTx& state, capnp::Text::Reader estate, int32_t leaseStart) {
+  Estate record(state, estateKey(estate));
+  auto r = record.get();
+  std::vector<int32_t> days;
+  for (int32_t day : r.getLetDays()) days.push_back(day);
+  days.insert(std::upper_bound(days.begin(), days.end(), leaseStart), leaseStart);
+  auto list = r.initLetDays(static_cast<unsigned>(days.size()));
+  for (unsigned i = 0; i < days.size(); ++i) list.set(i, days[i]);
+  uint32_t before = r.getUnattributed();
+  settleLettings(state, r);
   record.save();
-  return !beyondCompleted;
+  return r.getUnattributed() == before || r.getCompletions().size() == 0;
+}
+
+// Adds a phase to the estate's phases, in its place among them (phaseOrder).
+void addPhase(Estate& record, capnp::Text::Reader area, int32_t day, int year, uint32_t units) {
+  auto phases = record.get().getCompletions();
+  unsigned at = 0;
+  while (at < phases.size() && phaseOrder(phases[at]) <= phaseOrder(day, units, area)) ++at;
+  auto grown = record.orphanage().newOrphan<capnp::List<Phase>>(phases.size() + 1);
+  auto list = grown.get();
+  for (unsigned i = 0; i < phases.size(); ++i) {
+    list.setWithCaveats(i < at ? i : i + 1, phases[i].asReader());
+  }
+  auto phase = list[at];
+  phase.setArea(area);
+  phase.setDay(day);
+  phase.setYear(static_cast<uint16_t>(year));
+  phase.setUnits(units);
+  record.get().adoptCompletions(kj::mv(grown));
 }
 
 // Counts toward a measure 11 indicator in the event's area, in the year of its date `field`.
@@ -74,7 +129,8 @@ void count(msg::Envelope::Reader event, StateTx& state, Indicator indicator,
 Applied allocated(msg::Envelope::Reader event, StateTx& state) {
   auto e = event.getPublicRentalAllocated();
   std::string unit = e.getUnitId().cStr();
-  if (dayOf(e.getLeaseEnd(), "leaseEnd") <= dayOf(e.getLeaseStart(), "leaseStart")) {
+  int32_t leaseStart = dayOf(e.getLeaseStart(), "leaseStart");
+  if (dayOf(e.getLeaseEnd(), "leaseEnd") <= leaseStart) {
     return refuse(rules::record::dates_in_order, "租期结束日须晚于开始日",
                   "the lease must end after it starts");
   }
@@ -97,13 +153,13 @@ Applied allocated(msg::Envelope::Reader event, StateTx& state) {
   count(event, state, measure11::kUnitsAllocated, e.getLeaseStart(), "leaseStart");
   if (!state.get("let:" + unit)) {
     state.put("let:" + unit, e.getEstate().cStr());
-    if (!firstLetting(state, e.getEstate())) {
+    if (!firstLetting(state, e.getEstate(), leaseStart)) {
       return appliedWithNote(rules::housing::public_rental::completed_share,
-                             "该小区已报送竣工的房源均已分配：计入分配套数，"
-                             "待报送下一期竣工后计入竣工房源分配占比",
-                             "every completed unit this estate has reported is let: counted "
-                             "among the units allocated, and in the share of completed units "
-                             "once its next completion is reported");
+                             "该小区在起租日前竣工并已报送的房源均已分配：计入分配套数，"
+                             "不计入竣工房源分配占比，待报送更早竣工的一期后计入",
+                             "every unit this estate has reported completed by the lease's start "
+                             "is let: counted among the units allocated, not in the share of "
+                             "completed units until an earlier completion is reported");
     }
   }
   return {};
@@ -158,25 +214,15 @@ Applied fundEnrolled(msg::Envelope::Reader event, StateTx& state) {
   return {};
 }
 
-// A phase of an estate completed: the base of its year's share, and the units of the estate let
-// before it was reported are its own, as many as it has.
+// A phase of an estate completed: the base of its year's share; the estate's units let fill it
+// in its place among the estate's phases.
 Applied completed(msg::Envelope::Reader event, StateTx& state) {
   auto e = event.getPublicRentalCompleted();
-  int year = yearOfField(e.getCompletedOn(), "completedOn");
+  int32_t day = dayOf(e.getCompletedOn(), "completedOn");
   count(event, state, measure11::kUnitsCompleted, e.getCompletedOn(), "completedOn", e.getUnits());
   Estate record(state, estateKey(e.getEstate()));
-  auto estate = record.get();
-  auto phase = record.append(&msg::EstateRecord::Builder::getCompletions,
-                             &msg::EstateRecord::Builder::adoptCompletions);
-  phase.setArea(event.getArea());
-  phase.setYear(static_cast<uint16_t>(year));
-  phase.setUnits(e.getUnits());
-  estate = record.get();
-  uint32_t waiting = std::min(estate.getUnattributed(), e.getUnits());
-  if (waiting > 0) {
-    countLet(state, phase, waiting);
-    estate.setUnattributed(estate.getUnattributed() - waiting);
-  }
+  addPhase(record, event.getArea(), day, yearOfDay(day), e.getUnits());
+  settleLettings(state, record.get());
   record.save();
   return {};
 }
