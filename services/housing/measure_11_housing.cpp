@@ -85,10 +85,11 @@ void settleLettings(StateTx& state, msg::EstateRecord::Builder estate) {
   estate.setUnattributed(unattributed);
 }
 
-// A unit of `estate` let for the first time, its lease from `leaseStart`. False when the estate
-// has reported completions and none completed by that day has room for it, which the letting's
-// verdict says.
-bool firstLetting(StateTx& state, capnp::Text::Reader estate, int32_t leaseStart) {
+// A unit of `estate` let for the first time, its lease from `leaseStart`. Its verdict does not say
+// whether it is in a share: that depends on the estate's completions, events of another partition,
+// which a replay may apply before this letting where the live run applied them after — and a
+// verdict must be the same in every replay.
+void firstLetting(StateTx& state, capnp::Text::Reader estate, int32_t leaseStart) {
   Estate record(state, estateKey(estate));
   auto r = record.get();
   std::vector<int32_t> days;
@@ -96,10 +97,8 @@ bool firstLetting(StateTx& state, capnp::Text::Reader estate, int32_t leaseStart
   days.insert(std::upper_bound(days.begin(), days.end(), leaseStart), leaseStart);
   auto list = r.initLetDays(static_cast<unsigned>(days.size()));
   for (unsigned i = 0; i < days.size(); ++i) list.set(i, days[i]);
-  uint32_t before = r.getUnattributed();
   settleLettings(state, r);
   record.save();
-  return r.getUnattributed() == before || r.getCompletions().size() == 0;
 }
 
 // Adds a phase to the estate's phases, in its place among them (phaseOrder).
@@ -153,14 +152,7 @@ Applied allocated(msg::Envelope::Reader event, StateTx& state) {
   count(event, state, measure11::kUnitsAllocated, e.getLeaseStart(), "leaseStart");
   if (!state.get("let:" + unit)) {
     state.put("let:" + unit, e.getEstate().cStr());
-    if (!firstLetting(state, e.getEstate(), leaseStart)) {
-      return appliedWithNote(rules::housing::public_rental::completed_share,
-                             "该小区在起租日前竣工并已报送的房源均已分配：计入分配套数，"
-                             "不计入竣工房源分配占比，待报送更早竣工的一期后计入",
-                             "every unit this estate has reported completed by the lease's start "
-                             "is let: counted among the units allocated, not in the share of "
-                             "completed units until an earlier completion is reported");
-    }
+    firstLetting(state, e.getEstate(), leaseStart);
   }
   return {};
 }
