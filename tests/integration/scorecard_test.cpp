@@ -12,14 +12,16 @@
 
 #include "bus_client.h"
 #include "gateway.h"
-#include "gateway_harness.h"
 #include "rules_harness.h"
+#include "scorecard_json.h"
 #include "service_harness.h"
+#include "system_suite.h"
 #include "wage_events.h"
 
 namespace mwp {
 namespace {
 
+using test::areaOf;
 using test::event;
 
 std::string fair(const std::string& id, const std::string& area, const std::string& heldOn) {
@@ -108,40 +110,21 @@ std::vector<std::string> scenario() {
   };
 }
 
-class ScorecardTest : public ::testing::Test {
- protected:
-  // Once for the suite, from the first test's SetUp: a failure there fails that test (in
-  // SetUpTestSuite it would only skip them all, which ctest counts as no failure).
-  void SetUp() override {
-    if (started_) return;
-    started_ = true;
-    startTheSuite();
+class ScorecardTest : public test::SystemSuite<ScorecardTest> {
+ public:  // what SystemSuite starts and sends, once
+  static test::SystemSpec systemSpec() {
+    return {{{"employment", MWP_EMPLOYMENT_BINARY},
+             {"outreach", MWP_OUTREACH_BINARY},
+             {"rights", MWP_RIGHTS_BINARY}},
+            test::keyLine("office", "integrator", "k-office"),
+            std::chrono::milliseconds(1000),
+            {{"MWP_INDICATOR_REFRESH_MS", "100"}}};
   }
 
-  static void startTheSuite() {
-    test::flushRedis();
-    bus_ = new test::BusThread(4);
-    const std::pair<const char*, const char*> binaries[] = {{"employment", MWP_EMPLOYMENT_BINARY},
-                                                            {"outreach", MWP_OUTREACH_BINARY},
-                                                            {"rights", MWP_RIGHTS_BINARY}};
-    for (const auto& [name, binary] : binaries) {
-      services_[name] =
-          new test::RunningService(binary, name, *bus_, {{"MWP_INDICATOR_REFRESH_MS", "100"}});
-    }
-    auto options = test::gatewayOptions(*bus_, services_, std::chrono::milliseconds(1000));
-    std::string keys = "office integrator " + gateway::hashApiKey("k-office") + " \n";
-    gateway_ = new gateway::Gateway(options, gateway::ApiKeys::parse(keys), Catalogue::builtIn(),
-                                    *context_, *registry_);
-    port_ = gateway_->start("127.0.0.1", 0);
-
-    zmq::context_t context;
-    Publisher publisher(context, bus_->ingest);
-    std::vector<std::string> frames;
-    for (const auto& e : scenario()) frames.push_back(test::frameOf(e));
-    for (const auto& e : fuchengScenario()) frames.push_back(test::frameOf(e));
-    for (const auto& r : publisher.publish(frames)) {
-      ASSERT_NE(r.status, msg::IngestReply::Status::NACK) << r.reason;
-    }
+  static void sendTheScenario() {
+    auto events = scenario();
+    for (auto& e : fuchengScenario()) events.push_back(std::move(e));
+    send(events);
     for (const char* id :
          {"sc-fair-1", "sc-fair-2", "sc-fair-3", "sc-fair-4", "sc-none-q1", "sc-none-q2"}) {
       services_["employment"]->waitForVerdict(id);
@@ -167,33 +150,12 @@ class ScorecardTest : public ::testing::Test {
         2);
   }
 
-  static void TearDownTestSuite() {
-    delete gateway_;
-    for (auto& [name, s] : services_) delete s;
-    delete bus_;
-  }
-
+ protected:
   httplib::Result get(const std::string& path, httplib::Headers headers = {}) {
     httplib::Client client("127.0.0.1", port_);
     headers.emplace("Authorization", "Bearer k-office");
     return client.Get(path, headers);
   }
-
-  // The part of the scorecard's JSON about one area.
-  static std::string areaOf(const std::string& body, const std::string& area) {
-    auto at = body.find(R"({"area":")" + area + "\"");
-    EXPECT_NE(at, std::string::npos) << area << " in " << body;
-    if (at == std::string::npos) return "";
-    return body.substr(at, body.find(R"({"area":")", at + 1) - at);
-  }
-
-  static inline bool started_ = false;
-  static inline test::BusThread* bus_ = nullptr;
-  static inline std::map<std::string, test::RunningService*> services_;
-  static inline zmq::context_t* context_ = new zmq::context_t;
-  static inline prometheus::Registry* registry_ = new prometheus::Registry;
-  static inline gateway::Gateway* gateway_ = nullptr;
-  static inline int port_ = 0;
 };
 
 TEST_F(ScorecardTest, EachAreaIsJudgedByItsOwnTargetWhateverTheCitysTotal) {
