@@ -57,20 +57,15 @@ std::vector<std::string> everyDomain() {
 class GatewayTest : public test::SystemSuite<GatewayTest> {
  public:  // what SystemSuite starts and sends, once
   static test::SystemSpec systemSpec() {
-    return {{{"employment", MWP_EMPLOYMENT_BINARY},
-             {"housing", MWP_HOUSING_BINARY},
-             {"education", MWP_EDUCATION_BINARY},
-             {"health", MWP_HEALTH_BINARY},
-             {"rights", MWP_RIGHTS_BINARY},
-             {"outreach", MWP_OUTREACH_BINARY}},
-            keyLine("admin-1", "admin", "k-admin") + keyLine("integrator-1", "integrator", "k-int") +
-                keyLine("caseworker-1", "caseworker", "k-case") +
-                keyLine("health-1", "health", "k-health") +
-                keyLine("auditor-1", "auditor", "k-audit") +
-                keyLine("hrss-system", "department", "k-hrss", "hrss") +
-                keyLine("pager", "health", "k-pager") +
-                keyLine("lapsed", "integrator", "k-lapsed", "expires=2020-12-31") +
-                keyLine("current", "integrator", "k-current", "expires=2999-12-31")};
+    return {
+        test::everyService(),
+        keyLine("admin-1", "admin", "k-admin") + keyLine("integrator-1", "integrator", "k-int") +
+            keyLine("caseworker-1", "caseworker", "k-case") +
+            keyLine("health-1", "health", "k-health") + keyLine("auditor-1", "auditor", "k-audit") +
+            keyLine("hrss-system", "department", "k-hrss", "hrss") +
+            keyLine("pager", "health", "k-pager") +
+            keyLine("lapsed", "integrator", "k-lapsed", "expires=2020-12-31") +
+            keyLine("current", "integrator", "k-current", "expires=2999-12-31")};
   }
 
   static void sendTheScenario() {

@@ -12,8 +12,8 @@
 
 #include "bus_client.h"
 #include "gateway.h"
+#include "gateway_answers.h"
 #include "rules_harness.h"
-#include "scorecard_json.h"
 #include "service_harness.h"
 #include "system_suite.h"
 #include "wage_events.h"
@@ -22,6 +22,7 @@ namespace mwp {
 namespace {
 
 using test::areaOf;
+using test::contains;
 using test::event;
 
 std::string fair(const std::string& id, const std::string& area, const std::string& heldOn) {
@@ -163,30 +164,21 @@ TEST_F(ScorecardTest, EachAreaIsJudgedByItsOwnTargetWhateverTheCitysTotal) {
   ASSERT_EQ(r->status, 200) << r->body;
   EXPECT_EQ(r->body.rfind(R"({"year":2026,"areas":[)", 0), 0u) << r->body;
   auto jiangyou = areaOf(r->body, "510781");
-  EXPECT_NE(jiangyou.find(R"("nameZh":"江油市")"), std::string::npos) << jiangyou;
-  EXPECT_NE(
-      jiangyou.find(R"({"measure":1,"indicator":"fairs_held","value":4,"target":4,"met":true})"),
-      std::string::npos)
-      << jiangyou;
+  EXPECT_TRUE(contains(jiangyou, R"("nameZh":"江油市")"));
+  EXPECT_TRUE(contains(
+      jiangyou, R"({"measure":1,"indicator":"fairs_held","value":4,"target":4,"met":true})"));
   auto santai = areaOf(r->body, "510722");
-  EXPECT_NE(
-      santai.find(R"({"measure":1,"indicator":"fairs_held","value":0,"target":4,"met":false})"),
-      std::string::npos)
-      << santai;
-  EXPECT_NE(
-      santai.find(
-          R"({"measure":23,"indicator":"condolence_visit_outside","value":1,"target":1,"met":true})"),
-      std::string::npos)
-      << santai;
+  EXPECT_TRUE(contains(
+      santai, R"({"measure":1,"indicator":"fairs_held","value":0,"target":4,"met":false})"));
+  EXPECT_TRUE(contains(
+      santai,
+      R"({"measure":23,"indicator":"condolence_visit_outside","value":1,"target":1,"met":true})"));
   auto pingwu = areaOf(r->body, "510727");
-  EXPECT_NE(
-      pingwu.find(
-          R"({"measure":23,"indicator":"condolence_visit_outside","value":0,"target":1,"met":false})"),
-      std::string::npos)
-      << pingwu;
-  EXPECT_NE(pingwu.find(R"("casesOverdue":0,"redWageWarnings":0)"), std::string::npos) << pingwu;
-  EXPECT_NE(r->body.find(R"("unavailable":[])"), std::string::npos)
-      << "every service asked answered";
+  EXPECT_TRUE(contains(
+      pingwu,
+      R"({"measure":23,"indicator":"condolence_visit_outside","value":0,"target":1,"met":false})"));
+  EXPECT_TRUE(contains(pingwu, R"("casesOverdue":0,"redWageWarnings":0)"));
+  EXPECT_TRUE(contains(r->body, R"("unavailable":[])")) << "every service asked answered";
 }
 
 // What the scorecard takes from measures other than the targets' is the area's own: 涪城区's card
@@ -196,17 +188,14 @@ TEST_F(ScorecardTest, CoverageOverdueCasesAndRedWarningsAreEachAreasOwn) {
   auto r = get("/v1/scorecard?year=2026");
   ASSERT_EQ(r->status, 200) << r->body;
   auto fucheng = areaOf(r->body, "510703");
-  EXPECT_NE(
-      fucheng.find(
-          R"({"measure":16,"indicator":"card_coverage","value":0.5,"target":1,"met":false})"),
-      std::string::npos)
-      << fucheng;
-  EXPECT_NE(fucheng.find(R"("casesOverdue":2,"redWageWarnings":2)"), std::string::npos) << fucheng;
+  EXPECT_TRUE(contains(
+      fucheng, R"({"measure":16,"indicator":"card_coverage","value":0.5,"target":1,"met":false})"));
+  EXPECT_TRUE(contains(fucheng, R"("casesOverdue":2,"redWageWarnings":2)"));
   auto santai = areaOf(r->body, "510722");
   EXPECT_EQ(santai.find(R"("indicator":"card_coverage")"), std::string::npos)
       << "no insured worker in 三台县: no ratio, not 0 or 1\n"
       << santai;
-  EXPECT_NE(santai.find(R"("casesOverdue":0,"redWageWarnings":0)"), std::string::npos) << santai;
+  EXPECT_TRUE(contains(santai, R"("casesOverdue":0,"redWageWarnings":0)"));
 }
 
 TEST_F(ScorecardTest, AQuartersReportingCountsExplicitReportsAndEventsAndTheirTimeliness) {
@@ -214,52 +203,42 @@ TEST_F(ScorecardTest, AQuartersReportingCountsExplicitReportsAndEventsAndTheirTi
   ASSERT_EQ(r->status, 200) << r->body;
   // The three services running own 27 measures: each area owes 27 reports for the quarter.
   // 三台县: measure 23 by its visit (sent in March), measure 1 by a nothingToReport on 12 April.
-  EXPECT_NE(
-      areaOf(r->body, "510722").find(R"("reporting":{"expected":27,"reported":2,"onTime":1})"),
-      std::string::npos)
-      << areaOf(r->body, "510722");
+  EXPECT_TRUE(contains(areaOf(r->body, "510722"),
+                       R"("reporting":{"expected":27,"reported":2,"onTime":1})"));
   // 江油市's fair of 10 February was sent the same day.
-  EXPECT_NE(
-      areaOf(r->body, "510781").find(R"("reporting":{"expected":27,"reported":1,"onTime":1})"),
-      std::string::npos);
-  EXPECT_NE(
-      areaOf(r->body, "510727").find(R"("reporting":{"expected":27,"reported":0,"onTime":0})"),
-      std::string::npos);
+  EXPECT_TRUE(contains(areaOf(r->body, "510781"),
+                       R"("reporting":{"expected":27,"reported":1,"onTime":1})"));
+  EXPECT_TRUE(contains(areaOf(r->body, "510727"),
+                       R"("reporting":{"expected":27,"reported":0,"onTime":0})"));
   // In a quarter, 措施一's per-area target is one fair.
-  EXPECT_NE(areaOf(r->body, "510781")
-                .find(R"({"measure":1,"indicator":"fairs_held","value":1,"target":1,"met":true})"),
-            std::string::npos)
-      << areaOf(r->body, "510781");
+  EXPECT_TRUE(
+      contains(areaOf(r->body, "510781"),
+               R"({"measure":1,"indicator":"fairs_held","value":1,"target":1,"met":true})"));
 
   auto m1 = get("/v1/measures/1?period=2026-Q1");
   ASSERT_EQ(m1->status, 200) << m1->body;
-  EXPECT_NE(
-      m1->body.find(
-          R"("period":"2026-Q1","reporting":{"period":"2026-Q1","expected":14,"reported":2,"onTime":1,"nothingToReport":1,)"),
-      std::string::npos)
-      << m1->body;
-  EXPECT_NE(m1->body.find(R"("late":["510722"])"), std::string::npos) << m1->body;
-  EXPECT_NE(m1->body.find(R"("missing":["510703","510704")"), std::string::npos) << m1->body;
+  EXPECT_TRUE(contains(
+      m1->body,
+      R"("period":"2026-Q1","reporting":{"period":"2026-Q1","expected":14,"reported":2,"onTime":1,"nothingToReport":1,)"));
+  EXPECT_TRUE(contains(m1->body, R"("late":["510722"])"));
+  EXPECT_TRUE(contains(m1->body, R"("missing":["510703","510704")"));
 }
 
 TEST_F(ScorecardTest, IndicatorsAreCountedByQuarterAndBySpringTravel) {
   auto spring = get("/v1/measures/1?period=2026-spring&area=510781");
   ASSERT_EQ(spring->status, 200) << spring->body;
-  EXPECT_NE(spring->body.find(R"("indicator":"fairs_held","area":"510781","year":2026,"value":1,)"),
-            std::string::npos)
-      << spring->body;
+  EXPECT_TRUE(
+      contains(spring->body, R"("indicator":"fairs_held","area":"510781","year":2026,"value":1,)"));
   auto q3 = get("/v1/measures/1?period=2026-Q3&area=510781");
-  EXPECT_NE(q3->body.find(
-                R"("indicator":"fairs_held","area":"510781","year":2026,"value":1,"target":1})"),
-            std::string::npos)
-      << q3->body;
+  EXPECT_TRUE(contains(
+      q3->body, R"("indicator":"fairs_held","area":"510781","year":2026,"value":1,"target":1})"));
   auto all = get("/v1/measures?period=2026-Q2");
   ASSERT_EQ(all->status, 200);
   EXPECT_EQ(all->body.rfind(R"({"year":2026,"period":"2026-Q2","measures":[)", 0), 0u);
   for (const char* bad : {"2026-Q5", "2026-spring2", "2018-spring", "2026"}) {
     auto r = get(std::string("/v1/measures/1?period=") + bad);
     EXPECT_EQ(r->status, 400) << bad;
-    EXPECT_NE(r->body.find("period"), std::string::npos) << r->body;
+    EXPECT_TRUE(contains(r->body, "period"));
   }
   EXPECT_EQ(get("/v1/scorecard?year=2025&period=2026-Q1")->status, 400);
 }

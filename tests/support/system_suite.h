@@ -23,10 +23,17 @@ namespace mwp::test {
 
 // One line of the gateway's key file; `more` is what follows the hash (a department,
 // "expires=…").
-inline std::string keyLine(const std::string& name, const std::string& role,
-                           const std::string& key, const std::string& more = "") {
+inline std::string keyLine(const std::string& name, const std::string& role, const std::string& key,
+                           const std::string& more = "") {
   return name + " " + role + " " + gateway::hashApiKey(key) + (more.empty() ? "" : " " + more) +
          "\n";
+}
+
+// The six services, for a suite that starts them all.
+inline std::vector<std::pair<std::string, const char*>> everyService() {
+  return {{"employment", MWP_EMPLOYMENT_BINARY}, {"housing", MWP_HOUSING_BINARY},
+          {"education", MWP_EDUCATION_BINARY},   {"health", MWP_HEALTH_BINARY},
+          {"rights", MWP_RIGHTS_BINARY},         {"outreach", MWP_OUTREACH_BINARY}};
 }
 
 // What a suite starts.
@@ -79,7 +86,7 @@ class SystemSuite : public ::testing::Test {
     }
   }
 
-  static inline std::unique_ptr<zmq::context_t> context_;  // the gateway's
+  static inline std::unique_ptr<zmq::context_t> context_;         // the gateway's
   static inline std::unique_ptr<prometheus::Registry> registry_;  // the gateway's metrics
   static inline std::unique_ptr<BusThread> bus_;
   static inline std::map<std::string, std::unique_ptr<RunningService>> services_;
