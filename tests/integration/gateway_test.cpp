@@ -11,6 +11,7 @@
 
 #include "audit_log.h"
 #include "bus_client.h"
+#include "event_kinds.h"
 #include "event_log.h"
 #include "frames.h"
 #include "ids.h"
@@ -18,6 +19,7 @@
 #include "rules_harness.h"
 #include "service_harness.h"
 #include "system_suite.h"
+#include "wage_warning_rules.h"
 
 namespace mwp {
 namespace {
@@ -605,6 +607,26 @@ TEST_F(GatewayTest, EveryRouteIsInTheOpenApiDocumentAndTheOtherWayRound) {
   EXPECT_EQ(documented, served);
   auto r = get("/v1/openapi.json", "");
   EXPECT_EQ(r->status, 200) << "the document needs no key";
+}
+
+// The document is written by hand: the `rule` filter of /v1/warnings lists exactly what the
+// gateway accepts, each warning's kind and its register rule (wage_warning_rules.h).
+TEST(OpenApiDocument, TheWarningsRuleFilterListsEveryKindAndEveryRegisterRule) {
+  std::string doc = gateway::openApiDocument();
+  std::smatch param;
+  ASSERT_TRUE(std::regex_search(
+      doc, param, std::regex(R"re("name": "rule",[^\]]*"enum": \[([^\]]*)\])re")))
+      << "the rule parameter of /v1/warnings with its enum";
+  std::set<std::string> documented, accepted;
+  std::string listed = param[1];
+  std::regex value(R"re("([^"]+)")re");
+  for (std::sregex_iterator it(listed.begin(), listed.end(), value), end; it != end; ++it)
+    documented.insert((*it)[1]);
+  for (const auto& w : wageWarningRules()) {
+    accepted.insert(enumName(w.kind));
+    accepted.insert(w.rule.id);
+  }
+  EXPECT_EQ(documented, accepted);
 }
 
 size_t entries(const std::string& auditBody) {
