@@ -3,34 +3,34 @@
 // worked and paid, with the warnings) and GET /v1/warnings (wage warnings across projects). The
 // rights service writes the answers; the gateway checks the parameters and masks resident IDs for
 // the roles that may not see them, as for worker records.
+#include "event_kinds.h"
 #include "handlers.h"
 #include "http.h"
 #include "masking.h"
 #include "mwp/messages/query.capnp.h"
 #include "params.h"
-#include "rules.h"
+#include "wage_warning_rules.h"
 
 namespace mwp::gateway {
 namespace {
 
-// The eight warnings of MEASURES.md, as integrators and alerts name them (a warning's `kind`),
-// and as the register names their rules (its `rule`): the filter `rule` takes either.
-const std::vector<std::string> kRules{"noWageAccount",
-                                      "noWageDeposit",
-                                      "labourCostLate",
-                                      "workerUnpaid",
-                                      "manyUnpaid",
-                                      "paidOutsideAccount",
-                                      "leftUnpaid",
-                                      "belowMinimumWage",
-                                      rules::rights::wage_warning::no_wage_account.id,
-                                      rules::rights::wage_warning::no_wage_deposit.id,
-                                      rules::rights::wage_warning::labour_cost_late.id,
-                                      rules::rights::wage_warning::worker_unpaid.id,
-                                      rules::rights::wage_warning::many_unpaid.id,
-                                      rules::rights::wage_warning::paid_outside_account.id,
-                                      rules::rights::wage_warning::left_unpaid.id,
-                                      rules::rights::wage_warning::below_minimum_wage.id};
+// The `rule` filter takes each of the eight warnings of MEASURES.md by its kind (as integrators
+// and alerts name it) or by its rule in the register (wage_warning_rules.h).
+std::vector<std::string> ruleChoices() {
+  std::vector<std::string> choices;
+  for (const auto& w : wageWarningRules()) choices.push_back(enumName(w.kind));
+  for (const auto& w : wageWarningRules()) choices.push_back(w.rule.id);
+  return choices;
+}
+
+// The kind the rights service filters by: a register id is mapped to its kind here, as a warning
+// stored before register ids were kept has none to match ("" for any).
+std::string ruleParam(const HttpRequest& req) {
+  static const std::vector<std::string> choices = ruleChoices();
+  std::string rule = choiceParam(req, "rule", "", choices);
+  if (rule.empty()) return rule;
+  return enumName(*wageWarningKindNamed(rule));
+}
 
 const char* const kLedgerRoute = "/v1/projects/{projectId}";
 
@@ -70,7 +70,7 @@ void addProjectRoutes(Router& router, Backends& b) {
   router.get("/v1/warnings", R"(/v1/warnings)", roles, [&b](auto& req, auto& res, auto& key) {
     std::string status = choiceParam(req, "status", "open", {"open", "cleared"});
     std::string level = choiceParam(req, "level", "", {"yellow", "red"});
-    std::string rule = choiceParam(req, "rule", "", kRules);
+    std::string rule = ruleParam(req);
     sendListing(b, req, res, key, "/v1/warnings", "rights", "warnings",
                 status + "|" + areaParam(req, b.catalogue) + "|" + level + "|" + rule);
   });

@@ -9,6 +9,7 @@
 #include "rights_case.h"
 #include "rule_fields.h"
 #include "wage_ledger.h"
+#include "wage_warning_rules.h"
 
 namespace mwp::rights {
 namespace {
@@ -55,29 +56,6 @@ Figure figure(std::string_view name, std::string value) {
 std::string percentOf(uint32_t part, uint32_t whole) {
   uint64_t tenths = (uint64_t{part} * 1000 + whole / 2) / whole;
   return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10);
-}
-
-// A warning's rule in the register (rules.json), where its statement and source are.
-RuleId registerRuleOf(WarningRule rule) {
-  switch (rule) {
-    case WarningRule::NO_WAGE_ACCOUNT:
-      return rules::rights::wage_warning::no_wage_account;
-    case WarningRule::NO_WAGE_DEPOSIT:
-      return rules::rights::wage_warning::no_wage_deposit;
-    case WarningRule::LABOUR_COST_LATE:
-      return rules::rights::wage_warning::labour_cost_late;
-    case WarningRule::WORKER_UNPAID:
-      return rules::rights::wage_warning::worker_unpaid;
-    case WarningRule::MANY_UNPAID:
-      return rules::rights::wage_warning::many_unpaid;
-    case WarningRule::PAID_OUTSIDE_ACCOUNT:
-      return rules::rights::wage_warning::paid_outside_account;
-    case WarningRule::LEFT_UNPAID:
-      return rules::rights::wage_warning::left_unpaid;
-    case WarningRule::BELOW_MINIMUM_WAGE:
-    default:
-      return rules::rights::wage_warning::below_minimum_wage;
-  }
 }
 
 // The warning's rule and reason, from the register's template with its figures, at `level`.

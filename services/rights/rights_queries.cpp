@@ -104,7 +104,8 @@ Render asJson() {
 }
 
 // A warning with its projectId and status, when it passes the filter (level by name, rule by its
-// kind or its register id, "" for any).
+// kind, "" for any). The gateway maps a register id to its kind: a warning stored before register
+// ids were kept has an empty `rule`.
 std::optional<std::string> warningJson(const std::string& member, const std::string& stored,
                                        const std::string& level, const std::string& rule) {
   std::string id = member.substr(member.rfind('#') + 1);
@@ -117,7 +118,7 @@ std::optional<std::string> warningJson(const std::string& member, const std::str
   for (auto w : list) {
     if (id != w.getWarningId().cStr()) continue;
     if ((!level.empty() && enumName(w.getLevel()) != level) ||
-        (!rule.empty() && enumName(w.getKind()) != rule && rule != w.getRule().cStr()))
+        (!rule.empty() && enumName(w.getKind()) != rule))
       return std::nullopt;
     capnp::JsonCodec codec;
     std::string json = codec.encode(w).cStr();

@@ -11,9 +11,9 @@
 
 #include "bus_client.h"
 #include "gateway.h"
-#include "gateway_harness.h"
 #include "rules_harness.h"
 #include "service_harness.h"
+#include "system_suite.h"
 #include "worklists.h"
 
 namespace mwp {
@@ -24,10 +24,6 @@ using test::event;
 constexpr const char* kWaiting = "510703199005121230";  // insured, no card
 constexpr const char* kWaitingMasked = "510***********1230";
 constexpr const char* kServed = "510722198803040026";   // insured, holds a card
-
-std::string keyLine(const std::string& name, const std::string& role, const std::string& key) {
-  return name + " " + role + " " + gateway::hashApiKey(key) + "\n";
-}
 
 std::vector<std::string> population() {
   auto registered = [](const std::string& id, const char* worker, const char* name) {
@@ -53,53 +49,29 @@ std::vector<std::string> population() {
   };
 }
 
-class CoverageTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    test::flushRedis();
-    bus_ = new test::BusThread(4);
-    const std::pair<const char*, const char*> binaries[] = {{"employment", MWP_EMPLOYMENT_BINARY},
-                                                            {"health", MWP_HEALTH_BINARY},
-                                                            {"outreach", MWP_OUTREACH_BINARY}};
-    for (const auto& [name, binary] : binaries) {
-      services_[name] = new test::RunningService(binary, name, *bus_);
-    }
-    std::string keys = keyLine("integrator-1", "integrator", "k-int") +
-                       keyLine("caseworker-1", "caseworker", "k-case") +
-                       keyLine("health-1", "health", "k-health") +
-                       keyLine("auditor-1", "auditor", "k-audit");
-    auto options = test::gatewayOptions(*bus_, services_);
-    gateway_ = new gateway::Gateway(options, gateway::ApiKeys::parse(keys), Catalogue::builtIn(),
-                                    *context_, *registry_);
-    port_ = gateway_->start("127.0.0.1", 0);
+class CoverageTest : public test::SystemSuite<CoverageTest> {
+ public:  // what SystemSuite starts and sends, once
+  static test::SystemSpec systemSpec() {
+    return {{{"employment", MWP_EMPLOYMENT_BINARY},
+             {"health", MWP_HEALTH_BINARY},
+             {"outreach", MWP_OUTREACH_BINARY}},
+            test::keyLine("integrator-1", "integrator", "k-int") +
+                test::keyLine("caseworker-1", "caseworker", "k-case") +
+                test::keyLine("health-1", "health", "k-health") +
+                test::keyLine("auditor-1", "auditor", "k-audit")};
+  }
 
-    zmq::context_t context;
-    Publisher publisher(context, bus_->ingest);
-    std::vector<std::string> frames;
-    for (const auto& e : population()) frames.push_back(test::frameOf(e));
-    publisher.publish(frames);
+  static void sendTheScenario() {
+    send(population());
     services_["employment"]->waitForVerdict("cv-card-2");
     services_["outreach"]->waitForVerdict("cv-back-1");
   }
 
-  static void TearDownTestSuite() {
-    delete gateway_;
-    for (auto& [name, s] : services_) delete s;
-    services_.clear();
-    delete bus_;
-  }
-
+ protected:
   httplib::Result get(const std::string& path, const std::string& key) {
     httplib::Client client("127.0.0.1", port_);
     return client.Get(path, {{"Authorization", "Bearer " + key}});
   }
-
-  static inline test::BusThread* bus_ = nullptr;
-  static inline std::map<std::string, test::RunningService*> services_;
-  static inline zmq::context_t* context_ = new zmq::context_t;
-  static inline prometheus::Registry* registry_ = new prometheus::Registry;
-  static inline gateway::Gateway* gateway_ = nullptr;
-  static inline int port_ = 0;
 };
 
 TEST_F(CoverageTest, AWorklistIsShownAsTheRoleMaySeeItAndEveryReadIsAudited) {

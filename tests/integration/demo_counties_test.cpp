@@ -14,58 +14,41 @@
 
 #include "event_log.h"
 #include "gateway.h"
-#include "gateway_harness.h"
+#include "gateway_answers.h"
 #include "service_harness.h"
 #include "services.h"
 #include "state_keys.h"
+#include "system_suite.h"
 
 namespace mwp {
 namespace {
+
+using test::areaOf;
+using test::contains;
 
 constexpr const char* kYear = "2025";
 constexpr const char* kStrong = "510781";  // 江油市
 constexpr const char* kSilent = "510727";  // 平武县
 constexpr uint32_t kPartitions = 4;
 
-class MwpctlDemo : public ::testing::Test {
- protected:
-  // Once for the suite, from the first test's SetUp: a failure there fails that test (in
-  // SetUpTestSuite it would only skip them all, which ctest counts as no failure).
-  void SetUp() override {
-    if (started_) return;
-    started_ = true;
-    startTheSuite();
+class MwpctlDemo : public test::SystemSuite<MwpctlDemo> {
+ public:  // what SystemSuite starts and sends, once
+  static test::SystemSpec systemSpec() {
+    return {test::everyService(),
+            test::keyLine("office", "integrator", kKey),
+            std::chrono::milliseconds(3000),
+            {},
+            kPartitions};
   }
 
-  static void startTheSuite() {
-    test::flushRedis();
-    bus_ = new test::BusThread(kPartitions);
-    const std::map<std::string, const char*> binaries{
-        {"employment", MWP_EMPLOYMENT_BINARY}, {"housing", MWP_HOUSING_BINARY},
-        {"education", MWP_EDUCATION_BINARY},   {"health", MWP_HEALTH_BINARY},
-        {"rights", MWP_RIGHTS_BINARY},         {"outreach", MWP_OUTREACH_BINARY}};
-    for (const auto& [name, binary] : binaries) {
-      services_[name] = new test::RunningService(binary, name, *bus_);
-    }
-    auto options = test::gatewayOptions(*bus_, services_, std::chrono::milliseconds(3000));
-    std::string keys = "office integrator " + gateway::hashApiKey(kKey) + " \n";
-    gateway_ = new gateway::Gateway(options, gateway::ApiKeys::parse(keys), Catalogue::builtIn(),
-                                    *context_, *registry_);
-    port_ = gateway_->start("127.0.0.1", 0);
-
+  static void sendTheScenario() {
     std::string command = "MWP_BUS_INGEST=" + bus_->ingest + " " + MWP_CTL_BINARY +
                           " simulate --workers 300 --year " + kYear + " 2>/dev/null";
     ASSERT_EQ(WEXITSTATUS(system(command.c_str())), 0) << command;
     waitUntilSettled();
   }
 
-  static void TearDownTestSuite() {
-    delete gateway_;
-    for (auto& [name, s] : services_) delete s;
-    services_.clear();
-    delete bus_;
-  }
-
+ protected:
   // Until every service has applied every stored event, and the events its rules and timers
   // derived have come back through the bus: twice in a row, a second apart.
   static void waitUntilSettled() {
@@ -101,14 +84,6 @@ class MwpctlDemo : public ::testing::Test {
     return r ? r->body : "";
   }
 
-  // The part of the scorecard's JSON about one area.
-  static std::string areaOf(const std::string& body, const std::string& area) {
-    auto at = body.find(R"({"area":")" + area + "\"");
-    EXPECT_NE(at, std::string::npos) << area << " in " << body;
-    if (at == std::string::npos) return "";
-    return body.substr(at, body.find(R"({"area":")", at + 1) - at);
-  }
-
   // An area's reporting in a scorecard: {expected, reported, onTime}.
   static std::array<int, 3> reportingOf(const std::string& card, const std::string& area) {
     std::smatch m;
@@ -123,13 +98,6 @@ class MwpctlDemo : public ::testing::Test {
   }
 
   static constexpr const char* kKey = "k-office";
-  static inline bool started_ = false;
-  static inline test::BusThread* bus_ = nullptr;
-  static inline std::map<std::string, test::RunningService*> services_;
-  static inline zmq::context_t* context_ = new zmq::context_t;
-  static inline prometheus::Registry* registry_ = new prometheus::Registry;
-  static inline gateway::Gateway* gateway_ = nullptr;
-  static inline int port_ = 0;
 };
 
 TEST_F(MwpctlDemo, JiangyouAloneMeetsTheCitysFairsAndPingwuIsSilentInTheThirdQuarter) {
@@ -156,10 +124,9 @@ TEST_F(MwpctlDemo, JiangyouAloneMeetsTheCitysFairsAndPingwuIsSilentInTheThirdQua
   // The third quarter: 平武县 held no fair and sent no report of its own, while every other area
   // reported every measure it owes, on time (nothingToReport five days after the quarter).
   auto q3 = get(std::string("/v1/scorecard?year=") + kYear + "&period=" + kYear + "-Q3");
-  EXPECT_NE(areaOf(q3, kSilent)
-                .find(R"({"measure":1,"indicator":"fairs_held","value":0,"target":1,"met":false})"),
-            std::string::npos)
-      << areaOf(q3, kSilent);
+  EXPECT_TRUE(
+      contains(areaOf(q3, kSilent),
+               R"({"measure":1,"indicator":"fairs_held","value":0,"target":1,"met":false})"));
   EXPECT_TRUE(std::regex_search(
       areaOf(q3, kStrong),
       std::regex(R"re(\{"measure":1,"indicator":"fairs_held","value":\d+,"target":1,"met":true\})re")));
@@ -243,7 +210,7 @@ TEST_F(MwpctlDemo, ScorecardPrintsTheGatewaysScorecardAsATableAndItsCsv) {
   EXPECT_EQ(printed, served);
   EXPECT_EQ(printed.rfind("\xEF\xBB\xBFyear,period,area,nameZh,measure,indicator,value,target,met\r\n", 0),
             0u);
-  EXPECT_NE(printed.find("2025,,510781,江油市,1,fairs_held,"), std::string::npos);
+  EXPECT_TRUE(contains(printed, "2025,,510781,江油市,1,fairs_held,"));
 }
 
 }  // namespace

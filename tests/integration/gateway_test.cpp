@@ -11,27 +11,25 @@
 
 #include "audit_log.h"
 #include "bus_client.h"
+#include "event_kinds.h"
 #include "event_log.h"
 #include "frames.h"
-#include "gateway_harness.h"
 #include "ids.h"
 #include "mwp/messages/query.capnp.h"
 #include "rules_harness.h"
 #include "service_harness.h"
+#include "system_suite.h"
+#include "wage_warning_rules.h"
 
 namespace mwp {
 namespace {
 
 using test::event;
+using test::keyLine;
 
 constexpr const char* kWorker = "510722198803040026";  // a woman of 三台县
 constexpr const char* kMasked = "510***********0026";
 constexpr const char* kChild = "510703201903010049";
-
-std::string keyLine(const std::string& name, const std::string& role, const std::string& key,
-                    const std::string& department = "") {
-  return name + " " + role + " " + gateway::hashApiKey(key) + " " + department + "\n";
-}
 
 // Events about kWorker in every domain that keeps a section.
 std::vector<std::string> everyDomain() {
@@ -58,36 +56,22 @@ std::vector<std::string> everyDomain() {
   };
 }
 
-class GatewayTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    test::flushRedis();
-    bus_ = new test::BusThread(4);
-    const std::pair<const char*, const char*> binaries[] = {
-        {"employment", MWP_EMPLOYMENT_BINARY}, {"housing", MWP_HOUSING_BINARY},
-        {"education", MWP_EDUCATION_BINARY},   {"health", MWP_HEALTH_BINARY},
-        {"rights", MWP_RIGHTS_BINARY},         {"outreach", MWP_OUTREACH_BINARY}};
-    for (const auto& [name, binary] : binaries) {
-      services_[name] = new test::RunningService(binary, name, *bus_);
-    }
-    std::string keys =
+class GatewayTest : public test::SystemSuite<GatewayTest> {
+ public:  // what SystemSuite starts and sends, once
+  static test::SystemSpec systemSpec() {
+    return {
+        test::everyService(),
         keyLine("admin-1", "admin", "k-admin") + keyLine("integrator-1", "integrator", "k-int") +
-        keyLine("caseworker-1", "caseworker", "k-case") +
-        keyLine("health-1", "health", "k-health") + keyLine("auditor-1", "auditor", "k-audit") +
-        keyLine("hrss-system", "department", "k-hrss", "hrss") +
-        keyLine("pager", "health", "k-pager") +
-        keyLine("lapsed", "integrator", "k-lapsed", "expires=2020-12-31") +
-        keyLine("current", "integrator", "k-current", "expires=2999-12-31");
-    auto options = test::gatewayOptions(*bus_, services_);
-    gateway_ = new gateway::Gateway(options, gateway::ApiKeys::parse(keys), Catalogue::builtIn(),
-                                    *context_, *registry_);
-    port_ = gateway_->start("127.0.0.1", 0);
+            keyLine("caseworker-1", "caseworker", "k-case") +
+            keyLine("health-1", "health", "k-health") + keyLine("auditor-1", "auditor", "k-audit") +
+            keyLine("hrss-system", "department", "k-hrss", "hrss") +
+            keyLine("pager", "health", "k-pager") +
+            keyLine("lapsed", "integrator", "k-lapsed", "expires=2020-12-31") +
+            keyLine("current", "integrator", "k-current", "expires=2999-12-31")};
+  }
 
-    zmq::context_t context;
-    Publisher publisher(context, bus_->ingest);
-    std::vector<std::string> frames;
-    for (const auto& e : everyDomain()) frames.push_back(test::frameOf(e));
-    publisher.publish(frames);
+  static void sendTheScenario() {
+    send(everyDomain());
     services_["rights"]->waitForVerdict("g-dispute");
     services_["health"]->waitForVerdict("g-check");
     services_["education"]->waitForVerdict("g-school");
@@ -95,12 +79,7 @@ class GatewayTest : public ::testing::Test {
     services_["employment"]->waitForVerdict("g-reg");
   }
 
-  static void TearDownTestSuite() {
-    delete gateway_;
-    for (auto& [name, s] : services_) delete s;
-    delete bus_;
-  }
-
+ protected:
   httplib::Result get(const std::string& path, const std::string& key,
                       httplib::Headers headers = {}) {
     httplib::Client client("127.0.0.1", port_);
@@ -114,13 +93,6 @@ class GatewayTest : public ::testing::Test {
     EXPECT_EQ(r->status, 200) << r->body;
     return r->body;
   }
-
-  static inline test::BusThread* bus_ = nullptr;
-  static inline std::map<std::string, test::RunningService*> services_;
-  static inline zmq::context_t* context_ = new zmq::context_t;
-  static inline prometheus::Registry* registry_ = new prometheus::Registry;
-  static inline gateway::Gateway* gateway_ = nullptr;
-  static inline int port_ = 0;
 };
 
 TEST_F(GatewayTest, AWorkerWithEventsInEveryDomainComesBackWhole) {
@@ -635,6 +607,26 @@ TEST_F(GatewayTest, EveryRouteIsInTheOpenApiDocumentAndTheOtherWayRound) {
   EXPECT_EQ(documented, served);
   auto r = get("/v1/openapi.json", "");
   EXPECT_EQ(r->status, 200) << "the document needs no key";
+}
+
+// The document is written by hand: the `rule` filter of /v1/warnings lists exactly what the
+// gateway accepts, each warning's kind and its register rule (wage_warning_rules.h).
+TEST(OpenApiDocument, TheWarningsRuleFilterListsEveryKindAndEveryRegisterRule) {
+  std::string doc = gateway::openApiDocument();
+  std::smatch param;
+  ASSERT_TRUE(std::regex_search(
+      doc, param, std::regex(R"re("name": "rule",[^\]]*"enum": \[([^\]]*)\])re")))
+      << "the rule parameter of /v1/warnings with its enum";
+  std::set<std::string> documented, accepted;
+  std::string listed = param[1];
+  std::regex value(R"re("([^"]+)")re");
+  for (std::sregex_iterator it(listed.begin(), listed.end(), value), end; it != end; ++it)
+    documented.insert((*it)[1]);
+  for (const auto& w : wageWarningRules()) {
+    accepted.insert(enumName(w.kind));
+    accepted.insert(w.rule.id);
+  }
+  EXPECT_EQ(documented, accepted);
 }
 
 size_t entries(const std::string& auditBody) {

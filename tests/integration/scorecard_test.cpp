@@ -12,14 +12,17 @@
 
 #include "bus_client.h"
 #include "gateway.h"
-#include "gateway_harness.h"
+#include "gateway_answers.h"
 #include "rules_harness.h"
 #include "service_harness.h"
+#include "system_suite.h"
 #include "wage_events.h"
 
 namespace mwp {
 namespace {
 
+using test::areaOf;
+using test::contains;
 using test::event;
 
 std::string fair(const std::string& id, const std::string& area, const std::string& heldOn) {
@@ -108,40 +111,21 @@ std::vector<std::string> scenario() {
   };
 }
 
-class ScorecardTest : public ::testing::Test {
- protected:
-  // Once for the suite, from the first test's SetUp: a failure there fails that test (in
-  // SetUpTestSuite it would only skip them all, which ctest counts as no failure).
-  void SetUp() override {
-    if (started_) return;
-    started_ = true;
-    startTheSuite();
+class ScorecardTest : public test::SystemSuite<ScorecardTest> {
+ public:  // what SystemSuite starts and sends, once
+  static test::SystemSpec systemSpec() {
+    return {{{"employment", MWP_EMPLOYMENT_BINARY},
+             {"outreach", MWP_OUTREACH_BINARY},
+             {"rights", MWP_RIGHTS_BINARY}},
+            test::keyLine("office", "integrator", "k-office"),
+            std::chrono::milliseconds(1000),
+            {{"MWP_INDICATOR_REFRESH_MS", "100"}}};
   }
 
-  static void startTheSuite() {
-    test::flushRedis();
-    bus_ = new test::BusThread(4);
-    const std::pair<const char*, const char*> binaries[] = {{"employment", MWP_EMPLOYMENT_BINARY},
-                                                            {"outreach", MWP_OUTREACH_BINARY},
-                                                            {"rights", MWP_RIGHTS_BINARY}};
-    for (const auto& [name, binary] : binaries) {
-      services_[name] =
-          new test::RunningService(binary, name, *bus_, {{"MWP_INDICATOR_REFRESH_MS", "100"}});
-    }
-    auto options = test::gatewayOptions(*bus_, services_, std::chrono::milliseconds(1000));
-    std::string keys = "office integrator " + gateway::hashApiKey("k-office") + " \n";
-    gateway_ = new gateway::Gateway(options, gateway::ApiKeys::parse(keys), Catalogue::builtIn(),
-                                    *context_, *registry_);
-    port_ = gateway_->start("127.0.0.1", 0);
-
-    zmq::context_t context;
-    Publisher publisher(context, bus_->ingest);
-    std::vector<std::string> frames;
-    for (const auto& e : scenario()) frames.push_back(test::frameOf(e));
-    for (const auto& e : fuchengScenario()) frames.push_back(test::frameOf(e));
-    for (const auto& r : publisher.publish(frames)) {
-      ASSERT_NE(r.status, msg::IngestReply::Status::NACK) << r.reason;
-    }
+  static void sendTheScenario() {
+    auto events = scenario();
+    for (auto& e : fuchengScenario()) events.push_back(std::move(e));
+    send(events);
     for (const char* id :
          {"sc-fair-1", "sc-fair-2", "sc-fair-3", "sc-fair-4", "sc-none-q1", "sc-none-q2"}) {
       services_["employment"]->waitForVerdict(id);
@@ -167,33 +151,12 @@ class ScorecardTest : public ::testing::Test {
         2);
   }
 
-  static void TearDownTestSuite() {
-    delete gateway_;
-    for (auto& [name, s] : services_) delete s;
-    delete bus_;
-  }
-
+ protected:
   httplib::Result get(const std::string& path, httplib::Headers headers = {}) {
     httplib::Client client("127.0.0.1", port_);
     headers.emplace("Authorization", "Bearer k-office");
     return client.Get(path, headers);
   }
-
-  // The part of the scorecard's JSON about one area.
-  static std::string areaOf(const std::string& body, const std::string& area) {
-    auto at = body.find(R"({"area":")" + area + "\"");
-    EXPECT_NE(at, std::string::npos) << area << " in " << body;
-    if (at == std::string::npos) return "";
-    return body.substr(at, body.find(R"({"area":")", at + 1) - at);
-  }
-
-  static inline bool started_ = false;
-  static inline test::BusThread* bus_ = nullptr;
-  static inline std::map<std::string, test::RunningService*> services_;
-  static inline zmq::context_t* context_ = new zmq::context_t;
-  static inline prometheus::Registry* registry_ = new prometheus::Registry;
-  static inline gateway::Gateway* gateway_ = nullptr;
-  static inline int port_ = 0;
 };
 
 TEST_F(ScorecardTest, EachAreaIsJudgedByItsOwnTargetWhateverTheCitysTotal) {
@@ -201,30 +164,21 @@ TEST_F(ScorecardTest, EachAreaIsJudgedByItsOwnTargetWhateverTheCitysTotal) {
   ASSERT_EQ(r->status, 200) << r->body;
   EXPECT_EQ(r->body.rfind(R"({"year":2026,"areas":[)", 0), 0u) << r->body;
   auto jiangyou = areaOf(r->body, "510781");
-  EXPECT_NE(jiangyou.find(R"("nameZh":"江油市")"), std::string::npos) << jiangyou;
-  EXPECT_NE(
-      jiangyou.find(R"({"measure":1,"indicator":"fairs_held","value":4,"target":4,"met":true})"),
-      std::string::npos)
-      << jiangyou;
+  EXPECT_TRUE(contains(jiangyou, R"("nameZh":"江油市")"));
+  EXPECT_TRUE(contains(
+      jiangyou, R"({"measure":1,"indicator":"fairs_held","value":4,"target":4,"met":true})"));
   auto santai = areaOf(r->body, "510722");
-  EXPECT_NE(
-      santai.find(R"({"measure":1,"indicator":"fairs_held","value":0,"target":4,"met":false})"),
-      std::string::npos)
-      << santai;
-  EXPECT_NE(
-      santai.find(
-          R"({"measure":23,"indicator":"condolence_visit_outside","value":1,"target":1,"met":true})"),
-      std::string::npos)
-      << santai;
+  EXPECT_TRUE(contains(
+      santai, R"({"measure":1,"indicator":"fairs_held","value":0,"target":4,"met":false})"));
+  EXPECT_TRUE(contains(
+      santai,
+      R"({"measure":23,"indicator":"condolence_visit_outside","value":1,"target":1,"met":true})"));
   auto pingwu = areaOf(r->body, "510727");
-  EXPECT_NE(
-      pingwu.find(
-          R"({"measure":23,"indicator":"condolence_visit_outside","value":0,"target":1,"met":false})"),
-      std::string::npos)
-      << pingwu;
-  EXPECT_NE(pingwu.find(R"("casesOverdue":0,"redWageWarnings":0)"), std::string::npos) << pingwu;
-  EXPECT_NE(r->body.find(R"("unavailable":[])"), std::string::npos)
-      << "every service asked answered";
+  EXPECT_TRUE(contains(
+      pingwu,
+      R"({"measure":23,"indicator":"condolence_visit_outside","value":0,"target":1,"met":false})"));
+  EXPECT_TRUE(contains(pingwu, R"("casesOverdue":0,"redWageWarnings":0)"));
+  EXPECT_TRUE(contains(r->body, R"("unavailable":[])")) << "every service asked answered";
 }
 
 // What the scorecard takes from measures other than the targets' is the area's own: 涪城区's card
@@ -234,17 +188,14 @@ TEST_F(ScorecardTest, CoverageOverdueCasesAndRedWarningsAreEachAreasOwn) {
   auto r = get("/v1/scorecard?year=2026");
   ASSERT_EQ(r->status, 200) << r->body;
   auto fucheng = areaOf(r->body, "510703");
-  EXPECT_NE(
-      fucheng.find(
-          R"({"measure":16,"indicator":"card_coverage","value":0.5,"target":1,"met":false})"),
-      std::string::npos)
-      << fucheng;
-  EXPECT_NE(fucheng.find(R"("casesOverdue":2,"redWageWarnings":2)"), std::string::npos) << fucheng;
+  EXPECT_TRUE(contains(
+      fucheng, R"({"measure":16,"indicator":"card_coverage","value":0.5,"target":1,"met":false})"));
+  EXPECT_TRUE(contains(fucheng, R"("casesOverdue":2,"redWageWarnings":2)"));
   auto santai = areaOf(r->body, "510722");
   EXPECT_EQ(santai.find(R"("indicator":"card_coverage")"), std::string::npos)
       << "no insured worker in 三台县: no ratio, not 0 or 1\n"
       << santai;
-  EXPECT_NE(santai.find(R"("casesOverdue":0,"redWageWarnings":0)"), std::string::npos) << santai;
+  EXPECT_TRUE(contains(santai, R"("casesOverdue":0,"redWageWarnings":0)"));
 }
 
 TEST_F(ScorecardTest, AQuartersReportingCountsExplicitReportsAndEventsAndTheirTimeliness) {
@@ -252,52 +203,42 @@ TEST_F(ScorecardTest, AQuartersReportingCountsExplicitReportsAndEventsAndTheirTi
   ASSERT_EQ(r->status, 200) << r->body;
   // The three services running own 27 measures: each area owes 27 reports for the quarter.
   // 三台县: measure 23 by its visit (sent in March), measure 1 by a nothingToReport on 12 April.
-  EXPECT_NE(
-      areaOf(r->body, "510722").find(R"("reporting":{"expected":27,"reported":2,"onTime":1})"),
-      std::string::npos)
-      << areaOf(r->body, "510722");
+  EXPECT_TRUE(contains(areaOf(r->body, "510722"),
+                       R"("reporting":{"expected":27,"reported":2,"onTime":1})"));
   // 江油市's fair of 10 February was sent the same day.
-  EXPECT_NE(
-      areaOf(r->body, "510781").find(R"("reporting":{"expected":27,"reported":1,"onTime":1})"),
-      std::string::npos);
-  EXPECT_NE(
-      areaOf(r->body, "510727").find(R"("reporting":{"expected":27,"reported":0,"onTime":0})"),
-      std::string::npos);
+  EXPECT_TRUE(contains(areaOf(r->body, "510781"),
+                       R"("reporting":{"expected":27,"reported":1,"onTime":1})"));
+  EXPECT_TRUE(contains(areaOf(r->body, "510727"),
+                       R"("reporting":{"expected":27,"reported":0,"onTime":0})"));
   // In a quarter, 措施一's per-area target is one fair.
-  EXPECT_NE(areaOf(r->body, "510781")
-                .find(R"({"measure":1,"indicator":"fairs_held","value":1,"target":1,"met":true})"),
-            std::string::npos)
-      << areaOf(r->body, "510781");
+  EXPECT_TRUE(
+      contains(areaOf(r->body, "510781"),
+               R"({"measure":1,"indicator":"fairs_held","value":1,"target":1,"met":true})"));
 
   auto m1 = get("/v1/measures/1?period=2026-Q1");
   ASSERT_EQ(m1->status, 200) << m1->body;
-  EXPECT_NE(
-      m1->body.find(
-          R"("period":"2026-Q1","reporting":{"period":"2026-Q1","expected":14,"reported":2,"onTime":1,"nothingToReport":1,)"),
-      std::string::npos)
-      << m1->body;
-  EXPECT_NE(m1->body.find(R"("late":["510722"])"), std::string::npos) << m1->body;
-  EXPECT_NE(m1->body.find(R"("missing":["510703","510704")"), std::string::npos) << m1->body;
+  EXPECT_TRUE(contains(
+      m1->body,
+      R"("period":"2026-Q1","reporting":{"period":"2026-Q1","expected":14,"reported":2,"onTime":1,"nothingToReport":1,)"));
+  EXPECT_TRUE(contains(m1->body, R"("late":["510722"])"));
+  EXPECT_TRUE(contains(m1->body, R"("missing":["510703","510704")"));
 }
 
 TEST_F(ScorecardTest, IndicatorsAreCountedByQuarterAndBySpringTravel) {
   auto spring = get("/v1/measures/1?period=2026-spring&area=510781");
   ASSERT_EQ(spring->status, 200) << spring->body;
-  EXPECT_NE(spring->body.find(R"("indicator":"fairs_held","area":"510781","year":2026,"value":1,)"),
-            std::string::npos)
-      << spring->body;
+  EXPECT_TRUE(
+      contains(spring->body, R"("indicator":"fairs_held","area":"510781","year":2026,"value":1,)"));
   auto q3 = get("/v1/measures/1?period=2026-Q3&area=510781");
-  EXPECT_NE(q3->body.find(
-                R"("indicator":"fairs_held","area":"510781","year":2026,"value":1,"target":1})"),
-            std::string::npos)
-      << q3->body;
+  EXPECT_TRUE(contains(
+      q3->body, R"("indicator":"fairs_held","area":"510781","year":2026,"value":1,"target":1})"));
   auto all = get("/v1/measures?period=2026-Q2");
   ASSERT_EQ(all->status, 200);
   EXPECT_EQ(all->body.rfind(R"({"year":2026,"period":"2026-Q2","measures":[)", 0), 0u);
   for (const char* bad : {"2026-Q5", "2026-spring2", "2018-spring", "2026"}) {
     auto r = get(std::string("/v1/measures/1?period=") + bad);
     EXPECT_EQ(r->status, 400) << bad;
-    EXPECT_NE(r->body.find("period"), std::string::npos) << r->body;
+    EXPECT_TRUE(contains(r->body, "period"));
   }
   EXPECT_EQ(get("/v1/scorecard?year=2025&period=2026-Q1")->status, 400);
 }

@@ -9,9 +9,13 @@
 
 #include "api_keys.h"
 #include "bus_fixture.h"
+#include "frames.h"
 #include "gateway.h"
 #include "mwp/messages/query.capnp.h"
+#include "mwp/messages/rights.capnp.h"
+#include "redis.h"
 #include "service_harness.h"
+#include "state_keys.h"
 #include "wage_events.h"
 
 namespace mwp {
@@ -61,6 +65,30 @@ class WagePaymentServiceTest : public test::BusFixture {
     size_t n = 0;
     for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
     return n;
+  }
+
+  // Rewrites every stored record of `projectId` that has warnings as one stored before register
+  // ids were kept: each warning's `rule` empty. How many records it rewrote.
+  static size_t forgetWarningRules(const std::string& projectId) {
+    Redis redis(test::testRedis());
+    std::string project = serviceKey("rights", "project:" + projectId);
+    size_t rewritten = forgetWarningRules<msg::WageProject>(redis, project);
+    for (const auto& k : redis.command({"KEYS", project + ":worker:*"}).elements)
+      rewritten += forgetWarningRules<msg::ProjectWorker>(redis, k.str);
+    return rewritten;
+  }
+
+  template <typename Record>
+  static size_t forgetWarningRules(Redis& redis, const std::string& key) {
+    auto stored = redis.command({"GET", key});
+    FrameReader reader(stored.str);
+    capnp::MallocMessageBuilder message;
+    message.setRoot(reader.root<Record>());
+    auto warnings = message.getRoot<Record>().getWarnings();
+    if (warnings.size() == 0) return 0;
+    for (auto w : warnings) w.setRule("");
+    redis.command({"SET", key, toBytes(message)});
+    return 1;
   }
 
   std::unique_ptr<test::RunningService> rights;
@@ -192,6 +220,16 @@ TEST_F(WagePaymentServiceTest, AMonthOfAProjectGivesItsLedgerAndItsWarnings) {
   ASSERT_TRUE(byRule);
   EXPECT_EQ(occurrences(byRule->body, R"("kind":"paidOutsideAccount")"), 1u) << byRule->body;
   EXPECT_EQ(occurrences(byRule->body, R"("kind":)"), 1u) << "by its register id\n" << byRule->body;
+
+  // A warning stored before register ids were kept has an empty `rule`: the register id still
+  // finds it, by its kind.
+  ASSERT_GT(forgetWarningRules("P-IT-1"), 0u) << "the project's records with warnings";
+  auto old = client.Get("/v1/warnings?rule=rights.wage_warning.paid_outside_account", key);
+  ASSERT_TRUE(old);
+  EXPECT_EQ(old->status, 200) << old->body;
+  EXPECT_NE(old->body.find(R"("rule":"",)"), std::string::npos) << "stored so\n" << old->body;
+  EXPECT_EQ(occurrences(old->body, R"("kind":"paidOutsideAccount")"), 1u) << old->body;
+  EXPECT_EQ(occurrences(old->body, R"("kind":)"), 1u) << old->body;
 }
 
 TEST_F(WagePaymentServiceTest, AnEventOfAnUnknownProjectIsRefusedWithTheReason) {

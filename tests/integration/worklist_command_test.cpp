@@ -12,9 +12,9 @@
 #include "bus_client.h"
 #include "csv.h"
 #include "gateway.h"
-#include "gateway_harness.h"
 #include "rules_harness.h"
 #include "service_harness.h"
+#include "system_suite.h"
 
 namespace mwp {
 namespace {
@@ -24,10 +24,6 @@ using test::event;
 constexpr const char* kVillage = "510722103201";
 constexpr const char* kOtherVillage = "510722103202";
 constexpr int kInsuredWithoutCard = 501;  // one more than the gateway's largest page
-
-std::string keyLine(const std::string& name, const std::string& role, const std::string& key) {
-  return name + " " + role + " " + gateway::hashApiKey(key) + "\n";
-}
 
 std::string registered(const std::string& id, const std::string& worker, const std::string& name) {
   return event(id, "workerRegistered",
@@ -71,36 +67,21 @@ struct Printed {
   std::string out, err;
 };
 
-class WorklistCommandTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    test::flushRedis();
-    bus_ = new test::BusThread(4);
-    services_["employment"] = new test::RunningService(MWP_EMPLOYMENT_BINARY, "employment", *bus_);
-    services_["outreach"] = new test::RunningService(MWP_OUTREACH_BINARY, "outreach", *bus_);
-    gateway_ = new gateway::Gateway(
-        test::gatewayOptions(*bus_, services_),
-        gateway::ApiKeys::parse(keyLine("integrator-1", "integrator", "k-int") +
-                                keyLine("caseworker-1", "caseworker", "k-case")),
-        Catalogue::builtIn(), *context_, *registry_);
-    port_ = gateway_->start("127.0.0.1", 0);
+class WorklistCommandTest : public test::SystemSuite<WorklistCommandTest> {
+ public:  // what SystemSuite starts and sends, once
+  static test::SystemSpec systemSpec() {
+    return {{{"employment", MWP_EMPLOYMENT_BINARY}, {"outreach", MWP_OUTREACH_BINARY}},
+            test::keyLine("integrator-1", "integrator", "k-int") +
+                test::keyLine("caseworker-1", "caseworker", "k-case")};
+  }
 
-    zmq::context_t context;
-    Publisher publisher(context, bus_->ingest);
-    std::vector<std::string> frames;
-    for (const auto& e : population()) frames.push_back(test::frameOf(e));
-    for (const auto& r : publisher.publish(frames)) EXPECT_EQ(r.reason, "");
+  static void sendTheScenario() {
+    send(population());
     services_["outreach"]->waitForVerdict("wl-back-2");
     services_["employment"]->waitForVerdict("wl-ins-" + std::to_string(kInsuredWithoutCard - 1));
   }
 
-  static void TearDownTestSuite() {
-    delete gateway_;
-    for (auto& [name, s] : services_) delete s;
-    services_.clear();
-    delete bus_;
-  }
-
+ protected:
   // mwpctl worklist ARGS against the test's gateway with `key`.
   static Printed worklist(const std::string& args, const std::string& key) {
     std::string err = testing::TempDir() + "mwpctl_worklist.err";
@@ -137,13 +118,6 @@ class WorklistCommandTest : public ::testing::Test {
     for (const auto& r : parsed) out.push_back(r.fields);
     return out;
   }
-
-  static inline test::BusThread* bus_ = nullptr;
-  static inline std::map<std::string, test::RunningService*> services_;
-  static inline zmq::context_t* context_ = new zmq::context_t;
-  static inline prometheus::Registry* registry_ = new prometheus::Registry;
-  static inline gateway::Gateway* gateway_ = nullptr;
-  static inline int port_ = 0;
 };
 
 TEST_F(WorklistCommandTest, TheTableShowsTheIntegratorMaskedIdsLongestWaitingFirst) {
