@@ -109,9 +109,23 @@ ensure_openapi_linter() {
   (cd "$tools" && npm install --no-audit --no-fund --loglevel=error @redocly/cli@2 >/dev/null)
 }
 
+# A random free port below Linux's ephemeral range (32768–60999), so that no outgoing connection
+# takes it before the server binds it (freeTcpPort in common/runtime/child_process.cpp says more).
 free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()' 2>/dev/null \
-    || shuf -i 20000-60000 -n 1
+  python3 -c '
+import random, socket
+for _ in range(100):
+    p = random.randint(20000, 32767)
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", p)); print(p); break
+    except OSError:
+        pass
+    finally:
+        s.close()
+else:
+    raise SystemExit(1)
+' 2>/dev/null || shuf -i 20000-32767 -n 1
 }
 
 # The folder of the Redis users' secrets (write_redis_secrets): when set, start_redis starts Redis

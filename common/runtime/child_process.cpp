@@ -9,20 +9,45 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <random>
 
 namespace mwp {
 
-int freeTcpPort() {
+namespace {
+
+// Whether a listening socket could bind 127.0.0.1:`port` now (0: any port; `port` is then set).
+bool bindable(int& port) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return false;
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  bool free = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
   socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  if (free && getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    port = ntohs(addr.sin_port);
+  }
   close(fd);
-  return ntohs(addr.sin_port);
+  return free;
+}
+
+}  // namespace
+
+// A random port below Linux's ephemeral range (32768–60999 by default): the port is free when
+// asked but bound by the child only later, and in between any outgoing connection on the machine
+// (a test's client, another suite's) may be given an ephemeral port — the very one. Below the
+// range only another caller picking the same port can take it.
+int freeTcpPort() {
+  static std::mt19937 pick{std::random_device{}()};
+  std::uniform_int_distribution<int> below(20000, 32767);
+  for (int tries = 0; tries < 100; ++tries) {
+    int port = below(pick);
+    if (bindable(port)) return port;
+  }
+  int any = 0;
+  bindable(any);
+  return any;
 }
 
 ChildProcess::ChildProcess(std::string binary, std::map<std::string, std::string> env,
