@@ -281,6 +281,17 @@ std::string_view kept(kj::Arena& arena, std::string_view bytes) {
   out[bytes.size()] = '\0';
   return {out.begin(), bytes.size()};
 }
+
+// A frame's eventId, source and refusal (if any) from what readFrame() made of it, onto what
+// carries them on (a FrameVerdict, a Pending frame).
+template <typename Into>
+void takeNames(FrameRead& read, Into& into) {
+  into.eventId = read.eventId;
+  into.source = read.source;
+  into.reason = std::move(read.reason);
+  into.reasonZh = std::move(read.reasonZh);
+  into.rule = std::move(read.rule);
+}
 }  // namespace
 
 void readFrame(std::string_view raw, const Catalogue& catalogue, int64_t nowSeconds,
@@ -321,12 +332,8 @@ FrameVerdict readFrame(std::string_view raw, const Catalogue& catalogue, int64_t
   FrameRead r;
   readFrame(raw, catalogue, nowSeconds, partitionCount, arena, r);
   FrameVerdict v;
-  v.eventId = r.eventId;
-  v.source = r.source;
+  takeNames(r, v);
   v.department = r.department;
-  v.reason = std::move(r.reason);
-  v.reasonZh = std::move(r.reasonZh);
-  v.rule = std::move(r.rule);
   if (v.reason.empty()) {
     v.envelope = r.envelope;
     v.digest.assign(r.digest, sizeof r.digest);
@@ -342,11 +349,7 @@ void Bus::check(Batch& batch) {
     std::string_view frame(static_cast<const char*>(p.frame.data()), p.frame.size());
     FrameRead read;
     readFrame(frame, catalogue_, now, options_.partitionCount, batch.arena, read);
-    p.eventId = read.eventId;
-    p.source = read.source;
-    p.reason = std::move(read.reason);
-    p.reasonZh = std::move(read.reasonZh);
-    p.rule = std::move(read.rule);
+    takeNames(read, p);
     if (p.reason.empty()) {
       if (auto problem = checkSender(p.user, *read.department)) refuseFrame(p, *problem);
     }
