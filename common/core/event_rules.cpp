@@ -497,22 +497,45 @@ std::optional<Reason> checkEvent(msg::Envelope::Reader event, const Catalogue& c
   return std::nullopt;
 }
 
-std::string subjectOf(msg::Envelope::Reader event) {
+namespace {
+// A subject as its two parts, "<field>:<value>", read in place (no string built).
+struct SubjectParts {
+  std::string_view field;
+  std::string_view value;
+};
+SubjectParts subjectParts(msg::Envelope::Reader event) {
   const KindRules* k = rulesOf(event);
   if (k && k->subject) {
     auto subject = textAt(payloadOf(event, *k), k->subject->offset);
     // Named by the field, not the kind, so every event of a case (caseOverdue too) shares it.
     // An optional subject left empty (an activity without an activityId) names nothing.
-    if (subject.size() > 0) return k->subject->name + ":" + subject.cStr();
+    if (subject.size() > 0) return {k->subject->name, {subject.begin(), subject.size()}};
   }
   if (event.hasWorkerId() && event.getWorkerId().size() > 0) {
-    return std::string("worker:") + event.getWorkerId().cStr();
+    auto worker = event.getWorkerId();
+    return {"worker", {worker.begin(), worker.size()}};
   }
-  return std::string("event:") + event.getEventId().cStr();
+  auto id = event.getEventId();
+  return {"event", {id.begin(), id.size()}};
+}
+}  // namespace
+
+std::string subjectOf(msg::Envelope::Reader event) {
+  auto [field, value] = subjectParts(event);
+  std::string subject;
+  subject.reserve(field.size() + 1 + value.size());
+  return subject.append(field).append(1, ':').append(value);
 }
 
 uint32_t partitionOf(std::string_view subject, uint32_t partitionCount) {
   return static_cast<uint32_t>(fnv1a64(subject) % partitionCount);
+}
+
+uint32_t partitionOfEvent(msg::Envelope::Reader event, uint32_t partitionCount) {
+  // FNV-1a reads a byte at a time, so hashing the parts in turn is hashing the subject.
+  auto [field, value] = subjectParts(event);
+  uint64_t hash = fnv1a64(value, fnv1a64(":", fnv1a64(field)));
+  return static_cast<uint32_t>(hash % partitionCount);
 }
 
 }  // namespace mwp

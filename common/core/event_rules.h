@@ -39,5 +39,7 @@ std::string subjectOf(msg::Envelope::Reader event);
 // The partition a subject's events go to: FNV-1a of the subject, modulo `partitionCount`. Stable
 // across processes and releases: changing it would reorder every subject.
 uint32_t partitionOf(std::string_view subject, uint32_t partitionCount);
+// partitionOf(subjectOf(event), partitionCount), without building the subject: the bus's, per event.
+uint32_t partitionOfEvent(msg::Envelope::Reader event, uint32_t partitionCount);
 
 }  // namespace mwp

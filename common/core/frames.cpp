@@ -3,6 +3,7 @@
 #include <kj/exception.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 
 namespace mwp {
@@ -54,14 +55,25 @@ std::optional<std::string> frameProblem(std::string_view bytes) {
   return std::nullopt;
 }
 
-FrameReader::FrameReader(std::string_view bytes) {
+FrameReader::FrameReader(std::string_view bytes) : FrameReader(bytes, Borrowed{}, true) {}
+
+FrameReader::FrameReader(std::string_view bytes, Borrowed) : FrameReader(bytes, Borrowed{}, false) {}
+
+FrameReader::FrameReader(std::string_view bytes, Borrowed, bool copy) {
   // The conditions' values are left out of the exceptions: they would be addresses.
   if (bytes.size() % sizeof(capnp::word) != 0) {
     KJ_FAIL_REQUIRE("message size is not a whole number of 8-byte words: truncated?");
   }
-  words_ = copiedWords(bytes);
-  reader_.emplace(words_.asPtr(), untrustedReaderOptions());
-  if (reader_->getEnd() != words_.end()) KJ_FAIL_REQUIRE("bytes after the end of the message");
+  kj::ArrayPtr<const capnp::word> words;
+  if (!copy && reinterpret_cast<uintptr_t>(bytes.data()) % alignof(capnp::word) == 0) {
+    words = kj::arrayPtr(reinterpret_cast<const capnp::word*>(bytes.data()),
+                         bytes.size() / sizeof(capnp::word));
+  } else {
+    words_ = copiedWords(bytes);
+    words = words_.asPtr();
+  }
+  reader_.emplace(words, untrustedReaderOptions());
+  if (reader_->getEnd() != words.end()) KJ_FAIL_REQUIRE("bytes after the end of the message");
 }
 
 std::string toBytes(capnp::MessageBuilder& message) {
@@ -74,12 +86,29 @@ std::string toBytes(capnp::MessageBuilder& message) {
 
 namespace mwp {
 
-kj::ArrayPtr<capnp::word> canonicalScratch(size_t words) {
-  thread_local kj::Array<capnp::word> scratch;
-  if (scratch.size() < words) scratch = kj::heapArray<capnp::word>(std::max(words, size_t{1024}));
-  auto out = scratch.slice(0, words);
-  memset(out.begin(), 0, out.asBytes().size());
-  return out;
+namespace {
+struct CanonicalScratch {
+  // The traversal limit, the root pointer, and a word to spare.
+  kj::Array<capnp::word> words =
+      kj::heapArray<capnp::word>(untrustedReaderOptions().traversalLimitInWords + 2);
+  size_t dirty = words.size();  // how much may not be zero: all of it, until a build says less
+};
+thread_local CanonicalScratch canonical;
+}  // namespace
+
+kj::ArrayPtr<capnp::word> canonicalScratch() {
+  memset(canonical.words.begin(), 0, canonical.dirty * sizeof(capnp::word));
+  // Until the build says how much it used: one that throws leaves it all to be zeroed again.
+  canonical.dirty = canonical.words.size();
+  return canonical.words;
+}
+
+void canonicalScratchUsed(size_t words) { canonical.dirty = std::min(words, canonical.words.size()); }
+
+void canonicalScratchAtLeast(size_t words) {
+  if (words <= canonical.words.size()) return;
+  canonical.words = kj::heapArray<capnp::word>(words);
+  canonical.dirty = canonical.words.size();  // zeroed by the next canonicalScratch()
 }
 
 std::string framedSegment(kj::ArrayPtr<const capnp::word> segment) {
@@ -91,6 +120,16 @@ std::string framedSegment(kj::ArrayPtr<const capnp::word> segment) {
   out.append(reinterpret_cast<const char*>(table), sizeof table);
   out.append(reinterpret_cast<const char*>(bytes.begin()), bytes.size());
   return out;
+}
+
+std::string_view framedSegment(kj::ArrayPtr<const capnp::word> segment, kj::Arena& arena) {
+  uint32_t table[2] = {0, static_cast<uint32_t>(segment.size())};
+  auto bytes = segment.asBytes();
+  auto out = arena.allocateArray<char>(sizeof table + bytes.size() + 1);
+  memcpy(out.begin(), table, sizeof table);
+  memcpy(out.begin() + sizeof table, bytes.begin(), bytes.size());
+  out[out.size() - 1] = '\0';
+  return {out.begin(), out.size() - 1};
 }
 
 }  // namespace mwp

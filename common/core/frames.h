@@ -4,6 +4,7 @@
 #include <capnp/any.h>
 #include <capnp/message.h>
 #include <capnp/serialize.h>
+#include <kj/arena.h>
 
 #include <optional>
 #include <string>
@@ -32,20 +33,27 @@ std::string unreadableReason(std::string_view part, std::string_view zh, std::st
 capnp::ReaderOptions untrustedReaderOptions();
 
 // A message read from bytes it does not own. ZeroMQ hands out frames at any alignment and
-// Cap'n Proto 0.9.2 throws "Detected unaligned data" on them, so the bytes are always copied into
-// a word array first; the copy is the price of never trusting the caller's buffer.
+// Cap'n Proto 0.9.2 throws "Detected unaligned data" on them, so the bytes are copied into a word
+// array first; the copy is the price of never trusting the caller's buffer.
 class FrameReader {
  public:
   // Throws kj::Exception when the bytes are not a well-formed message (truncated, bad segment
   // table, over the limits).
   explicit FrameReader(std::string_view bytes);
+  // The same, reading the bytes where they are when they are word-aligned (a ZeroMQ message's, a
+  // std::string's heap buffer, almost always): no allocation and no copy. The caller keeps the
+  // bytes unchanged as long as the reader and what it read are used — the bus and the publisher,
+  // which read each frame while they hold its message.
+  struct Borrowed {};
+  FrameReader(std::string_view bytes, Borrowed);
   template <typename T>
   typename T::Reader root() {
     return reader_->getRoot<T>();
   }
 
  private:
-  kj::Array<capnp::word> words_;
+  FrameReader(std::string_view bytes, Borrowed, bool copy);
+  kj::Array<capnp::word> words_;  // the copy, when one was made
   std::optional<capnp::FlatArrayMessageReader> reader_;
 };
 
@@ -56,18 +64,41 @@ std::string toBytes(capnp::MessageBuilder& message);
 // Equal content gives equal bytes, whoever built it; state records shed the garbage that list
 // growth leaves behind.
 std::string framedSegment(kj::ArrayPtr<const capnp::word> segment);
-// `words` zeroed words of this thread's, kept for the next call: what the canonical form is built
-// in. Valid until the next call on the same thread.
-kj::ArrayPtr<capnp::word> canonicalScratch(size_t words);
+// This thread's zeroed words, at first as many as the canonical form of a message read under
+// untrustedReaderOptions() can take: what the canonical form is built in, kept for the next call.
+// Valid until the next call on the same thread. What the last build wrote (canonicalScratchUsed;
+// all of it after one that threw) is zeroed first, so a build costs neither a walk to size it
+// nor zeroing more than it took. canonicalScratchAtLeast() grows it, for a larger message.
+kj::ArrayPtr<capnp::word> canonicalScratch();
+void canonicalScratchUsed(size_t words);
+void canonicalScratchAtLeast(size_t words);
+// The same, written into `arena` (with a NUL after it, as Cap'n Proto's texts have): the bus keeps
+// a batch's envelopes in one arena instead of a string each.
+std::string_view framedSegment(kj::ArrayPtr<const capnp::word> segment, kj::Arena& arena);
+// A struct's canonical form as one segment, in this thread's scratch (valid until the next call):
+// what capnp::canonicalize() does, less its two allocations, its walk of the struct to size the
+// result and its walk of the result to assert it canonical (the bus canonicalises every event).
+// The scratch is large enough for any struct of a message read with untrustedReaderOptions():
+// each word copied is a word its reader counted against the traversal limit, which throws first.
+// A larger struct (one built here, which no limit bounds) is sized, and built again.
+template <typename Reader>
+kj::ArrayPtr<const capnp::word> canonicalSegment(Reader reader) {
+  for (bool sized = false;; sized = true) {
+    try {
+      capnp::FlatMessageBuilder builder(canonicalScratch());
+      builder.initRoot<capnp::AnyPointer>().setCanonicalAs<capnp::FromReader<Reader>>(reader);
+      auto segment = builder.getSegmentsForOutput()[0];
+      canonicalScratchUsed(segment.size());
+      return segment;
+    } catch (const kj::Exception&) {
+      if (sized) throw;  // not for want of room: unreadable, as sizing it would find again
+      canonicalScratchAtLeast(capnp::AnyStruct::Reader(reader).totalSize().wordCount + 1);
+    }
+  }
+}
 template <typename Reader>
 std::string canonicalFrame(Reader reader) {
-  // What capnp::canonicalize() does, less its two allocations and its walk of the result to
-  // assert it canonical (the bus canonicalises every event): a struct's canonical form is never
-  // larger than its total size, plus the root pointer.
-  capnp::FlatMessageBuilder builder(
-      canonicalScratch(capnp::AnyStruct::Reader(reader).totalSize().wordCount + 1));
-  builder.initRoot<capnp::AnyPointer>().setCanonicalAs<capnp::FromReader<Reader>>(reader);
-  return framedSegment(builder.getSegmentsForOutput()[0]);
+  return framedSegment(canonicalSegment(reader));
 }
 
 }  // namespace mwp

@@ -159,8 +159,7 @@ std::optional<int64_t> parseRfc3339(std::string_view t) {
   return int64_t{*day} * 86400 + hh * 3600 + mm * 60 + ss - offsetSeconds;
 }
 
-uint64_t fnv1a64(std::string_view bytes) {
-  uint64_t hash = 1469598103934665603ull;
+uint64_t fnv1a64(std::string_view bytes, uint64_t hash) {
   for (unsigned char c : bytes) {
     hash ^= c;
     hash *= 1099511628211ull;
@@ -168,11 +167,15 @@ uint64_t fnv1a64(std::string_view bytes) {
   return hash;
 }
 
-std::string hex64(uint64_t value) {
+void hex64(uint64_t value, char (&out)[16]) {
   // By hand, not snprintf: the bus writes one per event.
-  std::string out(16, '0');
   for (int i = 15; i >= 0; --i, value >>= 4) out[i] = "0123456789abcdef"[value & 0xF];
-  return out;
+}
+
+std::string hex64(uint64_t value) {
+  char digits[16];
+  hex64(value, digits);
+  return std::string(digits, sizeof digits);
 }
 
 bool isValidEventId(std::string_view id) {

@@ -47,9 +47,13 @@ int32_t chinaDayOf(int64_t unixSeconds);
 // RFC 3339 with a mandatory offset (`Z` or ±HH:MM), fractional seconds allowed, as Unix seconds.
 std::optional<int64_t> parseRfc3339(std::string_view text);
 
-// FNV-1a, 64 bits: a stable hash for partitioning and content digests (not for security).
-uint64_t fnv1a64(std::string_view bytes);
+// FNV-1a, 64 bits: a stable hash for partitioning and content digests (not for security). Of
+// bytes that follow others, given the hash of those as `hash`.
+constexpr uint64_t kFnv1a64Offset = 1469598103934665603ull;
+uint64_t fnv1a64(std::string_view bytes, uint64_t hash = kFnv1a64Offset);
+// 16 lower-case hex digits; into `out` without allocating.
 std::string hex64(uint64_t value);
+void hex64(uint64_t value, char (&out)[16]);
 
 // 1..64 characters of [A-Za-z0-9._:-]: what an eventId may be.
 bool isValidEventId(std::string_view id);

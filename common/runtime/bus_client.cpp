@@ -1,5 +1,6 @@
 #include "bus_client.h"
 
+#include <algorithm>
 #include <deque>
 #include <zmq_addon.hpp>
 
@@ -9,15 +10,16 @@
 
 namespace mwp {
 
-std::string eventIdOf(msg::Envelope::Reader envelope) {
-  std::string id = envelope.getEventId().cStr();
-  if (id.size() > 64) id.resize(64);
-  return id;
+std::string_view eventIdViewOf(msg::Envelope::Reader envelope) {
+  // Up to a NUL inside the text, as a C string reads: what every sender's library quotes back.
+  return std::string_view(envelope.getEventId().cStr()).substr(0, 64);
 }
+
+std::string eventIdOf(msg::Envelope::Reader envelope) { return std::string(eventIdViewOf(envelope)); }
 
 std::string eventIdOfFrame(const std::string& frame) {
   try {
-    FrameReader reader(frame);
+    FrameReader reader(frame, FrameReader::Borrowed{});  // the id is copied out before it goes
     return eventIdOf(reader.root<msg::Envelope>());
   } catch (const kj::Exception&) {
     return "";
@@ -91,26 +93,27 @@ std::vector<IngestResult> Publisher::publish(const std::vector<std::string>& fra
     }
     zmq::message_t message;
     while (socket_.recv(message, zmq::recv_flags::dontwait)) {
-      IngestResult result;
       try {
+        // Read where it was received, while `message` holds it.
         FrameReader reader(
-            std::string_view(static_cast<const char*>(message.data()), message.size()));
+            std::string_view(static_cast<const char*>(message.data()), message.size()),
+            FrameReader::Borrowed{});
         auto reply = reader.root<msg::IngestReply>();
-        result = {reply.getStatus(), reply.getEventId().cStr(), reply.getPartition(),
-                  reply.getSequence(), reply.getReason().cStr(), reply.getRule().cStr(),
-                  reply.getReasonZh().cStr()};
+        std::string_view eventId(reply.getEventId().cStr());
+        // The oldest frame in flight that carries this eventId: the bus answers in arrival order.
+        auto it = std::find_if(inFlight.begin(), inFlight.end(),
+                               [&](size_t index) { return ids[index] == eventId; });
+        if (it == inFlight.end()) continue;
+        // The frame's id is the answer's: handed over, as no other answer is matched with it.
+        results[*it] = {reply.getStatus(),       std::move(ids[*it]),
+                        reply.getPartition(),    reply.getSequence(),
+                        reply.getReason().cStr(), reply.getRule().cStr(),
+                        reply.getReasonZh().cStr()};
+        inFlight.erase(it);
+        ++done;
+        silentTimeouts = 0;  // progress: only a bus that answers nothing is unreachable
       } catch (const kj::Exception&) {
         continue;  // not an answer of the bus's; the frame it should have answered is re-sent
-      }
-      // The oldest frame in flight that carries this eventId: the bus answers in arrival order.
-      for (auto it = inFlight.begin(); it != inFlight.end(); ++it) {
-        if (ids[*it] == result.eventId) {
-          results[*it] = std::move(result);
-          inFlight.erase(it);
-          ++done;
-          silentTimeouts = 0;  // progress: only a bus that answers nothing is unreachable
-          break;
-        }
       }
     }
   }

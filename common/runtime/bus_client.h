@@ -76,6 +76,8 @@ bool waitReadable(zmq::socket_t& socket, std::chrono::milliseconds timeout);
 // The eventId an envelope carries as the bus quotes it back (cut to 64 bytes): what a sender
 // matches the bus's answer with. The bus reads it with this too.
 std::string eventIdOf(msg::Envelope::Reader envelope);
+// The same, where the message holds it (valid as long as the message's bytes).
+std::string_view eventIdViewOf(msg::Envelope::Reader envelope);
 // The eventId a frame carries, read the way the bus reads it; "" when the frame is unreadable (the
 // bus's answer then says "" too, and is matched by the frame's place among those in flight).
 std::string eventIdOfFrame(const std::string& frame);

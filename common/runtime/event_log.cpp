@@ -156,19 +156,19 @@ std::optional<DedupEntry> findStored(Redis& redis, const DedupWindow& window,
   return std::nullopt;
 }
 
-void RecordBatchCall::add(uint32_t partition, const std::string& eventId, const std::string& digest,
-                          const std::string& envelope) {
+void RecordBatchCall::add(uint32_t partition, std::string_view eventId, std::string_view digest,
+                          std::string_view envelope) {
   auto group = std::find_if(partitions_.begin(), partitions_.end(),
                             [&](const auto& g) { return g.first == partition; });
   if (group == partitions_.end()) group = partitions_.insert(partitions_.end(), {partition, {}});
-  group->second.push_back({&eventId, &digest, &envelope, count_++});
+  group->second.push_back({eventId, digest, envelope, count_++});
 }
 
 void RecordBatchCall::appendTo(RedisPipeline& pipeline, BatchStore store) const {
   auto buckets = window_.bucketKeys(now_);
   size_t bytes = pipeline.bytes().size() + 64 * (buckets.size() + 4 * partitions_.size());
   for (const auto& [partition, events] : partitions_) {
-    for (const auto& e : events) bytes += e.eventId->size() + e.digest->size() + e.envelope->size() + 48;
+    for (const auto& e : events) bytes += e.eventId.size() + e.digest.size() + e.envelope.size() + 48;
   }
   pipeline.reserve(bytes);
   // FCALL names the function; the module's command is the function, with the same arguments.
@@ -192,9 +192,9 @@ void RecordBatchCall::appendTo(RedisPipeline& pipeline, BatchStore store) const 
     pipeline.argument(std::to_string(partition));
     pipeline.argument(std::to_string(events.size()));
     for (const auto& e : events) {
-      pipeline.argument(*e.eventId);
-      pipeline.argument(*e.digest);
-      pipeline.argument(*e.envelope);
+      pipeline.argument(e.eventId);
+      pipeline.argument(e.digest);
+      pipeline.argument(e.envelope);
     }
   }
 }
@@ -223,6 +223,10 @@ std::vector<RecordBatchCall::Outcome> RecordBatchCall::outcomes(const RedisReply
 
 std::string envelopeDigest(std::string_view canonical) {
   return hex64(XXH3_64bits(canonical.data(), canonical.size()));
+}
+
+void envelopeDigest(std::string_view canonical, char (&out)[16]) {
+  hex64(XXH3_64bits(canonical.data(), canonical.size()), out);
 }
 
 std::optional<DedupEntry> parseDedupEntry(const std::string& text) {

@@ -64,6 +64,8 @@ std::optional<DedupEntry> parseDedupEntry(const std::string& text);
 // content under a reused eventId; it is not a defence against a sender forging collisions (that
 // sender could as well send its own events: CURVE keys say who may send what).
 std::string envelopeDigest(std::string_view canonical);
+// The same, into `out` without allocating: the bus's, per event.
+void envelopeDigest(std::string_view canonical, char (&out)[16]);
 
 // The de-duplication window, kept in buckets of time that expire whole instead of one key per
 // eventId (a key each cost Redis a key object and an expiry, and the bus one command): an id goes
@@ -102,12 +104,12 @@ enum class BatchStore { kFunction, kModuleCommand };
 // window does not hold takes the next sequence of its partition, and what a partition gets becomes
 // one stream entry; one whose id it holds — stored before, or earlier in the same batch — is
 // answered with the original's place and digest. Events are added in the batch's order; the
-// strings given to add() must outlive the call (it keeps pointers to them).
+// bytes given to add() must outlive the call (it keeps views of them).
 class RecordBatchCall {
  public:
   RecordBatchCall(const DedupWindow& window, int64_t now) : window_(window), now_(now) {}
-  void add(uint32_t partition, const std::string& eventId, const std::string& digest,
-           const std::string& envelope);
+  void add(uint32_t partition, std::string_view eventId, std::string_view digest,
+           std::string_view envelope);
   bool empty() const { return count_ == 0; }
   // Writes the call into `pipeline`, as an FCALL or as the module's command: each envelope is
   // copied once, from where add() found it.
@@ -124,9 +126,9 @@ class RecordBatchCall {
 
  private:
   struct Event {
-    const std::string* eventId;
-    const std::string* digest;
-    const std::string* envelope;
+    std::string_view eventId;
+    std::string_view digest;
+    std::string_view envelope;
     size_t added;  // its place in the order of add()
   };
   DedupWindow window_;

@@ -8,6 +8,7 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include <cstring>
 #include <thread>
 #include <zmq_addon.hpp>
 
@@ -66,13 +67,14 @@ void refuseFrame(Refused& r, Reason why) {
 
 struct Bus::Pending {
   zmq::message_t identity;
-  std::string eventId;
-  std::string source;    // for the audit copy of a refused frame
-  zmq::message_t frame;  // as received: read in place, copied only for a refusal's audit copy
-  std::string raw;       // the frame as received, once refused (audit copy)
-  std::string user;      // the CURVE key's user id ("" without CURVE)
-  std::string envelope;  // canonical bytes of an accepted event
-  std::string digest;
+  std::string_view eventId;  // in the batch's arena
+  std::string_view source;   // for the audit copy of a refused frame
+  zmq::message_t frame;      // as received: read in place, copied only for a refusal's audit copy
+  std::string raw;           // the frame as received, once refused (audit copy)
+  std::string user;          // the CURVE key's user id ("" without CURVE)
+  std::string_view envelope;  // canonical bytes of an accepted event, in the batch's arena
+  char digest[16] = {};
+  std::string_view digestText() const { return {digest, sizeof digest}; }
   uint32_t partition = 0;
   Status status = Status::NACK;
   uint64_t sequence = 0;
@@ -83,6 +85,27 @@ struct Bus::Pending {
 
 // Frames taken together: checked, then stored in one pipeline and answered.
 struct Bus::Batch {
+  explicit Batch(std::vector<kj::Array<kj::byte>>& spares)
+      : spares_(spares), scratch_(takeScratch(spares)), arena(scratch_.asPtr()) {}
+  ~Batch() {
+    if (spares_.size() < kSpareArenas) spares_.push_back(std::move(scratch_));
+  }
+
+ private:
+  static kj::Array<kj::byte> takeScratch(std::vector<kj::Array<kj::byte>>& spares) {
+    if (spares.empty()) return kj::heapArray<kj::byte>(kArenaScratchBytes);
+    auto scratch = std::move(spares.back());
+    spares.pop_back();
+    return scratch;
+  }
+  std::vector<kj::Array<kj::byte>>& spares_;
+  kj::Array<kj::byte> scratch_;
+
+ public:
+  // What is kept of the frames (eventIds, canonical envelopes), the frames' views point into:
+  // in memory a batch before used and handed back, not in strings of each frame's own nor in
+  // fresh chunks from the system (which cost page faults a batch).
+  kj::Arena arena;
   std::vector<Pending> frames;
   // The accepted frames, stored by one call of the log's function (the first command, if any);
   // the refused ones, each by an audit command after it.
@@ -228,7 +251,7 @@ void Bus::run(const std::atomic<bool>& stop) {
 }
 
 std::unique_ptr<Bus::Batch> Bus::receiveBatch() {
-  auto batch = std::make_unique<Batch>();
+  auto batch = std::make_unique<Batch>(arenaSpares_);
   batch->started = std::chrono::steady_clock::now();
   batch->frames.reserve(options_.maxBatch);
   std::vector<zmq::message_t> frames;
@@ -246,55 +269,87 @@ std::unique_ptr<Bus::Batch> Bus::receiveBatch() {
     }
     batch->frames.push_back(std::move(p));
   }
-  check(batch->frames);
+  check(*batch);
   return batch;
+}
+
+namespace {
+// `bytes` copied into `arena`, with a NUL after them (Cap'n Proto's texts are read with one).
+std::string_view kept(kj::Arena& arena, std::string_view bytes) {
+  auto out = arena.allocateArray<char>(bytes.size() + 1);
+  memcpy(out.begin(), bytes.data(), bytes.size());
+  out[bytes.size()] = '\0';
+  return {out.begin(), bytes.size()};
+}
+
+// A frame's eventId, source and refusal (if any) from what readFrame() made of it, onto what
+// carries them on (a FrameVerdict, a Pending frame).
+template <typename Into>
+void takeNames(FrameRead& read, Into& into) {
+  into.eventId = read.eventId;
+  into.source = read.source;
+  into.reason = std::move(read.reason);
+  into.reasonZh = std::move(read.reasonZh);
+  into.rule = std::move(read.rule);
+}
+}  // namespace
+
+void readFrame(std::string_view raw, const Catalogue& catalogue, int64_t nowSeconds,
+               uint32_t partitionCount, kj::Arena& arena, FrameRead& r) {
+  auto tooLarge = frameSizeProblem(raw.size());
+  try {
+    FrameReader reader(raw, FrameReader::Borrowed{});
+    auto event = reader.root<msg::Envelope>();
+    // Read even from a frame over the limit (no more than its id and source): its answer carries
+    // the eventId its sender matches answers by.
+    r.eventId = kept(arena, eventIdViewOf(event));
+    r.department = event.getSource();
+    r.source = departmentName(*r.department);
+    if (tooLarge) {
+      refuseFrame(r, {rules::bus::frame::size.id, *tooLarge, *tooLarge});
+      return;
+    }
+    if (auto problem = checkEvent(event, catalogue, nowSeconds)) {
+      refuseFrame(r, *problem);
+      return;
+    }
+    r.envelope = framedSegment(canonicalSegment(event), arena);
+    // Over the canonical form, so a re-send with the same content is recognised however the
+    // sender laid out its message.
+    envelopeDigest(r.envelope, r.digest);
+    r.partition = partitionOfEvent(event, partitionCount);
+  } catch (const kj::Exception&) {
+    // These reasons are one line in both languages already ("frame: zh / … envelope: en").
+    std::string both = tooLarge ? *tooLarge : unreadableEnvelopeReason(raw);
+    refuseFrame(r, {tooLarge ? rules::bus::frame::size.id : rules::bus::frame::readable.id, both,
+                    both});
+  }
 }
 
 FrameVerdict readFrame(std::string_view raw, const Catalogue& catalogue, int64_t nowSeconds,
                        uint32_t partitionCount) {
+  kj::Arena arena;
+  FrameRead r;
+  readFrame(raw, catalogue, nowSeconds, partitionCount, arena, r);
   FrameVerdict v;
-  auto tooLarge = frameSizeProblem(raw.size());
-  try {
-    FrameReader reader(raw);
-    auto event = reader.root<msg::Envelope>();
-    // Read even from a frame over the limit (no more than its id and source): its answer carries
-    // the eventId its sender matches answers by.
-    v.eventId = eventIdOf(event);
-    v.department = event.getSource();
-    v.source = departmentName(*v.department);
-    if (tooLarge) {
-      refuseFrame(v, {rules::bus::frame::size.id, *tooLarge, *tooLarge});
-      return v;
-    }
-    if (auto problem = checkEvent(event, catalogue, nowSeconds)) {
-      refuseFrame(v, *problem);
-      return v;
-    }
-    v.envelope = canonicalFrame(event);
-    // Over the canonical form, so a re-send with the same content is recognised however the
-    // sender laid out its message.
-    v.digest = envelopeDigest(v.envelope);
-    v.partition = partitionOf(subjectOf(event), partitionCount);
-  } catch (const kj::Exception&) {
-    // These reasons are one line in both languages already ("frame: zh / … envelope: en").
-    std::string both = tooLarge ? *tooLarge : unreadableEnvelopeReason(raw);
-    refuseFrame(v, {tooLarge ? rules::bus::frame::size.id : rules::bus::frame::readable.id, both,
-                    both});
+  takeNames(r, v);
+  v.department = r.department;
+  if (v.reason.empty()) {
+    v.envelope = r.envelope;
+    v.digest.assign(r.digest, sizeof r.digest);
+    v.partition = r.partition;
   }
   return v;
 }
 
-void Bus::check(std::vector<Pending>& frames) {
+void Bus::check(Batch& batch) {
   int64_t now = clock_();
-  for (auto& p : frames) {
+  for (auto& p : batch.frames) {
     if (!p.reason.empty()) continue;
     std::string_view frame(static_cast<const char*>(p.frame.data()), p.frame.size());
-    auto read = readFrame(frame, catalogue_, now, options_.partitionCount);
-    p.eventId = std::move(read.eventId);
-    p.source = std::move(read.source);
-    p.reason = std::move(read.reason);
-    p.reasonZh = std::move(read.reasonZh);
-    p.rule = std::move(read.rule);
+    FrameRead read;
+    readFrame(frame, catalogue_, now, options_.partitionCount, batch.arena, read);
+    takeNames(read, p);
     if (p.reason.empty()) {
       if (auto problem = checkSender(p.user, *read.department)) refuseFrame(p, *problem);
     }
@@ -302,8 +357,8 @@ void Bus::check(std::vector<Pending>& frames) {
       p.raw = frame;  // the refusal's audit copy: only a refused frame is copied
       continue;
     }
-    p.envelope = std::move(read.envelope);
-    p.digest = std::move(read.digest);
+    p.envelope = read.envelope;
+    memcpy(p.digest, read.digest, sizeof p.digest);
     p.partition = read.partition;
   }
 }
@@ -312,7 +367,7 @@ void Bus::startBatch(std::unique_ptr<Batch> batch) {
   batch->call.emplace(DedupWindow{options_.dedupWindowSeconds}, clock_());
   for (auto& p : batch->frames) {
     if (!p.reason.empty()) continue;
-    batch->call->add(p.partition, p.eventId, p.digest, p.envelope);
+    batch->call->add(p.partition, p.eventId, p.digestText(), p.envelope);
     batch->accepted.push_back(&p);
   }
   if (!batch->call->empty()) batch->owners.push_back(nullptr);
@@ -431,6 +486,16 @@ void Bus::hearSubscriptions() {
 
 void Bus::answer(Batch& batch) {
   hearSubscriptions();
+  // Counted before answered: whoever has an answer finds it in the metrics. Once a batch, not
+  // once a frame (each Increment is an atomic update).
+  double acks = 0, duplicates = 0, nacks = 0;
+  for (const auto& p : batch.frames) {
+    if (!p.answered) continue;
+    (p.status == Status::ACK ? acks : p.status == Status::DUPLICATE ? duplicates : nacks) += 1;
+  }
+  if (acks > 0) metrics_->ack.Increment(acks);
+  if (duplicates > 0) metrics_->duplicate.Increment(duplicates);
+  if (nacks > 0) metrics_->nack.Increment(nacks);
   std::array<capnp::word, 40> replyBuffer;
   kj::Array<capnp::word> largeReply;
   for (auto& p : batch.frames) {
@@ -440,7 +505,8 @@ void Bus::answer(Batch& batch) {
     std::array<capnp::word, 32> segment{};
     capnp::MallocMessageBuilder message(kj::arrayPtr(segment.data(), segment.size()));
     auto reply = message.initRoot<msg::IngestReply>();
-    reply.setEventId(p.eventId);
+    reply.setEventId(p.eventId.empty() ? capnp::Text::Reader()
+                                       : capnp::Text::Reader(p.eventId.data(), p.eventId.size()));
     reply.setStatus(p.status);
     reply.setPartition(p.partition);
     reply.setSequence(p.sequence);
@@ -448,18 +514,13 @@ void Bus::answer(Batch& batch) {
     reply.setReasonZh(p.reasonZh);
     reply.setRule(p.rule);
     auto bytes = flatBytes(message, replyBuffer, largeReply);
-    // Counted before answered: whoever has the answer finds it in the metrics.
-    (p.status == Status::ACK         ? metrics_->ack
-     : p.status == Status::DUPLICATE ? metrics_->duplicate
-                                     : metrics_->nack)
-        .Increment();
     std::array<zmq::const_buffer, 2> parts{zmq::buffer(p.identity.data(), p.identity.size()),
                                            zmq::buffer(bytes.begin(), bytes.size())};
     zmq::send_multipart(ingest_, parts, zmq::send_flags::dontwait);
     if (p.status == Status::ACK && heard_[p.partition]) {
       publish_.send(zmq::buffer(partitionTopic(p.partition)), zmq::send_flags::sndmore);
       publish_.send(zmq::buffer(std::to_string(p.sequence)), zmq::send_flags::sndmore);
-      publish_.send(zmq::buffer(p.envelope), zmq::send_flags::none);
+      publish_.send(zmq::const_buffer(p.envelope.data(), p.envelope.size()), zmq::send_flags::none);
     }
   }
   metrics_->batchSeconds.Observe(
@@ -505,15 +566,16 @@ void Bus::record(Batch& batch, const std::vector<RedisReply>& replies) {
       // Where the event first stored under this eventId is, and its digest.
       if (!o.before) {
         log_.error("a de-duplication entry is not partition:sequence:digest",
-                   {{"eventId", p.eventId}});
+                   {{"eventId", std::string(p.eventId)}});
         p.answered = false;  // the sender re-sends; the entry needs looking into
         continue;
       }
-      if (o.before->digest != p.digest) {
+      if (o.before->digest != p.digestText()) {
         p.status = Status::NACK;
+        std::string id(p.eventId);
         refuseFrame(p, {rules::bus::event::event_id.id,
-                        "eventId " + p.eventId + " 已用于另一个事件，每个事件须有自己的 eventId",
-                        "eventId " + p.eventId +
+                        "eventId " + id + " 已用于另一个事件，每个事件须有自己的 eventId",
+                        "eventId " + id +
                             " was already used for a different event; give each event its own id"});
         p.raw = p.envelope;
         conflicts.push_back(&p);
@@ -533,10 +595,11 @@ void Bus::record(Batch& batch, const std::vector<RedisReply>& replies) {
     }
     batch.owners[next]->answered = true;  // a NACK, audit copy stored
   }
+  reportSequences();
   if (conflicts.empty()) return;
   // A refusal is answered only once its audit copy is stored: by a follow-up batch, pipelined
   // behind those in flight (a call of its own now would cut into their replies).
-  auto refusals = std::make_unique<Batch>();
+  auto refusals = std::make_unique<Batch>(arenaSpares_);
   refusals->refusalsOf = &batch;
   for (auto* p : conflicts) {
     p->answered = false;
@@ -550,7 +613,15 @@ void Bus::noteStored(uint32_t partition, uint64_t sequence) {
   // A partition of an earlier configuration (fewer partitions) is not this bus's to announce.
   if (partition >= lastSequence_.size() || sequence <= lastSequence_[partition]) return;
   lastSequence_[partition] = sequence;
-  metrics_->sequence[partition]->Set(static_cast<double>(sequence));
+  sequencesMoved_ = true;
+}
+
+void Bus::reportSequences() {
+  if (!sequencesMoved_) return;
+  for (uint32_t p = 0; p < lastSequence_.size(); ++p) {
+    metrics_->sequence[p]->Set(static_cast<double>(lastSequence_[p]));
+  }
+  sequencesMoved_ = false;
 }
 
 size_t refusalCost(size_t frameBytes) {
@@ -580,12 +651,12 @@ RedisCommand Bus::auditCommand(const Pending& p) const {
           kRefusalScript,
           "2",
           keys::kRejected,
-          keys::refusal(p.eventId),
+          keys::refusal(std::string(p.eventId)),
           std::to_string(refusalsKept(options_)),
           std::to_string(options_.dedupWindowSeconds),
           utf8Prefix(p.reason, kMaxKeptReasonBytes),
-          p.eventId,
-          p.source,
+          std::string(p.eventId),
+          std::string(p.source),
           p.raw.substr(0, options_.rejectedFrameBytes),
           std::to_string(p.raw.size()),
           keys::refusal(""),

@@ -13,6 +13,7 @@
 #include <atomic>
 #include <chrono>
 #include <deque>
+#include <kj/arena.h>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -50,6 +51,23 @@ struct FrameVerdict {
 };
 FrameVerdict readFrame(std::string_view raw, const Catalogue& catalogue, int64_t nowSeconds,
                        uint32_t partitionCount);
+
+// The same as the bus reads each frame: `raw` read where it lies (it must stay unchanged while
+// read), what is kept of it — the eventId, the canonical envelope — written into `arena`, so an
+// accepted frame costs no allocation of its own. The views live as long as the arena.
+struct FrameRead {
+  std::string_view eventId;  // in the arena, cut to 64 characters
+  std::string_view source;   // the department's name, for the audit copy ("" when unreadable)
+  std::optional<msg::Department> department;
+  std::string reason;  // why it is refused, in English; "" when accepted
+  std::string reasonZh;
+  std::string rule;
+  std::string_view envelope;  // canonical bytes of an accepted event, in the arena
+  char digest[16] = {};       // of the canonical bytes (envelopeDigest), for an accepted event
+  uint32_t partition = 0;
+};
+void readFrame(std::string_view raw, const Catalogue& catalogue, int64_t nowSeconds,
+               uint32_t partitionCount, kj::Arena& arena, FrameRead& read);
 
 struct BusOptions {
   std::string ingestEndpoint = "tcp://127.0.0.1:7101";
@@ -106,7 +124,7 @@ class Bus {
   struct Batch;
   // The frames waiting on the ingest socket (up to maxBatch), checked.
   std::unique_ptr<Batch> receiveBatch();
-  void check(std::vector<Pending>& frames);
+  void check(Batch& batch);
   // Makes a batch's call and sends its pipeline (sendBatch: with WAIT when replicas must confirm)
   // without waiting: it is then in flight while the next is checked.
   void startBatch(std::unique_ptr<Batch> batch);
@@ -130,6 +148,8 @@ class Bus {
   // The log holds an event of `partition` at `sequence`: heartbeats announce at least that much,
   // so followers read up to it even when its answer was a duplicate.
   void noteStored(uint32_t partition, uint64_t sequence);
+  // Sets the sequence gauges to what noteStored() noted: once a batch, not once an event.
+  void reportSequences();
   // Whether the key a frame came with may send events of `source`; the reason if not.
   std::optional<Reason> checkSender(const std::string& user, msg::Department source) const;
   RedisCommand auditCommand(const Pending& p) const;
@@ -148,11 +168,18 @@ class Bus {
   Logger log_{"bus"};
   std::unique_ptr<Metrics> metrics_;
   std::vector<uint64_t> lastSequence_;
+  bool sequencesMoved_ = false;  // since the gauges were last set
   std::set<std::string> subscriptions_;  // the fan-out's topic prefixes someone subscribes to
   std::vector<bool> heard_;              // per partition: whether its topic has a subscriber
   // Batches whose pipelines were sent and are not yet answered, oldest first. Two at most once a
   // third is checked: Redis always has the next batch queued while the bus checks one.
   static constexpr size_t kBatchesInFlight = 2;
+  // A batch's arena starts in memory of this much, which holds a full batch of 400-byte events
+  // (beyond it the arena takes chunks of its own), and when the batch is done goes back among
+  // the spares, of which the bus keeps as many as batches are ever alive at once.
+  static constexpr size_t kArenaScratchBytes = 512 * 1024;
+  static constexpr size_t kSpareArenas = kBatchesInFlight + 4;
+  std::vector<kj::Array<kj::byte>> arenaSpares_;  // before the batches: they hand theirs back
   std::deque<std::unique_ptr<Batch>> inFlight_;
   // Batches stored and not yet answered, oldest first: the first waits for its refusals' audit
   // copies, the others behind it so that answers keep the frames' order.

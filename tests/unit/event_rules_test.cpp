@@ -246,6 +246,19 @@ TEST(EventRules, AllEventsOfACaseShareAPartition) {
   EXPECT_EQ(used.size(), 8u) << "subjects spread over every partition";
 }
 
+TEST(EventRules, ThePartitionOfAnEventIsThatOfItsSubject) {
+  // The bus hashes the subject's parts in place (partitionOfEvent); every stored event's
+  // partition depends on it being partitionOf(subjectOf(…)), under every partition count.
+  for (size_t i = 0; i < test::fixtureLines().size(); ++i) {
+    auto decoded = decodeEventJson(line(i));
+    auto envelope = std::get<DecodedEvent>(decoded).envelope();
+    for (uint32_t count : {1u, 4u, 8u, 7u, 1000u}) {
+      EXPECT_EQ(partitionOfEvent(envelope, count), partitionOf(subjectOf(envelope), count))
+          << subjectOf(envelope) << " of " << count;
+    }
+  }
+}
+
 // Measure 20, wage payment at the source: what a project's events must hold before any state.
 TEST(EventRules, AProjectNeedsValidOwnerAndContractorCodes) {
   EXPECT_EQ(
