@@ -238,6 +238,19 @@ TEST(LogModule, AMalformedCallWritesNothing) {
       {"a log that is a string", with({{3, "mwp:test:seq-2"}, {4, "mwp:test:not-a-log"}})},
       {"a bucket that is a string", with({{2, "mwp:test:not-a-log"}, {3, "mwp:test:seq-2"}, {4, "mwp:test:log-2"}})},
       {"a log ahead of its sequence key", with({{3, "mwp:test:seq-2"}})},
+      // A key given twice: two handles on one key, which would make Redis add it twice (an
+      // assertion that stops the server) or free a value the other handle still points at.
+      {"the log is the sequence key", with({{3, "mwp:test:seq-2"}, {4, "mwp:test:seq-2"}})},
+      {"the bucket is the log", with({{2, "mwp:test:log-2"}, {3, "mwp:test:seq-2"}, {4, "mwp:test:log-2"}})},
+      {"the bucket is the sequence key", with({{2, "mwp:test:seq-2"}, {3, "mwp:test:seq-2"}, {4, "mwp:test:log-2"}})},
+      {"two partitions sharing a log",
+       {"MWP.STORE_BATCH", "5", "mwp:test:bucket", "mwp:test:seq-2", "mwp:test:log-2",
+        "mwp:test:seq-3", "mwp:test:log-2", "1", "60", "0", "1", "new-id-1", "d1", "envelope-1",
+        "1", "1", "new-id-2", "d2", "envelope-2"}},
+      {"two partitions sharing a sequence key",
+       {"MWP.STORE_BATCH", "5", "mwp:test:bucket", "mwp:test:seq-2", "mwp:test:log-2",
+        "mwp:test:seq-2", "mwp:test:log-3", "1", "60", "0", "1", "new-id-1", "d1", "envelope-1",
+        "1", "1", "new-id-2", "d2", "envelope-2"}},
   };
   for (const auto& [what, call] : malformed) {
     auto reply = redis.command(call);
@@ -245,6 +258,7 @@ TEST(LogModule, AMalformedCallWritesNothing) {
     if (reply.str.find("wrong number") == std::string::npos) {
       EXPECT_NE(reply.str.find(" / "), std::string::npos) << what << ": Chinese / English: " << reply.str;
     }
+    EXPECT_EQ(redis.command({"PING"}).str, "PONG") << what << ": Redis is still there";
     EXPECT_EQ(contents(redis, true), before) << what;
   }
 }

@@ -49,6 +49,17 @@ bool readCount(RedisModuleString* s, long long min, long long max, long long& ou
   return RedisModule_StringToLongLong(s, &out) == REDISMODULE_OK && out >= min && out <= max;
 }
 
+// What the key at `index` (from 0) of the KEYS is: the buckets, then (sequence key, log) pairs.
+struct KeyRole {
+  const char* zh;
+  const char* en;
+};
+KeyRole roleOf(long long index, long long buckets) {
+  if (index < buckets) return {"去重桶", "a de-duplication bucket"};
+  if ((index - buckets) % 2 == 0) return {"序号键", "a sequence key"};
+  return {"日志", "a log"};
+}
+
 struct Partition {
   RedisModuleString* number = nullptr;  // as the caller wrote it: it goes into each place as given
   int firstEvent = 0;                   // argv index of its first event's id
@@ -127,7 +138,21 @@ int storeBatch(RedisModuleCtx* ctx, RedisModuleString** argv, int argc) {
     return refuse(ctx, "键对（序号键、日志）多于分区", "more key pairs (sequence key, log) than partitions");
   }
 
-  // Every key of the right type, or absent; a partition named twice would give its sequence twice.
+  // Each key once: two handles on one key would have Redis add the key twice (an assertion that
+  // stops the server) or free a value the other handle still points at; a partition named twice
+  // would give its sequence twice.
+  std::unordered_map<std::string_view, long long> keyIndex;  // name → its KEYS index (from 1)
+  for (long long i = 0; i < numkeys; ++i) {
+    auto [first, added] = keyIndex.emplace(view(argv[firstKey + i]), i + 1);
+    if (added) continue;
+    const KeyRole role = roleOf(i, buckets);
+    const std::string at = "KEYS[" + std::to_string(i + 1) + "]",
+                      same = "KEYS[" + std::to_string(first->second) + "]";
+    return refuse(ctx, at + "（" + role.zh + "）重复：与 " + same + " 相同",
+                  at + " (" + role.en + ") is given twice: it is " + same);
+  }
+
+  // Every key of the right type, or absent.
   std::vector<RedisModuleKey*> bucketKeys;
   for (long long b = 0; b < buckets; ++b) {
     int mode = REDISMODULE_READ | (b == buckets - 1 ? REDISMODULE_WRITE : 0);
@@ -141,12 +166,6 @@ int storeBatch(RedisModuleCtx* ctx, RedisModuleString** argv, int argc) {
   }
   for (size_t g = 0; g < partitions.size(); ++g) {
     int k = firstKey + static_cast<int>(buckets + 2 * g);
-    for (size_t h = 0; h < g; ++h) {
-      if (view(argv[k]) == view(argv[firstKey + buckets + 2 * h])) {
-        return refuse(ctx, "KEYS[" + std::to_string(k - 1) + "]（序号键）出现两次",
-                      "KEYS[" + std::to_string(k - 1) + "] (a sequence key) is given twice");
-      }
-    }
     Partition& p = partitions[g];
     p.sequenceKey =
         static_cast<RedisModuleKey*>(RedisModule_OpenKey(ctx, argv[k], REDISMODULE_READ | REDISMODULE_WRITE));
