@@ -207,6 +207,8 @@ TEST(LogModule, AMalformedCallWritesNothing) {
   Redis redis(withModule.endpoint());
   redis.command({"HSET", "mwp:test:not-a-sequence", "a", "b"});
   redis.command({"SET", "mwp:test:not-a-log", "x"});
+  // A sequence the call's two events would take past the largest a sequence may be.
+  redis.command({"SET", "mwp:test:seq-at-the-end", std::to_string(INT64_MAX - 1)});
   RedisCommand valid{"MWP.STORE_BATCH", "3", "mwp:test:bucket", "mwp:test:seq", "mwp:test:log",
                      "1", "60", "0", "2", "id-1", "d1", "envelope-1", "id-2", "d2", "envelope-2"};
   auto stored = redis.command(valid);
@@ -238,6 +240,7 @@ TEST(LogModule, AMalformedCallWritesNothing) {
       {"a log that is a string", with({{3, "mwp:test:seq-2"}, {4, "mwp:test:not-a-log"}})},
       {"a bucket that is a string", with({{2, "mwp:test:not-a-log"}, {3, "mwp:test:seq-2"}, {4, "mwp:test:log-2"}})},
       {"a log ahead of its sequence key", with({{3, "mwp:test:seq-2"}})},
+      {"sequences past the largest", with({{3, "mwp:test:seq-at-the-end"}, {4, "mwp:test:log-2"}})},
       // A key given twice: two handles on one key, which would make Redis add it twice (an
       // assertion that stops the server) or free a value the other handle still points at.
       {"the log is the sequence key", with({{3, "mwp:test:seq-2"}, {4, "mwp:test:seq-2"}})},

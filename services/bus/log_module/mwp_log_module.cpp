@@ -22,6 +22,7 @@
 #define REDISMODULE_ATTR  // this file defines the API's pointers; no `common` symbols
 #include "redismodule.h"
 
+#include <climits>
 #include <cstring>
 #include <string>
 #include <string_view>
@@ -181,6 +182,12 @@ int storeBatch(RedisModuleCtx* ctx, RedisModuleString** argv, int argc) {
     if (type != REDISMODULE_KEYTYPE_EMPTY && type != REDISMODULE_KEYTYPE_STRING) {
       return refuse(ctx, "KEYS[" + std::to_string(k - 1) + "]（序号键）不是非负整数",
                     "KEYS[" + std::to_string(k - 1) + "] (a sequence key) is not a whole number ≥ 0");
+    }
+    if (p.last > LLONG_MAX - p.events) {  // the sequences this call would give must fit
+      return refuse(ctx, "KEYS[" + std::to_string(k - 1) + "]（序号键）的序号加上本分区的事件数超出 " +
+                             std::to_string(LLONG_MAX),
+                    "KEYS[" + std::to_string(k - 1) + "] (a sequence key): its sequence plus the " +
+                        "partition's events would pass " + std::to_string(LLONG_MAX));
     }
     type = RedisModule_KeyType(p.log);
     if (type != REDISMODULE_KEYTYPE_EMPTY && type != REDISMODULE_KEYTYPE_STREAM) {
