@@ -13,6 +13,12 @@
 // Why a module (issue 22): the Function spent about 2 µs of Redis's 5 µs per event in the Lua VM
 // and in rebuilding every command's arguments from Lua strings. Here the call reads and writes
 // the keys directly. Every check comes before the first write, so a malformed call writes nothing.
+// One limit: the check that a log takes the record batch's id reads the stream's newest entry, but
+// XADD compares with the stream's last id, which XDEL (or XTRIM) of the newest entries leaves above
+// it. A log whose newest entries were deleted and whose sequence key went back behind them gets
+// its HSET and SET written and the XADD refused (logged, and the call answered with an error).
+// Redis 7.0's module API does not give the last id; XINFO STREAM would, but copies the stream's
+// first and last record batches into its reply on every call. mwp itself only appends to a log.
 //
 // Replicated by its effects (RedisModule_Replicate, which Redis wraps in MULTI/EXEC): one HSET of
 // the batch's new ids, a SET and an XADD per partition that got events, and a PEXPIREAT with the
