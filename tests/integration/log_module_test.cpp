@@ -307,5 +307,70 @@ TEST(LogModule, TheBusStoresWithTheModuleWhereLoadedAndWithTheFunctionElsewhere)
   }
 }
 
+// A bus user with the bus's rights but one: `right` ("+command|info"), made by the admin from the
+// bus's line of ACL LIST, with the bus's password.
+RedisEndpoint busWithout(const test::OwnRedis& redis, const std::string& right) {
+  Redis admin(redis.endpoint());
+  std::string line;
+  for (const auto& user : admin.command({"ACL", "LIST"}).elements) {
+    if (user.str.rfind("user bus ", 0) == 0) line = user.str;
+  }
+  std::string name = "bus-without-" + right.substr(1);
+  std::replace(name.begin(), name.end(), '|', '-');
+  RedisCommand setUser{"ACL", "SETUSER", name, "reset"};
+  std::istringstream rules(line.substr(std::string("user bus ").size()));
+  int left = 0;
+  for (std::string rule; rules >> rule;) {
+    if (rule == right) {
+      ++left;
+    } else {
+      setUser.push_back(rule);
+    }
+  }
+  EXPECT_EQ(left, 1) << "the bus's rights name " << right << ": " << line;
+  auto made = admin.command(setUser);
+  EXPECT_FALSE(made.isError()) << made.str;
+  RedisEndpoint endpoint = test::loggedInAs(redis.endpoint(), "bus");
+  endpoint.user = name;
+  return endpoint;
+}
+
+// A user that may not ask COMMAND INFO, or may not run the module's command where it is loaded:
+// the bus stores with the Function (once refused, that connection asks the module no more).
+TEST(LogModule, TheBusStoresWithTheFunctionWhenItsUserMayNotAskOrMayNotRunTheModule) {
+  if (test::redisSecrets().empty()) GTEST_SKIP() << "no ACL users (run under ops/test.sh)";
+  for (std::string right : {"+command|info", "+mwp.store_batch"}) {
+    SCOPED_TRACE("without " + right);
+    test::OwnRedis redis;
+    test::BusThread bus(4, busWithout(redis, right), {});
+    zmq::context_t context;
+    PublisherOptions patience;  // gives up within seconds: a test that fails, not one that hangs
+    patience.replyTimeout = std::chrono::milliseconds(1000);
+    patience.attempts = 3;
+    Publisher publisher(context, bus.ingest, patience);
+    std::string frame = test::frameOf(test::fixtureLines().at(2));
+    try {
+      EXPECT_EQ(publisher.publish(frame).status, Status::ACK);
+      EXPECT_EQ(publisher.publish(test::frameOf(test::fixtureLines().at(3))).status, Status::ACK);
+      EXPECT_EQ(publisher.publish(frame).status, Status::DUPLICATE);
+    } catch (const BusUnreachable& e) {
+      ADD_FAILURE() << "never answered: " << e.what();
+    }
+    Redis admin(redis.endpoint());
+    std::string stats = admin.command({"INFO", "commandstats"}).str;
+    EXPECT_NE(stats.find("cmdstat_fcall:calls=3,"), std::string::npos) << stats;
+    auto module = stats.find("cmdstat_mwp.store_batch:");
+    std::string moduleStats =
+        module == std::string::npos ? "" : stats.substr(module, stats.find('\r', module) - module);
+    if (right == "+command|info") {
+      EXPECT_EQ(moduleStats, "") << "not tried: COMMAND INFO could not name it";
+    } else {
+      EXPECT_NE(moduleStats.find(":calls=0,"), std::string::npos) << moduleStats;
+      EXPECT_NE(moduleStats.find("rejected_calls=1,"), std::string::npos)
+          << "refused once, then not asked again on that connection: " << moduleStats;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace mwp
