@@ -1,5 +1,6 @@
 #include "rule_register.h"
 
+#include <charconv>
 #include <stdexcept>
 
 namespace mwp {
@@ -28,6 +29,18 @@ const RuleVersion* latestVersion(RuleId rule) {
     if (std::string_view(v.id) == rule.id) latest = &v;
   }
   return latest;
+}
+
+uint32_t defaultFigure(const RuleVersion& version) {
+  uint32_t figure = 0;
+  const char* given = version.parameters[0].defaultValue;  // null: the version has no parameter
+  std::string_view text = given ? given : "";
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), figure);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size()) {
+    throw std::logic_error(std::string(version.id) + " (from " + version.inForceFrom +
+                           "): no parameter with a whole number as its default");
+  }
+  return figure;
 }
 
 namespace {

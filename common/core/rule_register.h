@@ -54,6 +54,10 @@ const RuleVersion* ruleInForce(RuleId rule, std::string_view date);
 const RuleVersion* firstVersion(RuleId rule);
 const RuleVersion* latestVersion(RuleId rule);
 
+// The default of the version's first parameter, as a whole number (36 months); throws
+// std::logic_error naming the rule when the version has no parameter or its default is not one.
+uint32_t defaultFigure(const RuleVersion& version);
+
 // Why an event is refused: the rule, and the reason as a clerk would write it in each language
 // (values filled in, never a resident ID).
 struct Reason {

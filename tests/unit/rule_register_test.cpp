@@ -69,6 +69,11 @@ TEST(RuleRegister, TheSubsidysVersionsMeetOnTheirDates) {
   EXPECT_EQ(ruleInForce(months, "2019-01-01"), latestVersion(months));
   EXPECT_EQ(ruleInForce(months, "2017-04-30"), nullptr);
   EXPECT_EQ(firstVersion(months), ruleInForce(months, "2017-05-01"));
+  EXPECT_STREQ(ruleInForce(months, "2018-12-31")->parameters[0].key, "")
+      << "36 months is the 2017 text's figure: no setting changes it";
+  EXPECT_EQ(defaultFigure(*ruleInForce(months, "2018-12-31")), 36u);
+  EXPECT_THROW(defaultFigure(*latestVersion(rules::record::once)), std::logic_error)
+      << "a version without a parameter has no figure";
   EXPECT_EQ(ruleInForce(rules::employment::subsidy::max_per_year, "2022-12-31"), nullptr);
   EXPECT_NE(ruleInForce(rules::employment::subsidy::max_per_year, "2023-01-01"), nullptr);
 }
