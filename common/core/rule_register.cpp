@@ -43,8 +43,6 @@ uint32_t defaultFigure(const RuleVersion& version) {
   return figure;
 }
 
-namespace {
-
 std::string filled(std::string_view text, std::span<const Figure> figures, bool zh,
                    const char* rule) {
   std::string out;
@@ -53,6 +51,9 @@ std::string filled(std::string_view text, std::span<const Figure> figures, bool 
     out.append(text.substr(i, open - i));
     if (open == std::string_view::npos) break;
     size_t close = text.find('}', open);
+    // Else close + 1 would wrap to 0 and start the text again (rules_register.py refuses it).
+    if (close == std::string_view::npos)
+      throw std::logic_error(std::string(rule) + ": a { without its } in a reason template");
     std::string_view name = text.substr(open + 1, close - open - 1);
     const Figure* figure = nullptr;
     for (const auto& f : figures) {
@@ -65,8 +66,6 @@ std::string filled(std::string_view text, std::span<const Figure> figures, bool 
   }
   return out;
 }
-
-}  // namespace
 
 Reason reasonOf(RuleId rule, std::string_view date, std::span<const Figure> figures) {
   const RuleVersion* v = ruleInForce(rule, date);

@@ -74,6 +74,11 @@ struct Figure {
   std::string en;
 };
 
+// A reason's template, `text`, with its {figures} filled in (each figure's `zh` or `en`). Throws
+// std::logic_error naming `rule` when a {figure} is not given or a { has no }.
+std::string filled(std::string_view text, std::span<const Figure> figures, bool zh,
+                   const char* rule);
+
 // The reason of `rule` as its template in force on `date` (else its latest) says, with `figures`
 // filled in. Throws std::logic_error when the rule has no template or a {figure} is not given: a
 // fault of the code calling it.

@@ -12,7 +12,7 @@ Usage:
 
 Stops the build, naming the rule and the field, where an entry breaks what the code relies on: an
 id that is not dotted snake_case, an id twice, a statement missing in one language, versions whose
-dates overlap."""
+dates overlap, a reason template with a brace that is not part of a {figure}."""
 import json
 import re
 import sys
@@ -71,6 +71,9 @@ def load(path):
             reason = v["reason"]
             if bool(reason.get("zh")) != bool(reason.get("en")):
                 fail(rid, "reason: the template of a warning's reason, in Chinese and English both")
+            for f in ("zh", "en"):
+                if re.search(r"[{}]", PLACEHOLDER.sub("", reason.get(f, ""))):
+                    fail(rid, f"reason.{f}: a {{ or }} that is not part of a {{figure}}")
             figures = [set(PLACEHOLDER.findall(reason.get(f, ""))) for f in ("zh", "en")]
             if figures[0] != figures[1]:
                 fail(rid, "reason: the Chinese and English templates name different {figures}")

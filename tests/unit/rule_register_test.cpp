@@ -60,6 +60,15 @@ TEST(RuleRegister, AReasonIsTheRegistersTemplateWithItsFigures) {
       << "a rule without a template";
 }
 
+// A { without its } is a fault of the register (rules_register.py refuses it too), never a text
+// filled from its start again and again.
+TEST(RuleRegister, ATemplateWithABraceNotClosedIsAFault) {
+  std::vector<Figure> figures{{"month", "2026-02", "2026-02"}};
+  EXPECT_EQ(filled("{month} 未发", figures, true, "t"), "2026-02 未发");
+  EXPECT_THROW(filled("{month} unpaid {month", figures, false, "t"), std::logic_error);
+  EXPECT_THROW(filled("unpaid {", figures, false, "t"), std::logic_error);
+}
+
 // The subsidy's versions: 36 months to 2018-12-31, 12 from 2019-01-01 (the latest, which the
 // configured value overrides); the cap of 3 a year from 2023-01-01.
 TEST(RuleRegister, TheSubsidysVersionsMeetOnTheirDates) {
