@@ -1,5 +1,6 @@
 #include "rule_register.h"
 
+#include <charconv>
 #include <stdexcept>
 
 namespace mwp {
@@ -30,7 +31,17 @@ const RuleVersion* latestVersion(RuleId rule) {
   return latest;
 }
 
-namespace {
+uint32_t defaultFigure(const RuleVersion& version) {
+  uint32_t figure = 0;
+  const char* given = version.parameters[0].defaultValue;  // null: the version has no parameter
+  std::string_view text = given ? given : "";
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), figure);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size()) {
+    throw std::logic_error(std::string(version.id) + " (from " + version.inForceFrom +
+                           "): no parameter with a whole number as its default");
+  }
+  return figure;
+}
 
 std::string filled(std::string_view text, std::span<const Figure> figures, bool zh,
                    const char* rule) {
@@ -40,6 +51,9 @@ std::string filled(std::string_view text, std::span<const Figure> figures, bool 
     out.append(text.substr(i, open - i));
     if (open == std::string_view::npos) break;
     size_t close = text.find('}', open);
+    // Else close + 1 would wrap to 0 and start the text again (rules_register.py refuses it).
+    if (close == std::string_view::npos)
+      throw std::logic_error(std::string(rule) + ": a { without its } in a reason template");
     std::string_view name = text.substr(open + 1, close - open - 1);
     const Figure* figure = nullptr;
     for (const auto& f : figures) {
@@ -52,8 +66,6 @@ std::string filled(std::string_view text, std::span<const Figure> figures, bool 
   }
   return out;
 }
-
-}  // namespace
 
 Reason reasonOf(RuleId rule, std::string_view date, std::span<const Figure> figures) {
   const RuleVersion* v = ruleInForce(rule, date);

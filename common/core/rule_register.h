@@ -54,6 +54,10 @@ const RuleVersion* ruleInForce(RuleId rule, std::string_view date);
 const RuleVersion* firstVersion(RuleId rule);
 const RuleVersion* latestVersion(RuleId rule);
 
+// The default of the version's first parameter, as a whole number (36 months); throws
+// std::logic_error naming the rule when the version has no parameter or its default is not one.
+uint32_t defaultFigure(const RuleVersion& version);
+
 // Why an event is refused: the rule, and the reason as a clerk would write it in each language
 // (values filled in, never a resident ID).
 struct Reason {
@@ -69,6 +73,11 @@ struct Figure {
   std::string zh;
   std::string en;
 };
+
+// A reason's template, `text`, with its {figures} filled in (each figure's `zh` or `en`). Throws
+// std::logic_error naming `rule` when a {figure} is not given or a { has no }.
+std::string filled(std::string_view text, std::span<const Figure> figures, bool zh,
+                   const char* rule);
 
 // The reason of `rule` as its template in force on `date` (else its latest) says, with `figures`
 // filled in. Throws std::logic_error when the rule has no template or a {figure} is not given: a

@@ -12,7 +12,7 @@ Usage:
 
 Stops the build, naming the rule and the field, where an entry breaks what the code relies on: an
 id that is not dotted snake_case, an id twice, a statement missing in one language, versions whose
-dates overlap."""
+dates overlap, a reason template with a brace that is not part of a {figure}."""
 import json
 import re
 import sys
@@ -71,6 +71,9 @@ def load(path):
             reason = v["reason"]
             if bool(reason.get("zh")) != bool(reason.get("en")):
                 fail(rid, "reason: the template of a warning's reason, in Chinese and English both")
+            for f in ("zh", "en"):
+                if re.search(r"[{}]", PLACEHOLDER.sub("", reason.get(f, ""))):
+                    fail(rid, f"reason.{f}: a {{ or }} that is not part of a {{figure}}")
             figures = [set(PLACEHOLDER.findall(reason.get(f, ""))) for f in ("zh", "en")]
             if figures[0] != figures[1]:
                 fail(rid, "reason: the Chinese and English templates name different {figures}")
@@ -157,13 +160,14 @@ def markdown(rules):
         "A rule whose source changed has one version per text; the version in force on the event's",
         "date applies. *Verified* says whether the statement was checked against the source's text.",
         "",
-        "A parameter's key is the setting (`MWP_…`) that overrides its default. Where a rule has",
-        "versions, the setting overrides the version in force now, the latest; an event dated in an",
-        "earlier version's span is judged by that version, with its own figure (its own setting",
-        "where it names one, else the default given here): a subsidy claim of 2018 needs 36 months",
-        "of insurance whatever `MWP_SUBSIDY_MIN_INSURED_MONTHS` says, one of 2019 on needs that",
-        "setting (12 by default). A rule in force from a date does not apply to events before it:",
-        "a claim of 2022 is not capped by `employment.subsidy.max_per_year`.",
+        "A parameter's key is the setting (`MWP_…`) that overrides its default; a parameter without",
+        "one is fixed by its source. Where a rule has versions, each setting overrides the version",
+        "that names it; an event dated in a version's span is judged by that version's figure, so",
+        "a subsidy claim of 2018 needs 36 months of insurance whatever",
+        "`MWP_SUBSIDY_MIN_INSURED_MONTHS` (the 2019 version's setting, 12 by default) says, and a",
+        "legal aid request of 2021 has the period of `…_BEFORE_2022`. A rule in force from a date",
+        "does not apply to events before it: a claim of 2022 is not capped by",
+        "`employment.subsidy.max_per_year`.",
         "",
     ]
     by_area = {}

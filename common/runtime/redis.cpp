@@ -129,6 +129,10 @@ bool Redis::hasCommand(size_t optionalCommand) {
   return present_.at(optionalCommand);
 }
 
+void Redis::forgetCommand(size_t optionalCommand) {
+  if (optionalCommand < present_.size()) present_[optionalCommand] = false;
+}
+
 void Redis::addFunctionLibrary(std::string source) {
   functionLibraries_.push_back(std::move(source));
   drop();  // the next call connects and loads it
@@ -221,7 +225,14 @@ bool Redis::tryConnect(std::string& error) {
     for (const auto& name : optionalCommands_) {
       // One answer per name: an array describing it, or nil when the server has no such command.
       auto info = command({"COMMAND", "INFO", name});
-      if (info.isError()) throw RedisUnavailable("COMMAND INFO failed: " + info.str);
+      if (info.isError()) {
+        // A user without +command|info (NOPERM): the command is taken as absent, so that its
+        // caller uses what it has without it, rather than the connection as failed for ever.
+        log_.warn("COMMAND INFO refused: taking the command as absent on this connection",
+                  {{"command", name}, {"redis", address()}, {"error", info.str}});
+        present_.push_back(false);
+        continue;
+      }
       present_.push_back(info.elements.size() == 1 && !info.elements[0].isNil());
     }
   } catch (const RedisUnavailable& e) {

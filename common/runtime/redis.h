@@ -17,6 +17,8 @@
 #include <string_view>
 #include <vector>
 
+#include "log.h"
+
 struct redisContext;
 
 namespace mwp {
@@ -107,8 +109,12 @@ class Redis {
   // Returns the handle for hasCommand.
   size_t addOptionalCommand(std::string name);
   // Whether the server of this connection has the command; connects first if needed (throws
-  // RedisUnavailable when it cannot). No round trip once connected.
+  // RedisUnavailable when it cannot). No round trip once connected. A user that may not ask
+  // (COMMAND INFO refused: no +command|info) is told no, with a warning logged per connection.
   bool hasCommand(size_t optionalCommand);
+  // From now on until the next connection, hasCommand says no: the server refused the command
+  // itself (the user may not run it, or it is gone since COMMAND INFO named it).
+  void forgetCommand(size_t optionalCommand);
 
   RedisReply command(const RedisCommand& argv);
   // Sends every command, then reads every reply: one round trip. Replies are in command order.
@@ -163,6 +169,7 @@ class Redis {
   std::vector<std::string> shas_;
   std::vector<std::string> optionalCommands_;
   std::vector<bool> present_;  // per optional command, on this connection
+  Logger log_{"redis"};
   // The pipelines sent and not yet collected, oldest first: ticket and number of replies.
   std::deque<std::pair<uint64_t, size_t>> unread_;
   uint64_t tickets_ = 0;

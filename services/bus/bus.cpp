@@ -400,6 +400,19 @@ BatchStore Bus::batchStore() {
   return store;
 }
 
+bool Bus::moduleRefused(const Batch& batch, const std::vector<RedisReply>& replies) {
+  if (batch.via != BatchStore::kModuleCommand || !batch.call || batch.call->empty()) return false;
+  const RedisReply& reply = replies.front();  // the call's: first in the pipeline
+  if (!reply.isError() || (reply.str.rfind("NOPERM", 0) != 0 &&
+                           reply.str.find("unknown command") == std::string::npos)) {
+    return false;
+  }
+  redis_.forgetCommand(storeCommand_);
+  log_.warn("Redis refused the log module's command: storing with the Function on this connection",
+            {{"error", reply.str}, {"redis", redis_.address()}});
+  return true;
+}
+
 void Bus::writeCommands(Batch& batch) {
   // A batch without a call (refusals only) is the same for either store.
   BatchStore store = batch.call && !batch.call->empty() ? batchStore() : BatchStore::kFunction;
@@ -431,7 +444,7 @@ void Bus::finishBatch() {
     try {
       replies = redis_.collect();
       setHealthy(true);
-      stored = true;
+      stored = !moduleRefused(*batch, replies);  // else stored again below, with the Function
     } catch (const RedisUnavailable& e) {
       setHealthy(false, std::string("Redis: ") + e.what());
       metrics_->redisFaults.Increment();
@@ -669,6 +682,7 @@ bool Bus::pipelineWithRetry(Batch& batch, std::vector<RedisReply>& replies) {
     try {
       writeCommands(batch);  // a failover may have reached a server without the module
       replies = redis_.pipeline(batch.commands);
+      if (moduleRefused(batch, replies)) continue;  // written again for the Function
       setHealthy(true);
       return true;
     } catch (const RedisUnavailable& e) {

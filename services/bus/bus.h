@@ -134,6 +134,10 @@ class Bus {
   // cannot be reached to ask.
   void writeCommands(Batch& batch);
   BatchStore batchStore();
+  // Whether Redis refused the log module's command itself in the batch's replies (NOPERM: the
+  // user lacks +mwp.store_batch; or an unknown command: the module is gone). The connection then
+  // stores with the Function, and the caller stores the batch again.
+  bool moduleRefused(const Batch& batch, const std::vector<RedisReply>& replies);
   // Waits for the oldest batch in flight, if any (storing it again after a fault), and answers it
   // with the batches held behind it, unless it waits for its refusals.
   void finishBatch();

@@ -9,7 +9,8 @@ namespace {
 
 // The months of insurance a claim needs: the version of the rule in force on the claim's date.
 // The configured value (MWP_SUBSIDY_MIN_INSURED_MONTHS) overrides the version in force now, the
-// latest; an earlier version keeps the figure the register gives it (36 months to 2018-12-31).
+// latest; an earlier version keeps the figure its source fixed (36 months to 2018-12-31), which
+// the register gives with no setting.
 // A claim before the first version is judged by the first.
 struct InsuredMonths {
   uint32_t months;
@@ -21,7 +22,7 @@ InsuredMonths insuredMonthsRequired(const SubsidyPolicy& policy, int32_t claimed
   const RuleVersion* latest = latestVersion(rule);
   if (!then) then = firstVersion(rule);
   if (then == latest) return {policy.minInsuredMonths, then->document};
-  return {static_cast<uint32_t>(std::stoul(then->parameters[0].defaultValue)), then->document};
+  return {defaultFigure(*then), then->document};
 }
 
 }  // namespace

@@ -149,11 +149,13 @@ Judgement WarningDesk::judge(const WarningCause& c, Enrolment* enrolment) {
       j.dueOn[kRed] = project_.paydayAfter(c.month.c_str());
       if (j.applies) {
         uint32_t attended = m->getWorkersAttended();
-        j.missedOn[kRed] =
-            tooMany(attended - m->getWorkersPaidByPayday(), attended, policy_.manyUnpaidPercent);
-        if (!tooMany(attended - m->getWorkersPaid(), attended, policy_.manyUnpaidPercent))
+        // At least 0 (and so at most 100 %): the tallies are kept apart, and one counting more
+        // paid than attended must not wrap into four billion unpaid.
+        auto unpaidOf = [&](uint32_t paid) { return attended - std::min(paid, attended); };
+        uint32_t unpaid = unpaidOf(m->getWorkersPaidByPayday());
+        j.missedOn[kRed] = tooMany(unpaid, attended, policy_.manyUnpaidPercent);
+        if (!tooMany(unpaidOf(m->getWorkersPaid()), attended, policy_.manyUnpaidPercent))
           j.curedOn = dayIn(m->getLastPaidOn(), "paidOn");
-        uint32_t unpaid = attended - m->getWorkersPaidByPayday();
         j.figures = {figure("month", c.month), figure("attended", std::to_string(attended)),
                      figure("unpaid", std::to_string(unpaid)),
                      figure("share", percentOf(unpaid, attended)),

@@ -207,6 +207,8 @@ TEST(LogModule, AMalformedCallWritesNothing) {
   Redis redis(withModule.endpoint());
   redis.command({"HSET", "mwp:test:not-a-sequence", "a", "b"});
   redis.command({"SET", "mwp:test:not-a-log", "x"});
+  // A sequence the call's two events would take past the largest a sequence may be.
+  redis.command({"SET", "mwp:test:seq-at-the-end", std::to_string(INT64_MAX - 1)});
   RedisCommand valid{"MWP.STORE_BATCH", "3", "mwp:test:bucket", "mwp:test:seq", "mwp:test:log",
                      "1", "60", "0", "2", "id-1", "d1", "envelope-1", "id-2", "d2", "envelope-2"};
   auto stored = redis.command(valid);
@@ -238,6 +240,20 @@ TEST(LogModule, AMalformedCallWritesNothing) {
       {"a log that is a string", with({{3, "mwp:test:seq-2"}, {4, "mwp:test:not-a-log"}})},
       {"a bucket that is a string", with({{2, "mwp:test:not-a-log"}, {3, "mwp:test:seq-2"}, {4, "mwp:test:log-2"}})},
       {"a log ahead of its sequence key", with({{3, "mwp:test:seq-2"}})},
+      {"sequences past the largest", with({{3, "mwp:test:seq-at-the-end"}, {4, "mwp:test:log-2"}})},
+      // A key given twice: two handles on one key, which would make Redis add it twice (an
+      // assertion that stops the server) or free a value the other handle still points at.
+      {"the log is the sequence key", with({{3, "mwp:test:seq-2"}, {4, "mwp:test:seq-2"}})},
+      {"the bucket is the log", with({{2, "mwp:test:log-2"}, {3, "mwp:test:seq-2"}, {4, "mwp:test:log-2"}})},
+      {"the bucket is the sequence key", with({{2, "mwp:test:seq-2"}, {3, "mwp:test:seq-2"}, {4, "mwp:test:log-2"}})},
+      {"two partitions sharing a log",
+       {"MWP.STORE_BATCH", "5", "mwp:test:bucket", "mwp:test:seq-2", "mwp:test:log-2",
+        "mwp:test:seq-3", "mwp:test:log-2", "1", "60", "0", "1", "new-id-1", "d1", "envelope-1",
+        "1", "1", "new-id-2", "d2", "envelope-2"}},
+      {"two partitions sharing a sequence key",
+       {"MWP.STORE_BATCH", "5", "mwp:test:bucket", "mwp:test:seq-2", "mwp:test:log-2",
+        "mwp:test:seq-2", "mwp:test:log-3", "1", "60", "0", "1", "new-id-1", "d1", "envelope-1",
+        "1", "1", "new-id-2", "d2", "envelope-2"}},
   };
   for (const auto& [what, call] : malformed) {
     auto reply = redis.command(call);
@@ -245,6 +261,7 @@ TEST(LogModule, AMalformedCallWritesNothing) {
     if (reply.str.find("wrong number") == std::string::npos) {
       EXPECT_NE(reply.str.find(" / "), std::string::npos) << what << ": Chinese / English: " << reply.str;
     }
+    EXPECT_EQ(redis.command({"PING"}).str, "PONG") << what << ": Redis is still there";
     EXPECT_EQ(contents(redis, true), before) << what;
   }
 }
@@ -287,6 +304,71 @@ TEST(LogModule, TheBusStoresWithTheModuleWhereLoadedAndWithTheFunctionElsewhere)
     bool byFunction = stats.find("cmdstat_fcall:calls=3") != std::string::npos;
     EXPECT_EQ(byModule, loaded) << stats;
     EXPECT_EQ(byFunction, !loaded) << stats;
+  }
+}
+
+// A bus user with the bus's rights but one: `right` ("+command|info"), made by the admin from the
+// bus's line of ACL LIST, with the bus's password.
+RedisEndpoint busWithout(const test::OwnRedis& redis, const std::string& right) {
+  Redis admin(redis.endpoint());
+  std::string line;
+  for (const auto& user : admin.command({"ACL", "LIST"}).elements) {
+    if (user.str.rfind("user bus ", 0) == 0) line = user.str;
+  }
+  std::string name = "bus-without-" + right.substr(1);
+  std::replace(name.begin(), name.end(), '|', '-');
+  RedisCommand setUser{"ACL", "SETUSER", name, "reset"};
+  std::istringstream rules(line.substr(std::string("user bus ").size()));
+  int left = 0;
+  for (std::string rule; rules >> rule;) {
+    if (rule == right) {
+      ++left;
+    } else {
+      setUser.push_back(rule);
+    }
+  }
+  EXPECT_EQ(left, 1) << "the bus's rights name " << right << ": " << line;
+  auto made = admin.command(setUser);
+  EXPECT_FALSE(made.isError()) << made.str;
+  RedisEndpoint endpoint = test::loggedInAs(redis.endpoint(), "bus");
+  endpoint.user = name;
+  return endpoint;
+}
+
+// A user that may not ask COMMAND INFO, or may not run the module's command where it is loaded:
+// the bus stores with the Function (once refused, that connection asks the module no more).
+TEST(LogModule, TheBusStoresWithTheFunctionWhenItsUserMayNotAskOrMayNotRunTheModule) {
+  if (test::redisSecrets().empty()) GTEST_SKIP() << "no ACL users (run under ops/test.sh)";
+  for (std::string right : {"+command|info", "+mwp.store_batch"}) {
+    SCOPED_TRACE("without " + right);
+    test::OwnRedis redis;
+    test::BusThread bus(4, busWithout(redis, right), {});
+    zmq::context_t context;
+    PublisherOptions patience;  // gives up within seconds: a test that fails, not one that hangs
+    patience.replyTimeout = std::chrono::milliseconds(1000);
+    patience.attempts = 3;
+    Publisher publisher(context, bus.ingest, patience);
+    std::string frame = test::frameOf(test::fixtureLines().at(2));
+    try {
+      EXPECT_EQ(publisher.publish(frame).status, Status::ACK);
+      EXPECT_EQ(publisher.publish(test::frameOf(test::fixtureLines().at(3))).status, Status::ACK);
+      EXPECT_EQ(publisher.publish(frame).status, Status::DUPLICATE);
+    } catch (const BusUnreachable& e) {
+      ADD_FAILURE() << "never answered: " << e.what();
+    }
+    Redis admin(redis.endpoint());
+    std::string stats = admin.command({"INFO", "commandstats"}).str;
+    EXPECT_NE(stats.find("cmdstat_fcall:calls=3,"), std::string::npos) << stats;
+    auto module = stats.find("cmdstat_mwp.store_batch:");
+    std::string moduleStats =
+        module == std::string::npos ? "" : stats.substr(module, stats.find('\r', module) - module);
+    if (right == "+command|info") {
+      EXPECT_EQ(moduleStats, "") << "not tried: COMMAND INFO could not name it";
+    } else {
+      EXPECT_NE(moduleStats.find(":calls=0,"), std::string::npos) << moduleStats;
+      EXPECT_NE(moduleStats.find("rejected_calls=1,"), std::string::npos)
+          << "refused once, then not asked again on that connection: " << moduleStats;
+    }
   }
 }
 

@@ -35,14 +35,22 @@ int portOf(const std::string& endpoint) {
 TEST(Shutdown, AProcessThatIgnoresSigtermIsKilledWithItsStacksInItsLog) {
   std::string log = testing::TempDir() + "ignores-sigterm.log";
   std::remove(log.c_str());
-  // An ignored signal stays ignored across exec: `sleep` itself ignores SIGTERM.
-  mwp::ChildProcess stubborn("/bin/sh", {}, {"-c", "trap '' TERM; exec sleep 60"}, log);
+  // An ignored signal stays ignored across exec: `sleep` itself ignores SIGTERM. The child says
+  // when the trap is set, and SIGTERM waits for that line.
+  mwp::ChildProcess stubborn("/bin/sh", {},
+                             {"-c", "trap '' TERM; echo trap-set >&2; exec sleep 60"}, log);
   stubborn.start();
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the trap is set
+  auto logged = [&] {
+    std::ifstream in(log);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
+  for (int i = 0; i < 600 && logged().find("trap-set") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_NE(logged().find("trap-set"), std::string::npos) << "the child never set its trap";
   EXPECT_EQ(stubborn.terminateWithin(1), -1);
   EXPECT_FALSE(stubborn.running());
-  std::ifstream in(log);
-  std::string stacks((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string stacks = logged();
   EXPECT_NE(stacks.find("#0 "), std::string::npos) << "no stack in " << log << ":\n" << stacks;
 }
 

@@ -60,6 +60,15 @@ TEST(RuleRegister, AReasonIsTheRegistersTemplateWithItsFigures) {
       << "a rule without a template";
 }
 
+// A { without its } is a fault of the register (rules_register.py refuses it too), never a text
+// filled from its start again and again.
+TEST(RuleRegister, ATemplateWithABraceNotClosedIsAFault) {
+  std::vector<Figure> figures{{"month", "2026-02", "2026-02"}};
+  EXPECT_EQ(filled("{month} 未发", figures, true, "t"), "2026-02 未发");
+  EXPECT_THROW(filled("{month} unpaid {month", figures, false, "t"), std::logic_error);
+  EXPECT_THROW(filled("unpaid {", figures, false, "t"), std::logic_error);
+}
+
 // The subsidy's versions: 36 months to 2018-12-31, 12 from 2019-01-01 (the latest, which the
 // configured value overrides); the cap of 3 a year from 2023-01-01.
 TEST(RuleRegister, TheSubsidysVersionsMeetOnTheirDates) {
@@ -69,6 +78,11 @@ TEST(RuleRegister, TheSubsidysVersionsMeetOnTheirDates) {
   EXPECT_EQ(ruleInForce(months, "2019-01-01"), latestVersion(months));
   EXPECT_EQ(ruleInForce(months, "2017-04-30"), nullptr);
   EXPECT_EQ(firstVersion(months), ruleInForce(months, "2017-05-01"));
+  EXPECT_STREQ(ruleInForce(months, "2018-12-31")->parameters[0].key, "")
+      << "36 months is the 2017 text's figure: no setting changes it";
+  EXPECT_EQ(defaultFigure(*ruleInForce(months, "2018-12-31")), 36u);
+  EXPECT_THROW(defaultFigure(*latestVersion(rules::record::once)), std::logic_error)
+      << "a version without a parameter has no figure";
   EXPECT_EQ(ruleInForce(rules::employment::subsidy::max_per_year, "2022-12-31"), nullptr);
   EXPECT_NE(ruleInForce(rules::employment::subsidy::max_per_year, "2023-01-01"), nullptr);
 }
