@@ -217,7 +217,7 @@ bool seesReasonOf(Role role, const std::string& service) {
 }
 
 // A verdict ("applied"; an applied event with a note {"status":"applied","rule":…,"note":…,
-// "noteZh":…}; a refusal {"status":"refused","rule":…,"reason":…,"reasonZh":…}; as JSON, the
+// "noteZh":…}, or naming only its rule {"status":"applied","rule":…}; a refusal {"status":"refused","rule":…,"reason":…,"reasonZh":…}; as JSON, the
 // service loop's storedVerdict) as `role` may see it: without the reason or the note, which tell
 // as much of the person, only the status.
 void writeVerdict(JsonWriter& json, Role role, const std::string& service, const ServiceAnswer& a) {

@@ -40,6 +40,11 @@ inline Applied appliedWithNote(RuleId rule, std::string zh, std::string en) {
   return Applied{Verdict{true, rule.id, std::move(en), std::move(zh)}, {}};
 }
 
+// Applied, naming the rule it was counted under, with nothing the sender must know beyond that.
+inline Applied appliedUnder(RuleId rule) {
+  return Applied{Verdict{true, rule.id, {}, {}}, {}};
+}
+
 // A refusal: the event is recorded with its rule and reasons and changes nothing.
 inline Applied refuse(RuleId rule, std::string zh, std::string en) {
   return Applied{Verdict{false, rule.id, std::move(en), std::move(zh)}, {}};

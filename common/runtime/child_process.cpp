@@ -9,7 +9,9 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <mutex>
 #include <random>
+#include <set>
 
 namespace mwp {
 
@@ -38,12 +40,19 @@ bool bindable(int& port) {
 // asked but bound by the child only later, and in between any outgoing connection on the machine
 // (a test's client, another suite's) may be given an ephemeral port — the very one. Below the
 // range only another caller picking the same port can take it.
+// Nor is a port handed out twice by one process: several are asked for before any is bound.
 int freeTcpPort() {
+  static std::mutex guard;
   static std::mt19937 pick{std::random_device{}()};
+  static std::set<int> given;
+  std::lock_guard lock(guard);
   std::uniform_int_distribution<int> below(20000, 32767);
   for (int tries = 0; tries < 100; ++tries) {
     int port = below(pick);
-    if (bindable(port)) return port;
+    if (!given.count(port) && bindable(port)) {
+      given.insert(port);
+      return port;
+    }
   }
   int any = 0;
   bindable(any);

@@ -90,16 +90,17 @@ Port& required(const std::unique_ptr<Port>& port, const char* what) {
 }  // namespace
 
 // "applied" alone, or a JSON object: {"status":"refused","rule","reason","reasonZh"}, or for an
-// applied event with a note {"status":"applied","rule","note","noteZh"}.
+// applied event with a note {"status":"applied","rule","note","noteZh"}, or one that names only
+// the rule it was counted under (appliedUnder) {"status":"applied","rule"}.
 std::string storedVerdict(const Verdict& v) {
-  if (v.applied && v.reason.empty()) return "applied";
+  if (v.applied && v.reason.empty() && v.rule.empty()) return "applied";
   JsonWriter json;
-  json.beginObject()
-      .field("status", v.applied ? "applied" : "refused")
-      .field("rule", v.rule)
-      .field(v.applied ? "note" : "reason", v.reason)
-      .field(v.applied ? "noteZh" : "reasonZh", v.reasonZh)
-      .endObject();
+  json.beginObject().field("status", v.applied ? "applied" : "refused").field("rule", v.rule);
+  if (!v.applied || !v.reason.empty()) {
+    json.field(v.applied ? "note" : "reason", v.reason)
+        .field(v.applied ? "noteZh" : "reasonZh", v.reasonZh);
+  }
+  json.endObject();
   return json.take();
 }
 

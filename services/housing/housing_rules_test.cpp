@@ -122,9 +122,11 @@ TEST_F(HousingRulesTest, TheShareCountsOnlyTheYearsCompletedUnitsEachOnce) {
   EXPECT_EQ(h.ratio(2025, measure11::kCompletedShareAllocated, "510703"), 0.5);
   // An estate completed before mwp: no year's share.
   h.apply(allocateIn("a2", test::numberedResidentId(2), "OLD-1", "老城区"));
+  EXPECT_EQ(h.last.rule, "housing.public_rental.completed_share") << "a unit's first letting";
   h.apply(vacate("v1", test::numberedResidentId(1).c_str(), "YYS-1"));
   // The same unit let again.
   EXPECT_EQ(h.apply(allocateIn("a3", test::numberedResidentId(3), "YYS-1", "园艺山")), "applied");
+  EXPECT_EQ(h.last.rule, "") << "a re-letting is in no share";
   EXPECT_EQ(h.ratio(2025, measure11::kCompletedShareAllocated, "510703"), 0.5);
   h.apply(allocateIn("a4", test::numberedResidentId(4), "YYS-2", "园艺山"));
   h.apply(allocateIn("a5", test::numberedResidentId(5), "YYS-3", "园艺山"));  // one too many

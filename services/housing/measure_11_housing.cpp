@@ -153,6 +153,7 @@ Applied allocated(msg::Envelope::Reader event, StateTx& state) {
   if (!state.get("let:" + unit)) {
     state.put("let:" + unit, e.getEstate().cStr());
     firstLetting(state, e.getEstate(), leaseStart);
+    return appliedUnder(rules::housing::public_rental::completed_share);
   }
   return {};
 }

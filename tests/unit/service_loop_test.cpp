@@ -212,3 +212,21 @@ TEST_F(LoopOverFakes, ACorruptCursorStopsTheLoopNamingTheKey) {
 
 }  // namespace
 }  // namespace mwp
+
+namespace mwp {
+namespace {
+
+// What GET /v1/events/{id} shows of a verdict: a word, or the JSON of a refusal, a note, or an
+// applied event naming only the rule it was counted under (gateway/openapi.json's three forms).
+TEST(StoredVerdict, KeepsTheRuleOfAnAppliedEventEvenWithoutANote) {
+  EXPECT_EQ(storedVerdict(Verdict{}), "applied");
+  EXPECT_EQ(storedVerdict(appliedUnder(RuleId{"housing.public_rental.completed_share"}).verdict),
+            R"({"status":"applied","rule":"housing.public_rental.completed_share"})");
+  EXPECT_EQ(storedVerdict(Verdict{true, "r", "n", "注"}),
+            R"({"status":"applied","rule":"r","note":"n","noteZh":"注"})");
+  EXPECT_EQ(storedVerdict(Verdict{false, "r", "why", "因"}),
+            R"({"status":"refused","rule":"r","reason":"why","reasonZh":"因"})");
+}
+
+}  // namespace
+}  // namespace mwp
