@@ -33,14 +33,22 @@ class StoredRecord {
   template <typename List>
   auto append(typename List::Builder (T::Builder::*list)(),
               void (T::Builder::*adopt)(capnp::Orphan<List>&&)) {
+    return insert(list, adopt, (get().*list)().size());
+  }
+
+  // The same, the new element at index `at` (at most the list's size), the later ones after it.
+  template <typename List>
+  auto insert(typename List::Builder (T::Builder::*list)(),
+              void (T::Builder::*adopt)(capnp::Orphan<List>&&), unsigned at) {
     auto root = get();
     auto current = (root.*list)();
     unsigned size = current.size();
     auto grown = message_.getOrphanage().template newOrphan<List>(size + 1);
     auto elements = grown.get();
-    for (unsigned i = 0; i < size; ++i) elements.setWithCaveats(i, current[i].asReader());
+    for (unsigned i = 0; i < size; ++i)
+      elements.setWithCaveats(i < at ? i : i + 1, current[i].asReader());
     (root.*adopt)(kj::mv(grown));
-    return elements[size];
+    return elements[at];
   }
 
  private:

@@ -106,17 +106,12 @@ void addPhase(Estate& record, capnp::Text::Reader area, int32_t day, int year, u
   auto phases = record.get().getCompletions();
   unsigned at = 0;
   while (at < phases.size() && phaseOrder(phases[at]) <= phaseOrder(day, units, area)) ++at;
-  auto grown = record.orphanage().newOrphan<capnp::List<Phase>>(phases.size() + 1);
-  auto list = grown.get();
-  for (unsigned i = 0; i < phases.size(); ++i) {
-    list.setWithCaveats(i < at ? i : i + 1, phases[i].asReader());
-  }
-  auto phase = list[at];
+  auto phase = record.insert(&msg::EstateRecord::Builder::getCompletions,
+                             &msg::EstateRecord::Builder::adoptCompletions, at);
   phase.setArea(area);
   phase.setDay(day);
   phase.setYear(static_cast<uint16_t>(year));
   phase.setUnits(units);
-  record.get().adoptCompletions(kj::mv(grown));
 }
 
 // Counts toward a measure 11 indicator in the event's area, in the year of its date `field`.
