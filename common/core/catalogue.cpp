@@ -13,6 +13,14 @@ const Catalogue& Catalogue::builtIn() {
   return catalogue;
 }
 
+namespace {
+// A department as a bit of a uint64_t; 0 for a value past the 64 (none is: the schema has 31).
+uint64_t departmentBit(msg::Department d) {
+  auto bit = static_cast<unsigned>(d);
+  return bit < 64 ? uint64_t{1} << bit : 0;
+}
+}  // namespace
+
 Catalogue::Catalogue(std::string_view json)
     : message_(std::make_unique<capnp::MallocMessageBuilder>()) {
   capnp::JsonCodec codec;
@@ -39,6 +47,17 @@ Catalogue::Catalogue(std::string_view json)
     reporters_["periodReported:" + std::to_string(m.getNumber())] = departments;
   }
   kinds_.insert("periodReported");
+  for (const auto& kind : allKinds()) {
+    size_t which = kindField(kind)->getProto().getDiscriminantValue();
+    if (byKind_.size() <= which) byKind_.resize(which + 1);
+    auto& k = byKind_[which];
+    k.kind = kind;
+    k.derived = isDerivedKind(kind);
+    k.byNamedMeasure = kind == "activityReported" || kind == "periodReported";
+    if (auto it = reporters_.find(kind); it != reporters_.end()) {
+      for (auto d : it->second) k.departments |= departmentBit(d);
+    }
+  }
 }
 
 msg::Catalogue::Reader Catalogue::data() const {
@@ -80,13 +99,21 @@ bool Catalogue::isListedActivity(int number, std::string_view activity) const {
 }
 
 bool Catalogue::mayReport(msg::Department source, std::string_view kind, int namedMeasure) const {
-  bool derived = isDerivedKind(kind);
-  if (source == msg::Department::MWP_SERVICE || derived) {
-    return source == msg::Department::MWP_SERVICE && derived;
+  auto field = kindField(kind);
+  if (!field) return false;
+  return mayReport(source, static_cast<msg::Envelope::Which>(field->getProto().getDiscriminantValue()),
+                   namedMeasure);
+}
+
+bool Catalogue::mayReport(msg::Department source, msg::Envelope::Which kind, int namedMeasure) const {
+  auto which = static_cast<size_t>(kind);
+  if (which >= byKind_.size() || byKind_[which].kind.empty()) return false;
+  const KindReporters& k = byKind_[which];
+  if (source == msg::Department::MWP_SERVICE || k.derived) {
+    return source == msg::Department::MWP_SERVICE && k.derived;
   }
-  auto it = kind == "activityReported" || kind == "periodReported"
-                ? reporters_.find(std::string(kind) + ":" + std::to_string(namedMeasure))
-                : reporters_.find(kind);
+  if (!k.byNamedMeasure) return (k.departments & departmentBit(source)) != 0;
+  auto it = reporters_.find(k.kind + ":" + std::to_string(namedMeasure));
   return it != reporters_.end() && it->second.count(source) > 0;
 }
 

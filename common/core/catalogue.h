@@ -49,6 +49,9 @@ class Catalogue {
   // periodReported names (ignored for other kinds); a periodReported may also come from the area
   // government. Derived kinds are only for mwpService, and mwpService only for them.
   bool mayReport(msg::Department source, std::string_view kind, int namedMeasure) const;
+  // The same for a kind given by its place in the envelope's union, as the bus asks it of every
+  // event: a lookup in an array instead of two searches by name (2.5 % of the bus's CPU).
+  bool mayReport(msg::Department source, msg::Envelope::Which kind, int namedMeasure) const;
 
   // The kinds that count toward at least one measure, and periodReported (toward the one it names).
   const std::set<std::string, std::less<>>& kinds() const { return kinds_; }
@@ -62,6 +65,14 @@ class Catalogue {
   std::set<std::string, std::less<>> kinds_;
   // kind (or "activityReported:<measure>", "periodReported:<measure>") → who may report it
   std::map<std::string, std::set<msg::Department>, std::less<>> reporters_;
+  // The same by the kind's union discriminant, the departments as bits (1 << Department).
+  struct KindReporters {
+    std::string kind;
+    bool derived = false;
+    bool byNamedMeasure = false;  // activityReported, periodReported: reporters_ by measure
+    uint64_t departments = 0;
+  };
+  std::vector<KindReporters> byKind_;
 };
 
 }  // namespace mwp

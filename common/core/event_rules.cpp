@@ -486,7 +486,7 @@ std::optional<Reason> checkEvent(msg::Envelope::Reader event, const Catalogue& c
   int namedMeasure = kind == "activityReported" ? event.getActivityReported().getMeasure()
                      : kind == "periodReported" ? event.getPeriodReported().getMeasure()
                                                 : 0;
-  if (!catalogue.mayReport(event.getSource(), kind, namedMeasure)) {
+  if (!catalogue.mayReport(event.getSource(), event.which(), namedMeasure)) {
     std::string measure = namedMeasure ? std::to_string(namedMeasure) : "";
     return refuse(rules::bus::event::source_may_report,
                   "source " + enumName(event.getSource()) + " 不能报送" +

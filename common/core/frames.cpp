@@ -65,9 +65,12 @@ FrameReader::FrameReader(std::string_view bytes, Borrowed, bool copy) {
     KJ_FAIL_REQUIRE("message size is not a whole number of 8-byte words: truncated?");
   }
   kj::ArrayPtr<const capnp::word> words;
+  size_t count = bytes.size() / sizeof(capnp::word);
   if (!copy && reinterpret_cast<uintptr_t>(bytes.data()) % alignof(capnp::word) == 0) {
-    words = kj::arrayPtr(reinterpret_cast<const capnp::word*>(bytes.data()),
-                         bytes.size() / sizeof(capnp::word));
+    words = kj::arrayPtr(reinterpret_cast<const capnp::word*>(bytes.data()), count);
+  } else if (count <= kInlineWords) {
+    if (count > 0) memcpy(inline_, bytes.data(), bytes.size());
+    words = kj::arrayPtr(reinterpret_cast<const capnp::word*>(inline_), count);
   } else {
     words_ = copiedWords(bytes);
     words = words_.asPtr();

@@ -52,6 +52,15 @@ class RedisPipeline {
   void begin(size_t arguments);
   void argument(std::string_view bytes);
   void reserve(size_t bytes) { bytes_.reserve(bytes); }
+  // Empty again, its buffer kept for the next pipeline.
+  void clear() {
+    bytes_.clear();
+    commands_ = 0;
+  }
+  void swap(RedisPipeline& other) noexcept {
+    bytes_.swap(other.bytes_);
+    std::swap(commands_, other.commands_);
+  }
   size_t commands() const { return commands_; }
   bool empty() const { return commands_ == 0; }
   const std::string& bytes() const { return bytes_; }
@@ -157,6 +166,9 @@ class Redis {
   void checkAvailable(const RedisReply& reply);
   void ensureIdle() const;
   [[noreturn]] void lost(const std::string& what);
+  // Writes `bytes` (whole commands) to the connection before returning; throws RedisUnavailable
+  // (the connection dropped) when it cannot.
+  void writeNow(const std::string& bytes);
   bool tryConnect(std::string& error);
   void drop();
 

@@ -85,21 +85,29 @@ struct Bus::Pending {
 
 // Frames taken together: checked, then stored in one pipeline and answered.
 struct Bus::Batch {
-  explicit Batch(std::vector<kj::Array<kj::byte>>& spares)
-      : spares_(spares), scratch_(takeScratch(spares)), arena(scratch_.asPtr()) {}
+  explicit Batch(std::vector<BatchMemory>& spares)
+      : spares_(spares), memory_(takeMemory(spares)), arena(memory_.arenaScratch.asPtr()) {
+    frames.swap(memory_.frames);
+    commands.swap(memory_.commands);
+  }
   ~Batch() {
-    if (spares_.size() < kSpareArenas) spares_.push_back(std::move(scratch_));
+    if (spares_.size() >= kSpareMemories) return;
+    frames.clear();  // the frames' messages go back to ZeroMQ; the capacity stays
+    commands.clear();
+    memory_.frames.swap(frames);
+    memory_.commands.swap(commands);
+    spares_.push_back(std::move(memory_));
   }
 
  private:
-  static kj::Array<kj::byte> takeScratch(std::vector<kj::Array<kj::byte>>& spares) {
-    if (spares.empty()) return kj::heapArray<kj::byte>(kArenaScratchBytes);
-    auto scratch = std::move(spares.back());
+  static BatchMemory takeMemory(std::vector<BatchMemory>& spares) {
+    if (spares.empty()) return BatchMemory{kj::heapArray<kj::byte>(kArenaScratchBytes), {}, {}};
+    auto memory = std::move(spares.back());
     spares.pop_back();
-    return scratch;
+    return memory;
   }
-  std::vector<kj::Array<kj::byte>>& spares_;
-  kj::Array<kj::byte> scratch_;
+  std::vector<BatchMemory>& spares_;
+  BatchMemory memory_;
 
  public:
   // What is kept of the frames (eventIds, canonical envelopes), the frames' views point into:
@@ -251,7 +259,7 @@ void Bus::run(const std::atomic<bool>& stop) {
 }
 
 std::unique_ptr<Bus::Batch> Bus::receiveBatch() {
-  auto batch = std::make_unique<Batch>(arenaSpares_);
+  auto batch = std::make_unique<Batch>(spareMemories_);
   batch->started = std::chrono::steady_clock::now();
   batch->frames.reserve(options_.maxBatch);
   std::vector<zmq::message_t> frames;
@@ -417,7 +425,7 @@ void Bus::writeCommands(Batch& batch) {
   // A batch without a call (refusals only) is the same for either store.
   BatchStore store = batch.call && !batch.call->empty() ? batchStore() : BatchStore::kFunction;
   if (batch.via == store) return;
-  batch.commands = RedisPipeline{};
+  batch.commands.clear();
   for (auto* owner : batch.owners) {
     if (owner) {
       batch.commands.add(auditCommand(*owner));
@@ -612,7 +620,7 @@ void Bus::record(Batch& batch, const std::vector<RedisReply>& replies) {
   if (conflicts.empty()) return;
   // A refusal is answered only once its audit copy is stored: by a follow-up batch, pipelined
   // behind those in flight (a call of its own now would cut into their replies).
-  auto refusals = std::make_unique<Batch>(arenaSpares_);
+  auto refusals = std::make_unique<Batch>(spareMemories_);
   refusals->refusalsOf = &batch;
   for (auto* p : conflicts) {
     p->answered = false;

@@ -108,6 +108,29 @@ TEST(Catalogue, LeadAndCooperatingDepartmentsMayReportAndOthersMayNot) {
   EXPECT_TRUE(catalogue().mayReport(D::FINANCE, "activityReported", 30));
 }
 
+TEST(Catalogue, EveryKindMayBeReportedByExactlyTheDepartmentsOfTheMeasuresCountingIt) {
+  auto departments = capnp::Schema::from<msg::Department>().getEnumerants();
+  for (const auto& kind : allKinds()) {
+    if (kind == "activityReported" || kind == "periodReported") continue;  // by measure, above
+    std::set<uint16_t> expected;
+    for (auto m : catalogue().data().getMeasures()) {
+      bool counts = false;
+      for (auto k : m.getKinds()) counts = counts || kind == k.cStr();
+      if (!counts) continue;
+      for (auto d : m.getLead()) expected.insert(static_cast<uint16_t>(d));
+      for (auto d : m.getCooperating()) expected.insert(static_cast<uint16_t>(d));
+    }
+    auto which = static_cast<msg::Envelope::Which>(kindField(kind)->getProto().getDiscriminantValue());
+    for (auto e : departments) {
+      auto d = static_cast<msg::Department>(e.getOrdinal());
+      bool mwpService = d == msg::Department::MWP_SERVICE;
+      bool allowed = isDerivedKind(kind) ? mwpService : !mwpService && expected.count(e.getOrdinal());
+      EXPECT_EQ(catalogue().mayReport(d, which, 0), allowed) << kind << " from " << e.getProto().getName().cStr();
+      EXPECT_EQ(catalogue().mayReport(d, kind, 0), allowed) << kind << " from " << e.getProto().getName().cStr();
+    }
+  }
+}
+
 TEST(Catalogue, DerivedKindsOnlyFromServicesAndServicesOnlyDerivedKinds) {
   using D = msg::Department;
   EXPECT_TRUE(catalogue().mayReport(D::MWP_SERVICE, "subsidyGranted", 0));

@@ -84,10 +84,25 @@ TEST(Frames, ABorrowingReaderReadsAlignedBytesInPlaceAndCopiesOthers) {
   auto copiedId = copied.root<msg::Envelope>().getEventId();
   EXPECT_FALSE(inside(copiedId.begin(), shifted.data() + 1));
   EXPECT_EQ(std::string(copiedId.cStr()), "fixture-01-workerRegistered");
+  auto* reader = reinterpret_cast<const char*>(&copied);
+  EXPECT_TRUE(copiedId.begin() >= reader && copiedId.begin() < reader + sizeof copied)
+      << "a frame of an event's usual size is copied into the reader, not onto the heap";
 
   FrameReader owning(std::string_view(aligned, bytes.size()));
   EXPECT_FALSE(inside(owning.root<msg::Envelope>().getEventId().begin(), aligned))
       << "without Borrowed, always a copy: the caller's bytes may go";
+}
+
+TEST(Frames, ABorrowingReaderCopiesALargeUnalignedFrameWhole) {
+  capnp::MallocMessageBuilder message;
+  std::string longId(5000, 'x');  // far past the room a reader has in itself
+  message.initRoot<msg::Envelope>().setEventId(longId);
+  std::string bytes = toBytes(message);
+  std::string shifted(bytes.size() + 3, '\0');
+  memcpy(shifted.data() + 3, bytes.data(), bytes.size());
+  FrameReader copied(std::string_view(shifted.data() + 3, bytes.size()), FrameReader::Borrowed{});
+  shifted.assign(shifted.size(), '\0');  // the copy must not depend on the bytes it was made from
+  EXPECT_EQ(std::string(copied.root<msg::Envelope>().getEventId().cStr()), longId);
 }
 
 TEST(Frames, Hex64IsSixteenLowerCaseDigits) {
