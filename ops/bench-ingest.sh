@@ -3,7 +3,8 @@
 # bus's store, NATS JetStream (Debian's, file storage) and raw XADD; mwp with Redis's append-only
 # file synced at each write (appendfsync always) and every second (everysec); a duplicates row
 # (10 % re-sent, a few eventIds reused with other content) and one event at a time (p50/p99 of the
-# wait for an answer). CurveZMQ on, as ops/run.sh runs the bus. For every row the CPU time each
+# wait for an answer). CurveZMQ on, as ops/run.sh runs the bus; one row with it off, to show what
+# it costs (JetStream's row has no encryption). For every row the CPU time each
 # process spent, per event (/proc/<pid>/stat), so the table says where the microseconds go.
 # With MWP_BENCH_ROWS=FILE appends the rows ops/bench.sh prints, and the CPU table to FILE.cpu.
 # docs/performance.md keeps the latest table. MWP_BENCH_BUS=BINARY measures that mwp-bus instead of
@@ -29,9 +30,10 @@ export MWP_REDIS_MODULE=${MWP_REDIS_MODULE-$MWP_ROOT/build-release/services/bus/
 
 port=$(free_port)
 dir=$(mktemp -d /tmp/mwp-bench.XXXXXX)
-bus_pid= nats_pid=
+bus_pid= plain_pid= nats_pid=
 cleanup() {
   [ -n "$bus_pid" ] && kill "$bus_pid" 2>/dev/null
+  [ -n "$plain_pid" ] && kill "$plain_pid" 2>/dev/null
   [ -n "$nats_pid" ] && kill "$nats_pid" 2>/dev/null
   wait 2>/dev/null; stop_redis "$port"; rm -rf "$dir"
 }
@@ -85,6 +87,18 @@ for p in always everysec; do
     --runs "$runs" --cpu-of "redis-server=$redis_pid" | tee "$dir/bare-$p.txt"
 done
 fsync "$policy"
+# What CurveZMQ costs: the same bus and publisher without keys (a bus without MWP_KEY_FILE takes
+# plain connections), as JetStream's row runs without TLS. Not how mwp runs: for comparison only.
+plain_ingest="tcp://127.0.0.1:$(free_port)"
+MWP_REDIS_PORT=$port MWP_BUS_INGEST_BIND=$plain_ingest MWP_BUS_PUBLISH_BIND="tcp://127.0.0.1:$(free_port)" \
+  MWP_BUS_ADMIN_PORT=0 "${MWP_BENCH_BUS:-$MWP_ROOT/build-release/services/bus/mwp-bus}" 2>"$dir/plain-bus.log" &
+plain_pid=$!
+sleep 0.5
+echo "== mwp bus, appendfsync $policy, CURVE off (for comparison): $runs runs of $events =="
+fresh_store
+MWP_BUS_INGEST=$plain_ingest "$tools/bench/mwp-bench-ingest" "$fixture" --runs "$runs" --events "$events" \
+  --cpu-of "redis-server=$redis_pid,mwp-bus=$plain_pid" | tee "$dir/mwp-plain.txt"
+kill "$plain_pid"; wait "$plain_pid" 2>/dev/null || true; plain_pid=
 echo "== mwp bus, appendfsync $policy, one event at a time: $runs runs of $single =="
 fresh_store
 mwp mwp-single --events "$single" --one-at-a-time
@@ -129,7 +143,7 @@ raw=$(awk '{for (i=1;i<=NF;i++) if ($i ~ /^[0-9.]+$/ && $(i+1) == "requests") pr
 {
   echo "| row, median of $runs runs (load average $(cut -d' ' -f1-3 /proc/loadavg)) | events/s | redis-server µs/event | mwp-bus | nats-server | the sending program | sum | two cores' µs per event at that rate |"
   echo "|---|---|---|---|---|---|---|---|"
-  for row in mwp-always mwp-everysec bare-always bare-everysec mwp-duplicates nats nats-duplicates; do
+  for row in mwp-always mwp-everysec mwp-plain bare-always bare-everysec mwp-duplicates nats nats-duplicates; do
     sender=mwp-bench-ingest
     case $row in bare-*) sender=mwp-bench-raw-ingest ;; nats*) sender=mwp-bench-nats ;; esac
     echo "| $row | $(rate "$row") | $(cpu "$row" redis-server) | $(cpu "$row" mwp-bus) | $(cpu "$row" nats-server) | $(cpu "$row" "$sender") | $(cpu_sum "$row") | $(awk -v r="$(rate "$row")" 'BEGIN {if (r + 0 > 0) printf "%.1f", 2e6 / r; else print "–"}') |"
@@ -140,11 +154,12 @@ cat "$dir/cpu.md"
 
 always=$(rate mwp-always) everysec=$(rate mwp-everysec) nats_rate=$(rate nats)
 mwp_default=$(rate "mwp-$policy") bare=$(rate "bare-$policy")
-echo "== medians: mwp $mwp_default events/s ($policy); bare $bare/s (mwp ÷ bare $(ratio "$mwp_default" "$bare"), goal ≥ 0.80); NATS JetStream $nats_rate/s (mwp ÷ NATS $(ratio "$mwp_default" "$nats_rate"), goal ≥ 1); always ÷ everysec $(ratio "$always" "$everysec"); raw XADD $raw/s; one at a time p99 $(latency mwp-single p99) µs (goal ≤ 1000) =="
+echo "== medians: mwp $mwp_default events/s ($policy); bare $bare/s (mwp ÷ bare $(ratio "$mwp_default" "$bare"), goal ≥ 0.80); NATS JetStream $nats_rate/s (mwp ÷ NATS $(ratio "$mwp_default" "$nats_rate"), goal ≥ 1; with CURVE off $(ratio "$(rate mwp-plain)" "$nats_rate")); always ÷ everysec $(ratio "$always" "$everysec"); raw XADD $raw/s; one at a time p99 $(latency mwp-single p99) µs (goal ≤ 1000) =="
 if [ -n "${MWP_BENCH_ROWS:-}" ]; then
   {
     echo "| bus ingest: events acknowledged (de-duplicated, sequenced, appendfsync $policy), CURVE on, median of $runs × $events | $mwp_default/s | $bare/s bare hiredis, the bus's store, batches of 256 | $(ratio "$mwp_default" "$bare") | ≥ 0.80 |"
     echo "| the same ingest | $mwp_default/s | $nats_rate/s NATS JetStream $nats_version as Debian ships it (file storage synced every 2 min), Nats-Msg-Id de-duplication, async acks | $(ratio "$mwp_default" "$nats_rate") | ≥ 1 (faster) |"
+    echo "| the same ingest with CURVE off (for comparison: JetStream's row has no encryption) | $(per_second mwp-plain) | $nats_rate/s NATS JetStream | $(ratio "$(rate mwp-plain)" "$nats_rate") | (what CurveZMQ costs) |"
     echo "| bus ingest, appendfsync always ÷ everysec | $always/s | $everysec/s | $(ratio "$always" "$everysec") | (what the fsync at each write costs) |"
     echo "| duplicates: 10 % re-sent, a few eventIds reused with other content — $(answers mwp-duplicates) | $(per_second mwp-duplicates) | $(per_second nats-duplicates) JetStream: $(answers nats-duplicates) | $(ratio "$(rate mwp-duplicates)" "$(rate nats-duplicates)") | every reuse refused |"
     echo "| acknowledgement one event at a time, p50 / p99 ($runs × $single) | $(latency mwp-single p50) / $(latency mwp-single p99) µs | $(latency nats-single p50) / $(latency nats-single p99) µs NATS JetStream | – | p99 ≤ 1000 µs |"
