@@ -4,8 +4,8 @@
 # file synced at each write (appendfsync always) and every second (everysec); a duplicates row
 # (10 % re-sent, a few eventIds reused with other content) and one event at a time (p50/p99 of the
 # wait for an answer). CurveZMQ on, as ops/run.sh runs the bus; one row with it off, to show what
-# it costs (JetStream's row has no encryption). For every row the CPU time each
-# process spent, per event (/proc/<pid>/stat), so the table says where the microseconds go.
+# it costs, and one of JetStream over TLS: its other rows have no encryption. For every row the CPU
+# time each process spent, per event (/proc/<pid>/stat), so the table says where the microseconds go.
 # With MWP_BENCH_ROWS=FILE appends the rows ops/bench.sh prints, and the CPU table to FILE.cpu.
 # docs/performance.md keeps the latest table. MWP_BENCH_BUS=BINARY measures that mwp-bus instead of
 # the build's (a copy of an earlier build's, say: before and after in turn, in one shell session);
@@ -120,6 +120,18 @@ echo "== NATS JetStream, 10 % re-sent and a few eventIds reused with other conte
 nats nats-duplicates --events "$events" --duplicates || say "JetStream failed the duplicates row"
 echo "== NATS JetStream, one message at a time: $runs runs of $single =="
 nats nats-single --events "$single" --one-at-a-time
+# JetStream over TLS, as the bus runs CurveZMQ: encrypted both ways, like for like (a self-signed
+# certificate, not verified by the sending program).
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 \
+  -subj /CN=127.0.0.1 -keyout "$dir/nats-tls.key" -out "$dir/nats-tls.crt" 2>/dev/null
+kill "$nats_pid"; wait "$nats_pid" 2>/dev/null || true
+nats_port=$(free_port)
+nats-server -js -sd "$dir/nats-tls" -p "$nats_port" -a 127.0.0.1 \
+  --tls --tlscert "$dir/nats-tls.crt" --tlskey "$dir/nats-tls.key" 2>"$dir/nats-tls.log" &
+nats_pid=$!
+sleep 0.5
+echo "== NATS JetStream $nats_version over TLS, file storage, Nats-Msg-Id de-duplication: $runs runs of $events =="
+MWP_NATS_TLS=1 nats nats-tls --events "$events" || say "JetStream over TLS failed"
 
 # The storage alone: XADD of a payload the size of a stored event (~400 bytes), pipelined 256 deep.
 payload=$(head -c 400 /dev/zero | tr '\0' 'x')
@@ -143,7 +155,7 @@ raw=$(awk '{for (i=1;i<=NF;i++) if ($i ~ /^[0-9.]+$/ && $(i+1) == "requests") pr
 {
   echo "| row, median of $runs runs (load average $(cut -d' ' -f1-3 /proc/loadavg)) | events/s | redis-server µs/event | mwp-bus | nats-server | the sending program | sum | two cores' µs per event at that rate |"
   echo "|---|---|---|---|---|---|---|---|"
-  for row in mwp-always mwp-everysec mwp-plain bare-always bare-everysec mwp-duplicates nats nats-duplicates; do
+  for row in mwp-always mwp-everysec mwp-plain bare-always bare-everysec mwp-duplicates nats nats-duplicates nats-tls; do
     sender=mwp-bench-ingest
     case $row in bare-*) sender=mwp-bench-raw-ingest ;; nats*) sender=mwp-bench-nats ;; esac
     echo "| $row | $(rate "$row") | $(cpu "$row" redis-server) | $(cpu "$row" mwp-bus) | $(cpu "$row" nats-server) | $(cpu "$row" "$sender") | $(cpu_sum "$row") | $(awk -v r="$(rate "$row")" 'BEGIN {if (r + 0 > 0) printf "%.1f", 2e6 / r; else print "–"}') |"
@@ -154,12 +166,13 @@ cat "$dir/cpu.md"
 
 always=$(rate mwp-always) everysec=$(rate mwp-everysec) nats_rate=$(rate nats)
 mwp_default=$(rate "mwp-$policy") bare=$(rate "bare-$policy")
-echo "== medians: mwp $mwp_default events/s ($policy); bare $bare/s (mwp ÷ bare $(ratio "$mwp_default" "$bare"), goal ≥ 0.80); NATS JetStream $nats_rate/s (mwp ÷ NATS $(ratio "$mwp_default" "$nats_rate"), goal ≥ 1; with CURVE off $(ratio "$(rate mwp-plain)" "$nats_rate")); always ÷ everysec $(ratio "$always" "$everysec"); raw XADD $raw/s; one at a time p99 $(latency mwp-single p99) µs (goal ≤ 1000) =="
+echo "== medians: mwp $mwp_default events/s ($policy); bare $bare/s (mwp ÷ bare $(ratio "$mwp_default" "$bare"), goal ≥ 0.80); NATS JetStream $nats_rate/s (mwp ÷ NATS $(ratio "$mwp_default" "$nats_rate"), goal ≥ 1; with CURVE off $(ratio "$(rate mwp-plain)" "$nats_rate"); ÷ JetStream over TLS $(ratio "$mwp_default" "$(rate nats-tls)")); always ÷ everysec $(ratio "$always" "$everysec"); raw XADD $raw/s; one at a time p99 $(latency mwp-single p99) µs (goal ≤ 1000) =="
 if [ -n "${MWP_BENCH_ROWS:-}" ]; then
   {
     echo "| bus ingest: events acknowledged (de-duplicated, sequenced, appendfsync $policy), CURVE on, median of $runs × $events | $mwp_default/s | $bare/s bare hiredis, the bus's store, batches of 256 | $(ratio "$mwp_default" "$bare") | ≥ 0.80 |"
     echo "| the same ingest | $mwp_default/s | $nats_rate/s NATS JetStream $nats_version as Debian ships it (file storage synced every 2 min), Nats-Msg-Id de-duplication, async acks | $(ratio "$mwp_default" "$nats_rate") | ≥ 1 (faster) |"
     echo "| the same ingest with CURVE off (for comparison: JetStream's row has no encryption) | $(per_second mwp-plain) | $nats_rate/s NATS JetStream | $(ratio "$(rate mwp-plain)" "$nats_rate") | (what CurveZMQ costs) |"
+    echo "| the same ingest, both encrypted | $mwp_default/s | $(per_second nats-tls) NATS JetStream over TLS | $(ratio "$mwp_default" "$(rate nats-tls)") | (like for like) |"
     echo "| bus ingest, appendfsync always ÷ everysec | $always/s | $everysec/s | $(ratio "$always" "$everysec") | (what the fsync at each write costs) |"
     echo "| duplicates: 10 % re-sent, a few eventIds reused with other content — $(answers mwp-duplicates) | $(per_second mwp-duplicates) | $(per_second nats-duplicates) JetStream: $(answers nats-duplicates) | $(ratio "$(rate mwp-duplicates)" "$(rate nats-duplicates)") | every reuse refused |"
     echo "| acknowledgement one event at a time, p50 / p99 ($runs × $single) | $(latency mwp-single p50) / $(latency mwp-single p99) µs | $(latency nats-single p50) / $(latency nats-single p99) µs NATS JetStream | – | p99 ≤ 1000 µs |"

@@ -10,6 +10,7 @@ MWP_PACKAGES=(
   python3-zmq  # docs/ingest.md's Python example (tools/examples/python), run by the tests
   libcpp-httplib-dev libboost-dev libsodium-dev libxxhash-dev redis-server redis-tools googletest libgtest-dev libgmock-dev curl
   prometheus docker-compose kubectl nginx-light openssl
+  libssl-dev  # mwp-bench-nats's TLS row
   clang libclang-rt-14-dev
   gdb  # the stacks of a process that does not stop on SIGTERM (ChildProcess::terminateWithin)
 )

@@ -5,12 +5,17 @@
 // client library is packaged for Debian. Debian's nats-server 2.9 syncs its files to disk every
 // two minutes (fixed in 2.9): an acknowledged message has reached the kernel, not yet the disk.
 // --duplicates and --one-at-a-time as mwp-bench-ingest's; JetStream answers a re-sent id and a
-// reused id with other content alike, "duplicate" (counted).
-//   MWP_NATS_PORT=4222 mwp-bench-nats FIXTURE.ndjson [--events N] [--runs R] [--window W]
-//       [--duplicates] [--one-at-a-time] [--cpu-of …]
+// reused id with other content alike, "duplicate" (counted). With MWP_NATS_TLS=1 the connection
+// is TLS (OpenSSL; a nats-server started with --tls asks for it in its INFO), to compare with the
+// bus's CurveZMQ like for like: encrypted both ways. The server's certificate is not verified —
+// a benchmark on 127.0.0.1, not a client to copy.
+//   MWP_NATS_PORT=4222 [MWP_NATS_TLS=1] mwp-bench-nats FIXTURE.ndjson [--events N] [--runs R]
+//       [--window W] [--duplicates] [--one-at-a-time] [--cpu-of …]
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -22,7 +27,7 @@ namespace {
 // One NATS connection: writes commands, reads the server's MSG / PING / -ERR lines.
 class NatsConnection {
  public:
-  explicit NatsConnection(int port) {
+  NatsConnection(int port, bool tls) {
     fd_ = socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
@@ -33,7 +38,8 @@ class NatsConnection {
     }
     int one = 1;
     setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    line();  // INFO
+    line();  // INFO, in plain text even when TLS follows (nats-server 2.9)
+    if (tls) startTls();
     send(
         "CONNECT {\"verbose\":false,\"pedantic\":false,\"headers\":true,\"protocol\":1}\r\n"
         "SUB _INBOX.bench.* 1\r\nPING\r\n");
@@ -41,12 +47,17 @@ class NatsConnection {
     while (line() != "PONG") {
     }
   }
-  ~NatsConnection() { close(fd_); }
+  ~NatsConnection() {
+    if (ssl_) SSL_free(ssl_);
+    if (tlsContext_) SSL_CTX_free(tlsContext_);
+    close(fd_);
+  }
 
   void send(const std::string& text) { out_ += text; }
   void flush() {
     for (size_t done = 0; done < out_.size();) {
-      ssize_t n = write(fd_, out_.data() + done, out_.size() - done);
+      ssize_t n = ssl_ ? SSL_write(ssl_, out_.data() + done, static_cast<int>(out_.size() - done))
+                       : write(fd_, out_.data() + done, out_.size() - done);
       if (n <= 0) throw std::runtime_error("nats-server closed the connection");
       done += static_cast<size_t>(n);
     }
@@ -73,7 +84,7 @@ class NatsConnection {
  private:
   void fill() {
     char buffer[65536];
-    ssize_t n = read(fd_, buffer, sizeof buffer);
+    ssize_t n = ssl_ ? SSL_read(ssl_, buffer, sizeof buffer) : read(fd_, buffer, sizeof buffer);
     if (n <= 0) throw std::runtime_error("nats-server closed the connection");
     in_.append(buffer, static_cast<size_t>(n));
   }
@@ -99,7 +110,19 @@ class NatsConnection {
     }
   }
 
+  void startTls() {
+    tlsContext_ = SSL_CTX_new(TLS_client_method());
+    ssl_ = tlsContext_ ? SSL_new(tlsContext_) : nullptr;
+    if (!ssl_ || SSL_set_fd(ssl_, fd_) != 1 || SSL_connect(ssl_) != 1) {
+      char why[256] = "no SSL context";
+      ERR_error_string_n(ERR_get_error(), why, sizeof why);
+      throw std::runtime_error(std::string("TLS with nats-server failed: ") + why);
+    }
+  }
+
   int fd_;
+  SSL_CTX* tlsContext_ = nullptr;
+  SSL* ssl_ = nullptr;  // when the connection is TLS
   std::string in_, out_;
   size_t start_ = 0;
 };
@@ -114,7 +137,8 @@ std::string hpub(const std::string& subject, const std::string& reply, const std
 int measure(const mwp::bench::BenchOptions& options) {
   using namespace mwp;
   const char* port = std::getenv("MWP_NATS_PORT");
-  NatsConnection nats(port ? std::atoi(port) : 4222);
+  const char* tls = std::getenv("MWP_NATS_TLS");
+  NatsConnection nats(port ? std::atoi(port) : 4222, tls && std::string(tls) == "1");
   // The stream: file storage, one subject per partition, eventIds remembered for 30 days.
   std::string config =
       R"({"name":"MWP","subjects":["mwp.>"],"storage":"file","duplicate_window":2592000000000000})";
