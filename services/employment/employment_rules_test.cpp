@@ -42,7 +42,7 @@ class EmploymentRulesTest : public ::testing::Test {
  protected:
   // The subsidy decision recorded for the last certificate event, as the derived event says it.
   std::string lastSubsidy() {
-    auto events = h.derivedEvents();
+    const auto& events = h.derivedEvents();
     if (events.empty()) return "none";
     auto e = events.back()->root<msg::Envelope>();
     if (e.isSubsidyGranted())
@@ -292,7 +292,7 @@ TEST_F(EmploymentRulesTest, TheConfiguredInsuredMonthsOverrideOnlyTheVersionInFo
                             "2018-12-31T09:00:00+08:00"));
   harness.apply(certificate("c2", kWorker, "C2", "junior", "2026-02-01", 23, "电工"));
   harness.apply(certificate("c3", kWorker, "C3", "junior", "2026-02-01", 24, "钳工"));
-  auto events = harness.derivedEvents();
+  const auto& events = harness.derivedEvents();
   ASSERT_EQ(events.size(), 3u);
   EXPECT_NE(std::string(events[0]->root<msg::Envelope>().getSubsidyDenied().getReason().cStr())
                 .find("36 are required"),
@@ -396,7 +396,7 @@ TEST_F(EmploymentRulesTest, TheThresholdAndAmountsAreConfiguration) {
   harness.apply(registration("r1", kWorker));
   harness.apply(certificate("c1", kWorker, "C1", "junior", "2026-02-01", 24));
   harness.apply(certificate("c2", kWorker, "C2", "junior", "2026-02-01", 36, "电工"));
-  auto events = harness.derivedEvents();
+  const auto& events = harness.derivedEvents();
   ASSERT_EQ(events.size(), 2u);
   EXPECT_TRUE(events[0]->root<msg::Envelope>().isSubsidyDenied());
   EXPECT_EQ(events[1]->root<msg::Envelope>().getSubsidyGranted().getAmountYuan(), 800u);

@@ -171,7 +171,7 @@ TEST_F(RightsRulesTest, APassedDeadlineEmitsOneCaseOverdueAtTheEndOfItsDay) {
   EXPECT_EQ(deadline("case:wage:WC-1", msg::CaseStage::WAGE_CLAIM_ACCEPTANCE),
             "2026-03-13 overdue");
   EXPECT_EQ(h.indicator(2026, measure20::kCasesOverdue, "510703"), 1);
-  auto derived = h.derivedEvents();  // kept: the envelope reads from its frame
+  const auto& derived = h.derivedEvents();  // kept: the envelope reads from its frame
   auto e = derived[0]->root<msg::Envelope>();
   EXPECT_EQ(std::string(e.getEventId().cStr()), "overdue:wage:WC-1:wageClaimAcceptance:2026-03-13");
   EXPECT_EQ(std::string(e.getOccurredAt().cStr()), "2026-03-14T00:00:00+08:00");

@@ -95,11 +95,13 @@ class RulesHarness {
     return std::nullopt;
   }
 
-  // The derived events so far, read back.
-  std::vector<std::unique_ptr<FrameReader>> derivedEvents() {
-    std::vector<std::unique_ptr<FrameReader>> out;
-    for (const auto& d : derived) out.push_back(std::make_unique<FrameReader>(d));
-    return out;
+  // The derived events so far, read back. The harness holds the readers, so what one reads stays
+  // valid as long as the harness: `h.derivedEvents().back()->root<…>()` may be kept.
+  const std::vector<std::unique_ptr<FrameReader>>& derivedEvents() {
+    while (derivedReaders_.size() < derived.size()) {
+      derivedReaders_.push_back(std::make_unique<FrameReader>(derived[derivedReaders_.size()]));
+    }
+    return derivedReaders_;
   }
 
   void setNow(int64_t now) { now_ = now; }
@@ -127,6 +129,7 @@ class RulesHarness {
   std::vector<std::string> derived;
 
  private:
+  std::vector<std::unique_ptr<FrameReader>> derivedReaders_;  // of `derived`, in its order
   enum class BusCheck { kMustPass, kSkipped };
   std::string apply(const std::string& json, BusCheck check) {
     auto decoded = decodeEventJson(json);
