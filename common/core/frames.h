@@ -44,7 +44,7 @@ class FrameReader {
   // buffer): no allocation and no copy. The caller keeps the bytes unchanged as long as the reader
   // and what it read are used — the bus and the publisher, which read each frame while they hold
   // its message. Unaligned bytes (most of ZeroMQ's messages: its decoder hands them out as views
-  // into its receive buffer, 7 in 8 of them unaligned in a test of 400-byte frames) are copied.
+  // into its receive buffer: 83 % unaligned in a test of 2,000 frames, 95 % with CURVE) are copied.
   // Every copy goes into the reader itself when it fits, onto the heap when not.
   struct Borrowed {};
   FrameReader(std::string_view bytes, Borrowed);
