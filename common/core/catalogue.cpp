@@ -48,7 +48,7 @@ Catalogue::Catalogue(std::string_view json)
   }
   kinds_.insert("periodReported");
   for (const auto& kind : allKinds()) {
-    size_t which = kindField(kind)->getProto().getDiscriminantValue();
+    auto which = static_cast<size_t>(*kindWhich(kind));
     if (byKind_.size() <= which) byKind_.resize(which + 1);
     auto& k = byKind_[which];
     k.kind = kind;
@@ -99,10 +99,8 @@ bool Catalogue::isListedActivity(int number, std::string_view activity) const {
 }
 
 bool Catalogue::mayReport(msg::Department source, std::string_view kind, int namedMeasure) const {
-  auto field = kindField(kind);
-  if (!field) return false;
-  return mayReport(source, static_cast<msg::Envelope::Which>(field->getProto().getDiscriminantValue()),
-                   namedMeasure);
+  auto which = kindWhich(kind);
+  return which && mayReport(source, *which, namedMeasure);
 }
 
 bool Catalogue::mayReport(msg::Department source, msg::Envelope::Which kind, int namedMeasure) const {

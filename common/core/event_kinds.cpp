@@ -57,6 +57,12 @@ std::optional<capnp::StructSchema::Field> kindField(std::string_view kind) {
   return std::nullopt;
 }
 
+std::optional<msg::Envelope::Which> kindWhich(std::string_view kind) {
+  auto field = kindField(kind);
+  if (!field) return std::nullopt;
+  return static_cast<msg::Envelope::Which>(field->getProto().getDiscriminantValue());
+}
+
 bool isDerivedKind(std::string_view kind) {
   // Read from the schema once: the bus asks it of every event.
   static const std::set<std::string, std::less<>> derived = [] {

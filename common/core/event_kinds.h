@@ -50,6 +50,11 @@ std::string kindOf(msg::Envelope::Reader envelope);
 // The payload union member for `kind`; nullopt for an unknown kind.
 std::optional<capnp::StructSchema::Field> kindField(std::string_view kind);
 
+// The envelope's union discriminant for `kind`, what `Envelope::Reader::which()` answers for it;
+// nullopt for an unknown kind. Tables by kind are indexed by it, so an event's kind is found
+// without comparing names.
+std::optional<msg::Envelope::Which> kindWhich(std::string_view kind);
+
 bool isDerivedKind(std::string_view kind);
 
 // The schema's name of an enum value ("hrss", "intermediate"); "" for a value the schema lacks.

@@ -483,9 +483,9 @@ std::optional<Reason> checkEvent(msg::Envelope::Reader event, const Catalogue& c
   if (auto problem = checkFields(payloadOf(event, *k), *k, catalogue)) return problem;
   if (auto problem = checkAcrossFields(event, catalogue)) return problem;
 
-  int namedMeasure = kind == "activityReported" ? event.getActivityReported().getMeasure()
-                     : kind == "periodReported" ? event.getPeriodReported().getMeasure()
-                                                : 0;
+  int namedMeasure = event.isActivityReported() ? event.getActivityReported().getMeasure()
+                     : event.isPeriodReported()  ? event.getPeriodReported().getMeasure()
+                                                 : 0;
   if (!catalogue.mayReport(event.getSource(), event.which(), namedMeasure)) {
     std::string measure = namedMeasure ? std::to_string(namedMeasure) : "";
     return refuse(rules::bus::event::source_may_report,

@@ -120,7 +120,7 @@ TEST(Catalogue, EveryKindMayBeReportedByExactlyTheDepartmentsOfTheMeasuresCounti
       for (auto d : m.getLead()) expected.insert(static_cast<uint16_t>(d));
       for (auto d : m.getCooperating()) expected.insert(static_cast<uint16_t>(d));
     }
-    auto which = static_cast<msg::Envelope::Which>(kindField(kind)->getProto().getDiscriminantValue());
+    auto which = *kindWhich(kind);
     for (auto e : departments) {
       auto d = static_cast<msg::Department>(e.getOrdinal());
       bool mwpService = d == msg::Department::MWP_SERVICE;

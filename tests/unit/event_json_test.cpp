@@ -42,6 +42,20 @@ TEST(EventJson, EveryKindRoundTrips) {
   EXPECT_EQ(seen.size(), allKinds().size()) << "the fixture must hold one event of every kind";
 }
 
+// The discriminant tables by kind are indexed by (Catalogue::mayReport): by name it must be the
+// one an envelope of that kind answers, for every kind; no number for a name that is not a kind.
+TEST(EventKinds, AKindsDiscriminantIsWhatAnEnvelopeOfThatKindAnswers) {
+  for (const auto& line : test::fixtureLines()) {
+    auto event = eventOf(line);
+    ASSERT_TRUE(event.message);
+    auto envelope = event.envelope();
+    EXPECT_EQ(kindWhich(kindOf(envelope)), envelope.which()) << kindOf(envelope);
+  }
+  EXPECT_EQ(kindWhich("workerRegistred"), std::nullopt);
+  EXPECT_EQ(kindWhich("noPayload"), std::nullopt) << "the marker of no payload is not a kind";
+  EXPECT_EQ(kindWhich("eventId"), std::nullopt) << "an envelope's field is not a kind";
+}
+
 TEST(EventJson, KeepsEnumsByNameAndDatesAsGiven) {
   auto event = eventOf(test::fixtureLines()[8]);  // skillCertified
   ASSERT_TRUE(event.message);
