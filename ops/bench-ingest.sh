@@ -2,9 +2,10 @@
 # Bus ingest beside its limits, in one run on this machine: the bare hiredis program running the
 # bus's store, NATS JetStream (Debian's, file storage) and raw XADD; mwp with Redis's append-only
 # file synced at each write (appendfsync always) and every second (everysec); a duplicates row
-# (10 % re-sent, a few eventIds reused with other content) and one event at a time (p50/p99 of the
-# wait for an answer). CurveZMQ on, as ops/run.sh runs the bus; one row with it off, to show what
-# it costs, and one of JetStream over TLS: its other rows have no encryption. For every row the CPU
+# (10 % re-sent, a few eventIds reused with other content), one row of each with 4,096 frames in
+# flight instead of 1,024, and one event at a time (p50/p99 of the wait for an answer). CurveZMQ
+# on, as ops/run.sh runs the bus; one row with it off, to show what it costs, and one of JetStream
+# over TLS: its other rows have no encryption. For every row the CPU
 # time each process spent, per event (/proc/<pid>/stat), so the table says where the microseconds go.
 # With MWP_BENCH_ROWS=FILE appends the rows ops/bench.sh prints, and the CPU table to FILE.cpu.
 # docs/performance.md keeps the latest table. MWP_BENCH_BUS=BINARY measures that mwp-bus instead of
@@ -20,6 +21,7 @@ runs=${2:-5}
 whole_number EVENTS "$events"
 whole_number RUNS "$runs"
 single=$((events / 20 > 0 ? events / 20 : 1))
+deep_window=4096  # frames in flight in one row of each; the others keep the programs' default, 1024
 
 ensure_packages
 ensure_bench_packages
@@ -102,6 +104,12 @@ kill "$plain_pid"; wait "$plain_pid" 2>/dev/null || true; plain_pid=
 echo "== mwp bus, appendfsync $policy, one event at a time: $runs runs of $single =="
 fresh_store
 mwp mwp-single --events "$single" --one-at-a-time
+# A sender keeping more in flight: the bus's batches then overlap more of their way through the
+# threads (docs/ingest.md, "In flight"). The same window for JetStream below: nats.go's own default
+# for asynchronous publishing is 4,000 acknowledgements pending.
+echo "== mwp bus, appendfsync $policy, $deep_window frames in flight: $runs runs of $events =="
+fresh_store
+mwp mwp-deep --events "$events" --window "$deep_window"
 # Last of the bus's rows: a bus that fails it is not asked anything more.
 echo "== mwp bus, appendfsync $policy, 10 % re-sent and a few eventIds reused with other content =="
 fresh_store
@@ -118,6 +126,8 @@ echo "== NATS JetStream $nats_version, file storage, Nats-Msg-Id de-duplication:
 nats nats --events "$events"
 echo "== NATS JetStream, 10 % re-sent and a few eventIds reused with other content =="
 nats nats-duplicates --events "$events" --duplicates || say "JetStream failed the duplicates row"
+echo "== NATS JetStream, $deep_window messages in flight: $runs runs of $events =="
+nats nats-deep --events "$events" --window "$deep_window"
 echo "== NATS JetStream, one message at a time: $runs runs of $single =="
 nats nats-single --events "$single" --one-at-a-time
 # JetStream over TLS, as the bus runs CurveZMQ: encrypted both ways, like for like (a self-signed
@@ -155,7 +165,7 @@ raw=$(awk '{for (i=1;i<=NF;i++) if ($i ~ /^[0-9.]+$/ && $(i+1) == "requests") pr
 {
   echo "| row, median of $runs runs (load average $(cut -d' ' -f1-3 /proc/loadavg)) | events/s | redis-server µs/event | mwp-bus | nats-server | the sending program | sum | two cores' µs per event at that rate |"
   echo "|---|---|---|---|---|---|---|---|"
-  for row in mwp-always mwp-everysec mwp-plain bare-always bare-everysec mwp-duplicates nats nats-duplicates nats-tls; do
+  for row in mwp-always mwp-everysec mwp-plain mwp-deep bare-always bare-everysec mwp-duplicates nats nats-deep nats-duplicates nats-tls; do
     sender=mwp-bench-ingest
     case $row in bare-*) sender=mwp-bench-raw-ingest ;; nats*) sender=mwp-bench-nats ;; esac
     echo "| $row | $(rate "$row") | $(cpu "$row" redis-server) | $(cpu "$row" mwp-bus) | $(cpu "$row" nats-server) | $(cpu "$row" "$sender") | $(cpu_sum "$row") | $(awk -v r="$(rate "$row")" 'BEGIN {if (r + 0 > 0) printf "%.1f", 2e6 / r; else print "–"}') |"
@@ -166,13 +176,14 @@ cat "$dir/cpu.md"
 
 always=$(rate mwp-always) everysec=$(rate mwp-everysec) nats_rate=$(rate nats)
 mwp_default=$(rate "mwp-$policy") bare=$(rate "bare-$policy")
-echo "== medians: mwp $mwp_default events/s ($policy); bare $bare/s (mwp ÷ bare $(ratio "$mwp_default" "$bare"), goal ≥ 0.80); NATS JetStream $nats_rate/s (mwp ÷ NATS $(ratio "$mwp_default" "$nats_rate"), goal ≥ 1; with CURVE off $(ratio "$(rate mwp-plain)" "$nats_rate"); ÷ JetStream over TLS $(ratio "$mwp_default" "$(rate nats-tls)")); always ÷ everysec $(ratio "$always" "$everysec"); raw XADD $raw/s; one at a time p99 $(latency mwp-single p99) µs (goal ≤ 1000) =="
+echo "== medians: mwp $mwp_default events/s ($policy); bare $bare/s (mwp ÷ bare $(ratio "$mwp_default" "$bare"), goal ≥ 0.80); NATS JetStream $nats_rate/s (mwp ÷ NATS $(ratio "$mwp_default" "$nats_rate"), goal ≥ 1; with CURVE off $(ratio "$(rate mwp-plain)" "$nats_rate"); ÷ JetStream over TLS $(ratio "$mwp_default" "$(rate nats-tls)"); both with $deep_window in flight $(rate mwp-deep) ÷ $(rate nats-deep) = $(ratio "$(rate mwp-deep)" "$(rate nats-deep)")); always ÷ everysec $(ratio "$always" "$everysec"); raw XADD $raw/s; one at a time p99 $(latency mwp-single p99) µs (goal ≤ 1000) =="
 if [ -n "${MWP_BENCH_ROWS:-}" ]; then
   {
     echo "| bus ingest: events acknowledged (de-duplicated, sequenced, appendfsync $policy), CURVE on, median of $runs × $events | $mwp_default/s | $bare/s bare hiredis, the bus's store, batches of 256 | $(ratio "$mwp_default" "$bare") | ≥ 0.80 |"
     echo "| the same ingest | $mwp_default/s | $nats_rate/s NATS JetStream $nats_version as Debian ships it (file storage synced every 2 min), Nats-Msg-Id de-duplication, async acks | $(ratio "$mwp_default" "$nats_rate") | ≥ 1 (faster) |"
     echo "| the same ingest with CURVE off (for comparison: JetStream's row has no encryption) | $(per_second mwp-plain) | $nats_rate/s NATS JetStream | $(ratio "$(rate mwp-plain)" "$nats_rate") | (what CurveZMQ costs) |"
     echo "| the same ingest, both encrypted | $mwp_default/s | $(per_second nats-tls) NATS JetStream over TLS | $(ratio "$mwp_default" "$(rate nats-tls)") | (like for like) |"
+    echo "| the same ingest, $deep_window in flight instead of 1024 (both) | $(per_second mwp-deep) | $(per_second nats-deep) NATS JetStream | $(ratio "$(rate mwp-deep)" "$(rate nats-deep)") | (a deeper window) |"
     echo "| bus ingest, appendfsync always ÷ everysec | $always/s | $everysec/s | $(ratio "$always" "$everysec") | (what the fsync at each write costs) |"
     echo "| duplicates: 10 % re-sent, a few eventIds reused with other content — $(answers mwp-duplicates) | $(per_second mwp-duplicates) | $(per_second nats-duplicates) JetStream: $(answers nats-duplicates) | $(ratio "$(rate mwp-duplicates)" "$(rate nats-duplicates)") | every reuse refused |"
     echo "| acknowledgement one event at a time, p50 / p99 ($runs × $single) | $(latency mwp-single p50) / $(latency mwp-single p99) µs | $(latency nats-single p50) / $(latency nats-single p99) µs NATS JetStream | – | p99 ≤ 1000 µs |"

@@ -139,6 +139,12 @@ int measure(const mwp::bench::BenchOptions& options) {
   const char* port = std::getenv("MWP_NATS_PORT");
   const char* tls = std::getenv("MWP_NATS_TLS");
   NatsConnection nats(port ? std::atoi(port) : 4222, tls && std::string(tls) == "1");
+  // Each row on an empty stream, as each of mwp's starts on an empty Redis: a stream left by an
+  // earlier row would make JetStream's de-duplication remember its ids too (the answer to the
+  // delete, "not found" the first time, is read and set aside).
+  nats.send("PUB $JS.API.STREAM.DELETE.MWP _INBOX.bench.delete 0\r\n\r\n");
+  nats.flush();
+  nats.nextMessage();
   // The stream: file storage, one subject per partition, eventIds remembered for 30 days.
   std::string config =
       R"({"name":"MWP","subjects":["mwp.>"],"storage":"file","duplicate_window":2592000000000000})";

@@ -34,7 +34,7 @@ from zmq.utils.monitor import recv_monitor_message
 
 MAX_FRAME_BYTES = 64 * 1024  # the bus refuses longer frames (and drops a connection past 256 KiB)
 EVENT_ID_BYTES = 64  # the bus quotes an eventId back cut to this many bytes
-WINDOW = 512  # frames in flight at once, as mwpctl keeps
+WINDOW = 2048  # frames in flight at once, as mwpctl keeps (docs/ingest.md, "In flight")
 ATTEMPTS = 5  # silent timeouts in a row before the bus counts as unreachable
 
 EX_USAGE, EX_DATAERR, EX_UNAVAILABLE = 64, 65, 69
