@@ -3,10 +3,11 @@
 # bus's store, NATS JetStream (Debian's, file storage) and raw XADD; mwp with Redis's append-only
 # file synced at each write (appendfsync always) and every second (everysec); a duplicates row
 # (10 % re-sent, a few eventIds reused with other content), one row of each with 4,096 frames in
-# flight instead of 1,024, and one event at a time (p50/p99 of the wait for an answer). CurveZMQ
-# on, as ops/run.sh runs the bus; one row with it off, to show what it costs, and one of JetStream
-# over TLS: its other rows have no encryption. For every row the CPU
-# time each process spent, per event (/proc/<pid>/stat), so the table says where the microseconds go.
+# flight instead of 1,024, five runs of each in turn (paired), and one event at a time (p50/p99 of
+# the wait for an answer). CurveZMQ on, as ops/run.sh runs the bus; one row with it off, to show
+# what it costs, and one of JetStream over TLS: its other rows have no encryption. For every row
+# the CPU time each process spent, per event (/proc/<pid>/stat), so the table says where the
+# microseconds go.
 # With MWP_BENCH_ROWS=FILE appends the rows ops/bench.sh prints, and the CPU table to FILE.cpu.
 # docs/performance.md keeps the latest table. MWP_BENCH_BUS=BINARY measures that mwp-bus instead of
 # the build's (a copy of an earlier build's, say: before and after in turn, in one shell session);
@@ -22,6 +23,7 @@ whole_number EVENTS "$events"
 whole_number RUNS "$runs"
 single=$((events / 20 > 0 ? events / 20 : 1))
 deep_window=4096  # frames in flight in one row of each; the others keep the programs' default, 1024
+pairs=5           # runs of mwp and of JetStream in turn, one pair after the other
 
 ensure_packages
 ensure_bench_packages
@@ -64,18 +66,21 @@ fresh_store() {
   redis-cli -p "$port" bgrewriteaof >/dev/null
   while redis-cli -p "$port" info persistence | grep -q '^aof_rewrite_in_progress:1'; do sleep 0.1; done
 }
-# mwp ROW OPTIONS…: the bus's ingest, its output in $dir/ROW.txt.
+# mwp ROW OPTIONS…: the bus's ingest, its output in $dir/ROW.txt ($row_runs runs if set, else $runs).
 mwp() {
   local row=$1; shift
   MWP_BUS_INGEST=$ingest MWP_KEY_FILE="$dir/operator.key" MWP_BUS_SERVER_KEY_FILE="$dir/bus.pub" \
-    "$tools/bench/mwp-bench-ingest" "$fixture" --runs "$runs" \
+    "$tools/bench/mwp-bench-ingest" "$fixture" --runs "${row_runs:-$runs}" \
     --cpu-of "redis-server=$redis_pid,mwp-bus=$bus_pid" "$@" | tee "$dir/$row.txt"
 }
 nats() {
   local row=$1; shift
-  MWP_NATS_PORT=$nats_port "$tools/bench/mwp-bench-nats" "$fixture" --runs "$runs" \
+  MWP_NATS_PORT=$nats_port "$tools/bench/mwp-bench-nats" "$fixture" --runs "${row_runs:-$runs}" \
     --cpu-of "nats-server=$nats_pid" "$@" | tee "$dir/$row.txt"
 }
+# rate ROW: the row's median events/s ("failed" when it has none); ratio A B: A ÷ B to 2 places.
+rate() { awk '/^median/ {r = $2} END {print r == "" ? "failed" : r}' "$dir/$1.txt"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a/b; else print "–"}'; }
 
 for p in always everysec; do
   fsync "$p"
@@ -130,6 +135,15 @@ echo "== NATS JetStream, $deep_window messages in flight: $runs runs of $events 
 nats nats-deep --events "$events" --window "$deep_window"
 echo "== NATS JetStream, one message at a time: $runs runs of $single =="
 nats nats-single --events "$single" --one-at-a-time
+# Paired: one run of mwp, then one of JetStream, in turn. A machine whose speed drifts over the
+# minutes between the rows above weighs on both alike here; the median of the pairs' ratios.
+echo "== paired: mwp (appendfsync $policy) and JetStream in turn, $pairs pairs of $events =="
+for i in $(seq "$pairs"); do
+  fresh_store
+  row_runs=1 mwp "pair-mwp-$i" --events "$events" >/dev/null || true
+  row_runs=1 nats "pair-nats-$i" --events "$events" >/dev/null || true
+  echo "pair $i: mwp $(rate "pair-mwp-$i")/s, JetStream $(rate "pair-nats-$i")/s: $(ratio "$(rate "pair-mwp-$i")" "$(rate "pair-nats-$i")")"
+done | tee "$dir/paired.txt"
 # JetStream over TLS, as the bus runs CurveZMQ: encrypted both ways, like for like (a self-signed
 # certificate, not verified by the sending program).
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 \
@@ -152,15 +166,19 @@ for r in $(seq "$runs"); do
     | tr '\r' '\n' | grep -E 'requests per second' | tail -1 | sed -e 's/^.*: \([0-9.]* requests\)/\1/' -e "s/^/run $r: /"
 done | tee "$dir/raw.txt"
 
-rate() { awk '/^median/ {r = $2} END {print r == "" ? "failed" : r}' "$dir/$1.txt"; }
 # cpu ROW NAME: the median µs/event of one process in a row ("–" when it was not watched).
 cpu() { awk -v n="$2" '/^cpu / {for (i = 3; i <= NF; i++) {split($i, kv, "="); if (kv[1] == n) v = kv[2]}} END {print v == "" ? "–" : v}' "$dir/$1.txt"; }
 cpu_sum() { awk '/^cpu / {n = 1; for (i = 3; i <= NF; i++) {split($i, kv, "="); s += kv[2]}} END {if (n) printf "%.1f", s; else print "–"}' "$dir/$1.txt"; }
 per_second() { local r; r=$(rate "$1"); [ "$r" = failed ] && echo failed || echo "$r/s"; }
 latency() { awk -v p="$2" '/^latency/ {for (i = 3; i <= NF; i++) {split($i, kv, "="); if (kv[1] == p) print kv[2]}}' "$dir/$1.txt"; }
 answers() { grep -m1 '^answers:' "$dir/$1.txt" | sed 's/^answers: //' | grep . || echo '(no answers: the run failed)'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a/b; else print "–"}'; }
-raw=$(awk '{for (i=1;i<=NF;i++) if ($i ~ /^[0-9.]+$/ && $(i+1) == "requests") print $i}' "$dir/raw.txt" | sort -n | awk '{a[NR]=$1} END {printf "%d", a[int((NR+1)/2)]}')
+# The median of numbers, one a line ("–" when any is not a number: a run failed).
+median_of() { sort -n | awk '{a[NR] = $1; if ($1 !~ /^[0-9.]+$/) bad = 1} END {print (NR == 0 || bad) ? "–" : a[int((NR + 1) / 2)]}'; }
+paired=$(awk -F': ' '{print $NF}' "$dir/paired.txt" | median_of)
+paired_mwp=$(for i in $(seq "$pairs"); do rate "pair-mwp-$i"; done | median_of)
+paired_nats=$(for i in $(seq "$pairs"); do rate "pair-nats-$i"; done | median_of)
+raw=$(awk '{for (i=1;i<=NF;i++) if ($i ~ /^[0-9.]+$/ && $(i+1) == "requests") print $i}' "$dir/raw.txt" | median_of)
+raw=${raw%%.*}
 
 {
   echo "| row, median of $runs runs (load average $(cut -d' ' -f1-3 /proc/loadavg)) | events/s | redis-server µs/event | mwp-bus | nats-server | the sending program | sum | two cores' µs per event at that rate |"
@@ -176,13 +194,14 @@ cat "$dir/cpu.md"
 
 always=$(rate mwp-always) everysec=$(rate mwp-everysec) nats_rate=$(rate nats)
 mwp_default=$(rate "mwp-$policy") bare=$(rate "bare-$policy")
-echo "== medians: mwp $mwp_default events/s ($policy); bare $bare/s (mwp ÷ bare $(ratio "$mwp_default" "$bare"), goal ≥ 0.80); NATS JetStream $nats_rate/s (mwp ÷ NATS $(ratio "$mwp_default" "$nats_rate"), goal ≥ 1; with CURVE off $(ratio "$(rate mwp-plain)" "$nats_rate"); ÷ JetStream over TLS $(ratio "$mwp_default" "$(rate nats-tls)"); both with $deep_window in flight $(rate mwp-deep) ÷ $(rate nats-deep) = $(ratio "$(rate mwp-deep)" "$(rate nats-deep)")); always ÷ everysec $(ratio "$always" "$everysec"); raw XADD $raw/s; one at a time p99 $(latency mwp-single p99) µs (goal ≤ 1000) =="
+echo "== medians: mwp $mwp_default events/s ($policy); bare $bare/s (mwp ÷ bare $(ratio "$mwp_default" "$bare"), goal ≥ 0.80); NATS JetStream $nats_rate/s (mwp ÷ NATS $(ratio "$mwp_default" "$nats_rate"), goal ≥ 1; with CURVE off $(ratio "$(rate mwp-plain)" "$nats_rate"); ÷ JetStream over TLS $(ratio "$mwp_default" "$(rate nats-tls)"); both with $deep_window in flight $(rate mwp-deep) ÷ $(rate nats-deep) = $(ratio "$(rate mwp-deep)" "$(rate nats-deep)"); paired $paired_mwp ÷ $paired_nats, the pairs' median $paired); always ÷ everysec $(ratio "$always" "$everysec"); raw XADD $raw/s; one at a time p99 $(latency mwp-single p99) µs (goal ≤ 1000) =="
 if [ -n "${MWP_BENCH_ROWS:-}" ]; then
   {
     echo "| bus ingest: events acknowledged (de-duplicated, sequenced, appendfsync $policy), CURVE on, median of $runs × $events | $mwp_default/s | $bare/s bare hiredis, the bus's store, batches of 256 | $(ratio "$mwp_default" "$bare") | ≥ 0.80 |"
     echo "| the same ingest | $mwp_default/s | $nats_rate/s NATS JetStream $nats_version as Debian ships it (file storage synced every 2 min), Nats-Msg-Id de-duplication, async acks | $(ratio "$mwp_default" "$nats_rate") | ≥ 1 (faster) |"
     echo "| the same ingest with CURVE off (for comparison: JetStream's row has no encryption) | $(per_second mwp-plain) | $nats_rate/s NATS JetStream | $(ratio "$(rate mwp-plain)" "$nats_rate") | (what CurveZMQ costs) |"
     echo "| the same ingest, both encrypted | $mwp_default/s | $(per_second nats-tls) NATS JetStream over TLS | $(ratio "$mwp_default" "$(rate nats-tls)") | (like for like) |"
+    echo "| the same ingest, paired: one run of each in turn, $pairs pairs of $events (medians) | $paired_mwp/s | $paired_nats/s NATS JetStream | $paired | ≥ 1 (the median of the pairs' ratios) |"
     echo "| the same ingest, $deep_window in flight instead of 1024 (both) | $(per_second mwp-deep) | $(per_second nats-deep) NATS JetStream | $(ratio "$(rate mwp-deep)" "$(rate nats-deep)") | (a deeper window) |"
     echo "| bus ingest, appendfsync always ÷ everysec | $always/s | $everysec/s | $(ratio "$always" "$everysec") | (what the fsync at each write costs) |"
     echo "| duplicates: 10 % re-sent, a few eventIds reused with other content — $(answers mwp-duplicates) | $(per_second mwp-duplicates) | $(per_second nats-duplicates) JetStream: $(answers nats-duplicates) | $(ratio "$(rate mwp-duplicates)" "$(rate nats-duplicates)") | every reuse refused |"
