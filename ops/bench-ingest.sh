@@ -2,7 +2,8 @@
 # Bus ingest beside its limits, in one run on this machine: the bare hiredis program running the
 # bus's store, NATS JetStream (Debian's, file storage) and raw XADD; mwp with Redis's append-only
 # file synced at each write (appendfsync always) and every second (everysec); a duplicates row
-# (10 % re-sent, a few eventIds reused with other content), one row of each with 4,096 frames in
+# (10 % re-sent, a few eventIds reused with other content), mwp's sender sending one frame a message
+# instead of batches of 64 (docs/ingest.md, "Several events in one message"), one row of each with 4,096 frames in
 # flight instead of 1,024, five runs of each in turn (paired), and one event at a time (p50/p99 of
 # the wait for an answer). CurveZMQ on, as ops/run.sh runs the bus; one row with it off, to show
 # what it costs, and one of JetStream over TLS: its other rows have no encryption. For every row
@@ -106,6 +107,11 @@ fresh_store
 MWP_BUS_INGEST=$plain_ingest "$tools/bench/mwp-bench-ingest" "$fixture" --runs "$runs" --events "$events" \
   --cpu-of "redis-server=$redis_pid,mwp-bus=$plain_pid" | tee "$dir/mwp-plain.txt"
 kill "$plain_pid"; wait "$plain_pid" 2>/dev/null || true; plain_pid=
+# What the batches bring: the same sender, each frame a message of its own (as before batches, and
+# as the Python example sends), so CurveZMQ seals every event on its own.
+echo "== mwp bus, appendfsync $policy, one frame a message: $runs runs of $events =="
+fresh_store
+mwp mwp-unbatched --events "$events" --frames-per-message 1
 echo "== mwp bus, appendfsync $policy, one event at a time: $runs runs of $single =="
 fresh_store
 mwp mwp-single --events "$single" --one-at-a-time
@@ -183,7 +189,7 @@ raw=${raw%%.*}
 {
   echo "| row, median of $runs runs (load average $(cut -d' ' -f1-3 /proc/loadavg)) | events/s | redis-server µs/event | mwp-bus | nats-server | the sending program | sum | two cores' µs per event at that rate |"
   echo "|---|---|---|---|---|---|---|---|"
-  for row in mwp-always mwp-everysec mwp-plain mwp-deep bare-always bare-everysec mwp-duplicates nats nats-deep nats-duplicates nats-tls; do
+  for row in mwp-always mwp-everysec mwp-plain mwp-unbatched mwp-deep bare-always bare-everysec mwp-duplicates nats nats-deep nats-duplicates nats-tls; do
     sender=mwp-bench-ingest
     case $row in bare-*) sender=mwp-bench-raw-ingest ;; nats*) sender=mwp-bench-nats ;; esac
     echo "| $row | $(rate "$row") | $(cpu "$row" redis-server) | $(cpu "$row" mwp-bus) | $(cpu "$row" nats-server) | $(cpu "$row" "$sender") | $(cpu_sum "$row") | $(awk -v r="$(rate "$row")" 'BEGIN {if (r + 0 > 0) printf "%.1f", 2e6 / r; else print "–"}') |"
@@ -194,12 +200,13 @@ cat "$dir/cpu.md"
 
 always=$(rate mwp-always) everysec=$(rate mwp-everysec) nats_rate=$(rate nats)
 mwp_default=$(rate "mwp-$policy") bare=$(rate "bare-$policy")
-echo "== medians: mwp $mwp_default events/s ($policy); bare $bare/s (mwp ÷ bare $(ratio "$mwp_default" "$bare"), goal ≥ 0.80); NATS JetStream $nats_rate/s (mwp ÷ NATS $(ratio "$mwp_default" "$nats_rate"), goal ≥ 1; with CURVE off $(ratio "$(rate mwp-plain)" "$nats_rate"); ÷ JetStream over TLS $(ratio "$mwp_default" "$(rate nats-tls)"); both with $deep_window in flight $(rate mwp-deep) ÷ $(rate nats-deep) = $(ratio "$(rate mwp-deep)" "$(rate nats-deep)"); paired $paired_mwp ÷ $paired_nats, the pairs' median $paired); always ÷ everysec $(ratio "$always" "$everysec"); raw XADD $raw/s; one at a time p99 $(latency mwp-single p99) µs (goal ≤ 1000) =="
+echo "== medians: mwp $mwp_default events/s ($policy); bare $bare/s (mwp ÷ bare $(ratio "$mwp_default" "$bare"), goal ≥ 0.80); NATS JetStream $nats_rate/s (mwp ÷ NATS $(ratio "$mwp_default" "$nats_rate"), goal ≥ 1; with CURVE off $(ratio "$(rate mwp-plain)" "$nats_rate"); one frame a message $(ratio "$(rate mwp-unbatched)" "$nats_rate"); ÷ JetStream over TLS $(ratio "$mwp_default" "$(rate nats-tls)"); both with $deep_window in flight $(rate mwp-deep) ÷ $(rate nats-deep) = $(ratio "$(rate mwp-deep)" "$(rate nats-deep)"); paired $paired_mwp ÷ $paired_nats, the pairs' median $paired); always ÷ everysec $(ratio "$always" "$everysec"); raw XADD $raw/s; one at a time p99 $(latency mwp-single p99) µs (goal ≤ 1000) =="
 if [ -n "${MWP_BENCH_ROWS:-}" ]; then
   {
     echo "| bus ingest: events acknowledged (de-duplicated, sequenced, appendfsync $policy), CURVE on, median of $runs × $events | $mwp_default/s | $bare/s bare hiredis, the bus's store, batches of 256 | $(ratio "$mwp_default" "$bare") | ≥ 0.80 |"
     echo "| the same ingest | $mwp_default/s | $nats_rate/s NATS JetStream $nats_version as Debian ships it (file storage synced every 2 min), Nats-Msg-Id de-duplication, async acks | $(ratio "$mwp_default" "$nats_rate") | ≥ 1 (faster) |"
     echo "| the same ingest with CURVE off (for comparison: JetStream's row has no encryption) | $(per_second mwp-plain) | $nats_rate/s NATS JetStream | $(ratio "$(rate mwp-plain)" "$nats_rate") | (what CurveZMQ costs) |"
+    echo "| the same ingest, each frame a message of its own (no batches) | $(per_second mwp-unbatched) | $nats_rate/s NATS JetStream | $(ratio "$(rate mwp-unbatched)" "$nats_rate") | (what the batches bring) |"
     echo "| the same ingest, both encrypted | $mwp_default/s | $(per_second nats-tls) NATS JetStream over TLS | $(ratio "$mwp_default" "$(rate nats-tls)") | (like for like) |"
     echo "| the same ingest, paired: one run of each in turn, $pairs pairs of $events (medians) | $paired_mwp/s | $paired_nats/s NATS JetStream | $paired | ≥ 1 (the median of the pairs' ratios) |"
     echo "| the same ingest, $deep_window in flight instead of 1024 (both) | $(per_second mwp-deep) | $(per_second nats-deep) NATS JetStream | $(ratio "$(rate mwp-deep)" "$(rate nats-deep)") | (a deeper window) |"

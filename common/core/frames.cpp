@@ -15,6 +15,13 @@ capnp::ReaderOptions untrustedReaderOptions() {
   return options;
 }
 
+capnp::ReaderOptions batchReaderOptions() {
+  capnp::ReaderOptions options;
+  options.traversalLimitInWords = kMaxMessageBytes / sizeof(capnp::word) * 2;
+  options.nestingLimit = 4;  // the batch, its list, a frame's bytes
+  return options;
+}
+
 namespace {
 kj::Array<capnp::word> copiedWords(std::string_view bytes) {
   auto words = kj::heapArray<capnp::word>(bytes.size() / sizeof(capnp::word));
@@ -55,11 +62,16 @@ std::optional<std::string> frameProblem(std::string_view bytes) {
   return std::nullopt;
 }
 
-FrameReader::FrameReader(std::string_view bytes) : FrameReader(bytes, Borrowed{}, true) {}
+FrameReader::FrameReader(std::string_view bytes)
+    : FrameReader(bytes, true, untrustedReaderOptions()) {}
 
-FrameReader::FrameReader(std::string_view bytes, Borrowed) : FrameReader(bytes, Borrowed{}, false) {}
+FrameReader::FrameReader(std::string_view bytes, Borrowed)
+    : FrameReader(bytes, false, untrustedReaderOptions()) {}
 
-FrameReader::FrameReader(std::string_view bytes, Borrowed, bool copy) {
+FrameReader::FrameReader(std::string_view bytes, Borrowed, capnp::ReaderOptions options)
+    : FrameReader(bytes, false, options) {}
+
+FrameReader::FrameReader(std::string_view bytes, bool copy, capnp::ReaderOptions options) {
   // The conditions' values are left out of the exceptions: they would be addresses.
   if (bytes.size() % sizeof(capnp::word) != 0) {
     KJ_FAIL_REQUIRE("message size is not a whole number of 8-byte words: truncated?");
@@ -75,7 +87,7 @@ FrameReader::FrameReader(std::string_view bytes, Borrowed, bool copy) {
     words_ = copiedWords(bytes);
     words = words_.asPtr();
   }
-  reader_.emplace(words, untrustedReaderOptions());
+  reader_.emplace(words, options);
   if (reader_->getEnd() != words.end()) KJ_FAIL_REQUIRE("bytes after the end of the message");
 }
 

@@ -16,6 +16,17 @@ namespace mwp {
 // The largest frame the bus reads; anything longer is refused before it is parsed.
 constexpr size_t kMaxFrameBytes = 64 * 1024;
 
+// Several events in one message (docs/ingest.md, "Several events in one message"): two frames,
+// this text and an IngestBatch of messages/bus.capnp, answered by this text and an
+// IngestBatchReply. CurveZMQ seals each message on its own, so a batch costs one seal where its
+// events one at a time cost one each.
+constexpr std::string_view kBatchMarker = "batch";
+// The most frames one batch carries.
+constexpr size_t kMaxBatchFrames = 1024;
+// The largest message the bus receives, a batch's included: ZeroMQ drops a connection whose
+// message is longer without handing it over, so nothing could answer it.
+constexpr size_t kMaxMessageBytes = 4 * kMaxFrameBytes;
+
 // Why a frame of `bytes` is refused for its size, in Chinese and English; nullopt within the
 // limit. The bus and every sender (Publisher) refuse with these same words.
 std::optional<std::string> frameSizeProblem(size_t bytes);
@@ -31,6 +42,9 @@ std::string unreadableReason(std::string_view part, std::string_view zh, std::st
 
 // Limits for reading untrusted frames: a 64 KiB event never needs more.
 capnp::ReaderOptions untrustedReaderOptions();
+// Limits for reading a batch (or its answer) of up to kMaxMessageBytes: its list of frames, each
+// then read on its own under untrustedReaderOptions().
+capnp::ReaderOptions batchReaderOptions();
 
 // A message read from bytes it does not own. ZeroMQ hands out frames at any alignment and
 // Cap'n Proto 0.9.2 throws "Detected unaligned data" on them, so the bytes are copied into a word
@@ -48,6 +62,7 @@ class FrameReader {
   // Every copy goes into the reader itself when it fits, onto the heap when not.
   struct Borrowed {};
   FrameReader(std::string_view bytes, Borrowed);
+  FrameReader(std::string_view bytes, Borrowed, capnp::ReaderOptions options);
   // The reader points into itself: it stays where it was made.
   FrameReader(const FrameReader&) = delete;
   FrameReader& operator=(const FrameReader&) = delete;
@@ -57,7 +72,7 @@ class FrameReader {
   }
 
  private:
-  FrameReader(std::string_view bytes, Borrowed, bool copy);
+  FrameReader(std::string_view bytes, bool copy, capnp::ReaderOptions options);
   // Room for an unaligned frame of an event's usual size (the fixture's are ~400 bytes).
   static constexpr size_t kInlineWords = 128;
   alignas(capnp::word) unsigned char inline_[kInlineWords * sizeof(capnp::word)];

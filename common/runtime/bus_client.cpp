@@ -51,6 +51,46 @@ void Publisher::reconnect() {
   socket_.connect(endpoint_);
 }
 
+namespace {
+// What a batch of frames of these sizes takes on the wire, at most: its segment table and root,
+// a list pointer per frame, each frame padded to whole words.
+struct BatchSize {
+  size_t bytes = 4 * sizeof(capnp::word);
+  void add(size_t frame) { bytes += sizeof(capnp::word) + (frame + 7) / 8 * 8; }
+};
+}  // namespace
+
+void Publisher::send(const std::vector<std::string>& frames, const std::vector<size_t>& indices) {
+  for (size_t start = 0; start < indices.size();) {
+    size_t end = start + 1;
+    BatchSize size;
+    size.add(frames[indices[start]].size());
+    size_t most = std::min(options_.framesPerMessage, kMaxBatchFrames);
+    for (; end < indices.size() && end - start < most; ++end) {
+      BatchSize more = size;
+      more.add(frames[indices[end]].size());
+      if (more.bytes > kMaxMessageBytes) break;
+      size = more;
+    }
+    if (end - start == 1) {
+      socket_.send(zmq::buffer(frames[indices[start]]), zmq::send_flags::none);
+    } else {
+      capnp::MallocMessageBuilder message(size.bytes / sizeof(capnp::word));
+      auto list = message.initRoot<msg::IngestBatch>().initFrames(end - start);
+      for (size_t i = start; i < end; ++i) {
+        const std::string& frame = frames[indices[i]];
+        list.set(i - start, capnp::Data::Reader(reinterpret_cast<const kj::byte*>(frame.data()),
+                                                frame.size()));
+      }
+      auto words = capnp::messageToFlatArray(message);
+      socket_.send(zmq::buffer(kBatchMarker), zmq::send_flags::sndmore);
+      socket_.send(zmq::buffer(words.asBytes().begin(), words.asBytes().size()),
+                   zmq::send_flags::none);
+    }
+    start = end;
+  }
+}
+
 std::vector<IngestResult> Publisher::publish(const std::vector<std::string>& frames) {
   std::vector<IngestResult> results(frames.size());
   std::vector<std::string> ids;
@@ -68,13 +108,32 @@ std::vector<IngestResult> Publisher::publish(const std::vector<std::string>& fra
   }
 
   std::deque<size_t> inFlight;  // indices sent on the current socket, oldest first
+  std::vector<size_t> toSend;
   int silentTimeouts = 0;
+  // An answer (of its own or one of a batch's): for the oldest frame in flight with its eventId,
+  // as the bus answers in arrival order.
+  auto take = [&](msg::IngestReply::Reader reply) {
+    std::string_view eventId(reply.getEventId().cStr());
+    auto it = std::find_if(inFlight.begin(), inFlight.end(),
+                           [&](size_t index) { return ids[index] == eventId; });
+    if (it == inFlight.end()) return;
+    // The frame's id is the answer's: handed over, as no other answer is matched with it.
+    results[*it] = {reply.getStatus(),       std::move(ids[*it]),
+                    reply.getPartition(),    reply.getSequence(),
+                    reply.getReason().cStr(), reply.getRule().cStr(),
+                    reply.getReasonZh().cStr()};
+    inFlight.erase(it);
+    ++done;
+    silentTimeouts = 0;  // progress: only a bus that answers nothing is unreachable
+  };
   while (done < frames.size()) {
+    toSend.clear();
     for (; next < frames.size() && inFlight.size() < options_.window; ++next) {
       if (refusedHere[next]) continue;
-      socket_.send(zmq::buffer(frames[next]), zmq::send_flags::none);
+      toSend.push_back(next);
       inFlight.push_back(next);
     }
+    send(frames, toSend);
     if (!waitReadable(socket_, options_.replyTimeout)) {
       if (++silentTimeouts >= options_.attempts) {
         throw BusUnreachable("no answer from the bus at " + endpoint_ + " after " +
@@ -83,38 +142,26 @@ std::vector<IngestResult> Publisher::publish(const std::vector<std::string>& fra
       // Outcome unknown: send everything unanswered again, on a fresh connection so that no late
       // answer from the old one can be mistaken for a new one.
       reconnect();
-      std::deque<size_t> resend;
-      resend.swap(inFlight);
-      for (size_t index : resend) {
-        socket_.send(zmq::buffer(frames[index]), zmq::send_flags::none);
-        inFlight.push_back(index);
-      }
+      send(frames, std::vector<size_t>(inFlight.begin(), inFlight.end()));
       continue;
     }
-    zmq::message_t message;
-    while (socket_.recv(message, zmq::recv_flags::dontwait)) {
+    std::vector<zmq::message_t> parts;
+    while (zmq::recv_multipart(socket_, std::back_inserter(parts), zmq::recv_flags::dontwait)) {
       try {
-        // Read where it was received, while `message` holds it.
-        FrameReader reader(
-            std::string_view(static_cast<const char*>(message.data()), message.size()),
-            FrameReader::Borrowed{});
-        auto reply = reader.root<msg::IngestReply>();
-        std::string_view eventId(reply.getEventId().cStr());
-        // The oldest frame in flight that carries this eventId: the bus answers in arrival order.
-        auto it = std::find_if(inFlight.begin(), inFlight.end(),
-                               [&](size_t index) { return ids[index] == eventId; });
-        if (it == inFlight.end()) continue;
-        // The frame's id is the answer's: handed over, as no other answer is matched with it.
-        results[*it] = {reply.getStatus(),       std::move(ids[*it]),
-                        reply.getPartition(),    reply.getSequence(),
-                        reply.getReason().cStr(), reply.getRule().cStr(),
-                        reply.getReasonZh().cStr()};
-        inFlight.erase(it);
-        ++done;
-        silentTimeouts = 0;  // progress: only a bus that answers nothing is unreachable
+        // Read where it was received, while `parts` holds it.
+        auto bytes = std::string_view(static_cast<const char*>(parts.back().data()),
+                                      parts.back().size());
+        if (parts.size() == 1) {
+          FrameReader reader(bytes, FrameReader::Borrowed{});
+          take(reader.root<msg::IngestReply>());
+        } else if (parts.size() == 2 && parts[0].to_string_view() == kBatchMarker) {
+          FrameReader reader(bytes, FrameReader::Borrowed{}, batchReaderOptions());
+          for (auto reply : reader.root<msg::IngestBatchReply>().getReplies()) take(reply);
+        }
       } catch (const kj::Exception&) {
-        continue;  // not an answer of the bus's; the frame it should have answered is re-sent
+        // Not an answer of the bus's; the frames it should have answered are re-sent.
       }
+      parts.clear();
     }
   }
   return results;

@@ -1,7 +1,8 @@
 // The two sides of the bus a program uses.
 //
 // Publisher: sends events to the bus's ingest socket and waits for each one's answer, re-sending
-// what is unanswered after a timeout on a fresh connection. Re-sending is safe because the bus
+// what is unanswered after a timeout on a fresh connection. Frames waiting together go as batches
+// (several events in one message, docs/ingest.md), each event answered as on its own. Re-sending is safe because the bus
 // de-duplicates by eventId; an answer, a refusal too, is final. A frame over kMaxFrameBytes is
 // refused here, as the bus would, and never sent: ZeroMQ drops the connection of a message past
 // the bus's socket limit unread, so the bus could not answer it. Not thread-safe.
@@ -50,6 +51,9 @@ struct PublisherOptions {
   // Redis only when there are several batches' worth unanswered: 2,048 took 17 % more a second
   // than 512 on the bench machine (docs/performance.md, "How many in flight").
   size_t window = 2048;
+  // Frames sent together in one message (a batch) when that many are waiting: CurveZMQ then seals
+  // one message where it sealed one per event. 1: every frame a message of its own.
+  size_t framesPerMessage = 64;
   std::optional<CurveClient> curve;  // set when the bus's ingest speaks CURVE
 };
 
@@ -65,6 +69,9 @@ class Publisher {
 
  private:
   void reconnect();
+  // Sends frames[i] for each i of `indices`, in order: in batches of up to framesPerMessage
+  // frames and kMaxMessageBytes, a frame alone when no other goes with it.
+  void send(const std::vector<std::string>& frames, const std::vector<size_t>& indices);
 
   zmq::context_t& context_;
   std::string endpoint_;

@@ -63,15 +63,27 @@ void refuseFrame(Refused& r, Reason why) {
   r.reason = std::move(why.en);
 }
 
+// What the bus answers for one frame (a Pending), into a reply of its own or a batch's.
+template <typename Frame>
+void fillReply(msg::IngestReply::Builder reply, const Frame& p) {
+  reply.setEventId(p.eventId.empty() ? capnp::Text::Reader()
+                                     : capnp::Text::Reader(p.eventId.data(), p.eventId.size()));
+  reply.setStatus(p.status);
+  reply.setPartition(p.partition);
+  reply.setSequence(p.sequence);
+  reply.setReason(p.reason);
+  reply.setReasonZh(p.reasonZh);
+  reply.setRule(p.rule);
+}
+
 }  // namespace
 
 struct Bus::Pending {
-  zmq::message_t identity;
+  size_t message = 0;        // its message, among the batch's
+  std::string_view bytes;    // the frame as received, read where its message holds it
   std::string_view eventId;  // in the batch's arena
   std::string_view source;   // for the audit copy of a refused frame
-  zmq::message_t frame;      // as received: read in place, copied only for a refusal's audit copy
   std::string raw;           // the frame as received, once refused (audit copy)
-  std::string user;          // the CURVE key's user id ("" without CURVE)
   std::string_view envelope;  // canonical bytes of an accepted event, in the batch's arena
   char digest[16] = {};
   std::string_view digestText() const { return {digest, sizeof digest}; }
@@ -87,13 +99,16 @@ struct Bus::Pending {
 struct Bus::Batch {
   explicit Batch(std::vector<BatchMemory>& spares)
       : spares_(spares), memory_(takeMemory(spares)), arena(memory_.arenaScratch.asPtr()) {
+    messages.swap(memory_.messages);
     frames.swap(memory_.frames);
     commands.swap(memory_.commands);
   }
   ~Batch() {
     if (spares_.size() >= kSpareMemories) return;
-    frames.clear();  // the frames' messages go back to ZeroMQ; the capacity stays
+    frames.clear();
+    messages.clear();  // the messages go back to ZeroMQ; the capacity stays
     commands.clear();
+    memory_.messages.swap(messages);
     memory_.frames.swap(frames);
     memory_.commands.swap(commands);
     spares_.push_back(std::move(memory_));
@@ -101,7 +116,7 @@ struct Bus::Batch {
 
  private:
   static BatchMemory takeMemory(std::vector<BatchMemory>& spares) {
-    if (spares.empty()) return BatchMemory{kj::heapArray<kj::byte>(kArenaScratchBytes), {}, {}};
+    if (spares.empty()) return BatchMemory{kj::heapArray<kj::byte>(kArenaScratchBytes), {}, {}, {}};
     auto memory = std::move(spares.back());
     spares.pop_back();
     return memory;
@@ -114,7 +129,8 @@ struct Bus::Batch {
   // in memory a batch before used and handed back, not in strings of each frame's own nor in
   // fresh chunks from the system (which cost page faults a batch).
   kj::Arena arena;
-  std::vector<Pending> frames;
+  std::deque<Message> messages;  // as received, in order
+  std::vector<Pending> frames;   // the messages' frames, in order
   // The accepted frames, stored by one call of the log's function (the first command, if any);
   // the refused ones, each by an audit command after it.
   std::optional<RecordBatchCall> call;
@@ -142,6 +158,13 @@ struct Bus::Metrics {
         ack(events.Add({{"outcome", "ack"}})),
         duplicate(events.Add({{"outcome", "duplicate"}})),
         nack(events.Add({{"outcome", "nack"}})),
+        messages(prometheus::BuildCounter()
+                     .Name("mwp_bus_messages_total")
+                     .Help("Messages received on the ingest, by form: frame (one event) or batch "
+                           "(several in one message)")
+                     .Register(registry)),
+        frameMessages(messages.Add({{"form", "frame"}})),
+        batchMessages(messages.Add({{"form", "batch"}})),
         unreplicated(prometheus::BuildCounter()
                          .Name("mwp_bus_unreplicated_batches_total")
                          .Help("Batches stored on the primary but left unanswered: fewer replicas "
@@ -171,6 +194,9 @@ struct Bus::Metrics {
   prometheus::Counter& ack;
   prometheus::Counter& duplicate;
   prometheus::Counter& nack;
+  prometheus::Family<prometheus::Counter>& messages;
+  prometheus::Counter& frameMessages;
+  prometheus::Counter& batchMessages;
   prometheus::Counter& unreplicated;
   prometheus::Counter& redisFaults;
   prometheus::Histogram& batchSeconds;
@@ -193,8 +219,8 @@ Bus::Bus(BusOptions options, zmq::context_t& context, Redis& redis, const Catalo
   ingest_.set(zmq::sockopt::linger, 0);
   // A frame over the limit is still received, so that its sender gets an answer; ZeroMQ drops a
   // connection whose message is past this cap without handing it over (nothing to answer then:
-  // Publisher refuses such frames itself), so no sender makes the bus hold more per frame.
-  ingest_.set(zmq::sockopt::maxmsgsize, static_cast<int64_t>(kMaxFrameBytes) * 4);
+  // Publisher refuses such frames itself), so no sender makes the bus hold more per message.
+  ingest_.set(zmq::sockopt::maxmsgsize, static_cast<int64_t>(kMaxMessageBytes));
   ingest_.set(zmq::sockopt::rcvhwm, 100000);
   ingest_.set(zmq::sockopt::sndhwm, 100000);
   redis_.addFunctionLibrary(kLogFunctions);
@@ -262,23 +288,94 @@ std::unique_ptr<Bus::Batch> Bus::receiveBatch() {
   auto batch = std::make_unique<Batch>(spareMemories_);
   batch->started = std::chrono::steady_clock::now();
   batch->frames.reserve(options_.maxBatch);
-  std::vector<zmq::message_t> frames;
+  std::vector<zmq::message_t> parts;
+  double batches = 0;
   while (batch->frames.size() < options_.maxBatch) {
-    frames.clear();
-    if (!zmq::recv_multipart(ingest_, std::back_inserter(frames), zmq::recv_flags::dontwait)) break;
-    Pending p;
-    p.identity = std::move(frames[0]);
-    if (frames.size() != 2) {
-      refuseFrame(p, {rules::bus::frame::single.id, "每条消息只发一个事件，且为单帧",
-                      "send one event per message, as a single frame"});
-    } else {
-      if (options_.curve) p.user = frames[1].gets("User-Id");
-      p.frame = std::move(frames[1]);
-    }
-    batch->frames.push_back(std::move(p));
+    parts.clear();
+    if (!zmq::recv_multipart(ingest_, std::back_inserter(parts), zmq::recv_flags::dontwait)) break;
+    auto& message = batch->messages.emplace_back();
+    message.first = batch->frames.size();
+    if (options_.curve && parts.size() > 1) message.user = parts.back().gets("User-Id");
+    takeFrames(parts, *batch);
+    message.count = batch->frames.size() - message.first;
+    batches += message.batch;
+  }
+  // Once a batch of them, not once a message (each Increment is an atomic update).
+  if (batches > 0) metrics_->batchMessages.Increment(batches);
+  if (batch->messages.size() > batches) {
+    metrics_->frameMessages.Increment(static_cast<double>(batch->messages.size()) - batches);
   }
   check(*batch);
   return batch;
+}
+
+namespace {
+std::string_view viewOf(const zmq::message_t& part) {
+  return {static_cast<const char*>(part.data()), part.size()};
+}
+}  // namespace
+
+std::variant<std::vector<std::string_view>, Reason> readBatch(std::string_view bytes,
+                                                              std::unique_ptr<FrameReader>& reader) {
+  std::optional<size_t> count;
+  try {
+    reader = std::make_unique<FrameReader>(bytes, FrameReader::Borrowed{}, batchReaderOptions());
+    auto list = reader->root<msg::IngestBatch>().getFrames();
+    count = list.size();
+    if (*count <= kMaxBatchFrames) {
+      std::vector<std::string_view> frames;
+      frames.reserve(*count);
+      for (auto frame : list) frames.emplace_back(frame.asChars().begin(), frame.size());
+      return frames;
+    }
+  } catch (const kj::Exception&) {
+    // Unreadable: refused whole, below.
+  }
+  reader.reset();
+  if (count) {
+    std::string n = std::to_string(*count), limit = std::to_string(kMaxBatchFrames);
+    return Reason{rules::bus::frame::batch.id,
+                  "batch：" + n + " 帧，超过 " + limit + " 帧的上限，其中事件均未存储",
+                  "batch: " + n + " frames, over the limit of " + limit + "; none of them was stored"};
+  }
+  return Reason{rules::bus::frame::batch.id,
+                "batch：不是可读的 IngestBatch（messages/bus.capnp），其中事件均未存储",
+                "batch: not a readable IngestBatch (messages/bus.capnp); none of its events was stored"};
+}
+
+void Bus::takeFrames(std::vector<zmq::message_t>& parts, Batch& batch) {
+  Message& message = batch.messages.back();
+  message.identity = std::move(parts[0]);
+  auto frame = [&](std::string_view bytes) -> Pending& {
+    Pending& p = batch.frames.emplace_back();
+    p.message = batch.messages.size() - 1;
+    p.bytes = bytes;
+    return p;
+  };
+  auto refuse = [&](Reason why) {
+    Pending& p = frame(viewOf(message.body));
+    p.raw = p.bytes;  // the refusal's audit copy
+    refuseFrame(p, std::move(why));
+  };
+  if (parts.size() == 2) {
+    message.body = std::move(parts[1]);
+    frame(viewOf(message.body));
+    return;
+  }
+  if (parts.size() != 3 || viewOf(parts[1]) != kBatchMarker) {
+    refuse({rules::bus::frame::single.id, "一个事件单帧发送；多个事件以 batch 帧加一个 IngestBatch 发送",
+            "send one event as a single frame, or several as the frame \"batch\" and an "
+            "IngestBatch"});
+    return;
+  }
+  message.batch = true;
+  message.body = std::move(parts[2]);
+  auto frames = readBatch(viewOf(message.body), message.reader);
+  if (auto* refused = std::get_if<Reason>(&frames)) {
+    refuse(std::move(*refused));
+    return;
+  }
+  for (auto bytes : std::get<std::vector<std::string_view>>(frames)) frame(bytes);
 }
 
 namespace {
@@ -354,15 +451,15 @@ void Bus::check(Batch& batch) {
   int64_t now = clock_();
   for (auto& p : batch.frames) {
     if (!p.reason.empty()) continue;
-    std::string_view frame(static_cast<const char*>(p.frame.data()), p.frame.size());
     FrameRead read;
-    readFrame(frame, catalogue_, now, options_.partitionCount, batch.arena, read);
+    readFrame(p.bytes, catalogue_, now, options_.partitionCount, batch.arena, read);
     takeNames(read, p);
     if (p.reason.empty()) {
-      if (auto problem = checkSender(p.user, *read.department)) refuseFrame(p, *problem);
+      const std::string& user = batch.messages[p.message].user;
+      if (auto problem = checkSender(user, *read.department)) refuseFrame(p, *problem);
     }
     if (!p.reason.empty()) {
-      p.raw = frame;  // the refusal's audit copy: only a refused frame is copied
+      p.raw = p.bytes;  // the refusal's audit copy: only a refused frame is copied
       continue;
     }
     p.envelope = read.envelope;
@@ -382,7 +479,11 @@ void Bus::startBatch(std::unique_ptr<Batch> batch) {
   for (auto& p : batch->frames) {
     if (!p.reason.empty()) batch->owners.push_back(&p);
   }
-  if (batch->owners.empty()) return;
+  if (batch->owners.empty()) {
+    // No frame to store: empty batches only, answered in their turn with nothing sent to Redis.
+    if (!batch->messages.empty()) inFlight_.push_back(std::move(batch));
+    return;
+  }
   sendBatch(std::move(batch));
 }
 
@@ -446,9 +547,9 @@ void Bus::finishBatch() {
   auto batch = std::move(inFlight_.front());
   inFlight_.pop_front();
   std::vector<RedisReply> replies;
-  bool stored = false;
+  bool stored = batch->owners.empty();  // nothing to store
   // Its pipeline is still on its way unless the connection was lost since it was sent.
-  if (batch->ticket && redis_.oldestSent() == batch->ticket) {
+  if (!stored && batch->ticket && redis_.oldestSent() == batch->ticket) {
     try {
       replies = redis_.collect();
       setHealthy(true);
@@ -469,7 +570,7 @@ void Bus::finishBatch() {
     }
     stored = pipelineWithRetry(*batch, replies);
   }
-  if (stored) record(*batch, replies);
+  if (stored && !batch->owners.empty()) record(*batch, replies);
   if (batch->refusalsOf) {
     // Its refusals stored or not (then unanswered: their senders re-send), the batch they belong
     // to may now be answered.
@@ -519,26 +620,39 @@ void Bus::answer(Batch& batch) {
   if (nacks > 0) metrics_->nack.Increment(nacks);
   std::array<capnp::word, 40> replyBuffer;
   kj::Array<capnp::word> largeReply;
-  for (auto& p : batch.frames) {
-    if (!p.answered) continue;  // storing unconfirmed: the sender's retry will be answered
-    // Built in a first segment on the stack, sized for an answer with a full eventId and no
-    // reason; a NACK's reason may spill onto the heap.
-    std::array<capnp::word, 32> segment{};
-    capnp::MallocMessageBuilder message(kj::arrayPtr(segment.data(), segment.size()));
-    auto reply = message.initRoot<msg::IngestReply>();
-    reply.setEventId(p.eventId.empty() ? capnp::Text::Reader()
-                                       : capnp::Text::Reader(p.eventId.data(), p.eventId.size()));
-    reply.setStatus(p.status);
-    reply.setPartition(p.partition);
-    reply.setSequence(p.sequence);
-    reply.setReason(p.reason);
-    reply.setReasonZh(p.reasonZh);
-    reply.setRule(p.rule);
+  for (const auto& m : batch.messages) {
+    auto frames = kj::arrayPtr(batch.frames.data() + m.first, m.count);
+    zmq::const_buffer to(m.identity.data(), m.identity.size());
+    if (!m.batch) {
+      const Pending& p = frames[0];
+      if (!p.answered) continue;  // storing unconfirmed: the sender's retry will be answered
+      // Built in a first segment on the stack, sized for an answer with a full eventId and no
+      // reason; a NACK's reason may spill onto the heap.
+      std::array<capnp::word, 32> segment{};
+      capnp::MallocMessageBuilder message(kj::arrayPtr(segment.data(), segment.size()));
+      fillReply(message.initRoot<msg::IngestReply>(), p);
+      auto bytes = flatBytes(message, replyBuffer, largeReply);
+      std::array<zmq::const_buffer, 2> parts{to, zmq::buffer(bytes.begin(), bytes.size())};
+      zmq::send_multipart(ingest_, parts, zmq::send_flags::dontwait);
+      continue;
+    }
+    auto answered = std::count_if(frames.begin(), frames.end(),
+                                  [](const Pending& p) { return p.answered; });
+    if (answered == 0 && frames.size() > 0) continue;  // resent whole, and answered then
+    // A first segment of the size an answer of a full eventId and no reason takes in a list.
+    capnp::MallocMessageBuilder message(static_cast<unsigned>(answered) * 16 + 8);
+    auto replies = message.initRoot<msg::IngestBatchReply>().initReplies(answered);
+    unsigned next = 0;
+    for (const auto& p : frames) {
+      if (p.answered) fillReply(replies[next++], p);
+    }
     auto bytes = flatBytes(message, replyBuffer, largeReply);
-    std::array<zmq::const_buffer, 2> parts{zmq::buffer(p.identity.data(), p.identity.size()),
+    std::array<zmq::const_buffer, 3> parts{to, zmq::buffer(kBatchMarker),
                                            zmq::buffer(bytes.begin(), bytes.size())};
     zmq::send_multipart(ingest_, parts, zmq::send_flags::dontwait);
-    if (p.status == Status::ACK && heard_[p.partition]) {
+  }
+  for (const auto& p : batch.frames) {
+    if (p.answered && p.status == Status::ACK && heard_[p.partition]) {
       publish_.send(zmq::buffer(partitionTopic(p.partition)), zmq::send_flags::sndmore);
       publish_.send(zmq::buffer(std::to_string(p.sequence)), zmq::send_flags::sndmore);
       publish_.send(zmq::const_buffer(p.envelope.data(), p.envelope.size()), zmq::send_flags::none);

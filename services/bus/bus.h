@@ -1,5 +1,5 @@
 // mwp-bus: takes events in, checks them, de-duplicates, sequences and stores them durably,
-// acknowledges, and fans them out. Path of one frame:
+// acknowledges, and fans them out. Path of one frame (a message of its own, or one of a batch's):
 //   ROUTER ingest → size and Cap'n Proto checks → checkEvent (schema rules, catalogue) →
 //   one call of the log's Redis Function per batch (dedup + sequence + one record batch per
 //   partition) → reply →
@@ -19,12 +19,14 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <variant>
 #include <vector>
 #include <zmq.hpp>
 
 #include "catalogue.h"
 #include "curve.h"
 #include "event_log.h"
+#include "frames.h"
 #include "log.h"
 #include "redis.h"
 #include "rules.h"
@@ -68,6 +70,12 @@ struct FrameRead {
 };
 void readFrame(std::string_view raw, const Catalogue& catalogue, int64_t nowSeconds,
                uint32_t partitionCount, kj::Arena& arena, FrameRead& read);
+
+// The frames of a batch (an IngestBatch, docs/ingest.md), read where `bytes` lie through `reader`,
+// which the frames then point into (both must outlive them); or why the batch is refused whole
+// (unreadable, more than kMaxBatchFrames). Each frame is then read as readFrame() reads one.
+std::variant<std::vector<std::string_view>, Reason> readBatch(std::string_view bytes,
+                                                              std::unique_ptr<FrameReader>& reader);
 
 struct BusOptions {
   std::string ingestEndpoint = "tcp://127.0.0.1:7101";
@@ -120,10 +128,23 @@ class Bus {
 
  private:
   struct Metrics;
+  // One ZeroMQ message as received: one frame, or a batch of them (kBatchMarker, IngestBatch).
+  // Kept where it was received (a deque's element) while its frames are read in place.
+  struct Message {
+    zmq::message_t identity;
+    zmq::message_t body;  // the frame, or the batch's IngestBatch
+    std::string user;     // the CURVE key's user id ("" without CURVE)
+    bool batch = false;   // answered as a batch: kBatchMarker and an IngestBatchReply
+    std::unique_ptr<FrameReader> reader;  // a batch's: its frames are views into what it reads
+    size_t first = 0, count = 0;          // its frames among the batch's
+  };
   struct Pending;
   struct Batch;
-  // The frames waiting on the ingest socket (up to maxBatch), checked.
+  // The frames waiting on the ingest socket (messages until there are maxBatch frames), checked.
   std::unique_ptr<Batch> receiveBatch();
+  // The frames of a message just received (the last of batch.messages), added to the batch's: its
+  // one frame, a batch's frames, or the message's refusal.
+  void takeFrames(std::vector<zmq::message_t>& parts, Batch& batch);
   void check(Batch& batch);
   // Makes a batch's call and sends its pipeline (sendBatch: with WAIT when replicas must confirm)
   // without waiting: it is then in flight while the next is checked.
@@ -187,6 +208,7 @@ class Bus {
   static constexpr size_t kSpareMemories = kBatchesInFlight + 4;
   struct BatchMemory {
     kj::Array<kj::byte> arenaScratch;
+    std::deque<Message> messages;
     std::vector<Pending> frames;
     RedisPipeline commands;
   };

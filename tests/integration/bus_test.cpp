@@ -70,6 +70,41 @@ class BusTest : public test::BusFixture {
     return into.getRoot<msg::IngestReply>().asReader();
   }
 
+  // An IngestBatch of these frames, as a department's system would build one.
+  static std::string batchOf(const std::vector<std::string>& frames) {
+    capnp::MallocMessageBuilder message;
+    auto list = message.initRoot<msg::IngestBatch>().initFrames(frames.size());
+    for (size_t i = 0; i < frames.size(); ++i) {
+      list.set(i, capnp::Data::Reader(reinterpret_cast<const kj::byte*>(frames[i].data()),
+                                      frames[i].size()));
+    }
+    return toBytes(message);
+  }
+
+  // The bus's answer to one batch message (`batch` and these bytes), each reply as a value.
+  std::vector<IngestResult> answersToBatch(const std::string& batch) {
+    zmq::socket_t dealer(context_, zmq::socket_type::dealer);
+    dealer.set(zmq::sockopt::linger, 0);
+    dealer.set(zmq::sockopt::rcvtimeo, 10000);
+    dealer.connect(bus_->ingest);
+    dealer.send(zmq::buffer(kBatchMarker), zmq::send_flags::sndmore);
+    dealer.send(zmq::buffer(batch), zmq::send_flags::none);
+    std::vector<zmq::message_t> parts;
+    EXPECT_TRUE(zmq::recv_multipart(dealer, std::back_inserter(parts))) << "no answer";
+    std::vector<IngestResult> results;
+    if (parts.size() != 2) {
+      ADD_FAILURE() << "a batch's answer is two frames, `batch` and its replies; got " << parts.size();
+      return results;
+    }
+    EXPECT_EQ(parts[0].to_string(), kBatchMarker);
+    FrameReader reader(parts[1].to_string_view(), FrameReader::Borrowed{}, batchReaderOptions());
+    for (auto r : reader.root<msg::IngestBatchReply>().getReplies()) {
+      results.push_back({r.getStatus(), r.getEventId().cStr(), r.getPartition(), r.getSequence(),
+                         r.getReason().cStr(), r.getRule().cStr(), r.getReasonZh().cStr()});
+    }
+    return results;
+  }
+
   // The fields of the rejected-events stream's newest entry.
   std::map<std::string, std::string> newestRejected() {
     auto reply = redis_.command({"XREVRANGE", keys::kRejected, "+", "-", "COUNT", "1"});
@@ -463,8 +498,114 @@ TEST_F(BusTest, AMultiFrameMessageIsRefused) {
   capnp::MallocMessageBuilder message;
   auto reply = answerTo({frame, frame}, message);
   EXPECT_EQ(reply.getStatus(), Status::NACK);
-  EXPECT_EQ(std::string(reply.getReason().cStr()), "send one event per message, as a single frame");
+  EXPECT_EQ(std::string(reply.getReason().cStr()),
+            "send one event as a single frame, or several as the frame \"batch\" and an IngestBatch");
+  EXPECT_EQ(std::string(reply.getRule().cStr()), "bus.frame.single");
+  // Nor is a batch in three frames, or under another name.
+  capnp::MallocMessageBuilder three, named;
+  EXPECT_EQ(answerTo({"batch", batchOf({frame}), frame}, three).getStatus(), Status::NACK);
+  EXPECT_EQ(answerTo({"Batch", batchOf({frame})}, named).getStatus(), Status::NACK);
   EXPECT_EQ(storedEvents(), 0);
+}
+
+// Several events in one message: each answered as it would be on its own, in the batch's order,
+// in one answer: stored, refused naming the field, a re-send within the batch, unreadable bytes.
+TEST_F(BusTest, ABatchIsAnsweredEventByEventInOneMessage) {
+  std::string first = test::frameOf(fixture(2));
+  std::string refused = fairWithLongId("long-fair", 300);
+  std::string unreadable(24, '\0');
+  std::string second = test::frameOf(fixture(0));
+  auto results = answersToBatch(batchOf({first, refused, first, unreadable, second}));
+  ASSERT_EQ(results.size(), 5u);
+  EXPECT_EQ(results[0].status, Status::ACK) << results[0].reason;
+  EXPECT_EQ(results[0].eventId, eventIdOfFrame(first));
+  EXPECT_EQ(results[1].status, Status::NACK);
+  EXPECT_EQ(results[1].eventId, "long-fair");
+  EXPECT_NE(results[1].reason.find("fairId"), std::string::npos) << results[1].reason;
+  EXPECT_NE(results[1].reasonZh, results[1].reason) << "a reason in Chinese too";
+  EXPECT_EQ(results[2].status, Status::DUPLICATE) << "the same event twice in one batch";
+  EXPECT_EQ(results[2].partition, results[0].partition);
+  EXPECT_EQ(results[2].sequence, results[0].sequence);
+  EXPECT_EQ(results[3].status, Status::NACK);
+  EXPECT_EQ(results[3].eventId, "");
+  EXPECT_EQ(results[3].rule, "bus.frame.readable");
+  EXPECT_EQ(results[4].status, Status::ACK) << results[4].reason;
+  EXPECT_EQ(storedEvents(), 2);
+  EXPECT_EQ(rejectedEvents(), 2) << "an audit copy of each refused frame";
+  // What the log holds is what the same frames store sent one by one.
+  auto logged = readLog(redis_, results[0].partition, results[0].sequence, 1);
+  ASSERT_EQ(logged.size(), 1u);
+  EXPECT_EQ(logged[0].envelope,
+            bus::readFrame(first, Catalogue::builtIn(), systemClock(), 4).envelope);
+  auto forms = test::samples(bus_->registry, "mwp_bus_messages_total");
+  EXPECT_EQ(forms["batch"], 1);
+  auto outcomes = test::samples(bus_->registry, "mwp_bus_events_total");
+  EXPECT_EQ(outcomes["ack"], 2);
+  EXPECT_EQ(outcomes["duplicate"], 1);
+  EXPECT_EQ(outcomes["nack"], 2);
+}
+
+// A batch the bus cannot read, or of too many frames, gets one refusal for all of it, and nothing
+// of it is stored; the connection goes on.
+TEST_F(BusTest, ABatchTheBusCannotReadIsRefusedWhole) {
+  std::string frame = test::frameOf(fixture(2));
+  auto broken = batchOf({frame, frame});
+  broken.resize(broken.size() - 16);  // cut short
+  std::vector<std::string> many(kMaxBatchFrames + 1, std::string(8, '\0'));  // within 256 KiB
+  for (const auto& batch : {broken, std::string(16, '\xff'), batchOf(many)}) {
+    auto results = answersToBatch(batch);
+    ASSERT_EQ(results.size(), 1u);
+    EXPECT_EQ(results[0].status, Status::NACK);
+    EXPECT_EQ(results[0].eventId, "");
+    EXPECT_EQ(results[0].rule, "bus.frame.batch");
+    EXPECT_NE(results[0].reason.find("batch: "), std::string::npos) << results[0].reason;
+    EXPECT_NE(results[0].reasonZh.find("batch："), std::string::npos) << results[0].reasonZh;
+  }
+  EXPECT_EQ(answersToBatch(batchOf(many))[0].reason,
+            "batch: 1025 frames, over the limit of 1024; none of them was stored");
+  EXPECT_EQ(storedEvents(), 0);
+  EXPECT_EQ(rejectedEvents(), 4);
+  EXPECT_TRUE(answersToBatch(batchOf({})).empty()) << "an empty batch: an empty answer";
+  auto results = answersToBatch(batchOf({frame}));
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].status, Status::ACK) << results[0].reason;
+}
+
+// mwp's own sender packs the frames waiting together into batches, and each event's result is
+// what it would be sent alone; a publisher of one frame a message gets the same answers.
+TEST_F(BusTest, APublisherSendsWhatWaitsAsBatchesWithEachEventsOwnAnswer) {
+  std::vector<std::string> frames;
+  for (int i = 0; i < 300; ++i) {
+    frames.push_back(test::frameOf(test::withEventId(fixture(i % 20), "packed-" + std::to_string(i))));
+  }
+  frames.push_back(frames[7]);                            // a re-send
+  frames.push_back(fairWithLongId("packed-refused", 300));  // refused
+  auto results = publisher_->publish(frames);
+  ASSERT_EQ(results.size(), frames.size());
+  for (size_t i = 0; i < 300; ++i) {
+    ASSERT_EQ(results[i].status, Status::ACK) << results[i].eventId << ": " << results[i].reason;
+    EXPECT_EQ(results[i].eventId, "packed-" + std::to_string(i)) << "results in the order given";
+  }
+  EXPECT_EQ(results[300].status, Status::DUPLICATE);
+  EXPECT_EQ(results[300].sequence, results[7].sequence);
+  EXPECT_EQ(results[301].status, Status::NACK);
+  auto forms = test::samples(bus_->registry, "mwp_bus_messages_total");
+  EXPECT_GT(forms["batch"], 0);
+  EXPECT_LE(forms["batch"] + forms["frame"], 302.0 / 2) << "most frames went in batches";
+  EXPECT_EQ(storedEvents(), 300);
+
+  PublisherOptions alone;
+  alone.framesPerMessage = 1;
+  Publisher one(context_, bus_->ingest, alone);
+  double before = forms["frame"];
+  auto again = one.publish(frames);
+  for (size_t i = 0; i < frames.size(); ++i) {
+    EXPECT_EQ(again[i].status, i == 301 ? Status::NACK : Status::DUPLICATE) << again[i].eventId;
+    EXPECT_EQ(again[i].sequence, results[i].sequence);
+    EXPECT_EQ(again[i].reason, results[i].reason);
+  }
+  forms = test::samples(bus_->registry, "mwp_bus_messages_total");
+  EXPECT_EQ(forms["frame"] - before, static_cast<double>(frames.size()));
 }
 
 // Whatever is broken in a frame, its reason names the frame or the field at fault in Chinese and

@@ -31,6 +31,8 @@ struct BenchOptions {
   size_t events = 100000;
   size_t runs = 5;
   size_t window = 1024;  // frames in flight, for benchmarks that publish
+  // mwp's publisher only: frames a message (PublisherOptions::framesPerMessage unless given).
+  std::optional<size_t> framesPerMessage;
   // Publishers only: the duplicates row's stream (sendPlan), or one event at a time, each timed.
   bool duplicates = false;
   bool oneAtATime = false;
@@ -69,6 +71,13 @@ inline int benchMain(int argc, char** argv, const std::string& program, const st
               [&o](const std::string& text) { o.watched = watchedProcesses(text); });
   if (publishes) {
     line.option("--window", "W", "frames in flight (default 1024)", o.window)
+        .option("--frames-per-message", "F",
+                "mwp: frames sent together in one message, a batch (default: as mwpctl sends; "
+                "1: each frame a message of its own)",
+                [&o](const std::string& text) {
+                  o.framesPerMessage = CommandLine::wholeNumberFor<size_t>(text);
+                  if (*o.framesPerMessage == 0) throw BadValue("not at least 1: \"" + text + "\"");
+                })
         .flag("--duplicates",
               "re-send 10 % of the events and reuse a few eventIds with other content",
               o.duplicates)

@@ -4,7 +4,8 @@
 // event DUP and each reused eventId with other content NACK (counted); with --one-at-a-time each
 // event is sent once the last is answered, and the wait for each answer is reported (p50, p99).
 //   MWP_BUS_INGEST=… [MWP_KEY_FILE=… MWP_BUS_SERVER_KEY_FILE=…] mwp-bench-ingest FIXTURE.ndjson
-//       [--events N] [--runs R] [--window W] [--duplicates] [--one-at-a-time] [--cpu-of …]
+//       [--events N] [--runs R] [--window W] [--frames-per-message F] [--duplicates]
+//       [--one-at-a-time] [--cpu-of …]
 #include "bench_support.h"
 #include "bus_client.h"
 #include "frames.h"
@@ -20,6 +21,7 @@ int measure(const mwp::bench::BenchOptions& options) {
   zmq::context_t context;
   PublisherOptions publisherOptions;
   publisherOptions.window = options.window;
+  if (options.framesPerMessage) publisherOptions.framesPerMessage = *options.framesPerMessage;
   Env env;  // MWP_KEY_FILE and MWP_BUS_SERVER_KEY_FILE: CURVE, as ops/run.sh runs the bus
   publisherOptions.curve = curveClientFromEnv(env);
   Publisher publisher(context, endpoint ? endpoint : "tcp://127.0.0.1:7101", publisherOptions);
