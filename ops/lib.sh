@@ -92,7 +92,7 @@ build_clang_checks() {
   say "building the fuzzers and the unit tests into build-fuzz (clang, ASan, UBSan)"
   cmake -S "$MWP_ROOT" -B "$dir" -DMWP_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ "$@" >/dev/null
-  cmake --build "$dir" -j"$(nproc)" --target mwp-fuzz-envelope mwp-fuzz-json mwp-fuzz-gateway \
+  cmake --build "$dir" -j"$(nproc)" --target mwp-fuzz-envelope mwp-fuzz-batch mwp-fuzz-json mwp-fuzz-gateway \
     mwp-fuzz-csv mwp_unit_tests
 }
 
