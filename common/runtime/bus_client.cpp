@@ -61,11 +61,11 @@ struct BatchSize {
 }  // namespace
 
 void Publisher::send(const std::vector<std::string>& frames, const std::vector<size_t>& indices) {
+  const size_t most = std::min(options_.framesPerMessage, kMaxBatchFrames);
   for (size_t start = 0; start < indices.size();) {
     size_t end = start + 1;
     BatchSize size;
     size.add(frames[indices[start]].size());
-    size_t most = std::min(options_.framesPerMessage, kMaxBatchFrames);
     for (; end < indices.size() && end - start < most; ++end) {
       BatchSize more = size;
       more.add(frames[indices[end]].size());
