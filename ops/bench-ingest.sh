@@ -195,7 +195,7 @@ raw=${raw%%.*}
     echo "| $row | $(rate "$row") | $(cpu "$row" redis-server) | $(cpu "$row" mwp-bus) | $(cpu "$row" nats-server) | $(cpu "$row" "$sender") | $(cpu_sum "$row") | $(awk -v r="$(rate "$row")" 'BEGIN {if (r + 0 > 0) printf "%.1f", 2e6 / r; else print "–"}') |"
   done
 } > "$dir/cpu.md"
-echo "== CPU per event, each process over the timed runs (bare-*: the bare program's own CPU includes making its commands) =="
+echo "== CPU per event, each process over the timed runs =="
 cat "$dir/cpu.md"
 
 always=$(rate mwp-always) everysec=$(rate mwp-everysec) nats_rate=$(rate nats)

@@ -244,7 +244,8 @@ TEST_P(CsvImportTest, AGb18030FileWithABadRowStoresItsGoodRowsAndAnswersEachRow)
   EXPECT_NE(reason.find(" / " + c.refused + ": "), std::string::npos) << reason;
   EXPECT_EQ(answers["3"][2], c.rule);
   for (const auto& [line, a] : answers) {
-    if (line != "3") EXPECT_EQ(a, (std::vector<std::string>{"ACK", "", ""})) << line;
+    if (line == "3") continue;  // the refused row, checked above
+    EXPECT_EQ(a, (std::vector<std::string>{"ACK", "", ""})) << line;
   }
   EXPECT_EQ(service_
                 ->waitForMetric("mwp_measure_value",

@@ -196,7 +196,6 @@ inline double cpuSeconds(int pid) {
 // What one run measured: its wall time, the frames answered, the CPU seconds of each process
 // (this one under options.self) and, one at a time, each frame's wait for its answer.
 struct RunResult {
-  RunResult() = default;  // not an aggregate: an optional<double> must not convert to one
   double seconds = 0;
   size_t frames = 0;
   std::vector<std::pair<std::string, double>> cpu;
@@ -287,20 +286,6 @@ inline int reportRuns(const BenchOptions& o, const std::string& what,
               << "\n";
   }
   return 0;
-}
-
-// The same for a benchmark that times o.events events itself and returns seconds: the CPU
-// times then span the whole call, its preparation before the clock too.
-inline int reportRuns(const BenchOptions& o, const std::string& what,
-                      const std::function<std::optional<double>(size_t run)>& measure) {
-  return reportRuns(o, what, [&](size_t run) -> std::optional<RunResult> {
-    RunClock clock(o);
-    auto seconds = measure(run);
-    if (!seconds) return std::nullopt;
-    auto result = clock.stop(o.events);
-    result.seconds = *seconds;
-    return result;
-  });
 }
 
 inline double secondsSince(std::chrono::steady_clock::time_point started) {
